@@ -1,0 +1,25 @@
+"""Find the bundled specs and schemas, in a wheel or in a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """Return the folder ``specs`` or ``schemas``: inside the installed package, else beside it."""
+    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"the bundled {name}/ folder is missing from this installation")
+
+
+def bundled_specs() -> dict[str, Path]:
+    """Map each bundled spec id (the file stem, e.g. ``2021``) to its path."""
+    return {p.stem: p for p in sorted(data_dir("specs").glob("*.yaml")) if not p.stem.endswith(".tests")}
+
+
+def spec_schema_path() -> Path:
+    """The JSON Schema of a spec, format 1."""
+    return data_dir("schemas") / "spec-1.schema.json"

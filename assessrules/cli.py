@@ -1,0 +1,200 @@
+"""The ``assessrules`` command line: thin over the library.
+
+Exit codes: 0 success; 1 bad facts (or a rule that fails on them); 2 a bad
+spec or bad usage. Problems are printed as ``file:line:col: message`` with a
+hint; never a traceback. Only :func:`main` exits; :func:`run` returns the code.
+Heavy modules are imported inside the commands so that ``--help`` is quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from .spec import Spec
+    from .yamlio import Document
+
+DEFAULT_SPEC = "2021"
+
+
+def _parser() -> argparse.ArgumentParser:
+    from ._version import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="assessrules",
+        description="Score government units against a year's assessment rules (政务公开考核) written as YAML.",
+        epilog="Exit codes: 0 ok, 1 bad facts, 2 bad spec or usage. Docs: docs/ in the source tree.",
+    )
+    parser.add_argument("--version", action="version", version=f"assessrules {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("validate", help="check specs and list every problem as file:line:col")
+    p.add_argument("specs", nargs="+", metavar="SPEC", help="spec files, or bundled ids such as 2021")
+    p.set_defaults(handler=cmd_validate)
+
+    spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
+    p = sub.add_parser("score", help="score every unit of a facts file")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("--spec", help=spec_help)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
+    p.set_defaults(handler=cmd_score)
+
+    p = sub.add_parser("explain", help="explain one unit's score, point by point")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("--unit", required=True, metavar="ID", help="the unit's id in the facts file")
+    p.add_argument("--spec", help=spec_help)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
+    p.set_defaults(handler=cmd_explain)
+
+    p = sub.add_parser("facts-schema", help="print the JSON Schema of a facts file for a spec")
+    p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(handler=cmd_facts_schema)
+    return parser
+
+
+def write_output(text: str, output: str | None, stdout: TextIO) -> None:
+    """Write to stdout, or to ``output`` whole or not at all (temporary file, then rename)."""
+    if output is None:
+        stdout.write(text)
+        return
+    directory = os.path.dirname(os.path.abspath(output))
+    fd, tmp = tempfile.mkstemp(prefix=".assessrules-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
+    from .loader import load_spec
+
+    chosen = args.spec or (document.data.get("spec") if isinstance(document.data, dict) else None)
+    return load_spec(str(chosen or DEFAULT_SPEC))
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Check each spec; print every problem, then a summary."""
+    from .errors import SpecError
+    from .loader import load_spec
+
+    failed = 0
+    total = 0
+    for source in args.specs:
+        try:
+            spec = load_spec(source)
+        except SpecError as exc:
+            failed += 1
+            total += len(exc.problems)
+            for problem in exc.problems:
+                err.write(f"{problem}\n")
+            continue
+        nodes = len(spec.nodes) - 1
+        out.write(f"ok: {spec.source} — {spec.metadata.title}: {nodes} indicators, {len(spec.triggers)} rules, "
+                  f"{len(spec.facts)} facts, {len(spec.grades)} grades, {len(spec.assumptions)} assumptions\n")
+    if failed:
+        err.write(f"{total} problem{'s' if total != 1 else ''} in {failed} of {len(args.specs)} "
+                  f"spec{'s' if len(args.specs) != 1 else ''}\n")
+        return 2
+    return 0
+
+
+def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Score every unit of a facts file and report in the chosen format."""
+    from .facts_file import read_facts, score_document
+    from .report import REPORTERS
+
+    document = read_facts(args.facts)
+    spec = _spec_for(args, document)
+    results = score_document(spec, document)
+    write_output(REPORTERS[args.format](spec, results), args.output, out)
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Explain one unit of a facts file."""
+    import json
+
+    import attrs
+
+    from .errors import FactsError, UsageError
+    from .facts_file import locate, read_facts, units_of
+
+    document = read_facts(args.facts)
+    spec = _spec_for(args, document)
+    units = units_of(document)
+    for i, unit in enumerate(units):
+        if isinstance(unit, dict) and str(unit.get("id")) == args.unit:
+            try:
+                result = spec.evaluate(unit)
+            except FactsError as exc:
+                moved = [attrs.evolve(p, path=("units", i, *p.path)) for p in exc.problems]
+                raise FactsError(locate(moved, document)) from None
+            if args.format == "json":
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            else:
+                out.write(result.explain())
+            return 0
+    known = ", ".join(str(u.get("id")) for u in units[:10] if isinstance(u, dict))
+    raise UsageError(f"{args.facts}: no unit with id `{args.unit}` (units: {known}{', …' if len(units) > 10 else ''})")
+
+
+def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the JSON Schema of a facts file for a spec."""
+    import json
+
+    from .loader import load_spec
+
+    spec = load_spec(args.spec)
+    write_output(json.dumps(spec.facts_schema(), ensure_ascii=False, indent=2) + "\n", args.output, out)
+    return 0
+
+
+def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line with ``argv``; return the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its usage message
+        return int(exc.code or 0)
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
+    from .errors import AssessRulesError
+
+    try:
+        return handler(args, out, err)
+    except AssessRulesError as exc:
+        for problem in exc.problems:
+            err.write(f"{problem}\n")
+        if len(exc.problems) > 1:
+            err.write(f"{len(exc.problems)} problems; nothing was scored\n")
+        return exc.exit_code
+    except OSError as exc:
+        err.write(f"assessrules: {exc.filename or ''}: {exc.strerror or exc}\n")
+        return 2
+
+
+def main() -> None:
+    """Entry point of the ``assessrules`` script."""
+    try:
+        code = run()
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

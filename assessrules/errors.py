@@ -1,0 +1,148 @@
+"""Errors that know where they are.
+
+Every failure a user can meet is one of these, and each carries the
+:class:`Problem` objects that say file, line, column, the path in the
+document, what was expected and how to fix it::
+
+    AssessRulesError                  base of everything raised on purpose
+    ├── SpecError(ValueError)         the spec is wrong (exit code 2)
+    ├── FactsError(ValueError)        a unit's facts are wrong (exit code 1)
+    ├── EvaluationError(ArithmeticError)
+    │                                 a valid spec failed on valid facts,
+    │                                 e.g. a division by zero (exit code 1)
+    └── UsageError(ValueError)        the command line was used wrongly (exit code 2)
+
+The command line maps each class to its exit code (:attr:`exit_code`) and
+prints the problems; it never prints a traceback for these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+PathItem = str | int
+Path = tuple[PathItem, ...]
+
+
+def json_path(path: Sequence[PathItem]) -> str:
+    """Render a path the way JSONPath writes it: ``$.indicators[1].deduct[0].per``."""
+    out = ["$"]
+    for item in path:
+        if isinstance(item, int):
+            out.append(f"[{item}]")
+        elif item.isidentifier():
+            out.append(f".{item}")
+        else:
+            out.append(f"[{item!r}]")
+    return "".join(out)
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong, with where it is and what to do about it."""
+
+    message: str
+    path: Path = ()
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    unit: str | None = None
+
+    @property
+    def json_path(self) -> str:
+        """The path in the document, as ``$.a.b[0]``."""
+        return json_path(self.path)
+
+    @property
+    def location(self) -> str:
+        """``file:line:col`` as far as known."""
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        where = f" (at {self.json_path})" if self.path else ""
+        who = f"unit {self.unit}: " if self.unit else ""
+        text = f"{self.location}: {who}{self.message}{where}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the problem as plain data."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.json_path,
+            "unit": self.unit,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Order problems by file and position, keeping their discovery order otherwise."""
+    return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))
+
+
+class AssessRulesError(Exception):
+    """Base of every error this library raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Sequence[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines.extend(str(p) for p in self.problems)
+        return "\n".join(lines)
+
+
+class SpecError(AssessRulesError, ValueError):
+    """The spec does not load: every problem found in it, each located."""
+
+    exit_code = 2
+
+
+class FactsError(AssessRulesError, ValueError):
+    """Some unit's facts are missing, unknown, of the wrong type or out of range."""
+
+    exit_code = 1
+
+
+class EvaluationError(AssessRulesError, ArithmeticError):
+    """A valid spec could not be evaluated on valid facts (e.g. division by zero)."""
+
+    exit_code = 1
+
+
+class UsageError(AssessRulesError, ValueError):
+    """The command line or the API was called with arguments that do not fit."""
+
+    exit_code = 2
+
+
+__all__ = [
+    "AssessRulesError",
+    "EvaluationError",
+    "FactsError",
+    "Path",
+    "Problem",
+    "SpecError",
+    "UsageError",
+    "json_path",
+    "sort_problems",
+]

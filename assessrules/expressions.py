@@ -1,0 +1,541 @@
+"""The small, safe expression language of a spec.
+
+Conditions (``if:``), counts (``per:``) and score expressions are strings.
+Each is parsed once, when the spec loads, and checked before any data is
+seen: only allow-listed syntax, names that the spec declares (an unknown
+one gets a did-you-mean), allow-listed functions with the right number of
+arguments, types that fit (a condition must be true/false, a count a
+number), enum literals that the fact declares, and limits on length,
+nesting and power. Every numeric literal is a :class:`~decimal.Decimal`
+taken from its text.
+
+A checked expression is evaluated two ways that must agree:
+
+* :meth:`Expression.interpret` runs it with :mod:`simpleeval`, restricted to
+  the same allow-list; this is the reference semantics, used at load time
+  (e.g. ``points: 15 / 6``) and by the tests;
+* :meth:`Expression.to_python` renders the checked tree as Python source
+  over allow-listed helpers only, which the compiler turns into bytecode
+  for fast scoring. Nothing but checked names, helper names and constant
+  slots ever reaches that source.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import decimal
+import difflib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+import simpleeval
+
+Type = Literal["bool", "number", "text", "date", "any"]
+
+_DECIMAL_CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+
+@attrs.frozen
+class Limits:
+    """How large and how powerful an expression may be."""
+
+    max_length: int = 500
+    max_depth: int = 20
+    max_nodes: int = 200
+    max_exponent: int = 64
+    max_text: int = 200
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@attrs.frozen
+class Name:
+    """A name an expression may use: a declared fact or parameter."""
+
+    type: Type
+    kind: Literal["fact", "parameter", "record"]
+    label: str = ""
+    values: tuple[str, ...] | None = None  # for enum facts
+
+
+# --- the allow-listed functions -------------------------------------------------
+
+
+def _to_decimal(x: Any) -> Decimal:
+    return x if isinstance(x, Decimal) else Decimal(x)
+
+
+def _div(a: Any, b: Any) -> Decimal:
+    return _to_decimal(a) / _to_decimal(b)
+
+
+def _pow(a: Any, b: Any) -> Decimal:
+    return _to_decimal(a) ** int(b)
+
+
+def _round(mode: str) -> Callable[..., Decimal]:
+    def rounder(x: Any, places: Any = 0) -> Decimal:
+        exp = Decimal(1).scaleb(-int(places))
+        return _to_decimal(x).quantize(exp, rounding=mode)
+
+    return rounder
+
+
+def _floor(x: Any) -> Decimal:
+    return Decimal(math.floor(_to_decimal(x)))
+
+
+def _ceil(x: Any) -> Decimal:
+    return Decimal(math.ceil(_to_decimal(x)))
+
+
+@attrs.frozen
+class Function:
+    """An allow-listed function: its implementation, arity and types."""
+
+    impl: Callable[..., Any]
+    params: tuple[Type, ...]
+    returns: Type
+    optional: int = 0  # how many trailing params may be left out
+    variadic: bool = False  # the last param repeats
+    doc: str = ""
+
+
+FUNCTIONS: dict[str, Function] = {
+    "min": Function(min, ("number", "number"), "number", variadic=True, doc="the least of two or more numbers"),
+    "max": Function(max, ("number", "number"), "number", variadic=True, doc="the greatest of two or more numbers"),
+    "abs": Function(abs, ("number",), "number", doc="the absolute value"),
+    "round_half_up": Function(_round(decimal.ROUND_HALF_UP), ("number", "number"), "number", optional=1,
+                              doc="round to `places` decimals, halves away from zero (四舍五入)"),
+    "round_half_even": Function(_round(decimal.ROUND_HALF_EVEN), ("number", "number"), "number", optional=1,
+                                doc="round to `places` decimals, halves to even"),
+    "round_down": Function(_round(decimal.ROUND_DOWN), ("number", "number"), "number", optional=1,
+                           doc="cut to `places` decimals, towards zero"),
+    "floor": Function(_floor, ("number",), "number", doc="the greatest whole number not above x"),
+    "ceil": Function(_ceil, ("number",), "number", doc="the least whole number not below x"),
+}
+"""The functions expressions may call; a later rule kind may register more."""
+
+
+# --- checking -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class ExpressionProblem:
+    """What is wrong with an expression, and where in its text."""
+
+    message: str
+    hint: str | None = None
+    offset: int = 0  # character offset in the expression text
+
+
+class ExpressionError(Exception):
+    """An expression failed its checks."""
+
+    def __init__(self, problems: Sequence[ExpressionProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(p.message for p in problems))
+
+
+_COMPARE = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
+_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_FORBIDDEN_HINTS: dict[type[ast.AST], tuple[str, str]] = {
+    ast.Attribute: ("attribute access (`a.b`) is not allowed",
+                    "use the fact's own name; expressions see only declared facts and parameters"),
+    ast.Subscript: ("subscripts (`a[b]`) are not allowed", "declare the value you need as its own fact"),
+    ast.Lambda: ("`lambda` is not allowed", "write the rule as one expression"),
+    ast.NamedExpr: ("assignment (`:=`) is not allowed", "write the rule as one expression"),
+    ast.ListComp: ("comprehensions are not allowed", "count with a declared fact instead"),
+    ast.GeneratorExp: ("comprehensions are not allowed", "count with a declared fact instead"),
+    ast.JoinedStr: ("f-strings are not allowed", "compare with plain text in quotes"),
+}
+
+
+def _char_offset(text: str, node: ast.AST) -> int:
+    col = getattr(node, "col_offset", 0) or 0
+    return len(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
+
+
+@attrs.frozen(eq=False)
+class Expression:
+    """A checked expression: its text, its tree and the names it reads."""
+
+    text: str
+    tree: ast.expr
+    type: Type
+    names: tuple[str, ...]
+    constants: tuple[Any, ...]  # literals by slot, as Decimal / str / frozenset
+
+    def interpret(self, values: Mapping[str, Any]) -> Any:
+        """Evaluate with :mod:`simpleeval` (the reference semantics)."""
+        evaluator = _Reference({**values, **{f"{_SLOT}{i}": c for i, c in enumerate(self.constants)}})
+        with decimal.localcontext(_DECIMAL_CONTEXT):
+            return evaluator.eval(self.text, previously_parsed=self.tree)
+
+    def to_python(self, name_ref: Callable[[str], str], const_ref: Callable[[Any], str]) -> str:
+        """Render as Python source: names via ``name_ref``, literals via ``const_ref``."""
+        return ast.unparse(_Render(self.constants, name_ref, const_ref).visit(_deepcopy(self.tree)))
+
+
+def _deepcopy(tree: ast.expr) -> ast.expr:
+    return copy.deepcopy(tree)
+
+
+class _Checker:
+    def __init__(self, text: str, names: Mapping[str, Name], limits: Limits) -> None:
+        self.text = text
+        self.names = names
+        self.limits = limits
+        self.problems: list[ExpressionProblem] = []
+        self.used: list[str] = []
+        self.constants: list[Any] = []
+        self.slots: dict[int, int] = {}  # id of a literal's node -> its constant slot
+        self.count = 0
+
+    def fail(self, node: ast.AST, message: str, hint: str | None = None) -> Type:
+        self.problems.append(ExpressionProblem(message, hint, _char_offset(self.text, node)))
+        return "any"
+
+    def const_slot(self, node: ast.expr, value: Any) -> None:
+        self.slots[id(node)] = len(self.constants)
+        self.constants.append(value)
+
+    def check(self, node: ast.AST, depth: int) -> Type:
+        self.count += 1
+        if depth > self.limits.max_depth:
+            return self.fail(node, f"the expression is nested too deeply (more than {self.limits.max_depth} levels)",
+                             "split it, or use a parameter for a part of it")
+        method = getattr(self, f"check_{type(node).__name__}", None)
+        if method is None:
+            message, hint = _FORBIDDEN_HINTS.get(
+                type(node), (f"`{type(node).__name__}` is not allowed in an expression",
+                             "use facts, parameters, numbers, text in quotes, arithmetic, comparisons, "
+                             "and/or/not, `a if c else b` and the listed functions"))
+            return self.fail(node, message, hint)
+        result: Type = method(node, depth + 1)
+        return result
+
+    def check_Constant(self, node: ast.Constant, depth: int) -> Type:
+        value = node.value
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, int | float):
+            segment = ast.get_source_segment(self.text, node) or repr(value)
+            self.const_slot(node, Decimal(segment.replace("_", "")))
+            return "number"
+        if isinstance(value, str):
+            if len(value) > self.limits.max_text:
+                return self.fail(node, f"text longer than {self.limits.max_text} characters")
+            self.const_slot(node, value)
+            return "text"
+        return self.fail(node, f"`{value!r}` is not allowed here", "use a number, text in quotes, True or False")
+
+    def check_Name(self, node: ast.Name, depth: int) -> Type:
+        name = node.id
+        if name.startswith("_"):
+            return self.fail(node, f"names beginning with `_` (such as `{name}`) are not allowed",
+                             "use a declared fact or parameter")
+        if name in FUNCTIONS:
+            return self.fail(node, f"`{name}` is a function; call it with arguments, e.g. `{name}(a, b)`")
+        info = self.names.get(name)
+        if info is None:
+            close = difflib.get_close_matches(name, list(self.names), n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`?" if close else "declare it under `facts:` or `parameters:`"
+            return self.fail(node, f"unknown name `{name}`", hint)
+        if name not in self.used:
+            self.used.append(name)
+        return info.type
+
+    def check_UnaryOp(self, node: ast.UnaryOp, depth: int) -> Type:
+        operand = self.check(node.operand, depth)
+        if isinstance(node.op, ast.Not):
+            return self.expect(node.operand, operand, "bool", "`not`")
+        if isinstance(node.op, ast.USub | ast.UAdd):
+            return self.expect(node.operand, operand, "number", "a sign")
+        return self.fail(node, "bitwise `~` is not allowed", "use `not` for conditions")
+
+    def expect(self, node: ast.AST, actual: Type, wanted: Type, where: str) -> Type:
+        if actual not in ("any", wanted):
+            self.fail(node, f"{where} needs {_TYPE_WORDS[wanted]}, but this is {_TYPE_WORDS[actual]}",
+                      _TYPE_HINTS.get((wanted, actual)))
+        return wanted
+
+    def check_BoolOp(self, node: ast.BoolOp, depth: int) -> Type:
+        word = "`and`" if isinstance(node.op, ast.And) else "`or`"
+        for value in node.values:
+            self.expect(value, self.check(value, depth), "bool", word)
+        return "bool"
+
+    def check_BinOp(self, node: ast.BinOp, depth: int) -> Type:
+        symbol = _ARITH.get(type(node.op))
+        if symbol is None:
+            return self.fail(node, "this operator is not allowed",
+                             "use + - * / and **; for whole-number division write floor(a / b)")
+        left = self.check(node.left, depth)
+        if symbol == "**":
+            exponent = node.right
+            if not (isinstance(exponent, ast.Constant) and type(exponent.value) is int
+                    and 0 <= exponent.value <= self.limits.max_exponent):
+                return self.fail(node, f"a power must have a whole-number exponent from 0 to {self.limits.max_exponent}",
+                                 "write the exponent as a plain number, e.g. `x ** 2`")
+            self.check(exponent, depth)
+            return self.expect(node.left, left, "number", "`**`")
+        right = self.check(node.right, depth)
+        self.expect(node.left, left, "number", f"`{symbol}`")
+        self.expect(node.right, right, "number", f"`{symbol}`")
+        return "number"
+
+    def check_Compare(self, node: ast.Compare, depth: int) -> Type:
+        operands = [node.left, *node.comparators]
+        types = [self.check(operand, depth) if not (isinstance(operand, ast.Tuple | ast.List)) else "any"
+                 for operand in operands]
+        for i, op in enumerate(node.ops):
+            left, right = operands[i], operands[i + 1]
+            if not isinstance(op, _COMPARE):
+                self.fail(node, "`is` is not allowed", "use `==` or `!=`")
+                continue
+            if isinstance(op, ast.In | ast.NotIn):
+                self.check_membership(left, types[i], right, depth)
+                continue
+            lt, rt = types[i], types[i + 1]
+            if "any" not in (lt, rt) and lt != rt:
+                self.fail(node, f"cannot compare {_TYPE_WORDS[lt]} with {_TYPE_WORDS[rt]}")
+            elif lt == "bool" and not isinstance(op, ast.Eq | ast.NotEq):
+                self.fail(node, "true/false values can only be compared with == or !=")
+            self.check_enum_literal(left, right)
+            self.check_enum_literal(right, left)
+        return "bool"
+
+    def check_membership(self, left: ast.AST, left_type: Type, right: ast.AST, depth: int) -> None:
+        if not isinstance(right, ast.Tuple | ast.List) or not right.elts:
+            self.fail(right, "`in` needs a list of values in parentheses, e.g. `x in (\"A\", \"B\")`")
+            return
+        values = []
+        for element in right.elts:
+            if not isinstance(element, ast.Constant) or isinstance(element.value, bool):
+                self.fail(element, "the values after `in` must be plain numbers or text")
+                return
+            element_type = self.check(element, depth)
+            if "any" not in (left_type, element_type) and element_type != left_type:
+                self.fail(element, f"cannot compare {_TYPE_WORDS[left_type]} with {_TYPE_WORDS[element_type]}")
+            value = self.constants[self.slots[id(element)]]
+            values.append(value)
+            self.check_enum_value(left, element, value)
+        self.const_slot(right, frozenset(values))  # the whole list takes one slot
+
+    def check_enum_literal(self, name: ast.AST, other: ast.AST) -> None:
+        if id(other) in self.slots:
+            self.check_enum_value(name, other, self.constants[self.slots[id(other)]])
+
+    def check_enum_value(self, name: ast.AST, where: ast.AST, value: Any) -> None:
+        if not isinstance(name, ast.Name) or name.id not in self.names:
+            return
+        allowed = self.names[name.id].values
+        if allowed is not None and value not in allowed:
+            close = difflib.get_close_matches(str(value), list(allowed), n=1, cutoff=0.0)
+            choices = "、".join(allowed)
+            self.fail(where, f"`{value}` is not one of the values of `{name.id}` ({choices})",
+                      f"did you mean `{close[0]}`?" if close else None)
+
+    def check_IfExp(self, node: ast.IfExp, depth: int) -> Type:
+        self.expect(node.test, self.check(node.test, depth), "bool", "the condition after `if`")
+        body = self.check(node.body, depth)
+        orelse = self.check(node.orelse, depth)
+        if "any" in (body, orelse):
+            return body if orelse == "any" else orelse
+        if body != orelse:
+            return self.fail(node, f"both branches of `a if c else b` must be of one kind, "
+                                   f"not {_TYPE_WORDS[body]} and {_TYPE_WORDS[orelse]}")
+        return body
+
+    def check_Call(self, node: ast.Call, depth: int) -> Type:
+        if not isinstance(node.func, ast.Name):
+            return self.fail(node, "only the listed functions can be called", f"use one of: {', '.join(FUNCTIONS)}")
+        name = node.func.id
+        fn = FUNCTIONS.get(name)
+        if fn is None:
+            close = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.6)
+            return self.fail(node, f"unknown function `{name}`",
+                             f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(FUNCTIONS)}")
+        if node.keywords:
+            return self.fail(node, f"`{name}` takes its arguments by position, not by name")
+        least = len(fn.params) - fn.optional
+        most = None if fn.variadic else len(fn.params)
+        count = len(node.args)
+        if count < least or (most is not None and count > most):
+            want = f"{least} or more" if most is None else (str(least) if least == most else f"{least} to {most}")
+            return self.fail(node, f"`{name}` takes {want} arguments, not {count}")
+        for i, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                return self.fail(arg, "`*` arguments are not allowed")
+            wanted = fn.params[min(i, len(fn.params) - 1)]
+            self.expect(arg, self.check(arg, depth), wanted, f"argument {i + 1} of `{name}`")
+        return fn.returns
+
+
+_TYPE_WORDS: dict[Type, str] = {"bool": "a yes/no condition", "number": "a number", "text": "text",
+                                "date": "a date", "any": "anything"}
+_TYPE_HINTS: dict[tuple[Type, Type], str] = {
+    ("bool", "number"): "compare the number, e.g. `x > 0`",
+    ("number", "bool"): "turn the condition into a number with `1 if x else 0`",
+}
+
+
+def check_expression(text: str, names: Mapping[str, Name], expect: Type | None = None,
+                     limits: Limits = DEFAULT_LIMITS) -> Expression:
+    """Parse and check ``text``; raise :class:`ExpressionError` with every problem found.
+
+    >>> check_expression("late * 2", {"late": Name("number", "fact")}, "number").names
+    ('late',)
+    """
+    if not isinstance(text, str):
+        raise ExpressionError([ExpressionProblem("an expression must be text")])
+    if len(text) > limits.max_length:
+        raise ExpressionError([ExpressionProblem(
+            f"the expression is {len(text)} characters long; at most {limits.max_length} are allowed",
+            "split it: declare a parameter or another fact for a part of it")])
+    source = text.strip()
+    if not source:
+        raise ExpressionError([ExpressionProblem("the expression is empty")])
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError as exc:
+        offset = max((exc.offset or 1) - 1, 0)
+        raise ExpressionError([ExpressionProblem(
+            f"this is not a valid expression: {exc.msg}",
+            "check brackets and quotes; write `and`/`or`/`not`, not `&&`/`||`/`!`", offset)]) from None
+    checker = _Checker(source, names, limits)
+    result = checker.check(tree, 0)
+    if checker.count > limits.max_nodes:
+        checker.problems.append(ExpressionProblem(
+            f"the expression has {checker.count} parts; at most {limits.max_nodes} are allowed"))
+    if expect is not None and result not in ("any", expect) and not checker.problems:
+        checker.problems.append(ExpressionProblem(
+            f"this must be {_TYPE_WORDS[expect]}, but it is {_TYPE_WORDS[result]}",
+            _TYPE_HINTS.get((expect, result))))
+    if checker.problems:
+        raise ExpressionError(checker.problems)
+    slotted = _Slots(checker.slots).visit(tree)
+    assert isinstance(slotted, ast.expr)
+    return Expression(source, slotted, expect or result, tuple(checker.used), tuple(checker.constants))
+
+
+# --- the two evaluators -------------------------------------------------------------
+
+
+_SLOT = "_c"  # literals become names `_c0`, `_c1`…: user names cannot begin with `_`
+
+
+class _Slots(ast.NodeTransformer):
+    """Replace each literal the checker recorded with the name of its constant slot."""
+
+    def __init__(self, slots: Mapping[int, int]) -> None:
+        self.slots = slots
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        slot = self.slots.get(id(node))
+        if slot is not None:
+            return ast.copy_location(ast.Name(f"{_SLOT}{slot}", ast.Load()), node)
+        result: ast.AST = super().visit(node)
+        return result
+
+
+def _slot(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Name) and node.id.startswith(_SLOT):
+        return int(node.id[len(_SLOT):])
+    return None
+
+
+_OPERATORS: dict[type, Callable[..., Any]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: _div,
+    ast.Pow: _pow,
+    ast.USub: lambda a: -a,
+    ast.UAdd: lambda a: +a,
+    ast.Not: lambda a: not a,
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+_REFERENCE_NODES = (ast.Name, ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call, ast.Constant)
+
+
+class _Reference(simpleeval.SimpleEval):  # type: ignore[misc]
+    """simpleeval limited to the checked allow-list, with Decimal arithmetic."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        super().__init__(operators=_OPERATORS, functions={k: f.impl for k, f in FUNCTIONS.items()},
+                         names=dict(values))
+        handlers: dict[type, Any] = vars(self)["nodes"]
+        vars(self)["nodes"] = {k: v for k, v in handlers.items() if k in _REFERENCE_NODES}
+
+
+class _Render(ast.NodeTransformer):
+    """Turn a checked tree into source over helper names and constant slots."""
+
+    def __init__(self, constants: Sequence[Any], name_ref: Callable[[str], str],
+                 const_ref: Callable[[Any], str]) -> None:
+        self.constants = constants
+        self.name_ref = name_ref
+        self.const_ref = const_ref
+
+    def _ref(self, source: str) -> ast.expr:
+        return ast.parse(source, mode="eval").body
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        slot = _slot(node)
+        if slot is not None:
+            return self._ref(self.const_ref(self.constants[slot]))
+        return self._ref(self.name_ref(node.id))
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        helper = {ast.Div: "_div", ast.Pow: "_pow"}.get(type(node.op))
+        if helper is None:
+            return node
+        return ast.Call(ast.Name(helper, ast.Load()), [node.left, node.right], [])
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        return ast.Call(ast.Name(f"_fn_{name}", ast.Load()), [self.visit(a) for a in node.args], [])
+
+
+def helpers() -> dict[str, Any]:
+    """The names compiled expressions may call: the allow-list and nothing else."""
+    names: dict[str, Any] = {"_div": _div, "_pow": _pow}
+    names.update({f"_fn_{k}": f.impl for k, f in FUNCTIONS.items()})
+    return names
+
+
+DECIMAL_CONTEXT = _DECIMAL_CONTEXT
+
+__all__ = [
+    "DECIMAL_CONTEXT",
+    "DEFAULT_LIMITS",
+    "FUNCTIONS",
+    "Expression",
+    "ExpressionError",
+    "ExpressionProblem",
+    "Function",
+    "Limits",
+    "Name",
+    "Type",
+    "check_expression",
+    "helpers",
+]

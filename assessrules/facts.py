@@ -1,0 +1,206 @@
+"""Fact types: what an assessor may record, and how a value is checked.
+
+Each type is one small :class:`FactType` in :data:`FACT_TYPES`: how it
+normalises a value (or says what is wrong with it), what kind of value it is
+to an expression, and its JSON Schema for facts files. The spec declares
+every fact with one of these types; nothing else may be given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+
+from .expressions import Type
+
+
+class FactValueError(ValueError):
+    """A fact value does not fit its declaration; the message says how."""
+
+
+@attrs.frozen
+class Fact:
+    """A declared fact: one thing the assessors record for each unit."""
+
+    name: str
+    type: str
+    label: str
+    method: tuple[str, ...] = ()
+    required: bool = False
+    default: Any = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    values: tuple[str, ...] | None = None
+    direction: str | None = None  # "worse" (a violation) or "better" (an achievement)
+    unit: str | None = None
+    description: str | None = None
+
+    @property
+    def kind(self) -> FactType:
+        """The type's behaviour, from the registry."""
+        return FACT_TYPES[self.type]
+
+    def normalize(self, value: Any) -> Any:
+        """Return the value as scoring uses it, or raise :class:`FactValueError`."""
+        return self.kind.normalize(value, self)
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise FactValueError("expected a number, got true/false")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))  # the shortest text that reads back as this float
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise FactValueError(f"expected a number, got the text {value!r}") from None
+    else:
+        raise FactValueError(f"expected a number, got {_what(value)}")
+    if not number.is_finite():
+        raise FactValueError(f"expected a finite number, got {value}")
+    return number
+
+
+def _what(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _bounded(number: Decimal, fact: Fact, low: Decimal | None = None, high: Decimal | None = None) -> None:
+    lo = fact.minimum if fact.minimum is not None else low
+    hi = fact.maximum if fact.maximum is not None else high
+    if lo is not None and number < lo:
+        raise FactValueError(f"{number} is below the least allowed value {lo}")
+    if hi is not None and number > hi:
+        raise FactValueError(f"{number} is above the greatest allowed value {hi}")
+
+
+def _normalize_bool(value: Any, fact: Fact) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise FactValueError(f"expected true or false, got {_what(value)}")
+
+
+def _normalize_count(value: Any, fact: Fact) -> int:
+    number = _number(value)
+    if number != number.to_integral_value():
+        raise FactValueError(f"expected a whole number, got {value}")
+    _bounded(number, fact, low=Decimal(0))
+    return int(number)
+
+
+def _normalize_number(value: Any, fact: Fact) -> Decimal:
+    number = _number(value)
+    _bounded(number, fact)
+    return number
+
+
+def _normalize_ratio(value: Any, fact: Fact) -> Decimal:
+    percent = isinstance(value, str) and value.strip().endswith("%")
+    number = _number(value.strip()[:-1]) / 100 if percent else _number(value)
+    _bounded(number, fact, Decimal(0), Decimal(1))
+    return number
+
+
+def _normalize_enum(value: Any, fact: Fact) -> str:
+    if not isinstance(value, str):
+        raise FactValueError(f"expected one of {'、'.join(fact.values or ())}, got {_what(value)}")
+    if value not in (fact.values or ()):
+        raise FactValueError(f"{value!r} is not one of {'、'.join(fact.values or ())}")
+    return value
+
+
+def _normalize_date(value: Any, fact: Fact) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise FactValueError("expected a date without a time, e.g. 2021-10-08")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise FactValueError(f"expected a date like 2021-10-08, got {value!r}") from None
+    raise FactValueError(f"expected a date like 2021-10-08, got {_what(value)}")
+
+
+def _number_schema(fact: Fact, integer: bool = False, low: Decimal | None = None,
+                   high: Decimal | None = None) -> dict[str, Any]:
+    # JSON Schema numbers are JSON numbers; the bounds here are for editors, the checks are exact.
+    schema: dict[str, Any] = {"type": "integer" if integer else "number"}
+    lo = fact.minimum if fact.minimum is not None else low
+    hi = fact.maximum if fact.maximum is not None else high
+    if lo is not None:
+        schema["minimum"] = int(lo) if integer else float(lo)
+    if hi is not None:
+        schema["maximum"] = int(hi) if integer else float(hi)
+    return schema
+
+
+@attrs.frozen
+class FactType:
+    """One kind of fact: its checks, its expression type and its JSON Schema."""
+
+    name: str
+    expr_type: Type
+    normalize: Callable[[Any, Fact], Any]
+    json_schema: Callable[[Fact], dict[str, Any]]
+    description: str
+
+
+FACT_TYPES: dict[str, FactType] = {
+    t.name: t
+    for t in (
+        FactType("bool", "bool", _normalize_bool, lambda f: {"type": "boolean"}, "true or false (是/否)"),
+        FactType("count", "number", _normalize_count, lambda f: _number_schema(f, True, Decimal(0)),
+                 "a whole number of occurrences, 0 or more (次数、件数)"),
+        FactType("number", "number", _normalize_number, _number_schema, "any finite number"),
+        FactType("ratio", "number", _normalize_ratio,
+                 lambda f: {"anyOf": [_number_schema(f, False, Decimal(0), Decimal(1)),
+                                      {"type": "string", "pattern": r"^\s*[0-9.]+\s*%\s*$"}]},
+                 "a share from 0 to 1, or a percentage written as text (\"95%\")"),
+        FactType("enum", "text", _normalize_enum, lambda f: {"enum": list(f.values or ())},
+                 "one of the listed values (e.g. 优/良/一般/差)"),
+        FactType("date", "date", _normalize_date, lambda f: {"type": "string", "format": "date"},
+                 "a calendar date, 2021-10-08"),
+    )
+}
+"""The fact types a spec may declare, by name."""
+
+
+def check_default(fact: Fact, raw: Any) -> Any:
+    """Normalise a declared default, so a bad default fails at load, not at scoring."""
+    return fact.normalize(raw)
+
+
+def facts_json_schema(facts: Mapping[str, Fact]) -> dict[str, Any]:
+    """Return the JSON Schema of the ``facts`` mapping of one unit."""
+    properties = {}
+    for name, fact in facts.items():
+        schema = dict(fact.kind.json_schema(fact))
+        schema["title"] = fact.label
+        if fact.description:
+            schema["description"] = fact.description
+        properties[name] = schema
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name, fact in facts.items() if fact.required],
+        "additionalProperties": False,
+    }
+
+
+__all__ = ["FACT_TYPES", "Fact", "FactType", "FactValueError", "facts_json_schema"]

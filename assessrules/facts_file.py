@@ -1,0 +1,105 @@
+"""Facts files: the units of one assessment and what the assessors recorded for each.
+
+A facts file is YAML or JSON::
+
+    units:
+      - id: zengjia            # unique in the file
+        name: 曾家镇
+        type: town             # a unit type the spec declares
+        target: 3              # 目标分值
+        facts:                 # declared facts only; defaults fill the rest
+          late_disclosures: 7
+
+Every problem is reported with the file, line and column of the value.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .errors import FactsError, Problem
+from .facts import facts_json_schema
+from .yamlio import Document, DocumentError, read_document
+
+if TYPE_CHECKING:
+    from .results import Result
+    from .spec import Spec
+
+
+def read_facts(path: str | os.PathLike[str]) -> Document:
+    """Read a facts file; raise :class:`FactsError` if it is not a mapping with a `units` list."""
+    try:
+        document = read_document(path)
+    except DocumentError as exc:
+        raise FactsError(exc.problems) from None
+    data = document.data
+    if not isinstance(data, dict) or not isinstance(data.get("units"), list):
+        raise FactsError([document.problem("a facts file is a mapping with a `units:` list", (),
+                                           "see examples/zhenping-2021-units.yaml")])
+    extra = [k for k in data if k not in ("units", "spec", "description")]
+    if extra:
+        raise FactsError([document.problem(f"unknown key `{extra[0]}`", (extra[0],),
+                                           "a facts file has `units:` (and optionally `spec:`, `description:`)")])
+    return document
+
+
+def locate(problems: Sequence[Problem], document: Document) -> list[Problem]:
+    """Give each problem the file, line and column of its path in ``document``."""
+    out = []
+    for p in problems:
+        line, column = document.locate(p.path)
+        out.append(attrs.evolve(p, file=document.file, line=line, column=column))
+    return out
+
+
+def units_of(document: Document) -> list[Any]:
+    """The raw unit entries of a facts file."""
+    units: list[Any] = document.data["units"]
+    return units
+
+
+def score_document(spec: Spec, document: Document) -> list[Result]:
+    """Score every unit of a facts file; problems come back located in the file."""
+    try:
+        return spec.evaluate_many(units_of(document))
+    except FactsError as exc:
+        raise FactsError(locate(exc.problems, document)) from None
+
+
+def facts_file_schema(spec: Spec) -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a facts file for ``spec``."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"urn:assessrules:facts:{spec.metadata.id}",
+        "title": f"Facts file for {spec.metadata.title}",
+        "type": "object",
+        "properties": {
+            "spec": {"type": "string", "description": "the spec these facts are for (informative)"},
+            "description": {"type": "string"},
+            "units": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": ["string", "integer"], "description": "unique in the file"},
+                        "name": {"type": "string"},
+                        "type": {"enum": list(spec.unit_types),
+                                 "description": "; ".join(f"{k}: {v.label}" for k, v in spec.unit_types.items())},
+                        "target": {"type": "number", "minimum": 0, "description": "目标分值"},
+                        "facts": facts_json_schema(spec.facts),
+                    },
+                    "required": ["id", "type", "target", "facts"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": ["units"],
+        "additionalProperties": False,
+    }
+
+
+__all__ = ["facts_file_schema", "locate", "read_facts", "score_document", "units_of"]

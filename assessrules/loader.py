@@ -1,0 +1,505 @@
+"""Load a spec: read it, check it against the JSON Schema, build the model, check its sense.
+
+Every problem is collected before failing; :class:`~assessrules.errors.SpecError`
+carries them all, each with file, line, column, path, message and hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import itertools
+import json
+import os
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from functools import cache
+from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any
+
+from . import _resources
+from .errors import Path, Problem, SpecError, sort_problems
+from .expressions import FUNCTIONS, Expression, ExpressionError, Name, check_expression
+from .facts import FACT_TYPES, Fact, FactValueError
+from .kinds import KINDS, TRIGGER_KEYS, Trigger, build_trigger
+from .model import Assumption, Grade, Indicator, Metadata, Parameter, UnitType
+from .numbers import format_points, parse_fraction
+from .yamlio import Document, DocumentError, read_document
+
+if TYPE_CHECKING:
+    import jsonschema
+
+    from .spec import Spec
+
+ROOT_ID = "total"
+
+
+@cache
+def spec_schema() -> dict[str, Any]:
+    """The JSON Schema of a spec (format 1), as data."""
+    with open(_resources.spec_schema_path(), encoding="utf-8") as fh:
+        schema: dict[str, Any] = json.load(fh)
+    return schema
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
+    base = jsonschema.validators.validator_for(spec_schema())
+    # YAML reads 2021-01-01 as a date: to the schema it is the string it was written as.
+    checker = base.TYPE_CHECKER.redefine(
+        "string", lambda _checker, value: isinstance(value, str | dt.date))
+    cls = jsonschema.validators.extend(base, type_checker=checker)  # type: ignore[no-untyped-call]
+    return cls(spec_schema())  # type: ignore[no-any-return]
+
+
+def resolve_spec(source: str | os.PathLike[str]) -> FsPath:
+    """Turn ``"2021"`` (a bundled spec id) or a path into the path of a spec file."""
+    text = os.fspath(source)
+    bundled = _resources.bundled_specs()
+    if text in bundled and not FsPath(text).exists():
+        return bundled[text]
+    path = FsPath(text)
+    if not path.exists() and not any(sep in text for sep in "/\\") and not text.endswith((".yaml", ".yml")):
+        known = ", ".join(bundled) or "none"
+        raise SpecError([Problem(f"no spec file `{text}` and no bundled spec of that id", (), text,
+                                 hint=f"give a path to a .yaml file, or a bundled id ({known})")])
+    return path
+
+
+def load_spec(source: str | os.PathLike[str]) -> Spec:
+    """Load, check and compile a spec from a path or a bundled id such as ``"2021"``.
+
+    >>> spec = load_spec("2021")
+    >>> spec.metadata.document_number
+    '镇考办发〔2021〕10号'
+    """
+    path = resolve_spec(source)
+    bundled = _resources.bundled_specs()
+    display = f"specs/{path.name}" if bundled.get(path.stem) == path else None
+    try:
+        document = read_document(path, display)
+    except DocumentError as exc:
+        raise SpecError(exc.problems) from None
+    return spec_from_document(document)
+
+
+def spec_from_document(document: Document) -> Spec:
+    """Check and compile a spec already read into a :class:`Document`."""
+    problems = schema_problems(document)
+    if problems:
+        raise SpecError(sort_problems(problems))
+    builder = _Builder(document)
+    spec = builder.build()
+    if builder.problems or spec is None:
+        raise SpecError(sort_problems(builder.problems))
+    return spec
+
+
+# --- schema problems, in a person's words -------------------------------------------
+
+
+def schema_problems(document: Document) -> list[Problem]:
+    """Check ``document.data`` against the spec schema; return located problems."""
+    if not isinstance(document.data, dict):
+        return [document.problem("a spec must be a mapping of keys (spec_format, metadata, facts, …)", (),
+                                 "start from specs/2021.yaml")]
+    problems = []
+    for error in _validator().iter_errors(document.data):
+        problems.extend(_explain_schema_error(error, document))
+    return problems
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, int | Decimal | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _explain_schema_error(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
+    path: Path = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    hint = schema.get("description")
+    kind = error.validator
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(schema.get("properties", {}))
+        out = []
+        for key in error.instance:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            out.append(document.problem(
+                f"unknown key `{key}`", path + (key,),
+                f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(allowed)}"))
+        return out
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        sub = schema.get("properties", {}).get(missing, {})
+        return [document.problem(f"missing `{missing}`", path, sub.get("description") or hint)]
+    if kind == "type":
+        wanted: Any = error.validator_value
+        words = {"object": "a mapping of keys", "array": "a list", "string": "text", "number": "a number",
+                 "integer": "a whole number", "boolean": "true or false", "null": "nothing"}
+        wanted_text = " or ".join(words.get(w, w) for w in ([wanted] if isinstance(wanted, str) else wanted))
+        return [document.problem(f"expected {wanted_text}, got {_describe(error.instance)}", path, hint)]
+    if kind in ("enum", "const"):
+        value: Any = error.validator_value
+        choices = list(value) if kind == "enum" else [value]
+        return [document.problem(f"{_describe(error.instance)} is not allowed here; expected one of: "
+                                 f"{', '.join(map(str, choices))}", path, hint)]
+    if kind == "pattern":
+        return [document.problem(f"{_describe(error.instance)} does not have the expected form", path, hint)]
+    if kind == "anyOf":
+        return [document.problem(f"{_describe(error.instance)} is not valid here", path, hint)]
+    if kind in ("minItems", "minProperties"):
+        return [document.problem("this must not be empty", path, hint)]
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return [document.problem(f"{_describe(error.instance)} is out of range ({kind} {error.validator_value})",
+                                 path, hint)]
+    if kind == "propertyNames":
+        return [document.problem(f"`{error.instance}` is not a valid name", path, hint
+                                 or "use lower-case letters, digits and _")]
+    return [document.problem(error.message, path, hint)]
+
+
+# --- building the model ---------------------------------------------------------------
+
+
+class _Builder:
+    """Walks checked data into the model, collecting every problem on the way."""
+
+    def __init__(self, document: Document) -> None:
+        self.doc = document
+        self.data: dict[str, Any] = document.data
+        self.problems: list[Problem] = []
+        self.names: dict[str, Name] = {}
+        self.parameters: dict[str, Parameter] = {}
+        self.assumptions: dict[str, Assumption] = {}
+        self.triggers: list[Trigger] = []
+        self.node_count = 0
+        self.context_name = ""
+
+    # the BuildContext protocol, lent to trigger kinds
+
+    def problem(self, message: str, path: Path, hint: str | None = None) -> None:
+        prefix = f"{self.context_name}: " if self.context_name else ""
+        self.problems.append(self.doc.problem(prefix + message, path, hint))
+
+    def expression(self, raw: Any, path: Path, expect: str,
+                   names: Mapping[str, Name] | None = None) -> Expression | None:
+        if raw is None:
+            self.problem("missing expression", path)
+            return None
+        if isinstance(raw, bool | int | Decimal):
+            raw = str(raw)
+        try:
+            return check_expression(raw, self.names if names is None else names, expect)  # type: ignore[arg-type]
+        except ExpressionError as exc:
+            for p in exc.problems:
+                where = f" at character {p.offset + 1}" if p.offset else ""
+                self.problem(f"in `{raw}`{where}: {p.message}", path, p.hint)
+            return None
+
+    def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
+        if raw is None:
+            self.problem("missing points", path)
+            return None
+        if isinstance(raw, str):
+            params = {n: info for n, info in self.names.items() if info.kind == "parameter"}
+            expr = self.expression(raw, path, "number", params)
+            if expr is None:
+                return None
+            value = Decimal(expr.interpret({n: self.parameters[n].value for n in expr.names}))
+        else:
+            value = Decimal(raw)
+        if positive and value < 0:
+            self.problem(f"points must not be negative, got {format_points(value)}", path,
+                         "write the size of the deduction; `deduct:` already takes it away")
+            return None
+        return value
+
+    def assumption_ref(self, ref: Any, path: Path) -> None:
+        if ref is not None and ref not in self.assumptions:
+            close = difflib.get_close_matches(str(ref), list(self.assumptions), n=1)
+            self.problem(f"no assumption with id `{ref}`", path,
+                         f"did you mean `{close[0]}`?" if close else "add it under `assumptions:`")
+
+    # the sections
+
+    def build(self) -> Spec | None:
+        from .spec import Spec
+
+        d = self.data
+        metadata = self.metadata(d["metadata"])
+        unit_types = {k: UnitType(k, v["label"], v.get("description")) for k, v in d["unit_types"].items()}
+        self.build_assumptions(d.get("assumptions", []))
+        self.build_parameters(d.get("parameters", {}))
+        facts = self.build_facts(d["facts"])
+        root = self.build_root(d, metadata, unit_types)
+        grades = self.build_grades(d["grades"], metadata.scale)
+        direct = self.build_direct(d.get("direct_deductions"))
+        if self.problems or root is None:
+            return None
+        sha = hashlib.sha256(self.doc.text.encode("utf-8")).hexdigest()
+        return Spec(
+            metadata=metadata, unit_types=unit_types, parameters=self.parameters, facts=facts, root=root,
+            grades=tuple(grades), direct_deductions=tuple(direct), assumptions=self.assumptions,
+            triggers=tuple(self.triggers), source=self.doc.file, sha256=sha,
+            direct_clause=(d.get("direct_deductions") or {}).get("clause"),
+        )
+
+    def metadata(self, m: dict[str, Any]) -> Metadata:
+        dates: dict[str, dt.date | None] = {}
+        for key in ("effective_from", "effective_to"):
+            raw = m.get(key)
+            if raw is None or isinstance(raw, dt.date):
+                dates[key] = raw
+                continue
+            try:
+                dates[key] = dt.date.fromisoformat(str(raw))
+            except ValueError:
+                self.problem(f"`{raw}` is not a date", ("metadata", key), "write it as 2021-01-01")
+                dates[key] = None
+        if dates["effective_from"] and dates["effective_to"] and dates["effective_from"] > dates["effective_to"]:
+            self.problem("`effective_from` is after `effective_to`", ("metadata", "effective_to"))
+        return Metadata(id=str(m["id"]), title=m["title"], issuer=m.get("issuer"),
+                        document_number=m.get("document_number"), year=m.get("year"),
+                        effective_from=dates["effective_from"], effective_to=dates["effective_to"],
+                        scale=Decimal(m["scale"]))
+
+    def build_assumptions(self, raw: Sequence[dict[str, Any]]) -> None:
+        for i, a in enumerate(raw):
+            if a["id"] in self.assumptions:
+                self.problem(f"two assumptions have the id `{a['id']}`", ("assumptions", i, "id"), "give each its own id")
+                continue
+            value = a.get("value")
+            self.assumptions[a["id"]] = Assumption(a["id"], a["clause"], a["text"],
+                                                   None if value is None else str(value))
+
+    def build_parameters(self, raw: Mapping[str, dict[str, Any]]) -> None:
+        for name, p in raw.items():
+            path = ("parameters", name)
+            if name in FUNCTIONS:
+                self.problem(f"`{name}` is the name of a function", path, "choose another name")
+            self.assumption_ref(p.get("assumption"), path + ("assumption",))
+            self.parameters[name] = Parameter(name, Decimal(p["value"]), p["label"], p.get("clause"), p.get("assumption"))
+            self.names[name] = Name("number", "parameter", p["label"])
+
+    def build_facts(self, raw: Mapping[str, dict[str, Any]]) -> dict[str, Fact]:
+        facts: dict[str, Fact] = {}
+        for name, f in raw.items():
+            path = ("facts", name)
+            if name in self.parameters:
+                self.problem(f"`{name}` is declared both as a fact and as a parameter", path, "rename one of them")
+                continue
+            if name in FUNCTIONS:
+                self.problem(f"`{name}` is the name of a function", path, "choose another name")
+                continue
+            kind = f["type"]
+            values = tuple(f["values"]) if "values" in f else None
+            if (kind == "enum") != (values is not None):
+                self.problem("`values:` is given exactly for enum facts" if values is None or kind == "enum"
+                             else f"`values:` does not apply to a {kind} fact", path + ("values",) if values else path,
+                             "an enum fact lists its values, e.g. values: [优, 良, 一般, 差]")
+                continue
+            minimum = Decimal(f["min"]) if "min" in f else None
+            maximum = Decimal(f["max"]) if "max" in f else None
+            if minimum is not None and maximum is not None and minimum > maximum:
+                self.problem(f"`min` ({minimum}) is greater than `max` ({maximum})", path + ("min",))
+            if (minimum is not None or maximum is not None) and kind in ("bool", "enum", "date"):
+                self.problem(f"a {kind} fact has no `min`/`max`", path)
+            method = f.get("method", ())
+            fact = Fact(name=name, type=kind, label=f["label"], method=(method,) if isinstance(method, str) else tuple(method),
+                        required=bool(f.get("required", False)), minimum=minimum, maximum=maximum, values=values,
+                        direction=f.get("direction"), unit=f.get("unit"), description=f.get("description"))
+            if "default" in f:
+                if fact.required:
+                    self.problem("a required fact has no default", path + ("default",),
+                                 "remove `default:` or `required: true`")
+                    continue
+                try:
+                    fact = _evolve_default(fact, fact.normalize(f["default"]))
+                except FactValueError as exc:
+                    self.problem(f"the default does not fit the fact: {exc}", path + ("default",))
+                    continue
+            elif not fact.required:
+                self.problem("a fact must be `required: true` or have a `default:`", path,
+                             "counts of problems usually default to 0; things an assessor must check are required")
+                continue
+            facts[name] = fact
+            self.names[name] = Name(FACT_TYPES[kind].expr_type, "fact", fact.label, values)
+        return facts
+
+    def build_root(self, d: dict[str, Any], metadata: Metadata, unit_types: Mapping[str, UnitType]) -> Indicator | None:
+        total = dict(d.get("total", {}))
+        raw = {"id": ROOT_ID, "name": total.pop("name", metadata.title), "points": metadata.scale,
+               "children": d["indicators"], **total}
+        self.unit_types = unit_types
+        self.seen_ids: dict[str, Path] = {}
+        return self.build_indicator(raw, ("total",), depth=0, parent=None, children_path=("indicators",))
+
+    def build_indicator(self, raw: dict[str, Any], path: Path, depth: int, parent: str | None,
+                        children_path: Path | None = None) -> Indicator | None:
+        index = self.node_count
+        self.node_count += 1
+        node_id, name = raw["id"], raw["name"]
+        if node_id in self.seen_ids:
+            self.problem(f"the indicator id `{node_id}` is used twice", path + ("id",), "give each indicator its own id")
+        self.seen_ids[node_id] = path
+        self.context_name = f"指标「{name}」"
+        points = self.points(raw["points"], path + ("points",))
+        unit_types = raw.get("unit_types")
+        for i, ut in enumerate(unit_types or ()):
+            if ut not in self.unit_types:
+                close = difflib.get_close_matches(ut, list(self.unit_types), n=1)
+                self.problem(f"unknown unit type `{ut}`", path + ("unit_types", i),
+                             f"did you mean `{close[0]}`?" if close else f"declared: {', '.join(self.unit_types)}")
+        floor = raw.get("floor", Decimal(0))
+        floor = None if floor is None else Decimal(floor)
+        if floor is not None and points is not None and floor > points:
+            self.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}", path + ("floor",))
+        triggers = self.build_triggers(raw, path)
+        kids_path = children_path or path + ("children",)
+        children = []
+        for i, child in enumerate(raw.get("children", ())):
+            built = self.build_indicator(child, kids_path + (i,), depth + 1, node_id)
+            if built is not None:
+                children.append(built)
+        self.context_name = f"指标「{name}」"
+        if points is not None and children and raw.get("children_add_up", True) \
+                and len(children) == len(raw.get("children", ())):
+            total = sum((c.points for c in children), Decimal(0))
+            if total != points:
+                parts = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)
+                where = ("metadata", "scale") if depth == 0 else path + ("points",)
+                self.problem(f"the children add up to {format_points(total)} ({parts}), not {format_points(points)}",
+                             where, "fix the points, or set `children_add_up: false` where the document "
+                                    "itself does not add up")
+        if children and any(t.phase == "base" for t in triggers):
+            self.problem("an indicator with children takes its score from them; `score:` is for leaves",
+                         path + ("score",))
+        self.context_name = ""
+        if points is None:
+            return None
+        method = raw.get("method", ())
+        return Indicator(
+            id=node_id, name=name, points=points, index=index, depth=depth, path=path, floor=floor,
+            method=(method,) if isinstance(method, str) else tuple(method), text=raw.get("text"),
+            clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
+            children=tuple(children), triggers=tuple(triggers), parent=parent)
+
+    def build_triggers(self, raw: Mapping[str, Any], path: Path) -> list[Trigger]:
+        out: list[Trigger] = []
+        for key in TRIGGER_KEYS:
+            if key not in raw:
+                continue
+            many = next(k.many for k in KINDS if k.key == key)
+            entries = raw[key] if many else [raw[key]]
+            for i, entry in enumerate(entries):
+                where = path + ((key, i) if many else (key,))
+                self.assumption_ref(entry.get("assumption"), where + ("assumption",))
+                trigger = build_trigger(entry, key, where, self)
+                if trigger is not None:
+                    trigger = _with_index(trigger, len(self.triggers))
+                    self.triggers.append(trigger)
+                    out.append(trigger)
+        return out
+
+    def build_grades(self, raw: Sequence[dict[str, Any]], scale: Decimal) -> list[Grade]:
+        grades: list[Grade] = []
+        seen: set[str] = set()
+        for i, g in enumerate(raw):
+            path: Path = ("grades", i)
+            if g["id"] in seen:
+                self.problem(f"two grades have the id `{g['id']}`", path + ("id",))
+            seen.add(g["id"])
+            try:
+                fraction = parse_fraction(g.get("deduct", 0))
+            except ValueError as exc:
+                self.problem(str(exc), path + ("deduct",))
+                fraction = Decimal(0)
+            if not 0 <= fraction <= 1:
+                self.problem(f"a grade deducts between 0% and 100% of the target value, not {fraction * 100}%",
+                             path + ("deduct",))
+            low = Decimal(g["at_least"]) if "at_least" in g else None
+            high = Decimal(g["below"]) if "below" in g else None
+            if low is not None and high is not None and low >= high:
+                self.problem(f"「{g['label']}」: `at_least` {format_points(low)} is not below `below` "
+                             f"{format_points(high)}", path)
+            grades.append(Grade(g["id"], g["label"], low, high, bool(g.get("commend", False)), fraction,
+                                g.get("clause"), path))
+        self.check_grade_coverage(grades, scale)
+        return grades
+
+    def check_grade_coverage(self, grades: list[Grade], scale: Decimal) -> None:
+        """Grades, highest first, must tile the whole score range with no gap or overlap."""
+        for upper, lower in itertools.pairwise(grades):
+            if upper.at_least is None:
+                self.problem(f"「{upper.label}」 has no `at_least`, so no grade can come below it",
+                             upper.path, "list grades from the highest down; only the last may leave out `at_least`")
+                return
+            if lower.below is None:
+                self.problem(f"「{lower.label}」 has no `below`; it overlaps 「{upper.label}」", lower.path,
+                             f"add `below: {format_points(upper.at_least)}`")
+                continue
+            if lower.below < upper.at_least:
+                self.problem(f"gap between grades: no grade covers scores from {format_points(lower.below)} "
+                             f"up to {format_points(upper.at_least)} (between 「{lower.label}」 and 「{upper.label}」)",
+                             lower.path + ("below",), f"set `below: {format_points(upper.at_least)}`")
+            elif lower.below > upper.at_least:
+                self.problem(f"grades overlap: scores from {format_points(upper.at_least)} to below "
+                             f"{format_points(lower.below)} are both 「{upper.label}」 and 「{lower.label}」",
+                             lower.path + ("below",), f"set `below: {format_points(upper.at_least)}`")
+        if grades:
+            top, bottom = grades[0], grades[-1]
+            if top.below is not None and top.below <= scale:
+                self.problem(f"the highest grade 「{top.label}」 stops below {format_points(top.below)}, "
+                             f"but scores go up to {format_points(scale)}", top.path + ("below",),
+                             "leave out `below` on the highest grade")
+            if bottom.at_least is not None and bottom.at_least > 0:
+                self.problem(f"no grade covers scores below {format_points(bottom.at_least)} "
+                             f"(the lowest grade is 「{bottom.label}」)", bottom.path + ("at_least",),
+                             "leave out `at_least` on the lowest grade")
+
+    def build_direct(self, raw: dict[str, Any] | None) -> list[Trigger]:
+        if not raw:
+            return []
+        self.context_name = "直接扣分项"
+        out = []
+        for i, entry in enumerate(raw["deduct"]):
+            where: Path = ("direct_deductions", "deduct", i)
+            self.assumption_ref(entry.get("assumption"), where + ("assumption",))
+            trigger = build_trigger(entry, "deduct", where, self)
+            if trigger is not None:
+                trigger = _with_index(trigger, len(self.triggers))
+                self.triggers.append(trigger)
+                out.append(trigger)
+        self.context_name = ""
+        return out
+
+
+def _with_index(trigger: Trigger, index: int) -> Trigger:
+    import attrs
+
+    return attrs.evolve(trigger, index=index)
+
+
+def _evolve_default(fact: Fact, default: Any) -> Fact:
+    import attrs
+
+    return attrs.evolve(fact, default=default)
+
+
+__all__ = ["ROOT_ID", "load_spec", "resolve_spec", "schema_problems", "spec_from_document", "spec_schema"]

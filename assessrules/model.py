@@ -1,0 +1,108 @@
+"""The frozen data model of a loaded spec (考核办法)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+import attrs
+
+from .errors import Path
+from .kinds import Trigger
+
+
+@attrs.frozen
+class Metadata:
+    """Who issued the rules, when, and on what scale."""
+
+    id: str
+    title: str
+    issuer: str | None = None
+    document_number: str | None = None
+    year: int | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    scale: Decimal = Decimal(100)
+
+
+@attrs.frozen
+class UnitType:
+    """A kind of assessed unit (考核对象), e.g. 各镇人民政府."""
+
+    id: str
+    label: str
+    description: str | None = None
+
+
+@attrs.frozen
+class Parameter:
+    """A named number the year sets, usable in expressions."""
+
+    name: str
+    value: Decimal
+    label: str
+    clause: str | None = None
+    assumption: str | None = None
+
+
+@attrs.frozen
+class Assumption:
+    """A number the document does not give, chosen by the spec (解读)."""
+
+    id: str
+    clause: str
+    text: str
+    value: str | None = None
+
+
+@attrs.frozen(eq=False)
+class Indicator:
+    """A node of the indicator tree (指标); ``points`` is its cap (分值)."""
+
+    id: str
+    name: str
+    points: Decimal
+    index: int
+    depth: int
+    path: Path
+    floor: Decimal | None = Decimal(0)
+    method: tuple[str, ...] = ()
+    text: str | None = None
+    clause: str | None = None
+    unit_types: frozenset[str] | None = None
+    children: tuple[Indicator, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    parent: str | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node without children."""
+        return not self.children
+
+    def walk(self) -> Iterator[Indicator]:
+        """Yield this node and every node below it, parents first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@attrs.frozen
+class Grade:
+    """A grade (考核等次) from thresholds, with its consequence (结果运用)."""
+
+    id: str
+    label: str
+    at_least: Decimal | None
+    below: Decimal | None
+    commend: bool = False
+    deduct: Decimal = Decimal(0)  # fraction of the target value
+    clause: str | None = None
+    path: Path = ()
+
+    def contains(self, score: Decimal) -> bool:
+        """True when ``score`` falls in [at_least, below)."""
+        return (self.at_least is None or score >= self.at_least) and (self.below is None or score < self.below)
+
+
+__all__ = ["Assumption", "Grade", "Indicator", "Metadata", "Parameter", "UnitType"]

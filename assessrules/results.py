@@ -1,0 +1,255 @@
+"""Results of scoring: plain, frozen data built from the compiled scorer's raw output.
+
+The scorer returns numbers and a trace; the views here (indicators, fired
+triggers, receipt, :meth:`Result.to_dict`) are built from them when asked,
+so scoring many units stays fast and explaining one stays complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._version import __version__
+from .numbers import format_points
+
+if TYPE_CHECKING:
+    from .spec import Spec
+
+
+@attrs.frozen
+class Unit:
+    """One assessed unit with its checked facts (defaults filled in)."""
+
+    id: str
+    name: str
+    type: str
+    target: Decimal
+    facts: Mapping[str, Any]
+
+    def canonical(self) -> dict[str, Any]:
+        """The unit as plain JSON data, Decimals as canonical strings, keys sorted by the dumper."""
+        return {"id": self.id, "name": self.name, "type": self.type, "target": format_points(self.target),
+                "facts": {k: plain(v) for k, v in self.facts.items()}}
+
+
+def plain(value: Any) -> Any:
+    """Turn a fact or point value into JSON-ready data (Decimal → canonical string)."""
+    if isinstance(value, Decimal):
+        return format_points(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def canonical_json(data: Any) -> str:
+    """JSON with sorted keys and no spaces: the same data always gives the same text."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@attrs.frozen
+class FiredTrigger:
+    """A trigger that moved points: which rule, which facts, how many points (signed)."""
+
+    index: int
+    kind: str
+    label: str
+    clause: str | None
+    assumption: str | None
+    count: Decimal | None
+    points: Decimal | None
+    facts: Mapping[str, Any]
+    effect: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready data."""
+        return {"kind": self.kind, "label": self.label, "clause": self.clause, "assumption": self.assumption,
+                "count": plain(self.count), "points": plain(self.points), "effect": self.effect,
+                "facts": plain(dict(self.facts))}
+
+
+@attrs.frozen
+class IndicatorResult:
+    """The score of one indicator, how it came about, and whether a floor or cap was applied."""
+
+    id: str
+    name: str
+    depth: int
+    parent: str | None
+    points: Decimal
+    score: Decimal
+    raw: Decimal
+    applicable: bool
+    floored: bool
+    capped: bool
+    zeroed: bool
+    fired: tuple[FiredTrigger, ...]
+    missed: tuple[FiredTrigger, ...]
+    clause: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready data."""
+        return {"id": self.id, "name": self.name, "depth": self.depth, "parent": self.parent,
+                "points": plain(self.points), "score": plain(self.score), "raw": plain(self.raw),
+                "applicable": self.applicable, "floored": self.floored, "capped": self.capped,
+                "zeroed": self.zeroed, "clause": self.clause, "fired": [f.to_dict() for f in self.fired],
+                "not_awarded": [f.to_dict() for f in self.missed]}
+
+
+@attrs.frozen
+class Receipt:
+    """Enough to reproduce a result and to appeal it (结果凭证)."""
+
+    spec_id: str
+    spec_sha256: str
+    facts_sha256: str
+    library_version: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return plain JSON-ready data."""
+        return attrs.asdict(self)
+
+
+_EFFECTS = {"zero_if": "zero", "score": "score", "award_if": "award"}
+
+
+@attrs.frozen(eq=False)
+class Result:
+    """The outcome for one unit: score, grade, consequence, and the trace behind them."""
+
+    spec: Spec = attrs.field(repr=False)
+    unit: Unit
+    score: Decimal
+    grade_index: int
+    grade_deduction: Decimal
+    deduction: Decimal
+    raw_scores: tuple[Decimal, ...] = attrs.field(repr=False)
+    final_scores: tuple[Decimal, ...] = attrs.field(repr=False)
+    not_applicable: tuple[int, ...] = attrs.field(repr=False)
+    trace: tuple[tuple[int, Any, Any], ...] = attrs.field(repr=False)
+    remaining_raw: Decimal = attrs.field(repr=False)
+
+    @property
+    def grade(self) -> str:
+        """The grade's label, e.g. 良好."""
+        return self.spec.grades[self.grade_index].label
+
+    @property
+    def grade_id(self) -> str:
+        """The grade's id, e.g. ``good``."""
+        return self.spec.grades[self.grade_index].id
+
+    @property
+    def commended(self) -> bool:
+        """True when the grade is commended (通报表扬)."""
+        return self.spec.grades[self.grade_index].commend
+
+    @property
+    def table_score(self) -> Decimal:
+        """The sum of the top-level indicators, before triggers on the total."""
+        return sum((self.final_scores[c.index] for c in self.spec.root.children), Decimal(0))
+
+    @property
+    def direct_deduction(self) -> Decimal:
+        """Direct deductions as applied, after the cap at the target value."""
+        return self.deduction - self.grade_deduction if self.deduction > self.grade_deduction else Decimal(0)
+
+    @property
+    def deduction_capped(self) -> bool:
+        """True when the deductions together were cut to the target value (扣完为止)."""
+        return self.remaining_raw < 0
+
+    def _fired(self, index: int, count: Any, points: Any) -> FiredTrigger:
+        trigger = self.spec.triggers[index]
+        facts = {n: self.unit.facts[n] for n in trigger.reads() if n in self.unit.facts}
+        effect = _EFFECTS.get(trigger.kind, "deduction")
+        return FiredTrigger(index, trigger.kind, trigger.label, trigger.clause, trigger.assumption,
+                            None if count is None else Decimal(count), points, facts, effect)
+
+    @property
+    def fired(self) -> tuple[FiredTrigger, ...]:
+        """Every trigger that fired, in the order the scorer applied them."""
+        return tuple(self._fired(*entry) for entry in self.trace)
+
+    @property
+    def direct_deductions(self) -> tuple[FiredTrigger, ...]:
+        """The direct deductions (直接扣分项) that fired."""
+        direct = {t.index for t in self.spec.direct_deductions}
+        return tuple(f for f in self.fired if f.index in direct)
+
+    @property
+    def indicators(self) -> tuple[IndicatorResult, ...]:
+        """Every indicator, parents first, with score, floor/cap and the triggers that fired on it."""
+        by_node: dict[int, list[FiredTrigger]] = {}
+        owner = self.spec.trigger_owner
+        for entry in self.fired:
+            node_index = owner.get(entry.index)
+            if node_index is not None:
+                by_node.setdefault(node_index, []).append(entry)
+        out = []
+        na = self.spec.descendants_of(self.not_applicable)
+        for node in self.spec.nodes:
+            i = node.index
+            raw, final = self.raw_scores[i], self.final_scores[i]
+            fired: tuple[FiredTrigger, ...] = tuple(by_node.get(i, ()))
+            zeroed = any(f.effect == "zero" for f in fired)
+            done = {f.index for f in fired}
+            missed = () if zeroed or i in na else tuple(
+                attrs.evolve(self._fired(t.index, None, Decimal(0)), effect="not_awarded")
+                for t in node.triggers if t.kind == "award_if" and t.index not in done)
+            out.append(IndicatorResult(
+                id=node.id, name=node.name, depth=node.depth, parent=node.parent, points=node.points,
+                score=final, raw=raw, applicable=i not in na, floored=raw < final, capped=raw > final,
+                zeroed=zeroed, fired=fired, missed=missed, clause=node.clause))
+        return tuple(out)
+
+    @property
+    def receipt(self) -> Receipt:
+        """The spec's and the facts' SHA-256 and the library version."""
+        facts = hashlib.sha256(canonical_json(self.unit.canonical()).encode("utf-8")).hexdigest()
+        return Receipt(self.spec.metadata.id, self.spec.sha256, facts, __version__)
+
+    def explain(self) -> str:
+        """A readable account, in the spec's Chinese labels, of every point gained or lost."""
+        from .explain import render_text
+
+        return render_text(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the whole result as JSON-ready data (Decimals as strings)."""
+        grade = self.spec.grades[self.grade_index]
+        return {
+            "unit": {"id": self.unit.id, "name": self.unit.name, "type": self.unit.type,
+                     "type_label": self.spec.unit_types[self.unit.type].label,
+                     "target": plain(self.unit.target)},
+            "score": plain(self.score),
+            "table_score": plain(self.table_score),
+            "grade": {"id": grade.id, "label": grade.label},
+            "commended": grade.commend,
+            "deduction": plain(self.deduction),
+            "grade_deduction": plain(self.grade_deduction),
+            "deduction_capped": self.deduction_capped,
+            "direct_deductions": [f.to_dict() for f in self.direct_deductions],
+            "indicators": [i.to_dict() for i in self.indicators],
+            "facts": plain(dict(self.unit.facts)),
+            "receipt": self.receipt.to_dict(),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The headline figures only, as JSON-ready data."""
+        return {"id": self.unit.id, "name": self.unit.name, "type": self.unit.type,
+                "score": plain(self.score), "grade": self.grade, "commended": self.commended,
+                "deduction": plain(self.deduction), "target": plain(self.unit.target)}
+
+
+__all__ = ["FiredTrigger", "IndicatorResult", "Receipt", "Result", "Unit", "canonical_json", "plain"]

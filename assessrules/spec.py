@@ -1,0 +1,216 @@
+"""A loaded spec: the rules of one year, ready to score units."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .compiler import Program, compile_spec
+from .errors import EvaluationError, FactsError, Path, Problem
+from .expressions import DECIMAL_CONTEXT
+from .facts import Fact, FactValueError, _number
+from .kinds import Trigger
+from .model import Assumption, Grade, Indicator, Metadata, Parameter, UnitType
+from .results import Result, Unit
+
+_MISSING = object()
+_UNIT_KEYS = ("id", "name", "type", "target", "facts")
+
+
+@attrs.frozen(eq=False)
+class Spec:
+    """One year's rules (考核办法): load with :func:`assessrules.load_spec`, then evaluate units.
+
+    >>> import assessrules
+    >>> spec = assessrules.load_spec("2021")
+    >>> result = spec.evaluate({"id": "a", "name": "甲镇", "type": "town", "target": 3, "facts": {
+    ...     "has_work_mechanism": True, "has_work_body": True, "fulltime_staff": 1, "parttime_staff": 1,
+    ...     "has_review_mechanism": True, "has_catalogue": True, "has_annual_report": True,
+    ...     "has_new_media_account": True, "has_interaction": True}})
+    >>> result.score, result.grade, result.commended, result.deduction
+    (Decimal('100'), '优秀', True, Decimal('0'))
+    """
+
+    metadata: Metadata
+    unit_types: Mapping[str, UnitType]
+    parameters: Mapping[str, Parameter]
+    facts: Mapping[str, Fact]
+    root: Indicator
+    grades: tuple[Grade, ...]
+    direct_deductions: tuple[Trigger, ...]
+    assumptions: Mapping[str, Assumption]
+    triggers: tuple[Trigger, ...]
+    source: str
+    sha256: str
+    direct_clause: str | None = None
+    nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
+    trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
+    _program: Program = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        nodes = tuple(sorted(self.root.walk(), key=lambda n: n.index))
+        owner = {t.index: n.index for n in nodes for t in n.triggers}
+        object.__setattr__(self, "nodes", nodes)
+        object.__setattr__(self, "trigger_owner", owner)
+        object.__setattr__(self, "_program", compile_spec(self))
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """Return the indicator with this id."""
+        for node in self.nodes:
+            if node.id == indicator_id:
+                return node
+        raise KeyError(indicator_id)
+
+    def descendants_of(self, indices: Iterable[int]) -> frozenset[int]:
+        """The given node indices and every index below them."""
+        out: set[int] = set()
+        for i in indices:
+            out.update(n.index for n in self.nodes[i].walk())
+        return frozenset(out)
+
+    # --- facts -----------------------------------------------------------------------
+
+    def check_unit(self, unit: Mapping[str, Any], path: Path = ()) -> Unit:
+        """Check one unit's facts against the declarations; raise :class:`FactsError` listing every problem."""
+        problems: list[Problem] = []
+        checked = self._check_unit(unit, path, problems)
+        if problems or checked is None:
+            raise FactsError(problems)
+        return checked
+
+    def _check_unit(self, unit: Any, path: Path, problems: list[Problem]) -> Unit | None:
+        if not isinstance(unit, Mapping):
+            problems.append(Problem("a unit must be a mapping with id, name, type, target and facts", path))
+            return None
+        uid = unit.get("id")
+        label = str(uid) if uid is not None else "?"
+
+        def bad(message: str, where: Path, hint: str | None = None) -> None:
+            problems.append(Problem(message, path + where, hint=hint, unit=label))
+
+        before = len(problems)
+        for key in unit:
+            if key not in _UNIT_KEYS:
+                bad(f"unknown key `{key}`", (key,), f"a unit has {', '.join(_UNIT_KEYS)}")
+        if not isinstance(uid, str | int) or isinstance(uid, bool) or str(uid).strip() == "":
+            bad("every unit needs an `id` (text)", ("id",))
+        name = unit.get("name", uid)
+        if not isinstance(name, str | int) or isinstance(name, bool):
+            bad("`name` must be text", ("name",))
+        utype = unit.get("type")
+        if utype not in self.unit_types:
+            known = "、".join(f"{k} ({v.label})" for k, v in self.unit_types.items())
+            bad(f"unknown unit type {utype!r}" if utype is not None else "missing `type`", ("type",),
+                f"one of: {known}")
+        target = unit.get("target", _MISSING)
+        target_value = Decimal(0)
+        if target is _MISSING:
+            bad("missing `target` (目标分值, the points this work carries in the unit's annual assessment)",
+                ("target",))
+        else:
+            try:
+                target_value = _number(target)
+                if target_value < 0:
+                    raise FactValueError(f"{target} is negative")
+            except FactValueError as exc:
+                bad(f"`target` (目标分值): {exc}", ("target",))
+        raw = unit.get("facts", {})
+        facts: dict[str, Any] = {}
+        if not isinstance(raw, Mapping):
+            bad("`facts` must be a mapping of fact names to values", ("facts",))
+            raw = {}
+        for key in raw:
+            if key not in self.facts:
+                import difflib
+
+                close = difflib.get_close_matches(str(key), list(self.facts), n=1, cutoff=0.6)
+                bad(f"unknown fact `{key}`", ("facts", key),
+                    f"did you mean `{close[0]}`?" if close else "the spec declares no such fact")
+        for name_, fact in self.facts.items():
+            value = raw.get(name_, _MISSING)
+            if value is _MISSING:
+                if fact.required:
+                    bad(f"missing fact `{name_}` ({fact.label})", ("facts",), "this fact is required")
+                    continue
+                facts[name_] = fact.default
+                continue
+            try:
+                facts[name_] = fact.normalize(value)
+            except FactValueError as exc:
+                bad(f"fact `{name_}` ({fact.label}): {exc}", ("facts", name_))
+        if len(problems) > before:
+            return None
+        return Unit(str(uid), str(name), str(utype), target_value, facts)
+
+    # --- scoring ---------------------------------------------------------------------
+
+    def evaluate(self, unit: Mapping[str, Any]) -> Result:
+        """Check and score one unit: ``{"id", "name", "type", "target", "facts"}``."""
+        checked = self.check_unit(unit)
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return self._score(checked)
+
+    def evaluate_many(self, units: Sequence[Mapping[str, Any]]) -> list[Result]:
+        """Check every unit first (raising one :class:`FactsError` for all problems), then score each."""
+        problems: list[Problem] = []
+        checked: list[Unit] = []
+        seen: dict[str, int] = {}
+        for i, unit in enumerate(units):
+            result = self._check_unit(unit, ("units", i), problems)
+            if result is None:
+                continue
+            if result.id in seen:
+                problems.append(Problem(f"unit id `{result.id}` is used twice (also unit #{seen[result.id] + 1})",
+                                        ("units", i, "id"), unit=result.id, hint="give each unit its own id"))
+            seen[result.id] = i
+            checked.append(result)
+        if problems:
+            raise FactsError(problems)
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return [self._score(u) for u in checked]
+
+    def score_checked(self, unit: Unit) -> Result:
+        """Score a unit already returned by :meth:`check_unit`."""
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return self._score(unit)
+
+    def _score(self, unit: Unit) -> Result:
+        try:
+            raw, final, na, grade, grade_deduction, remaining_raw, remaining, trace = self._program(
+                unit.facts, unit.type, unit.target)  # type: ignore[arg-type]
+        except EvaluationError as exc:
+            raise EvaluationError([attrs.evolve(p, unit=unit.id) for p in exc.problems]) from None
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise self._locate_failure(unit, exc) from None
+        return Result(self, unit, final[0], grade, grade_deduction, unit.target - remaining,
+                      tuple(raw), tuple(final), tuple(na), tuple(trace), remaining_raw)
+
+    def _locate_failure(self, unit: Unit, exc: Exception) -> EvaluationError:
+        """Find, with the reference evaluator, which rule failed on this unit."""
+        values = {**{k: p.value for k, p in self.parameters.items()}, **unit.facts}
+        for trigger in self.triggers:
+            for expression in trigger.expressions():
+                try:
+                    expression.interpret(values)
+                except Exception as inner:  # any failure here is the one to report
+                    return EvaluationError([Problem(
+                        f"「{trigger.label}」 cannot be evaluated: `{expression.text}` fails with "
+                        f"{type(inner).__name__}", trigger.path, self.source, unit=unit.id,
+                        hint="guard the expression, e.g. `a / b if b > 0 else 0`")])
+        return EvaluationError([Problem(f"scoring failed: {type(exc).__name__}: {exc}", (), self.source,
+                                        unit=unit.id)])
+
+    # --- views -----------------------------------------------------------------------
+
+    def facts_schema(self) -> dict[str, Any]:
+        """Return the JSON Schema of a facts file for this spec."""
+        from .facts_file import facts_file_schema
+
+        return facts_file_schema(self)
+
+
+__all__ = ["Spec"]
