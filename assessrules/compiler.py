@@ -16,20 +16,29 @@ fired triggers); :mod:`assessrules.results` turns it into results and
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .errors import EvaluationError, Problem
 from .expressions import Expression, _to_decimal, helpers
+from .facts import FactValueError
 from .model import Indicator
+
+UNIT_KEYS = ("id", "name", "type", "target", "facts")
+_MISSING = object()
 
 if TYPE_CHECKING:
     from .spec import Spec
 
 Program = Callable[[dict[str, Any], str, Decimal], tuple[Any, ...]]
 """``program(facts, unit_type, target) -> (raw, final, not_applicable, grade, grade_deduction,
-remaining_raw, remaining, trace)``."""
+remaining_raw, remaining, trace)``: scores by node index as tuples, the grade's index, the target
+value's deductions before and after the floor, and the trace of fired triggers."""
+
+Record = tuple[str, str, str, Decimal, dict[str, Any]]
+"""A checked unit as the fast path returns it: (id, name, type, target, facts)."""
 
 
 class Emitter:
@@ -88,7 +97,7 @@ def _emit_node(em: Emitter, node: Indicator) -> None:
         with em.indent():
             em.line(f"na.append({node.index})")
             for n in node.walk():
-                em.line(f"R[{n.index}] = F[{n.index}] = {em.const(n.points)}")
+                em.line(f"r{n.index} = f{n.index} = {em.const(n.points)}")
     else:
         _emit_applicable(em, node)
 
@@ -107,13 +116,13 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
             _emit_score(em, node)
     else:
         _emit_score(em, node)
-    em.line(f"R[{node.index}] = r")
+    em.line(f"r{node.index} = r")
     if node.floor is not None:
         em.line(f"if r < {em.const(node.floor)}: r = {em.const(node.floor)}")
         em.line(f"elif r > {em.const(node.points)}: r = {em.const(node.points)}")
     else:
         em.line(f"if r > {em.const(node.points)}: r = {em.const(node.points)}")
-    em.line(f"F[{node.index}] = r")
+    em.line(f"f{node.index} = r")
 
 
 def _emit_score(em: Emitter, node: Indicator) -> None:
@@ -122,7 +131,7 @@ def _emit_score(em: Emitter, node: Indicator) -> None:
     if base:
         base[0].emit(em, "r")
     elif node.children:
-        em.line("r = " + " + ".join(f"F[{c.index}]" for c in node.children))
+        em.line("r = " + " + ".join(f"f{c.index}" for c in node.children))
     elif any(t.kind.startswith("award") for t in adjust):
         em.line(f"r = {em.const(Decimal(0))}")
     else:
@@ -132,7 +141,7 @@ def _emit_score(em: Emitter, node: Indicator) -> None:
 
 
 def _emit_grades(em: Emitter, spec: Spec) -> None:
-    em.line("s = F[0]")
+    em.line("s = f0")
     grades = spec.grades
     for i, grade in enumerate(grades):
         if grade.at_least is None:
@@ -162,13 +171,50 @@ def generate(spec: Spec) -> tuple[str, dict[str, Any]]:
     count = sum(1 for _ in spec.root.walk())
     em.line("t = []")
     em.line("na = []")
-    em.line(f"R = [None] * {count}")
-    em.line(f"F = [None] * {count}")
     _emit_node(em, spec.root)
     _emit_grades(em, spec)
     _emit_target(em, spec)
-    em.line("return R, F, na, g, gd, rr, r, t")
+    raws = ", ".join(f"r{i}" for i in range(count))
+    finals = ", ".join(f"f{i}" for i in range(count))
+    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t")
     source = "def _score(ns, ut, target):\n" + "\n".join(em.lines) + "\n"
+    return source, em.constants
+
+
+def generate_checker(spec: Spec) -> tuple[str, dict[str, Any]]:
+    """Return the source of the fast fact checker and the globals it needs.
+
+    It returns the checked unit as a :data:`Record`, or None when
+    anything is off, in which case the caller's full check lists every problem.
+    """
+    em = Emitter(spec)
+    em.line(f"if type(unit) is not dict or not unit.keys() <= {em.const(frozenset(UNIT_KEYS))}: return None")
+    em.line("uid = unit.get('id')")
+    em.line("if type(uid) is not str or not uid.strip(): return None")
+    em.line("name = unit.get('name', uid)")
+    em.line("if type(name) is not str: return None")
+    em.line("ut = unit.get('type')")
+    em.line(f"if ut not in {em.const(frozenset(spec.unit_types))}: return None")
+    em.line("tg = unit.get('target')")
+    em.line("if type(tg) is int and tg >= 0: tg = Decimal(tg)")
+    em.line("elif not (type(tg) is Decimal and tg.is_finite() and tg >= 0): return None")
+    em.line("raw = unit.get('facts', _EMPTY)")
+    em.line(f"if type(raw) is not dict or not raw.keys() <= {em.const(frozenset(spec.facts))}: return None")
+    em.line("g = raw.get")
+    names = []
+    for i, (name, fact) in enumerate(spec.facts.items()):
+        var = f"a{i}"
+        names.append((name, var))
+        em.line(f"v = g({name!r}, _MISSING)")
+        em.line("if v is _MISSING:")
+        with em.indent():
+            em.line("return None" if fact.required else f"{var} = {em.const(fact.default)}")
+        em.line(f"elif {fact.kind.fast(fact, em.const)}: {var} = v")
+        em.line(f"else: {var} = {em.const(fact.normalize)}(v)")
+    facts = ", ".join(f"{name!r}: {var}" for name, var in names)
+    em.line(f"return (uid, name, ut, tg, {{{facts}}})")
+    source = "def _check(unit):\n    try:\n" + "\n".join("    " + line for line in em.lines)
+    source += "\n    except FactValueError:\n        return None\n"
     return source, em.constants
 
 
@@ -190,4 +236,16 @@ def compile_spec(spec: Spec) -> Program:
     return program
 
 
-__all__ = ["Emitter", "Program", "compile_spec", "generate"]
+def compile_checker(spec: Spec) -> Callable[[Any], Record | None]:
+    """Compile the fast path of fact checking for ``spec``."""
+    source, constants = generate_checker(spec)
+    namespace: dict[str, Any] = {
+        "__builtins__": {}, "type": type, "int": int, "str": str, "dict": dict, "Decimal": Decimal,
+        "date": dt.date, "FactValueError": FactValueError, "_MISSING": _MISSING, "_EMPTY": {},
+        **constants}
+    exec(compile(source, f"<assessrules facts of {spec.metadata.id}>", "exec"), namespace)
+    checker: Callable[[Any], Record | None] = namespace["_check"]
+    return checker
+
+
+__all__ = ["UNIT_KEYS", "Emitter", "Program", "Record", "compile_checker", "compile_spec", "generate", "generate_checker"]

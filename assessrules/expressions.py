@@ -482,8 +482,8 @@ class _Reference(simpleeval.SimpleEval):  # type: ignore[misc]
     def __init__(self, values: Mapping[str, Any]) -> None:
         super().__init__(operators=_OPERATORS, functions={k: f.impl for k, f in FUNCTIONS.items()},
                          names=dict(values))
-        handlers: dict[type, Any] = vars(self)["nodes"]
-        vars(self)["nodes"] = {k: v for k, v in handlers.items() if k in _REFERENCE_NODES}
+        handlers: dict[type, Any] = self.__dict__["nodes"]
+        self.__dict__["nodes"] = {k: v for k, v in handlers.items() if k in _REFERENCE_NODES}
 
 
 class _Render(ast.NodeTransformer):

@@ -159,23 +159,52 @@ class FactType:
     normalize: Callable[[Any, Fact], Any]
     json_schema: Callable[[Fact], dict[str, Any]]
     description: str
+    fast: Callable[[Fact, Callable[[Any], str]], str] = attrs.field(default=lambda f, const: "False")
+    """Python that is true of ``v`` exactly when it is already valid and normalised (used as is);
+    ``const`` binds a value as a constant. Anything else goes through :attr:`normalize`."""
+
+
+def _fast_bounds(low: Decimal | None, high: Decimal | None, const: Callable[[Any], str]) -> str:
+    parts = []
+    if low is not None:
+        parts.append(f" and v >= {const(low)}")
+    if high is not None:
+        parts.append(f" and v <= {const(high)}")
+    return "".join(parts)
+
+
+def _fast_count(f: Fact, const: Callable[[Any], str]) -> str:
+    low = f.minimum if f.minimum is not None else Decimal(0)
+    return "type(v) is int" + _fast_bounds(low, f.maximum, const)
+
+
+def _fast_number(f: Fact, const: Callable[[Any], str]) -> str:
+    return "type(v) is Decimal and v.is_finite()" + _fast_bounds(f.minimum, f.maximum, const)
+
+
+def _fast_ratio(f: Fact, const: Callable[[Any], str]) -> str:
+    low = f.minimum if f.minimum is not None else Decimal(0)
+    high = f.maximum if f.maximum is not None else Decimal(1)
+    return "type(v) is Decimal" + _fast_bounds(low, high, const)
 
 
 FACT_TYPES: dict[str, FactType] = {
     t.name: t
     for t in (
-        FactType("bool", "bool", _normalize_bool, lambda f: {"type": "boolean"}, "true or false (是/否)"),
+        FactType("bool", "bool", _normalize_bool, lambda f: {"type": "boolean"}, "true or false (是/否)",
+                 lambda f, const: "v is True or v is False"),
         FactType("count", "number", _normalize_count, lambda f: _number_schema(f, True, Decimal(0)),
-                 "a whole number of occurrences, 0 or more (次数、件数)"),
-        FactType("number", "number", _normalize_number, _number_schema, "any finite number"),
+                 "a whole number of occurrences, 0 or more (次数、件数)", _fast_count),
+        FactType("number", "number", _normalize_number, _number_schema, "any finite number", _fast_number),
         FactType("ratio", "number", _normalize_ratio,
                  lambda f: {"anyOf": [_number_schema(f, False, Decimal(0), Decimal(1)),
                                       {"type": "string", "pattern": r"^\s*[0-9.]+\s*%\s*$"}]},
-                 "a share from 0 to 1, or a percentage written as text (\"95%\")"),
+                 "a share from 0 to 1, or a percentage written as text (\"95%\")", _fast_ratio),
         FactType("enum", "text", _normalize_enum, lambda f: {"enum": list(f.values or ())},
-                 "one of the listed values (e.g. 优/良/一般/差)"),
+                 "one of the listed values (e.g. 优/良/一般/差)",
+                 lambda f, const: f"type(v) is str and v in {const(frozenset(f.values or ()))}"),
         FactType("date", "date", _normalize_date, lambda f: {"type": "string", "format": "date"},
-                 "a calendar date, 2021-10-08"),
+                 "a calendar date, 2021-10-08", lambda f, const: "type(v) is date"),
     )
 }
 """The fact types a spec may declare, by name."""

@@ -25,7 +25,7 @@ from .facts import FACT_TYPES, Fact, FactValueError
 from .kinds import KINDS, TRIGGER_KEYS, Trigger, build_trigger
 from .model import Assumption, Grade, Indicator, Metadata, Parameter, UnitType
 from .numbers import format_points, parse_fraction
-from .yamlio import Document, DocumentError, read_document
+from .yamlio import Document, DocumentError, load_document, read_document
 
 if TYPE_CHECKING:
     import jsonschema
@@ -81,6 +81,19 @@ def load_spec(source: str | os.PathLike[str]) -> Spec:
     display = f"specs/{path.name}" if bundled.get(path.stem) == path else None
     try:
         document = read_document(path, display)
+    except DocumentError as exc:
+        raise SpecError(exc.problems) from None
+    return spec_from_document(document)
+
+
+def spec_from_text(text: str, file: str = "<text>") -> Spec:
+    """Load a spec from YAML text; ``file`` names it in messages.
+
+    >>> spec_from_text(open("specs/2021.yaml", encoding="utf-8").read(), "2021.yaml").metadata.year
+    2021
+    """
+    try:
+        document = load_document(text, file)
     except DocumentError as exc:
         raise SpecError(exc.problems) from None
     return spec_from_document(document)
@@ -502,4 +515,12 @@ def _evolve_default(fact: Fact, default: Any) -> Fact:
     return attrs.evolve(fact, default=default)
 
 
-__all__ = ["ROOT_ID", "load_spec", "resolve_spec", "schema_problems", "spec_from_document", "spec_schema"]
+__all__ = [
+    "ROOT_ID",
+    "load_spec",
+    "resolve_spec",
+    "schema_problems",
+    "spec_from_document",
+    "spec_from_text",
+    "spec_schema",
+]

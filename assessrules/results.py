@@ -125,19 +125,77 @@ _EFFECTS = {"zero_if": "zero", "score": "score", "award_if": "award"}
 
 @attrs.frozen(eq=False)
 class Result:
-    """The outcome for one unit: score, grade, consequence, and the trace behind them."""
+    """The outcome for one unit: score, grade, consequence, and the trace behind them.
+
+    It keeps the checked unit and the scorer's raw outcome as they came; every
+    figure and view is derived from those two when asked, so that scoring many
+    units stays fast and explaining one stays complete.
+    """
 
     spec: Spec = attrs.field(repr=False)
-    unit: Unit
-    score: Decimal
-    grade_index: int
-    grade_deduction: Decimal
-    deduction: Decimal
-    raw_scores: tuple[Decimal, ...] = attrs.field(repr=False)
-    final_scores: tuple[Decimal, ...] = attrs.field(repr=False)
-    not_applicable: tuple[int, ...] = attrs.field(repr=False)
-    trace: tuple[tuple[int, Any, Any], ...] = attrs.field(repr=False)
-    remaining_raw: Decimal = attrs.field(repr=False)
+    record: tuple[str, str, str, Decimal, Mapping[str, Any]] = attrs.field(repr=False)
+    outcome: tuple[Any, ...] = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        return (f"Result(unit={self.record[0]!r}, score={format_points(self.score)}, grade={self.grade!r}, "
+                f"deduction={format_points(self.deduction)})")
+
+    @property
+    def unit(self) -> Unit:
+        """The unit, with its checked facts (defaults filled in)."""
+        return Unit(*self.record)
+
+    @property
+    def score(self) -> Decimal:
+        """The final score (the root indicator's score)."""
+        score: Decimal = self.outcome[1][0]
+        return score
+
+    @property
+    def grade_index(self) -> int:
+        """The position of the grade in ``spec.grades``."""
+        index: int = self.outcome[3]
+        return index
+
+    @property
+    def grade_deduction(self) -> Decimal:
+        """What the grade's consequence deducts from the target value."""
+        value: Decimal = self.outcome[4]
+        return value
+
+    @property
+    def deduction(self) -> Decimal:
+        """The total deducted from the target value, never above it (扣完为止)."""
+        value: Decimal = self.record[3] - self.outcome[6]
+        return value
+
+    @property
+    def raw_scores(self) -> tuple[Decimal, ...]:
+        """Each indicator's score before its floor and cap, by index."""
+        raw: tuple[Decimal, ...] = self.outcome[0]
+        return raw
+
+    @property
+    def final_scores(self) -> tuple[Decimal, ...]:
+        """Each indicator's score, by index."""
+        final: tuple[Decimal, ...] = self.outcome[1]
+        return final
+
+    @property
+    def not_applicable(self) -> tuple[int, ...]:
+        """Indices of the indicators that do not apply to this unit's type."""
+        return tuple(self.outcome[2])
+
+    @property
+    def trace(self) -> tuple[tuple[int, Any, Any], ...]:
+        """``(trigger index, count, signed points)`` for every trigger that fired, in order."""
+        return tuple(self.outcome[7])
+
+    @property
+    def remaining_raw(self) -> Decimal:
+        """The target value left after all deductions, before the floor at 0."""
+        value: Decimal = self.outcome[5]
+        return value
 
     @property
     def grade(self) -> str:
@@ -171,7 +229,8 @@ class Result:
 
     def _fired(self, index: int, count: Any, points: Any) -> FiredTrigger:
         trigger = self.spec.triggers[index]
-        facts = {n: self.unit.facts[n] for n in trigger.reads() if n in self.unit.facts}
+        unit_facts = self.record[4]
+        facts = {n: unit_facts[n] for n in trigger.reads() if n in unit_facts}
         effect = _EFFECTS.get(trigger.kind, "deduction")
         return FiredTrigger(index, trigger.kind, trigger.label, trigger.clause, trigger.assumption,
                             None if count is None else Decimal(count), points, facts, effect)

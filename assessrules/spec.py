@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from .compiler import Program, compile_spec
+from .compiler import UNIT_KEYS, Program, Record, compile_checker, compile_spec
 from .errors import EvaluationError, FactsError, Path, Problem
 from .expressions import DECIMAL_CONTEXT
 from .facts import Fact, FactValueError, _number
@@ -18,7 +19,6 @@ from .model import Assumption, Grade, Indicator, Metadata, Parameter, UnitType
 from .results import Result, Unit
 
 _MISSING = object()
-_UNIT_KEYS = ("id", "name", "type", "target", "facts")
 
 
 @attrs.frozen(eq=False)
@@ -50,6 +50,7 @@ class Spec:
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
     trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     _program: Program = attrs.field(init=False, repr=False)
+    _fast_check: Callable[[Any], Record | None] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         nodes = tuple(sorted(self.root.walk(), key=lambda n: n.index))
@@ -57,6 +58,7 @@ class Spec:
         object.__setattr__(self, "nodes", nodes)
         object.__setattr__(self, "trigger_owner", owner)
         object.__setattr__(self, "_program", compile_spec(self))
+        object.__setattr__(self, "_fast_check", compile_checker(self))
 
     def indicator(self, indicator_id: str) -> Indicator:
         """Return the indicator with this id."""
@@ -76,13 +78,19 @@ class Spec:
 
     def check_unit(self, unit: Mapping[str, Any], path: Path = ()) -> Unit:
         """Check one unit's facts against the declarations; raise :class:`FactsError` listing every problem."""
+        return Unit(*self._check_record(unit, path))
+
+    def _check_record(self, unit: Mapping[str, Any], path: Path = ()) -> Record:
+        checked = self._fast_check(unit)
+        if checked is not None:
+            return checked
         problems: list[Problem] = []
         checked = self._check_unit(unit, path, problems)
         if problems or checked is None:
             raise FactsError(problems)
         return checked
 
-    def _check_unit(self, unit: Any, path: Path, problems: list[Problem]) -> Unit | None:
+    def _check_unit(self, unit: Any, path: Path, problems: list[Problem]) -> Record | None:
         if not isinstance(unit, Mapping):
             problems.append(Problem("a unit must be a mapping with id, name, type, target and facts", path))
             return None
@@ -94,8 +102,8 @@ class Spec:
 
         before = len(problems)
         for key in unit:
-            if key not in _UNIT_KEYS:
-                bad(f"unknown key `{key}`", (key,), f"a unit has {', '.join(_UNIT_KEYS)}")
+            if key not in UNIT_KEYS:
+                bad(f"unknown key `{key}`", (key,), f"a unit has {', '.join(UNIT_KEYS)}")
         if not isinstance(uid, str | int) or isinstance(uid, bool) or str(uid).strip() == "":
             bad("every unit needs an `id` (text)", ("id",))
         name = unit.get("name", uid)
@@ -144,50 +152,56 @@ class Spec:
                 bad(f"fact `{name_}` ({fact.label}): {exc}", ("facts", name_))
         if len(problems) > before:
             return None
-        return Unit(str(uid), str(name), str(utype), target_value, facts)
+        return (str(uid), str(name), str(utype), target_value, facts)
 
     # --- scoring ---------------------------------------------------------------------
 
     def evaluate(self, unit: Mapping[str, Any]) -> Result:
         """Check and score one unit: ``{"id", "name", "type", "target", "facts"}``."""
-        checked = self.check_unit(unit)
+        record = self._check_record(unit)
         with decimal.localcontext(DECIMAL_CONTEXT):
-            return self._score(checked)
+            return self._score(record)
 
     def evaluate_many(self, units: Sequence[Mapping[str, Any]]) -> list[Result]:
         """Check every unit first (raising one :class:`FactsError` for all problems), then score each."""
+        # A batch allocates many small acyclic objects (tuples, dicts, Decimals); the cyclic
+        # collector would rescan all of them again and again for nothing, so it waits.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._evaluate_many(units)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _evaluate_many(self, units: Sequence[Mapping[str, Any]]) -> list[Result]:
         problems: list[Problem] = []
-        checked: list[Unit] = []
+        checked: list[Record] = []
         seen: dict[str, int] = {}
+        fast = self._fast_check
         for i, unit in enumerate(units):
-            result = self._check_unit(unit, ("units", i), problems)
-            if result is None:
+            record = fast(unit) or self._check_unit(unit, ("units", i), problems)
+            if record is None:
                 continue
-            if result.id in seen:
-                problems.append(Problem(f"unit id `{result.id}` is used twice (also unit #{seen[result.id] + 1})",
-                                        ("units", i, "id"), unit=result.id, hint="give each unit its own id"))
-            seen[result.id] = i
-            checked.append(result)
+            uid = record[0]
+            if uid in seen:
+                problems.append(Problem(f"unit id `{uid}` is used twice (also unit #{seen[uid] + 1})",
+                                        ("units", i, "id"), unit=uid, hint="give each unit its own id"))
+            seen[uid] = i
+            checked.append(record)
         if problems:
             raise FactsError(problems)
+        score = self._score
         with decimal.localcontext(DECIMAL_CONTEXT):
-            return [self._score(u) for u in checked]
+            return [score(r) for r in checked]
 
-    def score_checked(self, unit: Unit) -> Result:
-        """Score a unit already returned by :meth:`check_unit`."""
-        with decimal.localcontext(DECIMAL_CONTEXT):
-            return self._score(unit)
-
-    def _score(self, unit: Unit) -> Result:
+    def _score(self, record: Record) -> Result:
         try:
-            raw, final, na, grade, grade_deduction, remaining_raw, remaining, trace = self._program(
-                unit.facts, unit.type, unit.target)  # type: ignore[arg-type]
+            return Result(self, record, self._program(record[4], record[2], record[3]))
         except EvaluationError as exc:
-            raise EvaluationError([attrs.evolve(p, unit=unit.id) for p in exc.problems]) from None
+            raise EvaluationError([attrs.evolve(p, unit=record[0]) for p in exc.problems]) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
-            raise self._locate_failure(unit, exc) from None
-        return Result(self, unit, final[0], grade, grade_deduction, unit.target - remaining,
-                      tuple(raw), tuple(final), tuple(na), tuple(trace), remaining_raw)
+            raise self._locate_failure(Unit(*record), exc) from None
 
     def _locate_failure(self, unit: Unit, exc: Exception) -> EvaluationError:
         """Find, with the reference evaluator, which rule failed on this unit."""
