@@ -141,6 +141,10 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+_TYPE_WORDS = {"object": "a mapping of keys", "array": "a list", "string": "text", "number": "a number",
+               "integer": "a whole number", "boolean": "true or false", "null": "nothing"}
+
+
 def _explain_schema_error(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
     path: Path = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
@@ -155,21 +159,22 @@ def _explain_schema_error(error: jsonschema.ValidationError, document: Document)
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
             out.append(document.problem(
                 f"unknown key `{key}`", path + (key,),
-                f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(allowed)}"))
+                f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(allowed)}", at_key=True))
         return out
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         sub = schema.get("properties", {}).get(missing, {})
         return [document.problem(f"missing `{missing}`", path, sub.get("description") or hint)]
-    if kind == "type":
-        wanted: Any = error.validator_value
-        words = {"object": "a mapping of keys", "array": "a list", "string": "text", "number": "a number",
-                 "integer": "a whole number", "boolean": "true or false", "null": "nothing"}
-        wanted_text = " or ".join(words.get(w, w) for w in ([wanted] if isinstance(wanted, str) else wanted))
+    if kind == "type" or (kind == "anyOf" and error.context and all(e.validator == "type" for e in error.context)):
+        wanted: list[Any] = []
+        for e in error.context if kind == "anyOf" else [error]:
+            value: Any = e.validator_value
+            wanted.extend([value] if isinstance(value, str) else value)
+        wanted_text = " or ".join(_TYPE_WORDS.get(w, w) for w in dict.fromkeys(wanted))
         return [document.problem(f"expected {wanted_text}, got {_describe(error.instance)}", path, hint)]
     if kind in ("enum", "const"):
-        value: Any = error.validator_value
-        choices = list(value) if kind == "enum" else [value]
+        options: Any = error.validator_value
+        choices = list(options) if kind == "enum" else [options]
         return [document.problem(f"{_describe(error.instance)} is not allowed here; expected one of: "
                                  f"{', '.join(map(str, choices))}", path, hint)]
     if kind == "pattern":

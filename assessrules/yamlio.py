@@ -40,6 +40,7 @@ class Document:
     file: str
     positions: Mapping[Path, tuple[int, int]]
     text: str
+    key_positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict)
 
     def locate(self, path: Path) -> tuple[int | None, int | None]:
         """Return (line, column) of the nearest value on ``path`` that has one."""
@@ -50,9 +51,11 @@ class Document:
             path = path[:-1]
         return self.positions.get((), (None, None))
 
-    def problem(self, message: str, path: Path, hint: str | None = None, unit: str | None = None) -> Problem:
-        """Make a :class:`Problem` located at ``path`` in this document."""
-        line, column = self.locate(path)
+    def problem(self, message: str, path: Path, hint: str | None = None, unit: str | None = None,
+                at_key: bool = False) -> Problem:
+        """Make a :class:`Problem` located at ``path`` (its value, or with ``at_key`` its key)."""
+        key = self.key_positions.get(tuple(path)) if at_key else None
+        line, column = key or self.locate(path)
         return Problem(message, tuple(path), self.file, line, column, hint, unit)
 
 
@@ -82,6 +85,7 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
 def load_document(text: str, file: str) -> Document:
     """Parse ``text``; raise :class:`DocumentError` with located problems if it is not valid."""
     positions: dict[Path, tuple[int, int]] = {}
+    key_positions: dict[Path, tuple[int, int]] = {}
     problems: list[Problem] = []
     loader = _Loader(text)
     try:
@@ -117,6 +121,7 @@ def load_document(text: str, file: str) -> Document:
                         f"duplicate key `{key}` (first given on line {first})", path + (key,),
                         file, line, col, "keep one of the two; YAML would silently drop the first"))
                     continue
+                key_positions[path + (key,)] = _mark(key_node)
                 out[key] = build(value_node, path + (key,))
                 positions[path + (key,)] = _mark(value_node)
             return out
@@ -128,7 +133,7 @@ def load_document(text: str, file: str) -> Document:
     data = None if root is None else build(root, ())
     if problems:
         raise DocumentError(problems)
-    return Document(data, file, positions, text)
+    return Document(data, file, positions, text, key_positions)
 
 
 def read_document(path: str | os.PathLike[str], display: str | None = None) -> Document:
