@@ -44,8 +44,9 @@ Record = tuple[str, str, str, Decimal, dict[str, Any]]
 class Emitter:
     """Collects source lines and the constants they refer to."""
 
-    def __init__(self, spec: Spec) -> None:
+    def __init__(self, spec: Spec, trace: bool = True) -> None:
         self.spec = spec
+        self.trace = trace
         self.lines: list[str] = []
         self.level = 1
         self.constants: dict[str, Any] = {}
@@ -54,6 +55,11 @@ class Emitter:
     def line(self, text: str) -> None:
         """Add one line at the current indentation."""
         self.lines.append("    " * self.level + text)
+
+    def record(self, index: int, rest: str) -> None:
+        """Record in the trace that trigger ``index`` fired (``rest``: count and points, as Python)."""
+        if self.trace:
+            self.line(f"t.append(({index}, {rest}))")
 
     @contextlib.contextmanager
     def indent(self) -> Iterator[None]:
@@ -165,11 +171,11 @@ def _emit_target(em: Emitter, spec: Spec) -> None:
     em.line(f"if r < {em.const(Decimal(0))}: r = {em.const(Decimal(0))}")
 
 
-def generate(spec: Spec) -> tuple[str, dict[str, Any]]:
-    """Return the Python source of the scorer and the globals it needs."""
-    em = Emitter(spec)
+def generate(spec: Spec, trace: bool = True) -> tuple[str, dict[str, Any]]:
+    """Return the Python source of the scorer and the globals it needs; ``trace=False`` records nothing."""
+    em = Emitter(spec, trace)
     count = sum(1 for _ in spec.root.walk())
-    em.line("t = []")
+    em.line("t = []" if trace else "t = None")
     em.line("na = []")
     _emit_node(em, spec.root)
     _emit_grades(em, spec)
@@ -218,9 +224,9 @@ def generate_checker(spec: Spec) -> tuple[str, dict[str, Any]]:
     return source, em.constants
 
 
-def compile_spec(spec: Spec) -> Program:
-    """Compile ``spec`` into its scoring function."""
-    source, constants = generate(spec)
+def compile_spec(spec: Spec, trace: bool = True) -> Program:
+    """Compile ``spec`` into its scoring function (recording the trace, or not)."""
+    source, constants = generate(spec, trace)
 
     def negative_count(index: int, count: Any) -> None:
         trigger = spec.triggers[index]
@@ -230,7 +236,7 @@ def compile_spec(spec: Spec) -> Program:
 
     namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal,
                                  "_negative_count": negative_count, **helpers(), **constants}
-    code = compile(source, f"<assessrules spec {spec.metadata.id}>", "exec")
+    code = compile(source, f"<assessrules spec {spec.metadata.id}{'' if trace else ' untraced'}>", "exec")
     exec(code, namespace)  # the source holds only checked, allow-listed code (see module docstring)
     program: Program = namespace["_score"]
     return program

@@ -8,9 +8,10 @@ and how it describes itself. The compiler is a small driver that walks the
 indicator tree and asks each trigger to emit; adding a kind means adding a
 class and a :class:`Kind` entry here, never touching the driver.
 
-Every trigger that fires appends ``(index, count, points)`` to the trace:
-``count`` is the occurrence count (or ``None``), ``points`` the signed
-change (negative for a deduction, ``None`` for a zero-out).
+Every trigger that fires records ``(index, count, points)`` in the trace
+(:meth:`~assessrules.compiler.Emitter.record`): ``count`` is the occurrence
+count (or ``None``), ``points`` the signed change (negative for a deduction,
+``None`` for a zero-out).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ class DeductEach(Trigger):
             if self.maximum is not None:
                 em.line(f"if p > {em.const(self.maximum)}: p = {em.const(self.maximum)}")
             em.line(f"{score} -= p")
-            em.line(f"t.append(({self.index}, c, -p))")
+            em.record(self.index, "c, -p")
 
     def describe(self) -> str:
         limit = f"，本项最多扣{_fmt(self.maximum)}分" if self.maximum is not None else ""
@@ -124,7 +125,7 @@ class DeductIf(Trigger):
         em.line(f"if {em.expr(self.condition)}:")
         with em.indent():
             em.line(f"{score} -= {em.const(self.points)}")
-            em.line(f"t.append(({self.index}, None, {em.const(-self.points)}))")
+            em.record(self.index, f"None, {em.const(-self.points)}")
 
     def describe(self) -> str:
         return f"{self.label}：扣{_fmt(self.points)}分（条件 {self.condition.text}）"
@@ -145,7 +146,7 @@ class AwardIf(Trigger):
         em.line(f"if {em.expr(self.condition)}:")
         with em.indent():
             em.line(f"{score} += {em.const(self.points)}")
-            em.line(f"t.append(({self.index}, None, {em.const(self.points)}))")
+            em.record(self.index, f"None, {em.const(self.points)}")
 
     def describe(self) -> str:
         return f"{self.label}：得{_fmt(self.points)}分（条件 {self.condition.text}）"
@@ -168,7 +169,7 @@ class ZeroIf(Trigger):
 
     def emit(self, em: Emitter, score: str) -> None:
         em.line(f"{score} = {em.const(Decimal(0))}")
-        em.line(f"t.append(({self.index}, None, None))")
+        em.record(self.index, "None, None")
 
     def describe(self) -> str:
         return f"{self.label}：不得分（条件 {self.condition.text}）"
@@ -187,7 +188,7 @@ class ScoreExpression(Trigger):
 
     def emit(self, em: Emitter, score: str) -> None:
         em.line(f"{score} = _to_decimal({em.expr(self.expr)})")
-        em.line(f"t.append(({self.index}, None, {score}))")
+        em.record(self.index, f"None, {score}")
 
     def describe(self) -> str:
         return f"{self.label}：得分 = {self.expr.text}"

@@ -14,6 +14,13 @@ def format_points(value: Decimal | int) -> str:
     return format(d.normalize(), "f")
 
 
+def canonical(value: Decimal) -> Decimal:
+    """The same number with no trailing zeros and no exponent: ``100.0`` → ``100``, ``2.50`` → ``2.5``."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 def parse_fraction(raw: Any) -> Decimal:
     """Read ``"40%"``, ``0.4`` or ``40 %`` as ``Decimal("0.40")``; raise ValueError otherwise."""
     if isinstance(raw, bool):
@@ -35,4 +42,4 @@ def parse_fraction(raw: Any) -> Decimal:
     return value
 
 
-__all__ = ["format_points", "parse_fraction"]
+__all__ = ["canonical", "format_points", "parse_fraction"]

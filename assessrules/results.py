@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._version import __version__
-from .numbers import format_points
+from .numbers import canonical, format_points
 
 if TYPE_CHECKING:
+    from .compiler import Record
     from .spec import Spec
 
 
@@ -133,7 +134,7 @@ class Result:
     """
 
     spec: Spec = attrs.field(repr=False)
-    record: tuple[str, str, str, Decimal, Mapping[str, Any]] = attrs.field(repr=False)
+    record: Record = attrs.field(repr=False)
     outcome: tuple[Any, ...] = attrs.field(repr=False)
 
     def __repr__(self) -> str:
@@ -148,8 +149,7 @@ class Result:
     @property
     def score(self) -> Decimal:
         """The final score (the root indicator's score)."""
-        score: Decimal = self.outcome[1][0]
-        return score
+        return canonical(self.outcome[1][0])
 
     @property
     def grade_index(self) -> int:
@@ -160,14 +160,12 @@ class Result:
     @property
     def grade_deduction(self) -> Decimal:
         """What the grade's consequence deducts from the target value."""
-        value: Decimal = self.outcome[4]
-        return value
+        return canonical(self.outcome[4])
 
     @property
     def deduction(self) -> Decimal:
         """The total deducted from the target value, never above it (扣完为止)."""
-        value: Decimal = self.record[3] - self.outcome[6]
-        return value
+        return canonical(self.record[3] - self.outcome[6])
 
     @property
     def raw_scores(self) -> tuple[Decimal, ...]:
@@ -189,7 +187,8 @@ class Result:
     @property
     def trace(self) -> tuple[tuple[int, Any, Any], ...]:
         """``(trigger index, count, signed points)`` for every trigger that fired, in order."""
-        return tuple(self.outcome[7])
+        trace = self.outcome[7]
+        return tuple(self.spec.trace_of(self.record) if trace is None else trace)
 
     @property
     def remaining_raw(self) -> Decimal:
@@ -215,7 +214,7 @@ class Result:
     @property
     def table_score(self) -> Decimal:
         """The sum of the top-level indicators, before triggers on the total."""
-        return sum((self.final_scores[c.index] for c in self.spec.root.children), Decimal(0))
+        return canonical(sum((self.final_scores[c.index] for c in self.spec.root.children), Decimal(0)))
 
     @property
     def direct_deduction(self) -> Decimal:
@@ -268,7 +267,7 @@ class Result:
                 for t in node.triggers if t.kind == "award_if" and t.index not in done)
             out.append(IndicatorResult(
                 id=node.id, name=node.name, depth=node.depth, parent=node.parent, points=node.points,
-                score=final, raw=raw, applicable=i not in na, floored=raw < final, capped=raw > final,
+                score=canonical(final), raw=canonical(raw), applicable=i not in na, floored=raw < final, capped=raw > final,
                 zeroed=zeroed, fired=fired, missed=missed, clause=node.clause))
         return tuple(out)
 

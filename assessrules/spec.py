@@ -50,6 +50,7 @@ class Spec:
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
     trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     _program: Program = attrs.field(init=False, repr=False)
+    _untraced: Program = attrs.field(init=False, repr=False)
     _fast_check: Callable[[Any], Record | None] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -58,6 +59,7 @@ class Spec:
         object.__setattr__(self, "nodes", nodes)
         object.__setattr__(self, "trigger_owner", owner)
         object.__setattr__(self, "_program", compile_spec(self))
+        object.__setattr__(self, "_untraced", compile_spec(self, trace=False))
         object.__setattr__(self, "_fast_check", compile_checker(self))
 
     def indicator(self, indicator_id: str) -> Indicator:
@@ -162,19 +164,23 @@ class Spec:
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._score(record)
 
-    def evaluate_many(self, units: Sequence[Mapping[str, Any]]) -> list[Result]:
-        """Check every unit first (raising one :class:`FactsError` for all problems), then score each."""
+    def evaluate_many(self, units: Sequence[Mapping[str, Any]], *, explain: bool = True) -> list[Result]:
+        """Check every unit first (raising one :class:`FactsError` for all problems), then score each.
+
+        With ``explain=False`` the scorer records no trace, which is faster; a result's
+        explanation (``fired``, ``indicators``, ``explain()``) is then rebuilt when first asked for.
+        """
         # A batch allocates many small acyclic objects (tuples, dicts, Decimals); the cyclic
         # collector would rescan all of them again and again for nothing, so it waits.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._evaluate_many(units)
+            return self._evaluate_many(units, self._program if explain else self._untraced)
         finally:
             if collecting:
                 gc.enable()
 
-    def _evaluate_many(self, units: Sequence[Mapping[str, Any]]) -> list[Result]:
+    def _evaluate_many(self, units: Sequence[Mapping[str, Any]], program: Program) -> list[Result]:
         problems: list[Problem] = []
         checked: list[Record] = []
         seen: dict[str, int] = {}
@@ -193,11 +199,11 @@ class Spec:
             raise FactsError(problems)
         score = self._score
         with decimal.localcontext(DECIMAL_CONTEXT):
-            return [score(r) for r in checked]
+            return [score(r, program) for r in checked]
 
-    def _score(self, record: Record) -> Result:
+    def _score(self, record: Record, program: Program | None = None) -> Result:
         try:
-            return Result(self, record, self._program(record[4], record[2], record[3]))
+            return Result(self, record, (program or self._program)(record[4], record[2], record[3]))
         except EvaluationError as exc:
             raise EvaluationError([attrs.evolve(p, unit=record[0]) for p in exc.problems]) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
@@ -217,6 +223,12 @@ class Spec:
                         hint="guard the expression, e.g. `a / b if b > 0 else 0`")])
         return EvaluationError([Problem(f"scoring failed: {type(exc).__name__}: {exc}", (), self.source,
                                         unit=unit.id)])
+
+    def trace_of(self, record: Record) -> list[tuple[int, Any, Any]]:
+        """Score ``record`` again, recording the trace (for results scored without one)."""
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            trace: list[tuple[int, Any, Any]] = self._program(record[4], record[2], record[3])[7]
+        return trace
 
     # --- views -----------------------------------------------------------------------
 

@@ -1,0 +1,88 @@
+"""Hypothesis strategies derived from a spec, for property-testing any county's rules.
+
+>>> import assessrules
+>>> from assessrules.testing import facts_for
+>>> spec = assessrules.load_spec("2021")
+>>> strategy = facts_for(spec, unit_type="town")   # nothing is drawn, nothing can fail, until a test runs
+
+The strategies lean towards the edges: counts at 0, at their maximum and
+just past the point where a node is exhausted; targets with awkward decimals.
+Requires the ``hypothesis`` package (``pip install 'assessrules[testing]'``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from .facts import Fact
+from .spec import Spec
+
+_MAX_COUNT = 200
+
+
+def _count(fact: Fact) -> st.SearchStrategy[int]:
+    low = int(fact.minimum) if fact.minimum is not None else 0
+    high = int(fact.maximum) if fact.maximum is not None else low + _MAX_COUNT
+    edges = [v for v in (low, low + 1, high, high - 1, 10, 20, 40, 41) if low <= v <= high]
+    return st.one_of(st.sampled_from(edges), st.integers(low, high))
+
+
+def _number(fact: Fact, low: Decimal | None = None, high: Decimal | None = None, places: int = 2
+            ) -> st.SearchStrategy[Decimal]:
+    lo = fact.minimum if fact.minimum is not None else low
+    hi = fact.maximum if fact.maximum is not None else high
+    lo = lo if lo is not None else Decimal(-1000)
+    hi = hi if hi is not None else Decimal(1000)
+    return st.one_of(st.sampled_from([lo, hi]),
+                     st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False))
+
+
+VALUE_STRATEGIES: dict[str, Callable[[Fact], st.SearchStrategy[Any]]] = {
+    "bool": lambda f: st.booleans(),
+    "count": _count,
+    "number": _number,
+    "ratio": lambda f: _number(f, Decimal(0), Decimal(1), places=4),
+    "enum": lambda f: st.sampled_from(list(f.values or ())),
+    "date": lambda f: st.dates(min_value=dt.date(2004, 1, 1), max_value=dt.date(2025, 12, 31)),
+}
+"""How a value of each fact type is drawn."""
+
+targets = st.one_of(
+    st.sampled_from([Decimal(0), Decimal("0.01"), Decimal(1), Decimal(2), Decimal(3), Decimal("3.33"), Decimal(5)]),
+    st.decimals(min_value=0, max_value=20, places=2, allow_nan=False, allow_infinity=False),
+)
+"""Target values (目标分值), awkward decimals included."""
+
+
+def value_for(fact: Fact) -> st.SearchStrategy[Any]:
+    """A strategy for valid values of one declared fact."""
+    return VALUE_STRATEGIES[fact.type](fact)
+
+
+def facts_for(spec: Spec, unit_type: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """Draw valid units for ``spec``: id, name, type, target and a value (or the default) for every fact."""
+
+    @st.composite
+    def unit(draw: st.DrawFn) -> dict[str, Any]:
+        chosen = unit_type or draw(st.sampled_from(sorted(spec.unit_types)))
+        facts: dict[str, Any] = {}
+        for name, fact in spec.facts.items():
+            if fact.required or draw(st.booleans()):
+                facts[name] = draw(value_for(fact))
+        uid = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8))
+        return {"id": uid, "name": f"单位{uid}", "type": chosen, "target": draw(targets), "facts": facts}
+
+    return unit()
+
+
+def directed_facts(spec: Spec, direction: str) -> list[str]:
+    """The facts the spec declares as ``worse`` (violations) or ``better`` (achievements)."""
+    return [name for name, fact in spec.facts.items() if fact.direction == direction]
+
+
+__all__ = ["VALUE_STRATEGIES", "directed_facts", "facts_for", "targets", "value_for"]

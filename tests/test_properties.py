@@ -1,0 +1,136 @@
+"""Invariants of scoring, checked by hypothesis on the 2021 spec and on a spec using every kind."""
+
+from __future__ import annotations
+
+import json
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import assessrules
+from assessrules.report import render_json
+from assessrules.spec import Spec
+from assessrules.testing import directed_facts, facts_for
+
+SPECS = {"2021": assessrules.load_spec("2021"),
+         "mixed": assessrules.load_spec(Path(__file__).parent / "specs" / "mixed.yaml")}
+
+
+on_each_spec = pytest.mark.parametrize("spec", list(SPECS.values()), ids=list(SPECS))
+
+
+@on_each_spec
+@given(data=st.data())
+def test_every_node_stays_within_its_floor_and_cap(spec: Spec, data: st.DataObject) -> None:
+    """Each indicator scores between its floor and its points; the total between 0 and the scale."""
+    result = spec.evaluate(data.draw(facts_for(spec)))
+    for node, indicator in zip(spec.nodes, result.indicators, strict=True):
+        assert indicator.score <= node.points
+        if node.floor is not None:
+            assert indicator.score >= node.floor
+    assert Decimal(0) <= result.score <= spec.metadata.scale
+
+
+def _worsen(spec: Spec, facts: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The same facts with one more violation of ``name``, or None if it cannot grow."""
+    fact = spec.facts[name]
+    value = facts.get(name, fact.default)
+    if fact.type == "bool":
+        bad = fact.direction == "worse"
+        return None if value is bad else {**facts, name: bad}
+    step = 1 if fact.direction == "worse" else -1
+    new = value + step
+    low = fact.minimum if fact.minimum is not None else 0
+    if (fact.maximum is not None and new > fact.maximum) or new < low:
+        return None
+    return {**facts, name: new}
+
+
+@on_each_spec
+@given(data=st.data())
+def test_one_more_violation_never_raises_any_score(spec: Spec, data: st.DataObject) -> None:
+    """Growing a `worse` fact, or shrinking a `better` one, lowers or keeps every node and the total."""
+    unit = data.draw(facts_for(spec))
+    names = directed_facts(spec, "worse") + directed_facts(spec, "better")
+    name = data.draw(st.sampled_from(names))
+    worse = _worsen(spec, unit["facts"], name)
+    if worse is None:
+        return
+    before = spec.evaluate(unit)
+    after = spec.evaluate({**unit, "facts": worse})
+    for b, a in zip(before.indicators, after.indicators, strict=True):
+        assert a.score <= b.score, (name, b.name)
+    assert after.score <= before.score
+    assert after.deduction >= before.deduction
+
+
+@on_each_spec
+@given(data=st.data())
+def test_the_grade_always_matches_the_thresholds(spec: Spec, data: st.DataObject) -> None:
+    """Exactly one grade contains the score, and it is the one given."""
+    result = spec.evaluate(data.draw(facts_for(spec)))
+    containing = [g.label for g in spec.grades if g.contains(result.score)]
+    assert containing == [result.grade]
+
+
+@on_each_spec
+@given(data=st.data())
+def test_the_deduction_is_never_negative_nor_above_the_target(spec: Spec, data: st.DataObject) -> None:
+    """0 ≤ deduction ≤ target value (扣完为止), and at least the grade's share."""
+    result = spec.evaluate(data.draw(facts_for(spec)))
+    target = result.unit.target
+    assert Decimal(0) <= result.deduction <= target
+    assert result.deduction >= min(result.grade_deduction, target)
+
+
+@on_each_spec
+@given(units=st.lists(st.data(), min_size=1, max_size=6), seed=st.integers(0, 2**32))
+def test_scoring_is_deterministic_and_independent_of_unit_order(spec: Spec, units: list[st.DataObject],
+                                                                 seed: int) -> None:
+    """The same units in another order give byte-identical JSON."""
+    drawn = [{**d.draw(facts_for(spec)), "id": f"u{i}"} for i, d in enumerate(units)]
+    shuffled = drawn[:]
+    random.Random(seed).shuffle(shuffled)
+    first = render_json(spec, spec.evaluate_many(drawn))
+    second = render_json(spec, spec.evaluate_many(shuffled))
+    assert first == second
+
+
+@on_each_spec
+@given(data=st.data())
+def test_results_round_trip_through_json_and_receipts_are_stable(spec: Spec, data: st.DataObject) -> None:
+    """to_dict is plain JSON; scoring the same facts twice gives the same receipt."""
+    unit = data.draw(facts_for(spec))
+    first, second = spec.evaluate(unit), spec.evaluate(unit)
+    as_dict = first.to_dict()
+    assert json.loads(json.dumps(as_dict, ensure_ascii=False)) == as_dict
+    assert as_dict == second.to_dict()
+    assert first.receipt == second.receipt
+    assert Decimal(as_dict["score"]) == first.score
+
+
+def test_receipts_tell_different_facts_apart(spec2021: Spec) -> None:
+    """Changing one fact changes the facts hash; the spec hash stays."""
+    from .helpers import make_unit
+
+    a = spec2021.evaluate(make_unit(late_disclosures=1)).receipt
+    b = spec2021.evaluate(make_unit(late_disclosures=2)).receipt
+    assert a.spec_sha256 == b.spec_sha256
+    assert a.facts_sha256 != b.facts_sha256
+    assert a.library_version == assessrules.__version__
+
+
+@on_each_spec
+@given(units=st.lists(st.data(), min_size=1, max_size=4))
+def test_scoring_without_a_trace_gives_the_same_results(spec: Spec, units: list[st.DataObject]) -> None:
+    """evaluate_many(explain=False) is only faster: its results, explanations included, are the same."""
+    drawn = [{**d.draw(facts_for(spec)), "id": f"u{i}"} for i, d in enumerate(units)]
+    traced = spec.evaluate_many(drawn)
+    quick = spec.evaluate_many(drawn, explain=False)
+    assert [r.to_dict() for r in quick] == [r.to_dict() for r in traced]
+    assert [r.explain() for r in quick] == [r.explain() for r in traced]
