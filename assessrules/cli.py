@@ -9,6 +9,7 @@ Heavy modules are imported inside the commands so that ``--help`` is quick.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -38,9 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_validate)
 
     spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
+    as_of_help = "the assessment date (考核日期), e.g. 2022-01-10; default: the facts file's `as_of:`, else the year's end"
     p = sub.add_parser("score", help="score every unit of a facts file")
     p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
     p.add_argument("--spec", help=spec_help)
+    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
     p.set_defaults(handler=cmd_score)
@@ -49,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
     p.add_argument("--unit", required=True, metavar="ID", help="the unit's id in the facts file")
     p.add_argument("--spec", help=spec_help)
+    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
     p.set_defaults(handler=cmd_explain)
 
@@ -57,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=cmd_facts_schema)
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10") from None
 
 
 def write_output(text: str, output: str | None, stdout: TextIO) -> None:
@@ -116,7 +127,7 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     document = read_facts(args.facts)
     spec = _spec_for(args, document)
-    results = score_document(spec, document)
+    results = score_document(spec, document, args.as_of)
     write_output(REPORTERS[args.format](spec, results), args.output, out)
     return 0
 
@@ -128,7 +139,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import attrs
 
     from .errors import FactsError, UsageError
-    from .facts_file import locate, read_facts, units_of
+    from .facts_file import as_of_of, locate, read_facts, units_of
 
     document = read_facts(args.facts)
     spec = _spec_for(args, document)
@@ -136,7 +147,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for i, unit in enumerate(units):
         if isinstance(unit, dict) and str(unit.get("id")) == args.unit:
             try:
-                result = spec.evaluate(unit)
+                result = spec.evaluate(unit, as_of=args.as_of or as_of_of(document))
             except FactsError as exc:
                 moved = [attrs.evolve(p, path=("units", i, *p.path)) for p in exc.problems]
                 raise FactsError(locate(moved, document)) from None

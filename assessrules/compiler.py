@@ -21,12 +21,12 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .checking import UNIT_KEYS
 from .errors import EvaluationError, Problem
 from .expressions import Expression, _to_decimal, helpers
 from .facts import FactValueError
 from .model import Indicator
 
-UNIT_KEYS = ("id", "name", "type", "target", "facts")
 _MISSING = object()
 
 if TYPE_CHECKING:
@@ -37,8 +37,10 @@ Program = Callable[[dict[str, Any], str, Decimal], tuple[Any, ...]]
 remaining_raw, remaining, trace)``: scores by node index as tuples, the grade's index, the target
 value's deductions before and after the floor, and the trace of fired triggers."""
 
-Record = tuple[str, str, str, Decimal, dict[str, Any]]
-"""A checked unit as the fast path returns it: (id, name, type, target, facts)."""
+Record = tuple[str, str, str, Decimal, dict[str, Any], Any]
+"""A checked unit: (id, name, type, target, facts, evidence). ``facts`` holds the annual facts,
+``@month``/``@quarter`` period facts, derived values and ``as_of``; ``evidence`` the periods and
+records behind each derived value (None until derived)."""
 
 
 class Emitter:
@@ -51,15 +53,32 @@ class Emitter:
         self.level = 1
         self.constants: dict[str, Any] = {}
         self._slots: dict[tuple[str, str], str] = {}
+        self.period: str | None = None  # inside each_period: the kind of period
 
     def line(self, text: str) -> None:
         """Add one line at the current indentation."""
         self.lines.append("    " * self.level + text)
 
-    def record(self, index: int, rest: str) -> None:
-        """Record in the trace that trigger ``index`` fired (``rest``: count and points, as Python)."""
+    def record(self, index: int, count: str, points: str, periods: str = "None") -> None:
+        """Record in the trace that trigger ``index`` fired (count, points and periods, as Python)."""
         if self.trace:
-            self.line(f"t.append(({index}, {rest}))")
+            self.line(f"t.append(({index}, {count}, {points}, {periods}))")
+
+    @contextlib.contextmanager
+    def each_period(self, kind: str) -> Iterator[None]:
+        """Loop over the unit's periods of ``kind``: inside, per-period facts read that period's values.
+
+        Sets ``pc`` (count), ``pp`` (points) and ``pd`` (per-period detail) for after the loop.
+        """
+        self.line("pc = 0")
+        self.line(f"pp = {self.const(Decimal(0))}")
+        self.line("pd = []")
+        self.line(f"for lab, pv in ns[{'@' + kind!r}]:")
+        saved = self.period
+        self.period = kind
+        with self.indent():
+            yield
+        self.period = saved
 
     @contextlib.contextmanager
     def indent(self) -> Iterator[None]:
@@ -87,6 +106,9 @@ class Emitter:
             return self.const(parameter.value)
         if not name.isidentifier():  # pragma: no cover - the checker admits only identifiers
             raise ValueError(name)
+        fact = self.spec.facts.get(name)
+        if self.period is not None and fact is not None and fact.period == self.period:
+            return f"pv[{name!r}]"
         return f"ns[{name!r}]"
 
     def expr(self, expression: Expression) -> str:
@@ -171,6 +193,26 @@ def _emit_target(em: Emitter, spec: Spec) -> None:
     em.line(f"if r < {em.const(Decimal(0))}: r = {em.const(Decimal(0))}")
 
 
+def compile_expression(spec: Spec, expression: Expression, each: str | None = None,
+                       record: bool = False) -> Callable[..., Any]:
+    """Compile one checked expression to ``fn(ns, pv, rec)``: annual, one period's and one record's values."""
+    em = Emitter(spec)
+    em.period = each
+    fields: set[str] = set()
+    if record:
+        for fact in spec.facts.values():
+            fields.update((fact.fields or {}) if fact.type == "records" else ())
+
+    def name(n: str) -> str:
+        return f"rec[{n!r}]" if n in fields else em.name(n)
+
+    source = f"def _fn(ns, pv, rec):\n    return {expression.to_python(name, em.const)}\n"
+    namespace: dict[str, Any] = {"__builtins__": {}, **helpers(), **em.constants}
+    exec(compile(source, f"<assessrules expression {expression.text[:40]!r}>", "exec"), namespace)
+    fn: Callable[..., Any] = namespace["_fn"]
+    return fn
+
+
 def generate(spec: Spec, trace: bool = True) -> tuple[str, dict[str, Any]]:
     """Return the Python source of the scorer and the globals it needs; ``trace=False`` records nothing."""
     em = Emitter(spec, trace)
@@ -194,7 +236,10 @@ def generate_checker(spec: Spec) -> tuple[str, dict[str, Any]]:
     anything is off, in which case the caller's full check lists every problem.
     """
     em = Emitter(spec)
-    em.line(f"if type(unit) is not dict or not unit.keys() <= {em.const(frozenset(UNIT_KEYS))}: return None")
+    if spec.period_kinds or spec.derived or any(f.type == "records" for f in spec.facts.values()):
+        return "def _check(unit, as_of):\n    return None\n", {}  # the full check handles these
+    em.line(f"if type(unit) is not dict or not unit.keys() <= {em.const(frozenset(UNIT_KEYS) - {'periods'})}: "
+            "return None")
     em.line("uid = unit.get('id')")
     em.line("if type(uid) is not str or not uid.strip(): return None")
     em.line("name = unit.get('name', uid)")
@@ -218,8 +263,8 @@ def generate_checker(spec: Spec) -> tuple[str, dict[str, Any]]:
         em.line(f"elif {fact.kind.fast(fact, em.const)}: {var} = v")
         em.line(f"else: {var} = {em.const(fact.normalize)}(v)")
     facts = ", ".join(f"{name!r}: {var}" for name, var in names)
-    em.line(f"return (uid, name, ut, tg, {{{facts}}})")
-    source = "def _check(unit):\n    try:\n" + "\n".join("    " + line for line in em.lines)
+    em.line(f"return (uid, name, ut, tg, {{{facts}, 'as_of': as_of}}, None)")
+    source = "def _check(unit, as_of):\n    try:\n" + "\n".join("    " + line for line in em.lines)
     source += "\n    except FactValueError:\n        return None\n"
     return source, em.constants
 
@@ -234,7 +279,7 @@ def compile_spec(spec: Spec, trace: bool = True) -> Program:
             f"「{trigger.label}」 counted {count} occurrences; a count cannot be negative",
             trigger.path, spec.source, hint="make the `per:` expression non-negative, e.g. max(…, 0)")])
 
-    namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal,
+    namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal, "len": len, "tuple": tuple,
                                  "_negative_count": negative_count, **helpers(), **constants}
     code = compile(source, f"<assessrules spec {spec.metadata.id}{'' if trace else ' untraced'}>", "exec")
     exec(code, namespace)  # the source holds only checked, allow-listed code (see module docstring)
@@ -242,7 +287,7 @@ def compile_spec(spec: Spec, trace: bool = True) -> Program:
     return program
 
 
-def compile_checker(spec: Spec) -> Callable[[Any], Record | None]:
+def compile_checker(spec: Spec) -> Callable[[Any, Any], Record | None]:
     """Compile the fast path of fact checking for ``spec``."""
     source, constants = generate_checker(spec)
     namespace: dict[str, Any] = {
@@ -250,8 +295,8 @@ def compile_checker(spec: Spec) -> Callable[[Any], Record | None]:
         "date": dt.date, "FactValueError": FactValueError, "_MISSING": _MISSING, "_EMPTY": {},
         **constants}
     exec(compile(source, f"<assessrules facts of {spec.metadata.id}>", "exec"), namespace)
-    checker: Callable[[Any], Record | None] = namespace["_check"]
+    checker: Callable[[Any, Any], Record | None] = namespace["_check"]
     return checker
 
 
-__all__ = ["UNIT_KEYS", "Emitter", "Program", "Record", "compile_checker", "compile_spec", "generate", "generate_checker"]
+__all__ = ["Emitter", "Program", "Record", "compile_checker", "compile_spec", "generate", "generate_checker"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .numbers import format_points
 
 if TYPE_CHECKING:
-    from .results import FiredTrigger, IndicatorResult, Result
+    from .results import Evidence, FiredTrigger, IndicatorResult, Result
 
 
 def show_value(value: Any) -> str:
@@ -24,6 +24,8 @@ def show_value(value: Any) -> str:
         return format_points(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if value is None:
+        return "（空）"
     return str(value)
 
 
@@ -50,7 +52,8 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_claus
         head = f"{pad}= {show_value(fired.points)}  {fired.label}"
     elif fired.count is not None:
         each = getattr(trigger, "points", None)
-        sizing = f"：{show_value(fired.count)} 次 × {format_points(each)} 分" if each is not None else ""
+        times = {"month": "个月", "quarter": "个季度"}.get(trigger.each or "", "次")
+        sizing = f"：{show_value(fired.count)} {times} × {format_points(each)} 分" if each is not None else ""
         capped = ""
         maximum = getattr(trigger, "maximum", None)
         if maximum is not None and fired.points is not None and -fired.points == maximum:
@@ -62,6 +65,10 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_claus
     inner = pad + "    "
     if fired.facts:
         lines.append(f"{inner}事实：{_facts_line(result, fired.facts)}")
+    for hit in fired.periods:
+        lines.append(f"{inner}{hit.period}：{_facts_line(result, hit.facts)}  {_signed(hit.points)}")
+    for evidence in fired.evidence:
+        lines.extend(_evidence_lines(result, evidence, inner))
     source = []
     if fired.clause or fallback_clause:
         source.append(fired.clause or fallback_clause or "")
@@ -70,6 +77,19 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_claus
         source.append(f"解读〔{assumption.id}〕{assumption.text}")
     if source:
         lines.append(f"{inner}依据：{'；'.join(source)}")
+    return lines
+
+
+def _evidence_lines(result: Result, evidence: Evidence, pad: str) -> list[str]:
+    derived = next(d for d in result.spec.derived if d.name == evidence.name)
+    lines = [f"{pad}{evidence.name}（{evidence.label}）= {show_value(evidence.value)}：{derived.expression.text}"]
+    if derived.of is not None:
+        fields = result.spec.facts[derived.of].fields or {}
+        for number, record in evidence.records:
+            parts = [f"{fields[k].label} {show_value(v)}" for k, v in record.items() if v is not None and k in fields]
+            lines.append(f"{pad}    {result.spec.facts[derived.of].label} 第{number}条：{'，'.join(parts)}")
+    else:
+        lines.extend(f"{pad}    {period}：{show_value(value)}" for period, value in evidence.periods)
     return lines
 
 
@@ -103,7 +123,8 @@ def render_text(result: Result) -> str:
     grade = spec.grades[result.grade_index]
     lines = [
         f"{unit.name}（{unit.id} · {spec.unit_types[unit.type].label}）",
-        f"依据：{meta.title}" + (f"（{meta.document_number}）" if meta.document_number else ""),
+        f"依据：{meta.title}" + (f"（{meta.document_number}）" if meta.document_number else "")
+        + (f" · 考核日期 {unit.as_of.isoformat()}" if unit.as_of else ""),
         f"最终得分 {format_points(result.score)} 分 · 等次 {grade.label}"
         + (" · 通报表扬" if grade.commend else "")
         + f" · 扣减目标分值 {format_points(result.deduction)} 分（目标分值 {format_points(unit.target)} 分）",

@@ -59,12 +59,15 @@ DEFAULT_LIMITS = Limits()
 
 @attrs.frozen
 class Name:
-    """A name an expression may use: a declared fact or parameter."""
+    """A name an expression may use: a declared fact, parameter, record field or derived value."""
 
     type: Type
-    kind: Literal["fact", "parameter", "record"]
+    kind: Literal["fact", "parameter", "field", "derived", "run"]
     label: str = ""
     values: tuple[str, ...] | None = None  # for enum facts
+    period: str | None = None  # "month" or "quarter" for a fact recorded per period
+    usable: bool = True  # False: declared, but not in this context (the hint says why)
+    hint: str | None = None
 
 
 # --- the allow-listed functions -------------------------------------------------
@@ -90,6 +93,22 @@ def _round(mode: str) -> Callable[..., Decimal]:
     return rounder
 
 
+def _coalesce(value: Any, fallback: Any) -> Any:
+    return fallback if value is None else value
+
+
+def _working_days(start: Any, end: Any) -> int:
+    from .workdays import working_days
+
+    return working_days(start, end)
+
+
+def _add_working_days(start: Any, count: Any) -> Any:
+    from .workdays import add_working_days
+
+    return add_working_days(start, int(count))
+
+
 def _floor(x: Any) -> Decimal:
     return Decimal(math.floor(_to_decimal(x)))
 
@@ -104,7 +123,7 @@ class Function:
 
     impl: Callable[..., Any]
     params: tuple[Type, ...]
-    returns: Type
+    returns: Type | Literal["same"]  # "same": the type of its arguments
     optional: int = 0  # how many trailing params may be left out
     variadic: bool = False  # the last param repeats
     doc: str = ""
@@ -122,6 +141,12 @@ FUNCTIONS: dict[str, Function] = {
                            doc="cut to `places` decimals, towards zero"),
     "floor": Function(_floor, ("number",), "number", doc="the greatest whole number not above x"),
     "ceil": Function(_ceil, ("number",), "number", doc="the least whole number not below x"),
+    "coalesce": Function(_coalesce, ("any", "any"), "same",
+                         doc="the first value if it is given, else the second: `coalesce(published, as_of)`"),
+    "working_days": Function(_working_days, ("date", "date"), "number",
+                             doc="official working days after the first date up to and including the second (工作日)"),
+    "add_working_days": Function(_add_working_days, ("date", "number"), "date",
+                                 doc="the date of the n-th official working day after a date"),
 }
 """The functions expressions may call; a later rule kind may register more."""
 
@@ -200,6 +225,7 @@ class _Checker:
         self.constants: list[Any] = []
         self.slots: dict[int, int] = {}  # id of a literal's node -> its constant slot
         self.count = 0
+        self.types_of_last: Type = "any"
 
     def fail(self, node: ast.AST, message: str, hint: str | None = None) -> Type:
         self.problems.append(ExpressionProblem(message, hint, _char_offset(self.text, node)))
@@ -222,6 +248,7 @@ class _Checker:
                              "and/or/not, `a if c else b` and the listed functions"))
             return self.fail(node, message, hint)
         result: Type = method(node, depth + 1)
+        self.types_of_last = result
         return result
 
     def check_Constant(self, node: ast.Constant, depth: int) -> Type:
@@ -247,6 +274,8 @@ class _Checker:
         if name in FUNCTIONS:
             return self.fail(node, f"`{name}` is a function; call it with arguments, e.g. `{name}(a, b)`")
         info = self.names.get(name)
+        if info is not None and not info.usable:
+            return self.fail(node, f"`{name}` ({info.label}) cannot be used here", info.hint)
         if info is None:
             close = difflib.get_close_matches(name, list(self.names), n=1, cutoff=0.6)
             hint = f"did you mean `{close[0]}`?" if close else "declare it under `facts:` or `parameters:`"
@@ -264,7 +293,7 @@ class _Checker:
         return self.fail(node, "bitwise `~` is not allowed", "use `not` for conditions")
 
     def expect(self, node: ast.AST, actual: Type, wanted: Type, where: str) -> Type:
-        if actual not in ("any", wanted):
+        if wanted != "any" and actual not in ("any", wanted):
             self.fail(node, f"{where} needs {_TYPE_WORDS[wanted]}, but this is {_TYPE_WORDS[actual]}",
                       _TYPE_HINTS.get((wanted, actual)))
         return wanted
@@ -374,12 +403,20 @@ class _Checker:
         if count < least or (most is not None and count > most):
             want = f"{least} or more" if most is None else (str(least) if least == most else f"{least} to {most}")
             return self.fail(node, f"`{name}` takes {want} arguments, not {count}")
+        seen: list[Type] = []
         for i, arg in enumerate(node.args):
             if isinstance(arg, ast.Starred):
                 return self.fail(arg, "`*` arguments are not allowed")
             wanted = fn.params[min(i, len(fn.params) - 1)]
-            self.expect(arg, self.check(arg, depth), wanted, f"argument {i + 1} of `{name}`")
-        return fn.returns
+            seen.append(self.expect(arg, self.check(arg, depth), wanted, f"argument {i + 1} of `{name}`"))
+            if wanted == "any":
+                seen[-1] = self.types_of_last
+        if fn.returns != "same":
+            return fn.returns
+        known = [t for t in seen if t != "any"]
+        if len(set(known)) > 1:
+            return self.fail(node, f"the arguments of `{name}` must be of one kind, not {' and '.join(known)}")
+        return known[0] if known else "any"
 
 
 _TYPE_WORDS: dict[Type, str] = {"bool": "a yes/no condition", "number": "a number", "text": "text",

@@ -19,7 +19,11 @@ from .expressions import Type
 
 
 class FactValueError(ValueError):
-    """A fact value does not fit its declaration; the message says how."""
+    """A fact value does not fit its declaration; the message says how, ``path`` where inside it."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @attrs.frozen
@@ -38,6 +42,10 @@ class Fact:
     direction: str | None = None  # "worse" (a violation) or "better" (an achievement)
     unit: str | None = None
     description: str | None = None
+    period: str | None = None  # "month" or "quarter": recorded per period
+    fields: Mapping[str, Fact] | None = None  # for records: the fields of one record
+    nullable: bool = False  # a record field that may be left empty (default: null)
+    dated_by: str | None = None  # for records: the date field that says when a record came to be
 
     @property
     def kind(self) -> FactType:
@@ -46,6 +54,8 @@ class Fact:
 
     def normalize(self, value: Any) -> Any:
         """Return the value as scoring uses it, or raise :class:`FactValueError`."""
+        if value is None and self.nullable:
+            return None
         return self.kind.normalize(value, self)
 
 
@@ -137,6 +147,63 @@ def _normalize_date(value: Any, fact: Fact) -> dt.date:
     raise FactValueError(f"expected a date like 2021-10-08, got {_what(value)}")
 
 
+def _normalize_text(value: Any, fact: Fact) -> str:
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    raise FactValueError(f"expected text, got {_what(value)}")
+
+
+def _record_title(record: Mapping[str, Any], index: int) -> str:
+    for key in ("title", "name", "id"):
+        if isinstance(record.get(key), str):
+            return f"record {index + 1} 《{record[key]}》"
+    return f"record {index + 1}"
+
+
+def _normalize_records(value: Any, fact: Fact) -> tuple[dict[str, Any], ...]:
+    if not isinstance(value, list | tuple):
+        raise FactValueError(f"expected a list of records, got {_what(value)}")
+    fields = fact.fields or {}
+    out = []
+    for i, record in enumerate(value):
+        if not isinstance(record, Mapping):
+            raise FactValueError(f"record {i + 1}: expected a mapping of fields, got {_what(record)}", (i,))
+        for key in record:
+            if key not in fields:
+                raise FactValueError(f"{_record_title(record, i)}: unknown field `{key}` "
+                                     f"(fields: {', '.join(fields)})", (i, key))
+        checked: dict[str, Any] = {}
+        for name, field in fields.items():
+            if name not in record:
+                if field.required:
+                    raise FactValueError(f"{_record_title(record, i)}: missing field `{name}` ({field.label})", (i,))
+                checked[name] = field.default
+                continue
+            try:
+                checked[name] = field.normalize(record[name])
+            except FactValueError as exc:
+                raise FactValueError(f"{_record_title(record, i)}: field `{name}` ({field.label}): {exc}",
+                                     (i, name)) from None
+        out.append(checked)
+    return tuple(out)
+
+
+def _records_schema(fact: Fact) -> dict[str, Any]:
+    fields = fact.fields or {}
+    properties = {}
+    for name, field in fields.items():
+        schema = dict(field.kind.json_schema(field))
+        if field.nullable:
+            schema = {"anyOf": [schema, {"type": "null"}]}
+        schema["title"] = field.label
+        properties[name] = schema
+    return {"type": "array", "items": {
+        "type": "object", "properties": properties, "additionalProperties": False,
+        "required": [n for n, f in fields.items() if f.required]}}
+
+
 def _number_schema(fact: Fact, integer: bool = False, low: Decimal | None = None,
                    high: Decimal | None = None) -> dict[str, Any]:
     # JSON Schema numbers are JSON numbers; the bounds here are for editors, the checks are exact.
@@ -205,6 +272,10 @@ FACT_TYPES: dict[str, FactType] = {
                  lambda f, const: f"type(v) is str and v in {const(frozenset(f.values or ()))}"),
         FactType("date", "date", _normalize_date, lambda f: {"type": "string", "format": "date"},
                  "a calendar date, 2021-10-08", lambda f, const: "type(v) is date"),
+        FactType("text", "text", _normalize_text, lambda f: {"type": "string", "minLength": 1},
+                 "free text, e.g. a document's title"),
+        FactType("records", "any", _normalize_records, _records_schema,
+                 "a list of records (evidence), each with the declared fields"),
     )
 }
 """The fact types a spec may declare, by name."""
@@ -216,7 +287,7 @@ def check_default(fact: Fact, raw: Any) -> Any:
 
 
 def facts_json_schema(facts: Mapping[str, Fact]) -> dict[str, Any]:
-    """Return the JSON Schema of the ``facts`` mapping of one unit."""
+    """Return the JSON Schema of a mapping of facts (a unit's, or one period's)."""
     properties = {}
     for name, fact in facts.items():
         schema = dict(fact.kind.json_schema(fact))

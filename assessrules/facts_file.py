@@ -15,6 +15,7 @@ Every problem is reported with the file, line and column of the value.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -40,10 +41,10 @@ def read_facts(path: str | os.PathLike[str]) -> Document:
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise FactsError([document.problem("a facts file is a mapping with a `units:` list", (),
                                            "see examples/zhenping-2021-units.yaml")])
-    extra = [k for k in data if k not in ("units", "spec", "description")]
+    extra = [k for k in data if k not in ("units", "spec", "description", "as_of")]
     if extra:
         raise FactsError([document.problem(f"unknown key `{extra[0]}`", (extra[0],),
-                                           "a facts file has `units:` (and optionally `spec:`, `description:`)")])
+                                           "a facts file has `units:` (and optionally `spec:`, `as_of:`, `description:`)")])
     return document
 
 
@@ -62,12 +63,38 @@ def units_of(document: Document) -> list[Any]:
     return units
 
 
-def score_document(spec: Spec, document: Document) -> list[Result]:
+def as_of_of(document: Document) -> dt.date | None:
+    """The assessment date a facts file states (``as_of:``), if any."""
+    value = document.data.get("as_of")
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise FactsError([document.problem(f"`as_of` must be a date like 2022-01-10, not {value!r}",
+                                           ("as_of",))]) from None
+
+
+def score_document(spec: Spec, document: Document, as_of: dt.date | None = None) -> list[Result]:
     """Score every unit of a facts file; problems come back located in the file."""
     try:
-        return spec.evaluate_many(units_of(document))
+        return spec.evaluate_many(units_of(document), as_of=as_of or as_of_of(document))
     except FactsError as exc:
         raise FactsError(locate(exc.problems, document)) from None
+
+
+_PERIOD_PATTERNS = {"month": r"^\d{4}-(0[1-9]|1[0-2])$", "quarter": r"^\d{4}Q[1-4]$"}
+
+
+def _periods_schema(spec: Spec) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "facts recorded per period, by month (2021-03) or quarter (2021Q1)",
+        "patternProperties": {
+            _PERIOD_PATTERNS[kind]: facts_json_schema({n: f for n, f in spec.facts.items() if f.period == kind})
+            for kind in spec.period_kinds},
+        "additionalProperties": False,
+    }
 
 
 def facts_file_schema(spec: Spec) -> dict[str, Any]:
@@ -78,7 +105,9 @@ def facts_file_schema(spec: Spec) -> dict[str, Any]:
         "title": f"Facts file for {spec.metadata.title}",
         "type": "object",
         "properties": {
-            "spec": {"type": "string", "description": "the spec these facts are for (informative)"},
+            "spec": {"type": "string", "description": "the spec to use when --spec is not given"},
+            "as_of": {"type": "string", "format": "date",
+                      "description": "the assessment date (考核日期); --as-of overrides it"},
             "description": {"type": "string"},
             "units": {
                 "type": "array",
@@ -90,7 +119,8 @@ def facts_file_schema(spec: Spec) -> dict[str, Any]:
                         "type": {"enum": list(spec.unit_types),
                                  "description": "; ".join(f"{k}: {v.label}" for k, v in spec.unit_types.items())},
                         "target": {"type": "number", "minimum": 0, "description": "目标分值"},
-                        "facts": facts_json_schema(spec.facts),
+                        "facts": facts_json_schema({n: f for n, f in spec.facts.items() if f.period is None}),
+                        **({"periods": _periods_schema(spec)} if spec.period_kinds else {}),
                     },
                     "required": ["id", "type", "target", "facts"],
                     "additionalProperties": False,
@@ -102,4 +132,4 @@ def facts_file_schema(spec: Spec) -> dict[str, Any]:
     }
 
 
-__all__ = ["facts_file_schema", "locate", "read_facts", "score_document", "units_of"]
+__all__ = ["as_of_of", "facts_file_schema", "locate", "read_facts", "score_document", "units_of"]

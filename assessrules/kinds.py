@@ -8,10 +8,11 @@ and how it describes itself. The compiler is a small driver that walks the
 indicator tree and asks each trigger to emit; adding a kind means adding a
 class and a :class:`Kind` entry here, never touching the driver.
 
-Every trigger that fires records ``(index, count, points)`` in the trace
-(:meth:`~assessrules.compiler.Emitter.record`): ``count`` is the occurrence
-count (or ``None``), ``points`` the signed change (negative for a deduction,
-``None`` for a zero-out).
+Every trigger that fires records ``(index, count, points, periods)`` in the
+trace (:meth:`~assessrules.compiler.Emitter.record`): ``count`` is the
+occurrence count (or ``None``), ``points`` the signed change (negative for a
+deduction, ``None`` for a zero-out), ``periods`` for a rule written with
+``each:`` the ``(period, count, points)`` of every period it fired in.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ Phase = Literal["zero", "base", "adjust"]
 class BuildContext(Protocol):
     """What the loader lends a kind while it builds a trigger from YAML."""
 
-    def expression(self, raw: Any, path: Path, expect: str) -> Expression | None:
-        """Check an expression; record a located problem and return None if it is bad."""
+    def expression(self, raw: Any, path: Path, expect: str, each: str | None = None) -> Expression | None:
+        """Check an expression (``each``: in the scope of one period); record problems, None if bad."""
 
     def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
         """Read a number of points (a number, or an expression over parameters)."""
@@ -50,11 +51,13 @@ class Trigger:
 
     kind: ClassVar[str]
     phase: ClassVar[Phase] = "adjust"
+    periodic: ClassVar[bool] = False  # may be written with `each: month` to act per period
     label: str
     clause: str | None = None
     assumption: str | None = None
     path: Path = ()
     index: int = -1
+    each: str | None = None  # "month" or "quarter": applied to each period, its points summed
 
     def expressions(self) -> tuple[Expression, ...]:
         """The expressions this trigger evaluates."""
@@ -76,6 +79,10 @@ class Trigger:
         raise NotImplementedError
 
 
+def _every(each: str | None) -> str:
+    return {"month": "每月", "quarter": "每季度"}.get(each or "", "")
+
+
 def _fmt(value: Decimal) -> str:
     from .numbers import format_points
 
@@ -87,6 +94,7 @@ class DeductEach(Trigger):
     """Per-occurrence deduction: ``count × points``, at most ``max`` (发现1次扣除1分)."""
 
     kind = "deduct_each"
+    periodic = True
     per: Expression
     points: Decimal
     maximum: Decimal | None = None
@@ -95,6 +103,23 @@ class DeductEach(Trigger):
         return (self.per,)
 
     def emit(self, em: Emitter, score: str) -> None:
+        if self.each:
+            with em.each_period(self.each):
+                em.line(f"c = {em.expr(self.per)}")
+                em.line("if c:")
+                with em.indent():
+                    em.line(f"if c < 0: _negative_count({self.index}, c)")
+                    em.line(f"p = c * {em.const(self.points)}")
+                    em.line("pc += c")
+                    em.line("pp += p")
+                    em.line("pd.append((lab, c, -p))")
+            em.line("if pd:")
+            with em.indent():
+                if self.maximum is not None:
+                    em.line(f"if pp > {em.const(self.maximum)}: pp = {em.const(self.maximum)}")
+                em.line(f"{score} -= pp")
+                em.record(self.index, "pc", "-pp", "tuple(pd)")
+            return
         em.line(f"c = {em.expr(self.per)}")
         em.line("if c:")
         with em.indent():
@@ -103,11 +128,12 @@ class DeductEach(Trigger):
             if self.maximum is not None:
                 em.line(f"if p > {em.const(self.maximum)}: p = {em.const(self.maximum)}")
             em.line(f"{score} -= p")
-            em.record(self.index, "c, -p")
+            em.record(self.index, "c", "-p")
 
     def describe(self) -> str:
         limit = f"，本项最多扣{_fmt(self.maximum)}分" if self.maximum is not None else ""
-        return f"{self.label}：每次扣{_fmt(self.points)}分（次数 = {self.per.text}）{limit}"
+        every = _every(self.each)
+        return f"{self.label}：{every}每次扣{_fmt(self.points)}分（次数 = {self.per.text}）{limit}"
 
 
 @attrs.frozen(kw_only=True)
@@ -115,6 +141,7 @@ class DeductIf(Trigger):
     """Flat deduction when a condition holds (未提供互动交流功能扣5分)."""
 
     kind = "deduct_if"
+    periodic = True
     condition: Expression
     points: Decimal
 
@@ -122,13 +149,24 @@ class DeductIf(Trigger):
         return (self.condition,)
 
     def emit(self, em: Emitter, score: str) -> None:
+        if self.each:
+            with em.each_period(self.each):
+                em.line(f"if {em.expr(self.condition)}:")
+                with em.indent():
+                    em.line(f"pp += {em.const(self.points)}")
+                    em.line(f"pd.append((lab, None, {em.const(-self.points)}))")
+            em.line("if pd:")
+            with em.indent():
+                em.line(f"{score} -= pp")
+                em.record(self.index, "len(pd)", "-pp", "tuple(pd)")
+            return
         em.line(f"if {em.expr(self.condition)}:")
         with em.indent():
             em.line(f"{score} -= {em.const(self.points)}")
-            em.record(self.index, f"None, {em.const(-self.points)}")
+            em.record(self.index, "None", em.const(-self.points))
 
     def describe(self) -> str:
-        return f"{self.label}：扣{_fmt(self.points)}分（条件 {self.condition.text}）"
+        return f"{self.label}：{_every(self.each)}扣{_fmt(self.points)}分（条件 {self.condition.text}）"
 
 
 @attrs.frozen(kw_only=True)
@@ -146,7 +184,7 @@ class AwardIf(Trigger):
         em.line(f"if {em.expr(self.condition)}:")
         with em.indent():
             em.line(f"{score} += {em.const(self.points)}")
-            em.record(self.index, f"None, {em.const(self.points)}")
+            em.record(self.index, "None", em.const(self.points))
 
     def describe(self) -> str:
         return f"{self.label}：得{_fmt(self.points)}分（条件 {self.condition.text}）"
@@ -169,7 +207,7 @@ class ZeroIf(Trigger):
 
     def emit(self, em: Emitter, score: str) -> None:
         em.line(f"{score} = {em.const(Decimal(0))}")
-        em.record(self.index, "None, None")
+        em.record(self.index, "None", "None")
 
     def describe(self) -> str:
         return f"{self.label}：不得分（条件 {self.condition.text}）"
@@ -188,7 +226,7 @@ class ScoreExpression(Trigger):
 
     def emit(self, em: Emitter, score: str) -> None:
         em.line(f"{score} = _to_decimal({em.expr(self.expr)})")
-        em.record(self.index, f"None, {score}")
+        em.record(self.index, "None", score)
 
     def describe(self) -> str:
         return f"{self.label}：得分 = {self.expr.text}"
@@ -235,12 +273,18 @@ def build_trigger(entry: Mapping[str, Any], key: str, path: Path, ctx: BuildCont
     kind = chosen[0]
     values: dict[str, Any] = {}
     ok = True
+    each = entry.get("each")
+    if each is not None and not kind.cls.periodic:
+        ctx.problem(f"`each:` does not apply to `{key}`", path + ("each",), "only deductions act per period")
+        return None
+    if each is not None:
+        values["each"] = each
     for field, (attr, how) in kind.fields.items():
         raw = entry.get(field)
         if how == "points?" and raw is None:
             continue
         if how.startswith("expr:"):
-            value: Any = ctx.expression(raw, path + (field,), how[5:])
+            value: Any = ctx.expression(raw, path + (field,), how[5:], each)
         else:
             value = ctx.points(raw, path + (field,))
         ok = ok and value is not None

@@ -18,7 +18,10 @@ from functools import cache
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from . import _resources
+from .derive import DERIVED_KINDS, Derived
 from .errors import Path, Problem, SpecError, sort_problems
 from .expressions import FUNCTIONS, Expression, ExpressionError, Name, check_expression
 from .facts import FACT_TYPES, Fact, FactValueError
@@ -33,6 +36,8 @@ if TYPE_CHECKING:
     from .spec import Spec
 
 ROOT_ID = "total"
+RUN_NAMES = frozenset({"as_of"})
+"""Names every expression may read that come from the run, not from the facts."""
 
 
 @cache
@@ -208,6 +213,7 @@ class _Builder:
         self.triggers: list[Trigger] = []
         self.node_count = 0
         self.context_name = ""
+        self.period_kinds: set[str] = set()
 
     # the BuildContext protocol, lent to trigger kinds
 
@@ -215,15 +221,20 @@ class _Builder:
         prefix = f"{self.context_name}: " if self.context_name else ""
         self.problems.append(self.doc.problem(prefix + message, path, hint))
 
-    def expression(self, raw: Any, path: Path, expect: str,
-                   names: Mapping[str, Name] | None = None) -> Expression | None:
+    def expression(self, raw: Any, path: Path, expect: str, each: str | None = None, record: Fact | None = None,
+                   *, names: Mapping[str, Name] | None = None) -> Expression | None:
         if raw is None:
             self.problem("missing expression", path)
             return None
         if isinstance(raw, bool | int | Decimal):
             raw = str(raw)
+        if each is not None and each not in self.period_kinds:
+            self.problem(f"`each: {each}` but no fact is recorded per {each}", path[:-1] + ("each",),
+                         f"declare the facts this rule reads with `period: {each}`")
+            return None
+        scope = self.scope(each, record) if names is None else names
         try:
-            return check_expression(raw, self.names if names is None else names, expect)  # type: ignore[arg-type]
+            return check_expression(raw, scope, expect)  # type: ignore[arg-type]
         except ExpressionError as exc:
             for p in exc.problems:
                 where = f" at character {p.offset + 1}" if p.offset else ""
@@ -236,7 +247,7 @@ class _Builder:
             return None
         if isinstance(raw, str):
             params = {n: info for n, info in self.names.items() if info.kind == "parameter"}
-            expr = self.expression(raw, path, "number", params)
+            expr = self.expression(raw, path, "number", names=params)
             if expr is None:
                 return None
             value = Decimal(expr.interpret({n: self.parameters[n].value for n in expr.names}))
@@ -264,7 +275,15 @@ class _Builder:
         unit_types = {k: UnitType(k, v["label"], v.get("description")) for k, v in d["unit_types"].items()}
         self.build_assumptions(d.get("assumptions", []))
         self.build_parameters(d.get("parameters", {}))
+        self.names["as_of"] = Name("date", "run", "考核日期（assessment date）")
         facts = self.build_facts(d["facts"])
+        periodic = sorted({f.period for f in facts.values() if f.period})
+        self.period_kinds = set(periodic)
+        year = metadata.year or (metadata.effective_from.year if metadata.effective_from else None)
+        if periodic and year is None:
+            self.problem("facts are recorded per period, so the spec needs `metadata.year`", ("metadata",),
+                         "add e.g. `year: 2021`")
+        derived = self.build_derived(d.get("derived", {}), facts)
         root = self.build_root(d, metadata, unit_types)
         grades = self.build_grades(d["grades"], metadata.scale)
         direct = self.build_direct(d.get("direct_deductions"))
@@ -274,7 +293,7 @@ class _Builder:
         return Spec(
             metadata=metadata, unit_types=unit_types, parameters=self.parameters, facts=facts, root=root,
             grades=tuple(grades), direct_deductions=tuple(direct), assumptions=self.assumptions,
-            triggers=tuple(self.triggers), source=self.doc.file, sha256=sha,
+            triggers=tuple(self.triggers), source=self.doc.file, sha256=sha, derived=tuple(derived),
             direct_clause=(d.get("direct_deductions") or {}).get("clause"),
         )
 
@@ -318,47 +337,153 @@ class _Builder:
     def build_facts(self, raw: Mapping[str, dict[str, Any]]) -> dict[str, Fact]:
         facts: dict[str, Fact] = {}
         for name, f in raw.items():
-            path = ("facts", name)
+            path: Path = ("facts", name)
             if name in self.parameters:
                 self.problem(f"`{name}` is declared both as a fact and as a parameter", path, "rename one of them")
                 continue
-            if name in FUNCTIONS:
-                self.problem(f"`{name}` is the name of a function", path, "choose another name")
+            if name in FUNCTIONS or name in RUN_NAMES:
+                self.problem(f"`{name}` is a reserved name", path, "choose another name")
                 continue
-            kind = f["type"]
-            values = tuple(f["values"]) if "values" in f else None
-            if (kind == "enum") != (values is not None):
-                self.problem("`values:` is given exactly for enum facts" if values is None or kind == "enum"
-                             else f"`values:` does not apply to a {kind} fact", path + ("values",) if values else path,
-                             "an enum fact lists its values, e.g. values: [优, 良, 一般, 差]")
-                continue
-            minimum = Decimal(f["min"]) if "min" in f else None
-            maximum = Decimal(f["max"]) if "max" in f else None
-            if minimum is not None and maximum is not None and minimum > maximum:
-                self.problem(f"`min` ({minimum}) is greater than `max` ({maximum})", path + ("min",))
-            if (minimum is not None or maximum is not None) and kind in ("bool", "enum", "date"):
-                self.problem(f"a {kind} fact has no `min`/`max`", path)
-            method = f.get("method", ())
-            fact = Fact(name=name, type=kind, label=f["label"], method=(method,) if isinstance(method, str) else tuple(method),
-                        required=bool(f.get("required", False)), minimum=minimum, maximum=maximum, values=values,
-                        direction=f.get("direction"), unit=f.get("unit"), description=f.get("description"))
-            if "default" in f:
-                if fact.required:
-                    self.problem("a required fact has no default", path + ("default",),
-                                 "remove `default:` or `required: true`")
-                    continue
-                try:
-                    fact = _evolve_default(fact, fact.normalize(f["default"]))
-                except FactValueError as exc:
-                    self.problem(f"the default does not fit the fact: {exc}", path + ("default",))
-                    continue
-            elif not fact.required:
-                self.problem("a fact must be `required: true` or have a `default:`", path,
-                             "counts of problems usually default to 0; things an assessor must check are required")
+            fact = self.build_fact(name, f, path)
+            if fact is None:
                 continue
             facts[name] = fact
-            self.names[name] = Name(FACT_TYPES[kind].expr_type, "fact", fact.label, values)
+            if fact.type == "records":
+                self.names[name] = Name("any", "fact", fact.label, usable=False,
+                                        hint=f"`{name}` is a list of records: count them under `derived:` "
+                                             f"with `count: <condition>` and `of: {name}`")
+            elif fact.period is not None:
+                word = "month" if fact.period == "month" else "quarter"
+                self.names[name] = Name(FACT_TYPES[fact.type].expr_type, "fact", fact.label, fact.values,
+                                        period=fact.period, usable=False,
+                                        hint=f"`{name}` is recorded per {word}: use it in a rule with `each: {word}`, "
+                                             f"or roll it up under `derived:` (sum, mean, min, max, last, count)")
+            else:
+                self.names[name] = Name(FACT_TYPES[fact.type].expr_type, "fact", fact.label, fact.values)
         return facts
+
+    def build_fact(self, name: str, f: Mapping[str, Any], path: Path, field: bool = False) -> Fact | None:
+        """Build one fact declaration (or, with ``field``, one field of a record)."""
+        kind = f["type"]
+        values = tuple(f["values"]) if "values" in f else None
+        if (kind == "enum") != (values is not None):
+            self.problem("`values:` is given exactly for enum facts" if values is None or kind == "enum"
+                         else f"`values:` does not apply to a {kind} fact", path + ("values",) if values else path,
+                         "an enum fact lists its values, e.g. values: [优, 良, 一般, 差]")
+            return None
+        minimum = Decimal(f["min"]) if "min" in f else None
+        maximum = Decimal(f["max"]) if "max" in f else None
+        if minimum is not None and maximum is not None and minimum > maximum:
+            self.problem(f"`min` ({minimum}) is greater than `max` ({maximum})", path + ("min",))
+        if (minimum is not None or maximum is not None) and kind in ("bool", "enum", "date", "text", "records"):
+            self.problem(f"a {kind} fact has no `min`/`max`", path)
+        fields = None
+        if kind == "records":
+            if field or "period" in f:
+                self.problem("records cannot be nested in a record or recorded per period", path + ("type",))
+                return None
+            fields = self.build_fields(f.get("fields"), path + ("fields",))
+            if fields is None:
+                return None
+            dated_by = f.get("dated_by")
+            if dated_by is not None and (dated_by not in fields or fields[dated_by].type != "date"):
+                self.problem(f"`dated_by: {dated_by}` must name a date field of the record", path + ("dated_by",))
+        elif "fields" in f:
+            self.problem(f"`fields:` is for records, not for a {kind} fact", path + ("fields",))
+        method = f.get("method", ())
+        fact = Fact(name=name, type=kind, label=f["label"], method=(method,) if isinstance(method, str) else tuple(method),
+                    required=bool(f.get("required", False)), minimum=minimum, maximum=maximum, values=values,
+                    direction=f.get("direction"), unit=f.get("unit"), description=f.get("description"),
+                    period=f.get("period"), fields=fields, dated_by=f.get("dated_by"))
+        if "default" in f:
+            if fact.required:
+                self.problem("a required fact has no default", path + ("default",), "remove `default:` or `required: true`")
+                return None
+            if f["default"] is None and field:
+                return attrs.evolve(fact, nullable=True)
+            try:
+                return attrs.evolve(fact, default=fact.normalize(f["default"]))
+            except FactValueError as exc:
+                self.problem(f"the default does not fit the fact: {exc}", path + ("default",))
+                return None
+        if field:
+            return attrs.evolve(fact, required=True)
+        if not fact.required:
+            self.problem("a fact must be `required: true` or have a `default:`", path,
+                         "counts of problems usually default to 0; things an assessor must check are required")
+            return None
+        return fact
+
+    def build_fields(self, raw: Any, path: Path) -> dict[str, Fact] | None:
+        if not raw:
+            self.problem("a records fact lists its `fields:`", path, "e.g. fields: {title: {type: text, label: 标题}}")
+            return None
+        fields = {}
+        for name, f in raw.items():
+            if name in FUNCTIONS or name in RUN_NAMES or name in self.parameters:
+                self.problem(f"`{name}` is a reserved name or a parameter", path + (name,), "choose another name")
+                continue
+            if "period" in f:
+                self.problem("a field of a record is not recorded per period", path + (name, "period"))
+                continue
+            built = self.build_fact(name, f, path + (name,), field=True)
+            if built is not None:
+                fields[name] = built
+        return fields
+
+    def scope(self, each: str | None = None, record: Fact | None = None) -> dict[str, Name]:
+        """The names an expression may use: annual ones, plus one period's or one record's."""
+        if each is None and record is None:
+            return self.names
+        names = dict(self.names)
+        if each is not None:
+            for name, info in self.names.items():
+                if info.period == each:
+                    names[name] = attrs.evolve(info, usable=True, hint=None)
+        if record is not None:
+            for name, field in (record.fields or {}).items():
+                names[name] = Name(FACT_TYPES[field.type].expr_type, "field", field.label, field.values)
+        return names
+
+    def build_derived(self, raw: Mapping[str, dict[str, Any]], facts: Mapping[str, Fact]) -> list[Derived]:
+        out: list[Derived] = []
+        for name, d in raw.items():
+            path: Path = ("derived", name)
+            if name in self.names or name in FUNCTIONS or name in RUN_NAMES:
+                self.problem(f"`{name}` is already declared (as a fact, parameter or derived value)", path,
+                             "give the derived value its own name")
+                continue
+            chosen = [k for k in DERIVED_KINDS if k in d]
+            if len(chosen) != 1:
+                self.problem(f"a derived value needs exactly one of {', '.join(f'`{k}`' for k in DERIVED_KINDS)}",
+                             path, "e.g. `sum: info_volume` with `each: month`, or `count: <condition>` with `of: records`")
+                continue
+            kind = DERIVED_KINDS[chosen[0]]
+            each, of = d.get("each"), d.get("of")
+            record = facts.get(of) if of is not None else None
+            if of is not None and (record is None or record.type != "records"):
+                self.problem(f"`of: {of}` must name a records fact", path + ("of",))
+                continue
+            if kind.kind == "expr" and (each or of):
+                self.problem("`expr:` works on annual values; leave out `each:` and `of:`", path)
+                continue
+            if kind.kind == "count" and bool(each) == bool(of):
+                self.problem("`count:` needs either `each: month|quarter` (periods) or `of: <records>` (records)", path)
+                continue
+            if kind.kind not in ("count", "expr") and not each:
+                self.problem(f"`{kind.kind}:` rolls periods up: add `each: month` or `each: quarter`", path)
+                continue
+            self.context_name = f"派生值「{d['label']}」"
+            expression = self.expression(d[kind.kind], path + (kind.kind,), kind.expects, each, record)
+            self.context_name = ""
+            if expression is None:
+                continue
+            derived = kind(name=name, label=d["label"], expression=expression, clause=d.get("clause"), each=each,
+                           of=of, path=path)
+            out.append(derived)
+            value_type = expression.type if kind.kind in ("last", "expr") else "number"
+            self.names[name] = Name(value_type, "derived", d["label"])
+        return out
 
     def build_root(self, d: dict[str, Any], metadata: Metadata, unit_types: Mapping[str, UnitType]) -> Indicator | None:
         total = dict(d.get("total", {}))
@@ -509,15 +634,7 @@ class _Builder:
 
 
 def _with_index(trigger: Trigger, index: int) -> Trigger:
-    import attrs
-
     return attrs.evolve(trigger, index=index)
-
-
-def _evolve_default(fact: Fact, default: Any) -> Fact:
-    import attrs
-
-    return attrs.evolve(fact, default=default)
 
 
 __all__ = [

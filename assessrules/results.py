@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -26,18 +26,34 @@ if TYPE_CHECKING:
 
 @attrs.frozen
 class Unit:
-    """One assessed unit with its checked facts (defaults filled in)."""
+    """One assessed unit with its checked facts (defaults filled in), per-period facts and assessment date."""
 
     id: str
     name: str
     type: str
     target: Decimal
     facts: Mapping[str, Any]
+    periods: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    as_of: dt.date | None = None
+
+    @classmethod
+    def from_record(cls, record: Record, derived: Iterable[str] = ()) -> Unit:
+        """The unit of a checked record, without the derived values."""
+        ns = record[4]
+        skip = set(derived) | {"as_of"}
+        facts = {k: v for k, v in ns.items() if not k.startswith("@") and k not in skip}
+        periods = {label: values for k, v in ns.items() if k.startswith("@") for label, values in v}
+        return cls(record[0], record[1], record[2], record[3], facts, periods, ns.get("as_of"))
 
     def canonical(self) -> dict[str, Any]:
         """The unit as plain JSON data, Decimals as canonical strings, keys sorted by the dumper."""
-        return {"id": self.id, "name": self.name, "type": self.type, "target": format_points(self.target),
+        data = {"id": self.id, "name": self.name, "type": self.type, "target": format_points(self.target),
                 "facts": {k: plain(v) for k, v in self.facts.items()}}
+        if self.periods:
+            data["periods"] = plain(dict(self.periods))
+        if self.as_of is not None:
+            data["as_of"] = self.as_of.isoformat()
+        return data
 
 
 def plain(value: Any) -> Any:
@@ -59,8 +75,41 @@ def canonical_json(data: Any) -> str:
 
 
 @attrs.frozen
+class PeriodHit:
+    """One period in which a rule written with ``each:`` fired, with that period's facts."""
+
+    period: str
+    count: Decimal | None
+    points: Decimal
+    facts: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready data."""
+        return {"period": self.period, "count": plain(self.count), "points": plain(self.points),
+                "facts": plain(dict(self.facts))}
+
+
+@attrs.frozen
+class Evidence:
+    """What a derived value was made from: the periods it rolled up, or the records it counted."""
+
+    name: str
+    label: str
+    kind: str
+    value: Any
+    periods: tuple[tuple[str, Any], ...] = ()
+    records: tuple[tuple[int, Mapping[str, Any]], ...] = ()  # (number from 1, record)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready data."""
+        return {"name": self.name, "label": self.label, "kind": self.kind, "value": plain(self.value),
+                "periods": [{"period": p, "value": plain(v)} for p, v in self.periods],
+                "records": [{"number": n, **plain(dict(r))} for n, r in self.records]}
+
+
+@attrs.frozen
 class FiredTrigger:
-    """A trigger that moved points: which rule, which facts, how many points (signed)."""
+    """A trigger that moved points: which rule, which facts, how many points (signed), and the evidence."""
 
     index: int
     kind: str
@@ -71,12 +120,19 @@ class FiredTrigger:
     points: Decimal | None
     facts: Mapping[str, Any]
     effect: str
+    periods: tuple[PeriodHit, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data."""
-        return {"kind": self.kind, "label": self.label, "clause": self.clause, "assumption": self.assumption,
+        data = {"kind": self.kind, "label": self.label, "clause": self.clause, "assumption": self.assumption,
                 "count": plain(self.count), "points": plain(self.points), "effect": self.effect,
                 "facts": plain(dict(self.facts))}
+        if self.periods:
+            data["periods"] = [p.to_dict() for p in self.periods]
+        if self.evidence:
+            data["evidence"] = [e.to_dict() for e in self.evidence]
+        return data
 
 
 @attrs.frozen
@@ -144,7 +200,22 @@ class Result:
     @property
     def unit(self) -> Unit:
         """The unit, with its checked facts (defaults filled in)."""
-        return Unit(*self.record)
+        return Unit.from_record(self.record, (d.name for d in self.spec.derived))
+
+    @property
+    def derived(self) -> dict[str, Any]:
+        """The derived values of this unit, by name."""
+        return {d.name: self.record[4][d.name] for d in self.spec.derived}
+
+    def evidence_of(self, name: str) -> Evidence:
+        """The evidence behind the derived value ``name``."""
+        derived = next(d for d in self.spec.derived if d.name == name)
+        ns, items = self.record[4], (self.record[5] or {}).get(name, ())
+        if derived.of is not None:
+            records = ns[derived.of]
+            return Evidence(name, derived.label, derived.kind, ns[name],
+                            records=tuple((i + 1, records[i]) for i, _ in items))
+        return Evidence(name, derived.label, derived.kind, ns[name], periods=tuple(items))
 
     @property
     def score(self) -> Decimal:
@@ -185,8 +256,8 @@ class Result:
         return tuple(self.outcome[2])
 
     @property
-    def trace(self) -> tuple[tuple[int, Any, Any], ...]:
-        """``(trigger index, count, signed points)`` for every trigger that fired, in order."""
+    def trace(self) -> tuple[tuple[int, Any, Any, Any], ...]:
+        """``(trigger index, count, signed points, periods)`` for every trigger that fired, in order."""
         trace = self.outcome[7]
         return tuple(self.spec.trace_of(self.record) if trace is None else trace)
 
@@ -226,13 +297,24 @@ class Result:
         """True when the deductions together were cut to the target value (扣完为止)."""
         return self.remaining_raw < 0
 
-    def _fired(self, index: int, count: Any, points: Any) -> FiredTrigger:
+    def _fired(self, index: int, count: Any, points: Any, detail: Any = None) -> FiredTrigger:
         trigger = self.spec.triggers[index]
-        unit_facts = self.record[4]
-        facts = {n: unit_facts[n] for n in trigger.reads() if n in unit_facts}
+        ns = self.record[4]
+        reads = trigger.reads()
+        facts = {n: ns[n] for n in reads if n in ns and n != "as_of"}
         effect = _EFFECTS.get(trigger.kind, "deduction")
+        hits: tuple[PeriodHit, ...] = ()
+        if detail:
+            values = dict(ns.get(f"@{trigger.each}", ()))
+            hits = tuple(PeriodHit(label, None if c is None else Decimal(c), p,
+                                   {n: values[label][n] for n in reads if n in values[label]})
+                         for label, c, p in detail)
+            facts = {n: v for n, v in facts.items() if not any(n in h.facts for h in hits)}
+        derived = {d.name for d in self.spec.derived}
+        evidence = tuple(self.evidence_of(n) for n in reads if n in derived)
+        facts = {n: v for n, v in facts.items() if n not in derived}
         return FiredTrigger(index, trigger.kind, trigger.label, trigger.clause, trigger.assumption,
-                            None if count is None else Decimal(count), points, facts, effect)
+                            None if count is None else Decimal(count), points, facts, effect, hits, evidence)
 
     @property
     def fired(self) -> tuple[FiredTrigger, ...]:
@@ -263,7 +345,7 @@ class Result:
             zeroed = any(f.effect == "zero" for f in fired)
             done = {f.index for f in fired}
             missed = () if zeroed or i in na else tuple(
-                attrs.evolve(self._fired(t.index, None, Decimal(0)), effect="not_awarded")
+                attrs.evolve(self._fired(t.index, None, Decimal(0), None), effect="not_awarded")
                 for t in node.triggers if t.kind == "award_if" and t.index not in done)
             out.append(IndicatorResult(
                 id=node.id, name=node.name, depth=node.depth, parent=node.parent, points=node.points,
@@ -300,6 +382,9 @@ class Result:
             "direct_deductions": [f.to_dict() for f in self.direct_deductions],
             "indicators": [i.to_dict() for i in self.indicators],
             "facts": plain(dict(self.unit.facts)),
+            "periods": plain(dict(self.unit.periods)),
+            "derived": {d.name: self.evidence_of(d.name).to_dict() for d in self.spec.derived},
+            "as_of": plain(self.record[4].get("as_of")),
             "receipt": self.receipt.to_dict(),
         }
 
@@ -310,4 +395,4 @@ class Result:
                 "deduction": plain(self.deduction), "target": plain(self.unit.target)}
 
 
-__all__ = ["FiredTrigger", "IndicatorResult", "Receipt", "Result", "Unit", "canonical_json", "plain"]
+__all__ = ["Evidence", "FiredTrigger", "IndicatorResult", "PeriodHit", "Receipt", "Result", "Unit", "canonical_json", "plain"]

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from .compiler import UNIT_KEYS, Program, Record, compile_checker, compile_spec
-from .errors import EvaluationError, FactsError, Path, Problem
+from .checking import check_unit
+from .compiler import Program, Record, compile_checker, compile_expression, compile_spec
+from .derive import Derived
+from .errors import EvaluationError, FactsError, Path, Problem, UsageError
 from .expressions import DECIMAL_CONTEXT
-from .facts import Fact, FactValueError, _number
+from .facts import Fact
 from .kinds import Trigger
 from .model import Assumption, Grade, Indicator, Metadata, Parameter, UnitType
+from .periods import PERIOD_KINDS
 from .results import Result, Unit
-
-_MISSING = object()
+from .workdays import CalendarError
 
 
 @attrs.frozen(eq=False)
@@ -26,13 +28,18 @@ class Spec:
     """One year's rules (考核办法): load with :func:`assessrules.load_spec`, then evaluate units.
 
     >>> import assessrules
-    >>> spec = assessrules.load_spec("2021")
-    >>> result = spec.evaluate({"id": "a", "name": "甲镇", "type": "town", "target": 3, "facts": {
-    ...     "has_work_mechanism": True, "has_work_body": True, "fulltime_staff": 1, "parttime_staff": 1,
-    ...     "has_review_mechanism": True, "has_catalogue": True, "has_annual_report": True,
-    ...     "has_new_media_account": True, "has_interaction": True}})
-    >>> result.score, result.grade, result.commended, result.deduction
-    (Decimal('100'), '优秀', True, Decimal('0'))
+    >>> from assessrules.loader import spec_from_text
+    >>> spec = spec_from_text('''
+    ... spec_format: 1
+    ... metadata: {id: tiny, title: 小例子, scale: 10}
+    ... unit_types: {town: {label: 镇}}
+    ... facts: {late: {type: count, label: 迟报条数, default: 0}}
+    ... indicators: [{id: timely, name: 时效性, points: 10, deduct: [{label: 迟报, per: late, points: 1}]}]
+    ... grades: [{id: ok, label: 合格, at_least: 6}, {id: bad, label: 不合格, below: 6, deduct: 50%}]
+    ... ''')
+    >>> result = spec.evaluate({"id": "a", "name": "甲镇", "type": "town", "target": 3, "facts": {"late": 5}})
+    >>> result.score, result.grade, result.deduction
+    (Decimal('5'), '不合格', Decimal('1.5'))
     """
 
     metadata: Metadata
@@ -47,11 +54,13 @@ class Spec:
     source: str
     sha256: str
     direct_clause: str | None = None
+    derived: tuple[Derived, ...] = ()
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
     trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     _program: Program = attrs.field(init=False, repr=False)
     _untraced: Program = attrs.field(init=False, repr=False)
-    _fast_check: Callable[[Any], Record | None] = attrs.field(init=False, repr=False)
+    _fast_check: Callable[[Any, Any], Record | None] = attrs.field(init=False, repr=False)
+    _derivers: tuple[tuple[Derived, Any], ...] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         nodes = tuple(sorted(self.root.walk(), key=lambda n: n.index))
@@ -61,6 +70,20 @@ class Spec:
         object.__setattr__(self, "_program", compile_spec(self))
         object.__setattr__(self, "_untraced", compile_spec(self, trace=False))
         object.__setattr__(self, "_fast_check", compile_checker(self))
+        object.__setattr__(self, "_derivers", tuple(
+            (d, compile_expression(self, d.expression, d.each, d.of is not None)) for d in self.derived))
+
+    @property
+    def year(self) -> int | None:
+        """The year the spec assesses, from its metadata."""
+        if self.metadata.year is not None:
+            return self.metadata.year
+        return self.metadata.effective_from.year if self.metadata.effective_from else None
+
+    @property
+    def period_kinds(self) -> tuple[str, ...]:
+        """The kinds of period (month, quarter) the spec records facts for."""
+        return tuple(k for k in PERIOD_KINDS if any(f.period == k for f in self.facts.values()))
 
     def indicator(self, indicator_id: str) -> Indicator:
         """Return the indicator with this id."""
@@ -78,93 +101,46 @@ class Spec:
 
     # --- facts -----------------------------------------------------------------------
 
-    def check_unit(self, unit: Mapping[str, Any], path: Path = ()) -> Unit:
+    def check_unit(self, unit: Mapping[str, Any], path: Path = (), as_of: dt.date | None = None) -> Unit:
         """Check one unit's facts against the declarations; raise :class:`FactsError` listing every problem."""
-        return Unit(*self._check_record(unit, path))
+        return Unit.from_record(self._check_record(unit, path, self._as_of(as_of)))
 
-    def _check_record(self, unit: Mapping[str, Any], path: Path = ()) -> Record:
-        checked = self._fast_check(unit)
+    def _check_record(self, unit: Mapping[str, Any], path: Path, as_of: dt.date | None) -> Record:
+        checked = self._fast_check(unit, as_of)
         if checked is not None:
             return checked
         problems: list[Problem] = []
-        checked = self._check_unit(unit, path, problems)
+        checked = check_unit(self, unit, path, problems, as_of)
         if problems or checked is None:
             raise FactsError(problems)
         return checked
 
-    def _check_unit(self, unit: Any, path: Path, problems: list[Problem]) -> Record | None:
-        if not isinstance(unit, Mapping):
-            problems.append(Problem("a unit must be a mapping with id, name, type, target and facts", path))
-            return None
-        uid = unit.get("id")
-        label = str(uid) if uid is not None else "?"
+    def _as_of(self, as_of: dt.date | None) -> dt.date | None:
+        if as_of is not None and not isinstance(as_of, dt.date):
+            raise UsageError(f"the assessment date must be a date, not {as_of!r}")
+        return as_of or self.default_as_of
 
-        def bad(message: str, where: Path, hint: str | None = None) -> None:
-            problems.append(Problem(message, path + where, hint=hint, unit=label))
-
-        before = len(problems)
-        for key in unit:
-            if key not in UNIT_KEYS:
-                bad(f"unknown key `{key}`", (key,), f"a unit has {', '.join(UNIT_KEYS)}")
-        if not isinstance(uid, str | int) or isinstance(uid, bool) or str(uid).strip() == "":
-            bad("every unit needs an `id` (text)", ("id",))
-        name = unit.get("name", uid)
-        if not isinstance(name, str | int) or isinstance(name, bool):
-            bad("`name` must be text", ("name",))
-        utype = unit.get("type")
-        if utype not in self.unit_types:
-            known = "、".join(f"{k} ({v.label})" for k, v in self.unit_types.items())
-            bad(f"unknown unit type {utype!r}" if utype is not None else "missing `type`", ("type",),
-                f"one of: {known}")
-        target = unit.get("target", _MISSING)
-        target_value = Decimal(0)
-        if target is _MISSING:
-            bad("missing `target` (目标分值, the points this work carries in the unit's annual assessment)",
-                ("target",))
-        else:
-            try:
-                target_value = _number(target)
-                if target_value < 0:
-                    raise FactValueError(f"{target} is negative")
-            except FactValueError as exc:
-                bad(f"`target` (目标分值): {exc}", ("target",))
-        raw = unit.get("facts", {})
-        facts: dict[str, Any] = {}
-        if not isinstance(raw, Mapping):
-            bad("`facts` must be a mapping of fact names to values", ("facts",))
-            raw = {}
-        for key in raw:
-            if key not in self.facts:
-                import difflib
-
-                close = difflib.get_close_matches(str(key), list(self.facts), n=1, cutoff=0.6)
-                bad(f"unknown fact `{key}`", ("facts", key),
-                    f"did you mean `{close[0]}`?" if close else "the spec declares no such fact")
-        for name_, fact in self.facts.items():
-            value = raw.get(name_, _MISSING)
-            if value is _MISSING:
-                if fact.required:
-                    bad(f"missing fact `{name_}` ({fact.label})", ("facts",), "this fact is required")
-                    continue
-                facts[name_] = fact.default
-                continue
-            try:
-                facts[name_] = fact.normalize(value)
-            except FactValueError as exc:
-                bad(f"fact `{name_}` ({fact.label}): {exc}", ("facts", name_))
-        if len(problems) > before:
-            return None
-        return (str(uid), str(name), str(utype), target_value, facts)
+    @property
+    def default_as_of(self) -> dt.date | None:
+        """The assessment date when none is given: the end of the spec's period of effect, or of its year."""
+        if self.metadata.effective_to is not None:
+            return self.metadata.effective_to
+        return dt.date(self.year, 12, 31) if self.year is not None else None
 
     # --- scoring ---------------------------------------------------------------------
 
-    def evaluate(self, unit: Mapping[str, Any]) -> Result:
-        """Check and score one unit: ``{"id", "name", "type", "target", "facts"}``."""
-        record = self._check_record(unit)
+    def evaluate(self, unit: Mapping[str, Any], *, as_of: dt.date | None = None) -> Result:
+        """Check and score one unit: ``{"id", "name", "type", "target", "facts"[, "periods"]}``.
+
+        ``as_of`` is the assessment date (default :attr:`default_as_of`): the periods up to it are
+        required, and unpublished records are judged against it.
+        """
+        record = self._check_record(unit, (), self._as_of(as_of))
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._score(record)
 
-    def evaluate_many(self, units: Sequence[Mapping[str, Any]], *, explain: bool = True) -> list[Result]:
+    def evaluate_many(self, units: Sequence[Mapping[str, Any]], *, explain: bool = True,
+                      as_of: dt.date | None = None) -> list[Result]:
         """Check every unit first (raising one :class:`FactsError` for all problems), then score each.
 
         With ``explain=False`` the scorer records no trace, which is faster; a result's
@@ -175,18 +151,19 @@ class Spec:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._evaluate_many(units, self._program if explain else self._untraced)
+            return self._evaluate_many(units, self._program if explain else self._untraced, self._as_of(as_of))
         finally:
             if collecting:
                 gc.enable()
 
-    def _evaluate_many(self, units: Sequence[Mapping[str, Any]], program: Program) -> list[Result]:
+    def _evaluate_many(self, units: Sequence[Mapping[str, Any]], program: Program,
+                       as_of: dt.date | None) -> list[Result]:
         problems: list[Problem] = []
         checked: list[Record] = []
         seen: dict[str, int] = {}
         fast = self._fast_check
         for i, unit in enumerate(units):
-            record = fast(unit) or self._check_unit(unit, ("units", i), problems)
+            record = fast(unit, as_of) or check_unit(self, unit, ("units", i), problems, as_of)
             if record is None:
                 continue
             uid = record[0]
@@ -201,33 +178,66 @@ class Spec:
         with decimal.localcontext(DECIMAL_CONTEXT):
             return [score(r, program) for r in checked]
 
+    def _derive(self, record: Record) -> Record:
+        """Compute the derived values into the facts, and keep their evidence."""
+        facts = dict(record[4])
+        evidence: dict[str, Any] = {}
+        for derived, fn in self._derivers:
+            try:
+                facts[derived.name], evidence[derived.name] = derived.compute(fn, facts)
+            except (ArithmeticError, TypeError, ValueError) as exc:
+                raise self._locate_derive_failure(record, derived, fn, facts, exc) from None
+        return (*record[:4], facts, evidence)
+
+    def _locate_derive_failure(self, record: Record, derived: Derived, fn: Any, facts: Mapping[str, Any],
+                               exc: Exception) -> EvaluationError:
+        where = ""
+        if derived.of is not None:
+            for i, rec in enumerate(facts[derived.of]):
+                try:
+                    fn(facts, None, rec)
+                except Exception as inner:  # the first record that fails is the one to name
+                    title = rec.get("title") or rec.get("name") or ""
+                    where = f" on record {i + 1}" + (f" 《{title}》" if title else "")
+                    exc = inner
+                    break
+        hint = "give the missing value, or guard it with coalesce(…, …)" if isinstance(exc, TypeError) else None
+        if isinstance(exc, CalendarError):
+            hint = "the official holiday calendar does not cover this date; update the chinesecalendar package"
+        return EvaluationError([Problem(f"派生值「{derived.label}」 cannot be computed{where}: {exc}",
+                                        derived.path, self.source, unit=record[0], hint=hint)])
+
     def _score(self, record: Record, program: Program | None = None) -> Result:
+        if self._derivers:
+            record = self._derive(record)
         try:
             return Result(self, record, (program or self._program)(record[4], record[2], record[3]))
         except EvaluationError as exc:
             raise EvaluationError([attrs.evolve(p, unit=record[0]) for p in exc.problems]) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
-            raise self._locate_failure(Unit(*record), exc) from None
+            raise self._locate_failure(record, exc) from None
 
-    def _locate_failure(self, unit: Unit, exc: Exception) -> EvaluationError:
+    def _locate_failure(self, record: Record, exc: Exception) -> EvaluationError:
         """Find, with the reference evaluator, which rule failed on this unit."""
-        values = {**{k: p.value for k, p in self.parameters.items()}, **unit.facts}
+        values = {**{k: p.value for k, p in self.parameters.items()}, **record[4]}
         for trigger in self.triggers:
+            if trigger.each:
+                continue
             for expression in trigger.expressions():
                 try:
                     expression.interpret(values)
                 except Exception as inner:  # any failure here is the one to report
                     return EvaluationError([Problem(
                         f"「{trigger.label}」 cannot be evaluated: `{expression.text}` fails with "
-                        f"{type(inner).__name__}", trigger.path, self.source, unit=unit.id,
+                        f"{type(inner).__name__}", trigger.path, self.source, unit=record[0],
                         hint="guard the expression, e.g. `a / b if b > 0 else 0`")])
         return EvaluationError([Problem(f"scoring failed: {type(exc).__name__}: {exc}", (), self.source,
-                                        unit=unit.id)])
+                                        unit=record[0])])
 
-    def trace_of(self, record: Record) -> list[tuple[int, Any, Any]]:
+    def trace_of(self, record: Record) -> list[tuple[int, Any, Any, Any]]:
         """Score ``record`` again, recording the trace (for results scored without one)."""
         with decimal.localcontext(DECIMAL_CONTEXT):
-            trace: list[tuple[int, Any, Any]] = self._program(record[4], record[2], record[3])[7]
+            trace: list[tuple[int, Any, Any, Any]] = self._program(record[4], record[2], record[3])[7]
         return trace
 
     # --- views -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from . import periods
 from .facts import Fact
 from .spec import Spec
 
@@ -42,15 +43,42 @@ def _number(fact: Fact, low: Decimal | None = None, high: Decimal | None = None,
                      st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False))
 
 
-VALUE_STRATEGIES: dict[str, Callable[[Fact], st.SearchStrategy[Any]]] = {
-    "bool": lambda f: st.booleans(),
-    "count": _count,
-    "number": _number,
-    "ratio": lambda f: _number(f, Decimal(0), Decimal(1), places=4),
-    "enum": lambda f: st.sampled_from(list(f.values or ())),
-    "date": lambda f: st.dates(min_value=dt.date(2004, 1, 1), max_value=dt.date(2025, 12, 31)),
+def _records(fact: Fact, year: int) -> st.SearchStrategy[list[dict[str, Any]]]:
+    fields = fact.fields or {}
+
+    @st.composite
+    def record(draw: st.DrawFn) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, field in fields.items():
+            if field.nullable and draw(st.booleans()):
+                out[name] = None
+            elif field.type == "date":
+                start = dt.date(year, 1, 1)
+                anchor = out.get(fact.dated_by) if fact.dated_by and name != fact.dated_by else None
+                low = anchor or start
+                out[name] = draw(st.dates(min_value=low, max_value=dt.date(year, 12, 31)))
+            else:
+                out[name] = draw(value_for(field, year))
+        return out
+
+    return st.lists(record(), max_size=8)
+
+
+def _text(fact: Fact) -> st.SearchStrategy[str]:
+    return st.text(alphabet="关于印发通知办法公开工作", min_size=1, max_size=12)
+
+
+VALUE_STRATEGIES: dict[str, Callable[[Fact, int], st.SearchStrategy[Any]]] = {
+    "bool": lambda f, y: st.booleans(),
+    "count": lambda f, y: _count(f),
+    "number": lambda f, y: _number(f),
+    "ratio": lambda f, y: _number(f, Decimal(0), Decimal(1), places=4),
+    "enum": lambda f, y: st.sampled_from(list(f.values or ())),
+    "date": lambda f, y: st.dates(min_value=dt.date(y, 1, 1), max_value=dt.date(y, 12, 31)),
+    "text": lambda f, y: _text(f),
+    "records": _records,
 }
-"""How a value of each fact type is drawn."""
+"""How a value of each fact type is drawn (given the spec's year, for dates)."""
 
 targets = st.one_of(
     st.sampled_from([Decimal(0), Decimal("0.01"), Decimal(1), Decimal(2), Decimal(3), Decimal("3.33"), Decimal(5)]),
@@ -59,23 +87,35 @@ targets = st.one_of(
 """Target values (目标分值), awkward decimals included."""
 
 
-def value_for(fact: Fact) -> st.SearchStrategy[Any]:
-    """A strategy for valid values of one declared fact."""
-    return VALUE_STRATEGIES[fact.type](fact)
+def value_for(fact: Fact, year: int = 2021) -> st.SearchStrategy[Any]:
+    """A strategy for valid values of one declared fact (dates within ``year``)."""
+    return VALUE_STRATEGIES[fact.type](fact, year)
 
 
-def facts_for(spec: Spec, unit_type: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
-    """Draw valid units for ``spec``: id, name, type, target and a value (or the default) for every fact."""
+def _draw_facts(draw: st.DrawFn, declared: dict[str, Fact], year: int) -> dict[str, Any]:
+    return {name: draw(value_for(fact, year)) for name, fact in declared.items()
+            if fact.required or draw(st.booleans())}
+
+
+def facts_for(spec: Spec, unit_type: str | None = None, as_of: dt.date | None = None
+              ) -> st.SearchStrategy[dict[str, Any]]:
+    """Draw valid units for ``spec``: id, name, type, target, a value (or the default) for every
+    fact, and every period up to ``as_of`` (default: the spec's assessment date)."""
 
     @st.composite
     def unit(draw: st.DrawFn) -> dict[str, Any]:
+        year = spec.year or 2021
+        when = as_of or spec.default_as_of or dt.date(year, 12, 31)
         chosen = unit_type or draw(st.sampled_from(sorted(spec.unit_types)))
-        facts: dict[str, Any] = {}
-        for name, fact in spec.facts.items():
-            if fact.required or draw(st.booleans()):
-                facts[name] = draw(value_for(fact))
+        annual = {n: f for n, f in spec.facts.items() if f.period is None}
+        facts = _draw_facts(draw, annual, year)
         uid = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8))
-        return {"id": uid, "name": f"单位{uid}", "type": chosen, "target": draw(targets), "facts": facts}
+        drawn = {"id": uid, "name": f"单位{uid}", "type": chosen, "target": draw(targets), "facts": facts}
+        if spec.period_kinds:
+            drawn["periods"] = {
+                p.label: _draw_facts(draw, {n: f for n, f in spec.facts.items() if f.period == kind}, year)
+                for kind in spec.period_kinds for p in periods.in_scope(kind, year, when)}
+        return drawn
 
     return unit()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 ALL_IN_PLACE: dict[str, Any] = {
@@ -17,7 +18,32 @@ ALL_IN_PLACE: dict[str, Any] = {
 }
 """Example A of the reading: everything in place, no problem found."""
 
+MONTH_MET: dict[str, Any] = {
+    "info_published": 8,
+    "key_areas_disclosed": True,
+    "policy_documents": 1,
+    "policy_interpretations": 1,
+    "service_platform_ok": True,
+    "online_service_ratio": Decimal("0.95"),
+    "mailbox_overdue": 0,
+    "columns_updated": True,
+    "upload_error_rate": Decimal("0.002"),
+}
+"""One month in which all eight monthly items are met."""
 
-def make_unit(target: Any = 3, unit_type: str = "town", uid: str = "u1", **facts: Any) -> dict[str, Any]:
-    """A 2021 unit: everything in place unless ``facts`` say otherwise."""
-    return {"id": uid, "name": f"单位{uid}", "type": unit_type, "target": target, "facts": {**ALL_IN_PLACE, **facts}}
+MONTH_LABELS = [f"2021-{m:02d}" for m in range(1, 13)]
+
+
+def months(missed: int = 0, upto: int = 12) -> dict[str, dict[str, Any]]:
+    """Months 1..``upto`` of 2021, all items met but for ``missed`` misses, one per month from January."""
+    out = {label: dict(MONTH_MET) for label in MONTH_LABELS[:upto]}
+    for i in range(missed):
+        out[MONTH_LABELS[i % upto]]["key_areas_disclosed" if i < upto else "columns_updated"] = False
+    return out
+
+
+def make_unit(target: Any = 3, unit_type: str = "town", uid: str = "u1", monthly_missed: int = 0,
+              **facts: Any) -> dict[str, Any]:
+    """A 2021 unit: everything in place (every month too) unless the arguments say otherwise."""
+    return {"id": uid, "name": f"单位{uid}", "type": unit_type, "target": target, "facts": {**ALL_IN_PLACE, **facts},
+            "periods": months(monthly_missed)}

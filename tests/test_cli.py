@@ -87,10 +87,10 @@ def test_output_file_is_written_whole(tmp_path: Path) -> None:
 
 def test_bad_facts_exit_1_with_file_line_unit_and_fact_and_write_nothing(tmp_path: Path) -> None:
     """A bad value is located in the facts file; the output file is not created."""
-    text = EXAMPLE.read_text(encoding="utf-8").replace("late_disclosures: 7", "late_disclosures: -7", 1)
+    text = EXAMPLE.read_text(encoding="utf-8").replace("late_disclosures: 4", "late_disclosures: -4", 1)
     facts = tmp_path / "facts.yaml"
     facts.write_text(text, encoding="utf-8")
-    line = next(i for i, row in enumerate(text.splitlines(), 1) if "late_disclosures: -7" in row)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "late_disclosures: -4" in row)
     target = tmp_path / "out.txt"
     code, _, err = call("score", str(facts), "-o", str(target))
     assert code == 1
@@ -121,6 +121,8 @@ def test_explain_gives_the_account_of_one_unit() -> None:
     assert code == 0
     assert "最终得分 71 分 · 等次 良好" in out
     assert "未按时限公开政府信息：7 次 × 1 分" in out
+    assert "主动公开信息记录 第3条：信息标题 关于公开征求意见的公告，形成或变更日期 2021-02-05" in out
+    assert "2021-03：key_areas_disclosed（重点领域信息按要求公开） = 否  −0.5" in out
 
 
 def test_explain_an_unknown_unit_is_a_usage_error() -> None:
@@ -150,8 +152,9 @@ def test_facts_schema_describes_the_example_file() -> None:
     schema = json.loads(out)
     import yaml
 
-    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")), default=str))
     jsonschema.validate(data, schema)
+    assert set(data["units"][0]["periods"]) == {f"2021-{m:02d}" for m in range(1, 13)}
     data["units"][0]["facts"]["late"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)

@@ -12,7 +12,7 @@ from .helpers import make_unit
 def example_b(spec: Spec) -> object:
     return spec.evaluate(make_unit(
         target=3, basic_elements_missing=2, has_work_body=False, has_annual_report=False, has_interaction=False,
-        new_media_problems=3, late_disclosures=7, monthly_items_missed=3, criticisms_city=1, criticisms_county=2))
+        new_media_problems=3, late_disclosures=7, monthly_missed=3, criticisms_city=1, criticisms_county=2))
 
 
 def test_every_point_lost_is_traced_to_a_trigger_with_its_facts(spec2021: Spec) -> None:
@@ -38,7 +38,8 @@ def test_the_account_names_rules_facts_clauses_and_assumptions(spec2021: Spec) -
     assert "事实：basic_elements_missing（基础信息要素缺失或未及时更新项数） = 2" in text
     assert "解读〔duties-per-element〕" in text
     assert "+0  明确政务公开工作机构（未得分，本项 5 分）" in text
-    assert "−1.5  月度考核未完成事项：3 次 × 0.5 分" in text
+    assert "−1.5  月度考核：重点领域信息未按要求公开：3 个月 × 0.5 分" in text
+    assert "2021-02：key_areas_disclosed（重点领域信息按要求公开） = 否  −0.5" in text
     assert "良好（70 ≤ 71 < 90）：不扣分" in text
     assert "−0.5  县政府办公室通报批评：2 次 × 0.25 分" in text
     assert "依据：五、直接扣分项：每次分别扣减单位目标分0.25分" in text
@@ -61,6 +62,8 @@ def test_to_dict_carries_the_same_trace(spec2021: Spec) -> None:
     assert timeliness["fired"] == [{
         "kind": "deduct_each", "label": "未按时限公开政府信息",
         "clause": "附件 考评细则 公开内容时效性：发现1次扣除1分，扣完为止", "assumption": None,
-        "count": "7", "points": "-7", "effect": "deduction", "facts": {"late_disclosures": 7}}]
+        "count": "7", "points": "-7", "effect": "deduction", "facts": {"late_disclosures": 7},
+        "evidence": [{"name": "late_records", "label": "查看资料发现的未按时公开信息条数", "kind": "count", "value": 0,
+                      "periods": [], "records": []}]}]
     assert data["grade"] == {"id": "good", "label": "良好"}
     assert data["receipt"]["spec_id"] == "zhenping-2021"

@@ -22,7 +22,8 @@ def problems_of(spec: Spec, unit: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    ({"late_disclosures": -1}, "fact `late_disclosures` (未按时限公开的主动公开信息条数): -1 is below the least allowed value 0"),
+    ({"late_disclosures": -1},
+     "fact `late_disclosures` (政府网站采样发现的未按时公开信息条数): -1 is below the least allowed value 0"),
     ({"late_disclosures": 2.5}, "expected a whole number"),
     ({"late_disclosures": "seven"}, "expected a number, got the text 'seven'"),
     ({"late_disclosures": float("nan")}, "expected a finite number"),

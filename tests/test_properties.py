@@ -39,6 +39,8 @@ def test_every_node_stays_within_its_floor_and_cap(spec: Spec, data: st.DataObje
 def _worsen(spec: Spec, facts: dict[str, Any], name: str) -> dict[str, Any] | None:
     """The same facts with one more violation of ``name``, or None if it cannot grow."""
     fact = spec.facts[name]
+    if fact.type not in ("bool", "count", "number", "ratio"):
+        return None
     value = facts.get(name, fact.default)
     if fact.type == "bool":
         bad = fact.direction == "worse"
@@ -58,11 +60,17 @@ def test_one_more_violation_never_raises_any_score(spec: Spec, data: st.DataObje
     unit = data.draw(facts_for(spec))
     names = directed_facts(spec, "worse") + directed_facts(spec, "better")
     name = data.draw(st.sampled_from(names))
-    worse = _worsen(spec, unit["facts"], name)
-    if worse is None:
+    if spec.facts[name].period is None:
+        worse = _worsen(spec, unit["facts"], name)
+        changed = None if worse is None else {**unit, "facts": worse}
+    else:
+        label = data.draw(st.sampled_from(sorted(unit["periods"])))
+        worse = _worsen(spec, unit["periods"][label], name)
+        changed = None if worse is None else {**unit, "periods": {**unit["periods"], label: worse}}
+    if changed is None:
         return
     before = spec.evaluate(unit)
-    after = spec.evaluate({**unit, "facts": worse})
+    after = spec.evaluate(changed)
     for b, a in zip(before.indicators, after.indicators, strict=True):
         assert a.score <= b.score, (name, b.name)
     assert after.score <= before.score

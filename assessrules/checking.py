@@ -1,0 +1,162 @@
+"""Check one unit against a spec's declarations, listing every problem with its place.
+
+This is the full check, which collects every problem; the compiled fast path
+(:func:`assessrules.compiler.compile_checker`) accepts units that are already
+in order and leaves everything else to this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from . import periods as periods_
+from .errors import Path, Problem
+from .facts import Fact, FactValueError, _number
+
+if TYPE_CHECKING:
+    from .compiler import Record
+    from .spec import Spec
+
+UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods")
+_MISSING = object()
+
+
+class _Collector:
+    def __init__(self, problems: list[Problem], path: Path, unit: str) -> None:
+        self.problems = problems
+        self.path = path
+        self.unit = unit
+        self.count = 0
+
+    def __call__(self, message: str, where: Path, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, self.path + where, hint=hint, unit=self.unit))
+        self.count += 1
+
+
+def _facts(declared: Mapping[str, Fact], raw: Any, where: Path, bad: _Collector, as_of: dt.date | None, *,
+           what: str = "fact") -> dict[str, Any]:
+    """Check a mapping of fact values against ``declared``; defaults fill what is left out."""
+    out: dict[str, Any] = {}
+    if not isinstance(raw, Mapping):
+        bad(f"`{where[-1]}` must be a mapping of fact names to values", where)
+        return out
+    for key in raw:
+        if key not in declared:
+            close = difflib.get_close_matches(str(key), list(declared), n=1, cutoff=0.6)
+            bad(f"unknown {what} `{key}`", where + (key,),
+                f"did you mean `{close[0]}`?" if close else f"the spec declares no such {what}")
+    for name, fact in declared.items():
+        value = raw.get(name, _MISSING)
+        if value is _MISSING:
+            if fact.required:
+                bad(f"missing {what} `{name}` ({fact.label})", where, f"this {what} is required")
+            else:
+                out[name] = fact.default
+            continue
+        try:
+            out[name] = fact.normalize(value)
+        except FactValueError as exc:
+            bad(f"fact `{name}` ({fact.label}): {exc}", where + (name, *exc.path))
+            continue
+        if fact.type == "records" and fact.dated_by and as_of is not None:
+            for i, record in enumerate(out[name]):
+                day = record[fact.dated_by]
+                if day is not None and day > as_of:
+                    bad(f"fact `{name}` ({fact.label}): record {i + 1} is dated {day.isoformat()}, after the "
+                        f"assessment date {as_of.isoformat()}", where + (name, i, fact.dated_by),
+                        "leave it out, or assess at a later date (--as-of)")
+    return out
+
+
+def _periods(spec: Spec, raw: Any, bad: _Collector, as_of: dt.date | None) -> dict[str, Any]:
+    """Check the per-period facts; return ``{"@month": ((label, facts), …), …}``."""
+    kinds = spec.period_kinds
+    if not kinds:
+        if raw is not None:
+            bad("this spec records nothing per period; `periods:` does not apply", ("periods",))
+        return {}
+    year = spec.year
+    if not isinstance(raw, Mapping):
+        bad("`periods` must be a mapping from months (2021-03) or quarters (2021Q1) to facts", ("periods",))
+        return {}
+    if as_of is None or year is None:
+        bad("periods need an assessment date and the spec's year", ("periods",))
+        return {}
+    given: dict[str, dict[str, tuple[periods_.Period, Any]]] = {k: {} for k in kinds}
+    for label, values in raw.items():
+        try:
+            period = periods_.parse(label)
+        except ValueError as exc:
+            bad(str(exc), ("periods", label))
+            continue
+        if period.kind not in kinds:
+            bad(f"this spec records nothing per {period.kind}", ("periods", label))
+        elif period.start.year != year:
+            bad(f"{period.label} is outside the spec's year {year}", ("periods", label))
+        elif period.start > as_of:
+            bad(f"{period.label} begins after the assessment date {as_of.isoformat()}", ("periods", label),
+                "leave it out, or assess at a later date (--as-of)")
+        elif period.label != str(label).strip():
+            bad(f"write the period as {period.label}", ("periods", label))
+        else:
+            given[period.kind][period.label] = (period, values)
+    out: dict[str, Any] = {}
+    for kind in kinds:
+        declared = {n: f for n, f in spec.facts.items() if f.period == kind}
+        entries = []
+        for period in periods_.in_scope(kind, year, as_of):
+            if period.label not in given[kind]:
+                word = "month" if kind == "month" else "quarter"
+                bad(f"missing {word} {period.label}", ("periods",),
+                    f"every {word} of {year} up to the assessment date {as_of.isoformat()} needs its facts")
+                continue
+            values = _facts(declared, given[kind][period.label][1], ("periods", period.label), bad, as_of)
+            entries.append((period.label, values))
+        out[f"@{kind}"] = tuple(entries)
+    return out
+
+
+def check_unit(spec: Spec, unit: Any, path: Path, problems: list[Problem], as_of: dt.date | None) -> Record | None:
+    """Check one unit; append every problem to ``problems`` and return the record, or None."""
+    if not isinstance(unit, Mapping):
+        problems.append(Problem("a unit must be a mapping with id, name, type, target and facts", path))
+        return None
+    uid = unit.get("id")
+    bad = _Collector(problems, path, str(uid) if uid is not None else "?")
+    for key in unit:
+        if key not in UNIT_KEYS:
+            bad(f"unknown key `{key}`", (key,), f"a unit has {', '.join(UNIT_KEYS)}")
+    if not isinstance(uid, str | int) or isinstance(uid, bool) or str(uid).strip() == "":
+        bad("every unit needs an `id` (text)", ("id",))
+    name = unit.get("name", uid)
+    if not isinstance(name, str | int) or isinstance(name, bool):
+        bad("`name` must be text", ("name",))
+    utype = unit.get("type")
+    if utype not in spec.unit_types:
+        known = "、".join(f"{k} ({v.label})" for k, v in spec.unit_types.items())
+        bad(f"unknown unit type {utype!r}" if utype is not None else "missing `type`", ("type",), f"one of: {known}")
+    target = unit.get("target", _MISSING)
+    target_value = Decimal(0)
+    if target is _MISSING:
+        bad("missing `target` (目标分值, the points this work carries in the unit's annual assessment)", ("target",))
+    else:
+        try:
+            target_value = _number(target)
+            if target_value < 0:
+                raise FactValueError(f"{target} is negative")
+        except FactValueError as exc:
+            bad(f"`target` (目标分值): {exc}", ("target",))
+    annual = {n: f for n, f in spec.facts.items() if f.period is None}
+    facts = _facts(annual, unit.get("facts", {}), ("facts",), bad, as_of)
+    facts.update(_periods(spec, unit.get("periods"), bad, as_of))
+    facts["as_of"] = as_of
+    if bad.count:
+        return None
+    return (str(uid), str(name), str(utype), target_value, facts, None)
+
+
+__all__ = ["UNIT_KEYS", "check_unit"]

@@ -1,0 +1,155 @@
+"""Derived values: how periods roll up into the year, and counts drawn from evidence records.
+
+Each kind is one small class in :data:`DERIVED_KINDS`, chosen by the key it is
+written with under ``derived:``::
+
+    derived:
+      volume_year:   {label: 全年信息公开数量, sum: info_volume, each: month}
+      months_missed: {label: 重点领域未公开月数, count: not key_areas_disclosed, each: month}
+      late_records:  {label: 未按时公开条数, count: "working_days(formed, coalesce(published, as_of)) > 20",
+                      of: disclosures}
+      average_rate:  {label: 平均办理率, mean: online_ratio, each: month}
+      per_month:     {label: 月均数量, expr: volume_year / 12}
+
+A derived value is computed for each unit before scoring, in the order
+declared, and may be used by every rule (and by later derived values). Each
+keeps its evidence — the periods or records that made it — so that an
+explanation can name the late documents and the missed months.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from .errors import Path
+from .expressions import Expression
+
+Evaluator = Callable[[Mapping[str, Any], Mapping[str, Any] | None, Mapping[str, Any] | None], Any]
+"""A compiled expression: ``fn(annual, period_values, record) -> value``."""
+
+Evidence = tuple[tuple[Any, Any], ...]
+"""``(period label or record index, value)`` for each period or record that made the value."""
+
+
+@attrs.frozen(kw_only=True)
+class Derived:
+    """A value computed from the facts of a unit, with its evidence."""
+
+    kind: ClassVar[str]
+    expects: ClassVar[str] = "number"
+    name: str
+    label: str
+    expression: Expression
+    clause: str | None = None
+    each: str | None = None  # a period kind
+    of: str | None = None  # a records fact
+    path: Path = ()
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        """Return the value and its evidence for one unit's namespace ``ns``."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """How the value is made, in a line."""
+        source = f"每{'月' if self.each == 'month' else '季度'}" if self.each else f"{self.of} 中"
+        return f"{self.label} = {self.kind}（{source} {self.expression.text}）"
+
+    def _per_period(self, fn: Evaluator, ns: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        return [(label, fn(ns, values, None)) for label, values in ns[f"@{self.each}"]]
+
+
+def _total(values: Sequence[Any]) -> Decimal:
+    return sum((Decimal(v) for v in values), Decimal(0))
+
+
+@attrs.frozen(kw_only=True)
+class Sum(Derived):
+    """The sum over the periods of the year (so far)."""
+
+    kind = "sum"
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        pairs = self._per_period(fn, ns)
+        return _total([v for _, v in pairs]), tuple(pairs)
+
+
+@attrs.frozen(kw_only=True)
+class Mean(Derived):
+    """The mean over the periods (exact Decimal division); 0 when there is none yet."""
+
+    kind = "mean"
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        pairs = self._per_period(fn, ns)
+        return (_total([v for _, v in pairs]) / len(pairs) if pairs else Decimal(0)), tuple(pairs)
+
+
+@attrs.frozen(kw_only=True)
+class Min(Derived):
+    """The least value over the periods; 0 when there is none yet."""
+
+    kind = "min"
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        pairs = self._per_period(fn, ns)
+        return (min(Decimal(v) for _, v in pairs) if pairs else Decimal(0)), tuple(pairs)
+
+
+@attrs.frozen(kw_only=True)
+class Max(Derived):
+    """The greatest value over the periods; 0 when there is none yet."""
+
+    kind = "max"
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        pairs = self._per_period(fn, ns)
+        return (max(Decimal(v) for _, v in pairs) if pairs else Decimal(0)), tuple(pairs)
+
+
+@attrs.frozen(kw_only=True)
+class Last(Derived):
+    """The value of the latest period; 0 when there is none yet."""
+
+    kind = "last"
+    expects = "any"
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        pairs = self._per_period(fn, ns)
+        return (pairs[-1][1] if pairs else Decimal(0)), tuple(pairs[-1:])
+
+
+@attrs.frozen(kw_only=True)
+class Count(Derived):
+    """How many periods (``each:``) or records (``of:``) the condition holds for."""
+
+    kind = "count"
+    expects = "bool"
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        hits: Evidence
+        if self.of is not None:
+            hits = tuple((i, True) for i, record in enumerate(ns[self.of]) if fn(ns, None, record))
+        else:
+            hits = tuple((label, True) for label, ok in self._per_period(fn, ns) if ok)
+        return len(hits), hits
+
+
+@attrs.frozen(kw_only=True)
+class Formula(Derived):
+    """An expression over annual facts, parameters and earlier derived values."""
+
+    kind = "expr"
+    expects = "any"
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        return fn(ns, None, None), ()
+
+
+DERIVED_KINDS: dict[str, type[Derived]] = {k.kind: k for k in (Sum, Mean, Min, Max, Last, Count, Formula)}
+"""The derived kinds, by the key that selects them."""
+
+__all__ = ["DERIVED_KINDS", "Count", "Derived", "Evaluator", "Evidence", "Formula", "Last", "Max", "Mean", "Min", "Sum"]
