@@ -56,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
     p.set_defaults(handler=cmd_explain)
 
+    p = sub.add_parser("bulletin", help="the quarterly bulletin (通报): each month's missed items and the running score")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("--quarter", required=True, metavar="QUARTER", help="the quarter, e.g. 2021Q3")
+    p.add_argument("--spec", help=spec_help)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
+    p.set_defaults(handler=cmd_bulletin)
+
     p = sub.add_parser("facts-schema", help="print the JSON Schema of a facts file for a spec")
     p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -158,6 +166,22 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return 0
     known = ", ".join(str(u.get("id")) for u in units[:10] if isinstance(u, dict))
     raise UsageError(f"{args.facts}: no unit with id `{args.unit}` (units: {known}{', …' if len(units) > 10 else ''})")
+
+
+def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the bulletin of one quarter."""
+    from .errors import FactsError
+    from .facts_file import locate, read_facts, units_of
+    from .report import BULLETIN_REPORTERS
+
+    document = read_facts(args.facts)
+    spec = _spec_for(args, document)
+    try:
+        made = spec.bulletin(units_of(document), args.quarter)
+    except FactsError as exc:
+        raise FactsError(locate(exc.problems, document)) from None
+    write_output(BULLETIN_REPORTERS[args.format](made), args.output, out)
+    return 0
 
 
 def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

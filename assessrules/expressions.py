@@ -455,7 +455,7 @@ def check_expression(text: str, names: Mapping[str, Name], expect: Type | None =
     if checker.count > limits.max_nodes:
         checker.problems.append(ExpressionProblem(
             f"the expression has {checker.count} parts; at most {limits.max_nodes} are allowed"))
-    if expect is not None and result not in ("any", expect) and not checker.problems:
+    if expect not in (None, "any") and result not in ("any", expect) and not checker.problems:
         checker.problems.append(ExpressionProblem(
             f"this must be {_TYPE_WORDS[expect]}, but it is {_TYPE_WORDS[result]}",
             _TYPE_HINTS.get((expect, result))))
@@ -463,7 +463,8 @@ def check_expression(text: str, names: Mapping[str, Name], expect: Type | None =
         raise ExpressionError(checker.problems)
     slotted = _Slots(checker.slots).visit(tree)
     assert isinstance(slotted, ast.expr)
-    return Expression(source, slotted, expect or result, tuple(checker.used), tuple(checker.constants))
+    final: Type = result if expect in (None, "any") else expect
+    return Expression(source, slotted, final, tuple(checker.used), tuple(checker.constants))
 
 
 # --- the two evaluators -------------------------------------------------------------

@@ -176,6 +176,8 @@ def _explain_schema_error(error: jsonschema.ValidationError, document: Document)
             value: Any = e.validator_value
             wanted.extend([value] if isinstance(value, str) else value)
         wanted_text = " or ".join(_TYPE_WORDS.get(w, w) for w in dict.fromkeys(wanted))
+        if isinstance(error.instance, bool) and "string" in wanted:
+            hint = "YAML reads yes/no/on/off/true/false as true/false: put the word in quotes, e.g. 'no'"
         return [document.problem(f"expected {wanted_text}, got {_describe(error.instance)}", path, hint)]
     if kind in ("enum", "const"):
         options: Any = error.validator_value

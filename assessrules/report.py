@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING
 from .numbers import format_points
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from .bulletin import Bulletin
     from .results import Result
     from .spec import Spec
 
@@ -110,4 +113,67 @@ REPORTERS: dict[str, Callable[[Spec, Sequence[Result]], str]] = {
 }
 
 
-__all__ = ["REPORTERS", "ranked", "render_csv", "render_json", "render_table", "width"]
+def _grid(rows: Sequence[Sequence[str]], numeric: set[int]) -> list[str]:
+    sizes = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(_pad(cell, sizes[i], i in numeric) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def _minus(value: Decimal) -> str:
+    return f"−{format_points(value)}" if value else "—"
+
+
+def render_bulletin_table(b: Bulletin) -> str:
+    """Per unit type: rank, each month's deduction, the quarter's, the running score; then the missed items."""
+    months = [m.period for m in b.entries[0].months] if b.entries else []
+    meta = b.spec.metadata
+    out = [f"{meta.title} · {b.quarter} 季度通报（截至 {b.as_of.isoformat()}）"]
+    for type_id, group in b.by_type().items():
+        rows = [("名次", "单位", "编号", *months, "本季扣分", "累计得分", "等次")]
+        for e in group:
+            rows.append((str(e.rank), e.name, e.unit_id, *[_minus(m.deduction) for m in e.months],
+                         _minus(e.quarter_deduction), format_points(e.score), e.grade))
+        out += ["", f"{b.spec.unit_types[type_id].label}（{len(group)}）"]
+        out += _grid(rows, {0, *range(3, 3 + len(months) + 2)})
+        notes = [f"  {e.name} {m.period}：{'；'.join(m.missed)}（{_minus(m.deduction)}）"
+                 for e in group for m in e.months if m.missed]
+        if notes:
+            out += ["未完成事项：", *notes]
+    return "\n".join(out) + "\n"
+
+
+def render_bulletin_json(b: Bulletin) -> str:
+    """The bulletin as JSON."""
+    return json.dumps(b.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_bulletin_csv(b: Bulletin) -> str:
+    """One row per unit and month of the quarter."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["type", "rank", "id", "name", "period", "missed", "deduction", "running_score", "grade"])
+    for e in b.entries:
+        for m in e.months:
+            writer.writerow([e.type, e.rank, e.unit_id, e.name, m.period, "；".join(m.missed),
+                             format_points(m.deduction), format_points(e.score), e.grade])
+    return buffer.getvalue()
+
+
+BULLETIN_REPORTERS: dict[str, Callable[[Bulletin], str]] = {
+    "table": render_bulletin_table,
+    "json": render_bulletin_json,
+    "csv": render_bulletin_csv,
+}
+
+
+__all__ = [
+    "BULLETIN_REPORTERS",
+    "REPORTERS",
+    "ranked",
+    "render_bulletin_csv",
+    "render_bulletin_json",
+    "render_bulletin_table",
+    "render_csv",
+    "render_json",
+    "render_table",
+    "width",
+]

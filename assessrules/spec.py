@@ -6,7 +6,7 @@ import datetime as dt
 import decimal
 import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -21,6 +21,9 @@ from .model import Assumption, Grade, Indicator, Metadata, Parameter, UnitType
 from .periods import PERIOD_KINDS
 from .results import Result, Unit
 from .workdays import CalendarError
+
+if TYPE_CHECKING:
+    from .bulletin import Bulletin
 
 
 @attrs.frozen(eq=False)
@@ -239,6 +242,12 @@ class Spec:
         with decimal.localcontext(DECIMAL_CONTEXT):
             trace: list[tuple[int, Any, Any, Any]] = self._program(record[4], record[2], record[3])[7]
         return trace
+
+    def bulletin(self, units: Sequence[Mapping[str, Any]], quarter: str) -> Bulletin:
+        """The quarterly bulletin (通报) of ``quarter``, e.g. ``"2021Q3"``: see :mod:`assessrules.bulletin`."""
+        from .bulletin import bulletin
+
+        return bulletin(self, units, quarter)
 
     # --- views -----------------------------------------------------------------------
 

@@ -45,10 +45,11 @@ def _worsen(spec: Spec, facts: dict[str, Any], name: str) -> dict[str, Any] | No
     if fact.type == "bool":
         bad = fact.direction == "worse"
         return None if value is bad else {**facts, name: bad}
-    step = 1 if fact.direction == "worse" else -1
-    new = value + step
+    size = Decimal("0.01") if fact.type == "ratio" else 1
+    new = value + (size if fact.direction == "worse" else -size)
     low = fact.minimum if fact.minimum is not None else 0
-    if (fact.maximum is not None and new > fact.maximum) or new < low:
+    high = fact.maximum if fact.maximum is not None else (1 if fact.type == "ratio" else None)
+    if (high is not None and new > high) or new < low:
         return None
     return {**facts, name: new}
 
