@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +38,29 @@ class _Collector:
 
 
 def _facts(declared: Mapping[str, Fact], raw: Any, where: Path, bad: _Collector, as_of: dt.date | None, *,
-           what: str = "fact") -> dict[str, Any]:
+           fast: Callable[[Any], dict[str, Any] | None] | None = None, what: str = "fact") -> dict[str, Any]:
     """Check a mapping of fact values against ``declared``; defaults fill what is left out."""
+    out = fast(raw) if fast is not None else None
+    if out is None:
+        out = _facts_in_full(declared, raw, where, bad, what)
+    if as_of is not None:
+        for name, fact in declared.items():
+            if fact.dated_by and name in out:
+                _check_dates(fact, out[name], where + (name,), bad, as_of)
+    return out
+
+
+def _check_dates(fact: Fact, records: Any, where: Path, bad: _Collector, as_of: dt.date) -> None:
+    for i, record in enumerate(records):
+        day = record[fact.dated_by]
+        if day is not None and day > as_of:
+            bad(f"fact `{fact.name}` ({fact.label}): record {i + 1} is dated {day.isoformat()}, after the "
+                f"assessment date {as_of.isoformat()}", where + (i, fact.dated_by or ""),
+                "leave it out, or assess at a later date (--as-of)")
+
+
+def _facts_in_full(declared: Mapping[str, Fact], raw: Any, where: Path, bad: _Collector, what: str) -> dict[str, Any]:
+    """The full check of a mapping of facts, reporting every problem."""
     out: dict[str, Any] = {}
     if not isinstance(raw, Mapping):
         bad(f"`{where[-1]}` must be a mapping of fact names to values", where)
@@ -61,14 +82,6 @@ def _facts(declared: Mapping[str, Fact], raw: Any, where: Path, bad: _Collector,
             out[name] = fact.normalize(value)
         except FactValueError as exc:
             bad(f"fact `{name}` ({fact.label}): {exc}", where + (name, *exc.path))
-            continue
-        if fact.type == "records" and fact.dated_by and as_of is not None:
-            for i, record in enumerate(out[name]):
-                day = record[fact.dated_by]
-                if day is not None and day > as_of:
-                    bad(f"fact `{name}` ({fact.label}): record {i + 1} is dated {day.isoformat()}, after the "
-                        f"assessment date {as_of.isoformat()}", where + (name, i, fact.dated_by),
-                        "leave it out, or assess at a later date (--as-of)")
     return out
 
 
@@ -106,7 +119,8 @@ def _periods(spec: Spec, raw: Any, bad: _Collector, as_of: dt.date | None) -> di
             given[period.kind][period.label] = (period, values)
     out: dict[str, Any] = {}
     for kind in kinds:
-        declared = {n: f for n, f in spec.facts.items() if f.period == kind}
+        declared = spec.fact_groups[kind]
+        fast = spec.fast_facts.get(kind)
         entries = []
         for period in periods_.in_scope(kind, year, as_of):
             if period.label not in given[kind]:
@@ -114,7 +128,7 @@ def _periods(spec: Spec, raw: Any, bad: _Collector, as_of: dt.date | None) -> di
                 bad(f"missing {word} {period.label}", ("periods",),
                     f"every {word} of {year} up to the assessment date {as_of.isoformat()} needs its facts")
                 continue
-            values = _facts(declared, given[kind][period.label][1], ("periods", period.label), bad, as_of)
+            values = _facts(declared, given[kind][period.label][1], ("periods", period.label), bad, as_of, fast=fast)
             entries.append((period.label, values))
         out[f"@{kind}"] = tuple(entries)
     return out
@@ -150,8 +164,7 @@ def check_unit(spec: Spec, unit: Any, path: Path, problems: list[Problem], as_of
                 raise FactValueError(f"{target} is negative")
         except FactValueError as exc:
             bad(f"`target` (目标分值): {exc}", ("target",))
-    annual = {n: f for n, f in spec.facts.items() if f.period is None}
-    facts = _facts(annual, unit.get("facts", {}), ("facts",), bad, as_of)
+    facts = _facts(spec.fact_groups[None], unit.get("facts", {}), ("facts",), bad, as_of, fast=spec.fast_facts.get(None))
     facts.update(_periods(spec, unit.get("periods"), bad, as_of))
     facts["as_of"] = as_of
     if bad.count:

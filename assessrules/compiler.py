@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .checking import UNIT_KEYS
 from .errors import EvaluationError, Problem
 from .expressions import Expression, _to_decimal, helpers
-from .facts import FactValueError
+from .facts import Fact, FactValueError
 from .model import Indicator
 
 _MISSING = object()
@@ -229,11 +229,42 @@ def generate(spec: Spec, trace: bool = True) -> tuple[str, dict[str, Any]]:
     return source, em.constants
 
 
-def generate_checker(spec: Spec) -> tuple[str, dict[str, Any]]:
-    """Return the source of the fast fact checker and the globals it needs.
+def _emit_facts(em: Emitter, declared: Mapping[str, Fact], raw: str) -> str:
+    """Emit the fast check of the mapping ``raw`` against ``declared``; return the dict display of the result."""
+    em.line(f"if type({raw}) is not dict or not {raw}.keys() <= {em.const(frozenset(declared))}: return None")
+    em.line(f"g = {raw}.get")
+    names = []
+    for i, (name, fact) in enumerate(declared.items()):
+        var = f"a{i}"
+        names.append((name, var))
+        em.line(f"v = g({name!r}, _MISSING)")
+        em.line("if v is _MISSING:")
+        with em.indent():
+            em.line("return None" if fact.required else f"{var} = {em.const(fact.default)}")
+        em.line(f"elif {fact.kind.fast(fact, em.const)}: {var} = v")
+        em.line(f"else: {var} = {em.const(fact.normalize)}(v)")
+    return "{" + ", ".join(f"{name!r}: {var}" for name, var in names) + "}"
 
-    It returns the checked unit as a :data:`Record`, or None when
-    anything is off, in which case the caller's full check lists every problem.
+
+def _wrap(name: str, params: str, em: Emitter) -> str:
+    source = f"def {name}({params}):\n    try:\n" + "\n".join("    " + line for line in em.lines)
+    return source + "\n    except FactValueError:\n        return None\n"
+
+
+def generate_facts_checker(spec: Spec, declared: Mapping[str, Fact]) -> tuple[str, dict[str, Any]]:
+    """Return the source of the fast check of one mapping of facts (a unit's annual facts, or one period's).
+
+    It returns the checked mapping, or None when anything is off; the full check then lists every problem.
+    """
+    em = Emitter(spec)
+    em.line(f"return {_emit_facts(em, declared, 'raw')}")
+    return _wrap("_check", "raw", em), em.constants
+
+
+def generate_checker(spec: Spec) -> tuple[str, dict[str, Any]]:
+    """Return the source of the fast check of a whole unit, for specs without periods, records or derived values.
+
+    It returns the checked unit as a :data:`Record`, or None when anything is off.
     """
     em = Emitter(spec)
     if spec.period_kinds or spec.derived or any(f.type == "records" for f in spec.facts.values()):
@@ -250,23 +281,9 @@ def generate_checker(spec: Spec) -> tuple[str, dict[str, Any]]:
     em.line("if type(tg) is int and tg >= 0: tg = Decimal(tg)")
     em.line("elif not (type(tg) is Decimal and tg.is_finite() and tg >= 0): return None")
     em.line("raw = unit.get('facts', _EMPTY)")
-    em.line(f"if type(raw) is not dict or not raw.keys() <= {em.const(frozenset(spec.facts))}: return None")
-    em.line("g = raw.get")
-    names = []
-    for i, (name, fact) in enumerate(spec.facts.items()):
-        var = f"a{i}"
-        names.append((name, var))
-        em.line(f"v = g({name!r}, _MISSING)")
-        em.line("if v is _MISSING:")
-        with em.indent():
-            em.line("return None" if fact.required else f"{var} = {em.const(fact.default)}")
-        em.line(f"elif {fact.kind.fast(fact, em.const)}: {var} = v")
-        em.line(f"else: {var} = {em.const(fact.normalize)}(v)")
-    facts = ", ".join(f"{name!r}: {var}" for name, var in names)
-    em.line(f"return (uid, name, ut, tg, {{{facts}, 'as_of': as_of}}, None)")
-    source = "def _check(unit, as_of):\n    try:\n" + "\n".join("    " + line for line in em.lines)
-    source += "\n    except FactValueError:\n        return None\n"
-    return source, em.constants
+    facts = _emit_facts(em, spec.facts, "raw")
+    em.line(f"return (uid, name, ut, tg, {{**{facts}, 'as_of': as_of}}, None)")
+    return _wrap("_check", "unit, as_of", em), em.constants
 
 
 def compile_spec(spec: Spec, trace: bool = True) -> Program:
@@ -287,16 +304,16 @@ def compile_spec(spec: Spec, trace: bool = True) -> Program:
     return program
 
 
-def compile_checker(spec: Spec) -> Callable[[Any, Any], Record | None]:
-    """Compile the fast path of fact checking for ``spec``."""
-    source, constants = generate_checker(spec)
+def compile_checker(spec: Spec, declared: Mapping[str, Fact] | None = None) -> Callable[..., Any]:
+    """Compile the fast path of fact checking: of a whole unit, or (``declared``) of one mapping of facts."""
+    source, constants = generate_checker(spec) if declared is None else generate_facts_checker(spec, declared)
     namespace: dict[str, Any] = {
         "__builtins__": {}, "type": type, "int": int, "str": str, "dict": dict, "Decimal": Decimal,
         "date": dt.date, "FactValueError": FactValueError, "_MISSING": _MISSING, "_EMPTY": {},
         **constants}
     exec(compile(source, f"<assessrules facts of {spec.metadata.id}>", "exec"), namespace)
-    checker: Callable[[Any, Any], Record | None] = namespace["_check"]
+    checker: Callable[..., Any] = namespace["_check"]
     return checker
 
 
-__all__ = ["Emitter", "Program", "Record", "compile_checker", "compile_spec", "generate", "generate_checker"]
+__all__ = ["Emitter", "Program", "Record", "compile_checker", "compile_spec", "generate", "generate_checker", "generate_facts_checker"]

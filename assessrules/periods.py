@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 
 import attrs
@@ -42,14 +43,21 @@ def quarter(year: int, number: int) -> Period:
     return Period(first.start, "quarter", f"{year}Q{number}", last.end)
 
 
-def parse(label: object) -> Period:
-    """Read ``2021-03`` or ``2021Q3``; raise ValueError otherwise."""
-    text = str(label).strip()
+@functools.lru_cache(maxsize=1024)
+def _parse(text: str) -> Period:
     if m := _MONTH.match(text):
         return month(int(m[1]), int(m[2]))
     if m := _QUARTER.match(text):
         return quarter(int(m[1]), int(m[2]))
-    raise ValueError(f"`{label}` is not a period: write a month as 2021-03 or a quarter as 2021Q3")
+    raise ValueError(text)
+
+
+def parse(label: object) -> Period:
+    """Read ``2021-03`` or ``2021Q3``; raise ValueError otherwise."""
+    try:
+        return _parse(str(label).strip())
+    except ValueError:
+        raise ValueError(f"`{label}` is not a period: write a month as 2021-03 or a quarter as 2021Q3") from None
 
 
 def of_year(kind: str, year: int) -> list[Period]:
@@ -58,9 +66,10 @@ def of_year(kind: str, year: int) -> list[Period]:
     return [make(year, n) for n in range(1, 13 if kind == "month" else 5)]
 
 
-def in_scope(kind: str, year: int, as_of: dt.date) -> list[Period]:
+@functools.lru_cache(maxsize=256)
+def in_scope(kind: str, year: int, as_of: dt.date) -> tuple[Period, ...]:
     """The periods of ``year`` that have begun by ``as_of``: the ones an assessment then must have."""
-    return [p for p in of_year(kind, year) if p.start <= as_of]
+    return tuple(p for p in of_year(kind, year) if p.start <= as_of)
 
 
 def months_of(period: Period) -> list[Period]:

@@ -64,6 +64,8 @@ class Spec:
     _untraced: Program = attrs.field(init=False, repr=False)
     _fast_check: Callable[[Any, Any], Record | None] = attrs.field(init=False, repr=False)
     _derivers: tuple[tuple[Derived, Any], ...] = attrs.field(init=False, repr=False)
+    fact_groups: Mapping[str | None, Mapping[str, Fact]] = attrs.field(init=False, repr=False)
+    fast_facts: Mapping[str | None, Callable[[Any], dict[str, Any] | None]] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         nodes = tuple(sorted(self.root.walk(), key=lambda n: n.index))
@@ -73,6 +75,10 @@ class Spec:
         object.__setattr__(self, "_program", compile_spec(self))
         object.__setattr__(self, "_untraced", compile_spec(self, trace=False))
         object.__setattr__(self, "_fast_check", compile_checker(self))
+        groups: dict[str | None, Mapping[str, Fact]] = {None: {n: f for n, f in self.facts.items() if f.period is None}}
+        groups.update({k: {n: f for n, f in self.facts.items() if f.period == k} for k in PERIOD_KINDS})
+        object.__setattr__(self, "fact_groups", groups)
+        object.__setattr__(self, "fast_facts", {k: compile_checker(self, g) for k, g in groups.items() if g})
         object.__setattr__(self, "_derivers", tuple(
             (d, compile_expression(self, d.expression, d.each, d.of is not None)) for d in self.derived))
 

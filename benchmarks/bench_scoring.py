@@ -4,8 +4,9 @@ Run by hand, not by the tests::
 
     python benchmarks/bench_scoring.py [--units N] [--repeat R]
 
-It prints units per second for a hand-written Decimal function of the same
-2021 rules (the yardstick), for ``evaluate_many`` without and with the
+Each unit carries a year of the eight monthly items and a few disclosure
+records judged in official working days. It prints units per second for a
+hand-written Decimal function of the same 2021 rules (the yardstick), for ``evaluate_many`` without and with the
 explanation trace, and, for information, for rendering the explanation as
 text and as JSON data. It checks on the way that assessrules and the
 hand-written function agree on every unit.
@@ -14,6 +15,7 @@ hand-written function agree on every unit.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import platform
 import random
@@ -23,8 +25,35 @@ from decimal import Decimal
 from typing import Any
 
 import assessrules
+from assessrules.workdays import working_days
 
 UNIT_TYPES = ("town", "department", "vertical")
+
+
+MONTHS = [f"2021-{m:02d}" for m in range(1, 13)]
+AS_OF = dt.date(2022, 1, 10)
+
+
+def random_month(rng: random.Random) -> dict[str, Any]:
+    """One month of the eight monthly items, each met nine times in ten."""
+    return {
+        "info_published": rng.randint(3, 12), "key_areas_disclosed": rng.random() < 0.9,
+        "policy_documents": rng.randint(0, 2), "policy_interpretations": rng.randint(0, 2),
+        "service_platform_ok": rng.random() < 0.95, "online_service_ratio": Decimal(rng.randint(80, 100)) / 100,
+        "mailbox_overdue": 0 if rng.random() < 0.9 else 1, "columns_updated": rng.random() < 0.9,
+        "upload_error_rate": Decimal(rng.randint(0, 15)) / 1000,
+    }
+
+
+def random_records(rng: random.Random) -> list[dict[str, Any]]:
+    """A few disclosure records, published 5 to 30 calendar days after formation, or not yet."""
+    out = []
+    for k in range(rng.randint(0, 4)):
+        formed = dt.date(2021, 1, 4) + dt.timedelta(days=rng.randint(0, 350))
+        published = None if rng.random() < 0.1 else formed + dt.timedelta(days=rng.randint(5, 30))
+        out.append({"title": f"信息{k}", "formed": formed, "published": published,
+                    "deadline": 15 if rng.random() < 0.1 else None})
+    return out
 
 
 def random_units(count: int, seed: int = 2021) -> list[dict[str, Any]]:
@@ -38,12 +67,13 @@ def random_units(count: int, seed: int = 2021) -> list[dict[str, Any]]:
             "has_review_mechanism": rng.random() < 0.9, "has_catalogue": rng.random() < 0.9,
             "has_annual_report": rng.random() < 0.85, "has_new_media_account": rng.random() < 0.9,
             "has_interaction": rng.random() < 0.85, "new_media_problems": rng.randint(0, 8),
-            "late_disclosures": rng.randint(0, 45), "monthly_items_missed": rng.randint(0, 12),
+            "late_disclosures": rng.randint(0, 40), "disclosures": random_records(rng),
             "basic_elements_missing": rng.randint(0, 6), "criticisms_county": rng.randint(0, 3),
             "criticisms_city": rng.randint(0, 1), "website_unqualified": rng.random() < 0.05,
         }
         units.append({"id": f"u{i:05d}", "name": f"单位{i}", "type": rng.choice(UNIT_TYPES),
-                      "target": Decimal(rng.choice(["1", "2", "3", "3.5", "5"])), "facts": facts})
+                      "target": Decimal(rng.choice(["1", "2", "3", "3.5", "5"])), "facts": facts,
+                      "periods": {m: random_month(rng) for m in MONTHS}})
     return units
 
 
@@ -52,9 +82,20 @@ HALF, QUARTER, TWO_AND_HALF = Decimal("0.5"), Decimal("0.25"), Decimal("2.5")
 GRADE_SHARE = {"优秀": D0, "良好": D0, "一般": Decimal("0.4"), "不合格": Decimal(1)}
 
 
+def _month_misses(m: dict[str, Any]) -> int:
+    return ((m["info_published"] < 5) + (not m["key_areas_disclosed"])
+            + (m.get("policy_interpretations", 0) < m.get("policy_documents", 0)) + (not m["service_platform_ok"])
+            + (m["online_service_ratio"] < Decimal("0.9")) + (m.get("mailbox_overdue", 0) > 0)
+            + (not m["columns_updated"]) + (m.get("upload_error_rate", 0) > Decimal("0.01")))
+
+
 def hand_written(unit: dict[str, Any]) -> tuple[Decimal, str, Decimal]:
     """The 2021 rules written out by hand with Decimal: (score, grade, deduction)."""
     f = unit["facts"]
+    late_records = sum(
+        1 for r in f.get("disclosures", ())
+        if working_days(r["formed"], r["published"] or AS_OF) > (r["deadline"] or 20))
+    missed = sum(_month_misses(m) for m in unit["periods"].values())
     duties = max(Decimal(15) - f.get("basic_elements_missing", 0) * TWO_AND_HALF, D0)
     staffing = (5 if f["has_work_mechanism"] else 0) + (5 if f["has_work_body"] else 0) + (
         5 if f["fulltime_staff"] >= 1 and f["parttime_staff"] >= 1 else 0)
@@ -64,9 +105,9 @@ def hand_written(unit: dict[str, Any]) -> tuple[Decimal, str, Decimal]:
         media = max(Decimal(20) - (0 if f["has_interaction"] else 5) - f.get("new_media_problems", 0), D0)
     else:
         media = D0
-    timeliness = max(Decimal(40) - f.get("late_disclosures", 0), D0)
+    timeliness = max(Decimal(40) - f.get("late_disclosures", 0) - late_records, D0)
     table = duties + staffing + review + catalogue + media + timeliness
-    score = min(max(table - f.get("monthly_items_missed", 0) * HALF, D0), D100)
+    score = min(max(table - missed * HALF, D0), D100)
     grade = "优秀" if score >= 90 else "良好" if score >= 70 else "一般" if score >= 60 else "不合格"
     target = unit["target"]
     deduction = target * GRADE_SHARE[grade] + (1 if f.get("platform_rated_poor") else 0) + (
@@ -96,17 +137,18 @@ def main() -> None:
     args = parser.parse_args()
     spec = assessrules.load_spec("2021")
     units = random_units(args.units)
-    results = spec.evaluate_many(units)
+    results = spec.evaluate_many(units, as_of=AS_OF)
     for unit, result in zip(units, results, strict=True):
         assert hand_written(unit) == (result.score, result.grade, result.deduction), unit["id"]
     print(f"assessrules {assessrules.__version__}, Python {platform.python_version()}, {platform.machine()}, "
-          f"{args.units:,} units of the 2021 spec, one core, best of {args.repeat}")
+          f"{args.units:,} units of the 2021 spec (12 months of 8 items, 0–4 disclosure records each), "
+          f"one core, best of {args.repeat}")
     rate("hand-written Decimal function (the yardstick)", args.units, args.repeat,
          lambda: [hand_written(u) for u in units])
     rate("evaluate_many, without explanation (explain=False)", args.units, args.repeat,
-         lambda: spec.evaluate_many(units, explain=False))
+         lambda: spec.evaluate_many(units, explain=False, as_of=AS_OF))
     rate("evaluate_many, with explanation trace (default)", args.units, args.repeat,
-         lambda: spec.evaluate_many(units))
+         lambda: spec.evaluate_many(units, as_of=AS_OF))
     sample = results[: max(args.units // 10, 1)]
     rate("  rendering: result.to_dict() (JSON-ready explanation)", len(sample), args.repeat,
          lambda: [r.to_dict() for r in sample])
