@@ -316,4 +316,14 @@ def compile_checker(spec: Spec, declared: Mapping[str, Fact] | None = None) -> C
     return checker
 
 
-__all__ = ["Emitter", "Program", "Record", "compile_checker", "compile_spec", "generate", "generate_checker", "generate_facts_checker"]
+__all__ = [
+    "Emitter",
+    "Program",
+    "Record",
+    "compile_checker",
+    "compile_expression",
+    "compile_spec",
+    "generate",
+    "generate_checker",
+    "generate_facts_checker",
+]
