@@ -83,7 +83,7 @@ GRADE_SHARE = {"优秀": D0, "良好": D0, "一般": Decimal("0.4"), "不合格"
 
 
 def _month_misses(m: dict[str, Any]) -> int:
-    return ((m["info_published"] < 5) + (not m["key_areas_disclosed"])
+    return int((m["info_published"] < 5) + (not m["key_areas_disclosed"])
             + (m.get("policy_interpretations", 0) < m.get("policy_documents", 0)) + (not m["service_platform_ok"])
             + (m["online_service_ratio"] < Decimal("0.9")) + (m.get("mailbox_overdue", 0) > 0)
             + (not m["columns_updated"]) + (m.get("upload_error_rate", 0) > Decimal("0.01")))
