@@ -9,6 +9,7 @@ Heavy modules are imported inside the commands so that ``--help`` is quick.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -201,8 +202,9 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     err = err or sys.stderr
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse has printed its usage message
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its help or usage message
         return int(exc.code or 0)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
     from .errors import AssessRulesError

@@ -169,3 +169,35 @@ def test_the_installed_script_runs_without_a_traceback() -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "huge_power.yaml:16:14" in proc.stderr
+
+
+def test_bulletin_prints_the_quarter_ranked_with_each_months_misses() -> None:
+    """`bulletin --quarter 2021Q3` lists July to September, the running score and the missed items."""
+    code, out, _ = call("bulletin", str(EXAMPLE), "--quarter", "2021Q3")
+    assert code == 0
+    assert "2021Q3 季度通报（截至 2021-09-30）" in out
+    assert "2021-07  2021-08  2021-09  本季扣分  累计得分" in out
+    assert "牛头店镇 2021-07：月度考核：负责栏目未按时更新（−0.5）" in out
+    code, out, _ = call("bulletin", str(EXAMPLE), "--quarter", "2021Q3", "--format", "json")
+    data = json.loads(out)
+    assert data["months"] == ["2021-07", "2021-08", "2021-09"]
+    first = data["units"][0]
+    assert (first["id"], first["rank"], first["running_score"]) == ("chengguan", 1, "100")
+    code, out, _ = call("bulletin", str(EXAMPLE), "--quarter", "2021Q3", "--format", "csv")
+    assert len(out.splitlines()) == 1 + 16 * 3
+
+
+def test_bulletin_for_a_month_is_a_usage_error() -> None:
+    """A bulletin is for a quarter."""
+    code, _, err = call("bulletin", str(EXAMPLE), "--quarter", "2021-07")
+    assert code == 2
+    assert "a bulletin is for a quarter" in err
+
+
+def test_as_of_changes_which_records_are_late() -> None:
+    """An unpublished record is late at a later assessment date, not at an earlier one."""
+    early = json.loads(call("score", str(EXAMPLE), "--format", "json", "--as-of", "2021-12-31")[1])
+    assert {r["unit"]["id"]: r["as_of"] for r in early["results"]}["chengguan"] == "2021-12-31"
+    code, _, err = call("score", str(EXAMPLE), "--as-of", "2021-13-01")
+    assert code == 2
+    assert "is not a date like 2022-01-10" in err
