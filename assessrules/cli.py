@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
     p.set_defaults(handler=cmd_bulletin)
 
+    p = sub.add_parser("check", help="property-test a spec: bounds, monotonicity, grades, deductions, determinism")
+    p.add_argument("spec", metavar="SPEC", help="a spec path or bundled id")
+    p.add_argument("--examples", type=int, default=100, metavar="N", help="examples per invariant (100)")
+    p.add_argument("--seed", type=int, default=None, metavar="S", help="a seed, to repeat a run exactly")
+    p.set_defaults(handler=cmd_check)
+
     p = sub.add_parser("facts-schema", help="print the JSON Schema of a facts file for a spec")
     p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -182,6 +188,44 @@ def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except FactsError as exc:
         raise FactsError(locate(exc.problems, document)) from None
     write_output(BULLETIN_REPORTERS[args.format](made), args.output, out)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run every invariant against a spec; report each broken one with a shrunk counterexample."""
+    import random
+    import time
+
+    try:
+        from .invariants import INVARIANTS, check_spec
+    except ImportError:  # pragma: no cover - hypothesis is an optional dependency
+        from .errors import UsageError
+
+        raise UsageError("`check` needs hypothesis: pip install 'assessrules[testing]'") from None
+    from .loader import load_spec
+
+    spec = load_spec(args.spec)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    out.write(f"checking {spec.source} — {spec.metadata.title}: {len(INVARIANTS)} invariants, "
+              f"{args.examples} examples each (--seed {seed})\n")
+    started = time.monotonic()
+    summaries = {inv.name: inv.summary for inv in INVARIANTS}
+
+    def progress(name: str, state: str) -> None:
+        if state == "running":
+            out.write(f"  {name:<17} {summaries[name][:70]} … ")
+        else:
+            out.write("ok\n" if state == "ok" else "BROKEN\n")
+        out.flush()
+
+    violations = check_spec(spec, args.examples, seed, progress)
+    elapsed = time.monotonic() - started
+    for violation in violations:
+        out.write(f"\n{violation}\n")
+    if violations:
+        out.write(f"\n{len(violations)} of {len(INVARIANTS)} invariants broken ({elapsed:.1f} s)\n")
+        return 1
+    out.write(f"all {len(INVARIANTS)} invariants hold ({elapsed:.1f} s)\n")
     return 0
 
 

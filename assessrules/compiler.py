@@ -190,7 +190,8 @@ def _emit_target(em: Emitter, spec: Spec) -> None:
     for trigger in spec.direct_deductions:
         trigger.emit(em, "r")
     em.line("rr = r")
-    em.line(f"if r < {em.const(Decimal(0))}: r = {em.const(Decimal(0))}")
+    if spec.limit_to_target:
+        em.line(f"if r < {em.const(Decimal(0))}: r = {em.const(Decimal(0))}")
 
 
 def compile_expression(spec: Spec, expression: Expression, each: str | None = None,

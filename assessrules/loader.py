@@ -297,6 +297,8 @@ class _Builder:
             grades=tuple(grades), direct_deductions=tuple(direct), assumptions=self.assumptions,
             triggers=tuple(self.triggers), source=self.doc.file, sha256=sha, derived=tuple(derived),
             direct_clause=(d.get("direct_deductions") or {}).get("clause"),
+            limit_to_target=bool((d.get("direct_deductions") or {}).get("limit_to_target", True)),
+            positions=self.doc.positions,
         )
 
     def metadata(self, m: dict[str, Any]) -> Metadata:

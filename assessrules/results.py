@@ -295,7 +295,7 @@ class Result:
     @property
     def deduction_capped(self) -> bool:
         """True when the deductions together were cut to the target value (扣完为止)."""
-        return self.remaining_raw < 0
+        return self.spec.limit_to_target and self.remaining_raw < 0
 
     def _fired(self, index: int, count: Any, points: Any, detail: Any = None) -> FiredTrigger:
         trigger = self.spec.triggers[index]

@@ -58,6 +58,8 @@ class Spec:
     sha256: str
     direct_clause: str | None = None
     derived: tuple[Derived, ...] = ()
+    limit_to_target: bool = True
+    positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
     trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     _program: Program = attrs.field(init=False, repr=False)
@@ -93,6 +95,14 @@ class Spec:
     def period_kinds(self) -> tuple[str, ...]:
         """The kinds of period (month, quarter) the spec records facts for."""
         return tuple(k for k in PERIOD_KINDS if any(f.period == k for f in self.facts.values()))
+
+    def locate(self, path: Path) -> str:
+        """``file:line:col`` of the value at ``path`` in the spec (or of its nearest parent)."""
+        path = tuple(path)
+        while path and path not in self.positions:
+            path = path[:-1]
+        line, column = self.positions.get(path, (None, None))
+        return f"{self.source}:{line}:{column}" if line is not None else self.source
 
     def indicator(self, indicator_id: str) -> Indicator:
         """Return the indicator with this id."""

@@ -1,0 +1,94 @@
+"""Property checks for any spec: invariants, shrunk counterexamples, `assessrules check`, invalid facts."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+import assessrules
+from assessrules.cli import run
+from assessrules.errors import FactsError
+from assessrules.invariants import INVARIANTS, InvariantError, assert_invariant, check_spec
+from assessrules.spec import Spec
+from assessrules.testing import facts_for, invalid_facts_for
+
+SPEC_2021 = assessrules.load_spec("2021")
+BROKEN = sorted((Path(__file__).parent / "broken_specs").glob("*.yaml"))
+HEADER = re.compile(r"^# broken: (\w+)$")
+
+
+def test_the_2021_spec_keeps_every_invariant(spec2021: Spec) -> None:
+    """No invariant breaks on the bundled spec."""
+    assert check_spec(spec2021, examples=30, seed=2021) == []
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
+def test_a_broken_spec_is_caught_with_its_invariant(path: Path) -> None:
+    """Each deliberately broken spec breaks exactly the invariant its header names, with a counterexample."""
+    match = HEADER.match(path.read_text(encoding="utf-8").splitlines()[0])
+    assert match, f"{path.name} lacks its '# broken:' header"
+    spec = assessrules.load_spec(path)
+    violations = check_spec(spec, examples=150, seed=7)
+    assert [v.invariant for v in violations] == [match[1]], "\n".join(map(str, violations))
+    violation = violations[0]
+    assert violation.example is not None
+    assert str(path) in str(violation)  # located in the YAML
+
+
+def test_counterexamples_are_shrunk_to_the_edge() -> None:
+    """The award that rewards `errors > 3` is shown with exactly 3 errors, the least that breaks it."""
+    spec = assessrules.load_spec(Path(__file__).parent / "broken_specs" / "monotonic_reward_for_violations.yaml")
+    (violation,) = check_spec(spec, examples=150, seed=1, only=["monotonic"])
+    assert violation.example["facts"] == {"errors": 3}
+    assert "changed: errors 3 → 4" in violation.details
+
+
+def test_check_command_reports_progress_and_exit_codes(spec2021: Spec) -> None:
+    """0 when all hold, 1 with the broken invariant and its location otherwise, 2 for a bad spec."""
+    out = io.StringIO()
+    assert run(["check", "2021", "--examples", "10", "--seed", "3"], out, io.StringIO()) == 0
+    text = out.getvalue()
+    assert all(f"  {inv.name}" in text for inv in INVARIANTS)
+    assert "all 9 invariants hold" in text
+    out = io.StringIO()
+    path = Path(__file__).parent / "broken_specs" / "score_expression_negative.yaml"
+    assert run(["check", str(path), "--examples", "100", "--seed", "3"], out, io.StringIO()) == 1
+    assert "score_range: the score expression `10 - errors * 2`" in out.getvalue()
+    assert f"{path}:12:12: bound it" in out.getvalue()
+    assert run(["check", str(Path(__file__).parent / "bad_specs" / "grade_gap.yaml")], io.StringIO(),
+               io.StringIO()) == 2
+
+
+def test_invariants_are_usable_from_a_pytest_suite(spec2021: Spec) -> None:
+    """assert_invariant raises InvariantError, an AssertionError, naming the invariant."""
+    spec = assessrules.load_spec(Path(__file__).parent / "broken_specs" / "deduction_above_target.yaml")
+    with pytest.raises(InvariantError, match="deduction_bounds: the deduction 3 is outside"):
+        assert_invariant(spec, "deduction_bounds",
+                         {"id": "u", "type": "town", "target": 1, "facts": {"late": 9, "notices": 4}})
+    assert_invariant(spec2021, "grades", spec2021_unit())
+
+
+def spec2021_unit() -> dict[str, object]:
+    from .helpers import make_unit
+
+    return make_unit()
+
+
+@settings(max_examples=60)
+@given(data=invalid_facts_for(SPEC_2021))
+def test_invalid_facts_are_always_rejected(data: tuple[str, dict[str, object]]) -> None:
+    """Every unit the invalid strategy draws is rejected with a FactsError, never scored."""
+    what, unit = data
+    with pytest.raises(FactsError):
+        SPEC_2021.evaluate(unit)
+    assert what
+
+
+@given(unit=facts_for(SPEC_2021, unit_type="department"))
+def test_valid_facts_are_always_accepted(unit: dict[str, object]) -> None:
+    """Every unit the valid strategy draws is accepted, of the type asked for."""
+    assert SPEC_2021.check_unit(unit).type == "department"
