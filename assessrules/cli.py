@@ -71,6 +71,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, metavar="S", help="a seed, to repeat a run exactly")
     p.set_defaults(handler=cmd_check)
 
+    p = sub.add_parser("test", help="run the scenario tests beside a spec (X.tests.yaml)")
+    p.add_argument("spec", metavar="SPEC", help="a spec path or bundled id")
+    p.add_argument("tests", metavar="TESTS", nargs="?", help="the scenario file (default: SPEC's .tests.yaml)")
+    p.set_defaults(handler=cmd_test)
+
+    p = sub.add_parser("show", help="print the effective spec, with every `extends:` merged in")
+    p.add_argument("spec", metavar="SPEC", help="a spec path or bundled id")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("diff", help="what changed from one spec to another, in the document's terms")
+    p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
+    p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
+    p.set_defaults(handler=cmd_diff)
+
+    p = sub.add_parser("impact", help="score the same units under two specs and list every unit that moves")
+    p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
+    p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
+    p.set_defaults(handler=cmd_impact)
+
     p = sub.add_parser("facts-schema", help="print the JSON Schema of a facts file for a spec")
     p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -226,6 +250,75 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"\n{len(violations)} of {len(INVARIANTS)} invariants broken ({elapsed:.1f} s)\n")
         return 1
     out.write(f"all {len(INVARIANTS)} invariants hold ({elapsed:.1f} s)\n")
+    return 0
+
+
+def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run a spec's scenario tests; exit 1 if any fails."""
+    from .errors import UsageError
+    from .loader import load_spec
+    from .scenarios import default_tests_for, load_cases, render_outcomes, run_cases
+
+    spec = load_spec(args.spec)
+    path = args.tests or default_tests_for(spec)
+    if path is None:
+        raise UsageError(f"no scenario file beside {spec.source}: give one, e.g. "
+                         f"`assessrules test {args.spec} my-cases.yaml`")
+    outcomes = run_cases(spec, load_cases(spec, path))
+    shown = str(path) if args.tests else os.path.join(os.path.dirname(spec.source), os.path.basename(path))
+    out.write(render_outcomes(shown, outcomes))
+    return 0 if all(o.passed for o in outcomes) else 1
+
+
+def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the effective (merged) spec as YAML, after checking it."""
+    from .loader import effective_document, load_spec
+    from .yamlio import dump_yaml
+
+    spec = load_spec(args.spec)
+    document = effective_document(args.spec)
+    header = f"# the effective spec {spec.metadata.id}, from: {' + '.join(spec.sources)}\n"
+    write_output(header + dump_yaml(document.data), args.output, out)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print what changed from OLD to NEW (nothing when they agree)."""
+    import json
+
+    from .diff import diff, render_diff
+    from .loader import load_spec
+
+    old, new = load_spec(args.old), load_spec(args.new)
+    changes = diff(old, new)
+    if args.format == "json":
+        out.write(json.dumps([c.to_dict() for c in changes], ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(render_diff(old, new, changes))
+    return 0
+
+
+def cmd_impact(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Score a facts file under OLD and NEW and list the units that move."""
+    import json
+
+    from .diff import impact, render_impact
+    from .errors import FactsError
+    from .facts_file import as_of_of, locate, read_facts, units_of
+    from .loader import load_spec
+
+    old, new = load_spec(args.old), load_spec(args.new)
+    document = read_facts(args.facts)
+    units = units_of(document)
+    try:
+        moved = impact(old, new, units, args.as_of or as_of_of(document))
+    except FactsError as exc:
+        raise FactsError(locate(exc.problems, document)) from None
+    if args.format == "json":
+        out.write(json.dumps({"old": old.metadata.id, "new": new.metadata.id, "units": len(units),
+                              "changed": [m.to_dict() for m in moved]}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(render_impact(old, new, moved, len(units)))
     return 0
 
 

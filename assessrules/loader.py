@@ -91,6 +91,19 @@ def load_spec(source: str | os.PathLike[str]) -> Spec:
     return spec_from_document(document)
 
 
+def effective_document(source: str | os.PathLike[str]) -> Document:
+    """The spec as it takes effect: read, with every ``extends:`` merged in (not yet checked)."""
+    from .extend import expand
+
+    path = resolve_spec(source)
+    bundled = _resources.bundled_specs()
+    display = f"specs/{path.name}" if bundled.get(path.stem) == path else None
+    try:
+        return expand(read_document(path, display))
+    except DocumentError as exc:
+        raise SpecError(exc.problems) from None
+
+
 def spec_from_text(text: str, file: str = "<text>") -> Spec:
     """Load a spec from YAML text; ``file`` names it in messages.
 
@@ -105,7 +118,13 @@ def spec_from_text(text: str, file: str = "<text>") -> Spec:
 
 
 def spec_from_document(document: Document) -> Spec:
-    """Check and compile a spec already read into a :class:`Document`."""
+    """Check and compile a spec already read into a :class:`Document` (following ``extends:``)."""
+    from .extend import expand
+
+    if not isinstance(document.data, dict):
+        raise SpecError([document.problem("a spec must be a mapping of keys (spec_format, metadata, facts, …)", (),
+                                          "start from specs/2021.yaml")])
+    document = expand(document)
     problems = schema_problems(document)
     if problems:
         raise SpecError(sort_problems(problems))
@@ -261,6 +280,14 @@ class _Builder:
             return None
         return value
 
+    def newest(self, path: Path, others: Sequence[Path]) -> Path:
+        """Of ``path`` and ``others``, the one written in the most derived file (for a spec that extends another)."""
+        order = {f: i for i, f in enumerate(self.doc.sources)}
+        if not order:
+            return path
+        newest = max([path, *others], key=lambda p: order.get(self.doc.file_of(p), -1))
+        return path if self.doc.file_of(newest) == self.doc.file_of(path) else newest
+
     def assumption_ref(self, ref: Any, path: Path) -> None:
         if ref is not None and ref not in self.assumptions:
             close = difflib.get_close_matches(str(ref), list(self.assumptions), n=1)
@@ -298,7 +325,7 @@ class _Builder:
             triggers=tuple(self.triggers), source=self.doc.file, sha256=sha, derived=tuple(derived),
             direct_clause=(d.get("direct_deductions") or {}).get("clause"),
             limit_to_target=bool((d.get("direct_deductions") or {}).get("limit_to_target", True)),
-            positions=self.doc.positions,
+            positions=self.doc.positions, sources=self.doc.sources or (self.doc.file,),
         )
 
     def metadata(self, m: dict[str, Any]) -> Metadata:
@@ -530,7 +557,8 @@ class _Builder:
             total = sum((c.points for c in children), Decimal(0))
             if total != points:
                 parts = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)
-                where = ("metadata", "scale") if depth == 0 else path + ("points",)
+                where = self.newest(("metadata", "scale") if depth == 0 else path + ("points",),
+                                    [c.path + ("points",) for c in children])
                 self.problem(f"the children add up to {format_points(total)} ({parts}), not {format_points(points)}",
                              where, "fix the points, or set `children_add_up: false` where the document "
                                     "itself does not add up")
@@ -601,14 +629,16 @@ class _Builder:
                 self.problem(f"「{lower.label}」 has no `below`; it overlaps 「{upper.label}」", lower.path,
                              f"add `below: {format_points(upper.at_least)}`")
                 continue
+            where = self.newest(lower.path + ("below",), [upper.path + ("at_least",)])
+            fix = (f"set `below: {format_points(upper.at_least)}`" if where[-1] == "below"
+                   else f"set `at_least: {format_points(lower.below)}`")
             if lower.below < upper.at_least:
                 self.problem(f"gap between grades: no grade covers scores from {format_points(lower.below)} "
                              f"up to {format_points(upper.at_least)} (between 「{lower.label}」 and 「{upper.label}」)",
-                             lower.path + ("below",), f"set `below: {format_points(upper.at_least)}`")
+                             where, fix)
             elif lower.below > upper.at_least:
                 self.problem(f"grades overlap: scores from {format_points(upper.at_least)} to below "
-                             f"{format_points(lower.below)} are both 「{upper.label}」 and 「{lower.label}」",
-                             lower.path + ("below",), f"set `below: {format_points(upper.at_least)}`")
+                             f"{format_points(lower.below)} are both 「{upper.label}」 and 「{lower.label}」", where, fix)
         if grades:
             top, bottom = grades[0], grades[-1]
             if top.below is not None and top.below <= scale:
@@ -643,6 +673,7 @@ def _with_index(trigger: Trigger, index: int) -> Trigger:
 
 __all__ = [
     "ROOT_ID",
+    "effective_document",
     "load_spec",
     "resolve_spec",
     "schema_problems",

@@ -60,6 +60,7 @@ class Spec:
     derived: tuple[Derived, ...] = ()
     limit_to_target: bool = True
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
+    sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
     trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     _program: Program = attrs.field(init=False, repr=False)

@@ -41,6 +41,19 @@ class Document:
     positions: Mapping[Path, tuple[int, int]]
     text: str
     key_positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict)
+    files: Mapping[Path, str] = attrs.field(factory=dict)  # for a merged spec: the file each value came from
+    sources: tuple[str, ...] = ()  # for a merged spec: every file, base first
+
+    def file_of(self, path: Path) -> str:
+        """The file the value at ``path`` (or its nearest located parent) came from."""
+        path = tuple(path)
+        while path:
+            if path in self.files:
+                return self.files[path]
+            if path in self.positions:
+                return self.file
+            path = path[:-1]
+        return self.file
 
     def locate(self, path: Path) -> tuple[int | None, int | None]:
         """Return (line, column) of the nearest value on ``path`` that has one."""
@@ -56,7 +69,7 @@ class Document:
         """Make a :class:`Problem` located at ``path`` (its value, or with ``at_key`` its key)."""
         key = self.key_positions.get(tuple(path)) if at_key else None
         line, column = key or self.locate(path)
-        return Problem(message, tuple(path), self.file, line, column, hint, unit)
+        return Problem(message, tuple(path), self.file_of(path), line, column, hint, unit)
 
 
 class DocumentError(Exception):
@@ -134,6 +147,24 @@ def load_document(text: str, file: str) -> Document:
     if problems:
         raise DocumentError(problems)
     return Document(data, file, positions, text, key_positions)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes Decimals as the numbers they are, and keeps keys in their order."""
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text for plain data (Decimals exact, Chinese as is, keys in order)."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
 
 
 def read_document(path: str | os.PathLike[str], display: str | None = None) -> Document:

@@ -1,0 +1,327 @@
+"""What changed from one year's rules to the next, and how the change moves each unit.
+
+:func:`diff` compares two loaded specs in the document's terms — indicators
+added, removed, moved or renamed; caps, rule points, thresholds, consequences,
+parameters, facts and assumptions changed, old → new — with the Chinese
+labels. :func:`impact` scores the same units under both and lists every unit
+whose score, grade or deduction changes, with the indicators that moved it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .numbers import canonical, format_points
+from .results import plain
+
+if TYPE_CHECKING:
+    from .kinds import Trigger
+    from .model import Indicator
+    from .results import Result
+    from .spec import Spec
+
+
+@attrs.frozen
+class Change:
+    """One difference between two specs."""
+
+    section: str  # metadata, indicators, rules, grades, parameters, facts, direct_deductions, assumptions
+    kind: str  # added, removed, changed, moved
+    id: str
+    label: str
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+
+    def __str__(self) -> str:
+        sign = {"added": "+", "removed": "-", "changed": "~", "moved": "→"}[self.kind]
+        what = f"{self.label}（{self.id}）" if self.label and self.label != self.id else self.id
+        if self.kind == "changed":
+            return f"{sign} {what}：{self.field} {_show(self.old)} → {_show(self.new)}"
+        if self.kind == "moved":
+            return f"{sign} {what}：从「{_show(self.old)}」移到「{_show(self.new)}」"
+        detail = f"：{_show(self.new if self.kind == 'added' else self.old)}" if (self.new or self.old) is not None else ""
+        return f"{sign} {what}{detail}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready data."""
+        return {"section": self.section, "kind": self.kind, "id": self.id, "label": self.label,
+                "field": self.field, "old": plain(self.old), "new": plain(self.new)}
+
+
+SECTION_LABELS = {"metadata": "基本信息", "indicators": "指标", "rules": "扣分/得分规则", "grades": "考核等次",
+                  "parameters": "参数", "facts": "考核数据（事实）", "direct_deductions": "直接扣分项",
+                  "derived": "派生值", "assumptions": "解读（假设）"}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format_points(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None:
+        return "（无）"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _percent(fraction: Decimal) -> str:
+    return f"{format_points(fraction * 100)}%"
+
+
+def _fields(old: Any, new: Any, names: Sequence[tuple[str, str]]) -> list[tuple[str, Any, Any]]:
+    out = []
+    for attr, label in names:
+        a, b = getattr(old, attr), getattr(new, attr)
+        if a != b:
+            out.append((label, a, b))
+    return out
+
+
+def _rules_of(triggers: Sequence[Trigger]) -> dict[str, Trigger]:
+    out: dict[str, Trigger] = {}
+    for t in triggers:
+        key = t.label
+        while key in out:
+            key += "′"
+        out[key] = t
+    return out
+
+
+def _rule_text(t: Trigger) -> str:
+    return t.describe()
+
+
+def _compare_rules(owner: str, old: Sequence[Trigger], new: Sequence[Trigger]) -> list[Change]:
+    changes = []
+    a, b = _rules_of(old), _rules_of(new)
+    for label in a.keys() - b.keys():
+        changes.append(Change("rules", "removed", owner, label, old=_rule_text(a[label])))
+    for label in b.keys() - a.keys():
+        changes.append(Change("rules", "added", owner, label, new=_rule_text(b[label])))
+    for label in a.keys() & b.keys():
+        x, y = a[label], b[label]
+        if x.kind != y.kind:
+            changes.append(Change("rules", "changed", owner, label, "规则", _rule_text(x), _rule_text(y)))
+            continue
+        for attr, word in (("points", "分值"), ("maximum", "上限"), ("each", "周期")):
+            if getattr(x, attr, None) != getattr(y, attr, None):
+                changes.append(Change("rules", "changed", owner, label, word, getattr(x, attr, None),
+                                      getattr(y, attr, None)))
+        old_texts = [e.text for e in x.expressions()]
+        new_texts = [e.text for e in y.expressions()]
+        if old_texts != new_texts:
+            changes.append(Change("rules", "changed", owner, label, "条件/公式", "；".join(old_texts),
+                                  "；".join(new_texts)))
+    return sorted(changes, key=lambda c: (c.label, c.kind))
+
+
+def _parent_name(spec: Spec, node: Indicator) -> str:
+    return spec.indicator(node.parent).name if node.parent else "（顶层）"
+
+
+def diff(old: Spec, new: Spec) -> list[Change]:
+    """Every difference between ``old`` and ``new``, in the document's terms; empty when they agree."""
+    changes: list[Change] = []
+    for label, a, b in _fields(old.metadata, new.metadata, [
+            ("id", "编号"), ("title", "标题"), ("issuer", "发文机关"), ("document_number", "文号"), ("year", "年度"),
+            ("effective_from", "起始日期"), ("effective_to", "截止日期"), ("scale", "总分")]):
+        changes.append(Change("metadata", "changed", "metadata", "基本信息", label, a, b))
+
+    old_nodes = {n.id: n for n in old.nodes}
+    new_nodes = {n.id: n for n in new.nodes}
+    for node_id in old_nodes.keys() - new_nodes.keys():
+        node = old_nodes[node_id]
+        changes.append(Change("indicators", "removed", node_id, node.name,
+                              old=f"{format_points(node.points)} 分，属于「{_parent_name(old, node)}」"))
+    for node_id in [n.id for n in new.nodes if n.id not in old_nodes]:
+        node = new_nodes[node_id]
+        changes.append(Change("indicators", "added", node_id, node.name,
+                              new=f"{format_points(node.points)} 分，属于「{_parent_name(new, node)}」"))
+    for node in old.nodes:
+        if node.id not in new_nodes:
+            continue
+        other = new_nodes[node.id]
+        if node.parent != other.parent:
+            changes.append(Change("indicators", "moved", node.id, other.name, old=_parent_name(old, node),
+                                  new=_parent_name(new, other)))
+        for label, a, b in _fields(node, other, [("name", "名称"), ("points", "分值"), ("floor", "下限"),
+                                                 ("unit_types", "适用单位")]):
+            changes.append(Change("indicators", "changed", node.id, other.name, label, a, b))
+        changes.extend(attrs.evolve(c, id=f"{node.id}", label=f"{other.name}「{c.label}」")
+                       for c in _compare_rules(node.id, node.triggers, other.triggers))
+
+    old_grades = {g.id: g for g in old.grades}
+    new_grades = {g.id: g for g in new.grades}
+    for grade_id in old_grades.keys() - new_grades.keys():
+        changes.append(Change("grades", "removed", grade_id, old_grades[grade_id].label))
+    for grade_id in [g.id for g in new.grades if g.id not in old_grades]:
+        g = new_grades[grade_id]
+        changes.append(Change("grades", "added", grade_id, g.label, new=_grade_text(g)))
+    for g in old.grades:
+        if g.id in new_grades:
+            same = new_grades[g.id]
+            for label, a, b in _fields(g, same, [("label", "名称"), ("at_least", "下限（含）"),
+                                                  ("below", "上限（不含）"), ("commend", "通报表扬")]):
+                changes.append(Change("grades", "changed", g.id, same.label, label, a, b))
+            if g.deduct != same.deduct:
+                changes.append(Change("grades", "changed", g.id, same.label, "扣除目标分值",
+                                      _percent(g.deduct), _percent(same.deduct)))
+
+    changes.extend(_named("parameters", old.parameters, new.parameters, lambda p: p.label, lambda p: p.value,
+                          field="数值"))
+    changes.extend(_named("facts", old.facts, new.facts, lambda f: f.label, _fact_text, field="类型/范围"))
+    changes.extend(_named("derived", {d.name: d for d in old.derived}, {d.name: d for d in new.derived},
+                          lambda d: d.label, lambda d: d.expression.text, field="计算"))
+    changes.extend(_named("assumptions", old.assumptions, new.assumptions, lambda a: a.clause,
+                          lambda a: a.text, field="内容"))
+    changes.extend(attrs.evolve(c, section="direct_deductions")
+                   for c in _compare_rules("direct_deductions", old.direct_deductions, new.direct_deductions))
+    order = list(SECTION_LABELS)
+    return sorted(changes, key=lambda c: order.index(c.section))
+
+
+def _fact_text(f: Any) -> str:
+    parts = [f.type + (f"（每{'月' if f.period == 'month' else '季度'}）" if f.period else "")]
+    if f.minimum is not None or f.maximum is not None:
+        parts.append(f"{_show(f.minimum) if f.minimum is not None else ''}–{_show(f.maximum) if f.maximum is not None else ''}")
+    parts.append("必填" if f.required else f"默认 {_show(f.default)}")
+    return "，".join(parts)
+
+
+def _grade_text(g: Any) -> str:
+    low = f"{format_points(g.at_least)} ≤ " if g.at_least is not None else ""
+    high = f" < {format_points(g.below)}" if g.below is not None else ""
+    return f"{low}得分{high}，扣除目标分值 {_percent(g.deduct)}"
+
+
+def _named(section: str, old: Mapping[str, Any], new: Mapping[str, Any], label: Any, value: Any, *,
+           field: str) -> list[Change]:
+    out = []
+    for name in old.keys() - new.keys():
+        out.append(Change(section, "removed", name, label(old[name]), old=value(old[name])))
+    for name in [n for n in new if n not in old]:
+        out.append(Change(section, "added", name, label(new[name]), new=value(new[name])))
+    for name in old.keys() & new.keys():
+        if value(old[name]) != value(new[name]):
+            out.append(Change(section, "changed", name, label(new[name]), field, value(old[name]), value(new[name])))
+    return sorted(out, key=lambda c: (c.kind, c.id))
+
+
+def render_diff(old: Spec, new: Spec, changes: Sequence[Change]) -> str:
+    """The changes as text, grouped by section; an empty string when there are none."""
+    if not changes:
+        return ""
+    lines = [f"{old.metadata.title}（{old.source}）→ {new.metadata.title}（{new.source}）"]
+    for section, title in SECTION_LABELS.items():
+        group = [c for c in changes if c.section == section]
+        if group:
+            lines += ["", title, *(f"  {c}" for c in group)]
+    lines += ["", f"共 {len(changes)} 处变化"]
+    return "\n".join(lines) + "\n"
+
+
+# --- impact -----------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class UnitImpact:
+    """How one unit's outcome moves from the old rules to the new."""
+
+    unit_id: str
+    name: str
+    old: Result = attrs.field(repr=False)
+    new: Result = attrs.field(repr=False)
+    moved: tuple[tuple[str, str, Decimal | None, Decimal | None], ...]  # (id, name, old score, new score)
+
+    @property
+    def grade_change(self) -> int:
+        """+1 when the grade goes up, −1 when down, 0 when it stays."""
+        a, b = self.old.grade_index, self.new.grade_index
+        if self.old.grade == self.new.grade:
+            return 0
+        return 1 if b < a else -1
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready data."""
+        return {"id": self.unit_id, "name": self.name,
+                "score": [plain(self.old.score), plain(self.new.score)],
+                "grade": [self.old.grade, self.new.grade],
+                "deduction": [plain(self.old.deduction), plain(self.new.deduction)],
+                "indicators": [{"id": i, "name": n, "old": plain(a), "new": plain(b)} for i, n, a, b in self.moved]}
+
+
+def _shift_year(unit: Mapping[str, Any], new_year: int) -> dict[str, Any]:
+    from . import periods
+
+    out = dict(unit)
+    raw = unit.get("periods")
+    if isinstance(raw, Mapping):
+        shifted = {}
+        for label, values in raw.items():
+            try:
+                p = periods.parse(label)
+            except ValueError:
+                shifted[label] = values
+                continue
+            text = f"{new_year}-{p.start.month:02d}" if p.kind == "month" else f"{new_year}Q{(p.start.month + 2) // 3}"
+            shifted[text] = values
+        out["periods"] = shifted
+    return out
+
+
+def impact(old: Spec, new: Spec, units: Sequence[Mapping[str, Any]], as_of: dt.date | None = None
+           ) -> list[UnitImpact]:
+    """Score ``units`` under both specs; return every unit whose score, grade or deduction changes.
+
+    When the new spec is for another year, the units' months and quarters are moved to that year
+    (last year's facts, next year's rules); records keep their dates.
+    """
+    before = old.evaluate_many(units, as_of=as_of)
+    shift = new.year is not None and old.year is not None and new.year != old.year
+    moved_units = [_shift_year(u, new.year) for u in units] if shift and new.year is not None else list(units)
+    after = new.evaluate_many(moved_units, as_of=None if shift else as_of)
+    out = []
+    for a, b in zip(before, after, strict=True):
+        if (a.score, a.grade, a.deduction) == (b.score, b.grade, b.deduction):
+            continue
+        old_scores = {n.id: (n.name, a.final_scores[n.index]) for n in old.nodes}
+        new_scores = {n.id: (n.name, b.final_scores[n.index]) for n in new.nodes}
+        moved = []
+        for node_id in dict.fromkeys([*old_scores, *new_scores]):
+            x = old_scores.get(node_id)
+            y = new_scores.get(node_id)
+            if x is None or y is None or x[1] != y[1]:
+                name = (y or x)[0]  # type: ignore[index]
+                moved.append((node_id, name, canonical(x[1]) if x else None, canonical(y[1]) if y else None))
+        out.append(UnitImpact(a.unit.id, a.unit.name, a, b, tuple(moved)))
+    return out
+
+
+def render_impact(old: Spec, new: Spec, impacts: Sequence[UnitImpact], total: int) -> str:
+    """Each changed unit with the indicators that moved it, then a summary."""
+    lines = [f"{old.metadata.title} → {new.metadata.title}：{total} 个单位中 {len(impacts)} 个结果有变化"]
+    for item in impacts:
+        a, b = item.old, item.new
+        grade = f"{a.grade} → {b.grade}" if a.grade != b.grade else a.grade
+        lines.append(f"\n{item.name}（{item.unit_id}）：得分 {format_points(a.score)} → {format_points(b.score)}，"
+                     f"等次 {grade}，扣减 {format_points(a.deduction)} → {format_points(b.deduction)}")
+        for node_id, name, x, y in item.moved:
+            if node_id == "total":
+                continue
+            lines.append(f"    {name}（{node_id}）：{_show(x)} → {_show(y)}")
+    up = sum(1 for i in impacts if i.grade_change > 0)
+    down = sum(1 for i in impacts if i.grade_change < 0)
+    lines += ["", f"等次变化：{up + down} 个单位（升 {up}，降 {down}）；"
+                  f"得分下降 {sum(1 for i in impacts if i.new.score < i.old.score)} 个，"
+                  f"上升 {sum(1 for i in impacts if i.new.score > i.old.score)} 个"]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["Change", "UnitImpact", "diff", "impact", "render_diff", "render_impact"]

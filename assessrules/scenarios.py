@@ -1,0 +1,241 @@
+"""Scenario tests written beside a spec: named cases with a unit's facts and the expected outcome.
+
+``specs/2021.tests.yaml`` holds the worked examples of the document's reading::
+
+    spec: 2021.yaml                    # optional: the spec beside this file of the same name
+    defaults:                          # merged into every case's unit
+      type: town
+      target: 3
+      facts: {has_work_mechanism: true, …}
+      every_month: {info_published: 8, key_areas_disclosed: true, …}   # each month of the year
+    cases:
+      - name: 例C：恰好90分为优秀
+        unit:
+          facts: {late_disclosures: 10}
+          months: {2021-03: {columns_updated: false}}     # changes to single months
+        expect: {score: 89.5, grade: 良好, deduction: 0, fired: [月度考核：负责栏目未按时更新]}
+
+``expect`` may hold ``score``, ``table_score``, ``grade``, ``commended``,
+``deduction``, ``grade_deduction``, ``indicators`` (scores by id), ``derived``
+(values by name), ``fired`` / ``not_fired`` (rule labels), or ``error`` (text
+that the facts error must contain).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import periods as periods_
+from .errors import AssessRulesError, Path, Problem, SpecError
+from .numbers import canonical, format_points
+from .yamlio import DocumentError, read_document
+
+if TYPE_CHECKING:
+    from .results import Result
+    from .spec import Spec
+
+CASE_KEYS = ("name", "unit", "as_of", "expect")
+UNIT_EXTRAS = ("every_month", "every_quarter", "months", "quarters")
+EXPECT_KEYS = ("score", "table_score", "grade", "commended", "deduction", "grade_deduction", "indicators",
+               "derived", "fired", "not_fired", "error")
+
+
+@attrs.frozen
+class Case:
+    """One scenario: a unit, an assessment date and what must come out."""
+
+    name: str
+    unit: dict[str, Any]
+    expect: Mapping[str, Any]
+    as_of: dt.date | None
+    path: Path
+    location: str
+
+
+@attrs.frozen
+class Outcome:
+    """How one case went: passed, or the differences between expected and actual."""
+
+    case: Case
+    differences: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        """True when every expectation held."""
+        return not self.differences
+
+
+def _deep_merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _deep_merge(base.get(k), v) if k in base else v
+        return out
+    return over
+
+
+def _expand_unit(spec: Spec, raw: Mapping[str, Any], as_of: dt.date | None) -> dict[str, Any]:
+    """Turn the shorthands (`every_month`, `months`, …) into the unit's `periods:`."""
+    unit = {k: v for k, v in raw.items() if k not in UNIT_EXTRAS}
+    unit.setdefault("id", "case")
+    periods: dict[str, Any] = dict(unit.get("periods") or {})
+    when = as_of or spec.default_as_of
+    for key, kind in (("every_month", "month"), ("every_quarter", "quarter")):
+        if key in raw and spec.year is not None and when is not None:
+            for period in periods_.in_scope(kind, spec.year, when):
+                periods.setdefault(period.label, dict(raw[key]))
+    for key in ("months", "quarters"):
+        for label, values in (raw.get(key) or {}).items():
+            if values is None:
+                periods.pop(str(label), None)  # `2021-05: null` leaves the month out
+            else:
+                periods[str(label)] = {**periods.get(str(label), {}), **values}
+    if periods:
+        unit["periods"] = periods
+    return unit
+
+
+def default_tests_for(spec: Spec) -> FsPath | None:
+    """``X.tests.yaml`` beside the spec ``X.yaml``, if there is one."""
+    source = FsPath(spec.sources[-1] if spec.sources else spec.source)
+    from . import _resources
+
+    candidates = [source.with_name(source.stem + ".tests.yaml")]
+    bundled = _resources.data_dir("specs") / (source.stem + ".tests.yaml")
+    candidates.append(bundled)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def load_cases(spec: Spec, source: str | os.PathLike[str]) -> list[Case]:
+    """Read a scenario file; raise SpecError with every problem in it, located."""
+    try:
+        doc = read_document(source)
+    except DocumentError as exc:
+        raise SpecError(exc.problems) from None
+    problems: list[Problem] = []
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise SpecError([doc.problem("a scenario file is a mapping with a `cases:` list", (),
+                                     "see specs/2021.tests.yaml")])
+    for key in data:
+        if key not in ("spec", "defaults", "cases", "description"):
+            problems.append(doc.problem(f"unknown key `{key}`", (key,), "a scenario file has spec, defaults, cases",
+                                        at_key=True))
+    defaults = data.get("defaults") or {}
+    cases = []
+    for i, raw in enumerate(data["cases"]):
+        path: Path = ("cases", i)  # where the case is in the scenario file
+        if not isinstance(raw, dict) or "name" not in raw or "expect" not in raw:
+            problems.append(doc.problem("a case has a `name`, an `expect` and usually a `unit`", path))
+            continue
+        for key in raw:
+            if key not in CASE_KEYS:
+                problems.append(doc.problem(f"unknown key `{key}` in a case", path + (key,),
+                                            f"a case has {', '.join(CASE_KEYS)}", at_key=True))
+        expect = raw["expect"]
+        if not isinstance(expect, dict):
+            problems.append(doc.problem("`expect` is a mapping, e.g. {score: 71, grade: 良好}", path + ("expect",)))
+            continue
+        for key in expect:
+            if key not in EXPECT_KEYS:
+                problems.append(doc.problem(f"unknown expectation `{key}`", path + ("expect", key),
+                                            f"one of: {', '.join(EXPECT_KEYS)}", at_key=True))
+        as_of = raw.get("as_of")
+        if as_of is not None and not isinstance(as_of, dt.date):
+            problems.append(doc.problem("`as_of` is a date like 2022-01-10", path + ("as_of",)))
+            as_of = None
+        unit = _expand_unit(spec, _deep_merge(defaults, raw.get("unit") or {}), as_of)
+        line, column = doc.locate(path)
+        cases.append(Case(str(raw["name"]), unit, expect, as_of, path, f"{doc.file}:{line}:{column}"))
+    if problems:
+        raise SpecError(problems)
+    return cases
+
+
+def _number(value: Any) -> Decimal | None:
+    try:
+        return canonical(Decimal(str(value)))
+    except ArithmeticError:
+        return None
+
+
+def _compare(what: str, expected: Any, actual: Any) -> str | None:
+    if isinstance(actual, Decimal):
+        wanted = _number(expected)
+        if wanted is None or wanted != actual:
+            return f"{what}: expected {expected}, got {format_points(actual)}"
+        return None
+    if expected != actual:
+        return f"{what}: expected {expected}, got {actual}"
+    return None
+
+
+def check_case(spec: Spec, case: Case) -> Outcome:
+    """Run one case and compare every expectation."""
+    expect = case.expect
+    try:
+        result = spec.evaluate(case.unit, as_of=case.as_of)
+    except AssessRulesError as exc:
+        text = "; ".join(p.message for p in exc.problems)
+        if "error" in expect and str(expect["error"]) in text:
+            return Outcome(case, ())
+        return Outcome(case, (f"the unit was rejected: {text}",))
+    if "error" in expect:
+        return Outcome(case, (f"expected an error containing {expect['error']!r}, but the unit was scored "
+                              f"{format_points(result.score)}",))
+    return Outcome(case, tuple(d for d in _differences(spec, result, expect) if d))
+
+
+def _differences(spec: Spec, result: Result, expect: Mapping[str, Any]) -> list[str | None]:
+    out: list[str | None] = []
+    for key, actual in (("score", result.score), ("table_score", result.table_score), ("grade", result.grade),
+                        ("commended", result.commended), ("deduction", result.deduction),
+                        ("grade_deduction", result.grade_deduction)):
+        if key in expect:
+            out.append(_compare(key, expect[key], actual))
+    scores = {i.id: i for i in result.indicators}
+    for node_id, wanted in (expect.get("indicators") or {}).items():
+        node = scores.get(str(node_id))
+        out.append(f"indicators.{node_id}: no such indicator" if node is None
+                   else _compare(f"指标「{node.name}」({node_id})", wanted, node.score))
+    derived = result.derived
+    for name, wanted in (expect.get("derived") or {}).items():
+        out.append(f"derived.{name}: no such derived value" if name not in derived
+                   else _compare(f"derived.{name}", wanted, derived[name] if not isinstance(derived[name], int)
+                                 else Decimal(derived[name])))
+    fired = [f.label for f in result.fired]
+    for label in expect.get("fired") or []:
+        if label not in fired:
+            out.append(f"fired: 「{label}」 did not fire (fired: {'、'.join(fired) or 'nothing'})")
+    for label in expect.get("not_fired") or []:
+        if label in fired:
+            out.append(f"not_fired: 「{label}」 fired")
+    return out
+
+
+def run_cases(spec: Spec, cases: Sequence[Case]) -> list[Outcome]:
+    """Run every case."""
+    return [check_case(spec, c) for c in cases]
+
+
+def render_outcomes(path: str, outcomes: Sequence[Outcome]) -> str:
+    """✓/✗ per case, each difference under its case, then a count."""
+    lines = [f"{path}: {len(outcomes)} cases"]
+    for o in outcomes:
+        lines.append(f"  {'✓' if o.passed else '✗'} {o.case.name}")
+        if not o.passed:
+            lines.append(f"      at {o.case.location}")
+            lines.extend(f"      {d}" for d in o.differences)
+    failed = sum(not o.passed for o in outcomes)
+    lines.append(f"{len(outcomes) - failed} passed, {failed} failed")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["Case", "Outcome", "check_case", "default_tests_for", "load_cases", "render_outcomes", "run_cases"]

@@ -1,0 +1,177 @@
+"""Next year's rules: `extends:`, show, diff, impact and scenario tests (tests/specs/2022-next.yaml)."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import assessrules
+from assessrules.cli import run
+from assessrules.diff import diff, impact
+from assessrules.errors import SpecError
+from assessrules.facts_file import read_facts, units_of
+from assessrules.spec import Spec
+
+HERE = Path(__file__).parent
+NEXT = HERE / "specs" / "2022-next.yaml"
+EXAMPLE = HERE.parent / "examples" / "zhenping-2021-units.yaml"
+
+
+@pytest.fixture(scope="module")
+def spec2022() -> Spec:
+    return assessrules.load_spec(NEXT)
+
+
+def call(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return run(list(argv), out, err), out.getvalue(), err.getvalue()
+
+
+def write(tmp_path: Path, text: str, name: str = "next.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_extending_spec_states_only_what_differs(spec2022: Spec) -> None:
+    """The merged spec has 2021's tree with 时效性 at 35, the new indicator after it, and 一般 at 50%."""
+    assert spec2022.metadata.id == "zhenping-2022"
+    assert spec2022.metadata.issuer == "镇坪县考核委员会办公室"  # kept from 2021
+    top = [(n.id, n.points) for n in spec2022.root.children]
+    assert top == [("basic_info", Decimal(15)), ("organization", Decimal(25)), ("platform", Decimal(20)),
+                   ("timeliness", Decimal(35)), ("key_tasks", Decimal(5))]
+    assert next(g for g in spec2022.grades if g.id == "fair").deduct == Decimal("0.5")
+    assert spec2022.sources == ("specs/2021.yaml", str(NEXT))
+
+
+def test_a_unit_scored_under_next_years_rules(spec2022: Spec) -> None:
+    """Facts of 2022 score under the merged rules: the new indicator deducts, the 一般 grade takes 50%."""
+    from .helpers import make_unit
+
+    unit = make_unit(target=4, late_disclosures=15, has_new_media_account=False, key_tasks_missed=2)
+    unit["periods"] = {k.replace("2021", "2022"): v for k, v in unit["periods"].items()}
+    result = spec2022.evaluate(unit)
+    assert [result.final_scores[spec2022.indicator(i).index] for i in ("timeliness", "key_tasks")] == [20, 3]
+    assert (result.score, result.grade, result.deduction) == (Decimal(63), "一般", Decimal(2))
+
+
+def test_show_prints_the_effective_spec_which_loads_and_diffs_as_identical(tmp_path: Path) -> None:
+    """`show` gives a plain spec; loading it and diffing against the extending one shows nothing."""
+    code, out, _ = call("show", str(NEXT))
+    assert code == 0
+    assert out.startswith(f"# the effective spec zhenping-2022, from: specs/2021.yaml + {NEXT}")
+    effective = write(tmp_path, out, "effective.yaml")
+    code, text, _ = call("diff", str(NEXT), str(effective))
+    assert (code, text) == (0, "")
+
+
+def test_diff_names_every_change_in_the_documents_terms(spec2022: Spec, spec2021: Spec) -> None:
+    """Indicator added, cap changed, rule points changed, grade consequence changed, parameter changed."""
+    changes = {(c.section, c.kind, c.id, c.field): (c.old, c.new) for c in diff(spec2021, spec2022)}
+    assert changes[("indicators", "changed", "timeliness", "分值")] == (40, 35)
+    assert ("indicators", "added", "key_tasks", None) in changes
+    assert changes[("grades", "changed", "fair", "扣除目标分值")] == ("40%", "50%")
+    assert changes[("parameters", "changed", "monthly_miss_points", "数值")] == (Decimal("0.5"), Decimal("0.25"))
+    assert changes[("rules", "changed", "total", "分值")] == (Decimal("0.5"), Decimal("0.25"))
+    _, out, _ = call("diff", "2021", str(NEXT))
+    assert "~ 公开内容时效性（timeliness）：分值 40 → 35" in out
+    assert "+ 年度重点工作任务（key_tasks）：5 分，属于「政务公开」" in out
+    assert "~ 一般（fair）：扣除目标分值 40% → 50%" in out
+    _, out, _ = call("diff", "2021", str(NEXT), "--format", "json")
+    assert any(c["id"] == "key_tasks" and c["kind"] == "added" for c in json.loads(out))
+
+
+def test_diff_of_a_spec_with_itself_is_empty(spec2021: Spec) -> None:
+    """Nothing when identical."""
+    assert diff(spec2021, spec2021) == []
+    assert call("diff", "2021", "specs/2021.yaml") == (0, "", "")
+
+
+def test_impact_lists_the_units_that_move_and_why(spec2021: Spec, spec2022: Spec) -> None:
+    """Last year's facts under next year's rules: units whose outcome changes, with the indicators that moved."""
+    units = units_of(read_facts(EXAMPLE))
+    moved = {m.unit_id: m for m in impact(spec2021, spec2022, units)}
+    shangzhu = moved["shangzhu"]  # 一般 both years: the deduction rises from 40% to 50% of 5, plus 1.5
+    assert (shangzhu.old.deduction, shangzhu.new.deduction) == (Decimal("3.5"), Decimal(4))
+    assert ("timeliness", "公开内容时效性", Decimal(25), Decimal(20)) in shangzhu.moved
+    assert "chengguan" not in moved  # a perfect unit stays perfect
+    code, out, _ = call("impact", "2021", str(NEXT), str(EXAMPLE))
+    assert code == 0
+    assert "上竹镇（shangzhu）：得分 65 → 65，等次 一般，扣减 3.5 → 4" in out
+    assert "等次变化：0 个单位（升 0，降 0）" in out
+    data = json.loads(call("impact", "2021", str(NEXT), str(EXAMPLE), "--format", "json")[1])
+    assert data["units"] == 16
+    assert {u["id"] for u in data["changed"]} == set(moved)
+
+
+def test_scenario_tests_pass_and_a_failure_is_a_readable_difference(tmp_path: Path) -> None:
+    """`test` runs the bundled cases; a wrong expectation prints expected and actual and exits 1."""
+    code, out, _ = call("test", "2021")
+    assert code == 0
+    assert "9 passed, 0 failed" in out
+    cases = (HERE.parent / "specs" / "2021.tests.yaml").read_text(encoding="utf-8")
+    wrong = write(tmp_path, cases.replace("spec: 2021.yaml\n", "").replace("score: 71\n", "score: 72\n"), "cases.yaml")
+    code, out, _ = call("test", "2021", str(wrong))
+    assert code == 1
+    assert "✗ 例B：各项均有扣分，良好，扣减1.0" in out
+    assert "score: expected 72, got 71" in out
+    assert f"at {wrong}:" in out
+    assert "8 passed, 1 failed" in out
+
+
+def test_next_years_scenarios_run_against_the_extending_spec(tmp_path: Path) -> None:
+    """Scenario files work for an extending spec too."""
+    cases = write(tmp_path, """\
+defaults:
+  type: town
+  target: 2
+  facts: {has_work_mechanism: true, has_work_body: true, fulltime_staff: 1, parttime_staff: 1,
+          has_review_mechanism: true, has_catalogue: true, has_annual_report: true,
+          has_new_media_account: true, has_interaction: true}
+  every_month: {info_published: 8, key_areas_disclosed: true, service_platform_ok: true,
+                online_service_ratio: 95%, columns_updated: true}
+cases:
+  - name: 重点任务未完成两项
+    unit: {facts: {key_tasks_missed: 2}}
+    expect: {indicators: {key_tasks: 3}, score: 98, grade: 优秀}
+  - name: 一般等次扣除50%
+    unit: {facts: {late_disclosures: 15, has_new_media_account: false}}
+    expect: {score: 65, grade: 一般, deduction: 1}
+""", "cases.yaml")
+    code, out, _ = call("test", str(NEXT), str(cases))
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(("change", "file", "message"), [
+    ("indicators:\n  - {id: timeliness, points: 30}\n", "next", "the children add up to 90"),
+    ("indicators:\n  - {id: reviw, remove: true}\n", "next", "no indicator `reviw` in the base spec to remove"),
+    ("indicators:\n  - {id: extra, name: 新增, points: 1, parent: nowhere}\n", "next", "no indicator `nowhere`"),
+    ("indicators:\n  - {id: extra, points: 1}\n", "next", "a new indicator needs `name:` and `points:`"),
+    ("facts:\n  late_disclosures: null\n", "base", "unknown name `late_disclosures`"),
+    ("grades:\n  - {id: fair, at_least: 65}\n", "next", "gap between grades"),
+    ("extends: \"2019\"\n", "next", "neither a file beside this spec nor a bundled spec"),
+])
+def test_bad_overrides_are_located_in_the_file_that_caused_them(tmp_path: Path, change: str, file: str,
+                                                                  message: str) -> None:
+    """An override's own mistake points into the extending file; a base rule it breaks, into the base."""
+    text = "spec_format: 1\nextends: \"2021\"\n" + change if not change.startswith("extends") else change
+    path = write(tmp_path, text)
+    with pytest.raises(SpecError) as caught:
+        assessrules.load_spec(path)
+    found = [p for p in caught.value.problems if message in p.message]
+    assert found, caught.value.problems
+    expected = str(path) if file == "next" else "specs/2021.yaml"
+    assert found[0].file == expected, found[0]
+    assert found[0].line is not None
+
+
+def test_a_spec_cannot_extend_itself_in_a_circle(tmp_path: Path) -> None:
+    """a extends b extends a is an error, not a hang."""
+    write(tmp_path, "extends: b.yaml\n", "a.yaml")
+    write(tmp_path, "extends: a.yaml\n", "b.yaml")
+    with pytest.raises(SpecError, match="goes round in a circle"):
+        assessrules.load_spec(tmp_path / "a.yaml")
