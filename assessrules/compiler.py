@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .checking import UNIT_KEYS
 from .errors import EvaluationError, Problem
-from .expressions import Expression, _to_decimal, helpers
+from .expressions import FUNCTIONS, Expression, _to_decimal, helpers
 from .facts import Fact, FactValueError
 from .model import Indicator
 
@@ -32,10 +32,12 @@ _MISSING = object()
 if TYPE_CHECKING:
     from .spec import Spec
 
-Program = Callable[[dict[str, Any], str, Decimal], tuple[Any, ...]]
-"""``program(facts, unit_type, target) -> (raw, final, not_applicable, grade, grade_deduction,
-remaining_raw, remaining, trace)``: scores by node index as tuples, the grade's index, the target
-value's deductions before and after the floor, and the trace of fired triggers."""
+Program = Callable[[dict[str, Any], str, Decimal, str], tuple[Any, ...]]
+"""``program(facts, unit_type, target, unit_id) -> (raw, final, not_applicable, grade, grade_deduction,
+remaining_raw, remaining, trace, score, (bonus_raw, bonus, gated), veto)``: scores by node index
+as tuples, the grade's index, the target value before and after its floor, the trace of fired
+triggers, the graded score, the bonus before and after its cap and gate, the veto that
+fired (−1 for none), and the table's total before the triggers on the total."""
 
 Record = tuple[str, str, str, Decimal, dict[str, Any], Any]
 """A checked unit: (id, name, type, target, facts, evidence). ``facts`` holds the annual facts,
@@ -63,6 +65,8 @@ class Emitter:
         """Record in the trace that trigger ``index`` fired (count, points and periods, as Python)."""
         if self.trace:
             self.line(f"t.append(({index}, {count}, {points}, {periods}))")
+        else:
+            self.line("pass")  # keeps a block that holds only the record well-formed
 
     @contextlib.contextmanager
     def each_period(self, kind: str) -> Iterator[None]:
@@ -116,18 +120,31 @@ class Emitter:
         return expression.to_python(self.name, self.const)
 
 
-def _emit_node(em: Emitter, node: Indicator) -> None:
+def _applies(em: Emitter, node: Indicator) -> str:
+    """Python for the condition under which ``node`` applies to the unit."""
+    parts = []
     if node.unit_types is not None:
-        em.line(f"if ut in {em.const(node.unit_types)}:")
-        with em.indent():
-            _emit_applicable(em, node)
-        em.line("else:")
-        with em.indent():
-            em.line(f"na.append({node.index})")
-            for n in node.walk():
-                em.line(f"r{n.index} = f{n.index} = {em.const(n.points)}")
-    else:
+        parts.append(f"ut in {em.const(node.unit_types)}")
+    if node.units is not None:
+        parts.append(f"uid in {em.const(node.units)}")
+    if node.applies_if is not None:
+        parts.append(f"({em.expr(node.applies_if)})")
+    return " and ".join(parts)
+
+
+def _emit_node(em: Emitter, node: Indicator) -> None:
+    if not node.limited:
         _emit_applicable(em, node)
+        return
+    em.line(f"if {_applies(em, node)}:")
+    with em.indent():
+        _emit_applicable(em, node)
+    em.line("else:")
+    with em.indent():
+        em.line(f"na.append({node.index})")
+        full = em.spec.not_applicable == "full_marks"  # else the parent leaves it out: no score at all
+        for n in node.walk():
+            em.line(f"r{n.index} = f{n.index} = {em.const(n.points) if full else 'None'}")
 
 
 def _emit_applicable(em: Emitter, node: Indicator) -> None:
@@ -153,23 +170,92 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
     em.line(f"f{node.index} = r")
 
 
+def _emit_children_sum(em: Emitter, node: Indicator) -> None:
+    """The base of a parent: the sum of its children, weighted, with children that do not apply handled."""
+    kids = node.children
+    weighted = any(c.weight is not None for c in kids)
+    cap = em.const(node.points)
+
+    def part(c: Indicator) -> str:
+        if weighted:  # its weight × its share of its own points × the parent's points
+            return f"{em.const(c.weight)} * f{c.index} * {cap} / {em.const(c.points)}"
+        return f"f{c.index}"
+
+    if em.spec.not_applicable == "full_marks" or not any(c.limited for c in kids):
+        em.line("r = " + " + ".join(part(c) for c in kids))
+        return
+    zero = em.const(Decimal(0))
+    em.line(f"ap = {zero}")  # the points (or weights) of the children that apply
+    em.line(f"sc = {zero}")
+    for c in kids:
+        share = em.const(c.weight) if weighted else em.const(c.points)
+        if c.limited:
+            em.line(f"if f{c.index} is not None:")
+            with em.indent():
+                em.line(f"ap += {share}")
+                em.line(f"sc += {part(c)}")
+        else:
+            em.line(f"ap += {share}")
+            em.line(f"sc += {part(c)}")
+    whole = em.const(Decimal(1) if weighted else sum((c.points for c in kids), Decimal(0)))
+    if em.spec.not_applicable == "rescale" or weighted:
+        em.line(f"r = sc * {whole} / ap if ap else {cap}")
+        return
+    # spread: each child that applies takes an equal share of the points of those that do not
+    em.line("n = " + " + ".join(f"(f{c.index} is not None)" for c in kids))
+    em.line(f"miss = {whole} - ap")
+    em.line(f"r = {zero}")
+    for c in kids:
+        guard = f"if f{c.index} is not None: " if c.limited else ""
+        em.line(f"{guard}r += f{c.index} * ({em.const(c.points)} + miss / n) / {em.const(c.points)}")
+    em.line(f"if not n: r = {cap}")
+
+
 def _emit_score(em: Emitter, node: Indicator) -> None:
     base = [t for t in node.triggers if t.phase == "base"]
     adjust = [t for t in node.triggers if t.phase == "adjust"]
     if base:
         base[0].emit(em, "r")
     elif node.children:
-        em.line("r = " + " + ".join(f"f{c.index}" for c in node.children))
+        _emit_children_sum(em, node)
     elif any(t.kind.startswith("award") for t in adjust):
         em.line(f"r = {em.const(Decimal(0))}")
     else:
         em.line(f"r = {em.const(node.points)}")
+    if node.depth == 0:
+        em.line("tb = r")  # the table's total, before the triggers on the total
     for trigger in adjust:
         trigger.emit(em, "r")
 
 
-def _emit_grades(em: Emitter, spec: Spec) -> None:
+def _emit_outcome(em: Emitter, spec: Spec) -> None:
+    """From the table's total to the graded score: bonus, conversion, veto; then the grade."""
+    zero = em.const(Decimal(0))
     em.line("s = f0")
+    em.line(f"b = br = {zero}")
+    em.line("gated = False")
+    if spec.bonus is not None:
+        for item in spec.bonus.items:
+            item.emit(em, "b")
+        em.line("br = b")
+        em.line(f"if b > {em.const(spec.bonus.cap)}: b = {em.const(spec.bonus.cap)}")
+        if spec.bonus.gate is not None:
+            em.line(f"if b and f0 < {em.const(spec.bonus.gate)}: b = {zero}; gated = True")
+        em.line("s = s + b")
+    if spec.conversion is not None:
+        em.line(f"s = s * {em.const(spec.conversion.to)} / {em.const(spec.metadata.scale)}")
+        if spec.conversion.places is not None:
+            em.line(f"s = _round_half_up(s, {spec.conversion.places})")
+    em.line("v = -1")
+    for i, veto in enumerate(spec.vetoes):
+        em.line(f"{'if' if i == 0 else 'elif'} {em.expr(veto.condition)}:")  # type: ignore[attr-defined]
+        with em.indent():
+            em.line(f"v = {i}")
+            veto.emit(em, "s")
+            if veto.score is not None:  # type: ignore[attr-defined]
+                em.line(f"s = {em.const(veto.score)}")  # type: ignore[attr-defined]
+            if veto.at_most is not None:  # type: ignore[attr-defined]
+                em.line(f"if s > {em.const(veto.at_most)}: s = {em.const(veto.at_most)}")  # type: ignore[attr-defined]
     grades = spec.grades
     for i, grade in enumerate(grades):
         if grade.at_least is None:
@@ -182,6 +268,9 @@ def _emit_grades(em: Emitter, spec: Spec) -> None:
         em.line("else:")
         with em.indent():
             em.line(f"g = {len(grades) - 1}")
+    if spec.vetoes:
+        forced = tuple(spec.grade_index(v.grade) for v in spec.vetoes)  # type: ignore[attr-defined]
+        em.line(f"if v >= 0: g = {em.const(forced)}[v]")
     em.line(f"gd = target * {em.const(tuple(g.deduct for g in grades))}[g]")
 
 
@@ -220,13 +309,14 @@ def generate(spec: Spec, trace: bool = True) -> tuple[str, dict[str, Any]]:
     count = sum(1 for _ in spec.root.walk())
     em.line("t = []" if trace else "t = None")
     em.line("na = []")
+    em.line("tb = None")
     _emit_node(em, spec.root)
-    _emit_grades(em, spec)
+    _emit_outcome(em, spec)
     _emit_target(em, spec)
     raws = ", ".join(f"r{i}" for i in range(count))
     finals = ", ".join(f"f{i}" for i in range(count))
-    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t")
-    source = "def _score(ns, ut, target):\n" + "\n".join(em.lines) + "\n"
+    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t, s, (br, b, gated), v, tb")
+    source = "def _score(ns, ut, target, uid):\n" + "\n".join(em.lines) + "\n"
     return source, em.constants
 
 
@@ -298,6 +388,7 @@ def compile_spec(spec: Spec, trace: bool = True) -> Program:
             trigger.path, spec.source, hint="make the `per:` expression non-negative, e.g. max(…, 0)")])
 
     namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal, "len": len, "tuple": tuple,
+                                 "enumerate": enumerate, "_round_half_up": FUNCTIONS["round_half_up"].impl,
                                  "_negative_count": negative_count, **helpers(), **constants}
     code = compile(source, f"<assessrules spec {spec.metadata.id}{'' if trace else ' untraced'}>", "exec")
     exec(code, namespace)  # the source holds only checked, allow-listed code (see module docstring)

@@ -21,7 +21,7 @@ from .results import plain
 
 if TYPE_CHECKING:
     from .kinds import Trigger
-    from .model import Indicator
+    from .model import Conversion, Indicator
     from .results import Result
     from .spec import Spec
 
@@ -54,9 +54,9 @@ class Change:
                 "field": self.field, "old": plain(self.old), "new": plain(self.new)}
 
 
-SECTION_LABELS = {"metadata": "基本信息", "indicators": "指标", "rules": "扣分/得分规则", "grades": "考核等次",
-                  "parameters": "参数", "facts": "考核数据（事实）", "direct_deductions": "直接扣分项",
-                  "derived": "派生值", "assumptions": "解读（假设）"}
+SECTION_LABELS = {"metadata": "基本信息", "indicators": "指标", "rules": "扣分/得分规则", "bonus": "加分项",
+                  "veto": "一票否决", "grades": "考核等次", "parameters": "参数", "facts": "考核数据（事实）",
+                  "direct_deductions": "直接扣分项", "derived": "派生值", "assumptions": "解读（假设）"}
 
 
 def _show(value: Any) -> str:
@@ -152,8 +152,13 @@ def diff(old: Spec, new: Spec) -> list[Change]:
             changes.append(Change("indicators", "moved", node.id, other.name, old=_parent_name(old, node),
                                   new=_parent_name(new, other)))
         for label, a, b in _fields(node, other, [("name", "名称"), ("points", "分值"), ("floor", "下限"),
-                                                 ("unit_types", "适用单位")]):
+                                                 ("unit_types", "适用单位类型"), ("units", "适用单位"),
+                                                 ("weight", "权重")]):
             changes.append(Change("indicators", "changed", node.id, other.name, label, a, b))
+        a_if = node.applies_if.text if node.applies_if else None
+        b_if = other.applies_if.text if other.applies_if else None
+        if a_if != b_if:
+            changes.append(Change("indicators", "changed", node.id, other.name, "适用条件", a_if, b_if))
         changes.extend(attrs.evolve(c, id=f"{node.id}", label=f"{other.name}「{c.label}」")
                        for c in _compare_rules(node.id, node.triggers, other.triggers))
 
@@ -183,8 +188,39 @@ def diff(old: Spec, new: Spec) -> list[Change]:
                           lambda a: a.text, field="内容"))
     changes.extend(attrs.evolve(c, section="direct_deductions")
                    for c in _compare_rules("direct_deductions", old.direct_deductions, new.direct_deductions))
+    changes.extend(_outcome_changes(old, new))
     order = list(SECTION_LABELS)
     return sorted(changes, key=lambda c: order.index(c.section))
+
+
+def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
+    """Bonus (cap, gate, items), vetoes, the scale conversion and the not-applicable rule."""
+    out: list[Change] = []
+    a, b = old.bonus, new.bonus
+    if (a is None) != (b is None):
+        kind = "added" if b is not None else "removed"
+        bonus = b or a
+        assert bonus is not None
+        out.append(Change("bonus", kind, "bonus", bonus.label,
+                          old=None if b else f"上限 {format_points(bonus.cap)} 分",
+                          new=f"上限 {format_points(bonus.cap)} 分" if b else None))
+    for label, x, y in ([("上限", a.cap, b.cap), ("门槛", a.gate, b.gate)] if a and b else []):
+        if x != y:
+            out.append(Change("bonus", "changed", "bonus", b.label if b else "加分项", label, x, y))
+    out.extend(attrs.evolve(c, section="bonus")
+               for c in _compare_rules("bonus", a.items if a else (), b.items if b else ()))
+    out.extend(attrs.evolve(c, section="veto") for c in _compare_rules("veto", old.vetoes, new.vetoes))
+    x_conv, y_conv = old.conversion, new.conversion
+    if (x_conv.to if x_conv else None, x_conv.places if x_conv else None) != (
+            y_conv.to if y_conv else None, y_conv.places if y_conv else None):
+        def show(c: Conversion | None) -> str:
+            return f"× {format_points(c.to)} ÷ 总分" if c else "不折算"
+
+        out.append(Change("metadata", "changed", "conversion", "折算为考核分值", "折算", show(x_conv), show(y_conv)))
+    if old.not_applicable != new.not_applicable:
+        out.append(Change("metadata", "changed", "not_applicable", "不适用指标的分值", "处理",
+                          old.not_applicable, new.not_applicable))
+    return out
 
 
 def _fact_text(f: Any) -> str:

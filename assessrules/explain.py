@@ -46,10 +46,16 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_claus
     trigger = result.spec.triggers[fired.index]
     if fired.effect == "not_awarded":
         head = f"{pad}+0  {fired.label}（未得分，本项 {format_points(getattr(trigger, 'points', 0))} 分）"
+    elif fired.effect == "no_evidence":
+        head = f"{pad}+0  {fired.label}（未提供佐证材料 {getattr(trigger, 'evidence', '')}，不加分）"
+    elif fired.effect == "veto":
+        head = f"{pad}否决  {fired.label}"
     elif fired.effect == "zero":
         head = f"{pad}→ 0  {fired.label}"
     elif fired.effect == "score":
-        head = f"{pad}= {show_value(fired.points)}  {fired.label}"
+        rated = dict(fired.facts) if fired.kind == "rating" else {}
+        rating = f"：{'、'.join(show_value(v) for v in rated.values())}" if rated else ""
+        head = f"{pad}= {show_value(fired.points)}  {fired.label}{rating}"
     elif fired.count is not None:
         each = getattr(trigger, "points", None)
         times = {"month": "个月", "quarter": "个季度"}.get(trigger.each or "", "次")
@@ -67,6 +73,13 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_claus
         lines.append(f"{inner}事实：{_facts_line(result, fired.facts)}")
     for hit in fired.periods:
         lines.append(f"{inner}{hit.period}：{_facts_line(result, hit.facts)}  {_signed(hit.points)}")
+    if fired.records:
+        fact = result.spec.facts[getattr(trigger, "records", "")]
+        rows = result.record[4].get(fact.name, ())
+        for number, severity, points in fired.records:
+            title = rows[number - 1].get("title") if number <= len(rows) else None
+            name = f"《{title}》" if title else ""
+            lines.append(f"{inner}{fact.label} 第{number}条{name}：{severity}  {_signed(points)}")
     for evidence in fired.evidence:
         lines.extend(_evidence_lines(result, evidence, inner))
     source = []
@@ -93,26 +106,75 @@ def _evidence_lines(result: Result, evidence: Evidence, pad: str) -> list[str]:
     return lines
 
 
+_NOT_APPLICABLE = {
+    "full_marks": "不适用于该单位，按满分计",
+    "rescale": "不适用于该单位，不计入；上级指标按适用指标的分值折算",
+    "spread": "不适用于该单位，不计入；其分值由同级适用指标平分",
+}
+
+
 def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[str, list[IndicatorResult]]) -> list[str]:
     pad = "  " * node.depth
-    lines = [f"{pad}{node.name}  {format_points(node.score)} / {format_points(node.points)}"]
+    indicator = result.spec.nodes[result.spec.indicator(node.id).index]
+    weight = f"  权重 {format_points(indicator.weight * 100)}%" if indicator.weight is not None else ""
+    shown = "—" if node.score is None else format_points(node.score)
+    lines = [f"{pad}{node.name}  {shown} / {format_points(node.points)}{weight}"]
     if not node.applicable:
-        lines[0] += "  （不适用于该类单位，按满分计）"
+        lines[0] += "  （" + _NOT_APPLICABLE[result.spec.not_applicable] + "）"
         return lines
     kids = children.get(node.id, [])
     for child in kids:
         lines.extend(_indicator_lines(result, child, children))
     if kids and node.fired:
-        subtotal = sum((k.score for k in kids), Decimal(0))
+        subtotal = sum((k.score for k in kids if k.score is not None), Decimal(0))
         lines.append(f"{pad}    各项合计 {format_points(subtotal)}")
     for fired in node.fired:
         lines.extend(_trigger_lines(result, fired, pad + "    ", node.clause))
     for missed in node.missed:
         lines.extend(_trigger_lines(result, missed, pad + "    ", node.clause))
-    if node.floored:
+    if node.floored and node.raw is not None and node.score is not None:
         lines.append(f"{pad}    扣完为止：{format_points(node.raw)} 计为 {format_points(node.score)}")
-    if node.capped:
+    if node.capped and node.raw is not None and node.score is not None:
         lines.append(f"{pad}    不超过分值：{format_points(node.raw)} 计为 {format_points(node.score)}")
+    return lines
+
+
+_NUMBERS = "一二三四五六七八九十"
+
+
+def _outcome_lines(result: Result) -> list[str]:
+    """Bonus, conversion and veto: how the table's total became the graded score."""
+    spec = result.spec
+    lines: list[str] = []
+    if spec.bonus is not None:
+        bonus = spec.bonus
+        lines.append(f"  {bonus.label}（上限 {format_points(bonus.cap)} 分"
+                     + (f"，基础得分须达到 {format_points(bonus.gate)} 分" if bonus.gate is not None else "") + "）")
+        for fired in result.bonus_items:
+            lines.extend(_trigger_lines(result, fired, "    ", bonus.clause))
+        if result.bonus_gated:
+            lines.append(f"    基础得分 {format_points(result.base_score)} 未达到 {format_points(bonus.gate or 0)} 分，"
+                         f"加分不计（申报 {format_points(result.bonus_claimed)} 分）")
+        elif result.bonus_claimed > result.bonus:
+            lines.append(f"    加分合计 {format_points(result.bonus_claimed)} 分，以上限 {format_points(bonus.cap)} 分计")
+        lines.append(f"    计入加分 {format_points(result.bonus)} 分：{format_points(result.base_score)} + "
+                     f"{format_points(result.bonus)} = {format_points(result.base_score + result.bonus)}")
+    if spec.conversion is not None:
+        c = spec.conversion
+        total = result.base_score + result.bonus
+        rounding = f"，四舍五入保留 {c.places} 位小数" if c.places is not None else ""
+        lines.append(f"  折算为考核分值：{format_points(total)} × {format_points(c.to)} ÷ "
+                     f"{format_points(spec.metadata.scale)}{rounding}")
+        if c.clause:
+            lines.append(f"      依据：{c.clause}")
+    veto = result.veto
+    if veto is not None:
+        trigger = spec.triggers[veto.index]
+        lines.append(f"  一票否决：{trigger.describe()}")
+        if veto.facts:
+            lines.append(f"      事实：{_facts_line(result, veto.facts)}")
+        if veto.clause:
+            lines.append(f"      依据：{veto.clause}")
     return lines
 
 
@@ -128,15 +190,26 @@ def render_text(result: Result) -> str:
         f"最终得分 {format_points(result.score)} 分 · 等次 {grade.label}"
         + (" · 通报表扬" if grade.commend else "")
         + f" · 扣减目标分值 {format_points(result.deduction)} 分（目标分值 {format_points(unit.target)} 分）",
-        "",
-        "一、得分明细",
     ]
+    sections = 0
+
+    def section(title: str) -> None:
+        nonlocal sections
+        lines.extend(["", f"{_NUMBERS[sections]}、{title}"])
+        sections += 1
+
+    section("得分明细")
     indicators = result.indicators
     children: dict[str, list[IndicatorResult]] = {}
     for node in indicators[1:]:
         children.setdefault(node.parent or "", []).append(node)
     lines.extend(_indicator_lines(result, indicators[0], children))
-    lines += ["", "二、考核等次"]
+    outcome = _outcome_lines(result)
+    if outcome:
+        section("加分、折算与否决")
+        lines.extend(outcome)
+        lines.append(f"  考核得分 {format_points(result.score)}")
+    section("考核等次")
     bounds = []
     if grade.at_least is not None:
         bounds.append(f"{format_points(grade.at_least)} ≤ ")
@@ -145,10 +218,11 @@ def render_text(result: Result) -> str:
         bounds.append(f" < {format_points(grade.below)}")
     consequence = ("不扣分" if grade.deduct == 0
                    else f"扣除目标分值的 {format_points(grade.deduct * 100)}%：{format_points(result.grade_deduction)} 分")
-    lines.append(f"  {grade.label}（{''.join(bounds)}）：{consequence}" + ("；通报表扬" if grade.commend else ""))
+    forced = "，一票否决定等" if result.veto is not None else ""
+    lines.append(f"  {grade.label}（{''.join(bounds)}{forced}）：{consequence}" + ("；通报表扬" if grade.commend else ""))
     if grade.clause:
         lines.append(f"      依据：{grade.clause}")
-    lines += ["", "三、目标分值扣分"]
+    section("目标分值扣分")
     direct = result.direct_deductions
     if not direct:
         lines.append("  无直接扣分项")

@@ -148,7 +148,7 @@ def _normalize_date(value: Any, fact: Fact) -> dt.date:
 
 
 def _normalize_text(value: Any, fact: Fact) -> str:
-    if isinstance(value, str) and value.strip():
+    if isinstance(value, str):
         return value
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return str(value)
@@ -272,7 +272,7 @@ FACT_TYPES: dict[str, FactType] = {
                  lambda f, const: f"type(v) is str and v in {const(frozenset(f.values or ()))}"),
         FactType("date", "date", _normalize_date, lambda f: {"type": "string", "format": "date"},
                  "a calendar date, 2021-10-08", lambda f, const: "type(v) is date"),
-        FactType("text", "text", _normalize_text, lambda f: {"type": "string", "minLength": 1},
+        FactType("text", "text", _normalize_text, lambda f: {"type": "string"},
                  "free text, e.g. a document's title"),
         FactType("records", "any", _normalize_records, _records_schema,
                  "a list of records (evidence), each with the declared fields"),

@@ -82,13 +82,18 @@ def _bounds(spec: Spec, unit: Any) -> Violation | None:
     result = spec.evaluate(unit)
     for node in spec.nodes:
         score = result.final_scores[node.index]
+        if score is None:  # an indicator that does not apply, left out
+            continue
         if score > node.points or (node.floor is not None and score < node.floor):
             return Violation("bounds", f"{_where(spec, node.index)} scored {format_points(score)}, outside "
                              f"[{format_points(node.floor) if node.floor is not None else '-∞'}, "
                              f"{format_points(node.points)}]", (f"facts: {_facts_of(result)}",), unit)
-    if not Decimal(0) <= result.score <= spec.metadata.scale:
+    top = spec.graded_scale
+    if spec.bonus is not None:
+        top += spec.bonus.cap * spec.graded_scale / spec.metadata.scale
+    if not Decimal(0) <= result.score <= top:
         return Violation("bounds", f"the final score {format_points(result.score)} is outside "
-                         f"[0, {format_points(spec.metadata.scale)}]",
+                         f"[0, {format_points(top)}]",
                          (f"at {spec.locate(('total',))}: give the total a floor, or remove `floor: null`",), unit)
     return None
 
@@ -97,6 +102,8 @@ def _caps(spec: Spec, unit: Any) -> Violation | None:
     result = spec.evaluate(unit)
     for node in spec.nodes:
         raw = result.raw_scores[node.index]
+        if raw is None:
+            continue
         gaining = node.children or any(t.kind in ("award_if", "score") for t in node.triggers)
         if gaining and raw > node.points:
             what = "its children" if node.children else "its awards or score expression"
@@ -127,6 +134,8 @@ def _score_range(spec: Spec, unit: Any) -> Violation | None:
 def _grades(spec: Spec, unit: Any) -> Violation | None:
     result = spec.evaluate(unit)
     containing = [g.label for g in spec.grades if g.contains(result.score)]
+    if result.veto is not None:  # 一票否决 forces the grade it names
+        containing = [spec.grades[spec.grade_index(spec.triggers[result.veto.index].grade)].label]  # type: ignore[attr-defined]
     if containing != [result.grade]:
         return Violation("grades", f"the score {format_points(result.score)} is graded {result.grade}, but the "
                          f"thresholds give {'、'.join(containing) or 'no grade'}", (), unit)
@@ -212,7 +221,7 @@ def _monotonic(spec: Spec, example: Any) -> Violation | None:
     change = "one more" if fact.type == "count" and how == "step" else "a worse value of"
     for node in sorted(spec.nodes, key=lambda n: -n.depth):
         b, a = before.final_scores[node.index], after.final_scores[node.index]
-        if a > b:
+        if a is not None and b is not None and a > b:
             return Violation(
                 "monotonic", f"{change} `{name}` ({fact.label}, declared `direction: {fact.direction}`) raised "
                 f"{_where(spec, node.index)} from {format_points(b)} to {format_points(a)}",

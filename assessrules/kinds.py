@@ -27,9 +27,14 @@ from .errors import Path
 from .expressions import Expression
 
 if TYPE_CHECKING:
-    from .compiler import Emitter
+    from collections.abc import Callable
 
-Phase = Literal["zero", "base", "adjust"]
+    from .compiler import Emitter
+    from .facts import Fact
+
+    Problem = Callable[[str, Path, "str | None"], None]
+
+Phase = Literal["zero", "base", "adjust", "veto"]
 
 
 class BuildContext(Protocol):
@@ -74,6 +79,9 @@ class Trigger:
         """Write the Python that applies this trigger to the variable ``score``."""
         raise NotImplementedError
 
+    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+        """Check what the trigger names against the declared facts (expressions are checked already)."""
+
     def describe(self) -> str:
         """One line, in the spec's own terms, of what this trigger does."""
         raise NotImplementedError
@@ -98,6 +106,8 @@ class DeductEach(Trigger):
     per: Expression
     points: Decimal
     maximum: Decimal | None = None
+    beyond: Decimal | None = None  # 再扣: once the count passes this …
+    then: Decimal | None = None  # … deduct this much more, once
 
     def expressions(self) -> tuple[Expression, ...]:
         return (self.per,)
@@ -125,6 +135,8 @@ class DeductEach(Trigger):
         with em.indent():
             em.line(f"if c < 0: _negative_count({self.index}, c)")
             em.line(f"p = c * {em.const(self.points)}")
+            if self.beyond is not None and self.then is not None:
+                em.line(f"if c > {em.const(self.beyond)}: p += {em.const(self.then)}")
             if self.maximum is not None:
                 em.line(f"if p > {em.const(self.maximum)}: p = {em.const(self.maximum)}")
             em.line(f"{score} -= p")
@@ -132,8 +144,10 @@ class DeductEach(Trigger):
 
     def describe(self) -> str:
         limit = f"，本项最多扣{_fmt(self.maximum)}分" if self.maximum is not None else ""
+        more = (f"，超过{_fmt(self.beyond)}次再扣{_fmt(self.then)}分"
+                if self.beyond is not None and self.then is not None else "")
         every = _every(self.each)
-        return f"{self.label}：{every}每次扣{_fmt(self.points)}分（次数 = {self.per.text}）{limit}"
+        return f"{self.label}：{every}每次扣{_fmt(self.points)}分（次数 = {self.per.text}）{more}{limit}"
 
 
 @attrs.frozen(kw_only=True)
@@ -167,6 +181,112 @@ class DeductIf(Trigger):
 
     def describe(self) -> str:
         return f"{self.label}：{_every(self.each)}扣{_fmt(self.points)}分（条件 {self.condition.text}）"
+
+
+@attrs.frozen(kw_only=True)
+class DeductRecords(Trigger):
+    """Per-record deduction by severity: each record of a list deducts the points of its severity."""
+
+    kind = "deduct_records"
+    records: str  # a records fact
+    severity: str  # its enum field that says how serious each record is
+    by_severity: Mapping[str, Decimal]
+    maximum: Decimal | None = None
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.records,)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line("pc = 0")
+        em.line(f"pp = {em.const(Decimal(0))}")
+        em.line("pd = []")
+        em.line(f"for n, rec in enumerate(ns[{self.records!r}], 1):")
+        with em.indent():
+            em.line(f"p = {em.const(dict(self.by_severity))}[rec[{self.severity!r}]]")
+            em.line("pc += 1")
+            em.line("pp += p")
+            em.line(f"pd.append((n, rec[{self.severity!r}], -p))")
+        em.line("if pd:")
+        with em.indent():
+            if self.maximum is not None:
+                em.line(f"if pp > {em.const(self.maximum)}: pp = {em.const(self.maximum)}")
+            em.line(f"{score} -= pp")
+            em.record(self.index, "pc", "-pp", "tuple(pd)")
+
+    def describe(self) -> str:
+        each = "、".join(f"{k}每条扣{_fmt(v)}分" for k, v in self.by_severity.items())
+        return f"{self.label}：{each}"
+
+    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+        fact = facts.get(self.records)
+        if fact is None or fact.type != "records":
+            problem(f"`records: {self.records}` must name a records fact", self.path + ("records",), None)
+            return
+        field = (fact.fields or {}).get(self.severity)
+        if field is None or field.type != "enum":
+            problem(f"`severity: {self.severity}` must name an enum field of `{self.records}`",
+                    self.path + ("severity",), f"fields: {', '.join(fact.fields or {})}")
+            return
+        _same_labels(field, self.by_severity, self.path + ("points",), problem)
+
+
+@attrs.frozen(kw_only=True)
+class DeductDiscretionary(Trigger):
+    """A deduction the assessor sets within a stated range (视情况扣0–2分), recorded as a fact."""
+
+    kind = "deduct_discretionary"
+    amount: str  # a number fact, declared with min 0 and max ≤ the range
+    maximum: Decimal
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.amount,)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"p = ns[{self.amount!r}]")
+        em.line("if p:")
+        with em.indent():
+            em.line(f"{score} -= p")
+            em.record(self.index, "None", "-_to_decimal(p)")
+
+    def describe(self) -> str:
+        return f"{self.label}：视情况扣0–{_fmt(self.maximum)}分（{self.amount}）"
+
+    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+        fact = facts.get(self.amount)
+        hint = f"declare it as {{type: number, min: 0, max: {_fmt(self.maximum)}, default: 0, label: …}}"
+        if fact is None or fact.type != "number" or fact.period is not None:
+            problem(f"`discretion: {self.amount}` must name an annual number fact", self.path + ("discretion",), hint)
+        elif fact.minimum is None or fact.minimum < 0 or fact.maximum is None or fact.maximum > self.maximum:
+            problem(f"the fact `{self.amount}` must be bounded by the range 0–{_fmt(self.maximum)}, so that an "
+                    "amount outside it is rejected", self.path + ("discretion",), hint)
+
+
+@attrs.frozen(kw_only=True)
+class Rating(Trigger):
+    """An assessor's rating (优/良/一般/差, A/B/C/D) mapped to points: the indicator's score."""
+
+    kind = "rating"
+    phase = "base"
+    rating: str  # an enum fact
+    scale: Mapping[str, Decimal]
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.rating,)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"{score} = {em.const(dict(self.scale))}[ns[{self.rating!r}]]")
+        em.record(self.index, "None", score)
+
+    def describe(self) -> str:
+        return f"{self.label}：" + "、".join(f"{k} {_fmt(v)}分" for k, v in self.scale.items())
+
+    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+        fact = facts.get(self.rating)
+        if fact is None or fact.type != "enum" or fact.period is not None:
+            problem(f"`of: {self.rating}` must name an annual enum fact (the assessor's rating)",
+                    self.path + ("of",), "e.g. media_rating: {type: enum, values: [优, 良, 一般, 差], …}")
+            return
+        _same_labels(fact, self.scale, self.path + ("points",), problem)
 
 
 @attrs.frozen(kw_only=True)
@@ -232,6 +352,125 @@ class ScoreExpression(Trigger):
         return f"{self.label}：得分 = {self.expr.text}"
 
 
+@attrs.frozen(kw_only=True)
+class BonusIf(Trigger):
+    """A bonus item (加分项) for having something; without its evidence it scores nothing."""
+
+    kind = "bonus_if"
+    condition: Expression
+    points: Decimal
+    evidence: str | None = None  # a fact that must be given (true, non-empty) for the bonus to count
+
+    def expressions(self) -> tuple[Expression, ...]:
+        return (self.condition,)
+
+    def reads(self) -> tuple[str, ...]:
+        return super().reads() + ((self.evidence,) if self.evidence else ())
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"if {em.expr(self.condition)}:")
+        with em.indent():
+            _emit_evidenced(em, self, score, em.const(self.points), "None")
+
+    def describe(self) -> str:
+        need = f"（须有佐证：{self.evidence}）" if self.evidence else ""
+        return f"{self.label}：加{_fmt(self.points)}分{need}"
+
+    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+        _check_evidence(self.evidence, facts, self.path, problem)
+
+
+@attrs.frozen(kw_only=True)
+class BonusEach(Trigger):
+    """A bonus item per occurrence; without its evidence it scores nothing."""
+
+    kind = "bonus_each"
+    per: Expression
+    points: Decimal
+    evidence: str | None = None
+
+    def expressions(self) -> tuple[Expression, ...]:
+        return (self.per,)
+
+    def reads(self) -> tuple[str, ...]:
+        return super().reads() + ((self.evidence,) if self.evidence else ())
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"c = {em.expr(self.per)}")
+        em.line("if c:")
+        with em.indent():
+            em.line(f"if c < 0: _negative_count({self.index}, c)")
+            _emit_evidenced(em, self, score, f"c * {em.const(self.points)}", "c")
+
+    def describe(self) -> str:
+        need = f"（须有佐证：{self.evidence}）" if self.evidence else ""
+        return f"{self.label}：每次加{_fmt(self.points)}分（次数 = {self.per.text}）{need}"
+
+    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+        _check_evidence(self.evidence, facts, self.path, problem)
+
+
+def _check_evidence(name: str | None, facts: Mapping[str, Fact], path: Path, problem: Problem) -> None:
+    if name is not None and (name not in facts or facts[name].period is not None):
+        problem(f"`evidence: {name}` must name an annual fact (the reference or records that prove the bonus)",
+                path + ("evidence",), "declare it, e.g. {type: text, label: 佐证材料, default: ''}")
+
+
+def _same_labels(fact: Fact, table: Mapping[str, Decimal], path: Path, problem: Problem) -> None:
+    declared = list(fact.values or ())
+    for label in table:
+        if label not in declared:
+            problem(f"`{label}` is not a value of `{fact.name}` ({'、'.join(declared)})", path + (label,),
+                    "use the values the fact declares")
+    missing = [v for v in declared if v not in table]
+    if missing:
+        problem(f"no points for {'、'.join(missing)} of `{fact.name}`", path, "give every declared value its points")
+
+
+def _emit_evidenced(em: Emitter, trigger: BonusIf | BonusEach, score: str, points: str, count: str) -> None:
+    if trigger.evidence:
+        em.line(f"if not ns[{trigger.evidence!r}]:")
+        with em.indent():
+            em.record(trigger.index, count, em.const(Decimal(0)), "'no_evidence'")
+        em.line("else:")
+        with em.indent():
+            em.line(f"{score} += {points}")
+            em.record(trigger.index, count, points)
+    else:
+        em.line(f"{score} += {points}")
+        em.record(trigger.index, count, points)
+
+
+@attrs.frozen(kw_only=True)
+class Veto(Trigger):
+    """一票否决: when the condition holds the outcome is fixed — a grade, a score, or both."""
+
+    kind = "veto"
+    phase = "veto"
+    condition: Expression
+    grade: str | None = None  # the grade id it forces (default: the lowest)
+    score: Decimal | None = None  # the score it fixes, if any
+    at_most: Decimal | None = None  # or the score it caps
+    stop: bool = False  # no further scoring: the score is the fixed one
+
+    def expressions(self) -> tuple[Expression, ...]:
+        return (self.condition,)
+
+    def emit(self, em: Emitter, score: str) -> None:  # the driver applies the outcome
+        em.record(self.index, "None", "None")
+
+    def describe(self) -> str:
+        outcome = []
+        if self.score is not None:
+            outcome.append(f"得分计为{_fmt(self.score)}")
+        if self.at_most is not None:
+            outcome.append(f"得分最高计{_fmt(self.at_most)}")
+        outcome.append(f"等次定为{self.grade}" if self.grade else "定为最低等次")
+        if self.stop:
+            outcome.append("不再计分")
+        return f"{self.label}：一票否决，{'，'.join(outcome)}（条件 {self.condition.text}）"
+
+
 @attrs.frozen
 class Kind:
     """How one trigger kind is written in YAML: under which key, picked by which field."""
@@ -240,32 +479,70 @@ class Kind:
     key: str
     selector: str | None
     cls: type[Trigger]
-    fields: Mapping[str, tuple[str, str]]  # yaml field -> (class field, "expr:<type>" | "points" | "points?")
+    fields: Mapping[str, tuple[str, str]]  # yaml field -> (class field, how it is read: see _read)
     many: bool = True
 
 
 KINDS: tuple[Kind, ...] = (
     Kind("deduct_each", "deduct", "per", DeductEach,
-         {"per": ("per", "expr:number"), "points": ("points", "points"), "max": ("maximum", "points?")}),
+         {"per": ("per", "expr:number"), "points": ("points", "points"), "max": ("maximum", "points?"),
+          "beyond": ("beyond", "points?"), "then": ("then", "points?")}),
+    Kind("deduct_records", "deduct", "records", DeductRecords,
+         {"records": ("records", "name"), "severity": ("severity", "name"), "points": ("by_severity", "table"),
+          "max": ("maximum", "points?")}),
+    Kind("deduct_discretionary", "deduct", "discretion", DeductDiscretionary,
+         {"discretion": ("amount", "name"), "max": ("maximum", "points")}),
     Kind("deduct_if", "deduct", "if", DeductIf,
          {"if": ("condition", "expr:bool"), "points": ("points", "points")}),
     Kind("award_if", "award", "if", AwardIf,
          {"if": ("condition", "expr:bool"), "points": ("points", "points")}),
     Kind("zero_if", "zero", "if", ZeroIf, {"if": ("condition", "expr:bool")}),
     Kind("score", "score", "expr", ScoreExpression, {"expr": ("expr", "expr:number")}, many=False),
+    Kind("rating", "rating", "of", Rating, {"of": ("rating", "name"), "points": ("scale", "table")}, many=False),
+    Kind("bonus_if", "bonus", "if", BonusIf,
+         {"if": ("condition", "expr:bool"), "points": ("points", "points"), "evidence": ("evidence", "name?")}),
+    Kind("bonus_each", "bonus", "per", BonusEach,
+         {"per": ("per", "expr:number"), "points": ("points", "points"), "evidence": ("evidence", "name?")}),
+    Kind("veto", "veto", "if", Veto,
+         {"if": ("condition", "expr:bool"), "grade": ("grade", "name?"), "score": ("score", "points?"),
+          "at_most": ("at_most", "points?"), "stop": ("stop", "flag")}),
 )
 """The registry of trigger kinds, in the order their keys are read on a node."""
 
 TRIGGER_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k.key for k in KINDS))
 
 
+def _read(ctx: BuildContext, how: str, raw: Any, path: Path, each: str | None) -> Any:
+    """Read one field of a trigger: an expression, points, a name, a table of points, or a flag."""
+    if how.startswith("expr:"):
+        return ctx.expression(raw, path, how[5:], each)
+    if how == "points":
+        return ctx.points(raw, path)
+    if how == "name":
+        if not isinstance(raw, str) or not raw:
+            ctx.problem("expected a name", path)
+            return None
+        return raw
+    if how == "table":
+        if not isinstance(raw, Mapping) or not raw:
+            ctx.problem("expected a table of points, e.g. {优: 10, 良: 8, 一般: 6, 差: 0}", path)
+            return None
+        table = {str(k): ctx.points(v, path + (k,)) for k, v in raw.items()}
+        return None if any(v is None for v in table.values()) else table
+    if how == "flag":
+        return bool(raw)
+    raise ValueError(how)  # pragma: no cover - the registry names only the kinds above
+
+
 def build_trigger(entry: Mapping[str, Any], key: str, path: Path, ctx: BuildContext) -> Trigger | None:
     """Build the trigger written as ``entry`` under ``key``; record problems in ``ctx``."""
     candidates = [k for k in KINDS if k.key == key]
     chosen = [k for k in candidates if k.selector is None or k.selector in entry]
+    if len(chosen) > 1 and key == "deduct" and "per" in entry and "if" not in entry:
+        chosen = [k for k in chosen if k.selector == "per"]
     if len(chosen) != 1:
         selectors = " or ".join(f"`{k.selector}`" for k in candidates)
-        what = "both" if chosen else "neither"
+        what = "more than one" if chosen else "none"
         ctx.problem(f"a `{key}` entry needs exactly one of {selectors}, and has {what}", path,
                     "`per:` counts occurrences (扣分 × 次数); `if:` is a condition (满足即扣/得分)"
                     if key == "deduct" else None)
@@ -281,12 +558,9 @@ def build_trigger(entry: Mapping[str, Any], key: str, path: Path, ctx: BuildCont
         values["each"] = each
     for field, (attr, how) in kind.fields.items():
         raw = entry.get(field)
-        if how == "points?" and raw is None:
+        if how.endswith("?") and raw is None:
             continue
-        if how.startswith("expr:"):
-            value: Any = ctx.expression(raw, path + (field,), how[5:], each)
-        else:
-            value = ctx.points(raw, path + (field,))
+        value = _read(ctx, how.rstrip("?"), raw, path + (field,), each)
         ok = ok and value is not None
         values[attr] = value
     if not ok:
@@ -300,12 +574,18 @@ __all__ = [
     "KINDS",
     "TRIGGER_KEYS",
     "AwardIf",
+    "BonusEach",
+    "BonusIf",
     "BuildContext",
+    "DeductDiscretionary",
     "DeductEach",
     "DeductIf",
+    "DeductRecords",
     "Kind",
+    "Rating",
     "ScoreExpression",
     "Trigger",
+    "Veto",
     "ZeroIf",
     "build_trigger",
 ]

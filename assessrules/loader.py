@@ -26,7 +26,7 @@ from .errors import Path, Problem, SpecError, sort_problems
 from .expressions import FUNCTIONS, Expression, ExpressionError, Name, check_expression
 from .facts import FACT_TYPES, Fact, FactValueError
 from .kinds import KINDS, TRIGGER_KEYS, Trigger, build_trigger
-from .model import Assumption, Grade, Indicator, Metadata, Parameter, UnitType
+from .model import Assumption, Bonus, Conversion, Grade, Indicator, Metadata, Parameter, UnitType
 from .numbers import format_points, parse_fraction
 from .yamlio import Document, DocumentError, load_document, read_document
 
@@ -313,9 +313,20 @@ class _Builder:
             self.problem("facts are recorded per period, so the spec needs `metadata.year`", ("metadata",),
                          "add e.g. `year: 2021`")
         derived = self.build_derived(d.get("derived", {}), facts)
+        self.floors = d.get("floors", "each")
         root = self.build_root(d, metadata, unit_types)
-        grades = self.build_grades(d["grades"], metadata.scale)
+        conversion = None
+        if "conversion" in d:
+            c = d["conversion"]
+            conversion = Conversion(Decimal(c["to"]), c.get("places"), c.get("clause"))
+        graded = conversion.to if conversion else metadata.scale
+        bonus_cap = Decimal((d.get("bonus") or {}).get("cap", 0)) * graded / metadata.scale
+        grades = self.build_grades(d["grades"], graded + bonus_cap)
         direct = self.build_direct(d.get("direct_deductions"))
+        bonus = self.build_bonus(d.get("bonus"), metadata.scale)
+        vetoes = self.build_vetoes(d.get("veto", []), grades)
+        for trigger in self.triggers:
+            trigger.check(facts, self.problem)
         if self.problems or root is None:
             return None
         sha = hashlib.sha256(self.doc.text.encode("utf-8")).hexdigest()
@@ -324,6 +335,8 @@ class _Builder:
             grades=tuple(grades), direct_deductions=tuple(direct), assumptions=self.assumptions,
             triggers=tuple(self.triggers), source=self.doc.file, sha256=sha, derived=tuple(derived),
             direct_clause=(d.get("direct_deductions") or {}).get("clause"),
+            bonus=bonus, vetoes=tuple(vetoes), conversion=conversion,
+            not_applicable=d.get("not_applicable", "full_marks"),
             limit_to_target=bool((d.get("direct_deductions") or {}).get("limit_to_target", True)),
             positions=self.doc.positions, sources=self.doc.sources or (self.doc.file,),
         )
@@ -540,8 +553,19 @@ class _Builder:
                 close = difflib.get_close_matches(ut, list(self.unit_types), n=1)
                 self.problem(f"unknown unit type `{ut}`", path + ("unit_types", i),
                              f"did you mean `{close[0]}`?" if close else f"declared: {', '.join(self.unit_types)}")
-        floor = raw.get("floor", Decimal(0))
+        default_floor = Decimal(0) if (self.floors == "each" or depth == 0
+                                       or (self.floors == "top_level" and depth == 1)) else None
+        floor = raw.get("floor", default_floor)
         floor = None if floor is None else Decimal(floor)
+        weight = None
+        if "weight" in raw:
+            try:
+                weight = parse_fraction(raw["weight"])
+            except ValueError as exc:
+                self.problem(str(exc), path + ("weight",))
+        applies_if = None
+        if "applies_if" in raw:
+            applies_if = self.expression(raw["applies_if"], path + ("applies_if",), "bool")
         if floor is not None and points is not None and floor > points:
             self.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}", path + ("floor",))
         triggers = self.build_triggers(raw, path)
@@ -552,7 +576,19 @@ class _Builder:
             if built is not None:
                 children.append(built)
         self.context_name = f"指标「{name}」"
-        if points is not None and children and raw.get("children_add_up", True) \
+        weights = [c.weight for c in children if c.weight is not None]
+        if weights:
+            if len(weights) < len(children):
+                missing = "、".join(c.name for c in children if c.weight is None)
+                self.problem(f"some children have a `weight:` and some do not ({missing})", path + ("children",),
+                             "give every child of a weighted indicator its weight")
+            elif sum(weights, Decimal(0)) != 1:
+                parts = " + ".join(f"{c.name} {format_points(w * 100)}%" for c, w in zip(children, weights, strict=True))
+                share = format_points(sum(weights, Decimal(0)) * 100)
+                where = self.newest(children[0].path + ("weight",), [c.path + ("weight",) for c in children[1:]])
+                self.problem(f"the weights add up to {share}% ({parts}), not 100%", where,
+                             "make the weights of the parts add up to 100%")
+        elif points is not None and children and raw.get("children_add_up", True) \
                 and len(children) == len(raw.get("children", ())):
             total = sum((c.points for c in children), Decimal(0))
             if total != points:
@@ -573,7 +609,8 @@ class _Builder:
             id=node_id, name=name, points=points, index=index, depth=depth, path=path, floor=floor,
             method=(method,) if isinstance(method, str) else tuple(method), text=raw.get("text"),
             clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
-            children=tuple(children), triggers=tuple(triggers), parent=parent)
+            children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
+            units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if)
 
     def build_triggers(self, raw: Mapping[str, Any], path: Path) -> list[Trigger]:
         out: list[Trigger] = []
@@ -639,6 +676,11 @@ class _Builder:
             elif lower.below > upper.at_least:
                 self.problem(f"grades overlap: scores from {format_points(upper.at_least)} to below "
                              f"{format_points(lower.below)} are both 「{upper.label}」 and 「{lower.label}」", where, fix)
+        for grade in grades:
+            if grade.at_least is not None and grade.at_least > scale:
+                self.problem(f"「{grade.label}」 needs at least {format_points(grade.at_least)}, but scores go up to "
+                             f"{format_points(scale)}: no unit can reach it", grade.path + ("at_least",),
+                             "lower the threshold, or check `metadata.scale` and `conversion.to`")
         if grades:
             top, bottom = grades[0], grades[-1]
             if top.below is not None and top.below <= scale:
@@ -649,6 +691,46 @@ class _Builder:
                 self.problem(f"no grade covers scores below {format_points(bottom.at_least)} "
                              f"(the lowest grade is 「{bottom.label}」)", bottom.path + ("at_least",),
                              "leave out `at_least` on the lowest grade")
+
+    def build_bonus(self, raw: dict[str, Any] | None, scale: Decimal) -> Bonus | None:
+        if not raw:
+            return None
+        self.context_name = raw.get("label", "加分项")
+        gate = Decimal(raw["gate"]) if "gate" in raw else None
+        if gate is not None and not 0 < gate <= scale:
+            self.problem(f"the bonus gate {format_points(gate)} is outside the base score's range 0–{format_points(scale)}",
+                         ("bonus", "gate"), "the gate is a base score a unit must reach, e.g. 80")
+        items = []
+        for i, entry in enumerate(raw["items"]):
+            where: Path = ("bonus", "items", i)
+            self.assumption_ref(entry.get("assumption"), where + ("assumption",))
+            trigger = build_trigger(entry, "bonus", where, self)
+            if trigger is not None:
+                trigger = _with_index(trigger, len(self.triggers))
+                self.triggers.append(trigger)
+                items.append(trigger)
+        self.context_name = ""
+        return Bonus(tuple(items), Decimal(raw["cap"]), gate, raw.get("label", "加分项"), raw.get("clause"))
+
+    def build_vetoes(self, raw: Sequence[dict[str, Any]], grades: Sequence[Grade]) -> list[Trigger]:
+        out = []
+        ids = [g.id for g in grades]
+        for i, entry in enumerate(raw):
+            where: Path = ("veto", i)
+            self.context_name = f"一票否决「{entry['label']}」"
+            if entry.get("grade") is not None and entry["grade"] not in ids:
+                self.problem(f"no grade `{entry['grade']}`", where + ("grade",), f"grades: {', '.join(ids)}")
+                continue
+            if entry.get("stop") and entry.get("score") is None:
+                self.problem("`stop: true` needs the `score:` the unit then gets", where,
+                             "e.g. score: 0, or leave out `stop`")
+            trigger = build_trigger(entry, "veto", where, self)
+            if trigger is not None:
+                trigger = _with_index(trigger, len(self.triggers))
+                self.triggers.append(trigger)
+                out.append(trigger)
+        self.context_name = ""
+        return out
 
     def build_direct(self, raw: dict[str, Any] | None) -> list[Trigger]:
         if not raw:

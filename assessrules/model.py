@@ -9,6 +9,7 @@ from decimal import Decimal
 import attrs
 
 from .errors import Path
+from .expressions import Expression
 from .kinds import Trigger
 
 
@@ -74,6 +75,14 @@ class Indicator:
     children: tuple[Indicator, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     parent: str | None = None
+    weight: Decimal | None = None  # its share of a weighted parent (工作考核 70%)
+    units: frozenset[str] | None = None  # the named units it applies to
+    applies_if: Expression | None = None  # the condition under which it applies
+
+    @property
+    def limited(self) -> bool:
+        """True when the indicator does not apply to every unit."""
+        return self.unit_types is not None or self.units is not None or self.applies_if is not None
 
     @property
     def is_leaf(self) -> bool:
@@ -85,6 +94,26 @@ class Indicator:
         yield self
         for child in self.children:
             yield from child.walk()
+
+
+@attrs.frozen
+class Bonus:
+    """Bonus items (加分项) on top of the base score, with their own cap and an optional gate."""
+
+    items: tuple[Trigger, ...]
+    cap: Decimal
+    gate: Decimal | None = None  # only when the base score reaches this
+    label: str = "加分项"
+    clause: str | None = None
+
+
+@attrs.frozen
+class Conversion:
+    """How the table's total is converted to the score that is graded (折算为考核分值)."""
+
+    to: Decimal
+    places: int | None = None  # rounded half up to this many decimals, when given
+    clause: str | None = None
 
 
 @attrs.frozen
@@ -105,4 +134,4 @@ class Grade:
         return (self.at_least is None or score >= self.at_least) and (self.below is None or score < self.below)
 
 
-__all__ = ["Assumption", "Grade", "Indicator", "Metadata", "Parameter", "UnitType"]
+__all__ = ["Assumption", "Bonus", "Conversion", "Grade", "Indicator", "Metadata", "Parameter", "UnitType"]

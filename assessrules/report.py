@@ -99,7 +99,7 @@ def render_csv(spec: Spec, results: Sequence[Result]) -> str:
         by_type.setdefault(r.unit.type, []).append(r)
     for group in by_type.values():
         for rank, r in _ranks(group):
-            scores = [format_points(r.final_scores[n.index]) for n in nodes]
+            scores = ["" if r.final_scores[n.index] is None else format_points(r.final_scores[n.index]) for n in nodes]
             writer.writerow([r.unit.type, rank, r.unit.id, r.unit.name, format_points(r.score), r.grade,
                              "yes" if r.commended else "no", format_points(r.unit.target),
                              format_points(r.deduction), *scores])

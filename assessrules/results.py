@@ -122,6 +122,7 @@ class FiredTrigger:
     effect: str
     periods: tuple[PeriodHit, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    records: tuple[tuple[int, Any, Decimal], ...] = ()  # for a deduction by records: (number, severity, points)
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data."""
@@ -132,6 +133,8 @@ class FiredTrigger:
             data["periods"] = [p.to_dict() for p in self.periods]
         if self.evidence:
             data["evidence"] = [e.to_dict() for e in self.evidence]
+        if self.records:
+            data["records"] = [{"number": n, "severity": sev, "points": plain(p)} for n, sev, p in self.records]
         return data
 
 
@@ -144,8 +147,8 @@ class IndicatorResult:
     depth: int
     parent: str | None
     points: Decimal
-    score: Decimal
-    raw: Decimal
+    score: Decimal | None  # None for an indicator that does not apply and is left out (rescale, spread)
+    raw: Decimal | None
     applicable: bool
     floored: bool
     capped: bool
@@ -177,7 +180,8 @@ class Receipt:
         return attrs.asdict(self)
 
 
-_EFFECTS = {"zero_if": "zero", "score": "score", "award_if": "award"}
+_EFFECTS = {"zero_if": "zero", "score": "score", "rating": "score", "award_if": "award", "bonus_if": "bonus",
+            "bonus_each": "bonus", "veto": "veto"}
 
 
 @attrs.frozen(eq=False)
@@ -219,8 +223,36 @@ class Result:
 
     @property
     def score(self) -> Decimal:
-        """The final score (the root indicator's score)."""
+        """The graded score: the table's total, plus the bonus, converted, or as a veto fixes it."""
+        return canonical(self.outcome[8])
+
+    @property
+    def base_score(self) -> Decimal:
+        """The table's total (the root indicator's score), before bonus, conversion and veto."""
         return canonical(self.outcome[1][0])
+
+    @property
+    def bonus(self) -> Decimal:
+        """The bonus added, after its cap and gate."""
+        return canonical(self.outcome[9][1])
+
+    @property
+    def bonus_claimed(self) -> Decimal:
+        """The bonus the items gave before the cap and the gate."""
+        return canonical(self.outcome[9][0])
+
+    @property
+    def bonus_gated(self) -> bool:
+        """True when the base score did not reach the bonus gate, so no bonus counted."""
+        return bool(self.outcome[9][2])
+
+    @property
+    def veto(self) -> FiredTrigger | None:
+        """The veto (一票否决) that fixed the outcome, if one did."""
+        index = self.outcome[10]
+        if index < 0:
+            return None
+        return self._fired(self.spec.vetoes[index].index, None, None)
 
     @property
     def grade_index(self) -> int:
@@ -284,8 +316,9 @@ class Result:
 
     @property
     def table_score(self) -> Decimal:
-        """The sum of the top-level indicators, before triggers on the total."""
-        return canonical(sum((self.final_scores[c.index] for c in self.spec.root.children), Decimal(0)))
+        """The table's total before the triggers on the total (the top-level indicators combined)."""
+        total = self.outcome[11]
+        return canonical(total) if total is not None else self.base_score
 
     @property
     def direct_deduction(self) -> Decimal:
@@ -304,6 +337,11 @@ class Result:
         facts = {n: ns[n] for n in reads if n in ns and n != "as_of"}
         effect = _EFFECTS.get(trigger.kind, "deduction")
         hits: tuple[PeriodHit, ...] = ()
+        records: tuple[tuple[int, Any, Decimal], ...] = ()
+        if detail == "no_evidence":
+            effect, detail = "no_evidence", None
+        elif detail and trigger.kind == "deduct_records":
+            records, detail = tuple(detail), None
         if detail:
             values = dict(ns.get(f"@{trigger.each}", ()))
             hits = tuple(PeriodHit(label, None if c is None else Decimal(c), p,
@@ -314,12 +352,18 @@ class Result:
         evidence = tuple(self.evidence_of(n) for n in reads if n in derived)
         facts = {n: v for n, v in facts.items() if n not in derived}
         return FiredTrigger(index, trigger.kind, trigger.label, trigger.clause, trigger.assumption,
-                            None if count is None else Decimal(count), points, facts, effect, hits, evidence)
+                            None if count is None else Decimal(count), points, facts, effect, hits, evidence, records)
 
     @property
     def fired(self) -> tuple[FiredTrigger, ...]:
         """Every trigger that fired, in the order the scorer applied them."""
         return tuple(self._fired(*entry) for entry in self.trace)
+
+    @property
+    def bonus_items(self) -> tuple[FiredTrigger, ...]:
+        """The bonus items (加分项) that fired, or were claimed without evidence."""
+        items = {t.index for t in self.spec.bonus.items} if self.spec.bonus else set()
+        return tuple(f for f in self.fired if f.index in items)
 
     @property
     def direct_deductions(self) -> tuple[FiredTrigger, ...]:
@@ -347,9 +391,11 @@ class Result:
             missed = () if zeroed or i in na else tuple(
                 attrs.evolve(self._fired(t.index, None, Decimal(0), None), effect="not_awarded")
                 for t in node.triggers if t.kind == "award_if" and t.index not in done)
+            left_out = final is None
             out.append(IndicatorResult(
                 id=node.id, name=node.name, depth=node.depth, parent=node.parent, points=node.points,
-                score=canonical(final), raw=canonical(raw), applicable=i not in na, floored=raw < final, capped=raw > final,
+                score=None if left_out else canonical(final), raw=None if left_out else canonical(raw),
+                applicable=i not in na, floored=not left_out and raw < final, capped=not left_out and raw > final,
                 zeroed=zeroed, fired=fired, missed=missed, clause=node.clause))
         return tuple(out)
 
@@ -373,7 +419,11 @@ class Result:
                      "type_label": self.spec.unit_types[self.unit.type].label,
                      "target": plain(self.unit.target)},
             "score": plain(self.score),
+            "base_score": plain(self.base_score),
             "table_score": plain(self.table_score),
+            "bonus": {"claimed": plain(self.bonus_claimed), "counted": plain(self.bonus), "gated": self.bonus_gated,
+                      "items": [f.to_dict() for f in self.bonus_items]} if self.spec.bonus else None,
+            "veto": self.veto.to_dict() if self.veto else None,
             "grade": {"id": grade.id, "label": grade.label},
             "commended": grade.commend,
             "deduction": plain(self.deduction),

@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -17,7 +18,7 @@ from .errors import EvaluationError, FactsError, Path, Problem, UsageError
 from .expressions import DECIMAL_CONTEXT
 from .facts import Fact
 from .kinds import Trigger
-from .model import Assumption, Grade, Indicator, Metadata, Parameter, UnitType
+from .model import Assumption, Bonus, Conversion, Grade, Indicator, Metadata, Parameter, UnitType
 from .periods import PERIOD_KINDS
 from .results import Result, Unit
 from .workdays import CalendarError
@@ -59,6 +60,10 @@ class Spec:
     direct_clause: str | None = None
     derived: tuple[Derived, ...] = ()
     limit_to_target: bool = True
+    bonus: Bonus | None = None
+    vetoes: tuple[Trigger, ...] = ()
+    conversion: Conversion | None = None
+    not_applicable: str = "full_marks"  # or "rescale", "spread": what the points of an indicator that does not apply do
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
@@ -96,6 +101,17 @@ class Spec:
     def period_kinds(self) -> tuple[str, ...]:
         """The kinds of period (month, quarter) the spec records facts for."""
         return tuple(k for k in PERIOD_KINDS if any(f.period == k for f in self.facts.values()))
+
+    def grade_index(self, grade_id: str | None) -> int:
+        """The index of the grade ``grade_id`` (the lowest grade for None)."""
+        if grade_id is None:
+            return len(self.grades) - 1
+        return next(i for i, g in enumerate(self.grades) if g.id == grade_id)
+
+    @property
+    def graded_scale(self) -> Decimal:
+        """The scale grades are read on: the converted one if the spec converts, else the table's."""
+        return self.conversion.to if self.conversion is not None else self.metadata.scale
 
     def locate(self, path: Path) -> str:
         """``file:line:col`` of the value at ``path`` in the spec (or of its nearest parent)."""
@@ -231,7 +247,7 @@ class Spec:
         if self._derivers:
             record = self._derive(record)
         try:
-            return Result(self, record, (program or self._program)(record[4], record[2], record[3]))
+            return Result(self, record, (program or self._program)(record[4], record[2], record[3], record[0]))
         except EvaluationError as exc:
             raise EvaluationError([attrs.evolve(p, unit=record[0]) for p in exc.problems]) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
@@ -257,7 +273,7 @@ class Spec:
     def trace_of(self, record: Record) -> list[tuple[int, Any, Any, Any]]:
         """Score ``record`` again, recording the trace (for results scored without one)."""
         with decimal.localcontext(DECIMAL_CONTEXT):
-            trace: list[tuple[int, Any, Any, Any]] = self._program(record[4], record[2], record[3])[7]
+            trace: list[tuple[int, Any, Any, Any]] = self._program(record[4], record[2], record[3], record[0])[7]
         return trace
 
     def bulletin(self, units: Sequence[Mapping[str, Any]], quarter: str) -> Bulletin:

@@ -77,10 +77,13 @@ def test_diff_names_every_change_in_the_documents_terms(spec2022: Spec, spec2021
     assert changes[("grades", "changed", "fair", "扣除目标分值")] == ("40%", "50%")
     assert changes[("parameters", "changed", "monthly_miss_points", "数值")] == (Decimal("0.5"), Decimal("0.25"))
     assert changes[("rules", "changed", "total", "分值")] == (Decimal("0.5"), Decimal("0.25"))
+    assert ("bonus", "added", "bonus", None) in changes
+    assert any(c.section == "bonus" and c.label == "获省级以上政务公开表彰" for c in diff(spec2021, spec2022))
     _, out, _ = call("diff", "2021", str(NEXT))
     assert "~ 公开内容时效性（timeliness）：分值 40 → 35" in out
     assert "+ 年度重点工作任务（key_tasks）：5 分，属于「政务公开」" in out
     assert "~ 一般（fair）：扣除目标分值 40% → 50%" in out
+    assert "加分项" in out and "获省级以上政务公开表彰" in out
     _, out, _ = call("diff", "2021", str(NEXT), "--format", "json")
     assert any(c["id"] == "key_tasks" and c["kind"] == "added" for c in json.loads(out))
 
@@ -141,6 +144,12 @@ cases:
   - name: 一般等次扣除50%
     unit: {facts: {late_disclosures: 15, has_new_media_account: false}}
     expect: {score: 65, grade: 一般, deduction: 1}
+  - name: 省级表彰加2分，须有文件
+    unit: {facts: {late_disclosures: 10, provincial_award: true, award_document: 陕政办函〔2022〕1号}}
+    expect: {score: 92, grade: 优秀}
+  - name: 没有文件的表彰不加分
+    unit: {facts: {late_disclosures: 10, provincial_award: true}}
+    expect: {score: 90}
 """, "cases.yaml")
     code, out, _ = call("test", str(NEXT), str(cases))
     assert code == 0, out
