@@ -20,6 +20,7 @@ import attrs
 from . import periods
 from .errors import UsageError
 from .numbers import canonical
+from .report import competition_ranks
 from .results import plain
 
 if TYPE_CHECKING:
@@ -141,15 +142,6 @@ def _record_until(fact: Any, record: Any, as_of: dt.date) -> Any:
     return out
 
 
-def _ranked(results: Sequence[Result]) -> list[tuple[int, Result]]:
-    ordered = sorted(results, key=lambda r: (-r.score, r.unit.id))
-    out: list[tuple[int, Result]] = []
-    for i, result in enumerate(ordered):
-        rank = out[-1][0] if out and out[-1][1].score == result.score else i + 1
-        out.append((rank, result))
-    return out
-
-
 def bulletin(spec: Spec, units: Sequence[Mapping[str, Any]], quarter: str) -> Bulletin:
     """Build the bulletin of ``quarter`` (e.g. ``"2021Q3"``) for ``units``."""
     try:
@@ -171,7 +163,8 @@ def bulletin(spec: Spec, units: Sequence[Mapping[str, Any]], quarter: str) -> Bu
         groups.setdefault(result.unit.type, []).append(result)
     entries = []
     for type_id in spec.unit_types:
-        for rank, result in _ranked(groups.get(type_id, [])):
+        group = sorted(groups.get(type_id, []), key=lambda r: (-r.score, r.unit.id))
+        for rank, result in competition_ranks(group):
             missed: dict[str, list[str]] = {m: [] for m in months}
             deducted: dict[str, Decimal] = dict.fromkeys(months, Decimal(0))
             for fired in result.fired:

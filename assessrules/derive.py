@@ -67,47 +67,55 @@ def _total(values: Sequence[Any]) -> Decimal:
 
 
 @attrs.frozen(kw_only=True)
-class Sum(Derived):
+class _RollUp(Derived):
+    """A value made from every period's value; 0 when there is no period yet."""
+
+    def reduce(self, values: Sequence[Any]) -> Decimal:
+        raise NotImplementedError
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        pairs = self._per_period(fn, ns)
+        return (self.reduce([v for _, v in pairs]) if pairs else Decimal(0)), tuple(pairs)
+
+
+@attrs.frozen(kw_only=True)
+class Sum(_RollUp):
     """The sum over the periods of the year (so far)."""
 
     kind = "sum"
 
-    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
-        pairs = self._per_period(fn, ns)
-        return _total([v for _, v in pairs]), tuple(pairs)
+    def reduce(self, values: Sequence[Any]) -> Decimal:
+        return _total(values)
 
 
 @attrs.frozen(kw_only=True)
-class Mean(Derived):
-    """The mean over the periods (exact Decimal division); 0 when there is none yet."""
+class Mean(_RollUp):
+    """The mean over the periods (exact Decimal division)."""
 
     kind = "mean"
 
-    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
-        pairs = self._per_period(fn, ns)
-        return (_total([v for _, v in pairs]) / len(pairs) if pairs else Decimal(0)), tuple(pairs)
+    def reduce(self, values: Sequence[Any]) -> Decimal:
+        return _total(values) / len(values)
 
 
 @attrs.frozen(kw_only=True)
-class Min(Derived):
-    """The least value over the periods; 0 when there is none yet."""
+class Min(_RollUp):
+    """The least value over the periods."""
 
     kind = "min"
 
-    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
-        pairs = self._per_period(fn, ns)
-        return (min(Decimal(v) for _, v in pairs) if pairs else Decimal(0)), tuple(pairs)
+    def reduce(self, values: Sequence[Any]) -> Decimal:
+        return min(Decimal(v) for v in values)
 
 
 @attrs.frozen(kw_only=True)
-class Max(Derived):
-    """The greatest value over the periods; 0 when there is none yet."""
+class Max(_RollUp):
+    """The greatest value over the periods."""
 
     kind = "max"
 
-    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
-        pairs = self._per_period(fn, ns)
-        return (max(Decimal(v) for _, v in pairs) if pairs else Decimal(0)), tuple(pairs)
+    def reduce(self, values: Sequence[Any]) -> Decimal:
+        return max(Decimal(v) for v in values)
 
 
 @attrs.frozen(kw_only=True)

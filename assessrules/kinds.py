@@ -64,9 +64,11 @@ class Trigger:
     index: int = -1
     each: str | None = None  # "month" or "quarter": applied to each period, its points summed
 
+    expression_fields: ClassVar[tuple[str, ...]] = ()
+
     def expressions(self) -> tuple[Expression, ...]:
         """The expressions this trigger evaluates."""
-        return ()
+        return tuple(getattr(self, name) for name in self.expression_fields)
 
     def reads(self) -> tuple[str, ...]:
         """The fact and parameter names this trigger reads, in order of first use."""
@@ -109,8 +111,7 @@ class DeductEach(Trigger):
     beyond: Decimal | None = None  # 再扣: once the count passes this …
     then: Decimal | None = None  # … deduct this much more, once
 
-    def expressions(self) -> tuple[Expression, ...]:
-        return (self.per,)
+    expression_fields = ("per",)
 
     def emit(self, em: Emitter, score: str) -> None:
         if self.each:
@@ -159,8 +160,7 @@ class DeductIf(Trigger):
     condition: Expression
     points: Decimal
 
-    def expressions(self) -> tuple[Expression, ...]:
-        return (self.condition,)
+    expression_fields = ("condition",)
 
     def emit(self, em: Emitter, score: str) -> None:
         if self.each:
@@ -297,8 +297,7 @@ class AwardIf(Trigger):
     condition: Expression
     points: Decimal
 
-    def expressions(self) -> tuple[Expression, ...]:
-        return (self.condition,)
+    expression_fields = ("condition",)
 
     def emit(self, em: Emitter, score: str) -> None:
         em.line(f"if {em.expr(self.condition)}:")
@@ -318,8 +317,7 @@ class ZeroIf(Trigger):
     phase = "zero"
     condition: Expression
 
-    def expressions(self) -> tuple[Expression, ...]:
-        return (self.condition,)
+    expression_fields = ("condition",)
 
     def guard(self, em: Emitter) -> str:
         """The condition under which the indicator is zeroed, as Python."""
@@ -341,8 +339,7 @@ class ScoreExpression(Trigger):
     phase = "base"
     expr: Expression
 
-    def expressions(self) -> tuple[Expression, ...]:
-        return (self.expr,)
+    expression_fields = ("expr",)
 
     def emit(self, em: Emitter, score: str) -> None:
         em.line(f"{score} = _to_decimal({em.expr(self.expr)})")
@@ -361,8 +358,7 @@ class BonusIf(Trigger):
     points: Decimal
     evidence: str | None = None  # a fact that must be given (true, non-empty) for the bonus to count
 
-    def expressions(self) -> tuple[Expression, ...]:
-        return (self.condition,)
+    expression_fields = ("condition",)
 
     def reads(self) -> tuple[str, ...]:
         return super().reads() + ((self.evidence,) if self.evidence else ())
@@ -389,8 +385,7 @@ class BonusEach(Trigger):
     points: Decimal
     evidence: str | None = None
 
-    def expressions(self) -> tuple[Expression, ...]:
-        return (self.per,)
+    expression_fields = ("per",)
 
     def reads(self) -> tuple[str, ...]:
         return super().reads() + ((self.evidence,) if self.evidence else ())
@@ -453,8 +448,7 @@ class Veto(Trigger):
     at_most: Decimal | None = None  # or the score it caps
     stop: bool = False  # no further scoring: the score is the fixed one
 
-    def expressions(self) -> tuple[Expression, ...]:
-        return (self.condition,)
+    expression_fields = ("condition",)
 
     def emit(self, em: Emitter, score: str) -> None:  # the driver applies the outcome
         em.record(self.index, "None", "None")

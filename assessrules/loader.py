@@ -612,21 +612,30 @@ class _Builder:
             children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
             units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if)
 
+    def add_trigger(self, entry: Mapping[str, Any], key: str, where: Path) -> Trigger | None:
+        """Build the trigger written at ``where``, number it, and keep it; None if it is bad."""
+        self.assumption_ref(entry.get("assumption"), where + ("assumption",))
+        trigger = build_trigger(entry, key, where, self)
+        if trigger is None:
+            return None
+        trigger = attrs.evolve(trigger, index=len(self.triggers))
+        self.triggers.append(trigger)
+        return trigger
+
+    def add_triggers(self, entries: Sequence[Mapping[str, Any]], key: str, path: Path) -> list[Trigger]:
+        """:meth:`add_trigger` for each entry of a list written at ``path``."""
+        built = (self.add_trigger(entry, key, path + (i,)) for i, entry in enumerate(entries))
+        return [t for t in built if t is not None]
+
     def build_triggers(self, raw: Mapping[str, Any], path: Path) -> list[Trigger]:
         out: list[Trigger] = []
         for key in TRIGGER_KEYS:
             if key not in raw:
                 continue
-            many = next(k.many for k in KINDS if k.key == key)
-            entries = raw[key] if many else [raw[key]]
-            for i, entry in enumerate(entries):
-                where = path + ((key, i) if many else (key,))
-                self.assumption_ref(entry.get("assumption"), where + ("assumption",))
-                trigger = build_trigger(entry, key, where, self)
-                if trigger is not None:
-                    trigger = _with_index(trigger, len(self.triggers))
-                    self.triggers.append(trigger)
-                    out.append(trigger)
+            if next(k.many for k in KINDS if k.key == key):
+                out.extend(self.add_triggers(raw[key], key, path + (key,)))
+            elif (trigger := self.add_trigger(raw[key], key, path + (key,))) is not None:
+                out.append(trigger)
         return out
 
     def build_grades(self, raw: Sequence[dict[str, Any]], scale: Decimal) -> list[Grade]:
@@ -700,15 +709,7 @@ class _Builder:
         if gate is not None and not 0 < gate <= scale:
             self.problem(f"the bonus gate {format_points(gate)} is outside the base score's range 0–{format_points(scale)}",
                          ("bonus", "gate"), "the gate is a base score a unit must reach, e.g. 80")
-        items = []
-        for i, entry in enumerate(raw["items"]):
-            where: Path = ("bonus", "items", i)
-            self.assumption_ref(entry.get("assumption"), where + ("assumption",))
-            trigger = build_trigger(entry, "bonus", where, self)
-            if trigger is not None:
-                trigger = _with_index(trigger, len(self.triggers))
-                self.triggers.append(trigger)
-                items.append(trigger)
+        items = self.add_triggers(raw["items"], "bonus", ("bonus", "items"))
         self.context_name = ""
         return Bonus(tuple(items), Decimal(raw["cap"]), gate, raw.get("label", "加分项"), raw.get("clause"))
 
@@ -724,10 +725,7 @@ class _Builder:
             if entry.get("stop") and entry.get("score") is None:
                 self.problem("`stop: true` needs the `score:` the unit then gets", where,
                              "e.g. score: 0, or leave out `stop`")
-            trigger = build_trigger(entry, "veto", where, self)
-            if trigger is not None:
-                trigger = _with_index(trigger, len(self.triggers))
-                self.triggers.append(trigger)
+            if (trigger := self.add_trigger(entry, "veto", where)) is not None:
                 out.append(trigger)
         self.context_name = ""
         return out
@@ -736,21 +734,11 @@ class _Builder:
         if not raw:
             return []
         self.context_name = "直接扣分项"
-        out = []
-        for i, entry in enumerate(raw["deduct"]):
-            where: Path = ("direct_deductions", "deduct", i)
-            self.assumption_ref(entry.get("assumption"), where + ("assumption",))
-            trigger = build_trigger(entry, "deduct", where, self)
-            if trigger is not None:
-                trigger = _with_index(trigger, len(self.triggers))
-                self.triggers.append(trigger)
-                out.append(trigger)
+        out = self.add_triggers(raw["deduct"], "deduct", ("direct_deductions", "deduct"))
         self.context_name = ""
         return out
 
 
-def _with_index(trigger: Trigger, index: int) -> Trigger:
-    return attrs.evolve(trigger, index=index)
 
 
 __all__ = [

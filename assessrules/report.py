@@ -51,7 +51,7 @@ def render_table(spec: Spec, results: Sequence[Result]) -> str:
         by_type.setdefault(r.unit.type, []).append(r)
     for type_id, group in by_type.items():
         rows = [header]
-        for rank, r in _ranks(group):
+        for rank, r in competition_ranks(group):
             rows.append((str(rank), r.unit.name, r.unit.id, format_points(r.score), r.grade,
                          "是" if r.commended else "", f"{format_points(r.deduction)}/{format_points(r.unit.target)}"))
         sizes = [max(width(row[i]) for row in rows) for i in range(len(header))]
@@ -68,8 +68,8 @@ def render_table(spec: Spec, results: Sequence[Result]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _ranks(group: Sequence[Result]) -> list[tuple[int, Result]]:
-    """Competition ranking: equal scores share a rank (1, 2, 2, 4)."""
+def competition_ranks(group: Sequence[Result]) -> list[tuple[int, Result]]:
+    """Rank results already ordered by score: equal scores share a rank (1, 2, 2, 4)."""
     out: list[tuple[int, Result]] = []
     for i, r in enumerate(group):
         rank = out[-1][0] if out and out[-1][1].score == r.score else i + 1
@@ -98,7 +98,7 @@ def render_csv(spec: Spec, results: Sequence[Result]) -> str:
     for r in ranked(spec, results):
         by_type.setdefault(r.unit.type, []).append(r)
     for group in by_type.values():
-        for rank, r in _ranks(group):
+        for rank, r in competition_ranks(group):
             scores = ["" if r.final_scores[n.index] is None else format_points(r.final_scores[n.index]) for n in nodes]
             writer.writerow([r.unit.type, rank, r.unit.id, r.unit.name, format_points(r.score), r.grade,
                              "yes" if r.commended else "no", format_points(r.unit.target),
@@ -168,6 +168,7 @@ BULLETIN_REPORTERS: dict[str, Callable[[Bulletin], str]] = {
 __all__ = [
     "BULLETIN_REPORTERS",
     "REPORTERS",
+    "competition_ranks",
     "ranked",
     "render_bulletin_csv",
     "render_bulletin_json",
