@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -38,15 +38,19 @@ class _Collector:
 
 
 def _facts(declared: Mapping[str, Fact], raw: Any, where: Path, bad: _Collector, as_of: dt.date | None, *,
-           fast: Callable[[Any], dict[str, Any] | None] | None = None, what: str = "fact") -> dict[str, Any]:
-    """Check a mapping of fact values against ``declared``; defaults fill what is left out."""
+           fast: Callable[[Any], dict[str, Any] | None] | None = None, dated: Sequence[Fact] = (),
+           what: str = "fact") -> dict[str, Any]:
+    """Check a mapping of fact values against ``declared``; defaults fill what is left out.
+
+    ``dated`` are the records facts among them whose records must not postdate ``as_of``.
+    """
     out = fast(raw) if fast is not None else None
     if out is None:
         out = _facts_in_full(declared, raw, where, bad, what)
     if as_of is not None:
-        for name, fact in declared.items():
-            if fact.dated_by and name in out:
-                _check_dates(fact, out[name], where + (name,), bad, as_of)
+        for fact in dated:
+            if fact.name in out:
+                _check_dates(fact, out[fact.name], where + (fact.name,), bad, as_of)
     return out
 
 
@@ -99,6 +103,9 @@ def _periods(spec: Spec, raw: Any, bad: _Collector, as_of: dt.date | None) -> di
     if as_of is None or year is None:
         bad("periods need an assessment date and the spec's year", ("periods",))
         return {}
+    quick = _periods_quickly(spec, raw, year, as_of)
+    if quick is not None:
+        return quick
     given: dict[str, dict[str, tuple[periods_.Period, Any]]] = {k: {} for k in kinds}
     for label, values in raw.items():
         try:
@@ -134,6 +141,26 @@ def _periods(spec: Spec, raw: Any, bad: _Collector, as_of: dt.date | None) -> di
     return out
 
 
+def _periods_quickly(spec: Spec, raw: Mapping[str, Any], year: int, as_of: dt.date) -> dict[str, Any] | None:
+    """The periods when they are exactly those in scope and each passes its fast check; else None."""
+    scopes = {kind: periods_.in_scope(kind, year, as_of) for kind in spec.period_kinds}
+    if raw.keys() != {p.label for scope in scopes.values() for p in scope}:
+        return None
+    out: dict[str, Any] = {}
+    for kind, scope in scopes.items():
+        fast = spec.fast_facts.get(kind)
+        if fast is None:
+            return None
+        entries = []
+        for period in scope:
+            values = fast(raw[period.label])
+            if values is None:
+                return None
+            entries.append((period.label, values))
+        out[f"@{kind}"] = tuple(entries)
+    return out
+
+
 def check_unit(spec: Spec, unit: Any, path: Path, problems: list[Problem], as_of: dt.date | None) -> Record | None:
     """Check one unit; append every problem to ``problems`` and return the record, or None."""
     if not isinstance(unit, Mapping):
@@ -164,7 +191,8 @@ def check_unit(spec: Spec, unit: Any, path: Path, problems: list[Problem], as_of
                 raise FactValueError(f"{target} is negative")
         except FactValueError as exc:
             bad(f"`target` (目标分值): {exc}", ("target",))
-    facts = _facts(spec.fact_groups[None], unit.get("facts", {}), ("facts",), bad, as_of, fast=spec.fast_facts.get(None))
+    facts = _facts(spec.fact_groups[None], unit.get("facts", {}), ("facts",), bad, as_of,
+                   fast=spec.fast_facts.get(None), dated=spec.dated_records)
     facts.update(_periods(spec, unit.get("periods"), bad, as_of))
     facts["as_of"] = as_of
     if bad.count:

@@ -72,10 +72,16 @@ class Spec:
     _untraced: Program = attrs.field(init=False, repr=False)
     _fast_check: Callable[[Any, Any], Record | None] = attrs.field(init=False, repr=False)
     _derivers: tuple[tuple[Derived, Any], ...] = attrs.field(init=False, repr=False)
+    _dated_records: tuple[Fact, ...] = attrs.field(init=False, repr=False)
+    _period_kinds: tuple[str, ...] = attrs.field(init=False, repr=False)
     fact_groups: Mapping[str | None, Mapping[str, Fact]] = attrs.field(init=False, repr=False)
     fast_facts: Mapping[str | None, Callable[[Any], dict[str, Any] | None]] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_dated_records",
+                           tuple(f for f in self.facts.values() if f.type == "records" and f.dated_by))
+        object.__setattr__(self, "_period_kinds",
+                           tuple(k for k in PERIOD_KINDS if any(f.period == k for f in self.facts.values())))
         nodes = tuple(sorted(self.root.walk(), key=lambda n: n.index))
         owner = {t.index: n.index for n in nodes for t in n.triggers}
         object.__setattr__(self, "nodes", nodes)
@@ -98,9 +104,14 @@ class Spec:
         return self.metadata.effective_from.year if self.metadata.effective_from else None
 
     @property
+    def dated_records(self) -> tuple[Fact, ...]:
+        """The records facts whose records carry the date they came to be (``dated_by``)."""
+        return self._dated_records
+
+    @property
     def period_kinds(self) -> tuple[str, ...]:
         """The kinds of period (month, quarter) the spec records facts for."""
-        return tuple(k for k in PERIOD_KINDS if any(f.period == k for f in self.facts.values()))
+        return self._period_kinds
 
     def grade_index(self, grade_id: str | None) -> int:
         """The index of the grade ``grade_id`` (the lowest grade for None)."""
