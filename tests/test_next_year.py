@@ -184,3 +184,15 @@ def test_a_spec_cannot_extend_itself_in_a_circle(tmp_path: Path) -> None:
     write(tmp_path, "extends: a.yaml\n", "b.yaml")
     with pytest.raises(SpecError, match="goes round in a circle"):
         assessrules.load_spec(tmp_path / "a.yaml")
+
+
+def test_the_benchmarks_annual_spec_extends_2021_by_removing_what_it_sums_up() -> None:
+    """benchmarks/annual-2021.yaml removes facts, records and derived values by `null` and still loads whole."""
+    spec = assessrules.load_spec(HERE.parent / "benchmarks" / "annual-2021.yaml")
+    assert not spec.period_kinds
+    assert "disclosures" not in spec.facts
+    result = spec.evaluate({"id": "u", "type": "town", "target": 3, "facts": {
+        "has_work_mechanism": True, "has_work_body": True, "fulltime_staff": 1, "parttime_staff": 1,
+        "has_review_mechanism": True, "has_catalogue": True, "has_annual_report": True,
+        "has_new_media_account": True, "has_interaction": True, "late_disclosures": 10, "monthly_items_missed": 1}})
+    assert (result.score, result.grade) == (Decimal("89.5"), "良好")
