@@ -18,11 +18,11 @@ import argparse
 import datetime as dt
 import gc
 import platform
-from pathlib import Path
 import random
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import assessrules
