@@ -69,20 +69,32 @@ class Emitter:
             self.line("pass")  # keeps a block that holds only the record well-formed
 
     @contextlib.contextmanager
-    def each_period(self, kind: str) -> Iterator[None]:
-        """Loop over the unit's periods of ``kind``: inside, per-period facts read that period's values.
-
-        Sets ``pc`` (count), ``pp`` (points) and ``pd`` (per-period detail) for after the loop.
-        """
+    def collect(self, loop: str) -> Iterator[None]:
+        """Open ``loop`` with fresh accumulators: ``pc`` (count), ``pp`` (points), ``pd`` (detail)."""
         self.line("pc = 0")
         self.line(f"pp = {self.const(Decimal(0))}")
         self.line("pd = []")
-        self.line(f"for lab, pv in ns[{'@' + kind!r}]:")
-        saved = self.period
-        self.period = kind
+        self.line(loop)
         with self.indent():
             yield
+
+    @contextlib.contextmanager
+    def each_period(self, kind: str) -> Iterator[None]:
+        """Loop over the unit's periods of ``kind``: inside, per-period facts read that period's values."""
+        saved = self.period
+        self.period = kind
+        with self.collect(f"for lab, pv in ns[{'@' + kind!r}]:"):
+            yield
         self.period = saved
+
+    def deduct_collected(self, index: int, score: str, maximum: Decimal | None, count: str = "pc") -> None:
+        """After a :meth:`collect` loop: take the points collected (at most ``maximum``) and record them."""
+        self.line("if pd:")
+        with self.indent():
+            if maximum is not None:
+                self.line(f"if pp > {self.const(maximum)}: pp = {self.const(maximum)}")
+            self.line(f"{score} -= pp")
+            self.record(index, count, "-pp", "tuple(pd)")
 
     @contextlib.contextmanager
     def indent(self) -> Iterator[None]:

@@ -124,12 +124,9 @@ class DeductEach(Trigger):
                     em.line("pc += c")
                     em.line("pp += p")
                     em.line("pd.append((lab, c, -p))")
-            em.line("if pd:")
-            with em.indent():
-                if self.maximum is not None:
-                    em.line(f"if pp > {em.const(self.maximum)}: pp = {em.const(self.maximum)}")
-                em.line(f"{score} -= pp")
-                em.record(self.index, "pc", "-pp", "tuple(pd)")
+            if self.beyond is not None and self.then is not None:  # 再扣 on the year's count
+                em.line(f"if pc > {em.const(self.beyond)}: pp += {em.const(self.then)}")
+            em.deduct_collected(self.index, score, self.maximum)
             return
         em.line(f"c = {em.expr(self.per)}")
         em.line("if c:")
@@ -169,10 +166,7 @@ class DeductIf(Trigger):
                 with em.indent():
                     em.line(f"pp += {em.const(self.points)}")
                     em.line(f"pd.append((lab, None, {em.const(-self.points)}))")
-            em.line("if pd:")
-            with em.indent():
-                em.line(f"{score} -= pp")
-                em.record(self.index, "len(pd)", "-pp", "tuple(pd)")
+            em.deduct_collected(self.index, score, None, count="len(pd)")
             return
         em.line(f"if {em.expr(self.condition)}:")
         with em.indent():
@@ -197,21 +191,12 @@ class DeductRecords(Trigger):
         return (self.records,)
 
     def emit(self, em: Emitter, score: str) -> None:
-        em.line("pc = 0")
-        em.line(f"pp = {em.const(Decimal(0))}")
-        em.line("pd = []")
-        em.line(f"for n, rec in enumerate(ns[{self.records!r}], 1):")
-        with em.indent():
+        with em.collect(f"for n, rec in enumerate(ns[{self.records!r}], 1):"):
             em.line(f"p = {em.const(dict(self.by_severity))}[rec[{self.severity!r}]]")
             em.line("pc += 1")
             em.line("pp += p")
             em.line(f"pd.append((n, rec[{self.severity!r}], -p))")
-        em.line("if pd:")
-        with em.indent():
-            if self.maximum is not None:
-                em.line(f"if pp > {em.const(self.maximum)}: pp = {em.const(self.maximum)}")
-            em.line(f"{score} -= pp")
-            em.record(self.index, "pc", "-pp", "tuple(pd)")
+        em.deduct_collected(self.index, score, self.maximum)
 
     def describe(self) -> str:
         each = "、".join(f"{k}每条扣{_fmt(v)}分" for k, v in self.by_severity.items())
