@@ -1,7 +1,7 @@
 """The ``assessrules`` command line: thin over the library.
 
 Exit codes: 0 success; 1 bad facts (or a rule that fails on them); 2 a bad
-spec or bad usage. Problems are printed as ``file:line:col: message`` with a
+spec or bad usage; 3 an internal error (a bug). Problems are printed as ``file:line:col: message`` with a
 hint; never a traceback. Only :func:`main` exits; :func:`run` returns the code.
 Heavy modules are imported inside the commands so that ``--help`` is quick.
 """
@@ -367,6 +367,12 @@ def main() -> None:
         code = 130
     except BrokenPipeError:
         code = 0
+    except Exception as exc:  # a bug: say so in one line; the traceback only when asked for
+        if os.environ.get("ASSESSRULES_DEBUG"):
+            raise
+        sys.stderr.write(f"assessrules: internal error ({type(exc).__name__}: {exc}); this is a bug — "
+                         "please report it with the files you used (ASSESSRULES_DEBUG=1 shows the traceback)\n")
+        code = 3
     sys.exit(code)
 
 

@@ -21,6 +21,8 @@ import yaml
 from .errors import Path, Problem
 
 _DECIMAL_TAG = "tag:yaml.org,2002:float"
+MAX_VALUES = 2_000_000
+"""The most values one document may hold once its aliases are expanded."""
 # YAML 1.1 wants a dot in a float; JSON does not (1e5). Take both.
 _JSON_FLOAT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[eE][-+]?[0-9]+$")
 
@@ -116,7 +118,14 @@ def load_document(text: str, file: str) -> Document:
     finally:
         loader.dispose()
 
+    budget = [MAX_VALUES]
+
     def build(node: yaml.Node, path: Path) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:  # aliases can make a small text expand without end ("billion laughs")
+            line, col = _mark(node)
+            raise DocumentError([Problem(f"the document expands to more than {MAX_VALUES:,} values", path, file,
+                                         line, col, "check the YAML anchors (&) and aliases (*) near here")])
         positions[path] = _mark(node)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}

@@ -39,3 +39,11 @@ def test_json_files_read_the_same_way() -> None:
     doc = load_document('{"units": [{"id": "a", "target": 2.5}]}', "t.json")
     assert doc.data["units"][0]["target"] == Decimal("2.5")
     assert doc.positions[("units", 0, "target")] == (1, 34)
+
+
+def test_aliases_that_expand_without_end_are_refused() -> None:
+    """A "billion laughs" document is an error at its line, not a machine out of memory."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    with pytest.raises(DocumentError, match="expands to more than"):
+        load_document("\n".join(lines) + "\n", "laughs.yaml")
