@@ -56,14 +56,24 @@ class Unit:
         return data
 
 
+_SCALARS = (str, int, bool, float, type(None))
+
+
 def plain(value: Any) -> Any:
     """Turn a fact or point value into JSON-ready data (Decimal → canonical string)."""
-    if isinstance(value, Decimal):
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is Decimal:
         return format_points(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if kind is dict:
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format_points(value)
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     return value
@@ -362,21 +372,30 @@ class Result:
     @property
     def bonus_items(self) -> tuple[FiredTrigger, ...]:
         """The bonus items (加分项) that fired, or were claimed without evidence."""
+        return self._bonus_items(self.fired)
+
+    def _bonus_items(self, fired: tuple[FiredTrigger, ...]) -> tuple[FiredTrigger, ...]:
         items = {t.index for t in self.spec.bonus.items} if self.spec.bonus else set()
-        return tuple(f for f in self.fired if f.index in items)
+        return tuple(f for f in fired if f.index in items)
 
     @property
     def direct_deductions(self) -> tuple[FiredTrigger, ...]:
         """The direct deductions (直接扣分项) that fired."""
+        return self._direct_deductions(self.fired)
+
+    def _direct_deductions(self, fired: tuple[FiredTrigger, ...]) -> tuple[FiredTrigger, ...]:
         direct = {t.index for t in self.spec.direct_deductions}
-        return tuple(f for f in self.fired if f.index in direct)
+        return tuple(f for f in fired if f.index in direct)
 
     @property
     def indicators(self) -> tuple[IndicatorResult, ...]:
         """Every indicator, parents first, with score, floor/cap and the triggers that fired on it."""
+        return self._indicators(self.fired)
+
+    def _indicators(self, all_fired: tuple[FiredTrigger, ...]) -> tuple[IndicatorResult, ...]:
         by_node: dict[int, list[FiredTrigger]] = {}
         owner = self.spec.trigger_owner
-        for entry in self.fired:
+        for entry in all_fired:
             node_index = owner.get(entry.index)
             if node_index is not None:
                 by_node.setdefault(node_index, []).append(entry)
@@ -414,6 +433,7 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """Return the whole result as JSON-ready data (Decimals as strings)."""
         grade = self.spec.grades[self.grade_index]
+        fired = self.fired
         return {
             "unit": {"id": self.unit.id, "name": self.unit.name, "type": self.unit.type,
                      "type_label": self.spec.unit_types[self.unit.type].label,
@@ -422,15 +442,15 @@ class Result:
             "base_score": plain(self.base_score),
             "table_score": plain(self.table_score),
             "bonus": {"claimed": plain(self.bonus_claimed), "counted": plain(self.bonus), "gated": self.bonus_gated,
-                      "items": [f.to_dict() for f in self.bonus_items]} if self.spec.bonus else None,
+                      "items": [f.to_dict() for f in self._bonus_items(fired)]} if self.spec.bonus else None,
             "veto": self.veto.to_dict() if self.veto else None,
             "grade": {"id": grade.id, "label": grade.label},
             "commended": grade.commend,
             "deduction": plain(self.deduction),
             "grade_deduction": plain(self.grade_deduction),
             "deduction_capped": self.deduction_capped,
-            "direct_deductions": [f.to_dict() for f in self.direct_deductions],
-            "indicators": [i.to_dict() for i in self.indicators],
+            "direct_deductions": [f.to_dict() for f in self._direct_deductions(fired)],
+            "indicators": [i.to_dict() for i in self._indicators(fired)],
             "facts": plain(dict(self.unit.facts)),
             "periods": plain(dict(self.unit.periods)),
             "derived": {d.name: self.evidence_of(d.name).to_dict() for d in self.spec.derived},
