@@ -71,6 +71,10 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _signed(points: Decimal) -> str:
+    return f"+{format_points(points)}" if points > 0 else f"−{format_points(-points)}" if points < 0 else "0"
+
+
 def _percent(fraction: Decimal) -> str:
     return f"{format_points(fraction * 100)}%"
 
@@ -275,6 +279,7 @@ class UnitImpact:
     old: Result = attrs.field(repr=False)
     new: Result = attrs.field(repr=False)
     moved: tuple[tuple[str, str, Decimal | None, Decimal | None], ...]  # (id, name, old score, new score)
+    rules: tuple[tuple[str, Decimal, Decimal], ...] = ()  # rules on the total and bonus items: (label, old, new)
 
     @property
     def grade_change(self) -> int:
@@ -290,7 +295,8 @@ class UnitImpact:
                 "score": [plain(self.old.score), plain(self.new.score)],
                 "grade": [self.old.grade, self.new.grade],
                 "deduction": [plain(self.old.deduction), plain(self.new.deduction)],
-                "indicators": [{"id": i, "name": n, "old": plain(a), "new": plain(b)} for i, n, a, b in self.moved]}
+                "indicators": [{"id": i, "name": n, "old": plain(a), "new": plain(b)} for i, n, a, b in self.moved],
+                "rules": [{"label": label, "old": plain(a), "new": plain(b)} for label, a, b in self.rules]}
 
 
 def _shift_year(unit: Mapping[str, Any], new_year: int) -> dict[str, Any]:
@@ -336,8 +342,26 @@ def impact(old: Spec, new: Spec, units: Sequence[Mapping[str, Any]], as_of: dt.d
             if x is None or y is None or x[1] != y[1]:
                 name = (y or x)[0]  # type: ignore[index]
                 moved.append((node_id, name, canonical(x[1]) if x else None, canonical(y[1]) if y else None))
-        out.append(UnitImpact(a.unit.id, a.unit.name, a, b, tuple(moved)))
+        out.append(UnitImpact(a.unit.id, a.unit.name, a, b, tuple(moved), _rules_moved(a, b)))
     return out
+
+
+def _outside_the_tree(result: Result) -> dict[str, Decimal]:
+    """Points by rule for the rules on the total and the bonus items (the tree's nodes tell the rest)."""
+    spec = result.spec
+    wanted = {t.index for t in spec.root.triggers} | ({t.index for t in spec.bonus.items} if spec.bonus else set())
+    out: dict[str, Decimal] = {}
+    for fired in result.fired:
+        if fired.index in wanted and fired.points is not None:
+            out[fired.label] = out.get(fired.label, Decimal(0)) + fired.points
+    return out
+
+
+def _rules_moved(old: Result, new: Result) -> tuple[tuple[str, Decimal, Decimal], ...]:
+    a, b = _outside_the_tree(old), _outside_the_tree(new)
+    zero = Decimal(0)
+    return tuple((label, canonical(a.get(label, zero)), canonical(b.get(label, zero)))
+                 for label in dict.fromkeys([*a, *b]) if a.get(label, zero) != b.get(label, zero))
 
 
 def render_impact(old: Spec, new: Spec, impacts: Sequence[UnitImpact], total: int) -> str:
@@ -352,6 +376,8 @@ def render_impact(old: Spec, new: Spec, impacts: Sequence[UnitImpact], total: in
             if node_id == "total":
                 continue
             lines.append(f"    {name}（{node_id}）：{_show(x)} → {_show(y)}")
+        for label, x, y in item.rules:
+            lines.append(f"    「{label}」：{_signed(x)} → {_signed(y)}")
     up = sum(1 for i in impacts if i.grade_change > 0)
     down = sum(1 for i in impacts if i.grade_change < 0)
     lines += ["", f"等次变化：{up + down} 个单位（升 {up}，降 {down}）；"

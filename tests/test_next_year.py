@@ -102,6 +102,7 @@ def test_impact_lists_the_units_that_move_and_why(spec2021: Spec, spec2022: Spec
     assert (shangzhu.old.deduction, shangzhu.new.deduction) == (Decimal("3.5"), Decimal(4))
     assert ("timeliness", "公开内容时效性", Decimal(25), Decimal(20)) in shangzhu.moved
     assert "chengguan" not in moved  # a perfect unit stays perfect
+    assert ("月度考核：负责栏目未按时更新", Decimal("-0.5"), Decimal("-0.25")) in moved["niutoudian"].rules
     code, out, _ = call("impact", "2021", str(NEXT), str(EXAMPLE))
     assert code == 0
     assert "上竹镇（shangzhu）：得分 65 → 65，等次 一般，扣减 3.5 → 4" in out
