@@ -23,3 +23,8 @@ def bundled_specs() -> dict[str, Path]:
 def spec_schema_path() -> Path:
     """The JSON Schema of a spec, format 1."""
     return data_dir("schemas") / "spec-1.schema.json"
+
+
+def shown(path: Path) -> str | None:
+    """How messages name a bundled spec (``specs/2021.yaml``); None for any other file."""
+    return f"specs/{path.name}" if bundled_specs().get(path.stem) == path else None

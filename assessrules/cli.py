@@ -272,11 +272,11 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the effective (merged) spec as YAML, after checking it."""
-    from .loader import effective_document, load_spec
+    from .loader import effective_document, spec_from_document
     from .yamlio import dump_yaml
 
-    spec = load_spec(args.spec)
     document = effective_document(args.spec)
+    spec = spec_from_document(document)  # checked before it is shown; already merged, so read once
     header = f"# the effective spec {spec.metadata.id}, from: {' + '.join(spec.sources)}\n"
     write_output(header + dump_yaml(document.data), args.output, out)
     return 0

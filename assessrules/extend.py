@@ -258,7 +258,7 @@ def resolve_base(child: Document) -> Document:
     if candidate.is_file():
         path, display = candidate, os.path.normpath(str(candidate))
     elif text in bundled:
-        path, display = bundled[text], f"specs/{bundled[text].name}"
+        path, display = bundled[text], _resources.shown(bundled[text]) or text
     else:
         raise SpecError([child.problem(f"`extends: {text}` is neither a file beside this spec nor a bundled spec",
                                        ("extends",), f"bundled: {', '.join(bundled)}")])

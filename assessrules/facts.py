@@ -281,11 +281,6 @@ FACT_TYPES: dict[str, FactType] = {
 """The fact types a spec may declare, by name."""
 
 
-def check_default(fact: Fact, raw: Any) -> Any:
-    """Normalise a declared default, so a bad default fails at load, not at scoring."""
-    return fact.normalize(raw)
-
-
 def facts_json_schema(facts: Mapping[str, Fact]) -> dict[str, Any]:
     """Return the JSON Schema of a mapping of facts (a unit's, or one period's)."""
     properties = {}

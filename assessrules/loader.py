@@ -81,27 +81,23 @@ def load_spec(source: str | os.PathLike[str]) -> Spec:
     >>> spec.metadata.document_number
     '镇考办发〔2021〕10号'
     """
+    return spec_from_document(read_spec_document(source))
+
+
+def read_spec_document(source: str | os.PathLike[str]) -> Document:
+    """Read the spec file ``source`` names (a bundled one is called ``specs/<name>`` in messages)."""
     path = resolve_spec(source)
-    bundled = _resources.bundled_specs()
-    display = f"specs/{path.name}" if bundled.get(path.stem) == path else None
     try:
-        document = read_document(path, display)
+        return read_document(path, _resources.shown(path))
     except DocumentError as exc:
         raise SpecError(exc.problems) from None
-    return spec_from_document(document)
 
 
 def effective_document(source: str | os.PathLike[str]) -> Document:
     """The spec as it takes effect: read, with every ``extends:`` merged in (not yet checked)."""
     from .extend import expand
 
-    path = resolve_spec(source)
-    bundled = _resources.bundled_specs()
-    display = f"specs/{path.name}" if bundled.get(path.stem) == path else None
-    try:
-        return expand(read_document(path, display))
-    except DocumentError as exc:
-        raise SpecError(exc.problems) from None
+    return expand(read_spec_document(source))
 
 
 def spec_from_text(text: str, file: str = "<text>") -> Spec:
@@ -745,6 +741,7 @@ __all__ = [
     "ROOT_ID",
     "effective_document",
     "load_spec",
+    "read_spec_document",
     "resolve_spec",
     "schema_problems",
     "spec_from_document",
