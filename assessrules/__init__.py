@@ -5,8 +5,13 @@
 >>> spec.metadata.title
 '镇坪县2021年政务公开工作考核办法'
 
-Heavy modules load on first use, so that importing the package (and the
-command line's ``--help``) stays fast.
+The package is arranged in layers, each a subpackage that says what it owns
+(see docs/architecture.md): the base modules (errors, numbers, periods,
+workdays), ``rules`` (the rules as data), ``engine`` (checking, compiling,
+scoring, results), ``inputs`` (facts files) and ``outputs`` (views of
+results), ``authoring`` (tools for rule authors), and the shells (``cli``).
+This module is the public face over all of them: heavy modules load on first
+use, so that importing the package (and the command line's ``--help``) stays fast.
 """
 
 from __future__ import annotations
@@ -15,27 +20,30 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .outputs import explain as _explain  # noqa: F401  (registers the text view of Result.explain())
 
 if TYPE_CHECKING:
+    from .engine.results import FiredTrigger, IndicatorResult, Receipt, Result, Unit
+    from .engine.spec import Spec, load_spec, spec_from_text
     from .errors import AssessRulesError, EvaluationError, FactsError, Problem, SpecError, UsageError
-    from .loader import load_spec
-    from .results import FiredTrigger, IndicatorResult, Receipt, Result, Unit
-    from .spec import Spec
+    from .rules.ruleset import Rules
 
 _LAZY = {
     "AssessRulesError": "errors",
     "EvaluationError": "errors",
     "FactsError": "errors",
-    "FiredTrigger": "results",
-    "IndicatorResult": "results",
+    "FiredTrigger": "engine.results",
+    "IndicatorResult": "engine.results",
     "Problem": "errors",
-    "Receipt": "results",
-    "Result": "results",
-    "Spec": "spec",
+    "Receipt": "engine.results",
+    "Result": "engine.results",
+    "Rules": "rules.ruleset",
+    "Spec": "engine.spec",
     "SpecError": "errors",
-    "Unit": "results",
+    "Unit": "engine.results",
     "UsageError": "errors",
-    "load_spec": "loader",
+    "load_spec": "engine.spec",
+    "spec_from_text": "engine.spec",
 }
 
 
@@ -61,10 +69,12 @@ __all__ = [
     "Problem",
     "Receipt",
     "Result",
+    "Rules",
     "Spec",
     "SpecError",
     "Unit",
     "UsageError",
     "__version__",
     "load_spec",
+    "spec_from_text",
 ]

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import assessrules
-from assessrules.loader import spec_from_text
-from assessrules.spec import Spec
+from assessrules import spec_from_text
+from assessrules.engine.spec import Spec
 
 settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 
 import assessrules
+from assessrules.authoring.invariants import INVARIANTS, InvariantError, assert_invariant, check_spec
+from assessrules.authoring.strategies import facts_for, invalid_facts_for
 from assessrules.cli import run
+from assessrules.engine.spec import Spec
 from assessrules.errors import FactsError
-from assessrules.invariants import INVARIANTS, InvariantError, assert_invariant, check_spec
-from assessrules.spec import Spec
-from assessrules.testing import facts_for, invalid_facts_for
 
 SPEC_2021 = assessrules.load_spec("2021")
 BROKEN = sorted((Path(__file__).parent / "broken_specs").glob("*.yaml"))

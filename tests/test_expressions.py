@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessrules.expressions import ExpressionError, Name, check_expression
-from assessrules.spec import Spec
-from assessrules.testing import facts_for
+from assessrules.authoring.strategies import facts_for
+from assessrules.engine.spec import Spec
+from assessrules.rules.expressions import ExpressionError, Name, check_expression
 
 NAMES = {
     "late": Name("number", "fact"),
@@ -23,7 +23,7 @@ NAMES = {
 
 def compiled(text: str, values: dict[str, Any]) -> Any:
     """Evaluate through the compiled path, as the scorer does."""
-    from assessrules.expressions import helpers
+    from assessrules.rules.expressions import helpers
 
     expression = check_expression(text, NAMES)
     consts: dict[str, Any] = {}
@@ -120,7 +120,7 @@ def test_compiled_and_simpleeval_agree(a: Decimal, b: Decimal, ok: bool) -> None
 @given(data=st.data())
 def test_every_expression_of_the_2021_spec_agrees_with_the_reference(spec2021: Spec, data: st.DataObject) -> None:
     """For drawn 2021 units, each rule's expressions give the same value both ways, month by month too."""
-    from assessrules.compiler import compile_expression
+    from assessrules.engine.compiler import compile_expression
 
     ns = spec2021.evaluate(data.draw(facts_for(spec2021))).record[4]
     values = {**{k: p.value for k, p in spec2021.parameters.items()}, **ns}

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from assessrules.engine.spec import Spec
 from assessrules.errors import FactsError
-from assessrules.spec import Spec
 
 from .helpers import make_unit
 

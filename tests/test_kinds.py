@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from assessrules.spec import Spec
+from assessrules.engine.spec import Spec
 
 Build = Callable[[str], Spec]
 

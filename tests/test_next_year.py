@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import assessrules
+from assessrules.authoring.diff import diff, impact
 from assessrules.cli import run
-from assessrules.diff import diff, impact
+from assessrules.engine.spec import Spec
 from assessrules.errors import SpecError
-from assessrules.facts_file import read_facts, units_of
-from assessrules.spec import Spec
+from assessrules.inputs.facts_file import read_facts, units_of
 
 HERE = Path(__file__).parent
 NEXT = HERE / "specs" / "2022-next.yaml"

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assessrules import spec_from_text
+from assessrules.authoring.strategies import facts_for
+from assessrules.engine.spec import Spec
 from assessrules.errors import EvaluationError, FactsError, UsageError
-from assessrules.loader import spec_from_text
-from assessrules.spec import Spec
-from assessrules.testing import facts_for
 
 from .helpers import make_unit, months
 

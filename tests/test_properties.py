@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import assessrules
-from assessrules.report import render_json
-from assessrules.spec import Spec
-from assessrules.testing import directed_facts, facts_for
+from assessrules.authoring.strategies import directed_facts, facts_for
+from assessrules.engine.spec import Spec
+from assessrules.outputs.report import render_json
 
 SPECS = {"2021": assessrules.load_spec("2021"),
          "mixed": assessrules.load_spec(Path(__file__).parent / "specs" / "mixed.yaml"),

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 import assessrules
+from assessrules import spec_from_text
+from assessrules.engine.spec import Spec
 from assessrules.errors import FactsError, SpecError
-from assessrules.loader import spec_from_text
-from assessrules.spec import Spec
 
 SHAPES = Path(__file__).parent / "specs" / "shapes"
 D = Decimal

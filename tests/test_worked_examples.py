@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assessrules.spec import Spec
+from assessrules.engine.spec import Spec
 
 from .helpers import make_unit
 

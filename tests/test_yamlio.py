@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessrules.yamlio import DocumentError, load_document
+from assessrules.rules.document import DocumentError, load_document
 
 
 def test_every_value_knows_its_line_and_column() -> None:

@@ -1,39 +1,41 @@
-"""A loaded spec: the rules of one year, ready to score units."""
+"""A compiled spec: one year's rules, ready to score units.
+
+:class:`Spec` is the checked :class:`~assessrules.rules.ruleset.Rules` with its
+compiled scorer and fact checkers; :func:`load_spec` reads, checks and compiles
+in one step.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 import gc
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
-from .checking import check_unit
-from .compiler import Program, Record, compile_checker, compile_expression, compile_spec
-from .derive import Derived
-from .errors import EvaluationError, FactsError, Path, Problem, UsageError
-from .expressions import DECIMAL_CONTEXT
-from .facts import Fact
-from .kinds import Trigger
-from .model import Assumption, Bonus, Conversion, Grade, Indicator, Metadata, Parameter, UnitType
-from .periods import PERIOD_KINDS
-from .results import Result, Unit
-from .workdays import CalendarError
-
-if TYPE_CHECKING:
-    from .bulletin import Bulletin
+from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
+from ..rules.derive import Derived
+from ..rules.document import Document
+from ..rules.expressions import DECIMAL_CONTEXT
+from ..rules.loader import read_spec_document, rules_from_document, text_document
+from ..rules.ruleset import Rules
+from ..workdays import CalendarError
+from .bulletin import Bulletin, bulletin
+from .checking import FastCheck, check_unit
+from .compiler import compile_checker, compile_expression, compile_spec
+from .results import Result, Trace, Unit
+from .types import Program, Record
 
 
 @attrs.frozen(eq=False)
-class Spec:
-    """One year's rules (考核办法): load with :func:`assessrules.load_spec`, then evaluate units.
+class Spec(Rules):
+    """One year's rules (考核办法), compiled: load with :func:`assessrules.load_spec`, then evaluate units.
 
     >>> import assessrules
-    >>> from assessrules.loader import spec_from_text
-    >>> spec = spec_from_text('''
+    >>> spec = assessrules.spec_from_text('''
     ... spec_format: 1
     ... metadata: {id: tiny, title: 小例子, scale: 10}
     ... unit_types: {town: {label: 镇}}
@@ -46,105 +48,27 @@ class Spec:
     (Decimal('5'), '不合格', Decimal('1.5'))
     """
 
-    metadata: Metadata
-    unit_types: Mapping[str, UnitType]
-    parameters: Mapping[str, Parameter]
-    facts: Mapping[str, Fact]
-    root: Indicator
-    grades: tuple[Grade, ...]
-    direct_deductions: tuple[Trigger, ...]
-    assumptions: Mapping[str, Assumption]
-    triggers: tuple[Trigger, ...]
-    source: str
-    sha256: str
-    direct_clause: str | None = None
-    derived: tuple[Derived, ...] = ()
-    limit_to_target: bool = True
-    bonus: Bonus | None = None
-    vetoes: tuple[Trigger, ...] = ()
-    conversion: Conversion | None = None
-    not_applicable: str = "full_marks"  # or "rescale", "spread": what the points of an indicator that does not apply do
-    positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
-    sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
-    nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
-    trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     _program: Program = attrs.field(init=False, repr=False)
     _untraced: Program = attrs.field(init=False, repr=False)
     _fast_check: Callable[[Any, Any], Record | None] = attrs.field(init=False, repr=False)
     _derivers: tuple[tuple[Derived, Any], ...] = attrs.field(init=False, repr=False)
-    _dated_records: tuple[Fact, ...] = attrs.field(init=False, repr=False)
-    _period_kinds: tuple[str, ...] = attrs.field(init=False, repr=False)
-    fact_groups: Mapping[str | None, Mapping[str, Fact]] = attrs.field(init=False, repr=False)
-    fast_facts: Mapping[str | None, Callable[[Any], dict[str, Any] | None]] = attrs.field(init=False, repr=False)
+    _retrace: Callable[[Record], Trace] = attrs.field(init=False, repr=False)
+    fast_facts: Mapping[str | None, FastCheck] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_dated_records",
-                           tuple(f for f in self.facts.values() if f.type == "records" and f.dated_by))
-        object.__setattr__(self, "_period_kinds",
-                           tuple(k for k in PERIOD_KINDS if any(f.period == k for f in self.facts.values())))
-        nodes = tuple(sorted(self.root.walk(), key=lambda n: n.index))
-        owner = {t.index: n.index for n in nodes for t in n.triggers}
-        object.__setattr__(self, "nodes", nodes)
-        object.__setattr__(self, "trigger_owner", owner)
+        super().__attrs_post_init__()
         object.__setattr__(self, "_program", compile_spec(self))
         object.__setattr__(self, "_untraced", compile_spec(self, trace=False))
         object.__setattr__(self, "_fast_check", compile_checker(self))
-        groups: dict[str | None, Mapping[str, Fact]] = {None: {n: f for n, f in self.facts.items() if f.period is None}}
-        groups.update({k: {n: f for n, f in self.facts.items() if f.period == k} for k in PERIOD_KINDS})
-        object.__setattr__(self, "fact_groups", groups)
-        object.__setattr__(self, "fast_facts", {k: compile_checker(self, g) for k, g in groups.items() if g})
+        object.__setattr__(self, "fast_facts", {k: compile_checker(self, g) for k, g in self.fact_groups.items() if g})
         object.__setattr__(self, "_derivers", tuple(
             (d, compile_expression(self, d.expression, d.each, d.of is not None)) for d in self.derived))
+        object.__setattr__(self, "_retrace", self.trace_of)
 
-    @property
-    def year(self) -> int | None:
-        """The year the spec assesses, from its metadata."""
-        if self.metadata.year is not None:
-            return self.metadata.year
-        return self.metadata.effective_from.year if self.metadata.effective_from else None
-
-    @property
-    def dated_records(self) -> tuple[Fact, ...]:
-        """The records facts whose records carry the date they came to be (``dated_by``)."""
-        return self._dated_records
-
-    @property
-    def period_kinds(self) -> tuple[str, ...]:
-        """The kinds of period (month, quarter) the spec records facts for."""
-        return self._period_kinds
-
-    def grade_index(self, grade_id: str | None) -> int:
-        """The index of the grade ``grade_id`` (the lowest grade for None)."""
-        if grade_id is None:
-            return len(self.grades) - 1
-        return next(i for i, g in enumerate(self.grades) if g.id == grade_id)
-
-    @property
-    def graded_scale(self) -> Decimal:
-        """The scale grades are read on: the converted one if the spec converts, else the table's."""
-        return self.conversion.to if self.conversion is not None else self.metadata.scale
-
-    def locate(self, path: Path) -> str:
-        """``file:line:col`` of the value at ``path`` in the spec (or of its nearest parent)."""
-        path = tuple(path)
-        while path and path not in self.positions:
-            path = path[:-1]
-        line, column = self.positions.get(path, (None, None))
-        return f"{self.source}:{line}:{column}" if line is not None else self.source
-
-    def indicator(self, indicator_id: str) -> Indicator:
-        """Return the indicator with this id."""
-        for node in self.nodes:
-            if node.id == indicator_id:
-                return node
-        raise KeyError(indicator_id)
-
-    def descendants_of(self, indices: Iterable[int]) -> frozenset[int]:
-        """The given node indices and every index below them."""
-        out: set[int] = set()
-        for i in indices:
-            out.update(n.index for n in self.nodes[i].walk())
-        return frozenset(out)
+    @classmethod
+    def compile(cls, rules: Rules) -> Spec:
+        """Compile checked rules into their scorer."""
+        return cls(**{f.name: getattr(rules, f.name) for f in attrs.fields(Rules) if f.init})
 
     # --- facts -----------------------------------------------------------------------
 
@@ -157,7 +81,7 @@ class Spec:
         if checked is not None:
             return checked
         problems: list[Problem] = []
-        checked = check_unit(self, unit, path, problems, as_of)
+        checked = check_unit(self, unit, path, problems, as_of, fast_facts=self.fast_facts)
         if problems or checked is None:
             raise FactsError(problems)
         return checked
@@ -166,13 +90,6 @@ class Spec:
         if as_of is not None and not isinstance(as_of, dt.date):
             raise UsageError(f"the assessment date must be a date, not {as_of!r}")
         return as_of or self.default_as_of
-
-    @property
-    def default_as_of(self) -> dt.date | None:
-        """The assessment date when none is given: the end of the spec's period of effect, or of its year."""
-        if self.metadata.effective_to is not None:
-            return self.metadata.effective_to
-        return dt.date(self.year, 12, 31) if self.year is not None else None
 
     # --- scoring ---------------------------------------------------------------------
 
@@ -210,7 +127,7 @@ class Spec:
         seen: dict[str, int] = {}
         fast = self._fast_check
         for i, unit in enumerate(units):
-            record = fast(unit, as_of) or check_unit(self, unit, ("units", i), problems, as_of)
+            record = fast(unit, as_of) or check_unit(self, unit, ("units", i), problems, as_of, fast_facts=self.fast_facts)
             if record is None:
                 continue
             uid = record[0]
@@ -258,7 +175,8 @@ class Spec:
         if self._derivers:
             record = self._derive(record)
         try:
-            return Result(self, record, (program or self._program)(record[4], record[2], record[3], record[0]))
+            return Result(self, record, (program or self._program)(record[4], record[2], record[3], record[0]),
+                          self._retrace)
         except EvaluationError as exc:
             raise EvaluationError([attrs.evolve(p, unit=record[0]) for p in exc.problems]) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
@@ -281,25 +199,39 @@ class Spec:
         return EvaluationError([Problem(f"scoring failed: {type(exc).__name__}: {exc}", (), self.source,
                                         unit=record[0])])
 
-    def trace_of(self, record: Record) -> list[tuple[int, Any, Any, Any]]:
+    def trace_of(self, record: Record) -> Trace:
         """Score ``record`` again, recording the trace (for results scored without one)."""
         with decimal.localcontext(DECIMAL_CONTEXT):
-            trace: list[tuple[int, Any, Any, Any]] = self._program(record[4], record[2], record[3], record[0])[7]
+            trace: Trace = self._program(record[4], record[2], record[3], record[0])[7]
         return trace
 
     def bulletin(self, units: Sequence[Mapping[str, Any]], quarter: str) -> Bulletin:
-        """The quarterly bulletin (通报) of ``quarter``, e.g. ``"2021Q3"``: see :mod:`assessrules.bulletin`."""
-        from .bulletin import bulletin
-
-        return bulletin(self, units, quarter)
-
-    # --- views -----------------------------------------------------------------------
-
-    def facts_schema(self) -> dict[str, Any]:
-        """Return the JSON Schema of a facts file for this spec."""
-        from .facts_file import facts_file_schema
-
-        return facts_file_schema(self)
+        """The quarterly bulletin (通报) of ``quarter``, e.g. ``"2021Q3"``: see :mod:`assessrules.engine.bulletin`."""
+        return bulletin(self, self.evaluate_many, units, quarter)
 
 
-__all__ = ["Spec"]
+def spec_from_document(document: Document) -> Spec:
+    """Check and compile a spec already read into a :class:`~assessrules.rules.document.Document`."""
+    return Spec.compile(rules_from_document(document))
+
+
+def load_spec(source: str | os.PathLike[str]) -> Spec:
+    """Load, check and compile a spec from a path or a bundled id such as ``"2021"``.
+
+    >>> spec = load_spec("2021")
+    >>> spec.metadata.document_number
+    '镇考办发〔2021〕10号'
+    """
+    return spec_from_document(read_spec_document(source))
+
+
+def spec_from_text(text: str, file: str = "<text>") -> Spec:
+    """Load a spec from YAML text; ``file`` names it in messages.
+
+    >>> spec_from_text(open("specs/2021.yaml", encoding="utf-8").read(), "2021.yaml").metadata.year
+    2021
+    """
+    return spec_from_document(text_document(text, file))
+
+
+__all__ = ["Spec", "load_spec", "spec_from_document", "spec_from_text"]

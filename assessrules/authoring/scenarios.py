@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import periods as periods_
-from .errors import AssessRulesError, Path, Problem, SpecError
-from .numbers import canonical, format_points
-from .yamlio import DocumentError, read_document
+from .. import periods as periods_
+from ..errors import AssessRulesError, Path, Problem, SpecError
+from ..numbers import canonical, format_points
+from ..rules.document import DocumentError, read_document
 
 if TYPE_CHECKING:
-    from .results import Result
-    from .spec import Spec
+    from ..engine.results import Result
+    from ..engine.spec import Spec
 
 CASE_KEYS = ("name", "unit", "as_of", "expect")
 UNIT_EXTRAS = ("every_month", "every_quarter", "months", "quarters")
@@ -105,7 +105,7 @@ def _expand_unit(spec: Spec, raw: Mapping[str, Any], as_of: dt.date | None) -> d
 def default_tests_for(spec: Spec) -> FsPath | None:
     """``X.tests.yaml`` beside the spec ``X.yaml``, if there is one."""
     source = FsPath(spec.sources[-1] if spec.sources else spec.source)
-    from . import _resources
+    from .. import _resources
 
     candidates = [source.with_name(source.stem + ".tests.yaml")]
     bundled = _resources.data_dir("specs") / (source.stem + ".tests.yaml")

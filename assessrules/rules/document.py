@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import yaml
 
-from .errors import Path, Problem
+from ..errors import Path, Problem
 
 _DECIMAL_TAG = "tag:yaml.org,2002:float"
 MAX_VALUES = 2_000_000

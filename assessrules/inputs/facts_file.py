@@ -22,13 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import FactsError, Problem
-from .facts import facts_json_schema
-from .yamlio import Document, DocumentError, read_document
+from ..errors import FactsError, Problem
+from ..rules.document import Document, DocumentError, read_document
 
 if TYPE_CHECKING:
-    from .results import Result
-    from .spec import Spec
+    from ..engine.results import Result
+    from ..engine.spec import Spec
 
 
 def read_facts(path: str | os.PathLike[str]) -> Document:
@@ -83,53 +82,4 @@ def score_document(spec: Spec, document: Document, as_of: dt.date | None = None)
         raise FactsError(locate(exc.problems, document)) from None
 
 
-_PERIOD_PATTERNS = {"month": r"^\d{4}-(0[1-9]|1[0-2])$", "quarter": r"^\d{4}Q[1-4]$"}
-
-
-def _periods_schema(spec: Spec) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": "facts recorded per period, by month (2021-03) or quarter (2021Q1)",
-        "patternProperties": {
-            _PERIOD_PATTERNS[kind]: facts_json_schema({n: f for n, f in spec.facts.items() if f.period == kind})
-            for kind in spec.period_kinds},
-        "additionalProperties": False,
-    }
-
-
-def facts_file_schema(spec: Spec) -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of a facts file for ``spec``."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"urn:assessrules:facts:{spec.metadata.id}",
-        "title": f"Facts file for {spec.metadata.title}",
-        "type": "object",
-        "properties": {
-            "spec": {"type": "string", "description": "the spec to use when --spec is not given"},
-            "as_of": {"type": "string", "format": "date",
-                      "description": "the assessment date (考核日期); --as-of overrides it"},
-            "description": {"type": "string"},
-            "units": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": ["string", "integer"], "description": "unique in the file"},
-                        "name": {"type": "string"},
-                        "type": {"enum": list(spec.unit_types),
-                                 "description": "; ".join(f"{k}: {v.label}" for k, v in spec.unit_types.items())},
-                        "target": {"type": "number", "minimum": 0, "description": "目标分值"},
-                        "facts": facts_json_schema({n: f for n, f in spec.facts.items() if f.period is None}),
-                        **({"periods": _periods_schema(spec)} if spec.period_kinds else {}),
-                    },
-                    "required": ["id", "type", "target", "facts"],
-                    "additionalProperties": False,
-                },
-            },
-        },
-        "required": ["units"],
-        "additionalProperties": False,
-    }
-
-
-__all__ = ["as_of_of", "facts_file_schema", "locate", "read_facts", "score_document", "units_of"]
+__all__ = ["as_of_of", "locate", "read_facts", "score_document", "units_of"]

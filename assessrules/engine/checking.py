@@ -1,7 +1,7 @@
 """Check one unit against a spec's declarations, listing every problem with its place.
 
 This is the full check, which collects every problem; the compiled fast path
-(:func:`assessrules.compiler.compile_checker`) accepts units that are already
+(:func:`assessrules.engine.compiler.compile_checker`) accepts units that are already
 in order and leaves everything else to this module.
 """
 
@@ -13,15 +13,16 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from . import periods as periods_
-from .errors import Path, Problem
-from .facts import Fact, FactValueError, _number
+from .. import periods as periods_
+from ..errors import Path, Problem
+from ..rules.facts import UNIT_KEYS, Fact, FactValueError, _number
 
 if TYPE_CHECKING:
-    from .compiler import Record
-    from .spec import Spec
+    from ..rules.ruleset import Rules
+    from .types import Record
 
-UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods")
+FastCheck = Callable[[Any], dict[str, Any] | None]
+"""The compiled fast check of one mapping of facts: the checked mapping, or None (see the compiler)."""
 _MISSING = object()
 
 
@@ -89,7 +90,8 @@ def _facts_in_full(declared: Mapping[str, Fact], raw: Any, where: Path, bad: _Co
     return out
 
 
-def _periods(spec: Spec, raw: Any, bad: _Collector, as_of: dt.date | None) -> dict[str, Any]:
+def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, bad: _Collector,
+             as_of: dt.date | None) -> dict[str, Any]:
     """Check the per-period facts; return ``{"@month": ((label, facts), …), …}``."""
     kinds = spec.period_kinds
     if not kinds:
@@ -103,7 +105,7 @@ def _periods(spec: Spec, raw: Any, bad: _Collector, as_of: dt.date | None) -> di
     if as_of is None or year is None:
         bad("periods need an assessment date and the spec's year", ("periods",))
         return {}
-    quick = _periods_quickly(spec, raw, year, as_of)
+    quick = _periods_quickly(spec, fast_facts, raw, year, as_of)
     if quick is not None:
         return quick
     given: dict[str, dict[str, tuple[periods_.Period, Any]]] = {k: {} for k in kinds}
@@ -127,7 +129,7 @@ def _periods(spec: Spec, raw: Any, bad: _Collector, as_of: dt.date | None) -> di
     out: dict[str, Any] = {}
     for kind in kinds:
         declared = spec.fact_groups[kind]
-        fast = spec.fast_facts.get(kind)
+        fast = fast_facts.get(kind)
         entries = []
         for period in periods_.in_scope(kind, year, as_of):
             if period.label not in given[kind]:
@@ -141,14 +143,15 @@ def _periods(spec: Spec, raw: Any, bad: _Collector, as_of: dt.date | None) -> di
     return out
 
 
-def _periods_quickly(spec: Spec, raw: Mapping[str, Any], year: int, as_of: dt.date) -> dict[str, Any] | None:
+def _periods_quickly(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Mapping[str, Any], year: int,
+                     as_of: dt.date) -> dict[str, Any] | None:
     """The periods when they are exactly those in scope and each passes its fast check; else None."""
     scopes = {kind: periods_.in_scope(kind, year, as_of) for kind in spec.period_kinds}
     if raw.keys() != {p.label for scope in scopes.values() for p in scope}:
         return None
     out: dict[str, Any] = {}
     for kind, scope in scopes.items():
-        fast = spec.fast_facts.get(kind)
+        fast = fast_facts.get(kind)
         if fast is None:
             return None
         entries = []
@@ -161,8 +164,12 @@ def _periods_quickly(spec: Spec, raw: Mapping[str, Any], year: int, as_of: dt.da
     return out
 
 
-def check_unit(spec: Spec, unit: Any, path: Path, problems: list[Problem], as_of: dt.date | None) -> Record | None:
-    """Check one unit; append every problem to ``problems`` and return the record, or None."""
+def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_of: dt.date | None, *,
+               fast_facts: Mapping[str | None, FastCheck]) -> Record | None:
+    """Check one unit; append every problem to ``problems`` and return the record, or None.
+
+    ``fast_facts`` are the compiled fast checks of each group of facts (annual, per period).
+    """
     if not isinstance(unit, Mapping):
         problems.append(Problem("a unit must be a mapping with id, name, type, target and facts", path))
         return None
@@ -192,12 +199,12 @@ def check_unit(spec: Spec, unit: Any, path: Path, problems: list[Problem], as_of
         except FactValueError as exc:
             bad(f"`target` (目标分值): {exc}", ("target",))
     facts = _facts(spec.fact_groups[None], unit.get("facts", {}), ("facts",), bad, as_of,
-                   fast=spec.fast_facts.get(None), dated=spec.dated_records)
-    facts.update(_periods(spec, unit.get("periods"), bad, as_of))
+                   fast=fast_facts.get(None), dated=spec.dated_records)
+    facts.update(_periods(spec, fast_facts, unit.get("periods"), bad, as_of))
     facts["as_of"] = as_of
     if bad.count:
         return None
     return (str(uid), str(name), str(utype), target_value, facts, None)
 
 
-__all__ = ["UNIT_KEYS", "check_unit"]
+__all__ = ["FastCheck", "check_unit"]

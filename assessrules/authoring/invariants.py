@@ -1,7 +1,7 @@
 """Invariants of scoring that must hold for any spec, each a named check with its own examples.
 
 An :class:`Invariant` knows how to draw examples for a spec (hypothesis
-strategies from :mod:`assessrules.testing`) and how to check one; a broken
+strategies from :mod:`assessrules.authoring.strategies`) and how to check one; a broken
 one returns a :class:`Violation` that says, in the spec's own terms, which
 indicator, which facts, what score and which line of the YAML.
 
@@ -23,11 +23,11 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
-from .errors import AssessRulesError, FactsError
-from .numbers import format_points
-from .results import Result, canonical_json
-from .spec import Spec
-from .testing import directed_facts, facts_for
+from ..engine.results import Result, canonical_json
+from ..engine.spec import Spec
+from ..errors import AssessRulesError, FactsError
+from ..numbers import format_points
+from .strategies import directed_facts, facts_for
 
 
 @attrs.frozen
@@ -238,7 +238,7 @@ def _units(spec: Spec) -> st.SearchStrategy[Any]:
 
 
 def _deterministic(spec: Spec, example: Any) -> Violation | None:
-    from .report import render_json
+    from ..outputs.report import render_json
 
     units, rng = example
     units = [{**u, "id": f"u{i}"} for i, u in enumerate(units)]

@@ -18,14 +18,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from .spec import Spec
-    from .yamlio import Document
+    from ..engine.spec import Spec
+    from ..rules.document import Document
 
 DEFAULT_SPEC = "2021"
 
 
 def _parser() -> argparse.ArgumentParser:
-    from ._version import __version__
+    from .._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="assessrules",
@@ -127,7 +127,7 @@ def write_output(text: str, output: str | None, stdout: TextIO) -> None:
 
 
 def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
-    from .loader import load_spec
+    from ..engine.spec import load_spec
 
     chosen = args.spec or (document.data.get("spec") if isinstance(document.data, dict) else None)
     return load_spec(str(chosen or DEFAULT_SPEC))
@@ -135,8 +135,8 @@ def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check each spec; print every problem, then a summary."""
-    from .errors import SpecError
-    from .loader import load_spec
+    from ..engine.spec import load_spec
+    from ..errors import SpecError
 
     failed = 0
     total = 0
@@ -161,8 +161,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score every unit of a facts file and report in the chosen format."""
-    from .facts_file import read_facts, score_document
-    from .report import REPORTERS
+    from ..inputs.facts_file import read_facts, score_document
+    from ..outputs.report import REPORTERS
 
     document = read_facts(args.facts)
     spec = _spec_for(args, document)
@@ -177,8 +177,8 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     import attrs
 
-    from .errors import FactsError, UsageError
-    from .facts_file import as_of_of, locate, read_facts, units_of
+    from ..errors import FactsError, UsageError
+    from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
 
     document = read_facts(args.facts)
     spec = _spec_for(args, document)
@@ -201,9 +201,9 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the bulletin of one quarter."""
-    from .errors import FactsError
-    from .facts_file import locate, read_facts, units_of
-    from .report import BULLETIN_REPORTERS
+    from ..errors import FactsError
+    from ..inputs.facts_file import locate, read_facts, units_of
+    from ..outputs.report import BULLETIN_REPORTERS
 
     document = read_facts(args.facts)
     spec = _spec_for(args, document)
@@ -221,12 +221,12 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import time
 
     try:
-        from .invariants import INVARIANTS, check_spec
+        from ..authoring.invariants import INVARIANTS, check_spec
     except ImportError:  # pragma: no cover - hypothesis is an optional dependency
-        from .errors import UsageError
+        from ..errors import UsageError
 
         raise UsageError("`check` needs hypothesis: pip install 'assessrules[testing]'") from None
-    from .loader import load_spec
+    from ..engine.spec import load_spec
 
     spec = load_spec(args.spec)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
@@ -255,9 +255,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run a spec's scenario tests; exit 1 if any fails."""
-    from .errors import UsageError
-    from .loader import load_spec
-    from .scenarios import default_tests_for, load_cases, render_outcomes, run_cases
+    from ..authoring.scenarios import default_tests_for, load_cases, render_outcomes, run_cases
+    from ..engine.spec import load_spec
+    from ..errors import UsageError
 
     spec = load_spec(args.spec)
     path = args.tests or default_tests_for(spec)
@@ -272,8 +272,9 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the effective (merged) spec as YAML, after checking it."""
-    from .loader import effective_document, spec_from_document
-    from .yamlio import dump_yaml
+    from ..engine.spec import spec_from_document
+    from ..rules.document import dump_yaml
+    from ..rules.loader import effective_document
 
     document = effective_document(args.spec)
     spec = spec_from_document(document)  # checked before it is shown; already merged, so read once
@@ -286,8 +287,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print what changed from OLD to NEW (nothing when they agree)."""
     import json
 
-    from .diff import diff, render_diff
-    from .loader import load_spec
+    from ..authoring.diff import diff, render_diff
+    from ..engine.spec import load_spec
 
     old, new = load_spec(args.old), load_spec(args.new)
     changes = diff(old, new)
@@ -302,10 +303,10 @@ def cmd_impact(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score a facts file under OLD and NEW and list the units that move."""
     import json
 
-    from .diff import impact, render_impact
-    from .errors import FactsError
-    from .facts_file import as_of_of, locate, read_facts, units_of
-    from .loader import load_spec
+    from ..authoring.diff import impact, render_impact
+    from ..engine.spec import load_spec
+    from ..errors import FactsError
+    from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
 
     old, new = load_spec(args.old), load_spec(args.new)
     document = read_facts(args.facts)
@@ -326,7 +327,7 @@ def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the JSON Schema of a facts file for a spec."""
     import json
 
-    from .loader import load_spec
+    from ..engine.spec import load_spec
 
     spec = load_spec(args.spec)
     write_output(json.dumps(spec.facts_schema(), ensure_ascii=False, indent=2) + "\n", args.output, out)
@@ -344,7 +345,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     except SystemExit as exc:  # argparse has printed its help or usage message
         return int(exc.code or 0)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
-    from .errors import AssessRulesError
+    from ..errors import AssessRulesError
 
     try:
         return handler(args, out, err)

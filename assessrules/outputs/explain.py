@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .numbers import format_points
+from ..engine.results import register_view
+from ..numbers import format_points
 
 if TYPE_CHECKING:
-    from .results import Evidence, FiredTrigger, IndicatorResult, Result
+    from ..engine.results import Evidence, FiredTrigger, IndicatorResult, Result
 
 
 def show_value(value: Any) -> str:
@@ -238,5 +239,7 @@ def render_text(result: Result) -> str:
                   f"考核数据 sha256:{receipt.facts_sha256[:16]}… · assessrules {receipt.library_version}"]
     return "\n".join(lines) + "\n"
 
+
+register_view("text", render_text)
 
 __all__ = ["render_text", "show_value"]

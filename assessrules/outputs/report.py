@@ -16,20 +16,15 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .numbers import format_points
+from ..engine.ranking import competition_ranks, ranked
+from ..numbers import format_points
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from .bulletin import Bulletin
-    from .results import Result
-    from .spec import Spec
-
-
-def ranked(spec: Spec, results: Sequence[Result]) -> list[Result]:
-    """Order results by unit type (spec order), score (highest first), then unit id."""
-    order = {t: i for i, t in enumerate(spec.unit_types)}
-    return sorted(results, key=lambda r: (order[r.unit.type], -r.score, r.unit.id))
+    from ..engine.bulletin import Bulletin
+    from ..engine.results import Result
+    from ..engine.spec import Spec
 
 
 def width(text: str) -> int:
@@ -66,15 +61,6 @@ def render_table(spec: Spec, results: Sequence[Result]) -> str:
     out.append("")
     out.append(f"共 {len(results)} 个单位：" + "，".join(f"{k} {v}" for k, v in grades.items()))
     return "\n".join(out) + "\n"
-
-
-def competition_ranks(group: Sequence[Result]) -> list[tuple[int, Result]]:
-    """Rank results already ordered by score: equal scores share a rank (1, 2, 2, 4)."""
-    out: list[tuple[int, Result]] = []
-    for i, r in enumerate(group):
-        rank = out[-1][0] if out and out[-1][1].score == r.score else i + 1
-        out.append((rank, r))
-    return out
 
 
 def render_json(spec: Spec, results: Sequence[Result]) -> str:
@@ -168,8 +154,6 @@ BULLETIN_REPORTERS: dict[str, Callable[[Bulletin], str]] = {
 __all__ = [
     "BULLETIN_REPORTERS",
     "REPORTERS",
-    "competition_ranks",
-    "ranked",
     "render_bulletin_csv",
     "render_bulletin_json",
     "render_bulletin_table",

@@ -30,8 +30,8 @@ from collections.abc import Mapping
 from pathlib import Path as FsPath
 from typing import Any
 
-from .errors import Path, Problem, SpecError
-from .yamlio import Document, DocumentError, read_document
+from ..errors import Path, Problem, SpecError
+from .document import Document, DocumentError, read_document
 
 NAMED_SECTIONS = ("unit_types", "parameters", "facts", "derived")
 MERGED_MAPPINGS = ("metadata", "total", "direct_deductions")
@@ -245,7 +245,7 @@ def _suggest(name: str, known: Mapping[str, Any]) -> str | None:
 
 def resolve_base(child: Document) -> Document:
     """Read the base spec named by ``child``'s ``extends:`` (a bundled id, or a path relative to the child)."""
-    from . import _resources
+    from .. import _resources
 
     name = child.data["extends"]
     if not isinstance(name, str | int) or isinstance(name, bool):

@@ -3,6 +3,10 @@
 The scorer returns numbers and a trace; the views here (indicators, fired
 triggers, receipt, :meth:`Result.to_dict`) are built from them when asked,
 so scoring many units stays fast and explaining one stays complete.
+
+The engine never renders: :meth:`Result.explain` hands the result to the text
+view that the outputs layer registers (:func:`register_view`), so that this
+module never imports a layer above it.
 """
 
 from __future__ import annotations
@@ -16,12 +20,24 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._version import __version__
-from .numbers import canonical, format_points
+from .._version import __version__
+from ..numbers import canonical, format_points
 
 if TYPE_CHECKING:
-    from .compiler import Record
-    from .spec import Spec
+    from collections.abc import Callable
+
+    from ..rules.ruleset import Rules
+    from .types import Record
+
+Trace = list[tuple[int, Any, Any, Any]]
+"""``(trigger index, count, signed points, periods)`` for every trigger that fired, in order."""
+
+_VIEWS: dict[str, Callable[[Result], str]] = {}
+
+
+def register_view(name: str, render: Callable[[Result], str]) -> None:
+    """Let an output module render results as ``name``; :meth:`Result.explain` uses the ``"text"`` view."""
+    _VIEWS[name] = render
 
 
 @attrs.frozen
@@ -203,9 +219,10 @@ class Result:
     units stays fast and explaining one stays complete.
     """
 
-    spec: Spec = attrs.field(repr=False)
+    spec: Rules = attrs.field(repr=False)
     record: Record = attrs.field(repr=False)
     outcome: tuple[Any, ...] = attrs.field(repr=False)
+    retrace: Callable[[Record], Trace] = attrs.field(repr=False)  # scores again with the trace, when it was not kept
 
     def __repr__(self) -> str:
         return (f"Result(unit={self.record[0]!r}, score={format_points(self.score)}, grade={self.grade!r}, "
@@ -301,7 +318,7 @@ class Result:
     def trace(self) -> tuple[tuple[int, Any, Any, Any], ...]:
         """``(trigger index, count, signed points, periods)`` for every trigger that fired, in order."""
         trace = self.outcome[7]
-        return tuple(self.spec.trace_of(self.record) if trace is None else trace)
+        return tuple(self.retrace(self.record) if trace is None else trace)
 
     @property
     def remaining_raw(self) -> Decimal:
@@ -426,9 +443,7 @@ class Result:
 
     def explain(self) -> str:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
-        from .explain import render_text
-
-        return render_text(self)
+        return _VIEWS["text"](self)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the whole result as JSON-ready data (Decimals as strings)."""
@@ -465,4 +480,16 @@ class Result:
                 "deduction": plain(self.deduction), "target": plain(self.unit.target)}
 
 
-__all__ = ["Evidence", "FiredTrigger", "IndicatorResult", "PeriodHit", "Receipt", "Result", "Unit", "canonical_json", "plain"]
+__all__ = [
+    "Evidence",
+    "FiredTrigger",
+    "IndicatorResult",
+    "PeriodHit",
+    "Receipt",
+    "Result",
+    "Trace",
+    "Unit",
+    "canonical_json",
+    "plain",
+    "register_view",
+]

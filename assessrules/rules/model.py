@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import attrs
 
-from .errors import Path
+from ..errors import Path
 from .expressions import Expression
 from .kinds import Trigger
 

@@ -17,6 +17,9 @@ import attrs
 
 from .expressions import Type
 
+UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods")
+"""What a unit entry of a facts file holds."""
+
 
 class FactValueError(ValueError):
     """A fact value does not fit its declaration; the message says how, ``path`` where inside it."""
@@ -298,4 +301,4 @@ def facts_json_schema(facts: Mapping[str, Fact]) -> dict[str, Any]:
     }
 
 
-__all__ = ["FACT_TYPES", "Fact", "FactType", "FactValueError", "facts_json_schema"]
+__all__ = ["FACT_TYPES", "UNIT_KEYS", "Fact", "FactType", "FactValueError", "facts_json_schema"]

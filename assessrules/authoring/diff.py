@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .numbers import canonical, format_points
-from .results import plain
+from ..engine.results import plain
+from ..numbers import canonical, format_points
 
 if TYPE_CHECKING:
-    from .kinds import Trigger
-    from .model import Conversion, Indicator
-    from .results import Result
-    from .spec import Spec
+    from ..engine.results import Result
+    from ..engine.spec import Spec
+    from ..rules.kinds import Trigger
+    from ..rules.model import Conversion, Indicator
 
 
 @attrs.frozen
@@ -300,7 +300,7 @@ class UnitImpact:
 
 
 def _shift_year(unit: Mapping[str, Any], new_year: int) -> dict[str, Any]:
-    from . import periods
+    from .. import periods
 
     out = dict(unit)
     raw = unit.get("periods")

@@ -2,15 +2,15 @@
 
 The driver here is small and generic: it walks the indicator tree,
 children before parents, and for each node asks the node's triggers to
-emit their own lines (:meth:`~assessrules.kinds.Trigger.emit`). The
+emit their own lines (:meth:`~assessrules.rules.kinds.Trigger.emit`). The
 source it builds contains only fixed text from this module and from the
 trigger kinds, slot numbers, ``ns['<declared fact>']`` lookups and names
 of allow-listed helpers; every literal of the spec is bound as a constant
 in the function's globals, and ``__builtins__`` is empty.
 
 The function returns raw data only (scores by node index and the trace of
-fired triggers); :mod:`assessrules.results` turns it into results and
-:mod:`assessrules.explain` renders them. The engine never renders.
+fired triggers); :mod:`assessrules.engine.results` turns it into results and
+:mod:`assessrules.outputs.explain` renders them. The engine never renders.
 """
 
 from __future__ import annotations
@@ -21,34 +21,21 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .checking import UNIT_KEYS
-from .errors import EvaluationError, Problem
-from .expressions import FUNCTIONS, Expression, _to_decimal, helpers
-from .facts import Fact, FactValueError
-from .model import Indicator
+from ..errors import EvaluationError, Problem
+from ..rules.expressions import FUNCTIONS, Expression, _to_decimal, helpers
+from ..rules.facts import UNIT_KEYS, Fact, FactValueError
+from ..rules.model import Indicator
+from .types import Program
 
 _MISSING = object()
 
 if TYPE_CHECKING:
-    from .spec import Spec
-
-Program = Callable[[dict[str, Any], str, Decimal, str], tuple[Any, ...]]
-"""``program(facts, unit_type, target, unit_id) -> (raw, final, not_applicable, grade, grade_deduction,
-remaining_raw, remaining, trace, score, (bonus_raw, bonus, gated), veto)``: scores by node index
-as tuples, the grade's index, the target value before and after its floor, the trace of fired
-triggers, the graded score, the bonus before and after its cap and gate, the veto that
-fired (−1 for none), and the table's total before the triggers on the total."""
-
-Record = tuple[str, str, str, Decimal, dict[str, Any], Any]
-"""A checked unit: (id, name, type, target, facts, evidence). ``facts`` holds the annual facts,
-``@month``/``@quarter`` period facts, derived values and ``as_of``; ``evidence`` the periods and
-records behind each derived value (None until derived)."""
-
+    from ..rules.ruleset import Rules
 
 class Emitter:
     """Collects source lines and the constants they refer to."""
 
-    def __init__(self, spec: Spec, trace: bool = True) -> None:
+    def __init__(self, spec: Rules, trace: bool = True) -> None:
         self.spec = spec
         self.trace = trace
         self.lines: list[str] = []
@@ -240,7 +227,7 @@ def _emit_score(em: Emitter, node: Indicator) -> None:
         trigger.emit(em, "r")
 
 
-def _emit_outcome(em: Emitter, spec: Spec) -> None:
+def _emit_outcome(em: Emitter, spec: Rules) -> None:
     """From the table's total to the graded score: bonus, conversion, veto; then the grade."""
     zero = em.const(Decimal(0))
     em.line("s = f0")
@@ -286,7 +273,7 @@ def _emit_outcome(em: Emitter, spec: Spec) -> None:
     em.line(f"gd = target * {em.const(tuple(g.deduct for g in grades))}[g]")
 
 
-def _emit_target(em: Emitter, spec: Spec) -> None:
+def _emit_target(em: Emitter, spec: Rules) -> None:
     em.line("r = target - gd")
     for trigger in spec.direct_deductions:
         trigger.emit(em, "r")
@@ -295,7 +282,7 @@ def _emit_target(em: Emitter, spec: Spec) -> None:
         em.line(f"if r < {em.const(Decimal(0))}: r = {em.const(Decimal(0))}")
 
 
-def compile_expression(spec: Spec, expression: Expression, each: str | None = None,
+def compile_expression(spec: Rules, expression: Expression, each: str | None = None,
                        record: bool = False) -> Callable[..., Any]:
     """Compile one checked expression to ``fn(ns, pv, rec)``: annual, one period's and one record's values."""
     em = Emitter(spec)
@@ -315,7 +302,7 @@ def compile_expression(spec: Spec, expression: Expression, each: str | None = No
     return fn
 
 
-def generate(spec: Spec, trace: bool = True) -> tuple[str, dict[str, Any]]:
+def generate(spec: Rules, trace: bool = True) -> tuple[str, dict[str, Any]]:
     """Return the Python source of the scorer and the globals it needs; ``trace=False`` records nothing."""
     em = Emitter(spec, trace)
     count = sum(1 for _ in spec.root.walk())
@@ -354,7 +341,7 @@ def _wrap(name: str, params: str, em: Emitter) -> str:
     return source + "\n    except FactValueError:\n        return None\n"
 
 
-def generate_facts_checker(spec: Spec, declared: Mapping[str, Fact]) -> tuple[str, dict[str, Any]]:
+def generate_facts_checker(spec: Rules, declared: Mapping[str, Fact]) -> tuple[str, dict[str, Any]]:
     """Return the source of the fast check of one mapping of facts (a unit's annual facts, or one period's).
 
     It returns the checked mapping, or None when anything is off; the full check then lists every problem.
@@ -364,7 +351,7 @@ def generate_facts_checker(spec: Spec, declared: Mapping[str, Fact]) -> tuple[st
     return _wrap("_check", "raw", em), em.constants
 
 
-def generate_checker(spec: Spec) -> tuple[str, dict[str, Any]]:
+def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
     """Return the source of the fast check of a whole unit, for specs without periods, records or derived values.
 
     It returns the checked unit as a :data:`Record`, or None when anything is off.
@@ -389,7 +376,7 @@ def generate_checker(spec: Spec) -> tuple[str, dict[str, Any]]:
     return _wrap("_check", "unit, as_of", em), em.constants
 
 
-def compile_spec(spec: Spec, trace: bool = True) -> Program:
+def compile_spec(spec: Rules, trace: bool = True) -> Program:
     """Compile ``spec`` into its scoring function (recording the trace, or not)."""
     source, constants = generate(spec, trace)
 
@@ -408,7 +395,7 @@ def compile_spec(spec: Spec, trace: bool = True) -> Program:
     return program
 
 
-def compile_checker(spec: Spec, declared: Mapping[str, Fact] | None = None) -> Callable[..., Any]:
+def compile_checker(spec: Rules, declared: Mapping[str, Fact] | None = None) -> Callable[..., Any]:
     """Compile the fast path of fact checking: of a whole unit, or (``declared``) of one mapping of facts."""
     source, constants = generate_checker(spec) if declared is None else generate_facts_checker(spec, declared)
     namespace: dict[str, Any] = {
@@ -422,9 +409,7 @@ def compile_checker(spec: Spec, declared: Mapping[str, Fact] | None = None) -> C
 
 __all__ = [
     "Emitter",
-    "Program",
-    "Record",
-    "compile_checker",
+        "compile_checker",
     "compile_expression",
     "compile_spec",
     "generate",

@@ -17,15 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import periods
-from .errors import UsageError
-from .numbers import canonical
-from .report import competition_ranks
+from .. import periods
+from ..errors import UsageError
+from ..numbers import canonical
+from .ranking import competition_ranks
 from .results import plain
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..rules.ruleset import Rules
     from .results import Result
-    from .spec import Spec
+
+    Scorer = Callable[..., list[Result]]
 
 
 @attrs.frozen
@@ -70,7 +74,7 @@ class BulletinEntry:
 class Bulletin:
     """The bulletin of one quarter: entries ranked within each unit type."""
 
-    spec: Spec = attrs.field(repr=False)
+    spec: Rules = attrs.field(repr=False)
     quarter: str
     as_of: dt.date
     entries: tuple[BulletinEntry, ...]
@@ -89,7 +93,7 @@ class Bulletin:
                 "units": [e.to_dict() for e in self.entries]}
 
 
-def _until(spec: Spec, unit: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
+def _until(spec: Rules, unit: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
     """The unit as it stood on ``as_of``: later periods and records left out, later dates not yet reached."""
     out = dict(unit)
     raw_periods = unit.get("periods")
@@ -142,8 +146,8 @@ def _record_until(fact: Any, record: Any, as_of: dt.date) -> Any:
     return out
 
 
-def bulletin(spec: Spec, units: Sequence[Mapping[str, Any]], quarter: str) -> Bulletin:
-    """Build the bulletin of ``quarter`` (e.g. ``"2021Q3"``) for ``units``."""
+def bulletin(spec: Rules, evaluate_many: Scorer, units: Sequence[Mapping[str, Any]], quarter: str) -> Bulletin:
+    """Build the bulletin of ``quarter`` (e.g. ``"2021Q3"``) for ``units``, scored by ``evaluate_many``."""
     try:
         period = periods.parse(quarter)
     except ValueError as exc:
@@ -155,7 +159,7 @@ def bulletin(spec: Spec, units: Sequence[Mapping[str, Any]], quarter: str) -> Bu
     if "month" not in spec.period_kinds:
         raise UsageError("this spec records nothing per month, so there is no monthly bulletin to make")
     as_of = period.end
-    results = spec.evaluate_many([_until(spec, u, as_of) for u in units], as_of=as_of)
+    results = evaluate_many([_until(spec, u, as_of) for u in units], as_of=as_of)
     months = [m.label for m in periods.months_of(period)]
     monthly = {t.index for t in spec.triggers if t.each == "month"}
     groups: dict[str, list[Result]] = {}

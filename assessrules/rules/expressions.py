@@ -98,13 +98,13 @@ def _coalesce(value: Any, fallback: Any) -> Any:
 
 
 def _working_days(start: Any, end: Any) -> int:
-    from .workdays import working_days
+    from ..workdays import working_days
 
     return working_days(start, end)
 
 
 def _add_working_days(start: Any, count: Any) -> Any:
-    from .workdays import add_working_days
+    from ..workdays import add_working_days
 
     return add_working_days(start, int(count))
 

@@ -1,7 +1,7 @@
 """Hypothesis strategies derived from a spec, for property-testing any county's rules.
 
 >>> import assessrules
->>> from assessrules.testing import facts_for
+>>> from assessrules.authoring.strategies import facts_for
 >>> spec = assessrules.load_spec("2021")
 >>> strategy = facts_for(spec, unit_type="town")   # nothing is drawn, nothing can fail, until a test runs
 
@@ -20,9 +20,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from . import periods
-from .facts import Fact
-from .spec import Spec
+from .. import periods
+from ..engine.spec import Spec
+from ..rules.facts import Fact
 
 _MAX_COUNT = 200
 

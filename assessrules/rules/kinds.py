@@ -9,7 +9,7 @@ indicator tree and asks each trigger to emit; adding a kind means adding a
 class and a :class:`Kind` entry here, never touching the driver.
 
 Every trigger that fires records ``(index, count, points, periods)`` in the
-trace (:meth:`~assessrules.compiler.Emitter.record`): ``count`` is the
+trace (:meth:`~assessrules.engine.compiler.Emitter.record`): ``count`` is the
 occurrence count (or ``None``), ``points`` the signed change (negative for a
 deduction, ``None`` for a zero-out), ``periods`` for a rule written with
 ``each:`` the ``(period, count, points)`` of every period it fired in.
@@ -17,24 +17,52 @@ deduction, ``None`` for a zero-out), ``periods`` for a rule written with
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 import attrs
 
-from .errors import Path
+from ..errors import Path
 from .expressions import Expression
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .compiler import Emitter
     from .facts import Fact
 
     Problem = Callable[[str, Path, "str | None"], None]
 
 Phase = Literal["zero", "base", "adjust", "veto"]
+
+
+class Emitter(Protocol):
+    """What the compiler lends a kind while it writes the kind's Python (see :mod:`assessrules.engine.compiler`)."""
+
+    def line(self, text: str) -> None:
+        """Add one line at the current indentation."""
+
+    def indent(self) -> contextlib.AbstractContextManager[None]:
+        """Indent the lines added inside the block."""
+
+    def const(self, value: Any) -> str:
+        """Bind ``value`` as a constant of the scorer and return its name."""
+
+    def expr(self, expression: Expression) -> str:
+        """Python for a checked expression."""
+
+    def record(self, index: int, count: str, points: str, periods: str = "None") -> None:
+        """Record in the trace that trigger ``index`` fired (count, points and periods, as Python)."""
+
+    def collect(self, loop: str) -> contextlib.AbstractContextManager[None]:
+        """Open ``loop`` with fresh accumulators: ``pc`` (count), ``pp`` (points), ``pd`` (detail)."""
+
+    def each_period(self, kind: str) -> contextlib.AbstractContextManager[None]:
+        """Loop over the unit's periods of ``kind``: inside, per-period facts read that period's values."""
+
+    def deduct_collected(self, index: int, score: str, maximum: Decimal | None, count: str = "pc") -> None:
+        """After a :meth:`collect` loop: take the points collected (at most ``maximum``) and record them."""
 
 
 class BuildContext(Protocol):
@@ -94,7 +122,7 @@ def _every(each: str | None) -> str:
 
 
 def _fmt(value: Decimal) -> str:
-    from .numbers import format_points
+    from ..numbers import format_points
 
     return format_points(value)
 

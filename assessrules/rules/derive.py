@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .errors import Path
+from ..errors import Path
 from .expressions import Expression
 
 Evaluator = Callable[[Mapping[str, Any], Mapping[str, Any] | None, Mapping[str, Any] | None], Any]

@@ -1,0 +1,5 @@
+"""``python -m assessrules``: the command line."""
+
+from .cli import main
+
+main()

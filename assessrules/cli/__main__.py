@@ -1,0 +1,5 @@
+"""``python -m assessrules.cli``: the command line."""
+
+from . import main
+
+main()

@@ -1,0 +1,133 @@
+"""Load a spec's rules: read the file, merge ``extends:``, check the schema, build the model, check its sense.
+
+Every problem is collected before failing; :class:`~assessrules.errors.SpecError`
+carries them all, each with file, line, column, path, message and hint. The
+result is the checked :class:`~assessrules.rules.ruleset.Rules`; the engine
+compiles it (:func:`assessrules.load_spec` does both).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path as FsPath
+from typing import Any
+
+from .. import _resources
+from ..errors import Problem, SpecError, sort_problems
+from .build.assumptions import build_assumptions
+from .build.context import BuildContext
+from .build.derived import build_derived
+from .build.direct import build_direct
+from .build.facts import build_facts
+from .build.grades import build_grades
+from .build.indicators import ROOT_ID, build_tree
+from .build.metadata import build_metadata, build_unit_types
+from .build.outcome import build_bonus, build_conversion, build_vetoes
+from .build.parameters import build_parameters
+from .document import Document, DocumentError, load_document, read_document
+from .expressions import Name
+from .extend import expand
+from .ruleset import Rules
+from .schema import schema_problems
+
+
+def resolve_spec(source: str | os.PathLike[str]) -> FsPath:
+    """Turn ``"2021"`` (a bundled spec id) or a path into the path of a spec file."""
+    text = os.fspath(source)
+    bundled = _resources.bundled_specs()
+    if text in bundled and not FsPath(text).exists():
+        return bundled[text]
+    path = FsPath(text)
+    if not path.exists() and not any(sep in text for sep in "/\\") and not text.endswith((".yaml", ".yml")):
+        known = ", ".join(bundled) or "none"
+        raise SpecError([Problem(f"no spec file `{text}` and no bundled spec of that id", (), text,
+                                 hint=f"give a path to a .yaml file, or a bundled id ({known})")])
+    return path
+
+
+def read_spec_document(source: str | os.PathLike[str]) -> Document:
+    """Read the spec file ``source`` names (a bundled one is called ``specs/<name>`` in messages)."""
+    path = resolve_spec(source)
+    try:
+        return read_document(path, _resources.shown(path))
+    except DocumentError as exc:
+        raise SpecError(exc.problems) from None
+
+
+def effective_document(source: str | os.PathLike[str]) -> Document:
+    """The spec as it takes effect: read, with every ``extends:`` merged in (not yet checked)."""
+    return expand(read_spec_document(source))
+
+
+def text_document(text: str, file: str = "<text>") -> Document:
+    """Read spec text into a located document; ``file`` names it in messages."""
+    try:
+        return load_document(text, file)
+    except DocumentError as exc:
+        raise SpecError(exc.problems) from None
+
+
+def rules_from_document(document: Document) -> Rules:
+    """Check a spec already read into a :class:`Document` (following ``extends:``) and build its rules."""
+    if not isinstance(document.data, dict):
+        raise SpecError([document.problem("a spec must be a mapping of keys (spec_format, metadata, facts, …)", (),
+                                          "start from specs/2021.yaml")])
+    document = expand(document)
+    problems = schema_problems(document)
+    if problems:
+        raise SpecError(sort_problems(problems))
+    ctx = BuildContext(document)
+    rules = build_rules(ctx, document.data)
+    if ctx.problems or rules is None:
+        raise SpecError(sort_problems(ctx.problems))
+    return rules
+
+
+def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
+    """Run the section builders in the order their names become visible; None if the tree could not be built."""
+    metadata = build_metadata(ctx, d["metadata"])
+    unit_types = build_unit_types(d["unit_types"])
+    build_assumptions(ctx, d.get("assumptions", []))
+    build_parameters(ctx, d.get("parameters", {}))
+    ctx.names["as_of"] = Name("date", "run", "考核日期（assessment date）")
+    facts = build_facts(ctx, d["facts"])
+    if ctx.period_kinds and (metadata.year or (metadata.effective_from.year if metadata.effective_from else None)) is None:
+        ctx.problem("facts are recorded per period, so the spec needs `metadata.year`", ("metadata",),
+                    "add e.g. `year: 2021`")
+    derived = build_derived(ctx, d.get("derived", {}), facts)
+    root = build_tree(ctx, d, metadata, unit_types)
+    conversion = build_conversion(d.get("conversion"))
+    graded = conversion.to if conversion else metadata.scale
+    bonus_cap = Decimal((d.get("bonus") or {}).get("cap", 0)) * graded / metadata.scale
+    grades = build_grades(ctx, d["grades"], graded + bonus_cap)
+    direct = build_direct(ctx, d.get("direct_deductions"))
+    bonus = build_bonus(ctx, d.get("bonus"), metadata.scale)
+    vetoes = build_vetoes(ctx, d.get("veto", []), grades)
+    for trigger in ctx.triggers:
+        trigger.check(facts, ctx.problem)
+    if ctx.problems or root is None:
+        return None
+    direct_section = d.get("direct_deductions") or {}
+    return Rules(
+        metadata=metadata, unit_types=unit_types, parameters=ctx.parameters, facts=facts, root=root,
+        grades=tuple(grades), direct_deductions=tuple(direct), assumptions=ctx.assumptions,
+        triggers=tuple(ctx.triggers), source=ctx.doc.file, sha256=hashlib.sha256(ctx.doc.text.encode("utf-8")).hexdigest(),
+        derived=tuple(derived), direct_clause=direct_section.get("clause"), bonus=bonus, vetoes=tuple(vetoes),
+        conversion=conversion, not_applicable=d.get("not_applicable", "full_marks"),
+        limit_to_target=bool(direct_section.get("limit_to_target", True)),
+        positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,),
+    )
+
+
+__all__ = [
+    "ROOT_ID",
+    "build_rules",
+    "effective_document",
+    "read_spec_document",
+    "resolve_spec",
+    "rules_from_document",
+    "text_document",
+]
