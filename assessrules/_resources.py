@@ -15,6 +15,14 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"the bundled {name}/ folder is missing from this installation")
 
 
+def docs_dir() -> Path:
+    """The documentation installed with the package (``docs/`` of the source), or where it would be."""
+    for candidate in (_PACKAGE / "docs", _PACKAGE.parent / "docs"):
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE / "docs"
+
+
 def bundled_specs() -> dict[str, Path]:
     """Map each bundled spec id (the file stem, e.g. ``2021``) to its path."""
     return {p.stem: p for p in sorted(data_dir("specs").glob("*.yaml")) if not p.stem.endswith(".tests")}

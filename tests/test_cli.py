@@ -201,3 +201,13 @@ def test_as_of_changes_which_records_are_late() -> None:
     code, _, err = call("score", str(EXAMPLE), "--as-of", "2021-13-01")
     assert code == 2
     assert "is not a date like 2022-01-10" in err
+
+
+def test_help_lists_every_exit_code_and_where_the_docs_are() -> None:
+    """`--help` names exit codes 0 to 3 and a docs folder that exists in this installation."""
+    code, out, _ = call("--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "3 internal error" in flat
+    docs = flat.split("Docs: ")[1].split()[0]
+    assert (Path(docs) / "architecture.md").is_file()

@@ -25,12 +25,14 @@ DEFAULT_SPEC = "2021"
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .. import _resources
     from .._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="assessrules",
         description="Score government units against a year's assessment rules (政务公开考核) written as YAML.",
-        epilog="Exit codes: 0 ok, 1 bad facts, 2 bad spec or usage. Docs: docs/ in the source tree.",
+        epilog=f"Exit codes: 0 ok, 1 bad facts, 2 bad spec or usage, 3 internal error (a bug: please report it). "
+               f"Docs: {_resources.docs_dir()}",
     )
     parser.add_argument("--version", action="version", version=f"assessrules {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
