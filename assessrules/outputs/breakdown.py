@@ -65,10 +65,18 @@ def _total_label(spec: Spec) -> str:
 def score_columns(spec: Spec, results: Sequence[Result]) -> list[Column]:
     """The columns of the breakdown for ``results``; every unit's summands add up to its 得分."""
     columns = [Column(n.id, n.name, _top(n.index)) for n in spec.root.children]
+    moved = {id(r): on_total(r) for r in results} if spec.root.triggers else {}
+
+    def total(result: Result) -> Decimal:
+        if not spec.root.triggers:
+            return Decimal(0)
+        found = moved.get(id(result))
+        return on_total(result) if found is None else found
+
     steps: list[Column] = [
         Column("rescaled", "合计折算", lambda r: canonical(r.table_score - _tops_sum(spec, r))),
-        Column("on_total", _total_label(spec), on_total),
-        Column("floored", "扣完为止", lambda r: canonical(r.base_score - r.table_score - on_total(r))),
+        Column("on_total", _total_label(spec), total),
+        Column("floored", "扣完为止", lambda r: canonical(r.base_score - r.table_score - total(r))),
     ]
     if spec.bonus is not None:
         steps.append(Column("bonus", spec.bonus.label, lambda r: r.bonus))

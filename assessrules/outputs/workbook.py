@@ -19,6 +19,7 @@ Every sheet has its header row frozen and an autofilter on its columns.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -33,6 +34,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .._version import __version__
 from ..explain import show_value
 from ..numbers import canonical
+from ..results import canonical_json
 from ..report import competition_ranks, ranked, width
 from .breakdown import score_columns
 from .cells import excel_number, is_formula_like
@@ -40,7 +42,7 @@ from .cells import excel_number, is_formula_like
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ..results import FiredTrigger, Result
+    from ..results import FiredTrigger, Result, Unit
     from ..spec import Spec
 
 _HEADER_FONT = Font(bold=True)
@@ -93,16 +95,22 @@ def _type_label(spec: Spec, result: Result) -> str:
     return spec.unit_types[result.unit.type].label
 
 
+def _by_id(results: Sequence[Result]) -> list[tuple[Result, Unit]]:
+    """Each result with its unit (built once: ``Result.unit`` builds it anew each time), ordered by unit id."""
+    return sorted(((r, r.unit) for r in results), key=lambda pair: pair[1].id)
+
+
 def ranking_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
     """The 公示 table: per unit type (spec order), ranked by score; equal scores share a rank."""
     rows: list[list[Any]] = []
     by_type: dict[str, list[Result]] = {}
     for r in ranked(spec, results):
         by_type.setdefault(r.unit.type, []).append(r)
-    for group in by_type.values():
+    for type_id, group in by_type.items():
         for rank, r in competition_ranks(group):
-            rows.append([_type_label(spec, r), rank, r.unit.name, r.unit.id, r.score, r.grade,
-                         "是" if r.commended else "", r.deduction, r.unit.target])
+            unit = r.unit
+            rows.append([spec.unit_types[type_id].label, rank, unit.name, unit.id, r.score, r.grade,
+                         "是" if r.commended else "", r.deduction, unit.target])
     return rows
 
 
@@ -152,11 +160,11 @@ def _count(fired: FiredTrigger) -> Decimal | int | None:
 def deduction_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
     """A row per rule that moved a unit's points, in the order the scorer applied them."""
     rows: list[list[Any]] = []
-    for r in sorted(results, key=lambda r: r.unit.id):
+    for r, unit in _by_id(results):
         for fired in r.fired:
             clause = fired.clause or (spec.nodes[o].clause if (o := spec.trigger_owner.get(fired.index)) is not None
                                       else None)
-            rows.append([r.unit.id, r.unit.name, _section(spec, fired), fired.label, _count(fired),
+            rows.append([unit.id, unit.name, _section(spec, fired), fired.label, _count(fired),
                          fired.points, facts_text(spec, fired), clause or ""])
     return rows
 
@@ -168,8 +176,8 @@ def period_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
     """Per unit and period (月/季): the items missed and what they deducted."""
     periodic = {t.index for t in spec.triggers if t.each}
     rows: list[list[Any]] = []
-    for r in sorted(results, key=lambda r: r.unit.id):
-        missed: dict[str, list[str]] = {label: [] for label in sorted(r.unit.periods)}
+    for r, unit in _by_id(results):
+        missed: dict[str, list[str]] = {label: [] for label in sorted(unit.periods)}
         deducted: dict[str, Decimal] = dict.fromkeys(missed, Decimal(0))
         for fired in r.fired:
             if fired.index not in periodic:
@@ -178,7 +186,7 @@ def period_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
                 missed.setdefault(hit.period, []).append(fired.label)
                 deducted[hit.period] = deducted.get(hit.period, Decimal(0)) + hit.points
         for label in sorted(missed):
-            rows.append([r.unit.id, r.unit.name, label, len(missed[label]), "\n".join(missed[label]),
+            rows.append([unit.id, unit.name, label, len(missed[label]), "\n".join(missed[label]),
                          canonical(deducted[label])])
     return rows
 
@@ -191,11 +199,11 @@ def target_rows(spec: Spec, results: Sequence[Result]) -> tuple[list[str], list[
     direct = list(spec.direct_deductions)
     header = ["编号", "单位", "目标分值", "等次", "等次扣减", *[t.label for t in direct], "扣减合计", "扣完为止", "剩余目标分值"]
     rows: list[list[Any]] = []
-    for r in sorted(results, key=lambda r: r.unit.id):
+    for r, unit in _by_id(results):
         by_rule = {f.index: -(f.points or Decimal(0)) for f in r.direct_deductions}
-        rows.append([r.unit.id, r.unit.name, r.unit.target, r.grade, r.grade_deduction,
+        rows.append([unit.id, unit.name, unit.target, r.grade, r.grade_deduction,
                      *[canonical(by_rule.get(t.index, Decimal(0))) for t in direct],
-                     r.deduction, "是" if r.deduction_capped else "", canonical(r.unit.target - r.deduction)])
+                     r.deduction, "是" if r.deduction_capped else "", canonical(unit.target - r.deduction)])
     return header, rows
 
 
@@ -207,10 +215,10 @@ def receipt_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
         ["规则 SHA-256", "", spec.sha256, ""],
         ["assessrules 版本", "", __version__, ""],
     ]
-    for r in sorted(results, key=lambda r: r.unit.id):
-        receipt = r.receipt
-        as_of = r.unit.as_of.isoformat() if r.unit.as_of else ""
-        rows.append(["考核数据 SHA-256", r.unit.id, receipt.facts_sha256, f"{r.unit.name} · 考核日期 {as_of}"])
+    for r, unit in _by_id(results):
+        facts = hashlib.sha256(canonical_json(unit.canonical()).encode("utf-8")).hexdigest()  # = r.receipt's
+        as_of = unit.as_of.isoformat() if unit.as_of else ""
+        rows.append(["考核数据 SHA-256", unit.id, facts, f"{unit.name} · 考核日期 {as_of}"])
     return rows
 
 
@@ -225,7 +233,7 @@ def results_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
     _add_sheet(book, "排名", RANKING_HEADER, ranking_rows(spec, results), freeze_columns=3)
     columns = score_columns(spec, results)
     _add_sheet(book, "得分明细", ["单位类型", "编号", "单位", *[c.label for c in columns]],
-               ([_type_label(spec, r), r.unit.id, r.unit.name, *[c.value(r) for c in columns]]
+               ([_type_label(spec, r), (unit := r.unit).id, unit.name, *[c.value(r) for c in columns]]
                 for r in ranked(spec, results)), freeze_columns=3)
     _add_sheet(book, "扣分明细", DEDUCTION_HEADER, deduction_rows(spec, results), freeze_columns=2, wrap=(6,))
     if spec.period_kinds:
@@ -244,7 +252,7 @@ def accounts_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
     for blank in book.worksheets:
         book.remove(blank)
     _add_sheet(book, "扣分明细", DEDUCTION_HEADER, deduction_rows(spec, results), freeze_columns=2, wrap=(6,))
-    lines = ([r.unit.id, r.unit.name, n, line] for r in sorted(results, key=lambda r: r.unit.id)
+    lines = ([unit.id, unit.name, n, line] for r, unit in _by_id(results)
              for n, line in enumerate(r.explain().splitlines(), 1))
     _add_sheet(book, "说明", ("编号", "单位", "行", "说明"), lines, freeze_columns=2)
     book.properties.title = f"{spec.metadata.title} 扣分明细"
