@@ -19,7 +19,6 @@ Every sheet has its header row frozen and an autofilter on its columns.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -34,7 +33,6 @@ from openpyxl.writer.excel import ExcelWriter
 from .._version import __version__
 from ..explain import show_value
 from ..numbers import canonical
-from ..results import canonical_json
 from ..report import competition_ranks, ranked, width
 from .breakdown import score_columns
 from .cells import excel_number, is_formula_like
@@ -216,7 +214,7 @@ def receipt_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
         ["assessrules 版本", "", __version__, ""],
     ]
     for r, unit in _by_id(results):
-        facts = hashlib.sha256(canonical_json(unit.canonical()).encode("utf-8")).hexdigest()  # = r.receipt's
+        facts = r.receipt.facts_sha256
         as_of = unit.as_of.isoformat() if unit.as_of else ""
         rows.append(["考核数据 SHA-256", unit.id, facts, f"{unit.name} · 考核日期 {as_of}"])
     return rows
