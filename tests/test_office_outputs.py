@@ -332,3 +332,38 @@ def test_control_characters_in_names_do_not_reach_the_terminal(tmp_path: Path) -
     assert "\x1b" not in out and "\x07" not in out
     names = [r["unit"]["name"] for r in json.loads(call("score", str(facts), "--format", "json")[1])["results"]]
     assert "城关\x1b[2J镇\x07" in names  # the data keeps it; only the terminal is spared
+
+
+SHAPES = ROOT / "tests" / "specs" / "shapes"
+
+
+def breakdown_of(spec_file: str, *units: dict[str, Any]) -> tuple[list[str], list[list[Decimal | None]], list[Decimal]]:
+    from assessrules.loader import load_spec
+    from assessrules.outputs.breakdown import score_columns
+
+    spec = load_spec(str(SHAPES / spec_file))
+    results = spec.evaluate_many([{"target": 2, "type": "town", **u} for u in units])
+    columns = score_columns(spec, results)
+    return [c.label for c in columns], [[c.value(r) for c in columns if c.summand] for r in results], \
+        [r.score for r in results]
+
+
+@pytest.mark.parametrize(("spec_file", "labels", "units"), [
+    ("bonus_veto.yaml", ["加分项", "折算与否决"], [
+        {"id": "capped", "facts": {"late": 5, "provincial_award": True, "award_document": "x", "practices_adopted": 3}},
+        {"id": "gated", "facts": {"late": 25, "practices_adopted": 2}},
+        {"id": "vetoed", "facts": {"late": 5, "major_leak": True}}]),
+    ("weighted_scale.yaml", ["合计折算", "折算与否决"], [
+        {"id": "a", "type": "dept", "facts": {"work_errors": 5, "review_rating": "B"}},
+        {"id": "b", "type": "dept", "facts": {"review_rating": "A", "plan_missing": True}}]),
+    ("applicability.yaml", ["合计折算"], [
+        {"id": "zengjia", "facts": {"has_new_media": False, "late": 30}},
+        {"id": "shuiwu", "type": "dept", "facts": {"has_new_media": True, "late": 10, "poverty_items_missed": 5}}]),
+])
+def test_breakdown_columns_add_up_under_bonus_veto_weights_and_rescaling(
+        spec_file: str, labels: list[str], units: list[dict[str, Any]]) -> None:
+    """Whatever the spec does between the indicators and the score, a step column says it and the row adds up."""
+    header, rows, scores = breakdown_of(spec_file, *units)
+    assert all(label in header for label in labels), header
+    for row, score in zip(rows, scores, strict=True):
+        assert sum((v for v in row if v is not None), Decimal(0)) == score
