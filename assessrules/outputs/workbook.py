@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
@@ -38,13 +39,12 @@ from .breakdown import score_columns
 from .cells import excel_number, is_formula_like
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
     from ..results import FiredTrigger, Result, Unit
     from ..spec import Spec
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _cell_value(value: Any) -> Any:
@@ -58,35 +58,44 @@ def _cell_value(value: Any) -> Any:
 
 
 def _add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
-               freeze_columns: int = 0, wrap: Sequence[int] = ()) -> Worksheet:
-    """Write one table: bold frozen header, autofilter, columns as wide as their text (within reason)."""
-    sheet: Worksheet = book.create_sheet(title)
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+               freeze_columns: int = 0, wrap: Sequence[int] = ()) -> None:
+    """Write one table: bold frozen header, autofilter, columns as wide as their text (within reason).
+
+    The book is write-only (openpyxl streams each sheet), so the rows are gathered and measured first.
+    """
+    sheet = book.create_sheet(title)
+    table = [[_cell_value(v) for v in row] for row in rows]
     widths = [width(h) for h in header]
-    for row in rows:
-        values = [_cell_value(v) for v in row]
-        sheet.append(values)
+    for values in table:
         for i, value in enumerate(values):
             if isinstance(value, str):
                 widths[i] = max(widths[i], max((width(part) for part in value.split("\n")), default=0))
-                if is_formula_like(value):
-                    cell = sheet.cell(row=sheet.max_row, column=i + 1)
-                    cell.data_type = "s"  # a string, never a formula
-                    cell.quotePrefix = True
             elif value is not None:
                 widths[i] = max(widths[i], len(str(value)))
     for i, size in enumerate(widths):
-        letter = get_column_letter(i + 1)
-        sheet.column_dimensions[letter].width = min(max(size + 2, 6), 60)
-        if i in wrap:
-            for wrapped in sheet[letter][1:]:
-                wrapped.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(size + 2, 6), 60)
     sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 2)}"
-    return sheet
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(table) + 1, 2)}"
+    heads = []
+    for text in header:
+        head = WriteOnlyCell(sheet, value=text)
+        head.font, head.fill = _HEADER_FONT, _HEADER_FILL
+        heads.append(head)
+    sheet.append(heads)
+    wrapping = set(wrap)
+    for values in table:
+        row: list[Any] = list(values)
+        for i, value in enumerate(values):
+            formula_like = isinstance(value, str) and is_formula_like(value)
+            if formula_like or i in wrapping:
+                cell = WriteOnlyCell(sheet, value=value)
+                if formula_like:
+                    cell.data_type = "s"  # a string, never a formula
+                    cell.quotePrefix = True
+                if i in wrapping:
+                    cell.alignment = _WRAP
+                row[i] = cell
+        sheet.append(row)
 
 
 def _type_label(spec: Spec, result: Result) -> str:
@@ -225,9 +234,7 @@ RECEIPT_HEADER = ("项目", "编号", "值", "说明")
 
 def results_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
     """Build the results workbook of ``results`` (see the module's docstring for its sheets)."""
-    book = Workbook()
-    for blank in book.worksheets:
-        book.remove(blank)
+    book = Workbook(write_only=True)
     _add_sheet(book, "排名", RANKING_HEADER, ranking_rows(spec, results), freeze_columns=3)
     columns = score_columns(spec, results)
     _add_sheet(book, "得分明细", ["单位类型", "编号", "单位", *[c.label for c in columns]],
@@ -246,9 +253,7 @@ def results_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
 
 def accounts_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
     """Every unit's account (explain) in one workbook: the 扣分明细 table, then each account line by line."""
-    book = Workbook()
-    for blank in book.worksheets:
-        book.remove(blank)
+    book = Workbook(write_only=True)
     _add_sheet(book, "扣分明细", DEDUCTION_HEADER, deduction_rows(spec, results), freeze_columns=2, wrap=(6,))
     lines = ([unit.id, unit.name, n, line] for r, unit in _by_id(results)
              for n, line in enumerate(r.explain().splitlines(), 1))
