@@ -117,3 +117,18 @@ def test_chromium_shows_the_report_not_blank_and_with_every_unit(tmp_path: Path)
         assert f'id="unit-{unit["id"]}"' in page
         assert unit["name"] in page
     assert page.count("<svg") == 6
+
+
+@needs_chromium
+def test_chromium_prints_the_report_on_a4_with_each_account_on_its_own_page(tmp_path: Path) -> None:
+    """Printed to PDF, every page is A4 (595 × 842 pt) and there is at least a page per unit besides the ranking."""
+    import re
+
+    report = tmp_path / "考核结果.html"
+    call("report", str(EXAMPLE), "-o", str(report))
+    pdf = tmp_path / "考核结果.pdf"
+    proc = chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri(), profile=tmp_path / "p")
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
+    assert len(boxes) > 16
+    assert all(abs(float(w) - 595.3) < 1.5 and abs(float(h) - 841.9) < 1.5 for w, h in boxes)
