@@ -12,10 +12,10 @@ import argparse
 import contextlib
 import datetime as dt
 import os
+import secrets
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ..engine.spec import Spec
@@ -43,28 +43,42 @@ def _parser() -> argparse.ArgumentParser:
 
     spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
     as_of_help = "the assessment date (考核日期), e.g. 2022-01-10; default: the facts file's `as_of:`, else the year's end"
+    output_help = ("write to FILE (whole or not at all) instead of stdout; its extension gives the format: "
+                   "{}")
     p = sub.add_parser("score", help="score every unit of a facts file")
     p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
+    p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
+    p.add_argument("--ids", action="store_true", help="CSV with machine ids (type, rank, id, …) instead of Chinese headers")
+    p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".xlsx .csv .json .html .txt"))
     p.set_defaults(handler=cmd_score)
+
+    p = sub.add_parser("report", help="a printable, self-contained HTML report: ranking, charts, bulletins, accounts")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("--spec", help=spec_help)
+    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE.html (whole or not at all) instead of stdout")
+    p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("explain", help="explain one unit's score, point by point")
     p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
-    p.add_argument("--unit", required=True, metavar="ID", help="the unit's id in the facts file")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--unit", metavar="UNIT", help="the unit's id or name (名称) in the facts file")
+    which.add_argument("--all", action="store_true", help="every unit's account, in one file")
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
+    p.add_argument("--format", choices=("text", "json"), help="output format on stdout (text)")
+    p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".txt .json, and with --all .html .xlsx"))
     p.set_defaults(handler=cmd_explain)
 
     p = sub.add_parser("bulletin", help="the quarterly bulletin (通报): each month's missed items and the running score")
     p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
     p.add_argument("--quarter", required=True, metavar="QUARTER", help="the quarter, e.g. 2021Q3")
     p.add_argument("--spec", help=spec_help)
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
+    p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
+    p.add_argument("--ids", action="store_true", help="CSV with machine ids instead of Chinese headers")
+    p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".csv .json .txt"))
     p.set_defaults(handler=cmd_bulletin)
 
     p = sub.add_parser("check", help="property-test a spec: bounds, monotonicity, grades, deductions, determinism")
@@ -111,21 +125,64 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10") from None
 
 
-def write_output(text: str, output: str | None, stdout: TextIO) -> None:
-    """Write to stdout, or to ``output`` whole or not at all (temporary file, then rename)."""
+def write_output(text: str | bytes, output: str | None, stdout: TextIO) -> None:
+    """Write to stdout, or to ``output`` whole or not at all (temporary file, then rename).
+
+    The file gets the usual permissions under the umask (0666 & ~umask), as any new file would.
+    """
     if output is None:
+        if isinstance(text, bytes):  # pragma: no cover - the formats that make bytes require -o
+            raise TypeError("binary output needs a file")
         stdout.write(text)
         return
+    data = text.encode("utf-8") if isinstance(text, str) else text
     directory = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(prefix=".assessrules-", dir=directory)
+    while True:
+        tmp = os.path.join(directory, f".assessrules-{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            break
+        except FileExistsError:  # pragma: no cover - 48 random bits
+            continue
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, output)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text"}
+
+
+def output_format(args: argparse.Namespace, allowed: Sequence[str], text: str = "table") -> str:
+    """The output format: from the -o file's extension, else --format, else ``text``; anything else is a usage error."""
+    chosen: str | None = getattr(args, "format", None)
+    if args.output is None:
+        return chosen or text
+    from ..errors import Problem, UsageError
+
+    extension = os.path.splitext(args.output)[1].lower()
+    found = _EXTENSIONS.get(extension)
+    shown = [e for e, f in _EXTENSIONS.items() if (text if f == "text" else f) in allowed and e != ".htm"]
+    if found is None:
+        raise UsageError([Problem(f"cannot tell the output format from the extension `{extension or '(none)'}`",
+                                  file=args.output, hint=f"name the file with one of {', '.join(shown)}")])
+    fmt = text if found == "text" else found
+    if fmt not in allowed:
+        raise UsageError([Problem(f"this command does not write {extension} files", file=args.output,
+                                  hint=f"name the file with one of {', '.join(shown)}")])
+    if chosen is not None and chosen != fmt:
+        raise UsageError([Problem(f"--format {chosen} does not match the file's extension {extension}", file=args.output,
+                                  hint="give one or the other")])
+    return fmt
+
+
+def _with_bom(text: str, args: argparse.Namespace) -> str:
+    """CSV written to a file starts with a BOM, so that Excel on Chinese Windows reads it as UTF-8."""
+    return "\ufeff" + text if args.output is not None else text
 
 
 def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
@@ -164,12 +221,49 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score every unit of a facts file and report in the chosen format."""
     from ..inputs.facts_file import read_facts, score_document
-    from ..outputs.report import REPORTERS
+    from ..outputs.report import REPORTERS, render_csv
 
+    fmt = output_format(args, ("table", "json", "csv", "xlsx", "html"))
     document = read_facts(args.facts)
     spec = _spec_for(args, document)
     results = score_document(spec, document, args.as_of)
-    write_output(REPORTERS[args.format](spec, results), args.output, out)
+    if fmt == "xlsx":
+        from ..outputs.workbook import render_workbook
+
+        write_output(render_workbook(spec, results), args.output, out)
+    elif fmt == "html":
+        write_output(_report_html(spec, document, results), args.output, out)
+    elif fmt == "csv":
+        write_output(_with_bom(render_csv(spec, results, ids=args.ids), args), args.output, out)
+    else:
+        write_output(REPORTERS[fmt](spec, results), args.output, out)
+    return 0
+
+
+def _report_html(spec: Spec, document: Document, results: Sequence[Any]) -> str:
+    """The HTML report, with the bulletin of each quarter of the spec's year when it records months."""
+    from ..errors import FactsError
+    from ..inputs.facts_file import locate, units_of
+    from ..outputs.html import render_report
+
+    bulletins = []
+    if "month" in spec.period_kinds and spec.year is not None:
+        try:
+            bulletins = [spec.bulletin(units_of(document), f"{spec.year}Q{q}") for q in range(1, 5)]
+        except FactsError as exc:
+            raise FactsError(locate(exc.problems, document)) from None
+    return render_report(spec, results, bulletins)
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the printable HTML report of a facts file."""
+    from ..inputs.facts_file import read_facts, score_document
+
+    output_format(args, ("html",), text="html")
+    document = read_facts(args.facts)
+    spec = _spec_for(args, document)
+    results = score_document(spec, document, args.as_of)
+    write_output(_report_html(spec, document, results), args.output, out)
     return 0
 
 
@@ -179,41 +273,92 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     import attrs
 
-    from ..errors import FactsError, UsageError
+    from ..errors import FactsError
     from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
 
+    fmt = output_format(args, ("text", "json", "html", "xlsx") if args.all else ("text", "json"), text="text")
     document = read_facts(args.facts)
     spec = _spec_for(args, document)
     units = units_of(document)
-    for i, unit in enumerate(units):
-        if isinstance(unit, dict) and str(unit.get("id")) == args.unit:
-            try:
-                result = spec.evaluate(unit, as_of=args.as_of or as_of_of(document))
-            except FactsError as exc:
-                moved = [attrs.evolve(p, path=("units", i, *p.path)) for p in exc.problems]
-                raise FactsError(locate(moved, document)) from None
-            if args.format == "json":
-                out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
-            else:
-                out.write(result.explain())
-            return 0
-    known = ", ".join(str(u.get("id")) for u in units[:10] if isinstance(u, dict))
-    raise UsageError(f"{args.facts}: no unit with id `{args.unit}` (units: {known}{', …' if len(units) > 10 else ''})")
+    if args.all:
+        from ..inputs.facts_file import score_document
+
+        write_output(_accounts(spec, score_document(spec, document, args.as_of), fmt), args.output, out)
+        return 0
+    i = find_unit(units, args.unit, args.facts)
+    try:
+        result = spec.evaluate(units[i], as_of=args.as_of or as_of_of(document))
+    except FactsError as exc:
+        moved = [attrs.evolve(p, path=("units", i, *p.path)) for p in exc.problems]
+        raise FactsError(locate(moved, document)) from None
+    if fmt == "json":
+        write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", args.output, out)
+    else:
+        write_output(result.explain(), args.output, out)
+    return 0
+
+
+def _accounts(spec: Spec, results: Sequence[Any], fmt: str) -> str | bytes:
+    """Every unit's account, ordered by id, in one text, JSON, HTML or xlsx file."""
+    import json
+
+    ordered = sorted(results, key=lambda r: r.unit.id)
+    if fmt == "html":
+        from ..outputs.html import render_accounts
+
+        return render_accounts(spec, ordered)
+    if fmt == "xlsx":
+        from ..outputs.workbook import accounts_workbook, stamp_of, workbook_bytes
+
+        return workbook_bytes(accounts_workbook(spec, ordered), stamp_of(ordered))
+    if fmt == "json":
+        return json.dumps([r.to_dict() for r in ordered], ensure_ascii=False, indent=2) + "\n"
+    return ("\n" + "═" * 40 + "\n\n").join(r.explain() for r in ordered)
+
+
+def find_unit(units: Sequence[Any], wanted: str, file: str) -> int:
+    """The position of the unit whose id, or else whose name, is ``wanted``; a usage error with a did-you-mean if none."""
+    import difflib
+
+    from ..errors import Problem, UsageError
+
+    entries = [(i, str(u.get("id")), str(u.get("name", ""))) for i, u in enumerate(units) if isinstance(u, dict)]
+    for i, uid, _ in entries:
+        if uid == wanted:
+            return i
+    named = [(i, uid) for i, uid, name in entries if name == wanted]
+    if len(named) == 1:
+        return named[0][0]
+    if named:
+        raise UsageError([Problem(f"{len(named)} units are named `{wanted}`", file=file,
+                                  hint="give the id, one of " + ", ".join(uid for _, uid in named))])
+    words = {uid: uid for _, uid, _ in entries} | {name: f"{name} ({uid})" for _, uid, name in entries if name}
+    close = difflib.get_close_matches(wanted, list(words), n=3, cutoff=0.5)
+    if close:
+        hint = "did you mean " + " or ".join(f"`{words[c]}`" for c in close) + "?"
+    else:
+        known = ", ".join(uid for _, uid, _ in entries[:10])
+        hint = f"the units are {known}{', …' if len(entries) > 10 else ''}"
+    raise UsageError([Problem(f"no unit with id or name `{wanted}`", file=file, hint=hint)])
 
 
 def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the bulletin of one quarter."""
     from ..errors import FactsError
     from ..inputs.facts_file import locate, read_facts, units_of
-    from ..outputs.report import BULLETIN_REPORTERS
+    from ..outputs.report import BULLETIN_REPORTERS, render_bulletin_csv
 
+    fmt = output_format(args, ("table", "json", "csv"))
     document = read_facts(args.facts)
     spec = _spec_for(args, document)
     try:
         made = spec.bulletin(units_of(document), args.quarter)
     except FactsError as exc:
         raise FactsError(locate(exc.problems, document)) from None
-    write_output(BULLETIN_REPORTERS[args.format](made), args.output, out)
+    if fmt == "csv":
+        write_output(_with_bom(render_bulletin_csv(made, ids=args.ids), args), args.output, out)
+    else:
+        write_output(BULLETIN_REPORTERS[fmt](made), args.output, out)
     return 0
 
 
@@ -364,8 +509,11 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
 
 def main() -> None:
     """Entry point of the ``assessrules`` script."""
+    from ..outputs.terminal import console
+
     try:
-        code = run()
+        with console() as (out, err):
+            code = run(out=out, err=err)
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
