@@ -22,7 +22,7 @@ import attrs
 
 from . import _resources
 from .derive import DERIVED_KINDS, Derived
-from .errors import Path, Problem, SpecError, sort_problems
+from .errors import Path, Problem, SpecError, sort_problems, with_code
 from .expressions import FUNCTIONS, Expression, ExpressionError, Name, check_expression
 from .facts import FACT_TYPES, Fact, FactValueError
 from .kinds import KINDS, TRIGGER_KEYS, Trigger, build_trigger
@@ -70,7 +70,7 @@ def resolve_spec(source: str | os.PathLike[str]) -> FsPath:
     if not path.exists() and not any(sep in text for sep in "/\\") and not text.endswith((".yaml", ".yml")):
         known = ", ".join(bundled) or "none"
         raise SpecError([Problem(f"no spec file `{text}` and no bundled spec of that id", (), text,
-                                 hint=f"give a path to a .yaml file, or a bundled id ({known})")])
+                                 hint=f"give a path to a .yaml file, or a bundled id ({known})", code="spec.not_found")])
     return path
 
 
@@ -90,7 +90,7 @@ def read_spec_document(source: str | os.PathLike[str]) -> Document:
     try:
         return read_document(path, _resources.shown(path))
     except DocumentError as exc:
-        raise SpecError(exc.problems) from None
+        raise SpecError(with_code(exc.problems, "spec.file")) from None
 
 
 def effective_document(source: str | os.PathLike[str]) -> Document:
@@ -109,7 +109,7 @@ def spec_from_text(text: str, file: str = "<text>") -> Spec:
     try:
         document = load_document(text, file)
     except DocumentError as exc:
-        raise SpecError(exc.problems) from None
+        raise SpecError(with_code(exc.problems, "spec.file")) from None
     return spec_from_document(document)
 
 
@@ -123,7 +123,7 @@ def spec_from_document(document: Document) -> Spec:
     document = expand(document)
     problems = schema_problems(document)
     if problems:
-        raise SpecError(sort_problems(problems))
+        raise SpecError(sort_problems(with_code(problems, "spec.schema")))
     builder = _Builder(document)
     spec = builder.build()
     if builder.problems or spec is None:
@@ -234,9 +234,9 @@ class _Builder:
 
     # the BuildContext protocol, lent to trigger kinds
 
-    def problem(self, message: str, path: Path, hint: str | None = None) -> None:
+    def problem(self, message: str, path: Path, hint: str | None = None, code: str = "spec.invalid") -> None:
         prefix = f"{self.context_name}: " if self.context_name else ""
-        self.problems.append(self.doc.problem(prefix + message, path, hint))
+        self.problems.append(attrs.evolve(self.doc.problem(prefix + message, path, hint), code=code))
 
     def expression(self, raw: Any, path: Path, expect: str, each: str | None = None, record: Fact | None = None,
                    *, names: Mapping[str, Name] | None = None) -> Expression | None:
@@ -255,7 +255,7 @@ class _Builder:
         except ExpressionError as exc:
             for p in exc.problems:
                 where = f" at character {p.offset + 1}" if p.offset else ""
-                self.problem(f"in `{raw}`{where}: {p.message}", path, p.hint)
+                self.problem(f"in `{raw}`{where}: {p.message}", path, p.hint, "spec.expression")
             return None
 
     def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
@@ -288,7 +288,7 @@ class _Builder:
         if ref is not None and ref not in self.assumptions:
             close = difflib.get_close_matches(str(ref), list(self.assumptions), n=1)
             self.problem(f"no assumption with id `{ref}`", path,
-                         f"did you mean `{close[0]}`?" if close else "add it under `assumptions:`")
+                         f"did you mean `{close[0]}`?" if close else "add it under `assumptions:`", "spec.unknown_assumption")
 
     # the sections
 
@@ -359,7 +359,8 @@ class _Builder:
     def build_assumptions(self, raw: Sequence[dict[str, Any]]) -> None:
         for i, a in enumerate(raw):
             if a["id"] in self.assumptions:
-                self.problem(f"two assumptions have the id `{a['id']}`", ("assumptions", i, "id"), "give each its own id")
+                self.problem(f"two assumptions have the id `{a['id']}`", ("assumptions", i, "id"), "give each its own id",
+                             "spec.duplicate_id")
                 continue
             value = a.get("value")
             self.assumptions[a["id"]] = Assumption(a["id"], a["clause"], a["text"],
@@ -369,7 +370,7 @@ class _Builder:
         for name, p in raw.items():
             path = ("parameters", name)
             if name in FUNCTIONS:
-                self.problem(f"`{name}` is the name of a function", path, "choose another name")
+                self.problem(f"`{name}` is the name of a function", path, "choose another name", "spec.reserved_name")
             self.assumption_ref(p.get("assumption"), path + ("assumption",))
             self.parameters[name] = Parameter(name, Decimal(p["value"]), p["label"], p.get("clause"), p.get("assumption"))
             self.names[name] = Name("number", "parameter", p["label"])
@@ -379,10 +380,11 @@ class _Builder:
         for name, f in raw.items():
             path: Path = ("facts", name)
             if name in self.parameters:
-                self.problem(f"`{name}` is declared both as a fact and as a parameter", path, "rename one of them")
+                self.problem(f"`{name}` is declared both as a fact and as a parameter", path, "rename one of them",
+                             "spec.duplicate_name")
                 continue
             if name in FUNCTIONS or name in RUN_NAMES:
-                self.problem(f"`{name}` is a reserved name", path, "choose another name")
+                self.problem(f"`{name}` is a reserved name", path, "choose another name", "spec.reserved_name")
                 continue
             fact = self.build_fact(name, f, path)
             if fact is None:
@@ -539,7 +541,8 @@ class _Builder:
         self.node_count += 1
         node_id, name = raw["id"], raw["name"]
         if node_id in self.seen_ids:
-            self.problem(f"the indicator id `{node_id}` is used twice", path + ("id",), "give each indicator its own id")
+            self.problem(f"the indicator id `{node_id}` is used twice", path + ("id",), "give each indicator its own id",
+                         "spec.duplicate_id")
         self.seen_ids[node_id] = path
         self.context_name = f"指标「{name}」"
         points = self.points(raw["points"], path + ("points",))
@@ -563,7 +566,8 @@ class _Builder:
         if "applies_if" in raw:
             applies_if = self.expression(raw["applies_if"], path + ("applies_if",), "bool")
         if floor is not None and points is not None and floor > points:
-            self.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}", path + ("floor",))
+            self.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}", path + ("floor",),
+                         code="spec.floor")
         triggers = self.build_triggers(raw, path)
         kids_path = children_path or path + ("children",)
         children = []
@@ -577,13 +581,13 @@ class _Builder:
             if len(weights) < len(children):
                 missing = "、".join(c.name for c in children if c.weight is None)
                 self.problem(f"some children have a `weight:` and some do not ({missing})", path + ("children",),
-                             "give every child of a weighted indicator its weight")
+                             "give every child of a weighted indicator its weight", "spec.weights")
             elif sum(weights, Decimal(0)) != 1:
                 parts = " + ".join(f"{c.name} {format_points(w * 100)}%" for c, w in zip(children, weights, strict=True))
                 share = format_points(sum(weights, Decimal(0)) * 100)
                 where = self.newest(children[0].path + ("weight",), [c.path + ("weight",) for c in children[1:]])
                 self.problem(f"the weights add up to {share}% ({parts}), not 100%", where,
-                             "make the weights of the parts add up to 100%")
+                             "make the weights of the parts add up to 100%", "spec.weights")
         elif points is not None and children and raw.get("children_add_up", True) \
                 and len(children) == len(raw.get("children", ())):
             total = sum((c.points for c in children), Decimal(0))
@@ -593,7 +597,7 @@ class _Builder:
                                     [c.path + ("points",) for c in children])
                 self.problem(f"the children add up to {format_points(total)} ({parts}), not {format_points(points)}",
                              where, "fix the points, or set `children_add_up: false` where the document "
-                                    "itself does not add up")
+                                    "itself does not add up", "spec.points_sum")
         if children and any(t.phase == "base" for t in triggers):
             self.problem("an indicator with children takes its score from them; `score:` is for leaves",
                          path + ("score",))
@@ -640,7 +644,7 @@ class _Builder:
         for i, g in enumerate(raw):
             path: Path = ("grades", i)
             if g["id"] in seen:
-                self.problem(f"two grades have the id `{g['id']}`", path + ("id",))
+                self.problem(f"two grades have the id `{g['id']}`", path + ("id",), code="spec.duplicate_id")
             seen.add(g["id"])
             try:
                 fraction = parse_fraction(g.get("deduct", 0))
@@ -665,11 +669,12 @@ class _Builder:
         for upper, lower in itertools.pairwise(grades):
             if upper.at_least is None:
                 self.problem(f"「{upper.label}」 has no `at_least`, so no grade can come below it",
-                             upper.path, "list grades from the highest down; only the last may leave out `at_least`")
+                             upper.path, "list grades from the highest down; only the last may leave out `at_least`",
+                             "spec.grade_gap")
                 return
             if lower.below is None:
                 self.problem(f"「{lower.label}」 has no `below`; it overlaps 「{upper.label}」", lower.path,
-                             f"add `below: {format_points(upper.at_least)}`")
+                             f"add `below: {format_points(upper.at_least)}`", "spec.grade_overlap")
                 continue
             where = self.newest(lower.path + ("below",), [upper.path + ("at_least",)])
             fix = (f"set `below: {format_points(upper.at_least)}`" if where[-1] == "below"
@@ -677,25 +682,26 @@ class _Builder:
             if lower.below < upper.at_least:
                 self.problem(f"gap between grades: no grade covers scores from {format_points(lower.below)} "
                              f"up to {format_points(upper.at_least)} (between 「{lower.label}」 and 「{upper.label}」)",
-                             where, fix)
+                             where, fix, "spec.grade_gap")
             elif lower.below > upper.at_least:
                 self.problem(f"grades overlap: scores from {format_points(upper.at_least)} to below "
-                             f"{format_points(lower.below)} are both 「{upper.label}」 and 「{lower.label}」", where, fix)
+                             f"{format_points(lower.below)} are both 「{upper.label}」 and 「{lower.label}」", where, fix,
+                             "spec.grade_overlap")
         for grade in grades:
             if grade.at_least is not None and grade.at_least > scale:
                 self.problem(f"「{grade.label}」 needs at least {format_points(grade.at_least)}, but scores go up to "
                              f"{format_points(scale)}: no unit can reach it", grade.path + ("at_least",),
-                             "lower the threshold, or check `metadata.scale` and `conversion.to`")
+                             "lower the threshold, or check `metadata.scale` and `conversion.to`", "spec.grade_unreachable")
         if grades:
             top, bottom = grades[0], grades[-1]
             if top.below is not None and top.below <= scale:
                 self.problem(f"the highest grade 「{top.label}」 stops below {format_points(top.below)}, "
                              f"but scores go up to {format_points(scale)}", top.path + ("below",),
-                             "leave out `below` on the highest grade")
+                             "leave out `below` on the highest grade", "spec.grade_gap")
             if bottom.at_least is not None and bottom.at_least > 0:
                 self.problem(f"no grade covers scores below {format_points(bottom.at_least)} "
                              f"(the lowest grade is 「{bottom.label}」)", bottom.path + ("at_least",),
-                             "leave out `at_least` on the lowest grade")
+                             "leave out `at_least` on the lowest grade", "spec.grade_gap")
 
     def build_bonus(self, raw: dict[str, Any] | None, scale: Decimal) -> Bonus | None:
         if not raw:

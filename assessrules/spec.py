@@ -216,7 +216,8 @@ class Spec:
             uid = record[0]
             if uid in seen:
                 problems.append(Problem(f"unit id `{uid}` is used twice (also unit #{seen[uid] + 1})",
-                                        ("units", i, "id"), unit=uid, hint="give each unit its own id"))
+                                        ("units", i, "id"), unit=uid, hint="give each unit its own id",
+                                        code="facts.duplicate_unit"))
             seen[uid] = i
             checked.append(record)
         if problems:
