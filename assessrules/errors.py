@@ -27,6 +27,9 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+PROBLEMS_FORMAT = "assessrules.problems/1"
+"""The version of the JSON form of errors (``schemas/problem-1.schema.json``)."""
+
 PathItem = str | int
 Path = tuple[PathItem, ...]
 
@@ -121,6 +124,7 @@ class AssessRulesError(Exception):
 
     exit_code = 1
     default_code = "error"  # the code of a problem raised without a more precise one
+    title = "An error"
 
     def __init__(self, problems: Sequence[Problem] | str) -> None:
         if isinstance(problems, str):
@@ -130,8 +134,9 @@ class AssessRulesError(Exception):
         super().__init__(self._summary())
 
     def to_dict(self) -> dict[str, object]:
-        """Return the error as plain data: its kind, exit code and every problem."""
-        return {"error": type(self).__name__, "exit_code": self.exit_code,
+        """Return the error as plain data (``problem-1.schema.json``): its kind, exit code and every problem."""
+        return {"format": PROBLEMS_FORMAT, "title": self.title, "error": type(self).__name__,
+                "code": self.default_code, "exit_code": self.exit_code,
                 "problems": [p.to_dict() for p in self.problems]}
 
     def _summary(self) -> str:
@@ -147,6 +152,7 @@ class SpecError(AssessRulesError, ValueError):
 
     exit_code = 2
     default_code = "spec.invalid"
+    title = "The spec is not valid"
 
 
 class FactsError(AssessRulesError, ValueError):
@@ -154,6 +160,7 @@ class FactsError(AssessRulesError, ValueError):
 
     exit_code = 1
     default_code = "facts.invalid"
+    title = "The facts are not valid"
 
 
 class EvaluationError(AssessRulesError, ArithmeticError):
@@ -161,6 +168,7 @@ class EvaluationError(AssessRulesError, ArithmeticError):
 
     exit_code = 1
     default_code = "evaluation.failed"
+    title = "A rule could not be evaluated"
 
 
 class UsageError(AssessRulesError, ValueError):
@@ -168,9 +176,11 @@ class UsageError(AssessRulesError, ValueError):
 
     exit_code = 2
     default_code = "usage.invalid"
+    title = "The request or command line is not valid"
 
 
 __all__ = [
+    "PROBLEMS_FORMAT",
     "AssessRulesError",
     "EvaluationError",
     "FactsError",

@@ -17,24 +17,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
 from .errors import FactsError, Problem, with_code
 from .facts import facts_json_schema
-from .yamlio import Document, DocumentError, read_document
+from .yamlio import Document, DocumentError, load_document, read_document
 
 if TYPE_CHECKING:
     from .results import Result
     from .spec import Spec
 
 
-def read_facts(path: str | os.PathLike[str]) -> Document:
-    """Read a facts file; raise :class:`FactsError` if it is not a mapping with a `units` list."""
+def read_facts(path: str | os.PathLike[str], stdin: TextIO | None = None) -> Document:
+    """Read a facts file (``-``: standard input); raise :class:`FactsError` if it is not a mapping with a `units` list."""
     try:
-        document = read_document(path)
+        if os.fspath(path) == "-":
+            document = load_document((stdin or sys.stdin).read(), "<stdin>")
+        else:
+            document = read_document(path)
     except DocumentError as exc:
         raise FactsError(with_code(exc.problems, "facts.file")) from None
     data = document.data

@@ -79,7 +79,10 @@ def competition_ranks(group: Sequence[Result]) -> list[tuple[int, Result]]:
 
 def render_json(spec: Spec, results: Sequence[Result]) -> str:
     """The spec's identity and every result in full, ordered by unit id."""
+    from .results import RESULT_FORMAT
+
     data = {
+        "format": RESULT_FORMAT,
         "spec": {"id": spec.metadata.id, "title": spec.metadata.title,
                  "document_number": spec.metadata.document_number, "sha256": spec.sha256},
         "results": [r.to_dict() for r in sorted(results, key=lambda r: r.unit.id)],

@@ -8,6 +8,7 @@ so scoring many units stays fast and explaining one stays complete.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -17,11 +18,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._version import __version__
-from .numbers import canonical, format_points
+from .numbers import DECIMAL_CONTEXT, canonical, format_points
 
 if TYPE_CHECKING:
     from .compiler import Record
     from .spec import Spec
+
+RESULT_FORMAT = "assessrules.result/1"
+"""The version of the JSON form of results (``schemas/result-1.schema.json``)."""
 
 
 @attrs.frozen
@@ -278,7 +282,7 @@ class Result:
     @property
     def deduction(self) -> Decimal:
         """The total deducted from the target value, never above it (扣完为止)."""
-        return canonical(self.record[3] - self.outcome[6])
+        return canonical(DECIMAL_CONTEXT.subtract(self.record[3], self.outcome[6]))
 
     @property
     def raw_scores(self) -> tuple[Decimal, ...]:
@@ -333,7 +337,9 @@ class Result:
     @property
     def direct_deduction(self) -> Decimal:
         """Direct deductions as applied, after the cap at the target value."""
-        return self.deduction - self.grade_deduction if self.deduction > self.grade_deduction else Decimal(0)
+        if self.deduction > self.grade_deduction:
+            return DECIMAL_CONTEXT.subtract(self.deduction, self.grade_deduction)
+        return Decimal(0)
 
     @property
     def deduction_capped(self) -> bool:
@@ -428,13 +434,19 @@ class Result:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
         from .explain import render_text
 
-        return render_text(self)
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return render_text(self)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the whole result as JSON-ready data (Decimals as strings)."""
+        """Return the whole result as JSON-ready data (Decimals as strings), in format ``assessrules.result/1``."""
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return self._to_dict()
+
+    def _to_dict(self) -> dict[str, Any]:
         grade = self.spec.grades[self.grade_index]
         fired = self.fired
         return {
+            "format": RESULT_FORMAT,
             "unit": {"id": self.unit.id, "name": self.unit.name, "type": self.unit.type,
                      "type_label": self.spec.unit_types[self.unit.type].label,
                      "target": plain(self.unit.target)},
@@ -465,4 +477,4 @@ class Result:
                 "deduction": plain(self.deduction), "target": plain(self.unit.target)}
 
 
-__all__ = ["Evidence", "FiredTrigger", "IndicatorResult", "PeriodHit", "Receipt", "Result", "Unit", "canonical_json", "plain"]
+__all__ = ["RESULT_FORMAT", "Evidence", "FiredTrigger", "IndicatorResult", "PeriodHit", "Receipt", "Result", "Unit", "canonical_json", "plain"]

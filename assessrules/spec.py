@@ -148,7 +148,7 @@ class Spec:
 
     # --- facts -----------------------------------------------------------------------
 
-    def check_unit(self, unit: Mapping[str, Any], path: Path = (), as_of: dt.date | None = None) -> Unit:
+    def check_unit(self, unit: Mapping[str, Any], path: Path = (), as_of: dt.date | str | None = None) -> Unit:
         """Check one unit's facts against the declarations; raise :class:`FactsError` listing every problem."""
         return Unit.from_record(self._check_record(unit, path, self._as_of(as_of)))
 
@@ -162,9 +162,15 @@ class Spec:
             raise FactsError(problems)
         return checked
 
-    def _as_of(self, as_of: dt.date | None) -> dt.date | None:
+    def _as_of(self, as_of: dt.date | str | None) -> dt.date | None:
+        if isinstance(as_of, str):
+            try:
+                as_of = dt.date.fromisoformat(as_of.strip())
+            except ValueError:
+                raise UsageError([Problem(f"the assessment date must be a date like 2022-01-10, not {as_of!r}",
+                                          code="usage.as_of")]) from None
         if as_of is not None and not isinstance(as_of, dt.date):
-            raise UsageError(f"the assessment date must be a date, not {as_of!r}")
+            raise UsageError([Problem(f"the assessment date must be a date, not {as_of!r}", code="usage.as_of")])
         return as_of or self.default_as_of
 
     @property
@@ -176,18 +182,18 @@ class Spec:
 
     # --- scoring ---------------------------------------------------------------------
 
-    def evaluate(self, unit: Mapping[str, Any], *, as_of: dt.date | None = None) -> Result:
+    def evaluate(self, unit: Mapping[str, Any], *, as_of: dt.date | str | None = None) -> Result:
         """Check and score one unit: ``{"id", "name", "type", "target", "facts"[, "periods"]}``.
 
-        ``as_of`` is the assessment date (default :attr:`default_as_of`): the periods up to it are
-        required, and unpublished records are judged against it.
+        ``as_of`` is the assessment date (default :attr:`default_as_of`), a date or ISO text such as
+        ``"2022-01-10"``: the periods up to it are required, and unpublished records are judged against it.
         """
         record = self._check_record(unit, (), self._as_of(as_of))
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._score(record)
 
     def evaluate_many(self, units: Sequence[Mapping[str, Any]], *, explain: bool = True,
-                      as_of: dt.date | None = None) -> list[Result]:
+                      as_of: dt.date | str | None = None) -> list[Result]:
         """Check every unit first (raising one :class:`FactsError` for all problems), then score each.
 
         With ``explain=False`` the scorer records no trace, which is faster; a result's
@@ -292,7 +298,8 @@ class Spec:
         """The quarterly bulletin (通报) of ``quarter``, e.g. ``"2021Q3"``: see :mod:`assessrules.bulletin`."""
         from .bulletin import bulletin
 
-        return bulletin(self, units, quarter)
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return bulletin(self, units, quarter)
 
     # --- views -----------------------------------------------------------------------
 
