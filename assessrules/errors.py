@@ -24,6 +24,7 @@ precise code gets its error class's :attr:`~AssessRulesError.default_code`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -133,7 +134,7 @@ class AssessRulesError(Exception):
             p if p.code is not None else attrs.evolve(p, code=self.default_code) for p in problems)
         super().__init__(self._summary())
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         """Return the error as plain data (``problem-1.schema.json``): its kind, exit code and every problem."""
         return {"format": PROBLEMS_FORMAT, "title": self.title, "error": type(self).__name__,
                 "code": self.default_code, "exit_code": self.exit_code,

@@ -35,10 +35,8 @@ if TYPE_CHECKING:
 def read_facts(path: str | os.PathLike[str], stdin: TextIO | None = None) -> Document:
     """Read a facts file (``-``: standard input); raise :class:`FactsError` if it is not a mapping with a `units` list."""
     try:
-        if os.fspath(path) == "-":
-            document = load_document((stdin or sys.stdin).read(), "<stdin>")
-        else:
-            document = read_document(path)
+        is_stdin = os.fspath(path) == "-"
+        document = load_document((stdin or sys.stdin).read(), "<stdin>") if is_stdin else read_document(path)
     except DocumentError as exc:
         raise FactsError(with_code(exc.problems, "facts.file")) from None
     data = document.data

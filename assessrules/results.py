@@ -477,4 +477,5 @@ class Result:
                 "deduction": plain(self.deduction), "target": plain(self.unit.target)}
 
 
-__all__ = ["RESULT_FORMAT", "Evidence", "FiredTrigger", "IndicatorResult", "PeriodHit", "Receipt", "Result", "Unit", "canonical_json", "plain"]
+__all__ = ["RESULT_FORMAT", "Evidence", "FiredTrigger", "IndicatorResult", "PeriodHit", "Receipt", "Result", "Unit",
+           "canonical_json", "plain"]

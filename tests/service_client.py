@@ -30,7 +30,7 @@ class ProblemItem(TypedDict):
     cell: str | None
 
 
-class ServiceProblem(Exception):
+class ServiceProblemError(Exception):
     """The service answered with an RFC 9457 problem document."""
 
     def __init__(self, status: int, document: JSON) -> None:
@@ -59,7 +59,7 @@ class Client:
 
     def _answer(self, response: httpx.Response) -> JSON:
         if response.headers.get("content-type", "").startswith("application/problem+json"):
-            raise ServiceProblem(response.status_code, cast(JSON, response.json()))
+            raise ServiceProblemError(response.status_code, cast(JSON, response.json()))
         response.raise_for_status()
         return cast(JSON, response.json())
 
@@ -101,4 +101,4 @@ class Client:
         return self._answer(self.http.post(path, json=body, params=params))
 
 
-__all__ = ["JSON", "Client", "ProblemItem", "ServiceProblem"]
+__all__ = ["JSON", "Client", "ProblemItem", "ServiceProblemError"]

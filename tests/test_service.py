@@ -21,7 +21,7 @@ import yaml
 from assessrules._resources import load_schema
 from assessrules.results import plain
 
-from .service_client import JSON, Client, ServiceProblem
+from .service_client import JSON, Client, ServiceProblemError
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_SCHEMA = jsonschema.Draft202012Validator(load_schema("result-1.schema.json"))
@@ -133,7 +133,7 @@ def units() -> list[JSON]:
     return converted
 
 
-def _problem(exc: pytest.ExceptionInfo[ServiceProblem]) -> ServiceProblem:
+def _problem(exc: pytest.ExceptionInfo[ServiceProblemError]) -> ServiceProblemError:
     PROBLEM_SCHEMA.validate(exc.value.document)
     return exc.value
 
@@ -232,7 +232,7 @@ def test_check_facts_lists_every_problem_without_scoring(client: Client, units: 
 def test_bad_facts_are_a_422_problem_with_located_problems(client: Client, units: list[JSON]) -> None:
     """A unit with a wrong value is answered 422 application/problem+json, each problem located in the body."""
     unit = dict(units[0], facts={**units[0]["facts"], "fulltime_staff": "many"})
-    with pytest.raises(ServiceProblem) as caught:
+    with pytest.raises(ServiceProblemError) as caught:
         client.evaluate("2021", unit)
     problem = _problem(caught)
     assert (problem.status, problem.code, problem.document["error"]) == (422, "facts.invalid", "FactsError")
@@ -243,7 +243,7 @@ def test_bad_facts_are_a_422_problem_with_located_problems(client: Client, units
 
 def test_a_rule_failing_on_valid_facts_is_a_422_evaluation_problem(client: Client) -> None:
     """A division by zero in a rule is answered 422 with an EvaluationError problem."""
-    with pytest.raises(ServiceProblem) as caught:
+    with pytest.raises(ServiceProblemError) as caught:
         client.evaluate("divide", {"id": "a", "name": "甲", "type": "town", "target": 3, "facts": {}})
     problem = _problem(caught)
     assert (problem.status, problem.code, problem.document["error"]) == (422, "evaluation.failed", "EvaluationError")
@@ -251,7 +251,7 @@ def test_a_rule_failing_on_valid_facts_is_a_422_evaluation_problem(client: Clien
 
 def test_a_spec_that_does_not_load_is_a_500_spec_problem(client: Client) -> None:
     """Evaluating with the broken spec of the folder answers its SpecError problems."""
-    with pytest.raises(ServiceProblem) as caught:
+    with pytest.raises(ServiceProblemError) as caught:
         client.evaluate("broken", {"id": "a"})
     problem = _problem(caught)
     assert (problem.status, problem.document["error"]) == (500, "SpecError")
@@ -261,7 +261,7 @@ def test_a_spec_that_does_not_load_is_a_500_spec_problem(client: Client) -> None
 def test_an_unknown_spec_is_a_404_and_paths_are_never_read(client: Client) -> None:
     """An unknown id, or a path in its place, is answered 404 spec.not_found naming the served specs."""
     for name in ("2099", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd"):
-        with pytest.raises(ServiceProblem) as caught:
+        with pytest.raises(ServiceProblemError) as caught:
             client.facts_schema(name)
         problem = _problem(caught)
         assert problem.status == 404 and problem.code in {"spec.not_found", "request.not_found"}
@@ -377,3 +377,26 @@ def test_serve_without_a_spec_dir_folder_is_a_usage_error(tmp_path: Path) -> Non
     err = io.StringIO()
     assert run(["serve", "--spec-dir", str(tmp_path / "none")], io.StringIO(), err) == 2
     assert "no such folder" in err.getvalue()
+
+
+def test_a_bug_is_a_500_problem_without_a_traceback() -> None:
+    """An exception the application did not expect is answered 500 internal.error, its traceback only in the log."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from assessrules.service.app import Guard, Settings
+
+    async def broken(request: Request) -> Response:
+        raise RuntimeError("secret detail")
+
+    app = Starlette(routes=[Route("/broken", broken)])
+    app.add_middleware(Guard, settings=Settings())
+    with TestClient(app, raise_server_exceptions=False) as local:
+        response = local.get("/broken")
+    document = response.json()
+    PROBLEM_SCHEMA.validate(document)
+    assert (response.status_code, document["code"], document["exit_code"]) == (500, "internal.error", 3)
+    assert "secret detail" not in response.text and "Traceback" not in response.text

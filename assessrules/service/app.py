@@ -41,7 +41,7 @@ from ..results import Result
 from ..spec import Spec
 from ..yamlio import DocumentError, load_document
 from .openapi import build_openapi
-from .registry import Registry, UnknownSpec
+from .registry import Registry, UnknownSpecError
 
 log = logging.getLogger("assessrules.service")
 
@@ -67,8 +67,8 @@ class ProblemResponse(JSONResponse):
     media_type = "application/problem+json"
 
 
-def problem_document(status: int, instance: str, request_id: str, error: str, title: str, code: str,
-                     exit_code: int, problems: Sequence[Problem]) -> dict[str, Any]:
+def problem_document(status: int, problems: Sequence[Problem], *, instance: str, request_id: str, error: str,
+                     title: str, code: str, exit_code: int) -> dict[str, Any]:
     """The body of an error response: RFC 9457's members and our located problems."""
     detail = problems[0].message if len(problems) == 1 else f"{len(problems)} problems; the first: {problems[0].message}"
     return {"format": PROBLEMS_FORMAT, "type": f"urn:assessrules:problem:{code}", "title": title, "status": status,
@@ -76,11 +76,12 @@ def problem_document(status: int, instance: str, request_id: str, error: str, ti
             "request_id": request_id, "problems": [p.to_dict() for p in problems]}
 
 
-def _request_problem(scope: Scope, status: int, code: str, title: str, message: str,
+def _request_problem(scope: Scope, status: int, code: str, title: str, message: str, *,
                      error: str = "RequestError", exit_code: int = 2) -> ProblemResponse:
     state = scope.get("assessrules", {})
-    body = problem_document(status, scope.get("path", ""), state.get("request_id", ""), error, title, code, exit_code,
-                            [Problem(message, code=code)])
+    body = problem_document(status, [Problem(message, code=code)], instance=scope.get("path", ""),
+                            request_id=state.get("request_id", ""), error=error, title=title, code=code,
+                            exit_code=exit_code)
     return ProblemResponse(body, status_code=status)
 
 
@@ -88,8 +89,9 @@ def _error_response(request: Request, exc: AssessRulesError) -> ProblemResponse:
     status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 400)
     codes = {p.code for p in exc.problems}
     code = codes.pop() if len(codes) == 1 and status == 400 else exc.default_code
-    body = problem_document(status, request.url.path, _state(request)["request_id"], type(exc).__name__, exc.title,
-                            code or exc.default_code, exc.exit_code, exc.problems)
+    body = problem_document(status, exc.problems, instance=request.url.path, request_id=_state(request)["request_id"],
+                            error=type(exc).__name__, title=exc.title, code=code or exc.default_code,
+                            exit_code=exc.exit_code)
     return ProblemResponse(body, status_code=status)
 
 
@@ -109,15 +111,16 @@ def _answers_problems(fn: Endpoint) -> Endpoint:
             return await fn(request)
         except AssessRulesError as exc:
             return _error_response(request, exc)
-        except UnknownSpec as exc:
-            body = problem_document(404, request.url.path, _state(request)["request_id"], "UsageError",
-                                    "No such spec", "spec.not_found", 2, [exc.problem])
+        except UnknownSpecError as exc:
+            body = problem_document(404, [exc.problem], instance=request.url.path,
+                                    request_id=_state(request)["request_id"], error="UsageError", title="No such spec",
+                                    code="spec.not_found", exit_code=2)
             return ProblemResponse(body, status_code=404)
 
     return endpoint
 
 
-class _BodyTooLarge(Exception):
+class _BodyTooLargeError(Exception):
     pass
 
 
@@ -133,7 +136,7 @@ class Guard:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        state = {"request_id": uuid.uuid4().hex[:16], "spec": None, "receipt": None}
+        state: dict[str, Any] = {"request_id": uuid.uuid4().hex[:16], "spec": None, "receipt": None}
         scope["assessrules"] = state
         status = {"code": 0}
         limit = self.settings.max_body
@@ -151,30 +154,31 @@ class Guard:
             if message["type"] == "http.request":
                 received["bytes"] += len(message.get("body", b""))
                 if received["bytes"] > limit:
-                    raise _BodyTooLarge
+                    raise _BodyTooLargeError
             return message
 
         try:
             length = dict(scope.get("headers", [])).get(b"content-length")
             if length is not None and length.isdigit() and int(length) > limit:
-                raise _BodyTooLarge
+                raise _BodyTooLargeError
             with anyio.move_on_after(self.settings.timeout) as deadline:
                 await self.app(scope, receiving, sending)
             if deadline.cancelled_caught and not status["code"]:
-                await _request_problem(scope, 503, "request.timeout", "The time limit was reached",
-                                       f"the request took longer than {self.settings.timeout:g} s, the limit per request",
-                                       )(scope, receive, sending)
-        except _BodyTooLarge:
+                late = _request_problem(scope, 503, "request.timeout", "The time limit was reached",
+                                        f"the request took longer than {self.settings.timeout:g} s, the limit per request")
+                await late(scope, receive, sending)
+        except _BodyTooLargeError:
             if not status["code"]:
-                await _request_problem(scope, 413, "request.too_large", "The body is too large",
-                                       f"the request body is larger than {limit:,} bytes, the limit",
-                                       )(scope, receive, sending)
+                large = _request_problem(scope, 413, "request.too_large", "The body is too large",
+                                         f"the request body is larger than {limit:,} bytes, the limit")
+                await large(scope, receive, sending)
         except Exception:  # a bug: answer 500 without its traceback, and log it
             log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
             if not status["code"]:
-                await _request_problem(scope, 500, "internal.error", "Internal error",
+                bug = _request_problem(scope, 500, "internal.error", "Internal error",
                                        "an internal error; this is a bug, please report it with the request "
-                                       f"(request id {state['request_id']})", "InternalError", 3)(scope, receive, sending)
+                                       f"(request id {state['request_id']})", error="InternalError", exit_code=3)
+                await bug(scope, receive, sending)
         finally:
             log.info(json.dumps({"event": "request", "method": scope.get("method"), "path": scope.get("path"),
                                  "status": status["code"], "ms": round((time.perf_counter() - started) * 1000, 2),
@@ -374,7 +378,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/specs/{id}/check-facts", check_facts, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    app.add_middleware(Guard, settings=settings)  # type: ignore[arg-type]
+    app.add_middleware(Guard, settings=settings)
     return app
 
 

@@ -84,7 +84,7 @@ class Registry:
         """The entry of ``spec_id``; raise a located :class:`LookupError` naming the known ids."""
         entry = self.entries.get(spec_id)
         if entry is None:
-            raise UnknownSpec(spec_id, sorted(self.entries))
+            raise UnknownSpecError(spec_id, sorted(self.entries))
         return entry
 
     def effective(self, spec_id: str) -> Any:
@@ -97,7 +97,7 @@ class Registry:
             return self._documents[spec_id]
 
 
-class UnknownSpec(LookupError):
+class UnknownSpecError(LookupError):
     """No served spec has this id."""
 
     def __init__(self, spec_id: str, known: list[str]) -> None:
@@ -106,4 +106,4 @@ class UnknownSpec(LookupError):
                                hint=f"served specs: {', '.join(known) or 'none'} (GET /specs)")
 
 
-__all__ = ["Entry", "Registry", "UnknownSpec"]
+__all__ = ["Entry", "Registry", "UnknownSpecError"]
