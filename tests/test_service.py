@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import jsonschema
 import pytest
@@ -385,7 +386,6 @@ def test_a_bug_is_a_500_problem_without_a_traceback() -> None:
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
-    from starlette.testclient import TestClient
 
     from assessrules.service.app import Guard, Settings
 
@@ -394,8 +394,12 @@ def test_a_bug_is_a_500_problem_without_a_traceback() -> None:
 
     app = Starlette(routes=[Route("/broken", broken)])
     app.add_middleware(Guard, settings=Settings())
-    with TestClient(app, raise_server_exceptions=False) as local:
-        response = local.get("/broken")
+
+    async def fetch() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://local") as local:
+            return await local.get("/broken")
+
+    response = anyio.run(fetch)
     document = response.json()
     PROBLEM_SCHEMA.validate(document)
     assert (response.status_code, document["code"], document["exit_code"]) == (500, "internal.error", 3)
