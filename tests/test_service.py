@@ -404,3 +404,15 @@ def test_a_bug_is_a_500_problem_without_a_traceback() -> None:
     PROBLEM_SCHEMA.validate(document)
     assert (response.status_code, document["code"], document["exit_code"]) == (500, "internal.error", 3)
     assert "secret detail" not in response.text and "Traceback" not in response.text
+
+
+def test_workers_are_passed_to_uvicorn(tmp_path: Path) -> None:
+    """`serve --workers 2` starts two worker processes that each answer requests."""
+    for running in _start(tmp_path, "--workers", "2"):
+        for _ in range(4):
+            assert httpx.get(running.url + "/specs", timeout=10).status_code == 200
+        deadline = time.monotonic() + 30
+        while (text := running.log.read_text(encoding="utf-8")).count("Started server process") < 2:
+            assert time.monotonic() < deadline, text
+            time.sleep(0.1)
+        assert text.count("Started server process") == 2, text
