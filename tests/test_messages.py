@@ -75,3 +75,12 @@ def test_lang_zh_for_a_bad_spec(tmp_path: Path) -> None:
     assert code == 2
     assert "等次之间存在空档：gap between grades" in err
     assert err.splitlines()[-1] == "1 个考评细则中有 1 个有误，共 1 个问题"
+
+
+def test_without_lang_the_command_line_follows_the_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With LANG=zh_CN.UTF-8 and no --lang, problems are printed in Chinese."""
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("units:\n  - {id: a, name: A, type: town, target: 3, facts: {}}\n", encoding="utf-8")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    _, _, err = _run("score", str(facts))
+    assert "缺少必填数据项 `has_catalogue`" in err
