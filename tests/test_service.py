@@ -416,3 +416,16 @@ def test_workers_are_passed_to_uvicorn(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, text
             time.sleep(0.1)
         assert text.count("Started server process") == 2, text
+
+
+def test_serve_without_the_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without uvicorn installed, `serve` is a usage error naming the extra, not a traceback."""
+    import io
+
+    from assessrules.cli import run
+
+    monkeypatch.delitem(sys.modules, "assessrules.service.app", raising=False)
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    err = io.StringIO()
+    assert run(["serve"], io.StringIO(), err) == 2
+    assert "pip install 'assessrules[serve]'" in err.getvalue()

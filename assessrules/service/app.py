@@ -26,6 +26,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 import attrs
+import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -390,8 +391,6 @@ def app_from_env(environ: Mapping[str, str] | None = None) -> Starlette:
 
 def serve(*, host: str, port: int, spec_dir: str | None, workers: int, max_body: int, timeout: float) -> int:
     """Run the service on uvicorn until stopped; return the exit code."""
-    import uvicorn
-
     settings = Settings(spec_dir=os.path.abspath(spec_dir) if spec_dir else None, max_body=max_body, timeout=timeout)
     if spec_dir and not os.path.isdir(spec_dir):
         raise UsageError([Problem(f"--spec-dir {spec_dir}: no such folder", code="usage.invalid")])
