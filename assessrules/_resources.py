@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -31,6 +33,12 @@ def bundled_specs() -> dict[str, Path]:
 def spec_schema_path() -> Path:
     """The JSON Schema of a spec, format 1."""
     return data_dir("schemas") / "spec-1.schema.json"
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A bundled JSON Schema by file name, e.g. ``result-1.schema.json``."""
+    schema: dict[str, Any] = json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
+    return schema
 
 
 def shown(path: Path) -> str | None:

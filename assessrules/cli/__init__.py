@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ..engine.spec import Spec
+    from ..errors import AssessRulesError, Problem
     from ..rules.document import Document
 
 DEFAULT_SPEC = "2021"
@@ -46,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     output_help = ("write to FILE (whole or not at all) instead of stdout; its extension gives the format: "
                    "{}")
     p = sub.add_parser("score", help="score every unit of a facts file")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON); - reads it from standard input")
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
@@ -62,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("explain", help="explain one unit's score, point by point")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON); - reads it from standard input")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--unit", metavar="UNIT", help="the unit's id or name (名称) in the facts file")
     which.add_argument("--all", action="store_true", help="every unit's account, in one file")
@@ -73,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_explain)
 
     p = sub.add_parser("bulletin", help="the quarterly bulletin (通报): each month's missed items and the running score")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON); - reads it from standard input")
     p.add_argument("--quarter", required=True, metavar="QUARTER", help="the quarter, e.g. 2021Q3")
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
@@ -106,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("impact", help="score the same units under two specs and list every unit that moves")
     p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
     p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON); - reads it from standard input")
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
     p.set_defaults(handler=cmd_impact)
@@ -115,6 +116,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=cmd_facts_schema)
+
+    p = sub.add_parser("serve", help="serve the specs over HTTP (needs: pip install 'assessrules[serve]')")
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="the port (8000)")
+    p.add_argument("--spec-dir", metavar="DIR", help="also serve every *.yaml spec in DIR (besides the bundled ones)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes, passed to uvicorn (1)")
+    p.add_argument("--max-body", type=int, default=4 * 1024 * 1024, metavar="BYTES",
+                   help="the largest request body accepted (4 MiB)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit per request (30)")
+    p.set_defaults(handler=cmd_serve)
+
+    errors_help = "how to print problems on stderr: text, or json (a problems document, schemas/problem-1.schema.json)"
+    lang_help = "the language of messages: zh or en (default: from the locale, LANG/LC_ALL)"
+    parser.add_argument("--errors", choices=("text", "json"), default="text", help=errors_help)
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=lang_help)
+    for command in sub.choices.values():  # the same options also after the command, e.g. `score - --errors json`
+        command.add_argument("--errors", choices=("text", "json"), default=argparse.SUPPRESS, help=errors_help)
+        command.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=lang_help)
     return parser
 
 
@@ -196,7 +215,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check each spec; print every problem, then a summary."""
     from ..engine.spec import load_spec
     from ..errors import SpecError
+    from ..messages import text
 
+    if args.errors == "json":
+        return _validate_json(args, out, err)
     failed = 0
     total = 0
     for source in args.specs:
@@ -206,14 +228,17 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             failed += 1
             total += len(exc.problems)
             for problem in exc.problems:
-                err.write(f"{problem}\n")
+                err.write(_render(problem, args) + "\n")
             continue
         nodes = len(spec.nodes) - 1
         out.write(f"ok: {spec.source} — {spec.metadata.title}: {nodes} indicators, {len(spec.triggers)} rules, "
                   f"{len(spec.facts)} facts, {len(spec.grades)} grades, {len(spec.assumptions)} assumptions\n")
     if failed:
-        err.write(f"{total} problem{'s' if total != 1 else ''} in {failed} of {len(args.specs)} "
-                  f"spec{'s' if len(args.specs) != 1 else ''}\n")
+        if _lang(args) == "zh":
+            err.write(text("cli.spec_problems", "zh", count=total, failed=failed, total=len(args.specs)) + "\n")
+        else:
+            err.write(f"{total} problem{'s' if total != 1 else ''} in {failed} of {len(args.specs)} "
+                      f"spec{'s' if len(args.specs) != 1 else ''}\n")
         return 2
     return 0
 
@@ -481,6 +506,67 @@ def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Serve the bundled specs (and those in --spec-dir) over HTTP until stopped."""
+    from ..errors import UsageError
+
+    try:
+        from ..service.app import serve
+    except ImportError as exc:
+        raise UsageError(f"`serve` needs the serve extra: pip install 'assessrules[serve]' ({exc})") from None
+    return serve(host=args.host, port=args.port, spec_dir=args.spec_dir, workers=args.workers,
+                 max_body=args.max_body, timeout=args.timeout)
+
+
+def _lang(args: argparse.Namespace | None) -> str:
+    from ..messages import default_language
+
+    chosen: str | None = getattr(args, "lang", None)
+    return chosen or default_language()
+
+
+def _render(problem: Problem, args: argparse.Namespace | None) -> str:
+    from ..messages import render_problem
+
+    return render_problem(problem, _lang(args))
+
+
+def _validate_json(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``validate --errors json``: one problems document with the problems of every spec."""
+    import json
+
+    from ..engine.spec import load_spec
+    from ..errors import SpecError
+
+    problems: list[Problem] = []
+    for source in args.specs:
+        try:
+            spec = load_spec(source)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        out.write(f"ok: {spec.source}\n")
+    if problems:
+        err.write(json.dumps(SpecError(problems).to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return 2
+    return 0
+
+
+def _report_error(exc: AssessRulesError, args: argparse.Namespace, err: TextIO) -> None:
+    """Print an error's problems on stderr, as text in the chosen language or as one JSON document."""
+    import json
+
+    from ..messages import text
+
+    if args.errors == "json":
+        err.write(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    for problem in exc.problems:
+        err.write(_render(problem, args) + "\n")
+    if len(exc.problems) > 1:
+        err.write(text("cli.problems", _lang(args), count=len(exc.problems)) + "\n")
+
+
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line with ``argv``; return the exit code."""
     out = out or sys.stdout
@@ -497,13 +583,15 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     try:
         return handler(args, out, err)
     except AssessRulesError as exc:
-        for problem in exc.problems:
-            err.write(f"{problem}\n")
-        if len(exc.problems) > 1:
-            err.write(f"{len(exc.problems)} problems; nothing was scored\n")
+        _report_error(exc, args, err)
         return exc.exit_code
     except OSError as exc:
-        err.write(f"assessrules: {exc.filename or ''}: {exc.strerror or exc}\n")
+        if args.errors == "json":
+            from ..errors import Problem, UsageError
+
+            _report_error(UsageError([Problem(exc.strerror or str(exc), file=exc.filename, code="usage.io")]), args, err)
+        else:
+            err.write(f"assessrules: {exc.filename or ''}: {exc.strerror or exc}\n")
         return 2
 
 

@@ -14,7 +14,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..engine.ranking import competition_ranks, ranked
 from ..numbers import format_points
@@ -65,12 +65,19 @@ def render_table(spec: Spec, results: Sequence[Result]) -> str:
 
 def render_json(spec: Spec, results: Sequence[Result]) -> str:
     """The spec's identity and every result in full, ordered by unit id."""
-    data = {
+    return json.dumps(results_document(spec, results), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def results_document(spec: Spec, results: Sequence[Result]) -> dict[str, Any]:
+    """The spec's identity and every result in full, ordered by unit id, as plain data (``assessrules.result/1``)."""
+    from ..engine.results import RESULT_FORMAT
+
+    return {
+        "format": RESULT_FORMAT,
         "spec": {"id": spec.metadata.id, "title": spec.metadata.title,
                  "document_number": spec.metadata.document_number, "sha256": spec.sha256},
         "results": [r.to_dict() for r in sorted(results, key=lambda r: r.unit.id)],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
 def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False) -> str:
@@ -183,5 +190,6 @@ __all__ = [
     "render_csv",
     "render_json",
     "render_table",
+    "results_document",
     "width",
 ]
