@@ -99,6 +99,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=cmd_facts_schema)
+
+    p = sub.add_parser("template", help="write the data-entry workbook (考核数据.xlsx) for a spec")
+    p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id (2021)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
+    p.add_argument("--units", metavar="FILE", help="a facts file whose units pre-fill the workbook's rows")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="the assessment date to write in the workbook")
+    p.set_defaults(handler=cmd_template)
+
+    p = sub.add_parser("convert", help="convert a facts file between YAML, JSON and a workbook (.xlsx)")
+    p.add_argument("facts", metavar="IN", help="a facts file (.yaml, .json or .xlsx)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write (.yaml, .json or .xlsx)")
+    p.add_argument("--spec", help=spec_help)
+    p.set_defaults(handler=cmd_convert)
     return parser
 
 
@@ -133,6 +146,16 @@ def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
     return load_spec(str(chosen or DEFAULT_SPEC))
 
 
+def _spec_source(args: argparse.Namespace, fallback: str | None = None) -> Callable[[str | None], Spec]:
+    """How a workbook facts file finds its spec: --spec, else the one it names, else ``fallback`` or the default."""
+    from .loader import load_spec
+
+    def source(named: str | None) -> Spec:
+        return load_spec(str(getattr(args, "spec", None) or named or fallback or DEFAULT_SPEC))
+
+    return source
+
+
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check each spec; print every problem, then a summary."""
     from .errors import SpecError
@@ -164,7 +187,7 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .facts_file import read_facts, score_document
     from .report import REPORTERS
 
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     results = score_document(spec, document, args.as_of)
     write_output(REPORTERS[args.format](spec, results), args.output, out)
@@ -180,7 +203,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .errors import FactsError, UsageError
     from .facts_file import as_of_of, locate, read_facts, units_of
 
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     units = units_of(document)
     for i, unit in enumerate(units):
@@ -205,7 +228,7 @@ def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .facts_file import locate, read_facts, units_of
     from .report import BULLETIN_REPORTERS
 
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     try:
         made = spec.bulletin(units_of(document), args.quarter)
@@ -308,7 +331,7 @@ def cmd_impact(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .loader import load_spec
 
     old, new = load_spec(args.old), load_spec(args.new)
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args, args.old))
     units = units_of(document)
     try:
         moved = impact(old, new, units, args.as_of or as_of_of(document))
@@ -330,6 +353,45 @@ def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     spec = load_spec(args.spec)
     write_output(json.dumps(spec.facts_schema(), ensure_ascii=False, indent=2) + "\n", args.output, out)
+    return 0
+
+
+def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the data-entry workbook for a spec, its rows pre-filled with --units' units."""
+    from .facts_file import read_facts, units_of
+    from .inputs.template import write_workbook
+    from .loader import load_spec
+
+    _workbook_output(args.output)
+    spec = load_spec(args.spec)
+    units = units_of(read_facts(args.units, spec)) if args.units else []
+    write_workbook(spec, args.output, units, spec_ref=args.spec, as_of=args.as_of)
+    out.write(f"wrote {args.output}: the data-entry workbook for {spec.metadata.title}"
+              f"{f' with {len(units)} units' if units else ''}\n")
+    return 0
+
+
+def _workbook_output(output: str) -> None:
+    from .errors import UsageError
+
+    if not output.lower().endswith(".xlsx"):
+        raise UsageError(f"{output}: a workbook is written as .xlsx; name the file so")
+
+
+def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Convert a facts file to another format, after checking it against its spec, losing nothing."""
+    from .errors import UsageError
+    from .facts_file import read_facts, score_document
+    from .inputs.convert import FORMATS, dump_facts
+
+    target = os.path.splitext(args.output)[1].lower()
+    if target not in FORMATS:
+        raise UsageError(f"{args.output}: cannot tell the format; name it .yaml, .yml, .json or .xlsx")
+    document = read_facts(args.facts, _spec_source(args))
+    spec = _spec_for(args, document)
+    score_document(spec, document)  # refuse what does not pass the spec's checks: it would not convert faithfully
+    dump_facts(spec, document.data, args.output, spec_ref=args.spec)
+    out.write(f"wrote {args.output}: {len(document.data['units'])} units\n")
     return 0
 
 

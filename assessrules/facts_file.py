@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -31,8 +31,16 @@ if TYPE_CHECKING:
     from .spec import Spec
 
 
-def read_facts(path: str | os.PathLike[str]) -> Document:
-    """Read a facts file; raise :class:`FactsError` if it is not a mapping with a `units` list."""
+def read_facts(path: str | os.PathLike[str], spec: Spec | Callable[[str | None], Spec] | None = None) -> Document:
+    """Read a facts file; raise :class:`FactsError` if it is not a mapping with a `units` list.
+
+    A workbook (.xlsx) is read against ``spec``: the spec itself, or a function that gives it
+    from the spec the workbook names (see :func:`assessrules.inputs.workbook.read_workbook`).
+    """
+    if os.fspath(path).lower().endswith((".xlsx", ".xlsm", ".xls")):
+        from .inputs.workbook import read_workbook
+
+        return read_workbook(path, spec if spec is not None else _named_spec)
     try:
         document = read_document(path)
     except DocumentError as exc:
@@ -48,12 +56,20 @@ def read_facts(path: str | os.PathLike[str]) -> Document:
     return document
 
 
+def _named_spec(ref: str | None) -> Spec:
+    from .loader import load_spec
+
+    if ref is None:
+        raise FactsError("the workbook names no spec (填表说明 › 规则): give one")
+    return load_spec(ref)
+
+
 def locate(problems: Sequence[Problem], document: Document) -> list[Problem]:
     """Give each problem the file, line and column of its path in ``document``."""
     out = []
     for p in problems:
         line, column = document.locate(p.path)
-        out.append(attrs.evolve(p, file=document.file, line=line, column=column))
+        out.append(attrs.evolve(p, file=document.file_of(p.path), line=line, column=column))
     return out
 
 
