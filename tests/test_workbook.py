@@ -121,6 +121,20 @@ def test_a_spec_with_quarters_enums_and_records_round_trips(tmp_path: Path) -> N
     assert data["as_of"] == dt.date(2024, 1, 15)
 
 
+def test_a_numeric_unit_id_matches_however_the_cell_holds_it(tmp_path: Path) -> None:
+    """A unit whose id is the number 7 is found from a row that holds the text "7" (a text-formatted cell)."""
+    book = tmp_path / "q.xlsx"
+    assert call("convert", str(quarter_facts(tmp_path)), "-o", str(book))[0] == 0
+    wb = openpyxl.load_workbook(book)
+    rows = wb["季度考核"]
+    ids = [r for r in range(2, rows.max_row + 1) if rows.cell(row=r, column=1).value == 7]
+    assert len(ids) == 4
+    rows.cell(row=ids[1], column=1, value="7")
+    wb.save(book)
+    expected = call("score", str(quarter_facts(tmp_path)), "--format", "json")[1]
+    assert call("score", str(book), "--format", "json")[1] == expected
+
+
 def test_explain_bulletin_and_impact_read_a_workbook(example_book: Path) -> None:
     """`explain`, `bulletin` and `impact` take a workbook wherever they take YAML, with the same output."""
     for argv in (("explain", "{}", "--unit", "niutoudian"), ("bulletin", "{}", "--quarter", "2021Q2"),

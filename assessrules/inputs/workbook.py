@@ -437,7 +437,9 @@ class _Reader:
         if value is None:
             self.problem(where, "no 单位编号 in this row", "type the unit's id as in the sheet 单位")
             return None
-        uid = str(value).strip() if not isinstance(value, float) else str(number_of(value))
+        if isinstance(value, float):  # an id typed as a number: 7, not 7.0
+            value = int(value) if value.is_integer() else number_of(value)
+        uid = str(value).strip()
         unit = self.by_id.get(uid)
         if unit is None:
             close = difflib.get_close_matches(uid, list(self.by_id), n=1, cutoff=0.6)
