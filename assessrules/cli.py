@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
     as_of_help = "the assessment date (考核日期), e.g. 2022-01-10; default: the facts file's `as_of:`, else the year's end"
     p = sub.add_parser("score", help="score every unit of a facts file")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML, JSON or a filled .xlsx workbook)")
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("explain", help="explain one unit's score, point by point")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML, JSON or a filled .xlsx workbook)")
     p.add_argument("--unit", required=True, metavar="ID", help="the unit's id in the facts file")
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_explain)
 
     p = sub.add_parser("bulletin", help="the quarterly bulletin (通报): each month's missed items and the running score")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML, JSON or a filled .xlsx workbook)")
     p.add_argument("--quarter", required=True, metavar="QUARTER", help="the quarter, e.g. 2021Q3")
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("impact", help="score the same units under two specs and list every unit that moves")
     p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
     p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML, JSON or a filled .xlsx workbook)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
     p.set_defaults(handler=cmd_impact)
