@@ -42,12 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("specs", nargs="+", metavar="SPEC", help="spec files, or bundled ids such as 2021")
     p.set_defaults(handler=cmd_validate)
 
+    facts_help = "a facts file (YAML, JSON or a filled .xlsx workbook); - reads it from standard input"
     spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
     as_of_help = "the assessment date (考核日期), e.g. 2022-01-10; default: the facts file's `as_of:`, else the year's end"
     output_help = ("write to FILE (whole or not at all) instead of stdout; its extension gives the format: "
                    "{}")
     p = sub.add_parser("score", help="score every unit of a facts file")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON); - reads it from standard input")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
@@ -56,14 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("report", help="a printable, self-contained HTML report: ranking, charts, bulletins, accounts")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE.html (whole or not at all) instead of stdout")
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("explain", help="explain one unit's score, point by point")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON); - reads it from standard input")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--unit", metavar="UNIT", help="the unit's id or name (名称) in the facts file")
     which.add_argument("--all", action="store_true", help="every unit's account, in one file")
@@ -74,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_explain)
 
     p = sub.add_parser("bulletin", help="the quarterly bulletin (通报): each month's missed items and the running score")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON); - reads it from standard input")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--quarter", required=True, metavar="QUARTER", help="the quarter, e.g. 2021Q3")
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
@@ -107,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("impact", help="score the same units under two specs and list every unit that moves")
     p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
     p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON); - reads it from standard input")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
     p.set_defaults(handler=cmd_impact)
@@ -116,6 +117,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=cmd_facts_schema)
+
+    p = sub.add_parser("template", help="write the data-entry workbook (考核数据.xlsx) for a spec")
+    p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id (2021)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
+    p.add_argument("--units", metavar="FILE", help="a facts file whose units pre-fill the workbook's rows")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="the assessment date to write in the workbook")
+    p.set_defaults(handler=cmd_template)
+
+    p = sub.add_parser("convert", help="convert a facts file between YAML, JSON and a workbook (.xlsx)")
+    p.add_argument("facts", metavar="IN", help="a facts file (.yaml, .json or .xlsx)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write (.yaml, .json or .xlsx)")
+    p.add_argument("--spec", help=spec_help)
+    p.set_defaults(handler=cmd_convert)
 
     p = sub.add_parser("serve", help="serve the specs over HTTP (needs: pip install 'assessrules[serve]')")
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (127.0.0.1)")
@@ -211,6 +225,16 @@ def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
     return load_spec(str(chosen or DEFAULT_SPEC))
 
 
+def _spec_source(args: argparse.Namespace, fallback: str | None = None) -> Callable[[str | None], Spec]:
+    """How a workbook facts file finds its spec: --spec, else the one it names, else ``fallback`` or the default."""
+    from ..engine.spec import load_spec
+
+    def source(named: str | None) -> Spec:
+        return load_spec(str(getattr(args, "spec", None) or named or fallback or DEFAULT_SPEC))
+
+    return source
+
+
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check each spec; print every problem, then a summary."""
     from ..engine.spec import load_spec
@@ -249,7 +273,7 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..outputs.report import REPORTERS, render_csv
 
     fmt = output_format(args, ("table", "json", "csv", "xlsx", "html"))
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     results = score_document(spec, document, args.as_of)
     if fmt == "xlsx":
@@ -285,7 +309,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..inputs.facts_file import read_facts, score_document
 
     output_format(args, ("html",), text="html")
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     results = score_document(spec, document, args.as_of)
     write_output(_report_html(spec, document, results), args.output, out)
@@ -302,7 +326,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
 
     fmt = output_format(args, ("text", "json", "html", "xlsx") if args.all else ("text", "json"), text="text")
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     units = units_of(document)
     if args.all:
@@ -374,7 +398,7 @@ def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..outputs.report import BULLETIN_REPORTERS, render_bulletin_csv
 
     fmt = output_format(args, ("table", "json", "csv"))
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     try:
         made = spec.bulletin(units_of(document), args.quarter)
@@ -481,7 +505,7 @@ def cmd_impact(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
 
     old, new = load_spec(args.old), load_spec(args.new)
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args, args.old))
     units = units_of(document)
     try:
         moved = impact(old, new, units, args.as_of or as_of_of(document))
@@ -565,6 +589,45 @@ def _report_error(exc: AssessRulesError, args: argparse.Namespace, err: TextIO) 
         err.write(_render(problem, args) + "\n")
     if len(exc.problems) > 1:
         err.write(text("cli.problems", _lang(args), count=len(exc.problems)) + "\n")
+
+
+def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the data-entry workbook for a spec, its rows pre-filled with --units' units."""
+    from ..engine.spec import load_spec
+    from ..inputs.facts_file import read_facts, units_of
+    from ..inputs.template import write_workbook
+
+    _workbook_output(args.output)
+    spec = load_spec(args.spec)
+    units = units_of(read_facts(args.units, spec)) if args.units else []
+    write_workbook(spec, args.output, units, spec_ref=args.spec, as_of=args.as_of)
+    out.write(f"wrote {args.output}: the data-entry workbook for {spec.metadata.title}"
+              f"{f' with {len(units)} units' if units else ''}\n")
+    return 0
+
+
+def _workbook_output(output: str) -> None:
+    from ..errors import UsageError
+
+    if not output.lower().endswith(".xlsx"):
+        raise UsageError(f"{output}: a workbook is written as .xlsx; name the file so")
+
+
+def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Convert a facts file to another format, after checking it against its spec, losing nothing."""
+    from ..errors import UsageError
+    from ..inputs.convert import FORMATS, dump_facts
+    from ..inputs.facts_file import read_facts, score_document
+
+    target = os.path.splitext(args.output)[1].lower()
+    if target not in FORMATS:
+        raise UsageError(f"{args.output}: cannot tell the format; name it .yaml, .yml, .json or .xlsx")
+    document = read_facts(args.facts, _spec_source(args))
+    spec = _spec_for(args, document)
+    score_document(spec, document)  # refuse what does not pass the spec's checks: it would not convert faithfully
+    dump_facts(spec, document.data, args.output, spec_ref=args.spec)
+    out.write(f"wrote {args.output}: {len(document.data['units'])} units\n")
+    return 0
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

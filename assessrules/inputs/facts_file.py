@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
@@ -31,8 +31,17 @@ if TYPE_CHECKING:
     from ..engine.spec import Spec
 
 
-def read_facts(path: str | os.PathLike[str], stdin: TextIO | None = None) -> Document:
-    """Read a facts file (``-``: standard input); raise :class:`FactsError` if it is not a mapping with a `units` list."""
+def read_facts(path: str | os.PathLike[str], spec: Spec | Callable[[str | None], Spec] | None = None,
+               stdin: TextIO | None = None) -> Document:
+    """Read a facts file (``-``: standard input); raise :class:`FactsError` if it is not a mapping with a `units` list.
+
+    A workbook (.xlsx) is read against ``spec``: the spec itself, or a function that gives it
+    from the spec the workbook names (see :func:`assessrules.inputs.workbook.read_workbook`).
+    """
+    if os.fspath(path).lower().endswith((".xlsx", ".xlsm", ".xls")):
+        from .workbook import read_workbook
+
+        return read_workbook(path, spec if spec is not None else _named_spec)
     try:
         is_stdin = os.fspath(path) == "-"
         document = load_document((stdin or sys.stdin).read(), "<stdin>") if is_stdin else read_document(path)
@@ -50,12 +59,20 @@ def read_facts(path: str | os.PathLike[str], stdin: TextIO | None = None) -> Doc
     return document
 
 
+def _named_spec(ref: str | None) -> Spec:
+    from ..engine.spec import load_spec
+
+    if ref is None:
+        raise FactsError("the workbook names no spec (填表说明 › 规则): give one")
+    return load_spec(ref)
+
+
 def locate(problems: Sequence[Problem], document: Document) -> list[Problem]:
     """Give each problem the file, line and column of its path in ``document``."""
     out = []
     for p in problems:
         line, column = document.locate(p.path)
-        out.append(attrs.evolve(p, file=document.file, line=line, column=column))
+        out.append(attrs.evolve(p, file=document.file_of(p.path), line=line, column=column))
     return out
 
 
