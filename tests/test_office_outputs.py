@@ -197,7 +197,7 @@ def test_bulletin_csv_has_chinese_headers_and_ids_on_request() -> None:
     assert out.splitlines()[0] == "type,rank,id,name,period,missed,deduction,running_score,grade"
 
 
-@pytest.mark.parametrize(("name", "marker"), [("r.json", b'{\n  "spec"'), ("r.txt", "名次".encode()),
+@pytest.mark.parametrize(("name", "marker"), [("r.json", b'"format": "assessrules.result/1"'), ("r.txt", "名次".encode()),
                                                ("r.html", b"<!DOCTYPE html>"), ("r.csv", b"\xef\xbb\xbf")])
 def test_the_output_format_follows_the_extension(tmp_path: Path, name: str, marker: bytes) -> None:
     """-o picks the format from the file's extension."""
