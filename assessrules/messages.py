@@ -56,6 +56,8 @@ CATALOGUE: Mapping[str, Message] = {
                                "可选的类型见提示"),
     "facts.target": Message("a unit's target value (目标分值) is missing or wrong", "目标分值缺失或有误",
                             "目标分值有误：{message}"),
+    "facts.workbook": Message("a workbook's cell, column or sheet does not fit the data-entry layout",
+                              "考核数据表的单元格、列或工作表不符合填报格式", "{message}"),
     "facts.duplicate_unit": Message("two units have the same id", "单位编号重复", "单位编号 `{unit}` 重复：{message}",
                                     "每个单位使用不同的编号"),
     "facts.not_mapping": Message("facts are not a mapping of names to values", "考核数据不是“名称: 值”的映射",

@@ -545,3 +545,15 @@ def test_a_workbook_saved_by_libreoffice_scores_the_same(example_book: Path, tmp
     code, out, err = call("score", str(tmp_path / "book.xlsx"), "--format", "json")
     assert (code, err) == (0, ""), err
     assert out == call("score", str(EXAMPLE), "--format", "json")[1]
+
+
+def test_a_workbook_problem_carries_its_cell_and_code(tmp_path: Path) -> None:
+    """A program reading the problems finds the cell (sheet!ref) and the code facts.workbook, not only the text."""
+    target = tmp_path / "t.xlsx"
+    code, _, err = call("template", "2021", "-o", str(target), "--units", str(EXAMPLE))
+    assert code == 0, err
+    with pytest.raises(FactsError) as caught:
+        read_facts(target, load_spec("2021"))
+    first = caught.value.problems[0]
+    assert (first.code, first.cell) == ("facts.workbook", "年度考核!D2")
+    assert first.file == f"{target}!年度考核!D2"

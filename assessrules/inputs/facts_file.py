@@ -68,11 +68,13 @@ def _named_spec(ref: str | None) -> Spec:
 
 
 def locate(problems: Sequence[Problem], document: Document) -> list[Problem]:
-    """Give each problem the file, line and column of its path in ``document``."""
+    """Give each problem the file, line and column of its path in ``document`` (for a workbook, its cell)."""
     out = []
     for p in problems:
         line, column = document.locate(p.path)
-        out.append(attrs.evolve(p, file=document.file_of(p.path), line=line, column=column))
+        file = document.file_of(p.path)
+        cell = file[len(document.file) + 1:] if file.startswith(document.file + "!") else p.cell  # a workbook's cell
+        out.append(attrs.evolve(p, file=file, line=line, column=column, cell=cell))
     return out
 
 

@@ -282,7 +282,7 @@ class _Reader:
         self.by_id: dict[str, _Unit] = {}
 
     def problem(self, where: str, message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(message, (), f"{self.book}!{where}", hint=hint))
+        self.problems.append(Problem(message, (), f"{self.book}!{where}", hint=hint, code="facts.workbook", cell=where))
 
     # -- the guide sheet ---------------------------------------------------------------------------------------
     def guide(self) -> dict[str, Any]:
@@ -612,10 +612,11 @@ def _open(path: str, display: str, data_only: bool) -> Workbook:
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; they hold no facts
             return load_workbook(path, data_only=data_only)
     except FileNotFoundError:
-        raise FactsError([Problem("no such file", (), display, hint="check the path")]) from None
+        raise FactsError([Problem("no such file", (), display, hint="check the path", code="facts.file")]) from None
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as exc:
         raise FactsError([Problem(f"this is not a readable .xlsx workbook ({type(exc).__name__}: {exc})", (),
-                                  display, hint="open it in Excel or WPS and save it as .xlsx (Excel 工作簿)")]) from None
+                                  display, hint="open it in Excel or WPS and save it as .xlsx (Excel 工作簿)",
+                                  code="facts.file")]) from None
 
 
 def read_workbook(path: str | os.PathLike[str], spec: Spec | SpecSource, display: str | None = None) -> Document:
@@ -628,7 +629,7 @@ def read_workbook(path: str | os.PathLike[str], spec: Spec | SpecSource, display
     book = display or file
     if not file.lower().endswith(WORKBOOK_SUFFIXES):
         raise FactsError([Problem("only .xlsx workbooks can be read", (), book,
-                                  hint="open it in Excel or WPS and save it as .xlsx (Excel 工作簿)")])
+                                  hint="open it in Excel or WPS and save it as .xlsx (Excel 工作簿)", code="facts.file")])
     wb = _open(file, book, data_only=False)
     cache: list[Workbook] = []
 
