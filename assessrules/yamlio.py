@@ -9,6 +9,7 @@ records the position of every value under its path.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping
@@ -227,6 +228,10 @@ def load_located(text: str, file: str) -> Document:
 
 class _Dumper(yaml.SafeDumper):
     """Writes Decimals as the numbers they are, and keeps keys in their order."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # the reader shares one object for equal numbers and dates: write each where it stands, never as &id001
+        return isinstance(data, Decimal | dt.date) or bool(super().ignore_aliases(data))
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:

@@ -184,3 +184,11 @@ def test_a_bad_value_in_a_json_facts_file_is_shown_at_its_line_and_column(tmp_pa
     assert run(["score", str(path)], io.StringIO(), err) != 0
     assert f"{path}:{line}:15: " in err.getvalue(), err.getvalue()
     assert "Traceback" not in err.getvalue()
+
+
+def test_equal_numbers_read_once_are_still_written_where_they_stand() -> None:
+    """The reader shares one object for equal values; dumping them back never writes YAML anchors."""
+    from assessrules.yamlio import dump_yaml
+
+    doc = load_document("a: 0.5\nb: 0.5\nc: 2021-01-05\nd: 2021-01-05\n", "t.yaml")
+    assert dump_yaml(doc.data) == "a: 0.5\nb: 0.5\nc: 2021-01-05\nd: 2021-01-05\n"
