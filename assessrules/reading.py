@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from yaml.events import (
@@ -123,9 +123,6 @@ def json_data(text: str) -> Any:
         raise GiveUpError(str(exc)) from None
 
 
-_IMMUTABLE: Final = (str, int, bool, type(None), Decimal, bytes)
-
-
 def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limit: int) -> Any:
     """Build the data of the single document ``loader`` parses, from its events alone.
 
@@ -137,7 +134,13 @@ def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limi
     """
     get = loader.get_event
     resolve = loader.resolve
-    cache: dict[tuple[str | None, bool, str], Any] = {}
+    scalar_event, mapping_start, sequence_start = ScalarEvent, MappingStartEvent, SequenceStartEvent
+    mapping_end, sequence_end = MappingEndEvent, SequenceEndEvent
+    plain: dict[str, Any] = {}  # equal plain scalars are equal values (numbers, dates, text are immutable)
+
+    def make(event: ScalarEvent, tag: str) -> Any:
+        return scalar(loader, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style))
+
     anchors: set[str] = set()
     stack: list[tuple[Any, bool, Any]] = []
     container: Any = None
@@ -152,30 +155,28 @@ def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limi
         while True:
             event = get()
             kind = type(event)
-            if kind is ScalarEvent:
-                tag = event.tag
-                if tag is None and not event.implicit[0]:
-                    value = event.value  # quoted: text as it is
+            if kind is scalar_event:
+                if event.tag is None:
+                    if event.implicit[0]:  # plain: resolved by its text alone
+                        try:
+                            value = plain[event.value]
+                        except KeyError:
+                            value = plain[event.value] = make(event, resolve(yaml.ScalarNode, event.value, event.implicit))
+                    else:
+                        value = event.value  # quoted: text as it is
                 else:
-                    plain = event.implicit[0]
-                    slot = (tag, plain, event.value)
-                    try:
-                        value = cache[slot]
-                    except KeyError:
-                        if tag is None or tag == "!":
-                            tag = resolve(yaml.ScalarNode, event.value, event.implicit)
-                        value = scalar(loader, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
-                                                               style=event.style))
-                        if isinstance(value, _IMMUTABLE) or type(value).__module__ == "datetime":
-                            cache[slot] = value
+                    tag = event.tag
+                    if tag == "!":
+                        tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                    value = make(event, tag)
                 if event.anchor is not None:
                     if event.anchor in anchors:
                         raise GiveUpError("duplicate anchor")
                     anchors.add(event.anchor)
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            elif kind is mapping_start or kind is sequence_start:
                 if in_map and not have_key:
                     raise GiveUpError("complex key")
-                new: Any = {} if kind is MappingStartEvent else []
+                new: Any = {} if kind is mapping_start else []
                 count += 1
                 if container is not None:
                     if in_map:
@@ -188,9 +189,9 @@ def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limi
                     if event.anchor in anchors:
                         raise GiveUpError("duplicate anchor")
                     anchors.add(event.anchor)
-                container, in_map = new, kind is MappingStartEvent
+                container, in_map = new, kind is mapping_start
                 continue
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            elif kind is mapping_end or kind is sequence_end:
                 done = container
                 container, in_map, key = stack.pop()
                 if container is None:
@@ -203,7 +204,7 @@ def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limi
                     container[key] = value
                     have_key = False
                     count += 1
-                elif isinstance(value, bool) or not isinstance(value, str | int) or value in container:
+                elif (type(value) is not str and (type(value) is bool or not isinstance(value, int))) or value in container:
                     raise GiveUpError("key")
                 else:
                     key, have_key = value, True
