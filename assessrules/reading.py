@@ -138,7 +138,7 @@ def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limi
     mapping_end, sequence_end = MappingEndEvent, SequenceEndEvent
     plain: dict[str, Any] = {}  # equal plain scalars are equal values (numbers, dates, text are immutable)
 
-    def make(event: ScalarEvent, tag: str) -> Any:
+    def make(event: Any, tag: str) -> Any:
         return scalar(loader, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style))
 
     anchors: set[str] = set()
@@ -224,6 +224,78 @@ def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limi
     return done
 
 
+def events_positions(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any]) -> tuple[
+        dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
+    """The (line, column) of every value and of every key, from the events of a text :func:`events_data` read.
+
+    Only keys are made into values (they name the paths). Raise :class:`GiveUpError` where the
+    located reader's node tree is needed: an alias, a complex key, more than one document.
+    """
+    get = loader.get_event
+    resolve = loader.resolve
+    scalar_event, mapping_start, sequence_start = ScalarEvent, MappingStartEvent, SequenceStartEvent
+    mapping_end, sequence_end = MappingEndEvent, SequenceEndEvent
+    positions: dict[Path, tuple[int, int]] = {}
+    key_positions: dict[Path, tuple[int, int]] = {}
+    stack: list[tuple[Path, bool, int, Any]] = []
+    path: Path = ()
+    in_map = False
+    top = True
+    index = 0
+    key: Any = None
+    have_key = False
+    try:
+        get()  # stream start
+        if isinstance(get(), StreamEndEvent):
+            return positions, key_positions
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is mapping_end or kind is sequence_end:
+                if not stack:
+                    break
+                path, in_map, index, key = stack.pop()
+                continue
+            if kind is not scalar_event and kind is not mapping_start and kind is not sequence_start:
+                raise GiveUpError(f"unexpected {kind.__name__}")
+            mark = event.start_mark
+            if in_map and not have_key:
+                if kind is not scalar_event:
+                    raise GiveUpError("complex key")
+                if event.tag is None and not event.implicit[0]:
+                    key = event.value
+                else:
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                    key = scalar(loader, yaml.ScalarNode(tag, event.value, mark, event.end_mark, style=event.style))
+                key_positions[path + (key,)] = (mark.line + 1, mark.column + 1)
+                have_key = True
+                continue
+            if top:
+                here: Path = ()
+                top = False
+            elif in_map:
+                here = path + (key,)
+                have_key = False
+            else:
+                here = path + (index,)
+                index += 1
+            positions[here] = (mark.line + 1, mark.column + 1)
+            if kind is not scalar_event:
+                stack.append((path, in_map, index, key))
+                path, in_map, index, have_key = here, kind is mapping_start, 0, False
+            elif not stack:  # the whole document is one scalar
+                break
+        if not isinstance(get(), DocumentEndEvent) or not isinstance(get(), StreamEndEvent):
+            raise GiveUpError("more than one document")
+    except GiveUpError:
+        raise
+    except Exception as exc:
+        raise GiveUpError(str(exc)) from None
+    return positions, key_positions
+
+
 def expansion_overflow(root: yaml.Node, limit: int, key: Callable[[yaml.Node], Any]) -> tuple[Path, yaml.Node, bool] | None:
     """Find where a node tree with aliases expands past ``limit`` values, before building anything.
 
@@ -280,5 +352,5 @@ def expansion_overflow(root: yaml.Node, limit: int, key: Callable[[yaml.Node], A
     return None
 
 
-__all__ = ["LIBYAML", "GiveUpError", "LazyMapping", "Once", "events_data", "expansion_overflow", "json_data",
+__all__ = ["LIBYAML", "GiveUpError", "LazyMapping", "Once", "events_data", "events_positions", "expansion_overflow", "json_data",
            "looks_like_json"]

@@ -129,6 +129,8 @@ def load_document(text: str, file: str) -> Document:
 
 
 def _located_positions(text: str, file: str) -> tuple[Mapping[Path, tuple[int, int]], Mapping[Path, tuple[int, int]]]:
+    with contextlib.suppress(reading.GiveUpError):
+        return reading.events_positions((_CLoader if reading.LIBYAML else _Loader)(text), _scalar)
     try:
         document = load_located(text, file)
     except DocumentError:  # JSON that YAML cannot read (a tab before a key): its values stay unlocated

@@ -11,7 +11,8 @@ then prints MB/s (file size over CPU time of this process, best of R runs) for:
 - ``json.load`` of the JSON file: the yardstick;
 - ``read_document`` of the JSON file (json with exact Decimals and duplicate keys caught);
 - ``read_document`` of each YAML file through libyaml's events;
-- the located reader (node tree, every position), which runs when a problem has to be shown;
+- the same with every position found, as when a problem has to be shown at its place;
+- the node-tree reader, which reads files with aliases and words errors;
 - the pure-Python reader, the fallback without libyaml (on ``--pure-units`` units, it is slow).
 
 With ``--end-to-end`` it also times ``assessrules score FILE --format csv -o OUT`` in this process.
@@ -134,8 +135,11 @@ def main() -> None:
         for kind in ("yaml", "block yaml"):
             show(f"read_document, {kind} (libyaml)", files[kind],
                  best(args.repeat, lambda kind=kind: read_document(files[kind])), yardstick)  # type: ignore[misc]
+        for kind in ("json", "yaml"):
+            show(f"{kind} with every position (for a problem)", files[kind],
+                 best(1, lambda kind=kind: dict(read_document(files[kind]).positions)), yardstick)  # type: ignore[misc]
         text = files["yaml"].read_text(encoding="utf-8")
-        show("located reader, yaml (every position)", files["yaml"],
+        show("node tree reader, yaml (aliases, errors)", files["yaml"],
              best(1, lambda: load_located(text, str(files["yaml"]))), yardstick)
         print(f"{args.pure_units} units, the pure-Python fallback:")
         show("read_document, yaml (pure Python)", small["yaml"], best(1, lambda: pure(small["yaml"])))

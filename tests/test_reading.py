@@ -60,6 +60,7 @@ def read_all_ways(text: str, name: str, monkeypatch: pytest.MonkeyPatch) -> list
     located = load_located(text, name)
     monkeypatch.setattr(reading, "LIBYAML", False)
     pure = load_document(text, name)
+    pure = Document(pure.data, pure.file, dict(pure.positions), pure.text, dict(pure.key_positions))  # found now
     monkeypatch.undo()
     return [fast, located, pure]
 
@@ -192,3 +193,12 @@ def test_equal_numbers_read_once_are_still_written_where_they_stand() -> None:
 
     doc = load_document("a: 0.5\nb: 0.5\nc: 2021-01-05\nd: 2021-01-05\n", "t.yaml")
     assert dump_yaml(doc.data) == "a: 0.5\nb: 0.5\nc: 2021-01-05\nd: 2021-01-05\n"
+
+
+@pytest.mark.parametrize("text", ["", "5\n", "- [1, [2, 3]]\n- {a: {b: c}}\n- \n", "a: !!str 5\n1: x\n'q': |\n  text\n",
+                                  "a:\n  - b: 1\n    c: [x, {d: e}]\n  -\n  - 2021-01-05\n"])
+def test_positions_found_later_are_those_of_the_node_tree(text: str, parser: str) -> None:
+    """Positions found from the events when first asked equal those the node tree gives, key by key."""
+    later, tree = load_document(text, "t.yaml"), load_located(text, "t.yaml")
+    assert typed(later.data) == typed(tree.data)
+    assert (dict(later.positions), dict(later.key_positions)) == (dict(tree.positions), dict(tree.key_positions))
