@@ -237,6 +237,7 @@ def events_positions(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any])
     mapping_end, sequence_end = MappingEndEvent, SequenceEndEvent
     positions: dict[Path, tuple[int, int]] = {}
     key_positions: dict[Path, tuple[int, int]] = {}
+    plain_keys: dict[str, Any] = {}
     stack: list[tuple[Path, bool, int, Any]] = []
     path: Path = ()
     in_map = False
@@ -252,9 +253,9 @@ def events_positions(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any])
             event = get()
             kind = type(event)
             if kind is mapping_end or kind is sequence_end:
+                path, in_map, index, key = stack.pop()
                 if not stack:
                     break
-                path, in_map, index, key = stack.pop()
                 continue
             if kind is not scalar_event and kind is not mapping_start and kind is not sequence_start:
                 raise GiveUpError(f"unexpected {kind.__name__}")
@@ -264,11 +265,15 @@ def events_positions(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any])
                     raise GiveUpError("complex key")
                 if event.tag is None and not event.implicit[0]:
                     key = event.value
+                elif event.tag is None and event.value in plain_keys:
+                    key = plain_keys[event.value]
                 else:
                     tag = event.tag
                     if tag is None or tag == "!":
                         tag = resolve(yaml.ScalarNode, event.value, event.implicit)
                     key = scalar(loader, yaml.ScalarNode(tag, event.value, mark, event.end_mark, style=event.style))
+                    if event.tag is None:
+                        plain_keys[event.value] = key
                 key_positions[path + (key,)] = (mark.line + 1, mark.column + 1)
                 have_key = True
                 continue

@@ -199,6 +199,10 @@ def test_equal_numbers_read_once_are_still_written_where_they_stand() -> None:
                                   "a:\n  - b: 1\n    c: [x, {d: e}]\n  -\n  - 2021-01-05\n"])
 def test_positions_found_later_are_those_of_the_node_tree(text: str, parser: str) -> None:
     """Positions found from the events when first asked equal those the node tree gives, key by key."""
+    from assessrules.yamlio import _CLoader, _Loader, _scalar
+
     later, tree = load_document(text, "t.yaml"), load_located(text, "t.yaml")
     assert typed(later.data) == typed(tree.data)
     assert (dict(later.positions), dict(later.key_positions)) == (dict(tree.positions), dict(tree.key_positions))
+    loader = _CLoader(text) if parser == "libyaml" else _Loader(text)
+    assert reading.events_positions(loader, _scalar) == (dict(tree.positions), dict(tree.key_positions))
