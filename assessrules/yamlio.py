@@ -1,9 +1,11 @@
 """Read YAML (and JSON) so that every value knows its line and column.
 
-The node tree is composed once; :func:`load_document` walks it, builds
-plain Python data (numbers with a fraction become :class:`~decimal.Decimal`
-straight from their text, never through float), rejects duplicate keys and
-records the position of every value under its path.
+:func:`load_document` builds plain Python data (numbers with a fraction
+become :class:`~decimal.Decimal` straight from their text, never through
+float) and rejects duplicate keys; the position of every value under its path
+is found when first asked for (see :mod:`assessrules.reading`). Where that
+fast way gives up, :func:`load_located` composes the node tree once, walks it
+and records every position at once.
 """
 
 from __future__ import annotations
@@ -133,7 +135,7 @@ def _located_positions(text: str, file: str) -> tuple[Mapping[Path, tuple[int, i
         return reading.events_positions((_CLoader if reading.LIBYAML else _Loader)(text), _scalar)
     try:
         document = load_located(text, file)
-    except DocumentError:  # JSON that YAML cannot read (a tab before a key): its values stay unlocated
+    except DocumentError:  # JSON that YAML cannot read (a key over 1,024 characters): its values stay unlocated
         return {}, {}
     return document.positions, document.key_positions
 
@@ -149,7 +151,7 @@ def _pure_wording(text: str, exc: yaml.MarkedYAMLError) -> yaml.MarkedYAMLError:
         if end < 0:
             end = len(text)
             break
-    if end > 256_000:  # the pure parser reads about 100 KB/s: keep libyaml's words rather than wait
+    if end > 256_000:  # the pure parser reads a few hundred KB/s: keep libyaml's words rather than wait
         return exc
     try:
         _Loader(text[:end]).get_single_node()
