@@ -4,18 +4,20 @@
 
 - **fast**, for the common case: JSON through :func:`json.loads`, YAML by walking libyaml's events
   (``yaml.CSafeLoader``) once, with no node tree and no positions. It gives up on anything unusual
-  (a duplicate key, a key that is not plain text, a syntax error, an alias that would expand past
-  the limit) and lets the located reader say what is wrong;
+  (a duplicate key, a key that is not plain text, a syntax error, any alias) and lets the located
+  reader say what is wrong;
 - **located**: libyaml (or, where PyYAML was built without it, the pure-Python parser) composes the
   node tree, whose marks give every value its line and column.
 
-The positions of a document read the fast way are a :class:`LazyMapping`: the located reader runs
-on first use, typically when a problem has to be shown at its place.
+The positions of a document read the fast way are a :class:`LazyMapping`, filled on first use
+(typically when a problem has to be shown at its place) by :func:`events_positions`, a second pass
+over the events.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -93,9 +95,12 @@ class Once:
         return self._value
 
 
+_OPENS_LIKE_JSON = re.compile(r"\s*[{\[]")
+
+
 def looks_like_json(text: str, file: str) -> bool:
     """Whether to try :func:`json.loads` first: a ``.json`` file, or text that opens with ``{`` or ``[``."""
-    return file.lower().endswith(".json") or text.lstrip()[:1] in ("{", "[")
+    return file.lower().endswith(".json") or _OPENS_LIKE_JSON.match(text) is not None
 
 
 def _no_constant(name: str) -> Any:

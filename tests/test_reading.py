@@ -206,3 +206,12 @@ def test_positions_found_later_are_those_of_the_node_tree(text: str, parser: str
     assert (dict(later.positions), dict(later.key_positions)) == (dict(tree.positions), dict(tree.key_positions))
     loader = _CLoader(text) if parser == "libyaml" else _Loader(text)
     assert reading.events_positions(loader, _scalar) == (dict(tree.positions), dict(tree.key_positions))
+
+
+def test_json_text_is_read_as_json_whatever_the_file_is_called(parser: str) -> None:
+    """Text that opens with a brace goes to the json module first, so JSON that YAML refuses still reads."""
+    key = "k" * 1100
+    doc = load_document(f'\n  {{"{key}": 2.50}}', "facts.yaml")
+    assert typed(doc.data) == typed({key: Decimal("2.50")})
+    with pytest.raises(DocumentError):
+        load_document(f'"{key}": 2.50\n', "facts.yaml")
