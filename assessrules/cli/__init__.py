@@ -12,7 +12,6 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import secrets
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -159,32 +158,15 @@ def _date(text: str) -> dt.date:
 
 
 def write_output(text: str | bytes, output: str | None, stdout: TextIO) -> None:
-    """Write to stdout, or to ``output`` whole or not at all (temporary file, then rename).
+    """Write to stdout, or to ``output`` whole or not at all, with the usual permissions (see :mod:`assessrules.files`)."""
+    from ..files import write_whole
 
-    The file gets the usual permissions under the umask (0666 & ~umask), as any new file would.
-    """
     if output is None:
         if isinstance(text, bytes):  # pragma: no cover - the formats that make bytes require -o
             raise TypeError("binary output needs a file")
         stdout.write(text)
         return
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    directory = os.path.dirname(os.path.abspath(output))
-    while True:
-        tmp = os.path.join(directory, f".assessrules-{secrets.token_hex(6)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-            break
-        except FileExistsError:  # pragma: no cover - 48 random bits
-            continue
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_whole(output, text)
 
 
 _EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text"}

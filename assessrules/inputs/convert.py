@@ -10,10 +10,10 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..files import write_whole
 from ..rules.document import dump_yaml
 from .template import write_workbook
 
@@ -43,30 +43,14 @@ def dump_json(data: Any) -> str:
     return _MARKED.sub(lambda m: m[1], text) + "\n"
 
 
-def _write_text(text: str, path: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".assessrules-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def dump_facts(spec: Spec, data: dict[str, Any], path: str | os.PathLike[str], spec_ref: str | None = None) -> None:
     """Write facts ``data`` (already checked against ``spec``) to ``path`` in the format its extension names."""
     target = os.fspath(path)
     suffix = os.path.splitext(target)[1].lower()
     if suffix in (".yaml", ".yml"):
-        _write_text(dump_yaml(data), target)
+        write_whole(target, dump_yaml(data))
     elif suffix == ".json":
-        _write_text(dump_json(data), target)
+        write_whole(target, dump_json(data))
     elif suffix == ".xlsx":
         as_of = data.get("as_of")
         if isinstance(as_of, str):

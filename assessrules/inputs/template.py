@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import periods as periods_
+from ..files import write_whole
 from ..rules.facts import Fact
 from ._layout import (
     GUIDE,
@@ -340,20 +340,7 @@ def build_workbook(spec: Spec, units: Sequence[Mapping[str, Any]] = (), *, fille
 
 def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     """Save ``wb`` to ``path`` whole or not at all, with the permissions the umask gives."""
-    target = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(prefix=".assessrules-", suffix=".xlsx", dir=directory)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_whole(path, wb.save)
 
 
 def write_workbook(spec: Spec, path: str | os.PathLike[str], units: Sequence[Mapping[str, Any]] = (), *,
