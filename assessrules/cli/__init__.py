@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..rules.document import Document
 
 DEFAULT_SPEC = "2021"
+MAX_EXAMPLES = 100_000
+"""The most examples per invariant `check` runs."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=cmd_facts_schema)
+    for each in sub.choices.values():
+        each.add_argument("--allow-dir", action="append", default=[], metavar="DIR",
+                          help="a folder an `extends:` or a facts file's `spec:` may also read from (repeatable)")
     return parser
 
 
@@ -114,23 +119,56 @@ def write_output(text: str, output: str | None, stdout: TextIO) -> None:
     if output is None:
         stdout.write(text)
         return
+    _check_output(output)
     directory = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(prefix=".assessrules-", dir=directory)
     try:
+        fd, tmp = tempfile.mkstemp(prefix=".assessrules-", dir=directory)
+    except OSError as exc:  # name the user's path, not the temporary file
+        raise OSError(exc.errno, exc.strerror, output) from None
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)  # a new file, as any other program would make it
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.replace(tmp, output)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, output) from None
         raise
 
 
-def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
-    from ..engine.spec import load_spec
+def _check_output(output: str) -> None:
+    """Refuse an empty name, and anything there that is not a regular file (it is never replaced)."""
+    import stat
 
-    chosen = args.spec or (document.data.get("spec") if isinstance(document.data, dict) else None)
-    return load_spec(str(chosen or DEFAULT_SPEC))
+    from ..errors import UsageError
+
+    if not output:
+        raise UsageError("-o is empty: give the path of the file to write")
+    try:
+        mode = os.stat(output).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write there: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"{output}: not a regular file (a folder, device, pipe or socket); it is left as it is")
+
+
+def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
+    """The spec ``--spec`` names, else the facts file's ``spec:`` (under the file-access policy), else 2021."""
+    from ..engine.spec import load_spec
+    from ..errors import UsageError
+    from ..inputs.facts_file import spec_of
+
+    if args.spec is not None:
+        if not args.spec.strip():
+            raise UsageError("--spec is empty: give a path or a bundled id such as 2021")
+        return load_spec(args.spec, allow=args.allow_dir)
+    return load_spec(spec_of(document, args.allow_dir) or DEFAULT_SPEC, allow=args.allow_dir)
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -142,7 +180,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     total = 0
     for source in args.specs:
         try:
-            spec = load_spec(source)
+            spec = load_spec(source, allow=args.allow_dir)
         except SpecError as exc:
             failed += 1
             total += len(exc.problems)
@@ -227,8 +265,11 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         raise UsageError("`check` needs hypothesis: pip install 'assessrules[testing]'") from None
     from ..engine.spec import load_spec
+    from ..errors import UsageError
 
-    spec = load_spec(args.spec)
+    if not 1 <= args.examples <= MAX_EXAMPLES:
+        raise UsageError(f"--examples must be from 1 to {MAX_EXAMPLES:,}, not {args.examples}")
+    spec = load_spec(args.spec, allow=args.allow_dir)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     out.write(f"checking {spec.source} — {spec.metadata.title}: {len(INVARIANTS)} invariants, "
               f"{args.examples} examples each (--seed {seed})\n")
@@ -259,7 +300,7 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..engine.spec import load_spec
     from ..errors import UsageError
 
-    spec = load_spec(args.spec)
+    spec = load_spec(args.spec, allow=args.allow_dir)
     path = args.tests or default_tests_for(spec)
     if path is None:
         raise UsageError(f"no scenario file beside {spec.source}: give one, e.g. "
@@ -274,10 +315,11 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the effective (merged) spec as YAML, after checking it."""
     from ..engine.spec import spec_from_document
     from ..rules.document import dump_yaml
+    from ..rules.access import allowed_roots
     from ..rules.loader import effective_document
 
-    document = effective_document(args.spec)
-    spec = spec_from_document(document)  # checked before it is shown; already merged, so read once
+    document = effective_document(args.spec, allowed_roots(args.allow_dir))
+    spec = spec_from_document(document, args.allow_dir)  # checked before it is shown; already merged, so read once
     header = f"# the effective spec {spec.metadata.id}, from: {' + '.join(spec.sources)}\n"
     write_output(header + dump_yaml(document.data), args.output, out)
     return 0
@@ -290,7 +332,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..authoring.diff import diff, render_diff
     from ..engine.spec import load_spec
 
-    old, new = load_spec(args.old), load_spec(args.new)
+    old, new = load_spec(args.old, allow=args.allow_dir), load_spec(args.new, allow=args.allow_dir)
     changes = diff(old, new)
     if args.format == "json":
         out.write(json.dumps([c.to_dict() for c in changes], ensure_ascii=False, indent=2) + "\n")
@@ -308,7 +350,7 @@ def cmd_impact(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..errors import FactsError
     from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
 
-    old, new = load_spec(args.old), load_spec(args.new)
+    old, new = load_spec(args.old, allow=args.allow_dir), load_spec(args.new, allow=args.allow_dir)
     document = read_facts(args.facts)
     units = units_of(document)
     try:
@@ -329,7 +371,7 @@ def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from ..engine.spec import load_spec
 
-    spec = load_spec(args.spec)
+    spec = load_spec(args.spec, allow=args.allow_dir)
     write_output(json.dumps(spec.facts_schema(), ensure_ascii=False, indent=2) + "\n", args.output, out)
     return 0
 

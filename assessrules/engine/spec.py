@@ -11,12 +11,13 @@ import datetime as dt
 import decimal
 import gc
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
+from ..rules.access import allowed_roots
 from ..rules.derive import Derived
 from ..rules.document import Document
 from ..rules.expressions import DECIMAL_CONTEXT
@@ -210,28 +211,32 @@ class Spec(Rules):
         return bulletin(self, self.evaluate_many, units, quarter)
 
 
-def spec_from_document(document: Document) -> Spec:
+def spec_from_document(document: Document, allow: Iterable[str | os.PathLike[str]] | None = None) -> Spec:
     """Check and compile a spec already read into a :class:`~assessrules.rules.document.Document`."""
-    return Spec.compile(rules_from_document(document))
+    return Spec.compile(rules_from_document(document, allowed_roots(allow)))
 
 
-def load_spec(source: str | os.PathLike[str]) -> Spec:
+def load_spec(source: str | os.PathLike[str], allow: Iterable[str | os.PathLike[str]] | None = None) -> Spec:
     """Load, check and compile a spec from a path or a bundled id such as ``"2021"``.
+
+    An ``extends:`` may name a bundled id or a file inside the spec's own folder tree; ``allow``
+    lists further folders it may read from (see docs/security.md).
 
     >>> spec = load_spec("2021")
     >>> spec.metadata.document_number
     '镇考办发〔2021〕10号'
     """
-    return spec_from_document(read_spec_document(source))
+    roots = allowed_roots(allow)
+    return Spec.compile(rules_from_document(read_spec_document(source), roots))
 
 
-def spec_from_text(text: str, file: str = "<text>") -> Spec:
+def spec_from_text(text: str, file: str = "<text>", allow: Iterable[str | os.PathLike[str]] | None = None) -> Spec:
     """Load a spec from YAML text; ``file`` names it in messages.
 
     >>> spec_from_text(open("specs/2021.yaml", encoding="utf-8").read(), "2021.yaml").metadata.year
     2021
     """
-    return spec_from_document(text_document(text, file))
+    return spec_from_document(text_document(text, file), allow)
 
 
 __all__ = ["Spec", "load_spec", "spec_from_document", "spec_from_text"]

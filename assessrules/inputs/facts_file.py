@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import FactsError, Problem
+from ..errors import FactsError, Problem, SpecError
 from ..rules.document import Document, DocumentError, read_document
+from ..rules.limits import echo
 
 if TYPE_CHECKING:
     from ..engine.results import Result
@@ -37,14 +38,50 @@ def read_facts(path: str | os.PathLike[str]) -> Document:
     except DocumentError as exc:
         raise FactsError(exc.problems) from None
     data = document.data
+    if data is None:
+        raise FactsError([document.problem("the facts file is empty", (), "see examples/zhenping-2021-units.yaml")])
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise FactsError([document.problem("a facts file is a mapping with a `units:` list", (),
                                            "see examples/zhenping-2021-units.yaml")])
+    if not data["units"]:
+        raise FactsError([document.problem("the facts file lists no units", ("units",),
+                                           "add at least one unit under `units:`")])
     extra = [k for k in data if k not in ("units", "spec", "description", "as_of")]
     if extra:
         raise FactsError([document.problem(f"unknown key `{extra[0]}`", (extra[0],),
                                            "a facts file has `units:` (and optionally `spec:`, `as_of:`, `description:`)")])
     return document
+
+
+def spec_of(document: Document, allow: Iterable[str | os.PathLike[str]] | None = None) -> str | None:
+    """The spec a facts file names with ``spec:``: a bundled id, or a path relative to the file.
+
+    The path must lead inside the facts file's folder tree or a folder in ``allow``
+    (see docs/security.md); anything else is refused without being read.
+    """
+    from .. import _resources
+    from ..rules import access
+
+    data = document.data
+    name = data.get("spec") if isinstance(data, dict) else None
+    if name is None:
+        return None
+    if not isinstance(name, str | int) or isinstance(name, bool) or not str(name).strip():
+        raise SpecError([document.problem("`spec:` names a spec: a bundled id such as \"2021\", or a path "
+                                          "relative to this file", ("spec",))])
+    text = str(name)
+    home = access.home_of(document.file)
+    roots = (*((home,) if home else ()), *access.allowed_roots(allow))
+    try:
+        real = access.resolve(text, home, roots)
+    except access.Refused as exc:
+        raise SpecError([document.problem(f"`spec: {echo(text)}`: {exc.message}", ("spec",), exc.hint)]) from None
+    if real is not None:
+        return str(real)
+    if text in _resources.bundled_specs():
+        return text
+    raise SpecError([document.problem(f"`spec: {echo(text)}` is neither a file beside this facts file nor a bundled "
+                                      "spec", ("spec",), f"bundled: {', '.join(_resources.bundled_specs())}")])
 
 
 def locate(problems: Sequence[Problem], document: Document) -> list[Problem]:
@@ -82,4 +119,4 @@ def score_document(spec: Spec, document: Document, as_of: dt.date | None = None)
         raise FactsError(locate(exc.problems, document)) from None
 
 
-__all__ = ["as_of_of", "locate", "read_facts", "score_document", "units_of"]
+__all__ = ["as_of_of", "locate", "read_facts", "score_document", "spec_of", "units_of"]

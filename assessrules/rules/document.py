@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path as FsPath
@@ -19,16 +20,35 @@ import attrs
 import yaml
 
 from ..errors import Path, Problem
+from .limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NODES, MAX_VALUES, echo, value_problems
 
 _DECIMAL_TAG = "tag:yaml.org,2002:float"
-MAX_VALUES = 2_000_000
-"""The most values one document may hold once its aliases are expanded."""
 # YAML 1.1 wants a dot in a float; JSON does not (1e5). Take both.
 _JSON_FLOAT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[eE][-+]?[0-9]+$")
 
 
+class _Refused(Exception):
+    """A limit or a rule of the reader was broken at ``mark``."""
+
+    def __init__(self, message: str, mark: Any, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.mark, self.hint = message, mark, hint
+
+
 class _Loader(yaml.SafeLoader):
-    """A safe loader that also reads JSON-style exponent numbers as floats."""
+    """A safe loader that also reads JSON-style exponent numbers as floats, and keeps to the limits."""
+
+    _depth = 0
+    _nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # What must be refused while composing: no tags, a bounded depth and node count.
+        _composing(self, self.peek_event())
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.add_implicit_resolver(_DECIMAL_TAG, _JSON_FLOAT, list("-+0123456789"))
@@ -82,6 +102,39 @@ class DocumentError(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
+def _composing(loader: _Loader, event: Any) -> None:
+    """Refuse an explicit tag, a node too deep, or one node too many."""
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!"):
+        raise _Refused(f"YAML tags such as `{echo(str(tag), 40)}` are not supported", event.start_mark,
+                       "remove the tag: a spec or a facts file holds plain mappings, lists, text and numbers")
+    loader._nodes += 1
+    if loader._nodes > MAX_NODES:
+        raise _Refused(f"the document has more than {MAX_NODES:,} values", event.start_mark, "split the file")
+    if loader._depth >= MAX_DEPTH:
+        raise _Refused(f"the document is nested more than {MAX_DEPTH} levels deep", event.start_mark,
+                       "a spec or a facts file needs only a few levels")
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values ``root`` holds once every alias is expanded (without expanding them)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is None:
+            if isinstance(node, yaml.MappingNode):
+                known = 1 + sum(size(k) + size(v) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                known = 1 + sum(size(v) for v in node.value)
+            else:
+                known = 1
+            sizes[id(node)] = known
+        return known
+
+    return size(root)
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -94,7 +147,21 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
             return Decimal(special.get(text, text))
         except InvalidOperation:  # pragma: no cover - the resolver only lets numbers through
             return node.value
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            raise _Refused(f"`{echo(node.value, 40)}` is not a real date", node.start_mark,
+                           "write a date that exists, e.g. 2021-02-28") from None
+        if node.tag == "tag:yaml.org,2002:int":
+            raise _Refused("this number is too large", node.start_mark) from None
+        raise _Refused(f"`{echo(node.value, 40)}` cannot be read ({type(exc).__name__})", node.start_mark,
+                       "quote it to make it text") from None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def load_document(text: str, file: str) -> Document:
@@ -102,9 +169,24 @@ def load_document(text: str, file: str) -> Document:
     positions: dict[Path, tuple[int, int]] = {}
     key_positions: dict[Path, tuple[int, int]] = {}
     problems: list[Problem] = []
-    loader = _Loader(text)
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise DocumentError([Problem(f"the document is larger than {MAX_DOCUMENT_BYTES:,} bytes", (), file,
+                                     hint="split it into smaller files")])
+    loader = None
     try:
+        loader = _Loader(text)
         root = loader.get_single_node()
+        if root is not None and _expanded_size(root) > MAX_VALUES:  # aliases ("billion laughs")
+            raise _Refused(f"the document expands to more than {MAX_VALUES:,} values", root.start_mark,
+                           "check the YAML anchors (&) and aliases (*)")
+    except _Refused as exc:
+        raise DocumentError([Problem(exc.message, (), file, exc.mark.line + 1, exc.mark.column + 1,
+                                     exc.hint)]) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        raise DocumentError([Problem(f"the control character U+{exc.character:04X} is not allowed"
+                                     if isinstance(exc.character, int) else f"this is not valid text: {exc.reason}",
+                                     (), file, line, col, "remove it")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -116,7 +198,8 @@ def load_document(text: str, file: str) -> Document:
     except yaml.YAMLError as exc:
         raise DocumentError([Problem(f"this is not valid YAML: {exc}", (), file)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     budget = [MAX_VALUES]
 
@@ -130,6 +213,11 @@ def load_document(text: str, file: str) -> Document:
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    line, col = _mark(key_node)
+                    problems.append(Problem("YAML merge keys (`<<:`) are not supported", path, file, line, col,
+                                            "write the keys out in full"))
+                    continue
                 key = _scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else None
                 if not isinstance(key, str | int) or isinstance(key, bool):
                     line, col = _mark(key_node)
@@ -152,10 +240,29 @@ def load_document(text: str, file: str) -> Document:
         assert isinstance(node, yaml.ScalarNode)
         return _scalar(loader, node)
 
-    data = None if root is None else build(root, ())
+    try:
+        data = None if root is None else build(root, ())
+    except _Refused as exc:
+        problems.append(Problem(exc.message, (), file, exc.mark.line + 1, exc.mark.column + 1, exc.hint))
+    if not problems:
+        problems = value_problems(data, file, positions, key_positions)
     if problems:
         raise DocumentError(problems)
     return Document(data, file, positions, text, key_positions)
+
+
+def _read_regular(path: FsPath, name: str) -> str:
+    """The text of ``path`` if it is a regular file of reasonable size; never opens anything else."""
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError([Problem("this is not a regular file (a device, a pipe or a socket); nothing was read",
+                                     (), name)])
+    if info.st_size > MAX_DOCUMENT_BYTES:
+        raise DocumentError([Problem(f"the file is larger than {MAX_DOCUMENT_BYTES:,} bytes; nothing was read",
+                                     (), name, hint="split it into smaller files")])
+    return path.read_text(encoding="utf-8")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -180,8 +287,10 @@ def read_document(path: str | os.PathLike[str], display: str | None = None) -> D
     """Read and parse a YAML or JSON file; ``display`` names it in messages (default: the path)."""
     p = FsPath(path)
     name = display or os.fspath(path)
+    if not os.fspath(path):
+        raise DocumentError([Problem("the file name is empty", (), "<input>", hint="give the path of a file")])
     try:
-        text = p.read_text(encoding="utf-8")
+        text = _read_regular(p, name)
     except FileNotFoundError:
         raise DocumentError([Problem("no such file", (), name, hint="check the path")]) from None
     except IsADirectoryError:
