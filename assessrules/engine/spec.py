@@ -19,6 +19,7 @@ import attrs
 from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
 from ..rules.access import allowed_roots
 from ..rules.derive import Derived
+from ..rules.limits import arithmetic_message
 from ..rules.document import Document
 from ..rules.expressions import DECIMAL_CONTEXT
 from ..rules.loader import read_spec_document, rules_from_document, text_document
@@ -111,6 +112,9 @@ class Spec(Rules):
         With ``explain=False`` the scorer records no trace, which is faster; a result's
         explanation (``fired``, ``indicators``, ``explain()``) is then rebuilt when first asked for.
         """
+        if isinstance(units, str | bytes | Mapping) or not isinstance(units, Iterable):
+            raise UsageError(f"units must be a list of unit mappings, not {type(units).__name__}")
+        units = units if isinstance(units, Sequence) else list(units)
         # A batch allocates many small acyclic objects (tuples, dicts, Decimals); the cyclic
         # collector would rescan all of them again and again for nothing, so it waits.
         collecting = gc.isenabled()
@@ -168,8 +172,9 @@ class Spec(Rules):
                     break
         hint = "give the missing value, or guard it with coalesce(…, …)" if isinstance(exc, TypeError) else None
         if isinstance(exc, CalendarError):
-            hint = "the official holiday calendar does not cover this date; update the chinesecalendar package"
-        return EvaluationError([Problem(f"派生值「{derived.label}」 cannot be computed{where}: {exc}",
+            hint = ("check the record's dates: working days are counted only within the years the official "
+                    "holiday calendar covers")
+        return EvaluationError([Problem(f"派生值「{derived.label}」 cannot be computed{where}: {arithmetic_message(exc)}",
                                         derived.path, self.source, unit=record[0], hint=hint)])
 
     def _score(self, record: Record, program: Program | None = None) -> Result:
@@ -197,7 +202,7 @@ class Spec(Rules):
                         f"「{trigger.label}」 cannot be evaluated: `{expression.text}` fails with "
                         f"{type(inner).__name__}", trigger.path, self.source, unit=record[0],
                         hint="guard the expression, e.g. `a / b if b > 0 else 0`")])
-        return EvaluationError([Problem(f"scoring failed: {type(exc).__name__}: {exc}", (), self.source,
+        return EvaluationError([Problem(f"scoring failed: {arithmetic_message(exc)}", (), self.source,
                                         unit=record[0])])
 
     def trace_of(self, record: Record) -> Trace:

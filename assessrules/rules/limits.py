@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, DivisionByZero, DivisionUndefined, InvalidOperation, Overflow
 from typing import Any
 
 from ..errors import Path, Problem
@@ -70,6 +70,18 @@ def number_problem(value: Decimal | int) -> str | None:
     return None
 
 
+def arithmetic_message(exc: BaseException) -> str:
+    """Say in words what an arithmetic failure was (never the bare ``[<class 'decimal.…'>]``)."""
+    if isinstance(exc, ZeroDivisionError | DivisionByZero | DivisionUndefined):
+        return "division by zero"
+    if isinstance(exc, Overflow | OverflowError):
+        return "the result is too large"
+    if isinstance(exc, InvalidOperation):
+        return "an invalid operation (such as 0 / 0, or a number that is not finite)"
+    text = str(exc)
+    return text if text and not text.startswith("[<class") else type(exc).__name__
+
+
 def _walk(data: Any, path: Path) -> Iterator[tuple[Path, Any, bool]]:
     """Every (path, value, is_key) in ``data``, keys included, depth first."""
     stack: list[tuple[Path, Any]] = [(path, data)]
@@ -117,6 +129,7 @@ __all__ = [
     "MAX_PLACES",
     "MAX_TREE_DEPTH",
     "MAX_VALUES",
+    "arithmetic_message",
     "bad_character",
     "echo",
     "number_problem",
