@@ -211,10 +211,11 @@ def _doc_cases() -> list[Case]:
 
 # --- 2. the bundled spec, mutated ---------------------------------------------------------------
 
+BASIC_POINTS = "    points: 15\n    clause: 附件 考评细则 二级指标 基础信息公开"
 SPEC_MUTATIONS: list[tuple[str, str, str, str]] = [
-    ("points_nan", "    points: 15\n    clause: 附件 考评细则 二级指标 基础信息公开", "    points: .nan\n    clause: x", "finite"),
-    ("points_inf", "    points: 15\n    clause: 附件 考评细则 二级指标 基础信息公开", "    points: .inf\n    clause: x", "finite"),
-    ("points_1e400", "    points: 15\n    clause: 附件 考评细则 二级指标 基础信息公开", "    points: 1e400\n    clause: x", "too large"),
+    ("points_nan", BASIC_POINTS, "    points: .nan\n    clause: x", "finite"),
+    ("points_inf", BASIC_POINTS, "    points: .inf\n    clause: x", "finite"),
+    ("points_1e400", BASIC_POINTS, "    points: 1e400\n    clause: x", "too large"),
     ("points_1e-400", "            points: 15 / 6", "            points: 1e-400", "too small"),
     ("points_div_zero", "            points: 15 / 6", "            points: 15 / 0", "division by zero"),
     ("points_expr_overflow", "            points: 15 / 6", "            points: 10 ** 10 ** 10", "power"),
@@ -231,7 +232,7 @@ SPEC_MUTATIONS: list[tuple[str, str, str, str]] = [
     ("max_nan", "    max: 6\n", "    max: .nan\n", "finite"),
     ("id_total", "  - id: basic_info\n", "  - id: total\n", "reserved"),
     ("id_newline", "  - id: basic_info\n", '  - id: "basic\\ninfo"\n', "id"),
-    ("fact_name_newline", "  has_work_body:\n", '  "has_work_body\\n":\n', "name"),
+    ("fact_name_newline", "  has_work_body:\n", '  "has_work_body\\n":\n', "U+000A"),
     ("fact_name_space", "  has_work_body:\n", '  "has_work_body ":\n', "expected form"),
     ("fact_name_escape", "  has_work_body:\n", '  "has\\e[31m":\n', "control character"),
     ("label_escape", "    label: 已明确政务公开工作机构\n", '    label: "\\e[2J已明确"\n', "control character"),
@@ -569,7 +570,7 @@ def _good_facts(d: Path) -> Path:
 
 
 def _cli(argv: Callable[[Path], list[str]]) -> Builder:
-    return lambda d: argv(d)
+    return argv
 
 
 def _fifo(d: Path, name: str) -> Path:
@@ -653,6 +654,10 @@ def _api(call: Callable[[], object]) -> Builder:
     return lambda d: call
 
 
+def _evaluating(unit: Any) -> Callable[[], object]:
+    return lambda: _spec2021().evaluate(unit)
+
+
 def _api_cases() -> list[Case]:
     bad_units: list[tuple[str, Any, str]] = [
         ("unit_none", None, "mapping"),
@@ -663,8 +668,7 @@ def _api_cases() -> list[Case]:
         ("unit_count_huge", unit_with(_set("facts", "fulltime_staff", value=10**40)), "too large"),
         ("unit_key_not_text", {**UNIT, 5: 1}, "5"),
     ]
-    cases = [Case(f"api_evaluate_{name}", _api(lambda u=unit: _spec2021().evaluate(u)), 1, fragment)
-             for name, unit, fragment in bad_units]
+    cases = [Case(f"api_evaluate_{name}", _api(_evaluating(unit)), 1, fragment) for name, unit, fragment in bad_units]
     cases += [
         Case("api_load_spec_none", _api(lambda: assessrules.load_spec(None)), 2, "spec"),  # type: ignore[arg-type]
         Case("api_load_spec_number", _api(lambda: assessrules.load_spec(2021)), 2, "spec"),  # type: ignore[arg-type]
@@ -681,7 +685,7 @@ def _api_cases() -> list[Case]:
         Case("api_evaluate_many_dict", _api(lambda: _spec2021().evaluate_many({"a": 1})), 2, "list"),  # type: ignore[arg-type]
         Case("api_bulletin_bad_quarter", _api(lambda: _spec2021().bulletin([UNIT], "Q5")), 2, "quarter"),
         Case("api_bulletin_none_quarter", _api(lambda: _spec2021().bulletin([UNIT], None)), 2, "quarter"),  # type: ignore[arg-type]
-        Case("api_allow_not_a_list", _api(lambda: assessrules.load_spec("2021", allow="/")), 2, "allow"),  # type: ignore[arg-type]
+        Case("api_allow_not_a_list", _api(lambda: assessrules.load_spec("2021", allow="/")), 2, "allow"),
     ]
     return cases
 

@@ -19,6 +19,7 @@ from assessrules.cli import run
 from assessrules.errors import SpecError
 from assessrules.rules import document
 from assessrules.rules.document import DocumentError, load_document
+
 from .hostile_corpus import CANARY, CASES, SPEC_TEXT, Case, facts_json, play, write
 
 

@@ -314,8 +314,8 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the effective (merged) spec as YAML, after checking it."""
     from ..engine.spec import spec_from_document
-    from ..rules.document import dump_yaml
     from ..rules.access import allowed_roots
+    from ..rules.document import dump_yaml
     from ..rules.loader import effective_document
 
     document = effective_document(args.spec, allowed_roots(args.allow_dir))

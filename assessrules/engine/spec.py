@@ -19,9 +19,9 @@ import attrs
 from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
 from ..rules.access import allowed_roots
 from ..rules.derive import Derived
-from ..rules.limits import arithmetic_message
 from ..rules.document import Document
 from ..rules.expressions import DECIMAL_CONTEXT
+from ..rules.limits import arithmetic_message
 from ..rules.loader import read_spec_document, rules_from_document, text_document
 from ..rules.ruleset import Rules
 from ..workdays import CalendarError

@@ -74,7 +74,7 @@ def spec_of(document: Document, allow: Iterable[str | os.PathLike[str]] | None =
     roots = (*((home,) if home else ()), *access.allowed_roots(allow))
     try:
         real = access.resolve(text, home, roots)
-    except access.Refused as exc:
+    except access.RefusedError as exc:
         raise SpecError([document.problem(f"`spec: {echo(text)}`: {exc.message}", ("spec",), exc.hint)]) from None
     if real is not None:
         return str(real)

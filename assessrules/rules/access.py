@@ -21,7 +21,7 @@ from ..errors import UsageError
 Roots = tuple[Path, ...]
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """A reference that the policy does not let us follow; ``hint`` says what would be allowed."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:
@@ -65,11 +65,11 @@ def resolve(name: str, home: Path | None, roots: Sequence[Path]) -> Path | None:
     """The real path of the file ``name`` (relative to ``home``) if the policy allows reading it.
 
     Returns None when there is no such file (the caller may then try a bundled id); raises
-    :class:`Refused` when there is one but it lies outside ``roots``, is not a regular file, or
+    :class:`RefusedError` when there is one but it lies outside ``roots``, is not a regular file, or
     is a symbolic link that goes round in a circle.
     """
     if not name or "\x00" in name:
-        raise Refused("the name is empty or holds a NUL character")
+        raise RefusedError("the name is empty or holds a NUL character")
     candidate = Path(name) if home is None else home / name
     if not os.path.lexists(candidate):
         return None
@@ -77,17 +77,17 @@ def resolve(name: str, home: Path | None, roots: Sequence[Path]) -> Path | None:
         info = os.stat(candidate)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise Refused(f"`{name}` is a symbolic link that goes round in a circle (a cycle of links)") from None
-        raise Refused(f"`{name}` cannot be opened: {exc.strerror}") from None
+            raise RefusedError(f"`{name}` is a symbolic link that goes round in a circle (a cycle of links)") from None
+        raise RefusedError(f"`{name}` cannot be opened: {exc.strerror}") from None
     real = Path(os.path.realpath(candidate))
     if not inside(real, roots) and real not in {p.resolve() for p in _resources.bundled_specs().values()}:
         shown = ", ".join(dict.fromkeys(str(r) for r in roots)) or "none"
-        raise Refused(f"`{name}` points outside the folders this file may read; nothing was read",
+        raise RefusedError(f"`{name}` points outside the folders this file may read; nothing was read",
                       f"allowed: a bundled spec, or a file under {shown}; allow another folder with "
                       "--allow-dir (or load_spec(..., allow=[...]))")
     if not stat.S_ISREG(info.st_mode):
-        raise Refused(f"`{name}` is not a regular file (a folder, device or pipe); nothing was read")
+        raise RefusedError(f"`{name}` is not a regular file (a folder, device or pipe); nothing was read")
     return real
 
 
-__all__ = ["Refused", "Roots", "allowed_roots", "home_of", "inside", "resolve"]
+__all__ = ["RefusedError", "Roots", "allowed_roots", "home_of", "inside", "resolve"]

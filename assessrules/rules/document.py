@@ -27,7 +27,7 @@ _DECIMAL_TAG = "tag:yaml.org,2002:float"
 _JSON_FLOAT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[eE][-+]?[0-9]+$")
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     """A limit or a rule of the reader was broken at ``mark``."""
 
     def __init__(self, message: str, mark: Any, hint: str | None = None) -> None:
@@ -43,7 +43,7 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         # What must be refused while composing: no tags, a bounded depth and node count.
-        _composing(self, self.peek_event())
+        _composing(self, self.peek_event())  # type: ignore[no-untyped-call]
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -106,13 +106,13 @@ def _composing(loader: _Loader, event: Any) -> None:
     """Refuse an explicit tag, a node too deep, or one node too many."""
     tag = getattr(event, "tag", None)
     if tag not in (None, "!"):
-        raise _Refused(f"YAML tags such as `{echo(str(tag), 40)}` are not supported", event.start_mark,
+        raise _RefusedError(f"YAML tags such as `{echo(str(tag), 40)}` are not supported", event.start_mark,
                        "remove the tag: a spec or a facts file holds plain mappings, lists, text and numbers")
     loader._nodes += 1
     if loader._nodes > MAX_NODES:
-        raise _Refused(f"the document has more than {MAX_NODES:,} values", event.start_mark, "split the file")
+        raise _RefusedError(f"the document has more than {MAX_NODES:,} values", event.start_mark, "split the file")
     if loader._depth >= MAX_DEPTH:
-        raise _Refused(f"the document is nested more than {MAX_DEPTH} levels deep", event.start_mark,
+        raise _RefusedError(f"the document is nested more than {MAX_DEPTH} levels deep", event.start_mark,
                        "a spec or a facts file needs only a few levels")
 
 
@@ -151,11 +151,11 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         if node.tag == "tag:yaml.org,2002:timestamp":
-            raise _Refused(f"`{echo(node.value, 40)}` is not a real date", node.start_mark,
+            raise _RefusedError(f"`{echo(node.value, 40)}` is not a real date", node.start_mark,
                            "write a date that exists, e.g. 2021-02-28") from None
         if node.tag == "tag:yaml.org,2002:int":
-            raise _Refused("this number is too large", node.start_mark) from None
-        raise _Refused(f"`{echo(node.value, 40)}` cannot be read ({type(exc).__name__})", node.start_mark,
+            raise _RefusedError("this number is too large", node.start_mark) from None
+        raise _RefusedError(f"`{echo(node.value, 40)}` cannot be read ({type(exc).__name__})", node.start_mark,
                        "quote it to make it text") from None
 
 
@@ -177,16 +177,16 @@ def load_document(text: str, file: str) -> Document:
         loader = _Loader(text)
         root = loader.get_single_node()
         if root is not None and _expanded_size(root) > MAX_VALUES:  # aliases ("billion laughs")
-            raise _Refused(f"the document expands to more than {MAX_VALUES:,} values", root.start_mark,
+            raise _RefusedError(f"the document expands to more than {MAX_VALUES:,} values", root.start_mark,
                            "check the YAML anchors (&) and aliases (*)")
-    except _Refused as exc:
+    except _RefusedError as exc:
         raise DocumentError([Problem(exc.message, (), file, exc.mark.line + 1, exc.mark.column + 1,
                                      exc.hint)]) from None
     except yaml.reader.ReaderError as exc:
-        line, col = _position(text, exc.position)
+        at_line, at_col = _position(text, exc.position)
         raise DocumentError([Problem(f"the control character U+{exc.character:04X} is not allowed"
                                      if isinstance(exc.character, int) else f"this is not valid text: {exc.reason}",
-                                     (), file, line, col, "remove it")]) from None
+                                     (), file, at_line, at_col, "remove it")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -242,7 +242,7 @@ def load_document(text: str, file: str) -> Document:
 
     try:
         data = None if root is None else build(root, ())
-    except _Refused as exc:
+    except _RefusedError as exc:
         problems.append(Problem(exc.message, (), file, exc.mark.line + 1, exc.mark.column + 1, exc.hint))
     if not problems:
         problems = value_problems(data, file, positions, key_positions)

@@ -263,7 +263,7 @@ def resolve_base(child: Document, roots: Sequence[FsPath] = ()) -> tuple[Documen
     allowed = (*((home,) if home else ()), *roots)
     try:
         real = access.resolve(text, home, allowed) if home is not None or os.path.isabs(text) else None
-    except access.Refused as exc:
+    except access.RefusedError as exc:
         raise SpecError([child.problem(f"`extends: {echo(text)}`: {exc.message}", ("extends",), exc.hint)]) from None
     if real is not None:
         path, display = real, os.path.normpath(str(FsPath(child.file).parent / text))

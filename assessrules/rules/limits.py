@@ -55,6 +55,11 @@ def bad_character(text: str) -> str | None:
     return None
 
 
+def _line_break(text: str) -> str | None:
+    """A key holds no tab or line break: ``x\\n`` would pass for the name ``x`` in some checks."""
+    return next((f"U+{ord(ch):04X}" for ch in text if ch in _ALLOWED_CONTROLS), None)
+
+
 def number_problem(value: Decimal | int) -> str | None:
     """Say what is wrong with a number read from a document (not finite, too large, too precise); None if fine."""
     if isinstance(value, int):
@@ -103,7 +108,7 @@ def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int
     for path, value, is_key in _walk(data, ()):
         message = hint = None
         if isinstance(value, str):
-            bad = bad_character(value)
+            bad = bad_character(value) or (_line_break(value) if is_key else None)
             if bad:
                 what = "key" if is_key else "text"
                 message = f"this {what} holds the control character {bad}, which is not allowed"
@@ -111,7 +116,8 @@ def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int
         elif isinstance(value, Decimal | int) and not isinstance(value, bool) and not is_key:
             message = number_problem(value)
         if message:
-            line, column = (key_positions.get(path) if is_key else None) or positions.get(path, (None, None))
+            where = (key_positions.get(path) if is_key else None) or positions.get(path)
+            line, column = where if where else (None, None)
             problems.append(Problem(message, path, file, line, column, hint))
             if len(problems) >= 50:
                 break

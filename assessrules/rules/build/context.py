@@ -26,7 +26,6 @@ from ..limits import arithmetic_message as _arithmetic
 from ..limits import echo, number_problem
 from ..model import Assumption, Parameter
 
-
 RUN_NAMES = frozenset({"as_of"})
 """Names every expression may read that come from the run, not from the facts."""
 

@@ -16,8 +16,8 @@ from typing import Any
 from ...errors import Path
 from ...numbers import format_points, parse_fraction
 from ..kinds import KINDS, TRIGGER_KEYS, Trigger
-from ..model import Indicator, Metadata, UnitType
 from ..limits import MAX_CHILDREN, MAX_TREE_DEPTH
+from ..model import Indicator, Metadata, UnitType
 from .context import BuildContext
 
 ROOT_ID = "total"
