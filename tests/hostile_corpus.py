@@ -19,6 +19,7 @@ import json
 import os
 import stat
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -599,6 +600,15 @@ def _link_to_fifo(d: Path) -> Path:
     return _symlink(d, "out-link", _fifo(d, "pipe"))
 
 
+def _facts_naming(d: Path, spec: str) -> Path:
+    return write(d, "inside/facts.json", facts_json(spec=spec))
+
+
+def _outside_spec(d: Path) -> Path:
+    _secret(d)
+    return write(d, "inside/spec.yaml", "extends: ../outside/secret.yaml\n")
+
+
 def _cli_cases() -> list[Case]:
     return [
         Case("cli_no_arguments", _cli(lambda d: []), 2, "usage"),
@@ -641,6 +651,25 @@ def _cli_cases() -> list[Case]:
         Case("cli_output_onto_device", _output_onto(_device), 2, "not a regular file"),
         Case("cli_output_missing_folder", _output_onto(lambda d: d / "no" / "out.txt"), 2, "out.txt"),
         Case("cli_output_empty_name", lambda d: ["score", str(_good_facts(d)), "-o", ""], 2, "empty"),
+        Case("cli_test_scenarios_fifo", _cli(lambda d: ["test", "2021", str(_fifo(d, "cases.yaml"))]), 2,
+             "not a regular file"),
+        Case("cli_test_scenarios_dev_zero", _cli(lambda d: ["test", "2021", "/dev/zero"]), 2, "not a regular file"),
+        Case("cli_show_onto_fifo", _cli(lambda d: ["show", "2021", "-o", str(_fifo(d, "shown"))]), 2,
+             "not a regular file"),
+        Case("cli_facts_schema_onto_folder", _cli(lambda d: ["facts-schema", "2021", "-o", str(d)]), 2,
+             "not a regular file"),
+        Case("cli_bulletin_onto_device",
+             _cli(lambda d: ["bulletin", str(_good_facts(d)), "--quarter", "2021Q1", "-o", str(_device(d))]), 2,
+             "not a regular file"),
+        Case("cli_diff_extends_outside", _cli(lambda d: ["diff", "2021", str(_outside_spec(d))]), 2, "outside"),
+        Case("cli_impact_facts_fifo", _cli(lambda d: ["impact", "2021", "2021", str(_fifo(d, "f.yaml"))]), 1,
+             "not a regular file"),
+        Case("cli_show_extends_outside", _cli(lambda d: ["show", str(_outside_spec(d))]), 2, "outside"),
+        Case("cli_show_allow_dir_missing", _cli(lambda d: ["show", "2021", "--allow-dir", str(d / "none")]), 2,
+             "does not exist"),
+        Case("cli_explain_facts_spec_outside",
+             _cli(lambda d: ["explain", str(_facts_naming(d, "/etc/passwd")), "--unit", "chengguan"]), 2,
+             "outside"),
     ]
 
 
@@ -667,6 +696,21 @@ def _api_cases() -> list[Case]:
         ("unit_count_text", unit_with(_set("facts", "fulltime_staff", value="4")), "expected a number"),
         ("unit_count_huge", unit_with(_set("facts", "fulltime_staff", value=10**40)), "too large"),
         ("unit_key_not_text", {**UNIT, 5: 1}, "5"),
+        ("ratio_snan", unit_with(_set("periods", "2021-01", "online_service_ratio", value=Decimal("sNaN"))), "finite"),
+        ("ratio_nan", unit_with(_set("periods", "2021-01", "online_service_ratio", value=Decimal("NaN"))), "finite"),
+        ("ratio_float_nan", unit_with(_set("periods", "2021-01", "online_service_ratio", value=float("nan"))),
+         "finite"),
+        ("count_decimal_inf", unit_with(_set("periods", "2021-01", "info_published", value=Decimal("Infinity"))),
+         "finite"),
+        ("count_decimal_fraction", unit_with(_set("facts", "fulltime_staff", value=Decimal("1E-50"))), "whole number"),
+        ("target_snan", unit_with(_set("target", value=Decimal("sNaN"))), "finite"),
+        ("target_float_inf", unit_with(_set("target", value=float("inf"))), "finite"),
+        ("target_huge_int", unit_with(_set("target", value=10**400)), "too large"),
+        ("record_date_datetime", unit_with(_set("facts", "disclosures", 0, "formed",
+                                                value=dt.datetime(2021, 2, 5, 10))), "without a time"),
+        ("record_title_bytes", unit_with(_set("facts", "disclosures", 0, "title", value=b"x")), "text"),
+        ("record_title_bidi", unit_with(_set("facts", "disclosures", 0, "title", value="a\u202eb")),
+         "control character"),
     ]
     cases = [Case(f"api_evaluate_{name}", _api(_evaluating(unit)), 1, fragment) for name, unit, fragment in bad_units]
     cases += [

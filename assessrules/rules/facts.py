@@ -284,7 +284,7 @@ def _fast_number(f: Fact, const: Callable[[Any], str]) -> str:
 def _fast_ratio(f: Fact, const: Callable[[Any], str]) -> str:
     low = f.minimum if f.minimum is not None else Decimal(0)
     high = f.maximum if f.maximum is not None else Decimal(1)
-    return "type(v) is Decimal" + _fast_bounds(low, high, const)
+    return "type(v) is Decimal and v.is_finite()" + _fast_bounds(low, high, const)
 
 
 FACT_TYPES: dict[str, FactType] = {
