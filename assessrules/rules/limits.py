@@ -15,11 +15,11 @@ from typing import Any
 
 from ..errors import Path, Problem
 
-MAX_DOCUMENT_BYTES = 5_000_000
+MAX_DOCUMENT_BYTES = 10_000_000
 """The largest spec or facts file read (bytes); a larger one is refused before it is parsed."""
-MAX_NODES = 200_000
+MAX_NODES = 1_000_000
 """The most YAML nodes (keys, values, items) composed from one document."""
-MAX_VALUES = 1_000_000
+MAX_VALUES = 2_000_000
 """The most values one document may hold once its aliases (``*a``) are expanded."""
 MAX_DEPTH = 64
 """How deep mappings and lists may nest in a document."""
