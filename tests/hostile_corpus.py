@@ -530,6 +530,19 @@ def _facts_spec_beside(d: Path) -> Outcome:
     return ["score", str(write(d, "inside/facts.json", facts_json(spec="rules.yaml")))]
 
 
+def _facts_spec_allowed(d: Path) -> Outcome:
+    write(d, "shared/rules.yaml", SPEC_TEXT)
+    facts = write(d, "inside/facts.json", facts_json(spec="../shared/rules.yaml"))
+    return ["score", str(facts), "--allow-dir", str(d / "shared")]
+
+
+def _facts_spec_allowed_elsewhere(d: Path) -> Outcome:
+    write(d, "shared/rules.yaml", SPEC_TEXT)
+    (d / "other").mkdir()
+    facts = write(d, "inside/facts.json", facts_json(spec="../shared/rules.yaml"))
+    return ["score", str(facts), "--allow-dir", str(d / "other")]
+
+
 def _facts_spec_via_link(d: Path) -> Outcome:
     _symlink(d, "inside/rules.yaml", _secret(d))
     return ["score", str(write(d, "inside/facts.json", facts_json(spec="rules.yaml")))]
@@ -561,6 +574,8 @@ def _access_cases() -> list[Case]:
         Case("facts_spec_dev_zero", _facts_spec(lambda d: "/dev/zero"), 2, "outside"),
         Case("facts_spec_via_link", _facts_spec_via_link, 2, "outside"),
         Case("facts_spec_beside", _facts_spec_beside, 0, ""),
+        Case("facts_spec_allowed_dir", _facts_spec_allowed, 0, ""),
+        Case("facts_spec_allowed_other_dir", _facts_spec_allowed_elsewhere, 2, "outside"),
     ]
 
 

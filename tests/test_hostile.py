@@ -138,3 +138,12 @@ def test_output_permissions_follow_the_umask(tmp_path: Path) -> None:
         os.umask(old)
     assert code == 0
     assert stat.S_IMODE(os.stat(tmp_path / "out.txt").st_mode) == 0o640
+
+
+def test_a_users_own_specs_folder_is_not_taken_for_the_bundled_one(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """`specs/2021.yaml` of the user's own project extends a file beside it, not beside the bundled spec."""
+    write(tmp_path, "specs/base.yaml", SPEC_TEXT)
+    write(tmp_path, "specs/2021.yaml", "extends: base.yaml\nmetadata: {id: own}\n")
+    monkeypatch.chdir(tmp_path)
+    assert assessrules.load_spec("specs/2021.yaml").metadata.id == "own"

@@ -48,11 +48,11 @@ def allowed_roots(allow: Iterable[str | os.PathLike[str]] | None) -> Roots:
 
 def home_of(file: str) -> Path | None:
     """The real folder of the file a document was read from; None for text that came from no file."""
-    bundled = _resources.bundled_specs()
-    if file.startswith("specs/") and Path(file).stem in bundled:
-        return bundled[Path(file).stem].resolve().parent
     if os.path.isfile(file):
         return Path(os.path.realpath(file)).parent
+    bundled = _resources.bundled_specs()
+    if file.startswith("specs/") and Path(file).stem in bundled:  # how messages name a bundled spec
+        return bundled[Path(file).stem].resolve().parent
     return None
 
 
