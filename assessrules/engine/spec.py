@@ -145,7 +145,11 @@ class Spec(Rules):
             raise FactsError(problems)
         score = self._score
         with decimal.localcontext(DECIMAL_CONTEXT):
-            return [score(r, program) for r in checked]
+            try:
+                return [score(r, program) for r in checked]
+            except FactsError as exc:  # a record found wrong only when scored (a date off the calendar)
+                raise FactsError([attrs.evolve(p, path=("units", seen[p.unit], *p.path)) if p.unit in seen else p
+                                  for p in exc.problems]) from None
 
     def _derive(self, record: Record) -> Record:
         """Compute the derived values into the facts, and keep their evidence."""
@@ -159,8 +163,9 @@ class Spec(Rules):
         return (*record[:4], facts, evidence)
 
     def _locate_derive_failure(self, record: Record, derived: Derived, fn: Any, facts: Mapping[str, Any],
-                               exc: Exception) -> EvaluationError:
+                               exc: Exception) -> EvaluationError | FactsError:
         where = ""
+        failed: int | None = None
         if derived.of is not None:
             for i, rec in enumerate(facts[derived.of]):
                 try:
@@ -168,8 +173,12 @@ class Spec(Rules):
                 except Exception as inner:  # the first record that fails is the one to name
                     title = rec.get("title") or rec.get("name") or ""
                     where = f" on record {i + 1}" + (f" 《{title}》" if title else "")
-                    exc = inner
+                    exc, failed = inner, i
                     break
+        if isinstance(exc, CalendarError) and failed is not None:  # the record's date is off, not the spec
+            return FactsError([Problem(f"{where.removeprefix(' on ')}: {exc}", ("facts", derived.of or "", failed),
+                                       unit=record[0], hint="check the record's dates: working days are counted "
+                                       "only within the years the official holiday calendar covers")])
         hint = "give the missing value, or guard it with coalesce(…, …)" if isinstance(exc, TypeError) else None
         if isinstance(exc, CalendarError):
             hint = ("check the record's dates: working days are counted only within the years the official "
