@@ -4,14 +4,19 @@ Every file the library writes (``-o`` outputs, converted facts, workbooks)
 goes through :func:`write_whole`: the content goes to a temporary file beside
 the target, which then replaces the target in one rename, so a reader never
 sees half a file and a failure leaves the old file as it was. The new file
-gets ``0666 & ~umask``, as a file made by ``open()`` would.
+gets ``0666 & ~umask``, as a file made by ``open()`` would. Only a regular file
+is ever replaced: a folder, device, pipe or socket at the path (or a link to
+one) is left as it is, and every error names the path the user gave.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Callable
+
+from .errors import UsageError
 
 
 def write_whole(path: str | os.PathLike[str], content: str | bytes | Callable[[str], None]) -> None:
@@ -24,6 +29,28 @@ def write_whole(path: str | os.PathLike[str], content: str | bytes | Callable[[s
     '考核'
     """
     target = os.fspath(path)
+    check_target(target)
+    try:
+        _write(target, content)
+    except OSError as exc:  # name the user's path, not the temporary file
+        raise OSError(exc.errno, exc.strerror, target) from None
+
+
+def check_target(target: str) -> None:
+    """Refuse an empty name, and anything at ``target`` that is not a regular file (it is never replaced)."""
+    if not target:
+        raise UsageError("-o is empty: give the path of the file to write")
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot write there: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"{target}: not a regular file (a folder, device, pipe or socket); it is left as it is")
+
+
+def _write(target: str, content: str | bytes | Callable[[str], None]) -> None:
     directory = os.path.dirname(os.path.abspath(target))
     suffix = os.path.splitext(target)[1]  # a writer such as openpyxl may judge the format by the extension
     while True:
@@ -47,4 +74,4 @@ def write_whole(path: str | os.PathLike[str], content: str | bytes | Callable[[s
         raise
 
 
-__all__ = ["write_whole"]
+__all__ = ["check_target", "write_whole"]

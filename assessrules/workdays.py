@@ -43,7 +43,8 @@ def _check(day: dt.date) -> None:
 
         raise CalendarError(
             f"{day.isoformat()} is outside the official holiday calendar (chinesecalendar "
-            f"{version('chinesecalendar')} covers {first}–{last}); update the package rather than guess")
+            f"{version('chinesecalendar')} covers {first}–{last}): check the date; if it is right, "
+            "update the package rather than guess")
 
 
 @cache

@@ -134,40 +134,44 @@ def test_the_workbook_is_the_same_bytes_every_time(tmp_path: Path, workbook: Pat
 
 
 def test_a_number_a_float_cannot_hold_is_written_as_text(tmp_path: Path) -> None:
-    """Exactness first: a target of 3.00000000000000000001 stays that text; 89.5 is a number."""
-    text = EXAMPLE.read_text(encoding="utf-8").replace("target: 3\n", "target: 3.00000000000000000001\n", 1)
-    facts = tmp_path / "facts.yaml"
-    facts.write_text(text, encoding="utf-8")
+    """Exactness first: a figure such as 10 / 3 of a point stays its exact text in a cell; 89.5 is a number."""
+    from assessrules.outputs.cells import excel_number
+
+    assert excel_number(Decimal("3.333333333333333333333333333")) == "3.333333333333333333333333333"
+    assert excel_number(Decimal("3.00000000000000000001")) == "3.00000000000000000001"
+    assert excel_number(Decimal("89.5")) == 89.5
     target = tmp_path / "out.xlsx"
-    assert call("score", str(facts), "-o", str(target))[0] == 0
+    assert call("score", str(EXAMPLE), "-o", str(target))[0] == 0
     rows = table(openpyxl.load_workbook(target)["排名"])
-    chengguan = next(r for r in rows if r["编号"] == "chengguan")
-    assert chengguan["目标分值"] == "3.00000000000000000001"
     assert next(r for r in rows if r["编号"] == "huaping")["得分"] == 89.5
 
 
-def formula_facts(tmp_path: Path) -> Path:
-    text = EXAMPLE.read_text(encoding="utf-8").replace("name: 城关镇", 'name: "=HYPERLINK(\\"http://x\\",\\"城关镇\\")"', 1)
-    text = text.replace("name: 曾家镇", 'name: "@SUM(1)"', 1)
+def formula_spec(tmp_path: Path) -> Path:
+    """The 2021 spec with a unit type whose label a spreadsheet would take for a formula (names of units are refused)."""
+    text = (ROOT / "specs" / "2021.yaml").read_text(encoding="utf-8")
+    assert "label: 各镇人民政府" in text
+    spec = tmp_path / "formula.yaml"
+    spec.write_text(text.replace("label: 各镇人民政府", 'label: "=HYPERLINK(\\"http://x\\",\\"各镇\\")"', 1), encoding="utf-8")
+    return spec
+
+
+def test_formula_like_texts_are_refused_in_names_and_neutralised_in_csv_and_xlsx(tmp_path: Path) -> None:
+    """A unit's name may not start with = + - @; a spec's label that does is text in the workbook and '-prefixed in CSV."""
     facts = tmp_path / "formula.yaml"
-    facts.write_text(text, encoding="utf-8")
-    return facts
-
-
-def test_formula_like_names_are_neutralised_in_csv_and_xlsx(tmp_path: Path) -> None:
-    """A name starting with = or @ is text in the workbook (quote prefix, string type) and '-prefixed in CSV."""
-    facts = formula_facts(tmp_path)
+    facts.write_text(EXAMPLE.read_text(encoding="utf-8").replace("name: 曾家镇", 'name: "@SUM(1)"', 1), encoding="utf-8")
+    code, _, err = call("score", str(facts))
+    assert code == 1 and "spreadsheet reads as a formula" in err
+    spec = formula_spec(tmp_path)
     target = tmp_path / "out.xlsx"
-    assert call("score", str(facts), "-o", str(target))[0] == 0
-    sheet = openpyxl.load_workbook(target)["排名"]
-    cell = next(c for c in sheet["C"] if c.value == '=HYPERLINK("http://x","城关镇")')
-    assert (cell.data_type, cell.quotePrefix) == ("s", True)
-    assert next(c for c in sheet["C"] if c.value == "@SUM(1)").data_type == "s"
-    code, out, _ = call("score", str(facts), "--format", "csv")
+    assert call("score", str(EXAMPLE), "--spec", str(spec), "-o", str(target))[0] == 0
+    cells = [c for row in openpyxl.load_workbook(target)["排名"].iter_rows() for c in row
+             if c.value == '=HYPERLINK("http://x","各镇")']
+    assert cells and all((c.data_type, c.quotePrefix) == ("s", True) for c in cells)
+    code, out, _ = call("score", str(EXAMPLE), "--spec", str(spec), "--format", "csv")
     assert code == 0
-    names = [r["单位"] for r in csv.DictReader(io.StringIO(out))]
-    assert "'=HYPERLINK(\"http://x\",\"城关镇\")" in names and "'@SUM(1)" in names
-    assert all(not n.startswith(("=", "+", "-", "@")) for n in names)
+    kinds = {r["单位类型"] for r in csv.DictReader(io.StringIO(out))}
+    assert "'=HYPERLINK(\"http://x\",\"各镇\")" in kinds
+    assert all(not k.startswith(("=", "+", "-", "@")) for k in kinds)
 
 
 def test_csv_file_has_a_bom_chinese_headers_and_a_row_that_adds_up(tmp_path: Path) -> None:
@@ -319,19 +323,18 @@ def test_a_gbk_console_gets_utf8_and_no_crash(argv: list[str]) -> None:
         assert "−0.5" in text
 
 
-def test_control_characters_in_names_do_not_reach_the_terminal(tmp_path: Path) -> None:
-    """An escape sequence or bell in a unit's name is stripped from what the CLI prints."""
+def test_control_characters_are_refused_in_names_and_never_reach_the_terminal(tmp_path: Path) -> None:
+    """An escape sequence in a unit's name is refused; whatever text reaches the console is stripped of them."""
+    from assessrules.outputs.cells import strip_controls
+
     text = EXAMPLE.read_text(encoding="utf-8").replace("name: 城关镇", 'name: "城关\\e[2J镇\\a"', 1)
     facts = tmp_path / "facts.yaml"
     facts.write_text(text, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "assessrules.cli", "score", str(facts)], capture_output=True,
                           check=False)
-    assert proc.returncode == 0
-    out = proc.stdout.decode("utf-8")
-    assert "城关[2J镇" in out
-    assert "\x1b" not in out and "\x07" not in out
-    names = [r["unit"]["name"] for r in json.loads(call("score", str(facts), "--format", "json")[1])["results"]]
-    assert "城关\x1b[2J镇\x07" in names  # the data keeps it; only the terminal is spared
+    assert proc.returncode == 1
+    assert b"\x1b" not in proc.stdout + proc.stderr and b"control character" in proc.stderr
+    assert strip_controls("城关\x1b[2J镇\x07") == "城关[2J镇"
 
 
 SHAPES = ROOT / "tests" / "specs" / "shapes"

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..rules.document import Document
 
 DEFAULT_SPEC = "2021"
+MAX_EXAMPLES = 100_000
+"""The most examples per invariant `check` runs."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -147,6 +149,9 @@ def _parser() -> argparse.ArgumentParser:
     for command in sub.choices.values():  # the same options also after the command, e.g. `score - --errors json`
         command.add_argument("--errors", choices=("text", "json"), default=argparse.SUPPRESS, help=errors_help)
         command.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=lang_help)
+    for each in sub.choices.values():
+        each.add_argument("--allow-dir", action="append", default=[], metavar="DIR",
+                          help="a folder an `extends:` or a facts file's `spec:` may also read from (repeatable)")
     return parser
 
 
@@ -178,6 +183,9 @@ def output_format(args: argparse.Namespace, allowed: Sequence[str], text: str = 
     if args.output is None:
         return chosen or text
     from ..errors import Problem, UsageError
+    from ..files import check_target
+
+    check_target(args.output)  # a folder, device or pipe is refused as such, before its name is read for a format
 
     extension = os.path.splitext(args.output)[1].lower()
     found = _EXTENSIONS.get(extension)
@@ -201,18 +209,31 @@ def _with_bom(text: str, args: argparse.Namespace) -> str:
 
 
 def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
+    """The spec ``--spec`` names, else the facts file's ``spec:`` (under the file-access policy), else 2021."""
     from ..engine.spec import load_spec
+    from ..errors import UsageError
+    from ..inputs.facts_file import spec_of
 
-    chosen = args.spec or (document.data.get("spec") if isinstance(document.data, dict) else None)
-    return load_spec(str(chosen or DEFAULT_SPEC))
+    if args.spec is not None:
+        if not args.spec.strip():
+            raise UsageError("--spec is empty: give a path or a bundled id such as 2021")
+        return load_spec(args.spec, allow=args.allow_dir)
+    return load_spec(spec_of(document, args.allow_dir) or DEFAULT_SPEC, allow=args.allow_dir)
 
 
 def _spec_source(args: argparse.Namespace, fallback: str | None = None) -> Callable[[str | None], Spec]:
     """How a workbook facts file finds its spec: --spec, else the one it names, else ``fallback`` or the default."""
     from ..engine.spec import load_spec
+    from ..inputs.facts_file import spec_of
+    from ..rules.document import Document
+
+    allow = getattr(args, "allow_dir", [])
 
     def source(named: str | None) -> Spec:
-        return load_spec(str(getattr(args, "spec", None) or named or fallback or DEFAULT_SPEC))
+        given = getattr(args, "spec", None)
+        if given is None and named is not None:  # what the workbook names, under the file-access policy
+            given = spec_of(Document({"spec": named}, args.facts, {}, ""), allow)
+        return load_spec(str(given or fallback or DEFAULT_SPEC), allow=allow)
 
     return source
 
@@ -229,7 +250,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     total = 0
     for source in args.specs:
         try:
-            spec = load_spec(source)
+            spec = load_spec(source, allow=args.allow_dir)
         except SpecError as exc:
             failed += 1
             total += len(exc.problems)
@@ -405,8 +426,11 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         raise UsageError("`check` needs hypothesis: pip install 'assessrules[testing]'") from None
     from ..engine.spec import load_spec
+    from ..errors import UsageError
 
-    spec = load_spec(args.spec)
+    if not 1 <= args.examples <= MAX_EXAMPLES:
+        raise UsageError(f"--examples must be from 1 to {MAX_EXAMPLES:,}, not {args.examples}")
+    spec = load_spec(args.spec, allow=args.allow_dir)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     out.write(f"checking {spec.source} — {spec.metadata.title}: {len(INVARIANTS)} invariants, "
               f"{args.examples} examples each (--seed {seed})\n")
@@ -437,7 +461,7 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..engine.spec import load_spec
     from ..errors import UsageError
 
-    spec = load_spec(args.spec)
+    spec = load_spec(args.spec, allow=args.allow_dir)
     path = args.tests or default_tests_for(spec)
     if path is None:
         raise UsageError(f"no scenario file beside {spec.source}: give one, e.g. "
@@ -451,11 +475,12 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the effective (merged) spec as YAML, after checking it."""
     from ..engine.spec import spec_from_document
+    from ..rules.access import allowed_roots
     from ..rules.document import dump_yaml
     from ..rules.loader import effective_document
 
-    document = effective_document(args.spec)
-    spec = spec_from_document(document)  # checked before it is shown; already merged, so read once
+    document = effective_document(args.spec, allowed_roots(args.allow_dir))
+    spec = spec_from_document(document, args.allow_dir)  # checked before it is shown; already merged, so read once
     header = f"# the effective spec {spec.metadata.id}, from: {' + '.join(spec.sources)}\n"
     write_output(header + dump_yaml(document.data), args.output, out)
     return 0
@@ -468,7 +493,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..authoring.diff import diff, render_diff
     from ..engine.spec import load_spec
 
-    old, new = load_spec(args.old), load_spec(args.new)
+    old, new = load_spec(args.old, allow=args.allow_dir), load_spec(args.new, allow=args.allow_dir)
     changes = diff(old, new)
     if args.format == "json":
         out.write(json.dumps([c.to_dict() for c in changes], ensure_ascii=False, indent=2) + "\n")
@@ -486,7 +511,7 @@ def cmd_impact(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..errors import FactsError
     from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
 
-    old, new = load_spec(args.old), load_spec(args.new)
+    old, new = load_spec(args.old, allow=args.allow_dir), load_spec(args.new, allow=args.allow_dir)
     document = read_facts(args.facts, _spec_source(args, args.old))
     units = units_of(document)
     try:
@@ -507,7 +532,7 @@ def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from ..engine.spec import load_spec
 
-    spec = load_spec(args.spec)
+    spec = load_spec(args.spec, allow=args.allow_dir)
     write_output(json.dumps(spec.facts_schema(), ensure_ascii=False, indent=2) + "\n", args.output, out)
     return 0
 

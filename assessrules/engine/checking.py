@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import periods as periods_
 from ..errors import Path, Problem
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError, _number
+from ..rules.limits import bad_character
 
 if TYPE_CHECKING:
     from ..rules.ruleset import Rules
@@ -93,7 +94,8 @@ def _facts_in_full(declared: Mapping[str, Fact], raw: Any, where: Path, bad: _Co
             out[name] = fact.normalize(value)
         except FactValueError as exc:
             number = exc.path[0] + 1 if exc.path and isinstance(exc.path[0], int) else None
-            bad(f"fact `{name}` ({fact.label}): {exc}", where + (name, *exc.path), code=exc.code, fact=name, record=number)
+            bad(f"fact `{name}` ({fact.label}): {exc}", where + (name, *exc.path), exc.hint, code=exc.code, fact=name,
+                record=number)
     return out
 
 
@@ -130,8 +132,11 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
         elif period.start > as_of:
             bad(f"{period.label} begins after the assessment date {as_of.isoformat()}", ("periods", label),
                 "leave it out, or assess at a later date (--as-of)", "facts.period_after_as_of")
-        elif period.label != str(label).strip():
-            bad(f"write the period as {period.label}", ("periods", label), code="facts.period")
+        elif period.label != label:
+            bad(f"write the period as {period.label}", ("periods", label), "no spaces, and months with two digits",
+                "facts.period")
+        elif period.label in given[period.kind]:
+            bad(f"{period.label} is given twice", ("periods", label), "keep one of the two", "facts.period")
         else:
             given[period.kind][period.label] = (period, values)
     out: dict[str, Any] = {}
@@ -173,6 +178,29 @@ def _periods_quickly(spec: Rules, fast_facts: Mapping[str | None, FastCheck], ra
     return out
 
 
+TARGET_LIMIT = 1000
+"""The largest target value (目标分值) a unit may carry: these are points of an annual assessment."""
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""How a spreadsheet formula begins: a unit's name or id may not, or a workbook would run it."""
+
+
+def _check_label(bad: _Collector, key: str, value: Any, missing: str, code: str) -> None:
+    """A unit's id or name: one line of text, no surrounding spaces, no control characters, no formula."""
+    if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
+        bad(missing, (key,), code=code)
+        return
+    text = str(value)
+    if (char := bad_character(text)) is not None or "\n" in text or "\r" in text or "\t" in text:
+        bad(f"`{key}` holds the control character {char or 'for a new line or tab'}, which is not allowed", (key,),
+            code=code)
+    elif text != text.strip():
+        bad(f"`{key}` begins or ends with a space: {text!r}", (key,),
+            "remove the space: ids that differ only by a space would be taken for two units", code)
+    elif text.startswith(FORMULA_STARTS):
+        bad(f"`{key}` begins with {text[0]!r}, which a spreadsheet reads as a formula", (key,),
+            "begin the text with a letter or a character", code)
+
+
 def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_of: dt.date | None, *,
                fast_facts: Mapping[str | None, FastCheck]) -> Record | None:
     """Check one unit; append every problem to ``problems`` and return the record, or None.
@@ -188,11 +216,9 @@ def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_o
     for key in unit:
         if key not in UNIT_KEYS:
             bad(f"unknown key `{key}`", (key,), f"a unit has {', '.join(UNIT_KEYS)}", "facts.unit_key")
-    if not isinstance(uid, str | int) or isinstance(uid, bool) or str(uid).strip() == "":
-        bad("every unit needs an `id` (text)", ("id",), code="facts.unit_id")
+    _check_label(bad, "id", uid, "every unit needs an `id` (text)", "facts.unit_id")
     name = unit.get("name", uid)
-    if not isinstance(name, str | int) or isinstance(name, bool):
-        bad("`name` must be text", ("name",), code="facts.unit_name")
+    _check_label(bad, "name", name, "`name` must be text: the unit's name", "facts.unit_name")
     utype = unit.get("type")
     if utype not in spec.unit_types:
         known = "、".join(f"{k} ({v.label})" for k, v in spec.unit_types.items())
@@ -206,6 +232,8 @@ def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_o
     else:
         try:
             target_value = _number(target)
+            if target_value > TARGET_LIMIT:
+                raise FactValueError(f"{target} is too large (at most {TARGET_LIMIT})")
             if target_value < 0:
                 raise FactValueError(f"{target} is negative")
         except FactValueError as exc:

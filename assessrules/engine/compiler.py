@@ -362,14 +362,16 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
     em.line(f"if type(unit) is not dict or not unit.keys() <= {em.const(frozenset(UNIT_KEYS) - {'periods'})}: "
             "return None")
     em.line("uid = unit.get('id')")
-    em.line("if type(uid) is not str or not uid.strip(): return None")
+    em.line("if type(uid) is not str or not uid or uid.strip() != uid or not uid.isprintable() "
+            "or uid[0] in '=+-@': return None")
     em.line("name = unit.get('name', uid)")
-    em.line("if type(name) is not str: return None")
+    em.line("if type(name) is not str or not name or name.strip() != name or not name.isprintable() "
+            "or name[0] in '=+-@': return None")
     em.line("ut = unit.get('type')")
     em.line(f"if ut not in {em.const(frozenset(spec.unit_types))}: return None")
     em.line("tg = unit.get('target')")
-    em.line("if type(tg) is int and tg >= 0: tg = Decimal(tg)")
-    em.line("elif not (type(tg) is Decimal and tg.is_finite() and tg >= 0): return None")
+    em.line("if type(tg) is int and 0 <= tg <= 1000: tg = Decimal(tg)")
+    em.line("elif not (type(tg) is Decimal and tg.is_finite() and 0 <= tg <= 1000): return None")
     em.line("raw = unit.get('facts', _EMPTY)")
     facts = _emit_facts(em, spec.facts, "raw")
     em.line(f"return (uid, name, ut, tg, {{**{facts}, 'as_of': as_of}}, None)")

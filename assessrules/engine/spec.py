@@ -11,15 +11,17 @@ import datetime as dt
 import decimal
 import gc
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
 from ..numbers import DECIMAL_CONTEXT
+from ..rules.access import allowed_roots
 from ..rules.derive import Derived
 from ..rules.document import Document
+from ..rules.limits import arithmetic_message
 from ..rules.loader import read_spec_document, rules_from_document, text_document
 from ..rules.ruleset import Rules
 from ..workdays import CalendarError
@@ -116,6 +118,9 @@ class Spec(Rules):
         With ``explain=False`` the scorer records no trace, which is faster; a result's
         explanation (``fired``, ``indicators``, ``explain()``) is then rebuilt when first asked for.
         """
+        if isinstance(units, str | bytes | Mapping) or not isinstance(units, Iterable):
+            raise UsageError(f"units must be a list of unit mappings, not {type(units).__name__}")
+        units = units if isinstance(units, Sequence) else list(units)
         # A batch allocates many small acyclic objects (tuples, dicts, Decimals); the cyclic
         # collector would rescan all of them again and again for nothing, so it waits.
         collecting = gc.isenabled()
@@ -147,7 +152,11 @@ class Spec(Rules):
             raise FactsError(problems)
         score = self._score
         with decimal.localcontext(DECIMAL_CONTEXT):
-            return [score(r, program) for r in checked]
+            try:
+                return [score(r, program) for r in checked]
+            except FactsError as exc:  # a record found wrong only when scored (a date off the calendar)
+                raise FactsError([attrs.evolve(p, path=("units", seen[p.unit], *p.path)) if p.unit in seen else p
+                                  for p in exc.problems]) from None
 
     def _derive(self, record: Record) -> Record:
         """Compute the derived values into the facts, and keep their evidence."""
@@ -161,8 +170,9 @@ class Spec(Rules):
         return (*record[:4], facts, evidence)
 
     def _locate_derive_failure(self, record: Record, derived: Derived, fn: Any, facts: Mapping[str, Any],
-                               exc: Exception) -> EvaluationError:
+                               exc: Exception) -> EvaluationError | FactsError:
         where = ""
+        failed: int | None = None
         if derived.of is not None:
             for i, rec in enumerate(facts[derived.of]):
                 try:
@@ -170,12 +180,17 @@ class Spec(Rules):
                 except Exception as inner:  # the first record that fails is the one to name
                     title = rec.get("title") or rec.get("name") or ""
                     where = f" on record {i + 1}" + (f" 《{title}》" if title else "")
-                    exc = inner
+                    exc, failed = inner, i
                     break
+        if isinstance(exc, CalendarError) and failed is not None:  # the record's date is off, not the spec
+            return FactsError([Problem(f"{where.removeprefix(' on ')}: {exc}", ("facts", derived.of or "", failed),
+                                       unit=record[0], hint="check the record's dates: working days are counted "
+                                       "only within the years the official holiday calendar covers")])
         hint = "give the missing value, or guard it with coalesce(…, …)" if isinstance(exc, TypeError) else None
         if isinstance(exc, CalendarError):
-            hint = "the official holiday calendar does not cover this date; update the chinesecalendar package"
-        return EvaluationError([Problem(f"派生值「{derived.label}」 cannot be computed{where}: {exc}",
+            hint = ("check the record's dates: working days are counted only within the years the official "
+                    "holiday calendar covers")
+        return EvaluationError([Problem(f"派生值「{derived.label}」 cannot be computed{where}: {arithmetic_message(exc)}",
                                         derived.path, self.source, unit=record[0], hint=hint)])
 
     def _score(self, record: Record, program: Program | None = None) -> Result:
@@ -203,7 +218,7 @@ class Spec(Rules):
                         f"「{trigger.label}」 cannot be evaluated: `{expression.text}` fails with "
                         f"{type(inner).__name__}", trigger.path, self.source, unit=record[0],
                         hint="guard the expression, e.g. `a / b if b > 0 else 0`")])
-        return EvaluationError([Problem(f"scoring failed: {type(exc).__name__}: {exc}", (), self.source,
+        return EvaluationError([Problem(f"scoring failed: {arithmetic_message(exc)}", (), self.source,
                                         unit=record[0])])
 
     def trace_of(self, record: Record) -> Trace:
@@ -218,28 +233,32 @@ class Spec(Rules):
             return bulletin(self, self.evaluate_many, units, quarter)
 
 
-def spec_from_document(document: Document) -> Spec:
+def spec_from_document(document: Document, allow: Iterable[str | os.PathLike[str]] | None = None) -> Spec:
     """Check and compile a spec already read into a :class:`~assessrules.rules.document.Document`."""
-    return Spec.compile(rules_from_document(document))
+    return Spec.compile(rules_from_document(document, allowed_roots(allow)))
 
 
-def load_spec(source: str | os.PathLike[str]) -> Spec:
+def load_spec(source: str | os.PathLike[str], allow: Iterable[str | os.PathLike[str]] | None = None) -> Spec:
     """Load, check and compile a spec from a path or a bundled id such as ``"2021"``.
+
+    An ``extends:`` may name a bundled id or a file inside the spec's own folder tree; ``allow``
+    lists further folders it may read from (see docs/security.md).
 
     >>> spec = load_spec("2021")
     >>> spec.metadata.document_number
     '镇考办发〔2021〕10号'
     """
-    return spec_from_document(read_spec_document(source))
+    roots = allowed_roots(allow)
+    return Spec.compile(rules_from_document(read_spec_document(source), roots))
 
 
-def spec_from_text(text: str, file: str = "<text>") -> Spec:
+def spec_from_text(text: str, file: str = "<text>", allow: Iterable[str | os.PathLike[str]] | None = None) -> Spec:
     """Load a spec from YAML text; ``file`` names it in messages.
 
     >>> spec_from_text(open("specs/2021.yaml", encoding="utf-8").read(), "2021.yaml").metadata.year
     2021
     """
-    return spec_from_document(text_document(text, file))
+    return spec_from_document(text_document(text, file), allow)
 
 
 __all__ = ["Spec", "load_spec", "spec_from_document", "spec_from_text"]

@@ -16,15 +16,17 @@ Every problem is reported with the file, line and column of the value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
-from ..errors import FactsError, Problem, with_code
+from ..errors import FactsError, Problem, SpecError, with_code
 from ..rules.document import Document, DocumentError, load_document, read_document
+from ..rules.limits import echo
 
 if TYPE_CHECKING:
     from ..engine.results import Result
@@ -41,16 +43,21 @@ def read_facts(path: str | os.PathLike[str], spec: Spec | Callable[[str | None],
     if os.fspath(path).lower().endswith((".xlsx", ".xlsm", ".xls")):
         from .workbook import read_workbook
 
-        return read_workbook(path, spec if spec is not None else _named_spec)
+        return read_workbook(path, spec if spec is not None else functools.partial(_named_spec, os.fspath(path)))
     try:
         is_stdin = os.fspath(path) == "-"
         document = load_document((stdin or sys.stdin).read(), "<stdin>") if is_stdin else read_document(path)
     except DocumentError as exc:
         raise FactsError(with_code(exc.problems, "facts.file")) from None
     data = document.data
+    if data is None:
+        raise FactsError([document.problem("the facts file is empty", (), "see examples/zhenping-2021-units.yaml")])
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise FactsError(with_code([document.problem("a facts file is a mapping with a `units:` list", (),
                                                      "see examples/zhenping-2021-units.yaml")], "facts.file"))
+    if not data["units"]:
+        raise FactsError(with_code([document.problem("the facts file lists no units", ("units",),
+                                                     "add at least one unit under `units:`")], "facts.file"))
     extra = [k for k in data if k not in ("units", "spec", "description", "as_of")]
     if extra:
         raise FactsError(with_code([document.problem(f"unknown key `{extra[0]}`", (extra[0],),
@@ -59,12 +66,42 @@ def read_facts(path: str | os.PathLike[str], spec: Spec | Callable[[str | None],
     return document
 
 
-def _named_spec(ref: str | None) -> Spec:
+def _named_spec(book: str, ref: str | None) -> Spec:
+    """The spec a workbook names (填表说明 › 规则), found as a facts file's ``spec:`` is, under the same policy."""
     from ..engine.spec import load_spec
 
     if ref is None:
         raise FactsError("the workbook names no spec (填表说明 › 规则): give one")
-    return load_spec(ref)
+    return load_spec(spec_of(Document({"spec": ref}, book, {}, "")) or ref)
+def spec_of(document: Document, allow: Iterable[str | os.PathLike[str]] | None = None) -> str | None:
+    """The spec a facts file names with ``spec:``: a bundled id, or a path relative to the file.
+
+    The path must lead inside the facts file's folder tree or a folder in ``allow``
+    (see docs/security.md); anything else is refused without being read.
+    """
+    from .. import _resources
+    from ..rules import access
+
+    data = document.data
+    name = data.get("spec") if isinstance(data, dict) else None
+    if name is None:
+        return None
+    if not isinstance(name, str | int) or isinstance(name, bool) or not str(name).strip():
+        raise SpecError([document.problem("`spec:` names a spec: a bundled id such as \"2021\", or a path "
+                                          "relative to this file", ("spec",))])
+    text = str(name)
+    home = access.home_of(document.file)
+    roots = (*((home,) if home else ()), *access.allowed_roots(allow))
+    try:
+        real = access.resolve(text, home, roots)
+    except access.RefusedError as exc:
+        raise SpecError([document.problem(f"`spec: {echo(text)}`: {exc.message}", ("spec",), exc.hint)]) from None
+    if real is not None:
+        return str(real)
+    if text in _resources.bundled_specs():
+        return text
+    raise SpecError([document.problem(f"`spec: {echo(text)}` is neither a file beside this facts file nor a bundled "
+                                      "spec", ("spec",), f"bundled: {', '.join(_resources.bundled_specs())}")])
 
 
 def locate(problems: Sequence[Problem], document: Document) -> list[Problem]:
@@ -104,4 +141,4 @@ def score_document(spec: Spec, document: Document, as_of: dt.date | None = None)
         raise FactsError(locate(exc.problems, document)) from None
 
 
-__all__ = ["as_of_of", "locate", "read_facts", "score_document", "units_of"]
+__all__ = ["as_of_of", "locate", "read_facts", "score_document", "spec_of", "units_of"]

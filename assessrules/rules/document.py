@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import stat
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path as FsPath
@@ -24,16 +25,35 @@ import yaml
 
 from ..errors import Path, Problem
 from . import reading
+from .limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NODES, MAX_VALUES, echo, value_problems
 
 _DECIMAL_TAG = "tag:yaml.org,2002:float"
-MAX_VALUES = 2_000_000
-"""The most values one document may hold once its aliases are expanded."""
 # YAML 1.1 wants a dot in a float; JSON does not (1e5). Take both.
 _JSON_FLOAT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[eE][-+]?[0-9]+$")
 
 
+class _RefusedError(Exception):
+    """A limit or a rule of the reader was broken at ``mark``."""
+
+    def __init__(self, message: str, mark: Any, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.mark, self.hint = message, mark, hint
+
+
 class _Loader(yaml.SafeLoader):
-    """A safe loader that also reads JSON-style exponent numbers as floats."""
+    """A safe loader that also reads JSON-style exponent numbers as floats, and keeps to the limits."""
+
+    _depth = 0
+    _nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # What must be refused while composing: no tags, a bounded depth and node count.
+        _composing(self, self.peek_event())  # type: ignore[no-untyped-call]
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.add_implicit_resolver(_DECIMAL_TAG, _JSON_FLOAT, list("-+0123456789"))
@@ -95,6 +115,51 @@ class DocumentError(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
+def _composing(loader: _Loader, event: Any) -> None:
+    """Refuse an explicit tag, a node too deep, or one node too many."""
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!"):
+        raise _RefusedError(f"YAML tags such as `{echo(str(tag), 40)}` are not supported", event.start_mark,
+                       "remove the tag: a spec or a facts file holds plain mappings, lists, text and numbers")
+    loader._nodes += 1
+    if loader._nodes > MAX_NODES:
+        raise _RefusedError(f"the document has more than {MAX_NODES:,} values", event.start_mark, "split the file")
+    if loader._depth >= MAX_DEPTH:
+        raise _RefusedError(f"the document is nested more than {MAX_DEPTH} levels deep", event.start_mark,
+                       "a spec or a facts file needs only a few levels")
+
+
+def _check_tree(loader: Any, root: yaml.Node) -> None:
+    """What libyaml's composer cannot refuse while composing, refused before anything is built: tags, depth, size."""
+    default: dict[type[yaml.Node], str] = {yaml.MappingNode: "tag:yaml.org,2002:map",
+                                           yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    visited: set[int] = set()  # an alias shares its node: each is checked once (the expansion is counted apart)
+    seen = 0
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        seen += 1
+        if seen > MAX_NODES:
+            raise _RefusedError(f"the document has more than {MAX_NODES:,} values", node.start_mark, "split the file")
+        if depth > MAX_DEPTH:
+            raise _RefusedError(f"the document is nested more than {MAX_DEPTH} levels deep", node.start_mark,
+                                "a spec or a facts file needs only a few levels")
+        if isinstance(node, yaml.ScalarNode):
+            implicit = "tag:yaml.org,2002:str" if node.style else loader.resolve(yaml.ScalarNode, node.value, (True, False))
+            if node.tag not in (implicit, "tag:yaml.org,2002:str"):
+                raise _RefusedError(f"YAML tags such as `{echo(str(node.tag), 40)}` are not supported", node.start_mark,
+                                    "remove the tag: a spec or a facts file holds plain mappings, lists, text and numbers")
+            continue
+        if node.tag != default[type(node)]:
+            raise _RefusedError(f"YAML tags such as `{echo(str(node.tag), 40)}` are not supported", node.start_mark,
+                                "remove the tag: a spec or a facts file holds plain mappings, lists, text and numbers")
+        children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
+        stack.extend((child, depth + 1) for child in children)
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -107,7 +172,21 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
             return Decimal(special.get(text, text))
         except InvalidOperation:  # pragma: no cover - the resolver only lets numbers through
             return node.value
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            raise _RefusedError(f"`{echo(node.value, 40)}` is not a real date", node.start_mark,
+                           "write a date that exists, e.g. 2021-02-28") from None
+        if node.tag == "tag:yaml.org,2002:int":
+            raise _RefusedError("this number is too large", node.start_mark) from None
+        raise _RefusedError(f"`{echo(node.value, 40)}` cannot be read ({type(exc).__name__})", node.start_mark,
+                       "quote it to make it text") from None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def load_document(text: str, file: str) -> Document:
@@ -116,18 +195,25 @@ def load_document(text: str, file: str) -> Document:
     JSON goes through :mod:`json` and YAML through libyaml's events, and positions are found when
     first asked for; anything unusual is read (and reported) by the located reader.
     """
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise DocumentError([Problem(f"the document is larger than {MAX_DOCUMENT_BYTES:,} bytes", (), file,
+                                     hint="split it into smaller files")])
     data: Any = _NOT_READ
     if reading.looks_like_json(text, file):
         with contextlib.suppress(reading.GiveUpError):
             data = reading.json_data(text)
     if data is _NOT_READ and reading.LIBYAML:
         with contextlib.suppress(reading.GiveUpError):
-            data = reading.events_data(_CLoader(text), _scalar, MAX_VALUES)
+            data = reading.events_data(_CLoader(text), _scalar, min(MAX_NODES, MAX_VALUES), MAX_DEPTH)
     if data is _NOT_READ:
         return load_located(text, file)
     located = reading.Once(lambda: _located_positions(text, file))
-    return Document(data, file, reading.LazyMapping(lambda: located()[0]), text,
-                    reading.LazyMapping(lambda: located()[1]))
+    document = Document(data, file, reading.LazyMapping(lambda: located()[0]), text,
+                        reading.LazyMapping(lambda: located()[1]))
+    problems = value_problems(data, file, document.positions, document.key_positions, text)
+    if problems:
+        raise DocumentError(problems)
+    return document
 
 
 def _located_positions(text: str, file: str) -> tuple[Mapping[Path, tuple[int, int]], Mapping[Path, tuple[int, int]]]:
@@ -169,12 +255,29 @@ def load_located(text: str, file: str) -> Document:
     positions: dict[Path, tuple[int, int]] = {}
     key_positions: dict[Path, tuple[int, int]] = {}
     problems: list[Problem] = []
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise DocumentError([Problem(f"the document is larger than {MAX_DOCUMENT_BYTES:,} bytes", (), file,
+                                     hint="split it into smaller files")])
     loader = (_CLoader if reading.LIBYAML else _Loader)(text)
     try:
         root = loader.get_single_node()
+        if root is not None and reading.LIBYAML:
+            _check_tree(loader, root)  # the pure loader refuses the same while composing
+    except _RefusedError as exc:
+        raise DocumentError([Problem(exc.message, (), file, exc.mark.line + 1, exc.mark.column + 1,
+                                     exc.hint)]) from None
+    except yaml.reader.ReaderError as exc:
+        at_line, at_col = _position(text, exc.position)
+        raise DocumentError([Problem(f"the control character U+{exc.character:04X} is not allowed"
+                                     if isinstance(exc.character, int) else f"this is not valid text: {exc.reason}",
+                                     (), file, at_line, at_col, "remove it")]) from None
     except yaml.MarkedYAMLError as exc:
         if reading.LIBYAML:
-            exc = _pure_wording(text, exc)
+            try:
+                exc = _pure_wording(text, exc)
+            except _RefusedError as refused:  # the pure parser met a limit before libyaml's error: say that
+                raise DocumentError([Problem(refused.message, (), file, refused.mark.line + 1, refused.mark.column + 1,
+                                             refused.hint)]) from None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         what = exc.problem or str(exc)
@@ -202,6 +305,11 @@ def load_located(text: str, file: str) -> Document:
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    line, col = _mark(key_node)
+                    problems.append(Problem("YAML merge keys (`<<:`) are not supported", path, file, line, col,
+                                            "write the keys out in full"))
+                    continue
                 key = _scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else None
                 if not isinstance(key, str | int) or isinstance(key, bool):
                     line, col = _mark(key_node)
@@ -224,10 +332,29 @@ def load_located(text: str, file: str) -> Document:
         assert isinstance(node, yaml.ScalarNode)
         return _scalar(loader, node)
 
-    data = None if root is None else build(root, ())
+    try:
+        data = None if root is None else build(root, ())
+    except _RefusedError as exc:
+        problems.append(Problem(exc.message, (), file, exc.mark.line + 1, exc.mark.column + 1, exc.hint))
+    if not problems:
+        problems = value_problems(data, file, positions, key_positions, text)
     if problems:
         raise DocumentError(problems)
     return Document(data, file, positions, text, key_positions)
+
+
+def _read_regular(path: FsPath, name: str) -> str:
+    """The text of ``path`` if it is a regular file of reasonable size; never opens anything else."""
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError([Problem("this is not a regular file (a device, a pipe or a socket); nothing was read",
+                                     (), name)])
+    if info.st_size > MAX_DOCUMENT_BYTES:
+        raise DocumentError([Problem(f"the file is larger than {MAX_DOCUMENT_BYTES:,} bytes; nothing was read",
+                                     (), name, hint="split it into smaller files")])
+    return path.read_text(encoding="utf-8")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -256,8 +383,10 @@ def read_document(path: str | os.PathLike[str], display: str | None = None) -> D
     """Read and parse a YAML or JSON file; ``display`` names it in messages (default: the path)."""
     p = FsPath(path)
     name = display or os.fspath(path)
+    if not os.fspath(path):
+        raise DocumentError([Problem("the file name is empty", (), "<input>", hint="give the path of a file")])
     try:
-        text = p.read_text(encoding="utf-8")
+        text = _read_regular(p, name)
     except FileNotFoundError:
         raise DocumentError([Problem("no such file", (), name, hint="check the path")]) from None
     except IsADirectoryError:

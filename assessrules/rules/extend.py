@@ -26,12 +26,14 @@ line and column it came from, so each problem points into the file that caused i
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path as FsPath
 from typing import Any
 
 from ..errors import Path, Problem, SpecError, with_code
+from . import access
 from .document import Document, DocumentError, read_document
+from .limits import echo
 
 NAMED_SECTIONS = ("unit_types", "parameters", "facts", "derived")
 MERGED_MAPPINGS = ("metadata", "total", "direct_deductions")
@@ -243,41 +245,59 @@ def _suggest(name: str, known: Mapping[str, Any]) -> str | None:
     return f"did you mean `{close[0]}`?" if close else None
 
 
-def resolve_base(child: Document) -> Document:
-    """Read the base spec named by ``child``'s ``extends:`` (a bundled id, or a path relative to the child)."""
+def resolve_base(child: Document, roots: Sequence[FsPath] = ()) -> tuple[Document, str]:
+    """Read the base spec named by ``child``'s ``extends:`` and return it with its real path (or bundled id).
+
+    ``extends:`` names a bundled id, or a file inside ``child``'s own folder tree or one of
+    ``roots`` (see :mod:`.access`); anything else is refused without being read.
+    """
     from .. import _resources
 
     name = child.data["extends"]
-    if not isinstance(name, str | int) or isinstance(name, bool):
+    if not isinstance(name, str | int) or isinstance(name, bool) or not str(name).strip():
         raise SpecError([child.problem("`extends:` names a spec: a bundled id such as \"2021\", or a path",
                                        ("extends",))])
     text = str(name)
     bundled = _resources.bundled_specs()
-    here = FsPath(child.file).parent
-    candidate = here / text
-    if candidate.is_file():
-        path, display = candidate, os.path.normpath(str(candidate))
+    home = access.home_of(child.file)
+    allowed = (*((home,) if home else ()), *roots)
+    try:
+        real = access.resolve(text, home, allowed) if home is not None or os.path.isabs(text) else None
+    except access.RefusedError as exc:
+        raise SpecError([child.problem(f"`extends: {echo(text)}`: {exc.message}", ("extends",), exc.hint)]) from None
+    if real is not None:
+        path, display = real, os.path.normpath(str(FsPath(child.file).parent / text))
     elif text in bundled:
         path, display = bundled[text], _resources.shown(bundled[text]) or text
     else:
-        raise SpecError([child.problem(f"`extends: {text}` is neither a file beside this spec nor a bundled spec",
+        raise SpecError([child.problem(f"`extends: {echo(text)}` is neither a file beside this spec nor a bundled spec",
                                        ("extends",), f"bundled: {', '.join(bundled)}")])
     try:
-        return read_document(path, display)
+        return read_document(path, display), str(path)
     except DocumentError as exc:
         raise SpecError(exc.problems) from None
 
 
-def expand(document: Document, seen: tuple[str, ...] = ()) -> Document:
-    """Follow ``extends:`` (recursively) and return the merged document; a plain spec comes back as it is."""
+def expand(document: Document, seen: tuple[str, ...] = (), allow: Sequence[FsPath] = (),
+           chain: tuple[str, ...] = ()) -> Document:
+    """Follow ``extends:`` (recursively) and return the merged document; a plain spec comes back as it is.
+
+    ``allow`` adds folders a base may come from, besides the folder tree of each spec
+    that extends and of the first one.
+    """
     data = document.data
     if not isinstance(data, dict) or "extends" not in data:
         return document
-    if document.file in seen:
-        raise SpecError([document.problem("`extends:` goes round in a circle: " + " → ".join((*seen, document.file)),
-                                          ("extends",))])
-    base = expand(resolve_base(document), (*seen, document.file))
-    return merge(base, document)
+    home = access.home_of(document.file)
+    if not seen:
+        me = os.path.realpath(document.file) if home is not None else document.file
+        seen, chain = (me,), (document.file,)
+        allow = (*allow, *((home,) if home else ()))
+    base, real = resolve_base(document, allow)
+    if real in seen:
+        circle = " → ".join((*chain, base.file))
+        raise SpecError([document.problem(f"`extends:` goes round in a circle: {circle}", ("extends",))])
+    return merge(expand(base, (*seen, real), allow, (*chain, base.file)), document)
 
 
 __all__ = ["expand", "merge", "resolve_base"]

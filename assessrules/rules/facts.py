@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from .expressions import Type
+from .limits import MAX_COUNT, MAX_MAGNITUDE, bad_character, echo
 
 UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods")
 """What a unit entry of a facts file holds."""
@@ -24,10 +25,12 @@ UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods")
 class FactValueError(ValueError):
     """A fact value does not fit its declaration; the message says how, ``path`` where inside it."""
 
-    def __init__(self, message: str, path: tuple[str | int, ...] = (), code: str = "facts.type") -> None:
+    def __init__(self, message: str, path: tuple[str | int, ...] = (), code: str = "facts.type",
+                 hint: str | None = None) -> None:
         super().__init__(message)
         self.path = path
         self.code = code  # the stable problem code (docs/errors.md)
+        self.hint = hint
 
 
 @attrs.frozen
@@ -63,9 +66,13 @@ class Fact:
         return self.kind.normalize(value, self)
 
 
-def _number(value: Any) -> Decimal:
+def _number(value: Any, text: bool = False) -> Decimal:
+    """The number ``value`` holds; text such as ``"4"`` only where ``text`` allows it (a percentage)."""
     if isinstance(value, bool):
         raise FactValueError("expected a number, got true/false")
+    if isinstance(value, str) and not text:
+        raise FactValueError(f"expected a number, got the text {echo(repr(value))}",
+                             hint="write the number without quotes")
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -76,11 +83,13 @@ def _number(value: Any) -> Decimal:
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
-            raise FactValueError(f"expected a number, got the text {value!r}") from None
+            raise FactValueError(f"expected a number, got the text {echo(repr(value))}") from None
     else:
         raise FactValueError(f"expected a number, got {_what(value)}")
     if not number.is_finite():
-        raise FactValueError(f"expected a finite number, got {value}")
+        raise FactValueError(f"expected a finite number, got {echo(str(value))}")
+    if abs(number) > MAX_MAGNITUDE:
+        raise FactValueError(f"this number is too large: at most {MAX_MAGNITUDE:,.0f}")
     return number
 
 
@@ -113,6 +122,8 @@ def _normalize_count(value: Any, fact: Fact) -> int:
     number = _number(value)
     if number != number.to_integral_value():
         raise FactValueError(f"expected a whole number, got {value}")
+    if number > MAX_COUNT:
+        raise FactValueError(f"this count is too large: at most {MAX_COUNT:,}")
     _bounded(number, fact, low=Decimal(0))
     return int(number)
 
@@ -125,7 +136,7 @@ def _normalize_number(value: Any, fact: Fact) -> Decimal:
 
 def _normalize_ratio(value: Any, fact: Fact) -> Decimal:
     percent = isinstance(value, str) and value.strip().endswith("%")
-    number = _number(value.strip()[:-1]) / 100 if percent else _number(value)
+    number = _number(value.strip()[:-1], text=True) / 100 if percent else _number(value)
     _bounded(number, fact, Decimal(0), Decimal(1))
     return number
 
@@ -153,6 +164,8 @@ def _normalize_date(value: Any, fact: Fact) -> dt.date:
 
 def _normalize_text(value: Any, fact: Fact) -> str:
     if isinstance(value, str):
+        if (bad := bad_character(value)) is not None:
+            raise FactValueError(f"the text holds the control character {bad}, which is not allowed")
         return value
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return str(value)
@@ -190,9 +203,23 @@ def _normalize_records(value: Any, fact: Fact) -> tuple[dict[str, Any], ...]:
                 checked[name] = field.normalize(record[name])
             except FactValueError as exc:
                 raise FactValueError(f"{_record_title(record, i)}: field `{name}` ({field.label}): {exc}",
-                                     (i, name), exc.code) from None
+                                     (i, name), exc.code, exc.hint) from None
+        _check_order(fact, checked, record, i)
         out.append(checked)
     return tuple(out)
+
+
+def _check_order(fact: Fact, checked: Mapping[str, Any], record: Mapping[str, Any], index: int) -> None:
+    """No date of a record may come before the date it came to be (``dated_by``): it was not yet there."""
+    first = checked.get(fact.dated_by) if fact.dated_by else None
+    if not isinstance(first, dt.date):
+        return
+    for name, field in (fact.fields or {}).items():
+        day = checked.get(name)
+        if field.type == "date" and name != fact.dated_by and isinstance(day, dt.date) and day < first:
+            raise FactValueError(f"{_record_title(record, index)}: `{name}` ({field.label}) {day.isoformat()} is "
+                                 f"before `{fact.dated_by}` {first.isoformat()}", (index, name),
+                                 hint="a record cannot be dated before it came to be: check both dates")
 
 
 def _records_schema(fact: Fact) -> dict[str, Any]:
@@ -247,17 +274,20 @@ def _fast_bounds(low: Decimal | None, high: Decimal | None, const: Callable[[Any
 
 def _fast_count(f: Fact, const: Callable[[Any], str]) -> str:
     low = f.minimum if f.minimum is not None else Decimal(0)
-    return "type(v) is int" + _fast_bounds(low, f.maximum, const)
+    high = min(f.maximum, Decimal(MAX_COUNT)) if f.maximum is not None else Decimal(MAX_COUNT)
+    return "type(v) is int" + _fast_bounds(low, high, const)
 
 
 def _fast_number(f: Fact, const: Callable[[Any], str]) -> str:
-    return "type(v) is Decimal and v.is_finite()" + _fast_bounds(f.minimum, f.maximum, const)
+    low = f.minimum if f.minimum is not None else -MAX_MAGNITUDE
+    high = f.maximum if f.maximum is not None else MAX_MAGNITUDE
+    return "type(v) is Decimal and v.is_finite()" + _fast_bounds(low, high, const)
 
 
 def _fast_ratio(f: Fact, const: Callable[[Any], str]) -> str:
     low = f.minimum if f.minimum is not None else Decimal(0)
     high = f.maximum if f.maximum is not None else Decimal(1)
-    return "type(v) is Decimal" + _fast_bounds(low, high, const)
+    return "type(v) is Decimal and v.is_finite()" + _fast_bounds(low, high, const)
 
 
 FACT_TYPES: dict[str, FactType] = {

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Any
 
 from .. import _resources
-from ..errors import Problem, SpecError, sort_problems, with_code
+from ..errors import Problem, SpecError, UsageError, sort_problems, with_code
 from .build.assumptions import build_assumptions
 from .build.context import BuildContext
 from .build.derived import build_derived
@@ -36,7 +36,11 @@ from .schema import schema_problems
 
 def resolve_spec(source: str | os.PathLike[str]) -> FsPath:
     """Turn ``"2021"`` (a bundled spec id) or a path into the path of a spec file."""
+    if not isinstance(source, str | os.PathLike):
+        raise UsageError(f"a spec is named by a path or a bundled id such as \"2021\", not {type(source).__name__}")
     text = os.fspath(source)
+    if not text.strip() or "\x00" in text:
+        raise UsageError("the spec's name is empty (or holds a NUL character): give a path or a bundled id such as 2021")
     bundled = _resources.bundled_specs()
     if text in bundled and not FsPath(text).exists():
         return bundled[text]
@@ -57,25 +61,35 @@ def read_spec_document(source: str | os.PathLike[str]) -> Document:
         raise SpecError(with_code(exc.problems, "spec.file")) from None
 
 
-def effective_document(source: str | os.PathLike[str]) -> Document:
-    """The spec as it takes effect: read, with every ``extends:`` merged in (not yet checked)."""
-    return expand(read_spec_document(source))
+def effective_document(source: str | os.PathLike[str], allow: Sequence[FsPath] = ()) -> Document:
+    """The spec as it takes effect: read, with every ``extends:`` merged in (not yet checked).
+
+    ``allow`` names folders (real paths) an ``extends:`` may read from besides the spec's own folder tree.
+    """
+    return expand(read_spec_document(source), allow=allow)
 
 
 def text_document(text: str, file: str = "<text>") -> Document:
     """Read spec text into a located document; ``file`` names it in messages."""
+    if not isinstance(text, str) or not isinstance(file, str):
+        raise UsageError("a spec's text is a str (and its file name a str); read bytes with .decode('utf-8') first")
     try:
         return load_document(text, file)
     except DocumentError as exc:
         raise SpecError(with_code(exc.problems, "spec.file")) from None
 
 
-def rules_from_document(document: Document) -> Rules:
-    """Check a spec already read into a :class:`Document` (following ``extends:``) and build its rules."""
+def rules_from_document(document: Document, allow: Sequence[FsPath] = ()) -> Rules:
+    """Check a spec already read into a :class:`Document` (following ``extends:``) and build its rules.
+
+    ``allow`` names folders (real paths) an ``extends:`` may read from besides the spec's own folder tree.
+    """
+    if document.data is None:
+        raise SpecError([document.problem("the spec is empty", (), "start from specs/2021.yaml")])
     if not isinstance(document.data, dict):
         raise SpecError([document.problem("a spec must be a mapping of keys (spec_format, metadata, facts, …)", (),
                                           "start from specs/2021.yaml")])
-    document = expand(document)
+    document = expand(document, allow=allow)
     problems = schema_problems(document)
     if problems:
         raise SpecError(sort_problems(with_code(problems, "spec.schema")))

@@ -128,14 +128,15 @@ def json_data(text: str) -> Any:
         raise GiveUpError(str(exc)) from None
 
 
-def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limit: int) -> Any:
+def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limit: int, depth: int = 1_000) -> Any:
     """Build the data of the single document ``loader`` parses, from its events alone.
 
     ``scalar(loader, node)`` makes the value of a resolved scalar node. Raise :class:`GiveUpError` at
     anything unusual: more than one document, a duplicate or non-text key, a complex key, a repeated
-    anchor, any alias, more than ``limit`` values. The located reader then reads the text again and
-    reports the problem exactly as it would have without this one. Aliases go there because its node
-    tree shares what they repeat, so it can count an expansion before building it.
+    anchor, any alias, an explicit tag, nesting deeper than ``depth``, more than ``limit`` values.
+    The located reader then reads the text again and reports the problem exactly as it would have
+    without this one. Aliases go there because its node tree shares what they repeat, so it can
+    count an expansion before building it.
     """
     get = loader.get_event
     resolve = loader.resolve
@@ -169,11 +170,10 @@ def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limi
                             value = plain[event.value] = make(event, resolve(yaml.ScalarNode, event.value, event.implicit))
                     else:
                         value = event.value  # quoted: text as it is
+                elif event.tag == "!":  # a quoted scalar's non-specific tag: resolved as usual
+                    value = make(event, resolve(yaml.ScalarNode, event.value, event.implicit))
                 else:
-                    tag = event.tag
-                    if tag == "!":
-                        tag = resolve(yaml.ScalarNode, event.value, event.implicit)
-                    value = make(event, tag)
+                    raise GiveUpError("tag")
                 if event.anchor is not None:
                     if event.anchor in anchors:
                         raise GiveUpError("duplicate anchor")
@@ -181,6 +181,8 @@ def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limi
             elif kind is mapping_start or kind is sequence_start:
                 if in_map and not have_key:
                     raise GiveUpError("complex key")
+                if (event.tag is not None and not event.implicit) or len(stack) >= depth or count > limit:
+                    raise GiveUpError("tag, depth or size")
                 new: Any = {} if kind is mapping_start else []
                 count += 1
                 if container is not None:

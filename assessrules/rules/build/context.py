@@ -22,6 +22,8 @@ from ..document import Document
 from ..expressions import Expression, ExpressionError, Name, check_expression
 from ..facts import FACT_TYPES, Fact
 from ..kinds import Trigger, build_trigger
+from ..limits import arithmetic_message as _arithmetic
+from ..limits import echo, number_problem
 from ..model import Assumption, Parameter
 
 RUN_NAMES = frozenset({"as_of"})
@@ -88,7 +90,8 @@ class BuildContext:
         except ExpressionError as exc:
             for p in exc.problems:
                 where = f" at character {p.offset + 1}" if p.offset else ""
-                self.problem(f"in `{raw}`{where}: {p.message}", path, p.hint, "spec.expression")
+                self.problem(f"in `{echo(raw) if isinstance(raw, str) else raw}`{where}: {p.message}", path, p.hint,
+                             "spec.expression")
             return None
 
     def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
@@ -101,7 +104,14 @@ class BuildContext:
             expr = self.expression(raw, path, "number", names=params)
             if expr is None:
                 return None
-            value = Decimal(expr.interpret({n: self.parameters[n].value for n in expr.names}))
+            try:
+                value = Decimal(expr.interpret({n: self.parameters[n].value for n in expr.names}))
+            except (ArithmeticError, ValueError, TypeError) as exc:
+                self.problem(f"`{echo(raw)}` cannot be computed: {_arithmetic(exc)}", path)
+                return None
+            if (trouble := number_problem(value)) is not None:
+                self.problem(f"`{echo(raw)}` gives {echo(str(value), 40)}: {trouble}", path)
+                return None
         else:
             value = Decimal(raw)
         if positive and value < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,8 +16,11 @@ from .context import RUN_NAMES, BuildContext
 def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Fact]) -> list[Derived]:
     """Read ``derived:``; each value becomes a name the later values and the rules may read."""
     out: list[Derived] = []
+    circular = _cycles(ctx, raw)
     for name, d in raw.items():
         path: Path = ("derived", name)
+        if name in circular:
+            continue
         if name in ctx.names or name in FUNCTIONS or name in RUN_NAMES:
             ctx.problem(f"`{name}` is already declared (as a fact, parameter or derived value)", path,
                         "give the derived value its own name")
@@ -27,6 +31,51 @@ def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts
             value_type = derived.expression.type if derived.kind in ("last", "expr") else "number"
             ctx.names[name] = Name(value_type, "derived", d["label"])
     return out
+
+
+def _reads(d: Any) -> set[str]:
+    """The names the expressions of one derived value read (none if they do not parse)."""
+    names: set[str] = set()
+    if not isinstance(d, Mapping):
+        return names
+    for kind in DERIVED_KINDS:
+        text = d.get(kind)
+        if isinstance(text, str) and len(text) <= 2000:
+            try:
+                names.update(n.id for n in ast.walk(ast.parse(text.strip(), mode="eval")) if isinstance(n, ast.Name))
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+    return names
+
+
+def _cycles(ctx: BuildContext, raw: Mapping[str, Any]) -> set[str]:
+    """Report each cycle among derived values with its chain (a → b → a); return the names on one."""
+    reads = {name: _reads(d) & set(raw) for name, d in raw.items()}
+    on_cycle: set[str] = set()
+    state: dict[str, int] = {}  # 1: being visited, 2: done
+
+    for start in raw:
+        if start in state:
+            continue
+        chain: list[str] = [start]
+        todo = [iter(sorted(reads[start]))]
+        state[start] = 1
+        while todo:  # depth first, without recursion: a chain of derived values may be long
+            other = next(todo[-1], None)
+            if other is None:
+                state[chain.pop()] = 2
+                todo.pop()
+            elif state.get(other) == 1:
+                loop = chain[chain.index(other):] + [other]
+                on_cycle.update(loop)
+                ctx.problem(f"derived values refer to each other in a cycle: {' → '.join(loop)}",
+                            ("derived", other), "a derived value may read only facts, parameters and derived "
+                            "values declared before it")
+            elif other not in state:
+                state[other] = 1
+                chain.append(other)
+                todo.append(iter(sorted(reads[other])))
+    return on_cycle
 
 
 def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,

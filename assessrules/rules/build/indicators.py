@@ -16,6 +16,7 @@ from typing import Any
 from ...errors import Path
 from ...numbers import format_points, parse_fraction
 from ..kinds import KINDS, TRIGGER_KEYS, Trigger
+from ..limits import MAX_CHILDREN, MAX_TREE_DEPTH
 from ..model import Indicator, Metadata, UnitType
 from .context import BuildContext
 
@@ -62,7 +63,10 @@ class _Tree:
         index = self.count
         self.count += 1
         node_id, name = raw["id"], raw["name"]
-        if node_id in self.seen:
+        if node_id == ROOT_ID and depth > 0:
+            ctx.problem(f"the id `{ROOT_ID}` is reserved for the whole table (the tree's root)", path + ("id",),
+                        "give this indicator another id", "spec.reserved_name")
+        elif node_id in self.seen:
             ctx.problem(f"the indicator id `{node_id}` is used twice", path + ("id",), "give each indicator its own id",
                         "spec.duplicate_id")
         self.seen[node_id] = path
@@ -77,8 +81,12 @@ class _Tree:
             applies_if = (ctx.expression(raw["applies_if"], path + ("applies_if",), "bool")
                           if "applies_if" in raw else None)
             triggers = build_triggers(ctx, raw, path)
+            self.check_awards(triggers, points)
         kids_path = children_path or path + ("children",)
-        built = (self.node(child, kids_path + (i,), depth + 1, node_id) for i, child in enumerate(raw.get("children", ())))
+        kids = raw.get("children", ())
+        if not self.within_limits(kids, kids_path, depth):
+            return None
+        built = (self.node(child, kids_path + (i,), depth + 1, node_id) for i, child in enumerate(kids))
         children = [c for c in built if c is not None]
         with ctx.within(f"指标「{name}」"):
             self.check_children(raw, path, depth, points, children)
@@ -95,6 +103,26 @@ class _Tree:
             clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
             children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
             units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if)
+
+    def within_limits(self, children: Sequence[Any], path: Path, depth: int) -> bool:
+        """False (with a problem) when the tree grows deeper or wider than the limits."""
+        if children and depth + 1 > MAX_TREE_DEPTH:
+            self.ctx.problem(f"the indicator tree is more than {MAX_TREE_DEPTH} levels deep", path,
+                             "an assessment table has a few levels (一级、二级、三级指标)")
+            return False
+        if len(children) > MAX_CHILDREN:
+            self.ctx.problem(f"an indicator has {len(children):,} children; at most {MAX_CHILDREN} are allowed", path)
+            return False
+        return True
+
+    def check_awards(self, triggers: Sequence[Trigger], points: Decimal | None) -> None:
+        """An award worth more than its indicator's points can never be given in full: a typo."""
+        for trigger in triggers:
+            award = getattr(trigger, "points", None)
+            if trigger.kind == "award_if" and isinstance(award, Decimal) and points is not None and award > points:
+                self.ctx.problem(f"the award of {format_points(award)} points is more than the indicator's "
+                                 f"{format_points(points)} points", trigger.path + ("points",),
+                                 "an award cannot exceed the points of its indicator")
 
     def check_unit_types(self, unit_types: Sequence[str] | None, path: Path) -> None:
         for i, ut in enumerate(unit_types or ()):

@@ -1,0 +1,156 @@
+"""Limits on what a spec or a facts file may hold, and the checks run on data just read.
+
+Every limit is documented in ``docs/security.md``. The reader enforces the ones that must
+hold while a document is composed (size, node count, nesting depth, no tags); the rest are
+checked on the data once read, by :func:`value_problems`, so that a fast reader can be
+swapped in without touching them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, DivisionByZero, DivisionUndefined, InvalidOperation, Overflow
+from typing import Any
+
+from ..errors import Path, Problem
+
+MAX_DOCUMENT_BYTES = 32_000_000
+"""The largest spec or facts file read (bytes); a larger one is refused before it is parsed."""
+MAX_NODES = 4_000_000
+"""The most YAML nodes (keys, values, items) composed from one document."""
+MAX_VALUES = 4_000_000
+"""The most values one document may hold once its aliases (``*a``) are expanded."""
+MAX_DEPTH = 64
+"""How deep mappings and lists may nest in a document."""
+MAX_MAGNITUDE = Decimal(10) ** 12
+"""The largest number (in absolute value) a document may hold."""
+MAX_PLACES = 12
+"""The most decimal places a number in a document may have."""
+MAX_COUNT = 10**9
+"""The largest count (次数、件数) a unit's facts may hold."""
+MAX_TREE_DEPTH = 10
+"""How many levels the indicator tree may have below the total."""
+MAX_CHILDREN = 500
+"""The most children one indicator may have."""
+ECHO = 80
+"""How many characters of an expression or a value a message quotes."""
+
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def echo(text: str, limit: int = ECHO) -> str:
+    """``text`` as a message quotes it: at most ``limit`` characters, with a mark where it was cut."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def bad_character(text: str) -> str | None:
+    """Describe the first control or bidirectional-override character in ``text``; None if there is none."""
+    for ch in text:
+        if ch in _ALLOWED_CONTROLS:
+            continue
+        if ch in _BIDI or unicodedata.category(ch) == "Cc":
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def _line_break(text: str) -> str | None:
+    """A key holds no tab or line break: ``x\\n`` would pass for the name ``x`` in some checks."""
+    return next((f"U+{ord(ch):04X}" for ch in text if ch in _ALLOWED_CONTROLS), None)
+
+
+def number_problem(value: Decimal | int) -> str | None:
+    """Say what is wrong with a number read from a document (not finite, too large, too precise); None if fine."""
+    if isinstance(value, int):
+        return None if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE else \
+            f"this number is too large: at most {MAX_MAGNITUDE:,.0f} in absolute value"
+    if not value.is_finite():
+        return f"{value} is not a finite number"
+    if abs(value) > MAX_MAGNITUDE:
+        return f"this number is too large: at most {MAX_MAGNITUDE:,.0f} in absolute value"
+    exponent = value.normalize().as_tuple().exponent
+    if value and isinstance(exponent, int) and exponent < -MAX_PLACES:
+        return f"this number is too small or too precise: at most {MAX_PLACES} decimal places"
+    return None
+
+
+def arithmetic_message(exc: BaseException) -> str:
+    """Say in words what an arithmetic failure was (never the bare ``[<class 'decimal.…'>]``)."""
+    if isinstance(exc, ZeroDivisionError | DivisionByZero | DivisionUndefined):
+        return "division by zero"
+    if isinstance(exc, Overflow | OverflowError):
+        return "the result is too large"
+    if isinstance(exc, InvalidOperation):
+        return "an invalid operation (such as 0 / 0, or a number that is not finite)"
+    text = str(exc)
+    return text if text and not text.startswith("[<class") else type(exc).__name__
+
+
+def _walk(data: Any, path: Path) -> Iterator[tuple[Path, Any, bool]]:
+    """Every (path, value, is_key) in ``data``, keys included, depth first."""
+    stack: list[tuple[Path, Any]] = [(path, data)]
+    while stack:
+        where, value = stack.pop()
+        yield where, value, False
+        if isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                yield where + (key,), key, True
+                stack.append((where + (key,), item))
+        elif isinstance(value, list):
+            stack.extend((where + (i,), item) for i, item in reversed(list(enumerate(value))))
+
+
+_SUSPECT = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"  # control characters, tabs
+                      r"|\\[0abtnvfreuxUNLP_]"  # escapes that make them in quoted text
+                      r"|\d{13}|\d[eE][-+]?\d|\.(?:inf|Inf|INF|nan|NaN|NAN)\b"  # numbers too large or too precise
+                      r"|\?\s")  # an explicit key, which may hold a line break
+"""What in a document's text could make :func:`value_problems` find something (a quick scan in C)."""
+
+
+def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int]],
+                   key_positions: Mapping[Path, tuple[int, int]], text: str | None = None) -> list[Problem]:
+    """Control characters in any text or key, and numbers that are not finite, too large or too precise.
+
+    With the document's ``text``, a quick scan of it first skips the walk when nothing in it could fail.
+    """
+    if text is not None and _SUSPECT.search(text) is None:
+        return []
+    problems: list[Problem] = []
+    for path, value, is_key in _walk(data, ()):
+        message = hint = None
+        if isinstance(value, str):
+            bad = bad_character(value) or (_line_break(value) if is_key else None)
+            if bad:
+                what = "key" if is_key else "text"
+                message = f"this {what} holds the control character {bad}, which is not allowed"
+                hint = "remove it: terminal escapes, NUL and direction overrides have no place in a spec or facts"
+        elif isinstance(value, Decimal | int) and not isinstance(value, bool) and not is_key:
+            message = number_problem(value)
+        if message:
+            where = (key_positions.get(path) if is_key else None) or positions.get(path)
+            line, column = where if where else (None, None)
+            problems.append(Problem(message, path, file, line, column, hint))
+            if len(problems) >= 50:
+                break
+    return problems
+
+
+__all__ = [
+    "ECHO",
+    "MAX_CHILDREN",
+    "MAX_COUNT",
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_MAGNITUDE",
+    "MAX_NODES",
+    "MAX_PLACES",
+    "MAX_TREE_DEPTH",
+    "MAX_VALUES",
+    "arithmetic_message",
+    "bad_character",
+    "echo",
+    "number_problem",
+    "value_problems",
+]
