@@ -142,7 +142,7 @@ def test_commendation_belongs_to_the_top_grade(tmp_path: Path) -> None:
     """通报表扬 moved from 优秀 to 良好 is reported, at the grade's line."""
     spec = spec_with({"at_least: 90\n    commend: true": "at_least: 90",
                       "below: 90\n    deduct: 0%": "below: 90\n    commend: true\n    deduct: 0%"}, tmp_path)
-    with pytest.raises(InvariantError, match="良好 is commended .* but a better grade is not"):
+    with pytest.raises(InvariantError, match=r"良好 is commended .* but a better grade is not"):
         assert_invariant(spec, "grade_order", None)
 
 

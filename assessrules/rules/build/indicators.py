@@ -142,7 +142,7 @@ class _Tree:
         if total != points:
             parts = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)
             where = ctx.newest(("metadata", "scale") if depth == 0 else path + ("points",),
-                               [c.path + ("points",) for c in children])
+                               [*(c.path + ("points",) for c in children), path + ("children",)])
             ctx.problem(f"the children add up to {format_points(total)} ({parts}), not {format_points(points)}",
                         where, "fix the points, or set `children_add_up: false` where the document "
                                "itself does not add up")
