@@ -288,3 +288,31 @@ def test_a_removal_that_breaks_a_sum_is_reported_where_it_was_made(tmp_path: Pat
     (problem,) = caught.value.problems
     assert (problem.file, problem.line) == (str(path), 4)
     assert "the children add up to 20" in problem.message
+
+
+def test_diff_reports_clauses_children_add_up_and_fact_ranges(tmp_path: Path, spec2021: Spec) -> None:
+    """A dropped rule clause, a changed indicator clause, children_add_up and a new `max:` are all changes."""
+    path = write(tmp_path, "spec_format: 1\nextends: \"2021\"\nfacts:\n  new_media_problems: {type: count, "
+                 "label: 其它问题次数, default: 0, max: 10, direction: worse}\nindicators:\n  - id: timeliness\n"
+                 "    clause: 新依据\n    rules:\n      - {label: 未按时限公开政府信息, clause: null}\n"
+                 "  - {id: basic_info, children_add_up: false}\n")
+    shown = [str(c) for c in diff(spec2021, assessrules.load_spec(path))]
+    assert "~ 公开内容时效性（timeliness）：依据 附件 考评细则 二级指标 公开内容时效性（40分） → 新依据" in shown
+    assert ("~ 公开内容时效性「未按时限公开政府信息」（timeliness）：依据 附件 考评细则 公开内容时效性：发现1次扣除1分，"
+            "扣完为止 → （无）") in shown
+    assert "~ 基础信息公开（basic_info）：下级分值合计等于本级 是 → 否" in shown
+    assert "~ 其它问题次数（new_media_problems）：类型/范围 count，默认 0 → count，至多 10，默认 0" in shown
+
+
+def test_impact_names_the_threshold_consequence_and_parameter_that_moved_a_unit(tmp_path: Path) -> None:
+    """曾家镇 keeps 90 but drops to 良好: the raised threshold is named; a parameter behind a rule's points too."""
+    path = write(tmp_path, "spec_format: 1\nextends: \"2021\"\nparameters:\n  monthly_miss_points: {value: 1}\n"
+                 "grades:\n  - {id: excellent, at_least: 92}\n  - {id: good, below: 92}\n  - {id: fair, deduct: 50%}\n")
+    code, out, _ = call("impact", "2021", str(path), str(EXAMPLE))
+    assert code == 0
+    zengjia = out.split("曾家镇（zengjia）")[1].split("\n\n")[0]
+    assert "~ 优秀（excellent）：下限（含） 90 → 92" in zengjia
+    shangzhu = out.split("上竹镇（shangzhu）")[1].split("\n\n")[0]
+    assert "~ 一般（fair）：扣除目标分值 40% → 50%" in shangzhu
+    zhongbao = out.split("钟宝镇（zhongbao）")[1].split("\n\n")[0]
+    assert "~ 月度考核每项未完成扣分（monthly_miss_points）：数值 0.5 → 1" in zhongbao

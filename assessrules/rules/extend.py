@@ -303,7 +303,10 @@ def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: P
         if change.get("remove"):
             holder[key] = [e for e in holder[key] if e is not entry]
         else:
-            _update(m, entry, {k: v for k, v in change.items() if k not in ("remove", "id") or k == by == "id"}, at)
+            body = {k: v for k, v in change.items() if k not in ("remove", "id") or k == by == "id"}
+            for k in [k for k, v in body.items() if v is None]:  # `clause: null` drops the rule's clause
+                entry.pop(k, None)
+            _update(m, entry, {k: v for k, v in body.items() if v is not None}, at)
 
 
 _WORD = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"

@@ -93,7 +93,8 @@ class _Tree:
             method=(method,) if isinstance(method, str) else tuple(method), text=raw.get("text"),
             clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
             children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
-            units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if)
+            units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
+            children_add_up=bool(raw.get("children_add_up", True)))
 
     def check_unit_types(self, unit_types: Sequence[str] | None, path: Path) -> None:
         for i, ut in enumerate(unit_types or ()):
