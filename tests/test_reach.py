@@ -185,3 +185,13 @@ def test_a_default_check_of_2021_holds_and_shows_progress_per_invariant() -> Non
     assert run(["check", "2021", "--seed", "9"], out, io.StringIO()) == 0
     assert out.getvalue().count(" ok (") == 14
     assert check_spec(SPEC_2021, examples=20, seed=9, thorough=True) == []
+
+
+def test_a_veto_that_raises_a_low_score_breaks_monotonic(tmp_path: Path) -> None:
+    """A veto written with a fixed `score: 59` lifts a unit at 40 to 59 when it has a major leak: reported."""
+    spec = spec_with({"direct_deductions:\n": "veto:\n  - {label: 发生重大泄密事件, if: platform_rated_poor, score: 59}\n\n"
+                      "direct_deductions:\n"}, tmp_path)
+    unit = {**perfect_unit(spec), "facts": {**perfect_unit(spec)["facts"], "late_disclosures": 40,
+                                            "basic_elements_missing": 6}}
+    with pytest.raises(InvariantError, match="raised the final score from 45 to 59"):
+        assert_invariant(spec, "monotonic", (unit, "platform_rated_poor", 0, "step"))
