@@ -195,3 +195,18 @@ def test_a_veto_that_raises_a_low_score_breaks_monotonic(tmp_path: Path) -> None
                                             "basic_elements_missing": 6}}
     with pytest.raises(InvariantError, match="raised the final score from 45 to 59"):
         assert_invariant(spec, "monotonic", (unit, "platform_rated_poor", 0, "step"))
+
+
+def test_a_choice_without_a_direction_takes_its_best_value_in_the_perfect_unit() -> None:
+    """mixed.yaml's rating (优/良/差, no direction) is 优 in the perfect unit, which then scores full marks."""
+    spec = assessrules.load_spec(ROOT / "tests" / "specs" / "mixed.yaml")
+    unit = perfect_unit(spec, "town")
+    assert unit["facts"]["rating"] == "优"
+    assert_invariant(spec, "perfect", unit)
+
+
+def test_a_rule_for_named_units_is_tried_on_those_units() -> None:
+    """An indicator for 曾家镇 and 城关镇 only (`units:`) gets units of those ids, so its rule can fire."""
+    spec = assessrules.load_spec(ROOT / "tests" / "specs" / "shapes" / "applicability.yaml")
+    assert_invariant(spec, "fires", [])
+    assert_invariant(spec, "floors", [])

@@ -316,22 +316,34 @@ def _neighbours(spec: Spec) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     thresholds = threshold_values(spec)
     names = sorted(directed_facts(spec, "worse") + directed_facts(spec, "better"))
-    undirected = sorted(n for n, f in spec.facts.items() if f.direction is None and f.type in ("count", "number"))
+    undirected = sorted(n for n, f in spec.facts.items()
+                        if f.direction is None and f.type in ("count", "number", "bool", "enum"))
+    named = sorted({u for n in spec.nodes for u in (n.units or ())})
     for unit_type in sorted(spec.unit_types):
         perfect = perfect_unit(spec, unit_type)
         worst = worst_unit(spec, unit_type)
-        out += [perfect, worst]
+        out += [perfect, worst, *({**u, "id": uid} for uid in named for u in (perfect, worst))]
         for name in undirected:  # a fact without a direction (需解读的政策文件数) moves rules with the others
-            fact = spec.facts[name]
-            for value in (fact.minimum or 0) + 1, fact.maximum or 1000:
-                out += [_set(perfect, fact, int(value) if fact.type == "count" else value),
-                        _set(worst, fact, int(value) if fact.type == "count" else value)]
+            for value in _some_values(spec.facts[name]):
+                out += [_set(perfect, spec.facts[name], value), _set(worst, spec.facts[name], value)]
         for name in names:
             for how in ("step", "worst"):
                 out.append(worsen(spec, perfect, name, 0, how) or perfect)
             for to in sorted(thresholds.get(name, ())):
                 out.append(worsen(spec, perfect, name, 0, "to", to=to) or perfect)
     return out
+
+
+def _some_values(fact: Fact) -> list[Any]:
+    """A few values of a fact without a direction: every one of a yes/no or a choice, a few of a number."""
+    if fact.type == "bool":
+        return [False, True]
+    if fact.type == "enum":
+        return list(fact.values or ())
+    if fact.type in ("count", "number"):
+        values = [(fact.minimum or 0) + 1, fact.maximum if fact.maximum is not None else 1000]
+        return [int(v) for v in values] if fact.type == "count" else values
+    return []
 
 
 def _set(unit: dict[str, Any], fact: Fact, value: Any) -> dict[str, Any]:
@@ -403,7 +415,8 @@ def _floors(spec: Spec, units: Any) -> Violation | None:
         if not scores or node.floor is None:
             continue
         low = min(scores)
-        if low > node.floor:
+        deducting = not node.children and any(t.kind.startswith("deduct") for t in node.triggers)
+        if low > node.floor and deducting:
             return Violation("floors", f"{_where(spec, node.index)} never goes below {format_points(low)} on "
                              f"{len(scores)} units, the worst one included; its floor is {format_points(node.floor)}",
                              ("a `max:` on a deduction, or rules that lost their way to take points, keep the floor "
@@ -449,7 +462,7 @@ def _dead_range(spec: Spec, _example: Any) -> Violation | None:
             if fact is None or fact.maximum is None:
                 continue
             exhausted = -(-room // points)  # the count that takes the last point
-            if exhausted < fact.maximum:
+            if exhausted < fact.maximum <= 2 * exhausted:  # further beyond, `max:` is a sanity bound
                 return Violation(
                     "dead_range", f"`{fact.name}` ({fact.label}) is declared up to {format_points(fact.maximum)}, "
                     f"but {_where(spec, node.index)} is used up after {format_points(exhausted)}: "

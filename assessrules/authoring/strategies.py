@@ -205,7 +205,8 @@ def _best_facts(declared: dict[str, Fact], year: int) -> dict[str, Any]:
 
 def perfect_unit(spec: Spec, unit_type: str | None = None, target: Decimal | int = 3,
                  as_of: dt.date | None = None) -> dict[str, Any]:
-    """A unit with every fact at its best (:func:`best_value`), in every period up to ``as_of``.
+    """A unit with every fact at its best (:func:`best_value`), in every period up to ``as_of``; a
+    yes/no or choice fact without a direction takes the value that scores best.
 
     >>> import assessrules
     >>> spec = assessrules.load_spec("2021")
@@ -220,6 +221,28 @@ def perfect_unit(spec: Spec, unit_type: str | None = None, target: Decimal | int
     if spec.period_kinds:
         unit["periods"] = {p.label: _best_facts(dict(spec.fact_groups[kind]), year)
                            for kind in spec.period_kinds for p in periods.in_scope(kind, year, when)}
+    return _best_choices(spec, unit)
+
+
+def _best_choices(spec: Spec, unit: dict[str, Any]) -> dict[str, Any]:
+    """Give each yes/no or choice fact without a direction the value that scores best (the first, on a tie)."""
+    def rank(candidate: dict[str, Any]) -> tuple[Decimal, Decimal]:
+        result = spec.evaluate(candidate)
+        return result.score, -result.deduction
+
+    for name, fact in spec.facts.items():
+        if fact.direction is not None or fact.type not in ("bool", "enum"):
+            continue
+        options = [False, True] if fact.type == "bool" else list(fact.values or ())
+        current = best_value(fact)
+        tried = []
+        for value in [current, *(v for v in options if v != current)]:
+            if fact.period is None:
+                candidate = {**unit, "facts": {**unit["facts"], name: value}}
+            else:
+                candidate = {**unit, "periods": {p: {**v, name: value} for p, v in unit.get("periods", {}).items()}}
+            tried.append((rank(candidate), -len(tried), candidate))
+        unit = max(tried, key=lambda t: (t[0], t[1]))[2]
     return unit
 
 
