@@ -235,7 +235,7 @@ def _best_choices(spec: Spec, unit: dict[str, Any]) -> dict[str, Any]:
             continue
         options = [False, True] if fact.type == "bool" else list(fact.values or ())
         current = best_value(fact)
-        tried = []
+        tried: list[tuple[tuple[Decimal, Decimal], int, dict[str, Any]]] = []
         for value in [current, *(v for v in options if v != current)]:
             if fact.period is None:
                 candidate = {**unit, "facts": {**unit["facts"], name: value}}
