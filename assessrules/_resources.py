@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -15,6 +17,14 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"the bundled {name}/ folder is missing from this installation")
 
 
+def docs_dir() -> Path:
+    """The documentation installed with the package (``docs/`` of the source), or where it would be."""
+    for candidate in (_PACKAGE / "docs", _PACKAGE.parent / "docs"):
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE / "docs"
+
+
 def bundled_specs() -> dict[str, Path]:
     """Map each bundled spec id (the file stem, e.g. ``2021``) to its path."""
     return {p.stem: p for p in sorted(data_dir("specs").glob("*.yaml")) if not p.stem.endswith(".tests")}
@@ -23,6 +33,12 @@ def bundled_specs() -> dict[str, Path]:
 def spec_schema_path() -> Path:
     """The JSON Schema of a spec, format 1."""
     return data_dir("schemas") / "spec-1.schema.json"
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A bundled JSON Schema by file name, e.g. ``result-1.schema.json``."""
+    schema: dict[str, Any] = json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
+    return schema
 
 
 def shown(path: Path) -> str | None:

@@ -14,13 +14,22 @@ document, what was expected and how to fix it::
 
 The command line maps each class to its exit code (:attr:`exit_code`) and
 prints the problems; it never prints a traceback for these.
+
+Every problem carries a stable ``code`` (``facts.missing``, ``spec.grade_gap``, …;
+the list is in ``docs/errors.md``) that programs can rely on and that keys the
+message catalogue (:mod:`assessrules.messages`). A problem raised without a more
+precise code gets its error class's :attr:`~AssessRulesError.default_code`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
+
+PROBLEMS_FORMAT = "assessrules.problems/1"
+"""The version of the JSON form of errors (``schemas/problem-1.schema.json``)."""
 
 PathItem = str | int
 Path = tuple[PathItem, ...]
@@ -50,6 +59,11 @@ class Problem:
     column: int | None = None
     hint: str | None = None
     unit: str | None = None
+    code: str | None = None  # stable, e.g. "facts.missing"; an error fills in its class's default
+    fact: str | None = None  # the fact concerned, by name
+    period: str | None = None  # the period concerned: 2021-03 or 2021Q1
+    record: int | None = None  # the record concerned, numbered from 1
+    cell: str | None = None  # the spreadsheet cell concerned, e.g. "units!C4"
 
     @property
     def json_path(self) -> str:
@@ -75,16 +89,30 @@ class Problem:
         return text
 
     def to_dict(self) -> dict[str, object]:
-        """Return the problem as plain data."""
+        """Return the problem as plain data (``problem-1.schema.json``).
+
+        >>> Problem("missing fact `x`", ("facts", "x"), code="facts.missing", fact="x").to_dict()["path"]
+        '$.facts.x'
+        """
         return {
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
             "file": self.file,
             "line": self.line,
             "column": self.column,
             "path": self.json_path,
             "unit": self.unit,
-            "message": self.message,
-            "hint": self.hint,
+            "fact": self.fact,
+            "period": self.period,
+            "record": self.record,
+            "cell": self.cell,
         }
+
+
+def with_code(problems: Iterable[Problem], code: str) -> list[Problem]:
+    """Give ``code`` to each problem that has none yet."""
+    return [p if p.code is not None else attrs.evolve(p, code=code) for p in problems]
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -96,12 +124,21 @@ class AssessRulesError(Exception):
     """Base of every error this library raises on purpose."""
 
     exit_code = 1
+    default_code = "error"  # the code of a problem raised without a more precise one
+    title = "An error"
 
     def __init__(self, problems: Sequence[Problem] | str) -> None:
         if isinstance(problems, str):
             problems = [Problem(problems)]
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.problems: tuple[Problem, ...] = tuple(
+            p if p.code is not None else attrs.evolve(p, code=self.default_code) for p in problems)
         super().__init__(self._summary())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the error as plain data (``problem-1.schema.json``): its kind, exit code and every problem."""
+        return {"format": PROBLEMS_FORMAT, "title": self.title, "error": type(self).__name__,
+                "code": self.default_code, "exit_code": self.exit_code,
+                "problems": [p.to_dict() for p in self.problems]}
 
     def _summary(self) -> str:
         if len(self.problems) == 1:
@@ -115,27 +152,36 @@ class SpecError(AssessRulesError, ValueError):
     """The spec does not load: every problem found in it, each located."""
 
     exit_code = 2
+    default_code = "spec.invalid"
+    title = "The spec is not valid"
 
 
 class FactsError(AssessRulesError, ValueError):
     """Some unit's facts are missing, unknown, of the wrong type or out of range."""
 
     exit_code = 1
+    default_code = "facts.invalid"
+    title = "The facts are not valid"
 
 
 class EvaluationError(AssessRulesError, ArithmeticError):
     """A valid spec could not be evaluated on valid facts (e.g. division by zero)."""
 
     exit_code = 1
+    default_code = "evaluation.failed"
+    title = "A rule could not be evaluated"
 
 
 class UsageError(AssessRulesError, ValueError):
     """The command line or the API was called with arguments that do not fit."""
 
     exit_code = 2
+    default_code = "usage.invalid"
+    title = "The request or command line is not valid"
 
 
 __all__ = [
+    "PROBLEMS_FORMAT",
     "AssessRulesError",
     "EvaluationError",
     "FactsError",
@@ -145,4 +191,5 @@ __all__ = [
     "UsageError",
     "json_path",
     "sort_problems",
+    "with_code",
 ]

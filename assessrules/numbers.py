@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+DECIMAL_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN,
+                                  traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+"""The one context every computation on points uses, whatever context the caller has set."""
 
 
 def format_points(value: Decimal | int) -> str:
@@ -11,14 +16,14 @@ def format_points(value: Decimal | int) -> str:
     d = Decimal(value)
     if d == 0:
         return "0"
-    return format(d.normalize(), "f")
+    return format(d.normalize(DECIMAL_CONTEXT), "f")
 
 
 def canonical(value: Decimal) -> Decimal:
     """The same number with no trailing zeros and no exponent: ``100.0`` → ``100``, ``2.50`` → ``2.5``."""
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+        return value.quantize(Decimal(1), context=DECIMAL_CONTEXT)
+    return value.normalize(DECIMAL_CONTEXT)
 
 
 def parse_fraction(raw: Any) -> Decimal:
@@ -42,4 +47,4 @@ def parse_fraction(raw: Any) -> Decimal:
     return value
 
 
-__all__ = ["canonical", "format_points", "parse_fraction"]
+__all__ = ["DECIMAL_CONTEXT", "canonical", "format_points", "parse_fraction"]

@@ -19,6 +19,7 @@ LAYERS: dict[str, tuple[int, str]] = {
     "_version": (0, "base"),
     "_resources": (0, "base"),
     "errors": (0, "base"),
+    "files": (0, "base"),
     "messages": (0, "base"),
     "numbers": (0, "base"),
     "periods": (0, "base"),
@@ -28,10 +29,10 @@ LAYERS: dict[str, tuple[int, str]] = {
     "inputs": (3, "inputs"),
     "outputs": (3, "outputs"),
     "authoring": (4, "authoring"),
-    "cli": (5, "cli"),
     "service": (5, "service"),
-    "": (6, "the package's face"),
-    "__main__": (6, "the package's face"),
+    "cli": (6, "cli"),
+    "": (7, "the package's face"),
+    "__main__": (7, "the package's face"),
 }
 """Layers of equal rank are siblings: neither may import the other."""
 

@@ -67,12 +67,12 @@ def test_score_json_holds_every_result_and_the_spec_hash() -> None:
 
 def test_score_csv_has_a_row_per_unit_with_indicator_scores() -> None:
     """CSV output: headline figures and each indicator's score."""
-    code, out, _ = call("score", str(EXAMPLE), "--format", "csv")
+    code, out, _ = call("score", str(EXAMPLE), "--format", "csv", "--ids")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 16
     row = next(r for r in rows if r["id"] == "niutoudian")
-    assert (row["score"], row["grade"], row["timeliness"], row["catalogue"]) == ("71", "良好", "33", "2.5")
+    assert (row["score"], row["grade"], row["timeliness"], row["catalogue"]) == ("71", "good", "33", "2.5")
 
 
 def test_output_file_is_written_whole(tmp_path: Path) -> None:
@@ -129,7 +129,8 @@ def test_explain_an_unknown_unit_is_a_usage_error() -> None:
     """Exit 2 and the known ids."""
     code, _, err = call("explain", str(EXAMPLE), "--unit", "nowhere")
     assert code == 2
-    assert "no unit with id `nowhere`" in err
+    assert f"{EXAMPLE}: no unit with id or name `nowhere`" in err
+    assert "hint: the units are chengguan, zengjia" in err
 
 
 def test_usage_errors_exit_2() -> None:
@@ -201,3 +202,13 @@ def test_as_of_changes_which_records_are_late() -> None:
     code, _, err = call("score", str(EXAMPLE), "--as-of", "2021-13-01")
     assert code == 2
     assert "is not a date like 2022-01-10" in err
+
+
+def test_help_lists_every_exit_code_and_where_the_docs_are() -> None:
+    """`--help` names exit codes 0 to 3 and a docs folder that exists in this installation."""
+    code, out, _ = call("--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "3 internal error" in flat
+    docs = flat.split("Docs: ")[1].split()[0]
+    assert (Path(docs) / "architecture.md").is_file()

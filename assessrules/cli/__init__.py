@@ -13,24 +13,26 @@ import contextlib
 import datetime as dt
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ..engine.spec import Spec
+    from ..errors import AssessRulesError, Problem
     from ..rules.document import Document
 
 DEFAULT_SPEC = "2021"
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .. import _resources
     from .._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="assessrules",
         description="Score government units against a year's assessment rules (政务公开考核) written as YAML.",
-        epilog="Exit codes: 0 ok, 1 bad facts, 2 bad spec or usage. Docs: docs/ in the source tree.",
+        epilog=f"Exit codes: 0 ok, 1 bad facts, 2 bad spec or usage, 3 internal error (a bug: please report it). "
+               f"Docs: {_resources.docs_dir()}",
     )
     parser.add_argument("--version", action="version", version=f"assessrules {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -39,30 +41,45 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("specs", nargs="+", metavar="SPEC", help="spec files, or bundled ids such as 2021")
     p.set_defaults(handler=cmd_validate)
 
+    facts_help = "a facts file (YAML, JSON or a filled .xlsx workbook); - reads it from standard input"
     spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
     as_of_help = "the assessment date (考核日期), e.g. 2022-01-10; default: the facts file's `as_of:`, else the year's end"
+    output_help = ("write to FILE (whole or not at all) instead of stdout; its extension gives the format: "
+                   "{}")
     p = sub.add_parser("score", help="score every unit of a facts file")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
+    p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
+    p.add_argument("--ids", action="store_true", help="CSV with machine ids (type, rank, id, …) instead of Chinese headers")
+    p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".xlsx .csv .json .html .txt"))
     p.set_defaults(handler=cmd_score)
 
-    p = sub.add_parser("explain", help="explain one unit's score, point by point")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
-    p.add_argument("--unit", required=True, metavar="ID", help="the unit's id in the facts file")
+    p = sub.add_parser("report", help="a printable, self-contained HTML report: ranking, charts, bulletins, accounts")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE.html (whole or not at all) instead of stdout")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("explain", help="explain one unit's score, point by point")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--unit", metavar="UNIT", help="the unit's id or name (名称) in the facts file")
+    which.add_argument("--all", action="store_true", help="every unit's account, in one file")
+    p.add_argument("--spec", help=spec_help)
+    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("--format", choices=("text", "json"), help="output format on stdout (text)")
+    p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".txt .json, and with --all .html .xlsx"))
     p.set_defaults(handler=cmd_explain)
 
     p = sub.add_parser("bulletin", help="the quarterly bulletin (通报): each month's missed items and the running score")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--quarter", required=True, metavar="QUARTER", help="the quarter, e.g. 2021Q3")
     p.add_argument("--spec", help=spec_help)
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
+    p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
+    p.add_argument("--ids", action="store_true", help="CSV with machine ids instead of Chinese headers")
+    p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".csv .json .txt"))
     p.set_defaults(handler=cmd_bulletin)
 
     p = sub.add_parser("check", help="property-test a spec: bounds, monotonicity, grades, deductions, determinism")
@@ -94,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("impact", help="score the same units under two specs and list every unit that moves")
     p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
     p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
-    p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
+    p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
     p.set_defaults(handler=cmd_impact)
@@ -103,6 +120,37 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=cmd_facts_schema)
+
+    p = sub.add_parser("template", help="write the data-entry workbook (考核数据.xlsx) for a spec")
+    p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id (2021)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
+    p.add_argument("--units", metavar="FILE", help="a facts file whose units pre-fill the workbook's rows")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="the assessment date to write in the workbook")
+    p.set_defaults(handler=cmd_template)
+
+    p = sub.add_parser("convert", help="convert a facts file between YAML, JSON and a workbook (.xlsx)")
+    p.add_argument("facts", metavar="IN", help="a facts file (.yaml, .json or .xlsx)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write (.yaml, .json or .xlsx)")
+    p.add_argument("--spec", help=spec_help)
+    p.set_defaults(handler=cmd_convert)
+
+    p = sub.add_parser("serve", help="serve the specs over HTTP (needs: pip install 'assessrules[serve]')")
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="the port (8000)")
+    p.add_argument("--spec-dir", metavar="DIR", help="also serve every *.yaml spec in DIR (besides the bundled ones)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes, passed to uvicorn (1)")
+    p.add_argument("--max-body", type=int, default=4 * 1024 * 1024, metavar="BYTES",
+                   help="the largest request body accepted (4 MiB)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit per request (30)")
+    p.set_defaults(handler=cmd_serve)
+
+    errors_help = "how to print problems on stderr: text, or json (a problems document, schemas/problem-1.schema.json)"
+    lang_help = "the language of messages: zh or en (default: from the locale, LANG/LC_ALL)"
+    parser.add_argument("--errors", choices=("text", "json"), default="text", help=errors_help)
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=lang_help)
+    for command in sub.choices.values():  # the same options also after the command, e.g. `score - --errors json`
+        command.add_argument("--errors", choices=("text", "json"), default=argparse.SUPPRESS, help=errors_help)
+        command.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=lang_help)
     return parser
 
 
@@ -113,21 +161,47 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10") from None
 
 
-def write_output(text: str, output: str | None, stdout: TextIO) -> None:
-    """Write to stdout, or to ``output`` whole or not at all (temporary file, then rename)."""
+def write_output(text: str | bytes, output: str | None, stdout: TextIO) -> None:
+    """Write to stdout, or to ``output`` whole or not at all, with the usual permissions (see :mod:`assessrules.files`)."""
+    from ..files import write_whole
+
     if output is None:
+        if isinstance(text, bytes):  # pragma: no cover - the formats that make bytes require -o
+            raise TypeError("binary output needs a file")
         stdout.write(text)
         return
-    directory = os.path.dirname(os.path.abspath(output))
-    fd, tmp = tempfile.mkstemp(prefix=".assessrules-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_whole(output, text)
+
+
+_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text"}
+
+
+def output_format(args: argparse.Namespace, allowed: Sequence[str], text: str = "table") -> str:
+    """The output format: from the -o file's extension, else --format, else ``text``; anything else is a usage error."""
+    chosen: str | None = getattr(args, "format", None)
+    if args.output is None:
+        return chosen or text
+    from ..errors import Problem, UsageError
+
+    extension = os.path.splitext(args.output)[1].lower()
+    found = _EXTENSIONS.get(extension)
+    shown = [e for e, f in _EXTENSIONS.items() if (text if f == "text" else f) in allowed and e != ".htm"]
+    if found is None:
+        raise UsageError([Problem(f"cannot tell the output format from the extension `{extension or '(none)'}`",
+                                  file=args.output, hint=f"name the file with one of {', '.join(shown)}")])
+    fmt = text if found == "text" else found
+    if fmt not in allowed:
+        raise UsageError([Problem(f"this command does not write {extension} files", file=args.output,
+                                  hint=f"name the file with one of {', '.join(shown)}")])
+    if chosen is not None and chosen != fmt:
+        raise UsageError([Problem(f"--format {chosen} does not match the file's extension {extension}", file=args.output,
+                                  hint="give one or the other")])
+    return fmt
+
+
+def _with_bom(text: str, args: argparse.Namespace) -> str:
+    """CSV written to a file starts with a BOM, so that Excel on Chinese Windows reads it as UTF-8."""
+    return "\ufeff" + text if args.output is not None else text
 
 
 def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
@@ -137,11 +211,24 @@ def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
     return load_spec(str(chosen or DEFAULT_SPEC))
 
 
+def _spec_source(args: argparse.Namespace, fallback: str | None = None) -> Callable[[str | None], Spec]:
+    """How a workbook facts file finds its spec: --spec, else the one it names, else ``fallback`` or the default."""
+    from ..engine.spec import load_spec
+
+    def source(named: str | None) -> Spec:
+        return load_spec(str(getattr(args, "spec", None) or named or fallback or DEFAULT_SPEC))
+
+    return source
+
+
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check each spec; print every problem, then a summary."""
     from ..engine.spec import load_spec
     from ..errors import SpecError
+    from ..messages import text
 
+    if args.errors == "json":
+        return _validate_json(args, out, err)
     failed = 0
     total = 0
     for source in args.specs:
@@ -151,14 +238,17 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             failed += 1
             total += len(exc.problems)
             for problem in exc.problems:
-                err.write(f"{problem}\n")
+                err.write(_render(problem, args) + "\n")
             continue
         nodes = len(spec.nodes) - 1
         out.write(f"ok: {spec.source} — {spec.metadata.title}: {nodes} indicators, {len(spec.triggers)} rules, "
                   f"{len(spec.facts)} facts, {len(spec.grades)} grades, {len(spec.assumptions)} assumptions\n")
     if failed:
-        err.write(f"{total} problem{'s' if total != 1 else ''} in {failed} of {len(args.specs)} "
-                  f"spec{'s' if len(args.specs) != 1 else ''}\n")
+        if _lang(args) == "zh":
+            err.write(text("cli.spec_problems", "zh", count=total, failed=failed, total=len(args.specs)) + "\n")
+        else:
+            err.write(f"{total} problem{'s' if total != 1 else ''} in {failed} of {len(args.specs)} "
+                      f"spec{'s' if len(args.specs) != 1 else ''}\n")
         return 2
     return 0
 
@@ -166,12 +256,49 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score every unit of a facts file and report in the chosen format."""
     from ..inputs.facts_file import read_facts, score_document
-    from ..outputs.report import REPORTERS
+    from ..outputs.report import REPORTERS, render_csv
 
-    document = read_facts(args.facts)
+    fmt = output_format(args, ("table", "json", "csv", "xlsx", "html"))
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     results = score_document(spec, document, args.as_of)
-    write_output(REPORTERS[args.format](spec, results), args.output, out)
+    if fmt == "xlsx":
+        from ..outputs.workbook import render_workbook
+
+        write_output(render_workbook(spec, results), args.output, out)
+    elif fmt == "html":
+        write_output(_report_html(spec, document, results), args.output, out)
+    elif fmt == "csv":
+        write_output(_with_bom(render_csv(spec, results, ids=args.ids), args), args.output, out)
+    else:
+        write_output(REPORTERS[fmt](spec, results), args.output, out)
+    return 0
+
+
+def _report_html(spec: Spec, document: Document, results: Sequence[Any]) -> str:
+    """The HTML report, with the bulletin of each quarter of the spec's year when it records months."""
+    from ..errors import FactsError
+    from ..inputs.facts_file import locate, units_of
+    from ..outputs.html import render_report
+
+    bulletins = []
+    if "month" in spec.period_kinds and spec.year is not None:
+        try:
+            bulletins = [spec.bulletin(units_of(document), f"{spec.year}Q{q}") for q in range(1, 5)]
+        except FactsError as exc:
+            raise FactsError(locate(exc.problems, document)) from None
+    return render_report(spec, results, bulletins)
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the printable HTML report of a facts file."""
+    from ..inputs.facts_file import read_facts, score_document
+
+    output_format(args, ("html",), text="html")
+    document = read_facts(args.facts, _spec_source(args))
+    spec = _spec_for(args, document)
+    results = score_document(spec, document, args.as_of)
+    write_output(_report_html(spec, document, results), args.output, out)
     return 0
 
 
@@ -181,41 +308,92 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     import attrs
 
-    from ..errors import FactsError, UsageError
+    from ..errors import FactsError
     from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
 
-    document = read_facts(args.facts)
+    fmt = output_format(args, ("text", "json", "html", "xlsx") if args.all else ("text", "json"), text="text")
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     units = units_of(document)
-    for i, unit in enumerate(units):
-        if isinstance(unit, dict) and str(unit.get("id")) == args.unit:
-            try:
-                result = spec.evaluate(unit, as_of=args.as_of or as_of_of(document))
-            except FactsError as exc:
-                moved = [attrs.evolve(p, path=("units", i, *p.path)) for p in exc.problems]
-                raise FactsError(locate(moved, document)) from None
-            if args.format == "json":
-                out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
-            else:
-                out.write(result.explain())
-            return 0
-    known = ", ".join(str(u.get("id")) for u in units[:10] if isinstance(u, dict))
-    raise UsageError(f"{args.facts}: no unit with id `{args.unit}` (units: {known}{', …' if len(units) > 10 else ''})")
+    if args.all:
+        from ..inputs.facts_file import score_document
+
+        write_output(_accounts(spec, score_document(spec, document, args.as_of), fmt), args.output, out)
+        return 0
+    i = find_unit(units, args.unit, args.facts)
+    try:
+        result = spec.evaluate(units[i], as_of=args.as_of or as_of_of(document))
+    except FactsError as exc:
+        moved = [attrs.evolve(p, path=("units", i, *p.path)) for p in exc.problems]
+        raise FactsError(locate(moved, document)) from None
+    if fmt == "json":
+        write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", args.output, out)
+    else:
+        write_output(result.explain(), args.output, out)
+    return 0
+
+
+def _accounts(spec: Spec, results: Sequence[Any], fmt: str) -> str | bytes:
+    """Every unit's account, ordered by id, in one text, JSON, HTML or xlsx file."""
+    import json
+
+    ordered = sorted(results, key=lambda r: r.unit.id)
+    if fmt == "html":
+        from ..outputs.html import render_accounts
+
+        return render_accounts(spec, ordered)
+    if fmt == "xlsx":
+        from ..outputs.workbook import accounts_workbook, stamp_of, workbook_bytes
+
+        return workbook_bytes(accounts_workbook(spec, ordered), stamp_of(ordered))
+    if fmt == "json":
+        return json.dumps([r.to_dict() for r in ordered], ensure_ascii=False, indent=2) + "\n"
+    return ("\n" + "═" * 40 + "\n\n").join(r.explain() for r in ordered)
+
+
+def find_unit(units: Sequence[Any], wanted: str, file: str) -> int:
+    """The position of the unit whose id, or else whose name, is ``wanted``; a usage error with a did-you-mean if none."""
+    import difflib
+
+    from ..errors import Problem, UsageError
+
+    entries = [(i, str(u.get("id")), str(u.get("name", ""))) for i, u in enumerate(units) if isinstance(u, dict)]
+    for i, uid, _ in entries:
+        if uid == wanted:
+            return i
+    named = [(i, uid) for i, uid, name in entries if name == wanted]
+    if len(named) == 1:
+        return named[0][0]
+    if named:
+        raise UsageError([Problem(f"{len(named)} units are named `{wanted}`", file=file,
+                                  hint="give the id, one of " + ", ".join(uid for _, uid in named))])
+    words = {uid: uid for _, uid, _ in entries} | {name: f"{name} ({uid})" for _, uid, name in entries if name}
+    close = difflib.get_close_matches(wanted, list(words), n=3, cutoff=0.5)
+    if close:
+        hint = "did you mean " + " or ".join(f"`{words[c]}`" for c in close) + "?"
+    else:
+        known = ", ".join(uid for _, uid, _ in entries[:10])
+        hint = f"the units are {known}{', …' if len(entries) > 10 else ''}"
+    raise UsageError([Problem(f"no unit with id or name `{wanted}`", file=file, hint=hint)])
 
 
 def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the bulletin of one quarter."""
     from ..errors import FactsError
     from ..inputs.facts_file import locate, read_facts, units_of
-    from ..outputs.report import BULLETIN_REPORTERS
+    from ..outputs.report import BULLETIN_REPORTERS, render_bulletin_csv
 
-    document = read_facts(args.facts)
+    fmt = output_format(args, ("table", "json", "csv"))
+    document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     try:
         made = spec.bulletin(units_of(document), args.quarter)
     except FactsError as exc:
         raise FactsError(locate(exc.problems, document)) from None
-    write_output(BULLETIN_REPORTERS[args.format](made), args.output, out)
+    if fmt == "csv":
+        write_output(_with_bom(render_bulletin_csv(made, ids=args.ids), args), args.output, out)
+    else:
+        write_output(BULLETIN_REPORTERS[fmt](made), args.output, out)
     return 0
 
 
@@ -338,7 +516,7 @@ def cmd_impact(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
 
     old, new = load_spec(args.old), load_spec(args.new)
-    document = read_facts(args.facts)
+    document = read_facts(args.facts, _spec_source(args, args.old))
     units = units_of(document)
     try:
         moved = impact(old, new, units, args.as_of or as_of_of(document))
@@ -363,6 +541,106 @@ def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Serve the bundled specs (and those in --spec-dir) over HTTP until stopped."""
+    from ..errors import UsageError
+
+    try:
+        from ..service.app import serve
+    except ImportError as exc:
+        raise UsageError(f"`serve` needs the serve extra: pip install 'assessrules[serve]' ({exc})") from None
+    return serve(host=args.host, port=args.port, spec_dir=args.spec_dir, workers=args.workers,
+                 max_body=args.max_body, timeout=args.timeout)
+
+
+def _lang(args: argparse.Namespace | None) -> str:
+    from ..messages import default_language
+
+    chosen: str | None = getattr(args, "lang", None)
+    return chosen or default_language()
+
+
+def _render(problem: Problem, args: argparse.Namespace | None) -> str:
+    from ..messages import render_problem
+
+    return render_problem(problem, _lang(args))
+
+
+def _validate_json(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``validate --errors json``: one problems document with the problems of every spec."""
+    import json
+
+    from ..engine.spec import load_spec
+    from ..errors import SpecError
+
+    problems: list[Problem] = []
+    for source in args.specs:
+        try:
+            spec = load_spec(source)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        out.write(f"ok: {spec.source}\n")
+    if problems:
+        err.write(json.dumps(SpecError(problems).to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return 2
+    return 0
+
+
+def _report_error(exc: AssessRulesError, args: argparse.Namespace, err: TextIO) -> None:
+    """Print an error's problems on stderr, as text in the chosen language or as one JSON document."""
+    import json
+
+    from ..messages import text
+
+    if args.errors == "json":
+        err.write(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    for problem in exc.problems:
+        err.write(_render(problem, args) + "\n")
+    if len(exc.problems) > 1:
+        err.write(text("cli.problems", _lang(args), count=len(exc.problems)) + "\n")
+
+
+def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the data-entry workbook for a spec, its rows pre-filled with --units' units."""
+    from ..engine.spec import load_spec
+    from ..inputs.facts_file import read_facts, units_of
+    from ..inputs.template import write_workbook
+
+    _workbook_output(args.output)
+    spec = load_spec(args.spec)
+    units = units_of(read_facts(args.units, spec)) if args.units else []
+    write_workbook(spec, args.output, units, spec_ref=args.spec, as_of=args.as_of)
+    out.write(f"wrote {args.output}: the data-entry workbook for {spec.metadata.title}"
+              f"{f' with {len(units)} units' if units else ''}\n")
+    return 0
+
+
+def _workbook_output(output: str) -> None:
+    from ..errors import UsageError
+
+    if not output.lower().endswith(".xlsx"):
+        raise UsageError(f"{output}: a workbook is written as .xlsx; name the file so")
+
+
+def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Convert a facts file to another format, after checking it against its spec, losing nothing."""
+    from ..errors import UsageError
+    from ..inputs.convert import FORMATS, dump_facts
+    from ..inputs.facts_file import read_facts, score_document
+
+    target = os.path.splitext(args.output)[1].lower()
+    if target not in FORMATS:
+        raise UsageError(f"{args.output}: cannot tell the format; name it .yaml, .yml, .json or .xlsx")
+    document = read_facts(args.facts, _spec_source(args))
+    spec = _spec_for(args, document)
+    score_document(spec, document)  # refuse what does not pass the spec's checks: it would not convert faithfully
+    dump_facts(spec, document.data, args.output, spec_ref=args.spec)
+    out.write(f"wrote {args.output}: {len(document.data['units'])} units\n")
+    return 0
+
+
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line with ``argv``; return the exit code."""
     out = out or sys.stdout
@@ -379,20 +657,25 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     try:
         return handler(args, out, err)
     except AssessRulesError as exc:
-        for problem in exc.problems:
-            err.write(f"{problem}\n")
-        if len(exc.problems) > 1:
-            err.write(f"{len(exc.problems)} problems; nothing was scored\n")
+        _report_error(exc, args, err)
         return exc.exit_code
     except OSError as exc:
-        err.write(f"assessrules: {exc.filename or ''}: {exc.strerror or exc}\n")
+        if args.errors == "json":
+            from ..errors import Problem, UsageError
+
+            _report_error(UsageError([Problem(exc.strerror or str(exc), file=exc.filename, code="usage.io")]), args, err)
+        else:
+            err.write(f"assessrules: {exc.filename or ''}: {exc.strerror or exc}\n")
         return 2
 
 
 def main() -> None:
     """Entry point of the ``assessrules`` script."""
+    from ..outputs.terminal import console
+
     try:
-        code = run()
+        with console() as (out, err):
+            code = run(out=out, err=err)
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:

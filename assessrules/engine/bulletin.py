@@ -21,7 +21,7 @@ from .. import periods
 from ..errors import UsageError
 from ..numbers import canonical
 from .ranking import competition_ranks
-from .results import plain
+from .results import RESULT_FORMAT, plain
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -87,8 +87,8 @@ class Bulletin:
         return {t: g for t, g in groups.items() if g}
 
     def to_dict(self) -> dict[str, Any]:
-        """Return plain JSON-ready data."""
-        return {"spec": self.spec.metadata.id, "quarter": self.quarter, "as_of": self.as_of.isoformat(),
+        """Return plain JSON-ready data, in format ``assessrules.result/1``."""
+        return {"format": RESULT_FORMAT, "spec": self.spec.metadata.id, "quarter": self.quarter, "as_of": self.as_of.isoformat(),
                 "months": [m.label for m in periods.months_of(periods.parse(self.quarter))],
                 "units": [e.to_dict() for e in self.entries]}
 

@@ -33,8 +33,11 @@ class _Collector:
         self.unit = unit
         self.count = 0
 
-    def __call__(self, message: str, where: Path, hint: str | None = None) -> None:
-        self.problems.append(Problem(message, self.path + where, hint=hint, unit=self.unit))
+    def __call__(self, message: str, where: Path, hint: str | None = None, code: str = "facts.invalid", *,
+                 fact: str | None = None, record: int | None = None) -> None:
+        period = str(where[1]) if len(where) > 1 and where[0] == "periods" else None
+        self.problems.append(Problem(message, self.path + where, hint=hint, unit=self.unit, code=code, fact=fact,
+                                     period=period, record=record))
         self.count += 1
 
 
@@ -61,32 +64,36 @@ def _check_dates(fact: Fact, records: Any, where: Path, bad: _Collector, as_of: 
         if day is not None and day > as_of:
             bad(f"fact `{fact.name}` ({fact.label}): record {i + 1} is dated {day.isoformat()}, after the "
                 f"assessment date {as_of.isoformat()}", where + (i, fact.dated_by or ""),
-                "leave it out, or assess at a later date (--as-of)")
+                "leave it out, or assess at a later date (--as-of)", "facts.record_after_as_of", fact=fact.name,
+                record=i + 1)
 
 
 def _facts_in_full(declared: Mapping[str, Fact], raw: Any, where: Path, bad: _Collector, what: str) -> dict[str, Any]:
     """The full check of a mapping of facts, reporting every problem."""
     out: dict[str, Any] = {}
     if not isinstance(raw, Mapping):
-        bad(f"`{where[-1]}` must be a mapping of fact names to values", where)
+        bad(f"`{where[-1]}` must be a mapping of fact names to values", where, code="facts.not_mapping")
         return out
     for key in raw:
         if key not in declared:
             close = difflib.get_close_matches(str(key), list(declared), n=1, cutoff=0.6)
             bad(f"unknown {what} `{key}`", where + (key,),
-                f"did you mean `{close[0]}`?" if close else f"the spec declares no such {what}")
+                f"did you mean `{close[0]}`?" if close else f"the spec declares no such {what}", "facts.unknown",
+                fact=str(key))
     for name, fact in declared.items():
         value = raw.get(name, _MISSING)
         if value is _MISSING:
             if fact.required:
-                bad(f"missing {what} `{name}` ({fact.label})", where, f"this {what} is required")
+                bad(f"missing {what} `{name}` ({fact.label})", where + (name,), f"this {what} is required", "facts.missing",
+                    fact=name)
             else:
                 out[name] = fact.default
             continue
         try:
             out[name] = fact.normalize(value)
         except FactValueError as exc:
-            bad(f"fact `{name}` ({fact.label}): {exc}", where + (name, *exc.path))
+            number = exc.path[0] + 1 if exc.path and isinstance(exc.path[0], int) else None
+            bad(f"fact `{name}` ({fact.label}): {exc}", where + (name, *exc.path), code=exc.code, fact=name, record=number)
     return out
 
 
@@ -96,11 +103,12 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
     kinds = spec.period_kinds
     if not kinds:
         if raw is not None:
-            bad("this spec records nothing per period; `periods:` does not apply", ("periods",))
+            bad("this spec records nothing per period; `periods:` does not apply", ("periods",), code="facts.periods")
         return {}
     year = spec.year
     if not isinstance(raw, Mapping):
-        bad("`periods` must be a mapping from months (2021-03) or quarters (2021Q1) to facts", ("periods",))
+        bad("`periods` must be a mapping from months (2021-03) or quarters (2021Q1) to facts", ("periods",),
+            code="facts.periods")
         return {}
     if as_of is None or year is None:
         bad("periods need an assessment date and the spec's year", ("periods",))
@@ -113,17 +121,17 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
         try:
             period = periods_.parse(label)
         except ValueError as exc:
-            bad(str(exc), ("periods", label))
+            bad(str(exc), ("periods", label), code="facts.period")
             continue
         if period.kind not in kinds:
-            bad(f"this spec records nothing per {period.kind}", ("periods", label))
+            bad(f"this spec records nothing per {period.kind}", ("periods", label), code="facts.period")
         elif period.start.year != year:
-            bad(f"{period.label} is outside the spec's year {year}", ("periods", label))
+            bad(f"{period.label} is outside the spec's year {year}", ("periods", label), code="facts.period")
         elif period.start > as_of:
             bad(f"{period.label} begins after the assessment date {as_of.isoformat()}", ("periods", label),
-                "leave it out, or assess at a later date (--as-of)")
+                "leave it out, or assess at a later date (--as-of)", "facts.period_after_as_of")
         elif period.label != str(label).strip():
-            bad(f"write the period as {period.label}", ("periods", label))
+            bad(f"write the period as {period.label}", ("periods", label), code="facts.period")
         else:
             given[period.kind][period.label] = (period, values)
     out: dict[str, Any] = {}
@@ -134,8 +142,9 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
         for period in periods_.in_scope(kind, year, as_of):
             if period.label not in given[kind]:
                 word = "month" if kind == "month" else "quarter"
-                bad(f"missing {word} {period.label}", ("periods",),
-                    f"every {word} of {year} up to the assessment date {as_of.isoformat()} needs its facts")
+                bad(f"missing {word} {period.label}", ("periods", period.label),
+                    f"every {word} of {year} up to the assessment date {as_of.isoformat()} needs its facts",
+                    "facts.period_missing")
                 continue
             values = _facts(declared, given[kind][period.label][1], ("periods", period.label), bad, as_of, fast=fast)
             entries.append((period.label, values))
@@ -171,33 +180,36 @@ def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_o
     ``fast_facts`` are the compiled fast checks of each group of facts (annual, per period).
     """
     if not isinstance(unit, Mapping):
-        problems.append(Problem("a unit must be a mapping with id, name, type, target and facts", path))
+        problems.append(Problem("a unit must be a mapping with id, name, type, target and facts", path,
+                                code="facts.unit_not_mapping"))
         return None
     uid = unit.get("id")
     bad = _Collector(problems, path, str(uid) if uid is not None else "?")
     for key in unit:
         if key not in UNIT_KEYS:
-            bad(f"unknown key `{key}`", (key,), f"a unit has {', '.join(UNIT_KEYS)}")
+            bad(f"unknown key `{key}`", (key,), f"a unit has {', '.join(UNIT_KEYS)}", "facts.unit_key")
     if not isinstance(uid, str | int) or isinstance(uid, bool) or str(uid).strip() == "":
-        bad("every unit needs an `id` (text)", ("id",))
+        bad("every unit needs an `id` (text)", ("id",), code="facts.unit_id")
     name = unit.get("name", uid)
     if not isinstance(name, str | int) or isinstance(name, bool):
-        bad("`name` must be text", ("name",))
+        bad("`name` must be text", ("name",), code="facts.unit_name")
     utype = unit.get("type")
     if utype not in spec.unit_types:
         known = "、".join(f"{k} ({v.label})" for k, v in spec.unit_types.items())
-        bad(f"unknown unit type {utype!r}" if utype is not None else "missing `type`", ("type",), f"one of: {known}")
+        bad(f"unknown unit type {utype!r}" if utype is not None else "missing `type`", ("type",), f"one of: {known}",
+            "facts.unit_type")
     target = unit.get("target", _MISSING)
     target_value = Decimal(0)
     if target is _MISSING:
-        bad("missing `target` (目标分值, the points this work carries in the unit's annual assessment)", ("target",))
+        bad("missing `target` (目标分值, the points this work carries in the unit's annual assessment)", ("target",),
+            code="facts.target")
     else:
         try:
             target_value = _number(target)
             if target_value < 0:
                 raise FactValueError(f"{target} is negative")
         except FactValueError as exc:
-            bad(f"`target` (目标分值): {exc}", ("target",))
+            bad(f"`target` (目标分值): {exc}", ("target",), code="facts.target")
     facts = _facts(spec.fact_groups[None], unit.get("facts", {}), ("facts",), bad, as_of,
                    fast=fast_facts.get(None), dated=spec.dated_records)
     facts.update(_periods(spec, fast_facts, unit.get("periods"), bad, as_of))

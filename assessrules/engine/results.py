@@ -12,6 +12,7 @@ module never imports a layer above it.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._version import __version__
-from ..numbers import canonical, format_points
+from ..numbers import DECIMAL_CONTEXT, canonical, format_points
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,6 +39,9 @@ _VIEWS: dict[str, Callable[[Result], str]] = {}
 def register_view(name: str, render: Callable[[Result], str]) -> None:
     """Let an output module render results as ``name``; :meth:`Result.explain` uses the ``"text"`` view."""
     _VIEWS[name] = render
+
+RESULT_FORMAT = "assessrules.result/1"
+"""The version of the JSON form of results (``schemas/result-1.schema.json``)."""
 
 
 @attrs.frozen
@@ -295,7 +299,7 @@ class Result:
     @property
     def deduction(self) -> Decimal:
         """The total deducted from the target value, never above it (扣完为止)."""
-        return canonical(self.record[3] - self.outcome[6])
+        return canonical(DECIMAL_CONTEXT.subtract(self.record[3], self.outcome[6]))
 
     @property
     def raw_scores(self) -> tuple[Decimal, ...]:
@@ -350,7 +354,9 @@ class Result:
     @property
     def direct_deduction(self) -> Decimal:
         """Direct deductions as applied, after the cap at the target value."""
-        return self.deduction - self.grade_deduction if self.deduction > self.grade_deduction else Decimal(0)
+        if self.deduction > self.grade_deduction:
+            return DECIMAL_CONTEXT.subtract(self.deduction, self.grade_deduction)
+        return Decimal(0)
 
     @property
     def deduction_capped(self) -> bool:
@@ -443,13 +449,19 @@ class Result:
 
     def explain(self) -> str:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
-        return _VIEWS["text"](self)
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return _VIEWS["text"](self)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the whole result as JSON-ready data (Decimals as strings)."""
+        """Return the whole result as JSON-ready data (Decimals as strings), in format ``assessrules.result/1``."""
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return self._to_dict()
+
+    def _to_dict(self) -> dict[str, Any]:
         grade = self.spec.grades[self.grade_index]
         fired = self.fired
         return {
+            "format": RESULT_FORMAT,
             "unit": {"id": self.unit.id, "name": self.unit.name, "type": self.unit.type,
                      "type_label": self.spec.unit_types[self.unit.type].label,
                      "target": plain(self.unit.target)},
@@ -481,6 +493,7 @@ class Result:
 
 
 __all__ = [
+    "RESULT_FORMAT",
     "Evidence",
     "FiredTrigger",
     "IndicatorResult",

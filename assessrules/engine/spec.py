@@ -17,9 +17,9 @@ from typing import Any
 import attrs
 
 from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
+from ..numbers import DECIMAL_CONTEXT
 from ..rules.derive import Derived
 from ..rules.document import Document
-from ..rules.expressions import DECIMAL_CONTEXT
 from ..rules.loader import read_spec_document, rules_from_document, text_document
 from ..rules.ruleset import Rules
 from ..workdays import CalendarError
@@ -72,7 +72,7 @@ class Spec(Rules):
 
     # --- facts -----------------------------------------------------------------------
 
-    def check_unit(self, unit: Mapping[str, Any], path: Path = (), as_of: dt.date | None = None) -> Unit:
+    def check_unit(self, unit: Mapping[str, Any], path: Path = (), as_of: dt.date | str | None = None) -> Unit:
         """Check one unit's facts against the declarations; raise :class:`FactsError` listing every problem."""
         return Unit.from_record(self._check_record(unit, path, self._as_of(as_of)))
 
@@ -86,25 +86,31 @@ class Spec(Rules):
             raise FactsError(problems)
         return checked
 
-    def _as_of(self, as_of: dt.date | None) -> dt.date | None:
+    def _as_of(self, as_of: dt.date | str | None) -> dt.date | None:
+        if isinstance(as_of, str):
+            try:
+                as_of = dt.date.fromisoformat(as_of.strip())
+            except ValueError:
+                raise UsageError([Problem(f"the assessment date must be a date like 2022-01-10, not {as_of!r}",
+                                          code="usage.as_of")]) from None
         if as_of is not None and not isinstance(as_of, dt.date):
-            raise UsageError(f"the assessment date must be a date, not {as_of!r}")
+            raise UsageError([Problem(f"the assessment date must be a date, not {as_of!r}", code="usage.as_of")])
         return as_of or self.default_as_of
 
     # --- scoring ---------------------------------------------------------------------
 
-    def evaluate(self, unit: Mapping[str, Any], *, as_of: dt.date | None = None) -> Result:
+    def evaluate(self, unit: Mapping[str, Any], *, as_of: dt.date | str | None = None) -> Result:
         """Check and score one unit: ``{"id", "name", "type", "target", "facts"[, "periods"]}``.
 
-        ``as_of`` is the assessment date (default :attr:`default_as_of`): the periods up to it are
-        required, and unpublished records are judged against it.
+        ``as_of`` is the assessment date (default :attr:`default_as_of`), a date or ISO text such as
+        ``"2022-01-10"``: the periods up to it are required, and unpublished records are judged against it.
         """
         record = self._check_record(unit, (), self._as_of(as_of))
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._score(record)
 
     def evaluate_many(self, units: Sequence[Mapping[str, Any]], *, explain: bool = True,
-                      as_of: dt.date | None = None) -> list[Result]:
+                      as_of: dt.date | str | None = None) -> list[Result]:
         """Check every unit first (raising one :class:`FactsError` for all problems), then score each.
 
         With ``explain=False`` the scorer records no trace, which is faster; a result's
@@ -133,7 +139,8 @@ class Spec(Rules):
             uid = record[0]
             if uid in seen:
                 problems.append(Problem(f"unit id `{uid}` is used twice (also unit #{seen[uid] + 1})",
-                                        ("units", i, "id"), unit=uid, hint="give each unit its own id"))
+                                        ("units", i, "id"), unit=uid, hint="give each unit its own id",
+                                        code="facts.duplicate_unit"))
             seen[uid] = i
             checked.append(record)
         if problems:
@@ -207,7 +214,8 @@ class Spec(Rules):
 
     def bulletin(self, units: Sequence[Mapping[str, Any]], quarter: str) -> Bulletin:
         """The quarterly bulletin (通报) of ``quarter``, e.g. ``"2021Q3"``: see :mod:`assessrules.engine.bulletin`."""
-        return bulletin(self, self.evaluate_many, units, quarter)
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return bulletin(self, self.evaluate_many, units, quarter)
 
 
 def spec_from_document(document: Document) -> Spec:

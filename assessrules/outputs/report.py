@@ -14,7 +14,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..engine.ranking import competition_ranks, ranked
 from ..numbers import format_points
@@ -65,30 +65,53 @@ def render_table(spec: Spec, results: Sequence[Result]) -> str:
 
 def render_json(spec: Spec, results: Sequence[Result]) -> str:
     """The spec's identity and every result in full, ordered by unit id."""
-    data = {
+    return json.dumps(results_document(spec, results), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def results_document(spec: Spec, results: Sequence[Result]) -> dict[str, Any]:
+    """The spec's identity and every result in full, ordered by unit id, as plain data (``assessrules.result/1``)."""
+    from ..engine.results import RESULT_FORMAT
+
+    return {
+        "format": RESULT_FORMAT,
         "spec": {"id": spec.metadata.id, "title": spec.metadata.title,
                  "document_number": spec.metadata.document_number, "sha256": spec.sha256},
         "results": [r.to_dict() for r in sorted(results, key=lambda r: r.unit.id)],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def render_csv(spec: Spec, results: Sequence[Result]) -> str:
-    """One row per unit: headline figures, then each indicator's score by id."""
-    nodes = [n for n in spec.nodes if n.depth > 0]
+def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False) -> str:
+    """One row per unit: type, rank, unit; the top-level indicators and each step to the score, which add up
+    to it (see :mod:`assessrules.outputs.breakdown`); grade, commendation, target value and its deduction; then
+    the score of each lower indicator. Headers are Chinese, or machine ids with ``ids=True``. A text
+    a spreadsheet would take for a formula is neutralised.
+    """
+    from .breakdown import score_columns
+    from .cells import neutralise
+
+    columns = score_columns(spec, results)
+    lower = [n for n in spec.nodes if n.depth > 1]
+    names = [n.name for n in lower]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["type", "rank", "id", "name", "score", "grade", "commended", "target", "deduction",
-                     *[n.id for n in nodes]])
+    if ids:
+        writer.writerow(["type", "rank", "id", "name", *[c.id for c in columns], "grade", "commended", "target",
+                         "deduction", *[n.id for n in lower]])
+    else:
+        writer.writerow(["单位类型", "名次", "编号", "单位", *[c.label for c in columns], "等次", "表扬", "目标分值",
+                         "扣减目标分值", *[n.name if names.count(n.name) == 1 else f"{n.name}（{n.id}）" for n in lower]])
     by_type: dict[str, list[Result]] = {}
     for r in ranked(spec, results):
         by_type.setdefault(r.unit.type, []).append(r)
     for group in by_type.values():
         for rank, r in competition_ranks(group):
-            scores = ["" if r.final_scores[n.index] is None else format_points(r.final_scores[n.index]) for n in nodes]
-            writer.writerow([r.unit.type, rank, r.unit.id, r.unit.name, format_points(r.score), r.grade,
-                             "yes" if r.commended else "no", format_points(r.unit.target),
-                             format_points(r.deduction), *scores])
+            scores = ["" if r.final_scores[n.index] is None else format_points(r.final_scores[n.index]) for n in lower]
+            steps = ["" if (v := c.value(r)) is None else format_points(v) for c in columns]
+            kind = r.unit.type if ids else spec.unit_types[r.unit.type].label
+            writer.writerow([neutralise(kind), rank, neutralise(r.unit.id), neutralise(r.unit.name), *steps,
+                             r.grade_id if ids else neutralise(r.grade),
+                             ("yes" if r.commended else "no") if ids else ("是" if r.commended else "否"),
+                             format_points(r.unit.target), format_points(r.deduction), *scores])
     return buffer.getvalue()
 
 
@@ -132,15 +155,22 @@ def render_bulletin_json(b: Bulletin) -> str:
     return json.dumps(b.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_bulletin_csv(b: Bulletin) -> str:
-    """One row per unit and month of the quarter."""
+def render_bulletin_csv(b: Bulletin, ids: bool = False) -> str:
+    """One row per unit and month of the quarter; Chinese headers, or machine ids with ``ids=True``."""
+    from .cells import neutralise
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["type", "rank", "id", "name", "period", "missed", "deduction", "running_score", "grade"])
+    if ids:
+        writer.writerow(["type", "rank", "id", "name", "period", "missed", "deduction", "running_score", "grade"])
+    else:
+        writer.writerow(["单位类型", "名次", "编号", "单位", "月份", "未完成事项", "扣分", "累计得分", "等次"])
     for e in b.entries:
+        kind = e.type if ids else b.spec.unit_types[e.type].label
         for m in e.months:
-            writer.writerow([e.type, e.rank, e.unit_id, e.name, m.period, "；".join(m.missed),
-                             format_points(m.deduction), format_points(e.score), e.grade])
+            writer.writerow([neutralise(kind), e.rank, neutralise(e.unit_id), neutralise(e.name), m.period,
+                             neutralise("；".join(m.missed)), format_points(m.deduction), format_points(e.score),
+                             neutralise(e.grade)])
     return buffer.getvalue()
 
 
@@ -160,5 +190,6 @@ __all__ = [
     "render_csv",
     "render_json",
     "render_table",
+    "results_document",
     "width",
 ]

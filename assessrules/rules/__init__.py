@@ -1,6 +1,6 @@
 """The rules as data: reading a spec, checking it, and the checked model it becomes.
 
-Owns the located reading of YAML and JSON (:mod:`.document`), the JSON Schema of a
+Owns the located reading of YAML and JSON (:mod:`.document`, fast through :mod:`.reading`), the JSON Schema of a
 spec (:mod:`.schema`), ``extends:`` (:mod:`.extend`), the expression language
 (:mod:`.expressions`), the fact types (:mod:`.facts`), the trigger kinds
 (:mod:`.kinds`), the derived kinds (:mod:`.derive`), the model classes

@@ -1,13 +1,17 @@
 """Read YAML (and JSON) so that every value knows its line and column.
 
-The node tree is composed once; :func:`load_document` walks it, builds
-plain Python data (numbers with a fraction become :class:`~decimal.Decimal`
-straight from their text, never through float), rejects duplicate keys and
-records the position of every value under its path.
+:func:`load_document` builds plain Python data (numbers with a fraction
+become :class:`~decimal.Decimal` straight from their text, never through
+float) and rejects duplicate keys; the position of every value under its path
+is found when first asked for (see :mod:`assessrules.reading`). Where that
+fast way gives up, :func:`load_located` composes the node tree once, walks it
+and records every position at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping
@@ -19,6 +23,7 @@ import attrs
 import yaml
 
 from ..errors import Path, Problem
+from . import reading
 
 _DECIMAL_TAG = "tag:yaml.org,2002:float"
 MAX_VALUES = 2_000_000
@@ -32,6 +37,14 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_implicit_resolver(_DECIMAL_TAG, _JSON_FLOAT, list("-+0123456789"))
+_CLoader: type[Any] = _Loader
+if yaml.__with_libyaml__:
+    class _LibyamlLoader(yaml.CSafeLoader):
+        """libyaml's parser and composer, with the resolvers of :class:`_Loader`."""
+
+    _LibyamlLoader.add_implicit_resolver(_DECIMAL_TAG, _JSON_FLOAT, list("-+0123456789"))
+    _CLoader = _LibyamlLoader
+_NOT_READ = object()
 
 
 @attrs.frozen
@@ -98,14 +111,70 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
 
 
 def load_document(text: str, file: str) -> Document:
-    """Parse ``text``; raise :class:`DocumentError` with located problems if it is not valid."""
+    """Parse ``text``; raise :class:`DocumentError` with located problems if it is not valid.
+
+    JSON goes through :mod:`json` and YAML through libyaml's events, and positions are found when
+    first asked for; anything unusual is read (and reported) by the located reader.
+    """
+    data: Any = _NOT_READ
+    if reading.looks_like_json(text, file):
+        with contextlib.suppress(reading.GiveUpError):
+            data = reading.json_data(text)
+    if data is _NOT_READ and reading.LIBYAML:
+        with contextlib.suppress(reading.GiveUpError):
+            data = reading.events_data(_CLoader(text), _scalar, MAX_VALUES)
+    if data is _NOT_READ:
+        return load_located(text, file)
+    located = reading.Once(lambda: _located_positions(text, file))
+    return Document(data, file, reading.LazyMapping(lambda: located()[0]), text,
+                    reading.LazyMapping(lambda: located()[1]))
+
+
+def _located_positions(text: str, file: str) -> tuple[Mapping[Path, tuple[int, int]], Mapping[Path, tuple[int, int]]]:
+    with contextlib.suppress(reading.GiveUpError):
+        return reading.events_positions((_CLoader if reading.LIBYAML else _Loader)(text), _scalar)
+    try:
+        document = load_located(text, file)
+    except DocumentError:  # JSON that YAML cannot read (a key over 1,024 characters): its values stay unlocated
+        return {}, {}
+    return document.positions, document.key_positions
+
+
+def _pure_wording(text: str, exc: yaml.MarkedYAMLError) -> yaml.MarkedYAMLError:
+    """The pure-Python parser's words for libyaml's error, when it finds the same one at the same place."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return exc
+    end = -1
+    for _ in range(mark.line + 2):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            end = len(text)
+            break
+    if end > 256_000:  # the pure parser reads a few hundred KB/s: keep libyaml's words rather than wait
+        return exc
+    try:
+        _Loader(text[:end]).get_single_node()
+    except yaml.MarkedYAMLError as pure:
+        again = pure.problem_mark or pure.context_mark
+        if again is not None and (again.line, again.column) == (mark.line, mark.column):
+            return pure
+    except yaml.YAMLError:
+        pass
+    return exc
+
+
+def load_located(text: str, file: str) -> Document:
+    """Parse ``text`` through a node tree, finding every position at once (see :func:`load_document`)."""
     positions: dict[Path, tuple[int, int]] = {}
     key_positions: dict[Path, tuple[int, int]] = {}
     problems: list[Problem] = []
-    loader = _Loader(text)
+    loader = (_CLoader if reading.LIBYAML else _Loader)(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
+        if reading.LIBYAML:
+            exc = _pure_wording(text, exc)
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         what = exc.problem or str(exc)
@@ -118,14 +187,17 @@ def load_document(text: str, file: str) -> Document:
     finally:
         loader.dispose()
 
-    budget = [MAX_VALUES]
+    # aliases can make a small text expand without end ("billion laughs"): count before building
+    overflow = None if root is None else reading.expansion_overflow(
+        root, MAX_VALUES, lambda k: _scalar(loader, k) if isinstance(k, yaml.ScalarNode) else None)
+    if overflow is not None:
+        at, node, cyclic = overflow
+        line, col = _mark(node)
+        message = ("an alias (*) repeats the value it sits in" if cyclic
+                   else f"the document expands to more than {MAX_VALUES:,} values")
+        raise DocumentError([Problem(message, at, file, line, col, "check the YAML anchors (&) and aliases (*) near here")])
 
     def build(node: yaml.Node, path: Path) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:  # aliases can make a small text expand without end ("billion laughs")
-            line, col = _mark(node)
-            raise DocumentError([Problem(f"the document expands to more than {MAX_VALUES:,} values", path, file,
-                                         line, col, "check the YAML anchors (&) and aliases (*) near here")])
         positions[path] = _mark(node)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
@@ -160,6 +232,10 @@ def load_document(text: str, file: str) -> Document:
 
 class _Dumper(yaml.SafeDumper):
     """Writes Decimals as the numbers they are, and keeps keys in their order."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # the reader shares one object for equal numbers and dates: write each where it stands, never as &id001
+        return isinstance(data, Decimal | dt.date) or bool(super().ignore_aliases(data))
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:

@@ -34,13 +34,10 @@ from typing import Any, Literal
 import attrs
 import simpleeval
 
+from ..numbers import DECIMAL_CONTEXT as _DECIMAL_CONTEXT
+
 Type = Literal["bool", "number", "text", "date", "any"]
 
-_DECIMAL_CONTEXT = decimal.Context(
-    prec=28,
-    rounding=decimal.ROUND_HALF_EVEN,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
 
 
 @attrs.frozen

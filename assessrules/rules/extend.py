@@ -44,7 +44,7 @@ from collections.abc import Mapping
 from pathlib import Path as FsPath
 from typing import Any
 
-from ..errors import Path, Problem, SpecError
+from ..errors import Path, Problem, SpecError, with_code
 from .document import Document, DocumentError, read_document
 
 NAMED_SECTIONS = ("unit_types", "parameters", "facts", "derived")
@@ -84,7 +84,7 @@ class _Merge:
         self.origin[(id(target), key)] = (self.child, src)
 
     def fail(self, message: str, path: Path, hint: str | None = None, at_key: bool = False) -> None:
-        self.problems.append(self.child.problem(message, path, hint, at_key=at_key))
+        self.problems += with_code([self.child.problem(message, path, hint, at_key=at_key)], "spec.extends")
 
     def located(self, merged: dict[str, Any]) -> tuple[dict[Path, tuple[int, int]], dict[Path, str]]:
         """Positions and files for every path of the merged data."""

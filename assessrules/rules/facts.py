@@ -24,9 +24,10 @@ UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods")
 class FactValueError(ValueError):
     """A fact value does not fit its declaration; the message says how, ``path`` where inside it."""
 
-    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+    def __init__(self, message: str, path: tuple[str | int, ...] = (), code: str = "facts.type") -> None:
         super().__init__(message)
         self.path = path
+        self.code = code  # the stable problem code (docs/errors.md)
 
 
 @attrs.frozen
@@ -97,9 +98,9 @@ def _bounded(number: Decimal, fact: Fact, low: Decimal | None = None, high: Deci
     lo = fact.minimum if fact.minimum is not None else low
     hi = fact.maximum if fact.maximum is not None else high
     if lo is not None and number < lo:
-        raise FactValueError(f"{number} is below the least allowed value {lo}")
+        raise FactValueError(f"{number} is below the least allowed value {lo}", code="facts.range")
     if hi is not None and number > hi:
-        raise FactValueError(f"{number} is above the greatest allowed value {hi}")
+        raise FactValueError(f"{number} is above the greatest allowed value {hi}", code="facts.range")
 
 
 def _normalize_bool(value: Any, fact: Fact) -> bool:
@@ -133,7 +134,7 @@ def _normalize_enum(value: Any, fact: Fact) -> str:
     if not isinstance(value, str):
         raise FactValueError(f"expected one of {'、'.join(fact.values or ())}, got {_what(value)}")
     if value not in (fact.values or ()):
-        raise FactValueError(f"{value!r} is not one of {'、'.join(fact.values or ())}")
+        raise FactValueError(f"{value!r} is not one of {'、'.join(fact.values or ())}", code="facts.enum")
     return value
 
 
@@ -176,19 +177,20 @@ def _normalize_records(value: Any, fact: Fact) -> tuple[dict[str, Any], ...]:
         for key in record:
             if key not in fields:
                 raise FactValueError(f"{_record_title(record, i)}: unknown field `{key}` "
-                                     f"(fields: {', '.join(fields)})", (i, key))
+                                     f"(fields: {', '.join(fields)})", (i, key), "facts.record_field_unknown")
         checked: dict[str, Any] = {}
         for name, field in fields.items():
             if name not in record:
                 if field.required:
-                    raise FactValueError(f"{_record_title(record, i)}: missing field `{name}` ({field.label})", (i,))
+                    raise FactValueError(f"{_record_title(record, i)}: missing field `{name}` ({field.label})", (i,),
+                                         "facts.record_field_missing")
                 checked[name] = field.default
                 continue
             try:
                 checked[name] = field.normalize(record[name])
             except FactValueError as exc:
                 raise FactValueError(f"{_record_title(record, i)}: field `{name}` ({field.label}): {exc}",
-                                     (i, name)) from None
+                                     (i, name), exc.code) from None
         out.append(checked)
     return tuple(out)
 

@@ -16,7 +16,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from .. import _resources
-from ..errors import Problem, SpecError, sort_problems
+from ..errors import Problem, SpecError, sort_problems, with_code
 from .build.assumptions import build_assumptions
 from .build.context import BuildContext
 from .build.derived import build_derived
@@ -44,7 +44,7 @@ def resolve_spec(source: str | os.PathLike[str]) -> FsPath:
     if not path.exists() and not any(sep in text for sep in "/\\") and not text.endswith((".yaml", ".yml")):
         known = ", ".join(bundled) or "none"
         raise SpecError([Problem(f"no spec file `{text}` and no bundled spec of that id", (), text,
-                                 hint=f"give a path to a .yaml file, or a bundled id ({known})")])
+                                 hint=f"give a path to a .yaml file, or a bundled id ({known})", code="spec.not_found")])
     return path
 
 
@@ -54,7 +54,7 @@ def read_spec_document(source: str | os.PathLike[str]) -> Document:
     try:
         return read_document(path, _resources.shown(path))
     except DocumentError as exc:
-        raise SpecError(exc.problems) from None
+        raise SpecError(with_code(exc.problems, "spec.file")) from None
 
 
 def effective_document(source: str | os.PathLike[str]) -> Document:
@@ -67,7 +67,7 @@ def text_document(text: str, file: str = "<text>") -> Document:
     try:
         return load_document(text, file)
     except DocumentError as exc:
-        raise SpecError(exc.problems) from None
+        raise SpecError(with_code(exc.problems, "spec.file")) from None
 
 
 def rules_from_document(document: Document) -> Rules:
@@ -78,7 +78,7 @@ def rules_from_document(document: Document) -> Rules:
     document = expand(document)
     problems = schema_problems(document)
     if problems:
-        raise SpecError(sort_problems(problems))
+        raise SpecError(sort_problems(with_code(problems, "spec.schema")))
     ctx = BuildContext(document)
     rules = build_rules(ctx, document.data)
     if ctx.problems or rules is None:

@@ -51,10 +51,10 @@ class BuildContext:
         finally:
             self.context_name = saved
 
-    def problem(self, message: str, path: Path, hint: str | None = None) -> None:
-        """Record a problem located at ``path``."""
+    def problem(self, message: str, path: Path, hint: str | None = None, code: str = "spec.invalid") -> None:
+        """Record a problem located at ``path``, with its stable ``code`` (see docs/errors.md)."""
         prefix = f"{self.context_name}: " if self.context_name else ""
-        self.problems.append(self.doc.problem(prefix + message, path, hint))
+        self.problems.append(attrs.evolve(self.doc.problem(prefix + message, path, hint), code=code))
 
     def scope(self, each: str | None = None, record: Fact | None = None) -> dict[str, Name]:
         """The names an expression may use: annual ones, plus one period's or one record's."""
@@ -88,7 +88,7 @@ class BuildContext:
         except ExpressionError as exc:
             for p in exc.problems:
                 where = f" at character {p.offset + 1}" if p.offset else ""
-                self.problem(f"in `{raw}`{where}: {p.message}", path, p.hint)
+                self.problem(f"in `{raw}`{where}: {p.message}", path, p.hint, "spec.expression")
             return None
 
     def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
@@ -123,7 +123,8 @@ class BuildContext:
         if ref is not None and ref not in self.assumptions:
             close = difflib.get_close_matches(str(ref), list(self.assumptions), n=1)
             self.problem(f"no assumption with id `{ref}`", path,
-                         f"did you mean `{close[0]}`?" if close else "add it under `assumptions:`")
+                         f"did you mean `{close[0]}`?" if close else "add it under `assumptions:`",
+                         "spec.unknown_assumption")
 
     def add_trigger(self, entry: Mapping[str, Any], key: str, where: Path) -> Trigger | None:
         """Build the trigger written at ``where``, number it, and keep it; None if it is bad."""

@@ -20,10 +20,11 @@ def build_facts(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]]) -> dict
     for name, f in raw.items():
         path: Path = ("facts", name)
         if name in ctx.parameters:
-            ctx.problem(f"`{name}` is declared both as a fact and as a parameter", path, "rename one of them")
+            ctx.problem(f"`{name}` is declared both as a fact and as a parameter", path, "rename one of them",
+                        "spec.duplicate_name")
             continue
         if name in FUNCTIONS or name in RUN_NAMES:
-            ctx.problem(f"`{name}` is a reserved name", path, "choose another name")
+            ctx.problem(f"`{name}` is a reserved name", path, "choose another name", "spec.reserved_name")
             continue
         fact = build_fact(ctx, name, f, path)
         if fact is None:

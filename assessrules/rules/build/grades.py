@@ -24,7 +24,7 @@ def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Dec
     for i, g in enumerate(raw):
         path: Path = ("grades", i)
         if g["id"] in seen:
-            ctx.problem(f"two grades have the id `{g['id']}`", path + ("id",))
+            ctx.problem(f"two grades have the id `{g['id']}`", path + ("id",), code="spec.duplicate_id")
         seen.add(g["id"])
         try:
             fraction = parse_fraction(g.get("deduct", 0))
@@ -51,11 +51,12 @@ def _check_neighbours(ctx: BuildContext, grades: Sequence[Grade]) -> None:
     for upper, lower in itertools.pairwise(grades):
         if upper.at_least is None:
             ctx.problem(f"「{upper.label}」 has no `at_least`, so no grade can come below it",
-                        upper.path, "list grades from the highest down; only the last may leave out `at_least`")
+                        upper.path, "list grades from the highest down; only the last may leave out `at_least`",
+                        "spec.grade_gap")
             return
         if lower.below is None:
             ctx.problem(f"「{lower.label}」 has no `below`; it overlaps 「{upper.label}」", lower.path,
-                        f"add `below: {format_points(upper.at_least)}`")
+                        f"add `below: {format_points(upper.at_least)}`", "spec.grade_overlap")
             continue
         where = ctx.newest(lower.path + ("below",), [upper.path + ("at_least",)])
         fix = (f"set `below: {format_points(upper.at_least)}`" if where[-1] == "below"
@@ -63,10 +64,11 @@ def _check_neighbours(ctx: BuildContext, grades: Sequence[Grade]) -> None:
         if lower.below < upper.at_least:
             ctx.problem(f"gap between grades: no grade covers scores from {format_points(lower.below)} "
                         f"up to {format_points(upper.at_least)} (between 「{lower.label}」 and 「{upper.label}」)",
-                        where, fix)
+                        where, fix, "spec.grade_gap")
         elif lower.below > upper.at_least:
             ctx.problem(f"grades overlap: scores from {format_points(upper.at_least)} to below "
-                        f"{format_points(lower.below)} are both 「{upper.label}」 and 「{lower.label}」", where, fix)
+                        f"{format_points(lower.below)} are both 「{upper.label}」 and 「{lower.label}」", where, fix,
+                        "spec.grade_overlap")
 
 
 def _check_ends(ctx: BuildContext, grades: Sequence[Grade], scale: Decimal) -> None:
@@ -75,18 +77,18 @@ def _check_ends(ctx: BuildContext, grades: Sequence[Grade], scale: Decimal) -> N
         if grade.at_least is not None and grade.at_least > scale:
             ctx.problem(f"「{grade.label}」 needs at least {format_points(grade.at_least)}, but scores go up to "
                         f"{format_points(scale)}: no unit can reach it", grade.path + ("at_least",),
-                        "lower the threshold, or check `metadata.scale` and `conversion.to`")
+                        "lower the threshold, or check `metadata.scale` and `conversion.to`", "spec.grade_unreachable")
     if not grades:
         return
     top, bottom = grades[0], grades[-1]
     if top.below is not None and top.below <= scale:
         ctx.problem(f"the highest grade 「{top.label}」 stops below {format_points(top.below)}, "
                     f"but scores go up to {format_points(scale)}", top.path + ("below",),
-                    "leave out `below` on the highest grade")
+                    "leave out `below` on the highest grade", "spec.grade_gap")
     if bottom.at_least is not None and bottom.at_least > 0:
         ctx.problem(f"no grade covers scores below {format_points(bottom.at_least)} "
                     f"(the lowest grade is 「{bottom.label}」)", bottom.path + ("at_least",),
-                    "leave out `at_least` on the lowest grade")
+                    "leave out `at_least` on the lowest grade", "spec.grade_gap")
 
 
 __all__ = ["build_grades"]

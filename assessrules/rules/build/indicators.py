@@ -63,7 +63,8 @@ class _Tree:
         self.count += 1
         node_id, name = raw["id"], raw["name"]
         if node_id in self.seen:
-            ctx.problem(f"the indicator id `{node_id}` is used twice", path + ("id",), "give each indicator its own id")
+            ctx.problem(f"the indicator id `{node_id}` is used twice", path + ("id",), "give each indicator its own id",
+                        "spec.duplicate_id")
         self.seen[node_id] = path
         with ctx.within(f"指标「{name}」"):
             points = ctx.points(raw["points"], path + ("points",))
@@ -71,7 +72,7 @@ class _Tree:
             floor = self.floor(raw, depth)
             if floor is not None and points is not None and floor > points:
                 ctx.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}",
-                            path + ("floor",))
+                            path + ("floor",), code="spec.floor")
             weight = self.weight(raw, path)
             applies_if = (ctx.expression(raw["applies_if"], path + ("applies_if",), "bool")
                           if "applies_if" in raw else None)
@@ -128,13 +129,13 @@ class _Tree:
             if len(weights) < len(children):
                 missing = "、".join(c.name for c in children if c.weight is None)
                 ctx.problem(f"some children have a `weight:` and some do not ({missing})", path + ("children",),
-                            "give every child of a weighted indicator its weight")
+                            "give every child of a weighted indicator its weight", "spec.weights")
             elif sum(weights, Decimal(0)) != 1:
                 parts = " + ".join(f"{c.name} {format_points(w * 100)}%" for c, w in zip(children, weights, strict=True))
                 share = format_points(sum(weights, Decimal(0)) * 100)
                 where = ctx.newest(children[0].path + ("weight",), [c.path + ("weight",) for c in children[1:]])
                 ctx.problem(f"the weights add up to {share}% ({parts}), not 100%", where,
-                            "make the weights of the parts add up to 100%")
+                            "make the weights of the parts add up to 100%", "spec.weights")
             return
         if points is None or not children or not raw.get("children_add_up", True) \
                 or len(children) != len(raw.get("children", ())):
@@ -146,7 +147,7 @@ class _Tree:
                                [*(c.path + ("points",) for c in children), path + ("children",)])
             ctx.problem(f"the children add up to {format_points(total)} ({parts}), not {format_points(points)}",
                         where, "fix the points, or set `children_add_up: false` where the document "
-                               "itself does not add up")
+                               "itself does not add up", "spec.points_sum")
 
 
 __all__ = ["ROOT_ID", "build_tree", "build_triggers"]

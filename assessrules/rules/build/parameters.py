@@ -16,7 +16,7 @@ def build_parameters(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]]) ->
     for name, p in raw.items():
         path = ("parameters", name)
         if name in FUNCTIONS:
-            ctx.problem(f"`{name}` is the name of a function", path, "choose another name")
+            ctx.problem(f"`{name}` is the name of a function", path, "choose another name", "spec.reserved_name")
         ctx.assumption_ref(p.get("assumption"), path + ("assumption",))
         ctx.parameters[name] = Parameter(name, Decimal(p["value"]), p["label"], p.get("clause"), p.get("assumption"))
         ctx.names[name] = Name("number", "parameter", p["label"])

@@ -1,0 +1,317 @@
+"""The results workbook (考核结果.xlsx): the ranking, the breakdown, every deduction, the receipt.
+
+Sheets, headers in Chinese:
+
+* 排名 — per unit type, the published (公示) table: 名次, 单位, 得分, 等次, 表扬, 扣减目标分值;
+* 得分明细 — a row per unit, a column per top-level indicator, then the rules on the total (月度考核),
+  any floor, bonus or conversion, and the final score: the columns add up (see :mod:`.breakdown`);
+* 扣分明细 — a row per rule that fired for a unit: indicator, rule, count, points, facts, clause;
+* 月度 — per unit and period: the items missed and what they deducted;
+* 直接扣分与目标分值 — the grade's deduction and each direct deduction from the target value;
+* 凭据 — the spec's id and SHA-256, each unit's facts SHA-256, the version, the assessment date.
+
+Numbers are written as numbers only when a binary float holds them exactly (so 89.5 shows as 89.5,
+and no point changes by being written); otherwise as text (:func:`.cells.excel_number`). A text that
+a spreadsheet would take for a formula is written as a plain string with its quote prefix set.
+Every sheet has its header row frozen and an autofilter on its columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from .._version import __version__
+from ..engine.ranking import competition_ranks, ranked
+from ..numbers import canonical
+from .breakdown import score_columns
+from .cells import excel_number, is_formula_like
+from .explain import show_value
+from .report import width
+
+if TYPE_CHECKING:
+    from ..engine.results import FiredTrigger, Result, Unit
+    from ..engine.spec import Spec
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal | int):
+        return excel_number(value)
+    if value is None:
+        return None
+    return str(value)
+
+
+def _add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
+               freeze_columns: int = 0, wrap: Sequence[int] = ()) -> None:
+    """Write one table: bold frozen header, autofilter, columns as wide as their text (within reason).
+
+    The book is write-only (openpyxl streams each sheet), so the rows are gathered and measured first.
+    """
+    sheet = book.create_sheet(title)
+    table = [[_cell_value(v) for v in row] for row in rows]
+    widths = [width(h) for h in header]
+    for values in table:
+        for i, value in enumerate(values):
+            if isinstance(value, str):
+                widths[i] = max(widths[i], max((width(part) for part in value.split("\n")), default=0))
+            elif value is not None:
+                widths[i] = max(widths[i], len(str(value)))
+    for i, size in enumerate(widths):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(size + 2, 6), 60)
+    sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(table) + 1, 2)}"
+    heads = []
+    for text in header:
+        head = WriteOnlyCell(sheet, value=text)
+        head.font, head.fill = _HEADER_FONT, _HEADER_FILL
+        heads.append(head)
+    sheet.append(heads)
+    wrapping = set(wrap)
+    for values in table:
+        row: list[Any] = list(values)
+        for i, value in enumerate(values):
+            formula_like = isinstance(value, str) and is_formula_like(value)
+            if formula_like or i in wrapping:
+                cell = WriteOnlyCell(sheet, value=value)
+                if formula_like:
+                    cell.data_type = "s"  # a string, never a formula
+                    cell.quotePrefix = True
+                if i in wrapping:
+                    cell.alignment = _WRAP
+                row[i] = cell
+        sheet.append(row)
+
+
+def _type_label(spec: Spec, result: Result) -> str:
+    return spec.unit_types[result.unit.type].label
+
+
+def _by_id(results: Sequence[Result]) -> list[tuple[Result, Unit]]:
+    """Each result with its unit (built once: ``Result.unit`` builds it anew each time), ordered by unit id."""
+    return sorted(((r, r.unit) for r in results), key=lambda pair: pair[1].id)
+
+
+def ranking_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
+    """The 公示 table: per unit type (spec order), ranked by score; equal scores share a rank."""
+    rows: list[list[Any]] = []
+    by_type: dict[str, list[Result]] = {}
+    for r in ranked(spec, results):
+        by_type.setdefault(r.unit.type, []).append(r)
+    for type_id, group in by_type.items():
+        for rank, r in competition_ranks(group):
+            unit = r.unit
+            rows.append([spec.unit_types[type_id].label, rank, unit.name, unit.id, r.score, r.grade,
+                         "是" if r.commended else "", r.deduction, unit.target])
+    return rows
+
+
+RANKING_HEADER = ("单位类型", "名次", "单位", "编号", "得分", "等次", "表扬", "扣减目标分值", "目标分值")
+
+
+def _section(spec: Spec, fired: FiredTrigger) -> str:
+    owner = spec.trigger_owner.get(fired.index)
+    if owner is not None:
+        return spec.nodes[owner].name
+    if any(t.index == fired.index for t in spec.direct_deductions):
+        return "直接扣分项"
+    if spec.bonus is not None and any(t.index == fired.index for t in spec.bonus.items):
+        return spec.bonus.label
+    return "一票否决"
+
+
+def _labelled(spec: Spec, facts: Any) -> str:
+    parts = []
+    for name, value in dict(facts).items():
+        fact = spec.facts.get(name)
+        parts.append(f"{fact.label if fact else name} = {show_value(value)}")
+    return "；".join(parts)
+
+
+def facts_text(spec: Spec, fired: FiredTrigger) -> str:
+    """The facts that fired a rule, in the spec's labels, one line per period, record or derived value."""
+    lines = []
+    if fired.facts:
+        lines.append(_labelled(spec, fired.facts))
+    lines.extend(f"{hit.period}：{_labelled(spec, hit.facts)}" for hit in fired.periods)
+    lines.extend(f"{e.label} = {show_value(e.value)}" for e in fired.evidence)
+    lines.extend(f"第{number}条：{show_value(severity)}（{show_value(points)}）" for number, severity, points in fired.records)
+    return "\n".join(lines)
+
+
+def _count(fired: FiredTrigger) -> Decimal | int | None:
+    if fired.count is not None:
+        return fired.count
+    if fired.periods:
+        return len(fired.periods)
+    if fired.records:
+        return len(fired.records)
+    return None
+
+
+def deduction_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
+    """A row per rule that moved a unit's points, in the order the scorer applied them."""
+    rows: list[list[Any]] = []
+    for r, unit in _by_id(results):
+        for fired in r.fired:
+            clause = fired.clause or (spec.nodes[o].clause if (o := spec.trigger_owner.get(fired.index)) is not None
+                                      else None)
+            rows.append([unit.id, unit.name, _section(spec, fired), fired.label, _count(fired),
+                         fired.points, facts_text(spec, fired), clause or ""])
+    return rows
+
+
+DEDUCTION_HEADER = ("编号", "单位", "指标", "扣分/得分规则", "次数", "分值", "事实", "依据")
+
+
+def period_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
+    """Per unit and period (月/季): the items missed and what they deducted."""
+    periodic = {t.index for t in spec.triggers if t.each}
+    rows: list[list[Any]] = []
+    for r, unit in _by_id(results):
+        missed: dict[str, list[str]] = {label: [] for label in sorted(unit.periods)}
+        deducted: dict[str, Decimal] = dict.fromkeys(missed, Decimal(0))
+        for fired in r.fired:
+            if fired.index not in periodic:
+                continue
+            for hit in fired.periods:
+                missed.setdefault(hit.period, []).append(fired.label)
+                deducted[hit.period] = deducted.get(hit.period, Decimal(0)) + hit.points
+        for label in sorted(missed):
+            rows.append([unit.id, unit.name, label, len(missed[label]), "\n".join(missed[label]),
+                         canonical(deducted[label])])
+    return rows
+
+
+PERIOD_HEADER = ("编号", "单位", "期间", "未完成项数", "未完成事项", "扣分")
+
+
+def target_rows(spec: Spec, results: Sequence[Result]) -> tuple[list[str], list[list[Any]]]:
+    """The grade's deduction and each direct deduction from the target value, per unit."""
+    direct = list(spec.direct_deductions)
+    header = ["编号", "单位", "目标分值", "等次", "等次扣减", *[t.label for t in direct], "扣减合计", "扣完为止", "剩余目标分值"]
+    rows: list[list[Any]] = []
+    for r, unit in _by_id(results):
+        by_rule = {f.index: -(f.points or Decimal(0)) for f in r.direct_deductions}
+        rows.append([unit.id, unit.name, unit.target, r.grade, r.grade_deduction,
+                     *[canonical(by_rule.get(t.index, Decimal(0))) for t in direct],
+                     r.deduction, "是" if r.deduction_capped else "", canonical(unit.target - r.deduction)])
+    return header, rows
+
+
+def receipt_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
+    """The spec's identity, then each unit's facts SHA-256 and assessment date."""
+    meta = spec.metadata
+    rows: list[list[Any]] = [
+        ["规则", "", meta.id, meta.title + (f"（{meta.document_number}）" if meta.document_number else "")],
+        ["规则 SHA-256", "", spec.sha256, ""],
+        ["assessrules 版本", "", __version__, ""],
+    ]
+    for r, unit in _by_id(results):
+        facts = r.receipt.facts_sha256
+        as_of = unit.as_of.isoformat() if unit.as_of else ""
+        rows.append(["考核数据 SHA-256", unit.id, facts, f"{unit.name} · 考核日期 {as_of}"])
+    return rows
+
+
+RECEIPT_HEADER = ("项目", "编号", "值", "说明")
+
+
+def results_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
+    """Build the results workbook of ``results`` (see the module's docstring for its sheets)."""
+    book = Workbook(write_only=True)
+    _add_sheet(book, "排名", RANKING_HEADER, ranking_rows(spec, results), freeze_columns=3)
+    columns = score_columns(spec, results)
+    _add_sheet(book, "得分明细", ["单位类型", "编号", "单位", *[c.label for c in columns]],
+               ([_type_label(spec, r), (unit := r.unit).id, unit.name, *[c.value(r) for c in columns]]
+                for r in ranked(spec, results)), freeze_columns=3)
+    _add_sheet(book, "扣分明细", DEDUCTION_HEADER, deduction_rows(spec, results), freeze_columns=2, wrap=(6,))
+    if spec.period_kinds:
+        _add_sheet(book, "月度", PERIOD_HEADER, period_rows(spec, results), freeze_columns=3, wrap=(4,))
+    header, rows = target_rows(spec, results)
+    _add_sheet(book, "直接扣分与目标分值", header, rows, freeze_columns=2)
+    _add_sheet(book, "凭据", RECEIPT_HEADER, receipt_rows(spec, results))
+    book.properties.title = spec.metadata.title
+    book.properties.creator = f"assessrules {__version__}"
+    return book
+
+
+def accounts_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
+    """Every unit's account (explain) in one workbook: the 扣分明细 table, then each account line by line."""
+    book = Workbook(write_only=True)
+    _add_sheet(book, "扣分明细", DEDUCTION_HEADER, deduction_rows(spec, results), freeze_columns=2, wrap=(6,))
+    lines = ([unit.id, unit.name, n, line] for r, unit in _by_id(results)
+             for n, line in enumerate(r.explain().splitlines(), 1))
+    _add_sheet(book, "说明", ("编号", "单位", "行", "说明"), lines, freeze_columns=2)
+    book.properties.title = f"{spec.metadata.title} 扣分明细"
+    return book
+
+
+class _StampedZip(zipfile.ZipFile):
+    """A zip archive whose members all carry one fixed time, so that the same workbook gives the same bytes."""
+
+    stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
+
+    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: str | bytes,  # type: ignore[override]
+                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.stamp)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None,
+              compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        with open(filename, "rb") as fh:  # openpyxl writes each sheet to a temporary file first
+            self.writestr(str(arcname or filename), fh.read(), compress_type, compresslevel)
+
+
+def stamp_of(results: Sequence[Result]) -> dt.datetime:
+    """The time a results file records as made: the (latest) assessment date, so the same input gives the same bytes."""
+    days = [r.unit.as_of for r in results if r.unit.as_of is not None]
+    return dt.datetime.combine(max(days), dt.time()) if days else dt.datetime(1980, 1, 1)
+
+
+def workbook_bytes(book: Workbook, stamp: dt.datetime) -> bytes:
+    """The workbook as the bytes of an .xlsx file, dated ``stamp`` (inside and in the archive): deterministic."""
+    book.properties.created = book.properties.modified = stamp
+    buffer = io.BytesIO()
+    with _StampedZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        archive.stamp = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+        ExcelWriter(book, archive).write_data()
+    return buffer.getvalue()
+
+
+def render_workbook(spec: Spec, results: Sequence[Result]) -> bytes:
+    """The results workbook as .xlsx bytes."""
+    return workbook_bytes(results_workbook(spec, results), stamp_of(results))
+
+
+__all__ = [
+    "accounts_workbook",
+    "deduction_rows",
+    "facts_text",
+    "period_rows",
+    "ranking_rows",
+    "receipt_rows",
+    "render_workbook",
+    "results_workbook",
+    "stamp_of",
+    "target_rows",
+    "workbook_bytes",
+]
