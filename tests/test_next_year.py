@@ -161,7 +161,14 @@ cases:
     ("indicators:\n  - {id: reviw, remove: true}\n", "next", "no indicator `reviw` in the base spec to remove"),
     ("indicators:\n  - {id: extra, name: 新增, points: 1, parent: nowhere}\n", "next", "no indicator `nowhere`"),
     ("indicators:\n  - {id: extra, points: 1}\n", "next", "a new indicator needs `name:` and `points:`"),
-    ("facts:\n  late_disclosures: null\n", "base", "unknown name `late_disclosures`"),
+    ("facts:\n  late_disclosures: null\n", "next",
+     "`late_disclosures` is removed from facts, but 「未按时限公开政府信息」 at specs/2021.yaml:411:14 still uses it"),
+    ("parameters:\n  monthly_mis_points: {value: 1, label: 月度考核每项未完成扣分}\n", "next",
+     "`monthly_mis_points` is a new parameter that no rule uses, so it changes nothing"),
+    ("grades:\n  - {id: fiar, deduct: 50%}\n", "next",
+     "`fiar` is not among the base spec's grades (excellent, good, fair, failing); a new one needs `label:`"),
+    ("indicators:\n  - id: new_media\n    rules:\n      - {label: 未提供互动交流, points: 3}\n", "next",
+     "no rule of indicator `new_media` with label 「未提供互动交流」"),
     ("grades:\n  - {id: fair, at_least: 65}\n", "next", "gap between grades"),
     ("extends: \"2019\"\n", "next", "neither a file beside this spec nor a bundled spec"),
 ])
@@ -177,6 +184,50 @@ def test_bad_overrides_are_located_in_the_file_that_caused_them(tmp_path: Path, 
     expected = str(path) if file == "next" else "specs/2021.yaml"
     assert found[0].file == expected, found[0]
     assert found[0].line is not None
+
+
+def test_each_next_year_mistake_is_reported_at_its_line_with_a_hint(tmp_path: Path) -> None:
+    """The misspelt parameter, the misspelt grade and the removed fact point at the line written, and say what to do."""
+    path = write(tmp_path, "spec_format: 1\nextends: \"2021\"\nparameters:\n  monthly_mis_points: {value: 1, label: x}\n"
+                 "grades:\n  - {id: fiar, deduct: 50%}\nfacts:\n  late_disclosures: null\n")
+    with pytest.raises(SpecError) as caught:
+        assessrules.load_spec(path)
+    shown = [(p.line, p.hint) for p in caught.value.problems]
+    assert (4, "did you mean `monthly_miss_points`? — a misspelt name adds a parameter and leaves the base's value "
+               "in force") in shown
+    assert (6, "did you mean `fair`?") in shown
+    assert (8, "change or remove that rule too (an indicator's `rules:` can remove one rule)") in shown
+
+
+def test_a_parameter_may_be_given_by_its_value_alone(tmp_path: Path) -> None:
+    """`{value: 0.25}` changes the value and keeps the base's label, clause and assumption."""
+    path = write(tmp_path, "spec_format: 1\nextends: \"2021\"\nparameters:\n  monthly_miss_points: {value: 0.25}\n")
+    parameter = assessrules.load_spec(path).parameters["monthly_miss_points"]
+    assert (parameter.value, parameter.label, parameter.assumption) == (Decimal("0.25"), "月度考核每项未完成扣分",
+                                                                        "monthly-miss-points")
+
+
+def test_one_rule_is_changed_or_removed_by_its_label_or_id_without_restating_the_list(tmp_path: Path) -> None:
+    """`rules:` on an indicator or on `total` changes one rule's points and removes another; the rest stay."""
+    base = write(tmp_path, (HERE.parent / "specs" / "2021.yaml").read_text(encoding="utf-8").replace(
+        "- label: 其它问题（要素不全", "- id: other-problems\n            label: 其它问题（要素不全"), "base.yaml")
+    path = write(tmp_path, f"spec_format: 1\nextends: {base.name}\nindicators:\n  - id: new_media\n    rules:\n"
+                 "      - {label: 未提供互动交流功能, points: 3}\n      - {id: other-problems, points: 2}\n"
+                 "      - {label: 无\"两微一端\"不得分, remove: true}\n"
+                 "total:\n  rules:\n    - {label: 月度考核：负责栏目未按时更新, remove: true}\n")
+    spec = assessrules.load_spec(path)
+    assert [(t.label[:8], getattr(t, "points", None)) for t in spec.indicator("new_media").triggers] == [
+        ("未提供互动交流功", Decimal(3)), ("其它问题（要素不", Decimal(2))]
+    assert len(spec.root.triggers) == 7
+
+
+def test_a_scenario_label_that_names_no_rule_is_an_error(tmp_path: Path) -> None:
+    """`not_fired:` with a misspelt label would pass for ever: it is reported at its line, with the label meant."""
+    cases = write(tmp_path, "cases:\n  - name: 一项\n    unit: {facts: {}}\n"
+                  "    expect: {not_fired: [月度考核：负责栏目未按时更]}\n", "cases.yaml")
+    code, _, err = call("test", "2021", str(cases))
+    assert code == 2
+    assert f"{cases}:4:" in err and "did you mean 「月度考核：负责栏目未按时更新」?" in err
 
 
 def test_a_spec_cannot_extend_itself_in_a_circle(tmp_path: Path) -> None:
@@ -197,3 +248,71 @@ def test_the_benchmarks_annual_spec_extends_2021_by_removing_what_it_sums_up() -
         "has_review_mechanism": True, "has_catalogue": True, "has_annual_report": True,
         "has_new_media_account": True, "has_interaction": True, "late_disclosures": 10, "monthly_items_missed": 1}})
     assert (result.score, result.grade) == (Decimal("89.5"), "良好")
+
+
+def _authoring_example(tmp_path: Path) -> Path:
+    """The first YAML block of docs/authoring.md, as printed."""
+    import re
+
+    text = (HERE.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    return write(tmp_path, re.findall(r"```yaml\n(.*?)```", text, re.S)[0], "2022.yaml")
+
+
+def test_the_2022_example_of_the_authoring_guide_validates_as_printed(tmp_path: Path) -> None:
+    """The guide's extending spec loads: 100 points, the removed indicator gone, one rule changed by its label."""
+    spec = assessrules.load_spec(_authoring_example(tmp_path))
+    assert sum(n.points for n in spec.root.children) == 100
+    assert "review" not in {n.id for n in spec.nodes}
+    changed = next(t for t in spec.indicator("new_media").triggers if t.label == "未提供互动交流功能")
+    assert changed.points == Decimal(3)  # type: ignore[attr-defined]
+
+
+def test_an_extending_spec_passes_the_editor_schema(tmp_path: Path) -> None:
+    """What yaml-language-server checks (the raw file against the schema) accepts every extending spec here."""
+    import jsonschema
+    import yaml
+
+    from assessrules.rules.schema import spec_schema
+
+    for path in (NEXT, _authoring_example(tmp_path), HERE.parent / "benchmarks" / "annual-2021.yaml"):
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+        errors = [e.message for e in jsonschema.Draft202012Validator(spec_schema()).iter_errors(data)]
+        assert errors == [], path
+
+
+def test_a_removal_that_breaks_a_sum_is_reported_where_it_was_made(tmp_path: Path) -> None:
+    """Removing 审查机制 without lowering its parent points at the `remove: true` of the extending file."""
+    path = write(tmp_path, "spec_format: 1\nextends: \"2021\"\nindicators:\n  - {id: review, remove: true}\n")
+    with pytest.raises(SpecError) as caught:
+        assessrules.load_spec(path)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(path), 4)
+    assert "the children add up to 20" in problem.message
+
+
+def test_diff_reports_clauses_children_add_up_and_fact_ranges(tmp_path: Path, spec2021: Spec) -> None:
+    """A dropped rule clause, a changed indicator clause, children_add_up and a new `max:` are all changes."""
+    path = write(tmp_path, "spec_format: 1\nextends: \"2021\"\nfacts:\n  new_media_problems: {type: count, "
+                 "label: 其它问题次数, default: 0, max: 10, direction: worse}\nindicators:\n  - id: timeliness\n"
+                 "    clause: 新依据\n    rules:\n      - {label: 未按时限公开政府信息, clause: null}\n"
+                 "  - {id: basic_info, children_add_up: false}\n")
+    shown = [str(c) for c in diff(spec2021, assessrules.load_spec(path))]
+    assert "~ 公开内容时效性（timeliness）：依据 附件 考评细则 二级指标 公开内容时效性（40分） → 新依据" in shown
+    assert ("~ 公开内容时效性「未按时限公开政府信息」（timeliness）：依据 附件 考评细则 公开内容时效性：发现1次扣除1分，"
+            "扣完为止 → （无）") in shown
+    assert "~ 基础信息公开（basic_info）：下级分值合计等于本级 是 → 否" in shown
+    assert "~ 其它问题次数（new_media_problems）：类型/范围 count，默认 0 → count，至多 10，默认 0" in shown
+
+
+def test_impact_names_the_threshold_consequence_and_parameter_that_moved_a_unit(tmp_path: Path) -> None:
+    """曾家镇 keeps 90 but drops to 良好: the raised threshold is named; a parameter behind a rule's points too."""
+    path = write(tmp_path, "spec_format: 1\nextends: \"2021\"\nparameters:\n  monthly_miss_points: {value: 1}\n"
+                 "grades:\n  - {id: excellent, at_least: 92}\n  - {id: good, below: 92}\n  - {id: fair, deduct: 50%}\n")
+    code, out, _ = call("impact", "2021", str(path), str(EXAMPLE))
+    assert code == 0
+    zengjia = out.split("曾家镇（zengjia）")[1].split("\n\n")[0]
+    assert "~ 优秀（excellent）：下限（含） 90 → 92" in zengjia
+    shangzhu = out.split("上竹镇（shangzhu）")[1].split("\n\n")[0]
+    assert "~ 一般（fair）：扣除目标分值 40% → 50%" in shangzhu
+    zhongbao = out.split("钟宝镇（zhongbao）")[1].split("\n\n")[0]
+    assert "~ 月度考核每项未完成扣分（monthly_miss_points）：数值 0.5 → 1" in zhongbao

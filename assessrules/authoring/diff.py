@@ -114,7 +114,8 @@ def _compare_rules(owner: str, old: Sequence[Trigger], new: Sequence[Trigger]) -
         if x.kind != y.kind:
             changes.append(Change("rules", "changed", owner, label, "规则", _rule_text(x), _rule_text(y)))
             continue
-        for attr, word in (("points", "分值"), ("maximum", "上限"), ("each", "周期")):
+        for attr, word in (("points", "分值"), ("maximum", "上限"), ("each", "周期"), ("clause", "依据"),
+                           ("assumption", "解读")):
             if getattr(x, attr, None) != getattr(y, attr, None):
                 changes.append(Change("rules", "changed", owner, label, word, getattr(x, attr, None),
                                       getattr(y, attr, None)))
@@ -157,7 +158,8 @@ def diff(old: Spec, new: Spec) -> list[Change]:
                                   new=_parent_name(new, other)))
         for label, a, b in _fields(node, other, [("name", "名称"), ("points", "分值"), ("floor", "下限"),
                                                  ("unit_types", "适用单位类型"), ("units", "适用单位"),
-                                                 ("weight", "权重")]):
+                                                 ("weight", "权重"), ("clause", "依据"),
+                                                 ("children_add_up", "下级分值合计等于本级")]):
             changes.append(Change("indicators", "changed", node.id, other.name, label, a, b))
         a_if = node.applies_if.text if node.applies_if else None
         b_if = other.applies_if.text if other.applies_if else None
@@ -177,7 +179,8 @@ def diff(old: Spec, new: Spec) -> list[Change]:
         if g.id in new_grades:
             same = new_grades[g.id]
             for label, a, b in _fields(g, same, [("label", "名称"), ("at_least", "下限（含）"),
-                                                  ("below", "上限（不含）"), ("commend", "通报表扬")]):
+                                                  ("below", "上限（不含）"), ("commend", "通报表扬"),
+                                                  ("clause", "依据")]):
                 changes.append(Change("grades", "changed", g.id, same.label, label, a, b))
             if g.deduct != same.deduct:
                 changes.append(Change("grades", "changed", g.id, same.label, "扣除目标分值",
@@ -185,6 +188,10 @@ def diff(old: Spec, new: Spec) -> list[Change]:
 
     changes.extend(_named("parameters", old.parameters, new.parameters, lambda p: p.label, lambda p: p.value,
                           field="数值"))
+    for name in old.parameters.keys() & new.parameters.keys():
+        x, y = old.parameters[name], new.parameters[name]
+        changes.extend(Change("parameters", "changed", name, y.label, label, a, b)
+                       for label, a, b in _fields(x, y, [("label", "名称"), ("clause", "依据"), ("assumption", "解读")]))
     changes.extend(_named("facts", old.facts, new.facts, lambda f: f.label, _fact_text, field="类型/范围"))
     changes.extend(_named("derived", {d.name: d for d in old.derived}, {d.name: d for d in new.derived},
                           lambda d: d.label, lambda d: d.expression.text, field="计算"))
@@ -229,8 +236,12 @@ def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
 
 def _fact_text(f: Any) -> str:
     parts = [f.type + (f"（每{'月' if f.period == 'month' else '季度'}）" if f.period else "")]
-    if f.minimum is not None or f.maximum is not None:
-        parts.append(f"{_show(f.minimum) if f.minimum is not None else ''}–{_show(f.maximum) if f.maximum is not None else ''}")
+    if f.minimum is not None and f.maximum is not None:
+        parts.append(f"{_show(f.minimum)}–{_show(f.maximum)}")
+    elif f.maximum is not None:
+        parts.append(f"至多 {_show(f.maximum)}")
+    elif f.minimum is not None:
+        parts.append(f"至少 {_show(f.minimum)}")
     parts.append("必填" if f.required else f"默认 {_show(f.default)}")
     return "，".join(parts)
 
@@ -280,6 +291,7 @@ class UnitImpact:
     new: Result = attrs.field(repr=False)
     moved: tuple[tuple[str, str, Decimal | None, Decimal | None], ...]  # (id, name, old score, new score)
     rules: tuple[tuple[str, Decimal, Decimal], ...] = ()  # rules on the total and bonus items: (label, old, new)
+    causes: tuple[Change, ...] = ()  # the changes of the rules that moved this unit: rules, thresholds, parameters…
 
     @property
     def grade_change(self) -> int:
@@ -296,7 +308,8 @@ class UnitImpact:
                 "grade": [self.old.grade, self.new.grade],
                 "deduction": [plain(self.old.deduction), plain(self.new.deduction)],
                 "indicators": [{"id": i, "name": n, "old": plain(a), "new": plain(b)} for i, n, a, b in self.moved],
-                "rules": [{"label": label, "old": plain(a), "new": plain(b)} for label, a, b in self.rules]}
+                "rules": [{"label": label, "old": plain(a), "new": plain(b)} for label, a, b in self.rules],
+                "causes": [c.to_dict() for c in self.causes]}
 
 
 def _shift_year(unit: Mapping[str, Any], new_year: int) -> dict[str, Any]:
@@ -330,6 +343,7 @@ def impact(old: Spec, new: Spec, units: Sequence[Mapping[str, Any]], as_of: dt.d
     moved_units = [_shift_year(u, new.year) for u in units] if shift and new.year is not None else list(units)
     after = new.evaluate_many(moved_units, as_of=None if shift else as_of)
     out = []
+    changes = diff(old, new)
     for a, b in zip(before, after, strict=True):
         if (a.score, a.grade, a.deduction) == (b.score, b.grade, b.deduction):
             continue
@@ -342,8 +356,44 @@ def impact(old: Spec, new: Spec, units: Sequence[Mapping[str, Any]], as_of: dt.d
             if x is None or y is None or x[1] != y[1]:
                 name = (y or x)[0]  # type: ignore[index]
                 moved.append((node_id, name, canonical(x[1]) if x else None, canonical(y[1]) if y else None))
-        out.append(UnitImpact(a.unit.id, a.unit.name, a, b, tuple(moved), _rules_moved(a, b)))
+        out.append(UnitImpact(a.unit.id, a.unit.name, a, b, tuple(moved), _rules_moved(a, b),
+                              _causes(a, b, {m[0] for m in moved}, changes)))
     return out
+
+
+_RULE_SECTIONS = ("rules", "direct_deductions", "bonus", "veto")
+
+
+def _rule_label(change: Change) -> str:
+    """The rule's own label, from a change to a rule (shown as 指标「label」 for one on an indicator)."""
+    return change.label.split("「", 1)[1].removesuffix("」") if "「" in change.label else change.label
+
+
+def _causes(a: Result, b: Result, moved: set[str], changes: Sequence[Change]) -> tuple[Change, ...]:
+    """The changes that moved this unit: the changed rules that fired under either spec, the changed
+    parameters they read, the indicators whose points or floor changed among those that moved, the
+    thresholds that grade the new score differently, and the consequence of the grade."""
+    old, new = a.spec, b.spec
+    fired = {f.label for f in a.fired} | {f.label for f in b.fired}
+    reads = {n for f in a.fired for n in old.triggers[f.index].reads()} | \
+        {n for f in b.fired for n in new.triggers[f.index].reads()}
+    under_old = next((g.label for g in old.grades if g.contains(b.score)), None)
+    def moved_it(c: Change) -> bool:
+        if c.section in _RULE_SECTIONS:
+            return _rule_label(c) in fired
+        if c.section == "parameters":
+            return c.id in reads or (c.field == "数值" and any(  # the points of a rule written as this parameter
+                r.section in _RULE_SECTIONS and r.field == "分值" and (r.old, r.new) == (c.old, c.new)
+                and _rule_label(r) in fired for r in changes))
+        if c.section == "indicators":
+            return c.id in moved and c.field in ("分值", "下限", "权重", None)
+        if c.section == "grades" and c.field in ("下限（含）", "上限（不含）"):
+            return under_old != b.grade
+        return c.section == "grades" and c.field == "扣除目标分值" and c.id == b.grade_id and \
+            a.grade_deduction != b.grade_deduction
+
+    out = [c for c in changes if moved_it(c)]
+    return tuple(out)
 
 
 def _outside_the_tree(result: Result) -> dict[str, Decimal]:
@@ -378,6 +428,9 @@ def render_impact(old: Spec, new: Spec, impacts: Sequence[UnitImpact], total: in
             lines.append(f"    {name}（{node_id}）：{_show(x)} → {_show(y)}")
         for label, x, y in item.rules:
             lines.append(f"    「{label}」：{_signed(x)} → {_signed(y)}")
+        if item.causes:
+            lines.append("    变化原因（规则的改动）：")
+            lines += [f"      {c}" for c in item.causes]
     up = sum(1 for i in impacts if i.grade_change > 0)
     down = sum(1 for i in impacts if i.grade_change < 0)
     lines += ["", f"等次变化：{up + down} 个单位（升 {up}，降 {down}）；"

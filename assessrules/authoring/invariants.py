@@ -12,9 +12,12 @@ minimal counterexample; ``assessrules check`` is a thin command over it; and
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
+import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +30,18 @@ from ..engine.results import Result, canonical_json
 from ..engine.spec import Spec
 from ..errors import AssessRulesError, FactsError
 from ..numbers import format_points
-from .strategies import directed_facts, facts_for
+from ..rules.facts import Fact
+from .strategies import (
+    LARGEST_TARGET,
+    directed_facts,
+    facts_for,
+    mixed_facts_for,
+    perfect_unit,
+    targets,
+    threshold_values,
+    worsen,
+    worst_unit,
+)
 
 
 @attrs.frozen
@@ -38,13 +52,52 @@ class Violation:
     message: str
     details: tuple[str, ...] = ()
     example: Any = None
+    after: Any = None  # the unit one violation worse, for `monotonic`
+    severity: str = "error"  # or "warning": reported, but the spec may mean it
 
     def __str__(self) -> str:
-        lines = [f"{self.invariant}: {self.message}", *(f"    {d}" for d in self.details)]
-        if self.example is not None:
-            text = json.dumps(self.example, ensure_ascii=False, default=str, sort_keys=True)
-            lines.append(f"    counterexample: {text if len(text) < 2000 else text[:2000] + ' …'}")
+        head = f"{self.invariant}: {'warning: ' if self.severity == 'warning' else ''}{self.message}"
+        lines = [head, *(f"    {d}" for d in self.details)]
+        if self.example is not None:  # whole, never cut: a counterexample must be reproducible
+            lines.append(f"    counterexample: {_json(self.example)}")
+        if self.after is not None:
+            lines.append(f"    one violation worse: {_json(self.after)}")
         return "\n".join(lines)
+
+    def units(self) -> list[Any]:
+        """The units of the counterexample, ready to put in a facts file (ids made distinct)."""
+        if isinstance(self.example, list):
+            found = [u for u in self.example if isinstance(u, dict)]
+        elif isinstance(self.example, dict):
+            found = [self.example]
+        else:
+            found = []
+        if self.after is not None:
+            found = [{**found[0], "id": "before"}, {**self.after, "id": "after", "name": "一项更差"}] if found else []
+        return [_plain(u) for u in found]
+
+    def facts_file(self, spec_source: str) -> str:
+        """A facts file (YAML) with the counterexample's units, to score with ``assessrules score``."""
+        from ..rules.document import dump_yaml
+
+        folder = os.path.dirname(os.path.abspath(spec_source))
+        how = (f"# score it: assessrules score THIS_FILE --allow-dir {folder}\n"  # the spec lies outside this file's folder
+               if os.path.sep in spec_source or "/" in spec_source else "")
+        return (f"# {self.invariant}: {self.message}\n" + how
+                + dump_yaml({"spec": spec_source, "units": self.units()}))
+
+
+def _plain(value: Any) -> Any:
+    """Decimals as they would be written in a facts file (2.5, not '2.5'), dates as dates."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
 class InvariantError(AssertionError):
@@ -63,6 +116,8 @@ class Invariant:
     summary: str
     examples: Callable[[Spec], st.SearchStrategy[Any]]
     check: Callable[[Spec, Any], Violation | None]
+    shape: str = "unit"  # one example: a "unit", a "perfect" unit, a "change" (unit, fact, period, how), "units",
+    # "all" (every unit drawn) or "none" (the spec alone)
 
 
 def _where(spec: Spec, node_index: int) -> str:
@@ -158,51 +213,33 @@ def _worse_examples(spec: Spec) -> st.SearchStrategy[Any]:
     names = directed_facts(spec, "worse") + directed_facts(spec, "better")
     if not names:
         return st.nothing()
-    return st.tuples(facts_for(spec), st.sampled_from(sorted(names)), st.integers(0, 11),
-                     st.sampled_from(["step", "extreme"]))
+    # `how` is drawn first so that shrinking prefers one step more to a jump to the worst value
+    return st.tuples(st.sampled_from(["step", "extreme"]), st.sampled_from(sorted(names)), st.integers(0, 11),
+                     mixed_facts_for(spec)).map(lambda t: (t[3], t[1], t[2], t[0]))
 
 
-def worsen(spec: Spec, unit: dict[str, Any], name: str, pick: int = 0, how: str = "step") -> dict[str, Any] | None:
-    """The unit with one more violation of the directed fact ``name`` (in the ``pick``-th period), or None.
+def _rule(spec: Spec, index: int) -> str:
+    trigger = spec.triggers[index]
+    return f"「{trigger.label}」({spec.locate(trigger.path)})"
 
-    ``how`` is ``"step"`` (one more, or 0.01 worse for a ratio) or ``"extreme"`` (the worst value allowed).
-    """
-    fact = spec.facts[name]
-    if fact.period is None:
-        values, place = unit.get("facts", {}), None
-    else:
-        labels = sorted(unit.get("periods", {}))
-        if not labels:
-            return None
-        place = labels[pick % len(labels)]
-        values = unit["periods"][place]
-    value = values.get(name, fact.default)
-    if fact.type == "bool":
-        new: Any = fact.direction == "worse"
-        if value is new:
-            return None
-    elif fact.type in ("count", "number", "ratio"):
-        low = fact.minimum if fact.minimum is not None else 0
-        high = fact.maximum if fact.maximum is not None else (1 if fact.type == "ratio" else None)
-        worse = fact.direction == "worse"
-        current = Decimal(value) if not isinstance(value, str) else fact.normalize(value)
-        if how == "extreme":
-            if worse and high is None:
-                return None
-            new = high if worse else low
-        else:
-            step = Decimal("0.01") if fact.type == "ratio" else 1
-            new = current + (step if worse else -step)
-        if new < low or (high is not None and new > high) or new == current:
-            return None
-        if fact.type == "count":
-            new = int(new)
-    else:
-        return None
-    changed = {**values, name: new}
-    if place is None:
-        return {**unit, "facts": changed}
-    return {**unit, "periods": {**unit["periods"], place: changed}}
+
+def _moved_rules(spec: Spec, before: Result, after: Result) -> list[str]:
+    """The rules whose effect differs between two results: each with its points before and after."""
+    def effects(result: Result) -> dict[int, Any]:
+        out: dict[int, Any] = {}
+        for index, _count, points, _periods in result.trace:
+            out[index] = out.get(index, Decimal(0)) + (points if points is not None else Decimal(0)) \
+                if points is not None else "fired"
+        return out
+
+    b, a = effects(before), effects(after)
+    lines = []
+    for index in sorted(set(b) | set(a)):
+        if b.get(index) != a.get(index):
+            def shown(v: Any) -> str:
+                return "not fired" if v is None else "fired" if v == "fired" else f"{format_points(v)} points"
+            lines.append(f"rule {_rule(spec, index)}: {shown(b.get(index))} → {shown(a.get(index))}")
+    return lines
 
 
 def _monotonic(spec: Spec, example: Any) -> Violation | None:
@@ -217,20 +254,239 @@ def _monotonic(spec: Spec, example: Any) -> Violation | None:
     else:
         label = sorted(unit["periods"])[pick % len(unit["periods"])]
         where, old, new = f"in {label} ", unit["periods"][label].get(name, fact.default), worse["periods"][label][name]
-    changed = f"changed: {where}{name} {old} → {new}"
     change = "one more" if fact.type == "count" and how == "step" else "a worse value of"
+    what = f"{change} `{name}` ({fact.label}, declared `direction: {fact.direction}`)"
+    details = (f"changed: {where}{name} {old} → {new}", *_moved_rules(spec, before, after),
+               f"score {format_points(before.score)} → {format_points(after.score)}, grade {before.grade} → "
+               f"{after.grade}, deduction {format_points(before.deduction)} → {format_points(after.deduction)}",
+               "a violation must never be rewarded: check the sign of the rule, or the fact's direction",
+               f"the fact is declared at {spec.locate(('facts', name))}")
     for node in sorted(spec.nodes, key=lambda n: -n.depth):
         b, a = before.final_scores[node.index], after.final_scores[node.index]
         if a is not None and b is not None and a > b:
-            return Violation(
-                "monotonic", f"{change} `{name}` ({fact.label}, declared `direction: {fact.direction}`) raised "
-                f"{_where(spec, node.index)} from {format_points(b)} to {format_points(a)}",
-                (changed, "a violation must never be rewarded: check the sign of the rule, or the fact's direction",
-                 f"the fact is declared at {spec.locate(('facts', name))}"), unit)
+            return Violation("monotonic", f"{what} raised {_where(spec, node.index)} from {format_points(b)} to "
+                             f"{format_points(a)}", details, unit, worse)
+    if after.score > before.score:
+        return Violation("monotonic", f"{what} raised the final score from {format_points(before.score)} to "
+                         f"{format_points(after.score)}", details, unit, worse)
+    if after.grade_index < before.grade_index:
+        return Violation("monotonic", f"{what} raised the grade from {before.grade} to {after.grade}",
+                         details, unit, worse)
     if after.deduction < before.deduction:
-        return Violation("monotonic", f"{change} `{name}` ({fact.label}) lowered the deduction from "
-                         f"{format_points(before.deduction)} to {format_points(after.deduction)}", (changed,), unit)
+        return Violation("monotonic", f"{what} lowered the deduction from "
+                         f"{format_points(before.deduction)} to {format_points(after.deduction)}", details, unit, worse)
     return None
+
+
+# --- a perfect unit ------------------------------------------------------------------------------
+
+
+def _perfect_examples(spec: Spec) -> st.SearchStrategy[Any]:
+    return st.builds(lambda t, target: perfect_unit(spec, t, target),
+                     st.sampled_from(sorted(spec.unit_types)), targets)
+
+
+def _perfect(spec: Spec, unit: Any) -> Violation | None:
+    result = spec.evaluate(unit)
+    awards = {t.index for n in spec.nodes for t in n.triggers if t.kind in ("award_if", "bonus_if", "bonus_each")}
+    fired = {index for index, *_ in result.trace}
+    lowering = [i for i, _c, points, _p in result.trace
+                if i not in awards and (points is None or points < 0) and spec.triggers[i].kind != "score"]
+    hints = (*(f"fired: rule {_rule(spec, i)}" for i in dict.fromkeys(lowering)),
+             *(f"not awarded: rule {_rule(spec, t.index)}" for n in spec.nodes for t in n.triggers
+               if t.kind == "award_if" and t.index not in fired and result.final_scores[n.index] is not None),
+             "a unit with every fact at its best must lose nothing: check the comparison (< or >), a missing "
+             "`not`, each fact's `direction`, and the parameters' units (0.9, not 90)")
+    for node in sorted(spec.nodes, key=lambda n: -n.depth):
+        score = result.final_scores[node.index]
+        if score is not None and score < node.points:
+            return Violation("perfect", f"a perfect unit scores {format_points(score)} of {format_points(node.points)} "
+                             f"on {_where(spec, node.index)}", hints, unit)
+    top = spec.grades[0] if spec.grades else None
+    if top is not None and result.grade_index != 0:
+        return Violation("perfect", f"a perfect unit is graded {result.grade}, not {top.label}", hints, unit)
+    expected = (top.deduct * result.unit.target) if top is not None else Decimal(0)
+    if result.deduction > expected:
+        return Violation("perfect", f"a perfect unit loses {format_points(result.deduction)} of its target value "
+                         f"{format_points(result.unit.target)}", hints, unit)
+    return None
+
+
+# --- every rule can fire and can not fire --------------------------------------------------------
+
+
+def _neighbours(spec: Spec) -> list[dict[str, Any]]:
+    """Perfect and worst units of every type, and every unit one violation away from perfect."""
+    out: list[dict[str, Any]] = []
+    thresholds = threshold_values(spec)
+    names = sorted(directed_facts(spec, "worse") + directed_facts(spec, "better"))
+    undirected = sorted(n for n, f in spec.facts.items()
+                        if f.direction is None and f.type in ("count", "number", "bool", "enum"))
+    named = sorted({u for n in spec.nodes for u in (n.units or ())})
+    for unit_type in sorted(spec.unit_types):
+        perfect = perfect_unit(spec, unit_type)
+        worst = worst_unit(spec, unit_type)
+        out += [perfect, worst, *({**u, "id": uid} for uid in named for u in (perfect, worst))]
+        for name in undirected:  # a fact without a direction (需解读的政策文件数) moves rules with the others
+            for value in _some_values(spec.facts[name]):
+                out += [_set(perfect, spec.facts[name], value), _set(worst, spec.facts[name], value)]
+        for name in names:
+            for how in ("step", "worst"):
+                out.append(worsen(spec, perfect, name, 0, how) or perfect)
+            for to in sorted(thresholds.get(name, ())):
+                out.append(worsen(spec, perfect, name, 0, "to", to=to) or perfect)
+    return out
+
+
+def _some_values(fact: Fact) -> list[Any]:
+    """A few values of a fact without a direction: every one of a yes/no or a choice, a few of a number."""
+    if fact.type == "bool":
+        return [False, True]
+    if fact.type == "enum":
+        return list(fact.values or ())
+    if fact.type in ("count", "number"):
+        values = [(fact.minimum or 0) + 1, fact.maximum if fact.maximum is not None else 1000]
+        return [int(v) for v in values] if fact.type == "count" else values
+    return []
+
+
+def _set(unit: dict[str, Any], fact: Fact, value: Any) -> dict[str, Any]:
+    """The unit with ``fact`` set to ``value`` (in its first period, for a periodic fact)."""
+    if fact.period is None:
+        return {**unit, "facts": {**unit["facts"], fact.name: value}}
+    periods = unit.get("periods", {})
+    if not periods:
+        return unit
+    first = sorted(periods)[0]
+    return {**unit, "periods": {**periods, first: {**periods[first], fact.name: value}}}
+
+
+def _coverage_examples(spec: Spec) -> st.SearchStrategy[Any]:
+    return st.lists(mixed_facts_for(spec), min_size=1, max_size=10)
+
+
+def _outcomes(spec: Spec, units: Sequence[Any]) -> list[Result]:
+    out = []
+    for unit in [*_neighbours(spec), *units]:
+        try:
+            out.append(spec.evaluate(unit))
+        except FactsError:
+            continue
+    return out
+
+
+def _fires(spec: Spec, units: Any) -> Violation | None:
+    results = _outcomes(spec, units)
+    seen: dict[int, int] = {}
+    for result in results:
+        for index in {i for i, *_ in result.trace}:
+            seen[index] = seen.get(index, 0) + 1
+    for trigger in spec.triggers:
+        count = seen.get(trigger.index, 0)
+        if count == 0:
+            return Violation("fires", f"the rule {_rule(spec, trigger.index)} never fired on {len(results)} units, "
+                             "the worst one and every neighbour of the perfect one included",
+                             (f"it reads: {', '.join(trigger.reads()) or 'nothing'}",
+                              "check its numbers (a limit of 1 where 0.01 was meant) and its comparison"))
+        if count == len(results) and trigger.kind not in ("score", "rating"):
+            return Violation("fires", f"the rule {_rule(spec, trigger.index)} fired on every one of {len(results)} "
+                             "units, the perfect one included",
+                             (f"it reads: {', '.join(trigger.reads()) or 'nothing'}",
+                              "check its condition: a missing `not`, or a comparison the wrong way round"))
+    return None
+
+
+# --- floors ----------------------------------------------------------------------------------------
+
+
+_LOWERING = ("deduct_each", "deduct_if", "deduct_records", "deduct_discretionary", "zero_if", "rating", "score")
+
+
+def _floors(spec: Spec, units: Any) -> Violation | None:
+    for node in spec.nodes:
+        lowers = node.children or any(t.kind in _LOWERING or t.kind == "award_if" for t in node.triggers)
+        peers = [n for n in spec.nodes if n.depth == node.depth and n.floor is not None]
+        if node.floor is None and peers and any(t.kind.startswith("deduct") for t in node.triggers):
+            return Violation("floors", f"{_where(spec, node.index)} has deductions but no floor, unlike "
+                             f"{peers[0].name} and the other indicators of its level, so it can go below 0",
+                             (f"at {spec.locate(node.path)}: 扣完为止 — remove `floor: null`, or give `floor: 0`",))
+        if not lowers and node.depth > 0:
+            return Violation("floors", f"{_where(spec, node.index)} can never lose a point: it has no deduction, "
+                             "award or child", ("did a rule go missing?",))
+    results = _outcomes(spec, units)
+    for node in spec.nodes:
+        scores = [r.final_scores[node.index] for r in results if r.final_scores[node.index] is not None]
+        if not scores or node.floor is None:
+            continue
+        low = min(scores)
+        deducting = not node.children and any(t.kind.startswith("deduct") for t in node.triggers)
+        if low > node.floor and deducting:
+            return Violation("floors", f"{_where(spec, node.index)} never goes below {format_points(low)} on "
+                             f"{len(scores)} units, the worst one included; its floor is {format_points(node.floor)}",
+                             ("a `max:` on a deduction, or rules that lost their way to take points, keep the floor "
+                              "out of reach: check them against the document",), severity="warning")
+        if max(scores) < node.points:
+            return Violation("floors", f"{_where(spec, node.index)} never reaches its {format_points(node.points)} "
+                             f"points (at most {format_points(max(scores))})", ())
+    return None
+
+
+# --- grades in order, and dead ranges --------------------------------------------------------------
+
+
+def _ranked(spec: Spec) -> list[Any]:
+    return sorted(spec.grades, key=lambda g: -(g.at_least if g.at_least is not None else Decimal("-Infinity")))
+
+
+def _grade_order(spec: Spec, _example: Any) -> Violation | None:
+    ranked = _ranked(spec)
+    for better, worse in itertools.pairwise(ranked):
+        if better.deduct > worse.deduct:
+            return Violation("grade_order", f"the better grade {better.label} deducts {format_points(better.deduct * 100)}% "
+                             f"of the target value, more than the worse grade {worse.label} "
+                             f"({format_points(worse.deduct * 100)}%)",
+                             (f"{better.label} at {spec.locate(better.path)}, {worse.label} at {spec.locate(worse.path)}",
+                              "were the consequences swapped?"))
+    commended = [g.commend for g in ranked]
+    if any(commended) and commended != sorted(commended, reverse=True):
+        grade = next(g for g in ranked if g.commend)
+        return Violation("grade_order", f"{grade.label} is commended (通报表扬) but a better grade is not",
+                         (f"at {spec.locate(grade.path)}: commendation belongs to the top grade(s)",))
+    return None
+
+
+def _dead_range(spec: Spec, _example: Any) -> Violation | None:
+    for node in spec.nodes:
+        room = node.points - (node.floor or Decimal(0))
+        for trigger in node.triggers:
+            per, points = getattr(trigger, "per", None), getattr(trigger, "points", None)
+            if trigger.kind != "deduct_each" or per is None or not points or per.names != (per.text,):
+                continue
+            fact = spec.facts.get(per.text)
+            if fact is None or fact.maximum is None:
+                continue
+            exhausted = -(-room // points)  # the count that takes the last point
+            if exhausted < fact.maximum <= 2 * exhausted:  # further beyond, `max:` is a sanity bound
+                return Violation(
+                    "dead_range", f"`{fact.name}` ({fact.label}) is declared up to {format_points(fact.maximum)}, "
+                    f"but {_where(spec, node.index)} is used up after {format_points(exhausted)}: "
+                    f"{format_points(room)} ÷ {format_points(points)} = {format_points(room / points)}, so "
+                    f"{format_points(exhausted + 1)} to {format_points(fact.maximum)} change nothing",
+                    (f"the rule {_rule(spec, trigger.index)}; the fact at {spec.locate(('facts', fact.name))}",
+                     "check the points per item against the number of items"), severity="warning")
+    for trigger in spec.direct_deductions:
+        points = getattr(trigger, "points", None)
+        if points is not None and points >= LARGEST_TARGET:
+            return Violation(
+                "dead_range", f"the direct deduction {_rule(spec, trigger.index)} takes {format_points(points)} "
+                f"points at once, as much as any target value tried (at most {format_points(LARGEST_TARGET)}): "
+                "扣完为止 makes it take the whole target, and every other deduction then changes nothing",
+                ("check the number against the document (2, not 20?)",), severity="warning")
+    return None
+
+
+def _static(spec: Spec) -> st.SearchStrategy[Any]:
+    return st.just(None)
 
 
 def _units(spec: Spec) -> st.SearchStrategy[Any]:
@@ -268,19 +524,30 @@ def _round_trip(spec: Spec, unit: Any) -> Violation | None:
 
 
 INVARIANTS: tuple[Invariant, ...] = (
+    Invariant("perfect", "a unit with every fact at its best scores full marks, in the top grade, and loses nothing",
+              _perfect_examples, _perfect, "perfect"),
+    Invariant("fires", "every rule fires on some unit and does not fire on another", _coverage_examples, _fires, "all"),
+    Invariant("floors", "every indicator with deductions has a floor, which some unit reaches; each can score full",
+              _coverage_examples, _floors, "all"),
+    Invariant("grade_order", "a better grade never loses more of the target value; commendation only at the top",
+              _static, _grade_order, "none"),
+    Invariant("dead_range", "a count's declared range fits its points: every value up to `max:` can matter",
+              _static, _dead_range, "none"),
     Invariant("bounds", "every indicator scores within its floor and its points; the total within 0 and the scale",
-              facts_for, _bounds),
+              mixed_facts_for, _bounds),
     Invariant("caps", "awards, children and score expressions never exceed an indicator's points "
-              "(else the cap silently drops points)", facts_for, _caps),
-    Invariant("score_range", "a score expression never gives less than its indicator's floor", facts_for, _score_range),
+              "(else the cap silently drops points)", mixed_facts_for, _caps),
+    Invariant("score_range", "a score expression never gives less than its indicator's floor", mixed_facts_for,
+              _score_range),
     Invariant("monotonic", "one more violation (a `direction: worse` fact growing, a `better` one shrinking) "
-              "never raises any score nor lowers the deduction", _worse_examples, _monotonic),
-    Invariant("grades", "the grade is the one whose thresholds contain the score", facts_for, _grades),
-    Invariant("deduction_bounds", "0 ≤ deduction ≤ the unit's target value", facts_for, _deduction),
+              "never raises an indicator, the final score or the grade, nor lowers the deduction", _worse_examples,
+              _monotonic, "change"),
+    Invariant("grades", "the grade is the one whose thresholds contain the score", mixed_facts_for, _grades),
+    Invariant("deduction_bounds", "0 ≤ deduction ≤ the unit's target value", mixed_facts_for, _deduction),
     Invariant("deterministic", "the same units give byte-identical results, whatever their order", _units,
-              _deterministic),
-    Invariant("receipts", "the same facts give the same receipt", facts_for, _receipts),
-    Invariant("json_round_trip", "results are plain JSON and survive a round trip", facts_for, _round_trip),
+              _deterministic, "units"),
+    Invariant("receipts", "the same facts give the same receipt", mixed_facts_for, _receipts),
+    Invariant("json_round_trip", "results are plain JSON and survive a round trip", mixed_facts_for, _round_trip),
 )
 """Every invariant, by name, in the order they are checked."""
 
@@ -318,26 +585,72 @@ def _safe(check: Callable[[Spec, Any], Violation | None], spec: Spec, name: str)
     return broken
 
 
-def check_spec(spec: Spec, examples: int = 200, seed: int | None = None,
-               progress: Callable[[str, str], None] | None = None,
-               only: Sequence[str] | None = None) -> list[Violation]:
-    """Check every invariant on ``examples`` drawn units; return the broken ones, each shrunk to a minimal example.
+def _pool(spec: Spec, size: int, seed: float) -> list[Any]:
+    """``size`` units drawn from :func:`mixed_facts_for`, and the neighbours of the perfect unit."""
+    drawn: list[Any] = []
 
-    ``progress(name, state)`` is called with state ``"running"``, ``"ok"`` or ``"broken"``.
+    def keep(unit: Any) -> bool:
+        drawn.append(unit)
+        return False
+
+    config = settings(max_examples=size, database=None, deadline=None, derandomize=False,
+                      suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    with contextlib.suppress(NoSuchExample, Unsatisfiable):
+        find(mixed_facts_for(spec), keep, settings=config, random=random.Random(seed))
+    return [*_neighbours(spec), *drawn]
+
+
+def _candidates(inv: Invariant, spec: Spec, pool: list[Any], rng: random.Random) -> Iterator[Any]:
+    """The pool's units in the shape of the invariant's examples."""
+    if inv.shape == "unit":
+        yield from pool
+    elif inv.shape == "perfect":
+        yield from (perfect_unit(spec, t, target) for t in sorted(spec.unit_types) for target in (0, 3))
+    elif inv.shape == "change":
+        names = sorted(directed_facts(spec, "worse") + directed_facts(spec, "better"))
+        for unit in pool:
+            for _ in range(min(8, len(names))):
+                yield unit, rng.choice(names), rng.randrange(12), rng.choice(["step", "extreme"])
+    elif inv.shape == "units":
+        for start in range(0, min(len(pool), 25), 5):
+            yield pool[start:start + 5], random.Random(rng.random())
+    elif inv.shape == "all":
+        yield pool
+    else:
+        yield None
+
+
+def check_spec(spec: Spec, examples: int = 100, seed: int | None = None,
+               progress: Callable[[str, str], None] | None = None, *,
+               only: Sequence[str] | None = None, thorough: bool = False) -> list[Violation]:
+    """Check every invariant; return the broken ones, each shrunk to a minimal example where hypothesis can.
+
+    ``examples`` units are drawn once from :func:`~assessrules.authoring.strategies.mixed_facts_for`
+    (near-perfect, at a grade boundary, one violation from perfect, and the wide draw) and every
+    invariant is checked on them, with the neighbours of the perfect unit; a broken one is then
+    searched again and shrunk by hypothesis. ``thorough`` draws five times as many units and lets
+    hypothesis search each invariant on its own as well. ``progress(name, state)`` is called with
+    state ``"running"``, ``"ok"``, ``"warning"`` or ``"broken"``.
     """
     rng = random.Random(seed)
     config = settings(max_examples=examples, database=None, deadline=None, derandomize=False,
                       suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
+    chosen = [inv for inv in INVARIANTS if not only or inv.name in only]
+    pool = _pool(spec, examples * (5 if thorough else 1), rng.random()) \
+        if any(inv.shape != "none" for inv in chosen) else []
     found: list[Violation] = []
-    for inv in INVARIANTS:
-        if only and inv.name not in only:
-            continue
+    for inv in chosen:
         if progress:
             progress(inv.name, "running")
         broken = _safe(inv.check, spec, inv.name)
-        try:
-            example = find(inv.examples(spec), broken, settings=config, random=random.Random(rng.random()))
-        except (NoSuchExample, Unsatisfiable):
+        seed_of_search = rng.random()
+        example = next((c for c in _candidates(inv, spec, pool, random.Random(rng.random())) if broken(c)), _NONE)
+        if inv.shape in ("unit", "change", "units", "perfect") and (example is not _NONE or thorough):
+            with contextlib.suppress(NoSuchExample, Unsatisfiable):  # search again with hypothesis, which shrinks
+                example = find(inv.examples(spec), broken, settings=config, random=random.Random(seed_of_search))
+        if inv.shape == "change" and example is not _NONE:
+            example = _to_the_edge(spec, example, broken)
+        if example is _NONE:
             if progress:
                 progress(inv.name, "ok")
             continue
@@ -348,8 +661,25 @@ def check_spec(spec: Spec, examples: int = 200, seed: int | None = None,
         if violation is not None:
             found.append(violation)
         if progress:
-            progress(inv.name, "broken")
+            progress(inv.name, "warning" if violation is not None and violation.severity == "warning" else "broken")
     return found
+
+
+_NONE = object()
+
+
+def _to_the_edge(spec: Spec, example: Any, broken: Callable[[Any], bool]) -> Any:
+    """A jump to the worst value that breaks monotonicity, as the single step at which it breaks."""
+    unit, name, pick, how = example
+    if how == "step":
+        return example
+    for _ in range(1000):
+        if broken((unit, name, pick, "step")):
+            return unit, name, pick, "step"
+        unit = worsen(spec, unit, name, pick, "step")
+        if unit is None:
+            break
+    return example
 
 
 __all__ = ["INVARIANTS", "Invariant", "InvariantError", "Violation", "assert_invariant", "check_spec", "invariant",

@@ -147,6 +147,7 @@ def load_cases(spec: Spec, source: str | os.PathLike[str]) -> list[Case]:
             if key not in EXPECT_KEYS:
                 problems.append(doc.problem(f"unknown expectation `{key}`", path + ("expect", key),
                                             f"one of: {', '.join(EXPECT_KEYS)}", at_key=True))
+        problems.extend(_unknown_labels(spec, doc, expect, path + ("expect",)))
         as_of = raw.get("as_of")
         if as_of is not None and not isinstance(as_of, dt.date):
             problems.append(doc.problem("`as_of` is a date like 2022-01-10", path + ("as_of",)))
@@ -157,6 +158,23 @@ def load_cases(spec: Spec, source: str | os.PathLike[str]) -> list[Case]:
     if problems:
         raise SpecError(problems)
     return cases
+
+
+def _unknown_labels(spec: Spec, doc: Any, expect: dict[str, Any], path: Any) -> list[Problem]:
+    """A `fired:` or `not_fired:` label that names no rule: the expectation could never fail (or pass)."""
+    import difflib
+
+    labels = sorted({t.label for t in spec.triggers})
+    out = []
+    for key in ("fired", "not_fired"):
+        given = expect.get(key) or []
+        for i, label in enumerate(given if isinstance(given, list) else [given]):
+            if str(label) not in labels:
+                close = difflib.get_close_matches(str(label), labels, n=1, cutoff=0.5)
+                out.append(doc.problem(f"`{key}:` names 「{label}」, which is the label of no rule of the spec",
+                                       (*path, key, i) if isinstance(given, list) else (*path, key),
+                                       f"did you mean 「{close[0]}」?" if close else "use a rule's `label:` as written"))
+    return out
 
 
 def _number(value: Any) -> Decimal | None:

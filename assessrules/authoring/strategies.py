@@ -7,6 +7,13 @@
 
 The strategies lean towards the edges: counts at 0, at their maximum and
 just past the point where a node is exhausted; targets with awkward decimals.
+Besides the wide draw of :func:`facts_for`, which mostly lands on failing units, three strategies
+start from a perfect unit (every fact at its best, :func:`perfect_unit`) so that every grade is
+reached: :func:`near_perfect_for` (a few violations), :func:`at_boundary_for` (a score within one
+step of a grade threshold) and :func:`single_violation_for` (one fact moved one step, or to its
+worst, in its ``worse`` direction). :func:`mixed_facts_for` draws from all four, as
+``assessrules check`` does.
+
 Requires the ``hypothesis`` package (``pip install 'assessrules[testing]'``).
 """
 
@@ -25,6 +32,8 @@ from ..engine.spec import Spec
 from ..rules.facts import Fact
 
 _MAX_COUNT = 200
+_BEST_UNBOUNDED = 1000  # the "best" of a `better` count or number without a `max:`
+_BOUNDARY_STEPS = 300  # at most this many violations added on the way down to a threshold
 
 
 def _count(fact: Fact, extra: Iterable[int] = ()) -> st.SearchStrategy[int]:
@@ -101,9 +110,12 @@ VALUE_STRATEGIES: dict[str, Callable[[Fact, int], st.SearchStrategy[Any]]] = {
 }
 """How a value of each fact type is drawn (given the spec's year, for dates)."""
 
+LARGEST_TARGET = Decimal(20)
+"""The largest target value (目标分值) drawn: a unit's target is a few points of its annual work."""
+
 targets = st.one_of(
     st.sampled_from([Decimal(0), Decimal("0.01"), Decimal(1), Decimal(2), Decimal(3), Decimal("3.33"), Decimal(5)]),
-    st.decimals(min_value=0, max_value=20, places=2, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=LARGEST_TARGET, places=2, allow_nan=False, allow_infinity=False),
 )
 """Target values (目标分值), awkward decimals included."""
 
@@ -141,12 +153,289 @@ def facts_for(spec: Spec, unit_type: str | None = None, as_of: dt.date | None = 
         uid = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8))
         drawn = {"id": uid, "name": f"单位{uid}", "type": chosen, "target": draw(targets), "facts": facts}
         if spec.period_kinds:
-            drawn["periods"] = {
-                p.label: _draw_facts(draw, {n: f for n, f in spec.facts.items() if f.period == kind}, year)
-                for kind in spec.period_kinds for p in periods.in_scope(kind, year, when)}
+            by_period: dict[str, dict[str, Any]] = {}
+            drawn["periods"] = by_period
+            for kind in spec.period_kinds:
+                # a few kinds of month, each period one of them: as varied as a year is, at a fraction of the draws
+                group = dict(spec.fact_groups[kind])
+                templates = [_draw_facts(draw, group, year) for _ in range(draw(st.integers(1, 3)))]
+                for p in periods.in_scope(kind, year, when):
+                    by_period[p.label] = dict(draw(st.sampled_from(templates)))
         return drawn
 
     return unit()
+
+
+# --- units around the perfect one ---------------------------------------------------------------
+
+
+def best_value(fact: Fact, year: int = 2021) -> Any:
+    """The best value of a fact: the least of a ``worse`` one, the most of a ``better`` one; for a
+    fact without a direction its default, else the least value it may take."""
+    if fact.type == "bool":
+        if fact.direction is not None:
+            return fact.direction == "better"
+        return fact.default if fact.default is not None else False
+    if fact.type in ("count", "number", "ratio"):
+        low = fact.minimum if fact.minimum is not None else Decimal(0)
+        high = fact.maximum if fact.maximum is not None else (
+            Decimal(1) if fact.type == "ratio" else Decimal(_BEST_UNBOUNDED))
+        if fact.direction == "better":
+            value = high
+        elif fact.direction == "worse":
+            value = low
+        else:
+            value = fact.default if fact.default is not None else low
+        return int(value) if fact.type == "count" else Decimal(value)
+    if fact.default is not None:
+        return fact.default
+    if fact.type == "records":
+        return []
+    if fact.type == "enum":
+        return (fact.values or ("",))[0]
+    if fact.type == "date":
+        return dt.date(year, 1, 1)
+    return "文件"
+
+
+def _best_facts(declared: dict[str, Fact], year: int) -> dict[str, Any]:
+    return {name: best_value(fact, year) for name, fact in declared.items()
+            if fact.required or fact.direction is not None or fact.default is None}
+
+
+def perfect_unit(spec: Spec, unit_type: str | None = None, target: Decimal | int = 3,
+                 as_of: dt.date | None = None) -> dict[str, Any]:
+    """A unit with every fact at its best (:func:`best_value`), in every period up to ``as_of``; a
+    yes/no or choice fact without a direction takes the value that scores best.
+
+    >>> import assessrules
+    >>> spec = assessrules.load_spec("2021")
+    >>> spec.evaluate(perfect_unit(spec)).score
+    Decimal('100')
+    """
+    year = spec.year or 2021
+    when = as_of or spec.default_as_of or dt.date(year, 12, 31)
+    chosen = unit_type or sorted(spec.unit_types)[0]
+    unit: dict[str, Any] = {"id": "u1", "name": "单位u1", "type": chosen, "target": target,
+                            "facts": _best_facts(dict(spec.fact_groups[None]), year)}
+    if spec.period_kinds:
+        unit["periods"] = {p.label: _best_facts(dict(spec.fact_groups[kind]), year)
+                           for kind in spec.period_kinds for p in periods.in_scope(kind, year, when)}
+    return _best_choices(spec, unit)
+
+
+def _best_choices(spec: Spec, unit: dict[str, Any]) -> dict[str, Any]:
+    """Give each yes/no or choice fact without a direction the value that scores best (the first, on a tie)."""
+    def rank(candidate: dict[str, Any]) -> tuple[Decimal, Decimal]:
+        result = spec.evaluate(candidate)
+        return result.score, -result.deduction
+
+    for name, fact in spec.facts.items():
+        if fact.direction is not None or fact.type not in ("bool", "enum"):
+            continue
+        options = [False, True] if fact.type == "bool" else list(fact.values or ())
+        current = best_value(fact)
+        tried: list[tuple[tuple[Decimal, Decimal], int, dict[str, Any]]] = []
+        for value in [current, *(v for v in options if v != current)]:
+            if fact.period is None:
+                candidate = {**unit, "facts": {**unit["facts"], name: value}}
+            else:
+                candidate = {**unit, "periods": {p: {**v, name: value} for p, v in unit.get("periods", {}).items()}}
+            tried.append((rank(candidate), -len(tried), candidate))
+        unit = max(tried, key=lambda t: (t[0], t[1]))[2]
+    return unit
+
+
+def worst_unit(spec: Spec, unit_type: str | None = None, target: Decimal | int = 3,
+               as_of: dt.date | None = None) -> dict[str, Any]:
+    """A unit with every directed fact at its worst (a ``worse`` count without a ``max:`` at 1000)."""
+    unit = perfect_unit(spec, unit_type, target, as_of)
+    for name in directed_facts(spec, "worse") + directed_facts(spec, "better"):
+        for pick in range(max(1, len(unit.get("periods", {})))):
+            unit = worsen(spec, unit, name, pick, "worst") or unit
+    return unit
+
+
+def threshold_values(spec: Spec) -> dict[str, set[Decimal]]:
+    """For each fact, the numbers it is compared with: the parameters and literals of every
+    expression that reads it, and one either side."""
+    out: dict[str, set[Decimal]] = {}
+    for trigger in spec.triggers:
+        for expression in trigger.expressions():
+            numbers = {Decimal(c) for c in expression.constants
+                       if isinstance(c, (Decimal, int)) and not isinstance(c, bool)}
+            numbers |= {spec.parameters[n].value for n in expression.names if n in spec.parameters}
+            for name in expression.names:
+                fact = spec.facts.get(name)
+                if fact is None or fact.type not in ("count", "number", "ratio"):
+                    continue
+                step = Decimal(1) if fact.type == "count" else Decimal("0.01")
+                out.setdefault(name, set()).update(v + d for v in numbers for d in (-step, 0, step))
+    return out
+
+
+def worsen(spec: Spec, unit: dict[str, Any], name: str, pick: int = 0, how: str = "step", *,
+           to: Decimal | None = None) -> dict[str, Any] | None:
+    """The unit with one more violation of the directed fact ``name`` (in the ``pick``-th period), or None.
+
+    ``how`` is ``"step"`` (one more, or 0.01 worse for a ratio), ``"extreme"`` (the worst value
+    allowed; None for a ``worse`` fact without a ``max:``), ``"worst"`` (the same, but 1000 for such
+    a fact) or ``"to"`` (the value ``to``, when it is worse than the present one). None when the fact
+    cannot get worse that way.
+
+    >>> import assessrules
+    >>> spec = assessrules.load_spec("2021")
+    >>> worse = worsen(spec, perfect_unit(spec), "late_disclosures")
+    >>> worse["facts"]["late_disclosures"], spec.evaluate(worse).score
+    (1, Decimal('99'))
+    """
+    fact = spec.facts[name]
+    if fact.period is None:
+        values, place = unit.get("facts", {}), None
+    else:
+        labels = sorted(unit.get("periods", {}))
+        if not labels:
+            return None
+        place = labels[pick % len(labels)]
+        values = unit["periods"][place]
+    value = values.get(name, fact.default)
+    if fact.type == "bool":
+        new: Any = fact.direction == "worse"
+        if value is new or how == "to":
+            return None
+    elif fact.type in ("count", "number", "ratio"):
+        low = fact.minimum if fact.minimum is not None else 0
+        high = fact.maximum if fact.maximum is not None else (1 if fact.type == "ratio" else None)
+        worse = fact.direction == "worse"
+        current = Decimal(value) if not isinstance(value, str) else fact.normalize(value)
+        if how in ("extreme", "worst"):
+            if worse and high is None:
+                if how == "extreme":
+                    return None
+                high = Decimal(_BEST_UNBOUNDED)
+            new = high if worse else low
+        elif how == "to":
+            if to is None or (to <= current if worse else to >= current):
+                return None
+            new = to
+        else:
+            step = Decimal("0.01") if fact.type == "ratio" else 1
+            new = current + (step if worse else -step)
+        if new < low or (high is not None and new > high) or new == current:
+            return None
+        if fact.type == "count":
+            if new != int(new):
+                return None
+            new = int(new)
+    else:
+        return None
+    changed = {**values, name: new}
+    if place is None:
+        return {**unit, "facts": changed}
+    return {**unit, "periods": {**unit["periods"], place: changed}}
+
+
+def _violation(spec: Spec, names: list[str], thresholds: dict[str, set[Decimal]]
+               ) -> st.SearchStrategy[tuple[str, int, str, Decimal | None]]:
+    """``(fact, period pick, how, to)``: one way to make a unit worse."""
+    @st.composite
+    def one(draw: st.DrawFn) -> tuple[str, int, str, Decimal | None]:
+        name = draw(st.sampled_from(names))
+        how = draw(st.sampled_from(["step", "step", "extreme", "worst", "to"]))
+        to = draw(st.sampled_from(sorted(thresholds[name]))) if how == "to" and thresholds.get(name) else None
+        return name, draw(st.integers(0, 11)), how, to
+    return one()
+
+
+def _apply(spec: Spec, unit: dict[str, Any], change: tuple[str, int, str, Decimal | None]) -> dict[str, Any]:
+    name, pick, how, to = change
+    return worsen(spec, unit, name, pick, how, to=to) or unit
+
+
+def _directed(spec: Spec) -> list[str]:
+    return sorted(directed_facts(spec, "worse") + directed_facts(spec, "better"))
+
+
+@st.composite
+def _start(draw: st.DrawFn, spec: Spec, unit_type: str | None, as_of: dt.date | None) -> dict[str, Any]:
+    chosen = unit_type or draw(st.sampled_from(sorted(spec.unit_types)))
+    return perfect_unit(spec, chosen, draw(targets), as_of)
+
+
+def near_perfect_for(spec: Spec, unit_type: str | None = None, as_of: dt.date | None = None
+                     ) -> st.SearchStrategy[dict[str, Any]]:
+    """Draw units a few violations (0 to 4) away from the perfect one: the 优秀 and 良好 units that a
+    wide draw almost never reaches."""
+    names, thresholds = _directed(spec), threshold_values(spec)
+
+    @st.composite
+    def unit(draw: st.DrawFn) -> dict[str, Any]:
+        drawn = draw(_start(spec, unit_type, as_of))
+        if not names:
+            return drawn
+        for change in draw(st.lists(_violation(spec, names, thresholds), max_size=4)):
+            drawn = _apply(spec, drawn, change)
+        return drawn
+
+    return unit()
+
+
+def single_violation_for(spec: Spec, unit_type: str | None = None, as_of: dt.date | None = None
+                         ) -> st.SearchStrategy[dict[str, Any]]:
+    """Draw the neighbours of the perfect unit: one fact moved one step (or to its worst, or just
+    past a number it is compared with) in its ``worse`` direction, in one period."""
+    names, thresholds = _directed(spec), threshold_values(spec)
+
+    @st.composite
+    def unit(draw: st.DrawFn) -> dict[str, Any]:
+        drawn = draw(_start(spec, unit_type, as_of))
+        return _apply(spec, drawn, draw(_violation(spec, names, thresholds))) if names else drawn
+
+    return unit()
+
+
+def at_boundary_for(spec: Spec, unit_type: str | None = None, as_of: dt.date | None = None
+                    ) -> st.SearchStrategy[dict[str, Any]]:
+    """Draw units whose score lies within one violation of a grade threshold: violations are added
+    to a perfect unit until the score falls below the threshold, and the unit just above or just
+    below it is kept."""
+    names, thresholds = _directed(spec), threshold_values(spec)
+    cuts = sorted({g.at_least for g in spec.grades if g.at_least is not None}
+                  | {g.below for g in spec.grades if g.below is not None})
+
+    @st.composite
+    def unit(draw: st.DrawFn) -> dict[str, Any]:
+        drawn = draw(_start(spec, unit_type, as_of))
+        if not names or not cuts:
+            return drawn
+        cut = draw(st.sampled_from(cuts))
+        keep_above = draw(st.booleans())
+        rng = draw(st.randoms(use_true_random=False))  # the walk down is many steps: one draw, not hundreds
+        choices = [(n, how) for n in names for how in ("step", "step", "step", "worst", "to")]
+        score = spec.evaluate(drawn).score
+        for _ in range(_BOUNDARY_STEPS):
+            if score < cut:
+                break
+            name, how = rng.choice(choices)
+            to = rng.choice(sorted(thresholds[name])) if how == "to" and thresholds.get(name) else None
+            worse = worsen(spec, drawn, name, rng.randrange(12), how, to=to)
+            if worse is None:
+                continue
+            new = spec.evaluate(worse).score
+            if new < cut and keep_above:
+                return drawn
+            drawn, score = worse, new
+        return drawn
+
+    return unit()
+
+
+def mixed_facts_for(spec: Spec, unit_type: str | None = None, as_of: dt.date | None = None
+                    ) -> st.SearchStrategy[dict[str, Any]]:
+    """Draw from every strategy above and the wide draw of :func:`facts_for`, so that every grade is
+    reached: what ``assessrules check`` uses."""
+    return st.one_of(near_perfect_for(spec, unit_type, as_of), at_boundary_for(spec, unit_type, as_of),
+                     single_violation_for(spec, unit_type, as_of), facts_for(spec, unit_type, as_of))
 
 
 def _corruptions(spec: Spec) -> list[tuple[str, Callable[[dict[str, Any], Any], None]]]:
@@ -209,11 +498,21 @@ def directed_facts(spec: Spec, direction: str) -> list[str]:
 
 
 __all__ = [
+    "LARGEST_TARGET",
     "VALUE_STRATEGIES",
+    "at_boundary_for",
+    "best_value",
     "directed_facts",
     "edge_counts",
     "facts_for",
     "invalid_facts_for",
+    "mixed_facts_for",
+    "near_perfect_for",
+    "perfect_unit",
+    "single_violation_for",
     "targets",
+    "threshold_values",
     "value_for",
+    "worsen",
+    "worst_unit",
 ]

@@ -15,9 +15,23 @@
       - {id: fair, deduct: 50%}
 
 Mappings (``metadata``, ``total``, ``direct_deductions``) merge key by key; named
-sections (``unit_types``, ``parameters``, ``facts``, ``derived``) merge by name;
+sections (``unit_types``, ``parameters``, ``facts``, ``derived``) merge by name (a
+parameter or unit type given in part keeps the base's other keys: ``{value: 1}``);
 lists of things with ids (``indicators``, ``grades``, ``assumptions``) merge by id.
-A trigger list given on an indicator (``deduct:`` …) replaces the base's list.
+A trigger list given on an indicator (``deduct:`` …) replaces the base's list; ``rules:``
+changes or removes single rules of an indicator (or of ``total``, ``direct_deductions``),
+each found by its ``id:`` or its ``label:``::
+
+    indicators:
+      - id: new_media
+        rules:
+          - {label: 未提供互动交流功能, points: 3}
+          - {label: 无"两微一端"不得分, remove: true}
+
+What is easy to get wrong is caught here, in the extending file: a new parameter that no
+rule uses (a misspelt name would leave the base value in force), a new grade or assumption
+without its label (a misspelt id), and a fact, parameter or derived value removed while a
+rule still uses it.
 
 The merged spec is then checked as a whole, and every value keeps the file,
 line and column it came from, so each problem points into the file that caused it.
@@ -36,6 +50,11 @@ from .document import Document, DocumentError, read_document
 from .limits import echo
 
 NAMED_SECTIONS = ("unit_types", "parameters", "facts", "derived")
+PARTIAL_SECTIONS = ("unit_types", "parameters")  # an entry given in part keeps the base's other keys
+REQUIRED_NEW = {"grades": ("label",), "assumptions": ("clause", "text")}
+TRIGGER_LISTS = ("deduct", "award", "zero", "score", "rating")
+_PROSE = frozenset({"label", "clause", "text", "description", "name", "title", "issuer", "document_number", "method",
+                    "unit", "assumption", "id", "parent", "after"})
 MERGED_MAPPINGS = ("metadata", "total", "direct_deductions")
 ID_LISTS = ("grades", "assumptions")
 EXTENSION_KEYS = ("remove", "parent", "after")
@@ -118,29 +137,42 @@ def merge(base: Document, child: Document) -> Document:
     m.index(base, merged, ())
     changes = _copy(child.data)
     m.index(child, changes, ())
+    removed: list[tuple[str, str, Path]] = []
+    added: list[tuple[str, Path, list[str]]] = []
     for key, value in changes.items():
         path: Path = (key,)
         if key == "extends":
             continue
         if key in MERGED_MAPPINGS and isinstance(value, dict) and isinstance(merged.get(key), dict):
             for k, v in value.items():
-                if v is None:
+                if k == "rules" and isinstance(v, list):
+                    _change_rules(m, merged[key], v, path + (k,), f"`{key}`")
+                elif v is None:
                     merged[key].pop(k, None)
                 else:
                     m.put(merged[key], k, v, path + (k,))
         elif key in NAMED_SECTIONS and isinstance(value, dict) and isinstance(merged.setdefault(key, {}), dict):
             for name, entry in value.items():
-                if entry is not None:
+                known = merged[key].get(name)
+                if entry is None:
+                    if merged[key].pop(name, None) is None:
+                        m.fail(f"`{name}` is not in the base spec's {key}, so it cannot be removed", path + (name,),
+                               at_key=True)
+                    else:
+                        removed.append((key, str(name), path + (name,)))
+                elif key in PARTIAL_SECTIONS and isinstance(entry, dict) and isinstance(known, dict):
+                    _update(m, known, entry, path + (name,))
+                else:
+                    if known is None and key == "parameters":
+                        added.append((str(name), path + (name,), sorted(str(n) for n in merged[key])))
                     m.put(merged[key], name, entry, path + (name,))
-                elif merged[key].pop(name, None) is None:
-                    m.fail(f"`{name}` is not in the base spec's {key}, so it cannot be removed", path + (name,),
-                           at_key=True)
         elif key == "indicators" and isinstance(value, list):
             _merge_indicators(m, merged.setdefault("indicators", []), value)
         elif key in ID_LISTS and isinstance(value, list):
             _merge_id_list(m, merged.setdefault(key, []), value, path)
         else:
             m.put(merged, key, value, path)
+    _check_names(m, merged, removed, added)
     if m.problems:
         raise SpecError(m.problems)
     positions, files = m.located(merged)
@@ -163,11 +195,18 @@ def _merge_indicators(m: _Merge, tree: list[Any], changes: list[Any]) -> None:
         known = _walk_tree(tree)
         node_id = str(change["id"])
         parent, after = change.get("parent"), change.get("after")
-        body = {k: v for k, v in change.items() if k not in EXTENSION_KEYS}
+        body = {k: v for k, v in change.items() if k not in EXTENSION_KEYS and k != "rules"}
+        if node_id in known and isinstance(change.get("rules"), list):
+            holder, index = known[node_id]
+            _change_rules(m, holder[index], change["rules"], path + ("rules",), f"indicator `{node_id}`")
         if node_id in known:
             holder, index = known[node_id]
             if change.get("remove"):
                 del holder[index]
+                parent_id = _parent_of(tree, holder)
+                if parent_id is not None:  # a sum the removal breaks is reported here, where it was made
+                    owner, at = known[parent_id]
+                    m.origin[(id(owner[at]), "children")] = (m.child, path + ("remove",))
             elif parent is not None or after is not None:
                 node = holder.pop(index)
                 _update(m, node, body, path)
@@ -229,13 +268,90 @@ def _merge_id_list(m: _Merge, target: list[Any], changes: list[Any], path: Path)
             else:
                 _update(m, target[index], body, where)
         elif change.get("remove"):
-            m.fail(f"no `{item_id}` in the base spec's {path[0]} to remove", where + ("id",))
+            m.fail(f"no `{item_id}` in the base spec's {path[0]} to remove", where + ("id",),
+                   _suggest(item_id, dict.fromkeys(ids)))
+        elif any(k not in body for k in REQUIRED_NEW.get(str(path[0]), ())):
+            needs = ", ".join(f"`{k}:`" for k in REQUIRED_NEW[str(path[0])])
+            m.fail(f"`{item_id}` is not among the base spec's {path[0]} ({', '.join(ids)}); a new one needs {needs}",
+                   where + ("id",), _suggest(item_id, dict.fromkeys(ids)) or f"to add one, give {needs}")
         else:
             after = change.get("after")
             position = ids.index(str(after)) + 1 if after is not None and str(after) in ids else len(target)
             item: dict[str, Any] = {}
             _update(m, item, body, where)
             target.insert(position, item)
+
+
+def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: Path, where: str) -> None:
+    """Change or remove single rules of ``holder``'s trigger lists, each found by its ``id`` or its ``label``."""
+    rules = [(key, entry) for key in TRIGGER_LISTS if isinstance(holder.get(key), list)
+             for entry in holder[key] if isinstance(entry, dict)]
+    for i, change in enumerate(changes):
+        at = path + (i,)
+        if not isinstance(change, dict) or not ("id" in change or "label" in change):
+            m.fail("each entry of `rules:` names a rule by its `id:` or its `label:`", at,
+                   "e.g. {label: 未提供互动交流功能, points: 3} or {id: late, remove: true}")
+            continue
+        by = "id" if "id" in change else "label"
+        wanted = str(change[by])
+        found = [(key, entry) for key, entry in rules if str(entry.get(by)) == wanted]
+        if len(found) != 1:
+            names = {str(e.get(by)): None for _k, e in rules if e.get(by) is not None}
+            what = "no rule" if not found else f"{len(found)} rules"
+            m.fail(f"{what} of {where} with {by} 「{wanted}」", at + (by,),
+                   _suggest(wanted, names) or (f"its rules: {'、'.join(names)}" if names else None))
+            continue
+        key, entry = found[0]
+        if change.get("remove"):
+            holder[key] = [e for e in holder[key] if e is not entry]
+        else:
+            body = {k: v for k, v in change.items() if k not in ("remove", "id") or k == by == "id"}
+            for k in [k for k, v in body.items() if v is None]:  # `clause: null` drops the rule's clause
+                entry.pop(k, None)
+            _update(m, entry, {k: v for k, v in body.items() if v is not None}, at)
+
+
+_WORD = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"
+
+
+def _uses(merged: Any, name: str) -> list[tuple[Any, Any]]:
+    """Every (container, key) of the merged data whose expression or points mention ``name``."""
+    import re
+
+    pattern = re.compile(_WORD.format(re.escape(name)))
+    out: list[tuple[Any, Any]] = []
+
+    def visit(value: Any) -> None:
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for k, v in items:
+            if isinstance(v, str) and k not in _PROSE and pattern.search(v):
+                out.append((value, k))
+            else:
+                visit(v)
+
+    visit(merged)
+    return out
+
+
+def _check_names(m: _Merge, merged: dict[str, Any], removed: list[tuple[str, str, Path]],
+                 added: list[tuple[str, Path, list[str]]]) -> None:
+    """Removed names still used, and new parameters used by nothing: each a problem in the extending file."""
+    for section, name, path in removed:
+        uses = _uses(merged, name)
+        if uses:
+            container, key = uses[0]
+            doc, src = m.origin.get((id(container), key), (m.child, ()))
+            line, column = doc.locate(src)
+            rule = container.get("label") if isinstance(container, dict) else None
+            m.fail(f"`{name}` is removed from {section}, but {'「' + rule + '」 ' if rule else ''}at "
+                   f"{doc.file_of(src)}:{line}:{column} still uses it", path, "change or remove that rule too "
+                   "(an indicator's `rules:` can remove one rule)", at_key=True)
+    for name, path, before in added:
+        if not _uses(merged, name):
+            close = _suggest(name, dict.fromkeys(before))
+            m.fail(f"`{name}` is a new parameter that no rule uses, so it changes nothing", path,
+                   (close + " — a misspelt name adds a parameter and leaves the base's value in force")
+                   if close else "use it in a rule, or remove it", at_key=True)
 
 
 def _suggest(name: str, known: Mapping[str, Any]) -> str | None:

@@ -78,6 +78,7 @@ class Indicator:
     weight: Decimal | None = None  # its share of a weighted parent (工作考核 70%)
     units: frozenset[str] | None = None  # the named units it applies to
     applies_if: Expression | None = None  # the condition under which it applies
+    children_add_up: bool = True  # false where the document's children do not add up to the points
 
     @property
     def limited(self) -> bool:

@@ -102,7 +102,8 @@ class _Tree:
             method=(method,) if isinstance(method, str) else tuple(method), text=raw.get("text"),
             clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
             children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
-            units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if)
+            units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
+            children_add_up=bool(raw.get("children_add_up", True)))
 
     def within_limits(self, children: Sequence[Any], path: Path, depth: int) -> bool:
         """False (with a problem) when the tree grows deeper or wider than the limits."""
@@ -171,7 +172,7 @@ class _Tree:
         if total != points:
             parts = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)
             where = ctx.newest(("metadata", "scale") if depth == 0 else path + ("points",),
-                               [c.path + ("points",) for c in children])
+                               [*(c.path + ("points",) for c in children), path + ("children",)])
             ctx.problem(f"the children add up to {format_points(total)} ({parts}), not {format_points(points)}",
                         where, "fix the points, or set `children_add_up: false` where the document "
                                "itself does not add up", "spec.points_sum")
