@@ -45,11 +45,23 @@ def _cli(*argv: str) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
-def test_score_output_of_the_example_units_is_pinned(fmt: str) -> None:
-    """`score --format F` of the example file prints what it printed before results were rebuilt."""
-    text = _cli("score", str(EXAMPLE), "--format", fmt)
-    _same_as_golden(f"score-2021.{fmt}", text)
+@pytest.mark.parametrize("argv", [["--format", "table"], ["--format", "csv"], ["--format", "json", "--full"]])
+def test_score_output_of_the_example_units_is_pinned(argv: list[str]) -> None:
+    """`score --format F` (JSON in full) of the example file prints what it printed before results were rebuilt."""
+    text = _cli("score", str(EXAMPLE), *argv)
+    _same_as_golden(f"score-2021.{argv[1]}", text)
+
+
+def test_compact_json_is_the_full_json_without_the_units_inputs() -> None:
+    """`score --format json` gives each result of `--full` less its `facts` and `periods`, one result per line."""
+    full = json.loads(_cli("score", str(EXAMPLE), "--format", "json", "--full"))
+    text = _cli("score", str(EXAMPLE), "--format", "json")
+    compact = json.loads(text)
+    assert compact["spec"] == full["spec"]
+    expected = [{k: v for k, v in r.items() if k not in ("facts", "periods")} for r in full["results"]]
+    assert expected == compact["results"]
+    assert len(text.splitlines()) == len(compact["results"]) + 3
+    assert len(text) < len(_cli("score", str(EXAMPLE), "--format", "json", "--full")) / 2
 
 
 def _accounts(spec: Spec, units: list[Any], as_of: Any = None) -> tuple[str, str]:

@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--spec", help=spec_help)
     p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
+    p.add_argument("--full", action="store_true",
+                   help="with --format json: repeat each unit's facts and periods in its result (default: left out, "
+                        "one result per line)")
+    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                   help="score in N worker processes (0: one per core); the output is the same (1)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
     p.set_defaults(handler=cmd_score)
 
@@ -109,6 +114,32 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10") from None
 
 
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+        if jobs < 0:
+            raise ValueError(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (0 for one per core)") from None
+    return jobs
+
+
+@contextlib.contextmanager
+def progress_bar(err: TextIO, total: int, what: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on ``err`` when it is a terminal, shown once the work has taken a second; else None."""
+    if not (hasattr(err, "isatty") and err.isatty()) or total <= 0:
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, file=err, delay=1.0, unit=" units", desc=what, leave=False) as bar:
+
+        def advance(done: int) -> None:
+            bar.update(done)
+
+        yield advance
+
+
 def write_output(text: str, output: str | None, stdout: TextIO) -> None:
     """Write to stdout, or to ``output`` whole or not at all (temporary file, then rename)."""
     if output is None:
@@ -161,13 +192,15 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score every unit of a facts file and report in the chosen format."""
-    from ..inputs.facts_file import read_facts, score_document
-    from ..outputs.report import REPORTERS
+    from ..inputs.facts_file import read_facts, score_document, units_of
+    from ..outputs.report import REPORTERS, render_json_compact
 
     document = read_facts(args.facts)
     spec = _spec_for(args, document)
-    results = score_document(spec, document, args.as_of)
-    write_output(REPORTERS[args.format](spec, results), args.output, out)
+    with progress_bar(err, len(units_of(document)), "scoring") as progress:
+        results = score_document(spec, document, args.as_of, jobs=args.jobs, progress=progress)
+    render = render_json_compact if args.format == "json" and not args.full else REPORTERS[args.format]
+    write_output(render(spec, results), args.output, out)
     return 0
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -28,6 +28,10 @@ from ..rules.document import Document, DocumentError, read_document
 if TYPE_CHECKING:
     from ..engine.results import Result
     from ..engine.spec import Spec
+
+
+MIN_UNITS_PER_JOB = 200
+"""Below this many units per process, starting workers costs more than it saves."""
 
 
 def read_facts(path: str | os.PathLike[str]) -> Document:
@@ -74,12 +78,26 @@ def as_of_of(document: Document) -> dt.date | None:
                                            ("as_of",))]) from None
 
 
-def score_document(spec: Spec, document: Document, as_of: dt.date | None = None) -> list[Result]:
-    """Score every unit of a facts file; problems come back located in the file."""
+def score_document(spec: Spec, document: Document, as_of: dt.date | None = None, *, jobs: int = 1,
+                   progress: Callable[[int], None] | None = None) -> list[Result]:
+    """Score every unit of a facts file; problems come back located in the file.
+
+    With ``jobs`` other than 1 a large file is scored in that many worker processes (0: one per
+    core), with the same results; ``progress`` is called with the number of units done.
+    """
+    units = units_of(document)
+    as_of = as_of or as_of_of(document)
     try:
-        return spec.evaluate_many(units_of(document), as_of=as_of or as_of_of(document))
+        if jobs != 1 and len(units) >= MIN_UNITS_PER_JOB * 2:
+            from ..engine.batch import default_jobs, evaluate_in_workers
+
+            jobs = jobs or default_jobs()
+            jobs = min(jobs, len(units) // MIN_UNITS_PER_JOB)
+            if jobs > 1:
+                return evaluate_in_workers(spec, units, jobs=jobs, as_of=as_of, progress=progress)
+        return spec.evaluate_many(units, as_of=as_of, progress=progress)
     except FactsError as exc:
         raise FactsError(locate(exc.problems, document)) from None
 
 
-__all__ = ["as_of_of", "locate", "read_facts", "score_document", "units_of"]
+__all__ = ["MIN_UNITS_PER_JOB", "as_of_of", "locate", "read_facts", "score_document", "units_of"]

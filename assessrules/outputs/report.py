@@ -73,6 +73,22 @@ def render_json(spec: Spec, results: Sequence[Result]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+def render_json_compact(spec: Spec, results: Sequence[Result]) -> str:
+    """The spec's identity and every result without the unit's inputs, one result per line, ordered by unit id.
+
+    Each result is ``result.to_dict(inputs=False)``: everything :func:`render_json` gives except the
+    unit's own ``facts`` and ``periods``, which are in the facts file already (the receipt's
+    ``facts_sha256`` names them). It is what ``score --format json`` writes; ``--full`` gives
+    :func:`render_json`.
+    """
+    spec_line = json.dumps({"id": spec.metadata.id, "title": spec.metadata.title,
+                            "document_number": spec.metadata.document_number, "sha256": spec.sha256},
+                           ensure_ascii=False)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    lines = [dumps(r.to_dict(inputs=False)) for r in sorted(results, key=lambda r: r.unit.id)]
+    return '{"spec": ' + spec_line + ',\n"results": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
 def render_csv(spec: Spec, results: Sequence[Result]) -> str:
     """One row per unit: headline figures, then each indicator's score by id."""
     nodes = [n for n in spec.nodes if n.depth > 0]
@@ -159,6 +175,7 @@ __all__ = [
     "render_bulletin_table",
     "render_csv",
     "render_json",
+    "render_json_compact",
     "render_table",
     "width",
 ]
