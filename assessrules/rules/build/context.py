@@ -24,7 +24,6 @@ from ..facts import FACT_TYPES, Fact
 from ..kinds import Trigger, build_trigger
 from ..model import Assumption, Parameter
 
-
 RUN_NAMES = frozenset({"as_of"})
 """Names every expression may read that come from the run, not from the facts."""
 
