@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("spec", metavar="SPEC", help="a spec path or bundled id")
     p.add_argument("--examples", type=int, default=100, metavar="N", help="examples per invariant (100)")
     p.add_argument("--seed", type=int, default=None, metavar="S", help="a seed, to repeat a run exactly")
+    p.add_argument("--thorough", action="store_true",
+                   help="draw ten times the examples, separately for each invariant (long)")
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("test", help="run the scenario tests beside a spec (X.tests.yaml)")
@@ -254,7 +256,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import time
 
     try:
-        from ..authoring.invariants import INVARIANTS, check_spec
+        from ..authoring.invariants import INVARIANTS
+        from ..authoring.runner import run_checks
     except ImportError:  # pragma: no cover - hypothesis is an optional dependency
         from ..errors import UsageError
 
@@ -263,8 +266,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     spec = load_spec(args.spec)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    out.write(f"checking {spec.source} — {spec.metadata.title}: {len(INVARIANTS)} invariants, "
-              f"{args.examples} examples each (--seed {seed})\n")
+    how = f"{args.examples * 10} examples each, thorough" if args.thorough else f"{args.examples} examples"
+    out.write(f"checking {spec.source} — {spec.metadata.title}: {len(INVARIANTS)} invariants, {how} "
+              f"(--seed {seed})\n")
     started = time.monotonic()
     summaries = {inv.name: inv.summary for inv in INVARIANTS}
 
@@ -275,7 +279,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write("ok\n" if state == "ok" else "BROKEN\n")
         out.flush()
 
-    violations = check_spec(spec, args.examples, seed, progress)
+    violations = run_checks(spec, args.examples, seed, progress, thorough=args.thorough)
     elapsed = time.monotonic() - started
     for violation in violations:
         out.write(f"\n{violation}\n")
