@@ -276,7 +276,7 @@ FACT_TYPES: dict[str, FactType] = {
         FactType("date", "date", _normalize_date, lambda f: {"type": "string", "format": "date"},
                  "a calendar date, 2021-10-08", lambda f, const: "type(v) is date"),
         FactType("text", "text", _normalize_text, lambda f: {"type": "string"},
-                 "free text, e.g. a document's title"),
+                 "free text, e.g. a document's title", lambda f, const: "type(v) is str"),
         FactType("records", "any", _normalize_records, _records_schema,
                  "a list of records (evidence), each with the declared fields"),
     )
