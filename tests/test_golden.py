@@ -119,3 +119,16 @@ def test_explain_and_to_dict_of_the_shape_specs_are_pinned(name: str) -> None:
     stem = Path(name).stem
     _same_as_golden(f"explain-{stem}.txt", text)
     _same_as_golden(f"to_dict-{stem}.json", data)
+
+
+def test_scores_by_indicator_are_the_indicators_scores(spec2021: Spec) -> None:
+    """result.scores gives each indicator's score as result.indicators does, without the explanation."""
+    import yaml
+
+    document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    for result in spec2021.evaluate_many(document["units"], as_of=document["as_of"], explain=False):
+        assert result.scores == {i.id: i.score for i in result.indicators}
+    shapes = assessrules.spec_from_text((SHAPES / "applicability.yaml").read_text(encoding="utf-8"))
+    left_out = shapes.evaluate(SHAPE_UNITS["applicability.yaml"][2])
+    assert left_out.scores == {i.id: i.score for i in left_out.indicators}
+    assert None in left_out.scores.values()

@@ -110,6 +110,19 @@ def plain(value: Any) -> Any:
     return value
 
 
+_CANONICAL: dict[Decimal, Decimal] = {}
+
+
+def _canonical(value: Decimal) -> Decimal:
+    # scores take few distinct values across a batch: work each canonical form out once
+    out = _CANONICAL.get(value)
+    if out is None:
+        if len(_CANONICAL) > 50_000:
+            _CANONICAL.clear()
+        out = _CANONICAL[value] = canonical(value)
+    return out
+
+
 def _plain_dict(value: Mapping[Any, Any]) -> dict[str, Any]:
     # the common case inline: a flat mapping of scalars and Decimals (facts, a month's facts, a record)
     out: dict[str, Any] = {}
@@ -266,6 +279,7 @@ class RuleTables:
     direct: frozenset[int]
     derived: Mapping[str, Any]  # name -> Derived
     derived_names: tuple[str, ...]
+    node_ids: tuple[str, ...]  # by node index
 
     @classmethod
     def of(cls, spec: Rules) -> RuleTables:
@@ -288,7 +302,7 @@ class RuleTables:
         awards = tuple(tuple(t.index for t in node.triggers if t.kind == "award_if") for node in spec.nodes)
         items = frozenset(t.index for t in spec.bonus.items) if spec.bonus else frozenset()
         return cls(tuple(rules), awards, items, frozenset(t.index for t in spec.direct_deductions), derived,
-                   tuple(derived))
+                   tuple(derived), tuple(node.id for node in spec.nodes))
 
 
 _TABLES: weakref.WeakKeyDictionary[Any, RuleTables] = weakref.WeakKeyDictionary()
@@ -424,6 +438,16 @@ class Result:
         return final
 
     @property
+    def scores(self) -> dict[str, Decimal | None]:
+        """Each indicator's score by id (None for one left out), read off the scorer's outcome.
+
+        The same figures as ``{i.id: i.score for i in result.indicators}``, without building the
+        explanation: what a caller wanting only the per-indicator scores should read.
+        """
+        ids = self._tables.node_ids
+        return {ids[i]: None if s is None else _canonical(s) for i, s in enumerate(self.outcome[1])}
+
+    @property
     def not_applicable(self) -> tuple[int, ...]:
         """Indices of the indicators that do not apply to this unit's type."""
         return tuple(self.outcome[2])
@@ -550,7 +574,7 @@ class Result:
             i = node.index
             raw, final = raws[i], finals[i]
             fired: tuple[FiredTrigger, ...] = tuple(by_node.get(i, ()))
-            zeroed = any(f.effect == "zero" for f in fired)
+            zeroed = bool(fired) and any(f.effect == "zero" for f in fired)
             missed: tuple[FiredTrigger, ...] = ()
             awards = tables.awards[i]
             if awards and not zeroed and i not in na:
