@@ -82,3 +82,13 @@ def test_a_unit_out_of_order_is_left_to_the_full_check(spec2021: Spec, how: str)
 def test_without_an_assessment_date_periods_go_to_the_full_check(spec2021: Spec) -> None:
     """No as_of: the compiled check declines, so the full check can say what is missing."""
     assert spec2021._fast_check(units()[0], None) is None
+
+
+def test_a_month_that_leaves_out_an_optional_fact_gets_its_default_either_way(spec2021: Spec) -> None:
+    """A month without `mailbox_overdue` (default 0) takes the per-month check and gives the full check's record."""
+    unit = copy.deepcopy(units()[2])
+    del unit["periods"]["2021-04"]["mailbox_overdue"]
+    fast = spec2021._fast_check(unit, AS_OF)
+    assert fast is not None
+    assert dict(fast[4]["@month"])["2021-04"]["mailbox_overdue"] == 0
+    assert full_check(spec2021, unit) == (fast, [])

@@ -426,13 +426,27 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
         em.line(f"sc = {em.const(_scopes(spec))}(as_of)")
         em.line("if sc is None or pr.keys() != sc[0]: return None")
         for i, kind in enumerate(kinds):
-            check = em.const(compile_checker(spec, spec.fact_groups[kind]))
+            declared = spec.fact_groups[kind]
+            check = em.const(compile_checker(spec, declared))
             em.line("e = []")
             em.line(f"for lab in sc[1][{i}]:")
             with em.indent():
-                em.line(f"pv = {check}(pr[lab])")
-                em.line("if pv is None: return None")
-                em.line("e.append((lab, pv))")
+                em.line("pv = pr[lab]")
+                # the usual month gives every fact: read each in place; any other goes through its own check
+                em.line(f"if type(pv) is dict and pv.keys() == {em.const(frozenset(declared))}:")
+                with em.indent():
+                    names = []
+                    for j, (name, fact) in enumerate(declared.items()):
+                        names.append((name, f"b{j}"))
+                        em.line(f"v = pv[{name!r}]")
+                        em.line(f"if {fact.kind.fast(fact, em.const)}: b{j} = v")
+                        em.line(f"else: b{j} = {em.const(fact.normalize)}(v)")
+                    em.line("e.append((lab, {" + ", ".join(f"{n!r}: {v}" for n, v in names) + "}))")
+                em.line("else:")
+                with em.indent():
+                    em.line(f"pv = {check}(pv)")
+                    em.line("if pv is None: return None")
+                    em.line("e.append((lab, pv))")
             em.line(f"fa[{'@' + kind!r}] = tuple(e)")
     em.line("fa['as_of'] = as_of")
     em.line("return (uid, name, ut, tg, fa, None)")
