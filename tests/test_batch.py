@@ -82,6 +82,24 @@ def test_workers_report_the_problems_of_one_process_in_the_same_order(spec2021: 
     assert alone.value.problems == shared.value.problems
 
 
+def test_a_unit_that_cannot_be_scored_fails_the_same_in_a_worker(spec2021: Spec) -> None:
+    """A record the calendar cannot count raises the EvaluationError of one process, problems and all."""
+    import datetime as dt
+
+    from assessrules.errors import EvaluationError
+
+    units = many_units(90)
+    units[50]["facts"]["disclosures"].append({"title": "远期公开", "formed": dt.date(2021, 12, 28),
+                                              "published": dt.date(2099, 1, 5)})
+    as_of = example()["as_of"]
+    with pytest.raises(EvaluationError) as alone:
+        spec2021.evaluate_many(units, as_of=as_of)
+    with pytest.raises(EvaluationError) as shared:
+        evaluate_in_workers(spec2021, units, jobs=2, as_of=as_of, chunk=30)
+    assert "远期公开" in alone.value.problems[0].message
+    assert alone.value.problems == shared.value.problems
+
+
 def _score(*argv: str) -> str:
     out, err = io.StringIO(), io.StringIO()
     assert (run(["score", *argv], out, err), err.getvalue()) == (0, "")
