@@ -245,7 +245,12 @@ def _fast_bounds(low: Decimal | None, high: Decimal | None, const: Callable[[Any
 
 def _fast_count(f: Fact, const: Callable[[Any], str]) -> str:
     low = f.minimum if f.minimum is not None else Decimal(0)
-    return "type(v) is int" + _fast_bounds(low, f.maximum, const)
+    return "type(v) is int" + _fast_bounds(_whole(low), _whole(f.maximum), const)
+
+
+def _whole(bound: Decimal | None) -> Decimal | int | None:
+    # an int compares with an int several times faster than with a Decimal, to the same answer
+    return int(bound) if bound is not None and bound == bound.to_integral_value() else bound
 
 
 def _fast_number(f: Fact, const: Callable[[Any], str]) -> str:
