@@ -604,7 +604,7 @@ class Result:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
         return _VIEWS["text"](self)
 
-    def to_dict(self, inputs: bool = True) -> dict[str, Any]:
+    def to_dict(self, *, inputs: bool = True) -> dict[str, Any]:
         """Return the whole result as JSON-ready data (Decimals as strings).
 
         With ``inputs=False`` the unit's own facts and periods (what was read in, and is in the

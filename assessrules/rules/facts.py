@@ -234,7 +234,7 @@ class FactType:
     ``const`` binds a value as a constant. Anything else goes through :attr:`normalize`."""
 
 
-def _fast_bounds(low: Decimal | None, high: Decimal | None, const: Callable[[Any], str]) -> str:
+def _fast_bounds(low: Decimal | int | None, high: Decimal | int | None, const: Callable[[Any], str]) -> str:
     parts = []
     if low is not None:
         parts.append(f" and v >= {const(low)}")
