@@ -110,19 +110,6 @@ def plain(value: Any) -> Any:
     return value
 
 
-_CANONICAL: dict[Decimal, Decimal] = {}
-
-
-def _canonical(value: Decimal) -> Decimal:
-    # scores take few distinct values across a batch: work each canonical form out once
-    out = _CANONICAL.get(value)
-    if out is None:
-        if len(_CANONICAL) > 50_000:
-            _CANONICAL.clear()
-        out = _CANONICAL[value] = canonical(value)
-    return out
-
-
 def _plain_dict(value: Mapping[Any, Any]) -> dict[str, Any]:
     # the common case inline: a flat mapping of scalars and Decimals (facts, a month's facts, a record)
     out: dict[str, Any] = {}
@@ -444,8 +431,8 @@ class Result:
         The same figures as ``{i.id: i.score for i in result.indicators}``, without building the
         explanation: what a caller wanting only the per-indicator scores should read.
         """
-        ids = self._tables.node_ids
-        return {ids[i]: None if s is None else _canonical(s) for i, s in enumerate(self.outcome[1])}
+        return dict(zip(RuleTables.of(self.spec).node_ids,
+                        [None if s is None else canonical(s) for s in self.outcome[1]], strict=True))
 
     @property
     def not_applicable(self) -> tuple[int, ...]:
