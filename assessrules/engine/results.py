@@ -70,7 +70,7 @@ class Unit:
         data = {"id": self.id, "name": self.name, "type": self.type, "target": format_points(self.target),
                 "facts": {k: plain(v) for k, v in self.facts.items()}}
         if self.periods:
-            data["periods"] = plain(dict(self.periods))
+            data["periods"] = _plain_dict(self.periods)
         if self.as_of is not None:
             data["as_of"] = self.as_of.isoformat()
         return data
@@ -141,7 +141,7 @@ class PeriodHit:
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data."""
         return {"period": self.period, "count": plain(self.count), "points": plain(self.points),
-                "facts": plain(dict(self.facts))}
+                "facts": _plain_dict(self.facts)}
 
 
 @attrs.frozen
@@ -159,7 +159,7 @@ class Evidence:
         """Return plain JSON-ready data."""
         return {"name": self.name, "label": self.label, "kind": self.kind, "value": plain(self.value),
                 "periods": [{"period": p, "value": plain(v)} for p, v in self.periods],
-                "records": [{"number": n, **plain(dict(r))} for n, r in self.records]}
+                "records": [{"number": n, **_plain_dict(r)} for n, r in self.records]}
 
 
 @attrs.frozen
@@ -183,7 +183,7 @@ class FiredTrigger:
         """Return plain JSON-ready data."""
         data = {"kind": self.kind, "label": self.label, "clause": self.clause, "assumption": self.assumption,
                 "count": plain(self.count), "points": plain(self.points), "effect": self.effect,
-                "facts": plain(dict(self.facts))}
+                "facts": _plain_dict(self.facts)}
         if self.periods:
             data["periods"] = [p.to_dict() for p in self.periods]
         if self.evidence:
@@ -253,6 +253,7 @@ class RuleTable:
     reads: tuple[str, ...]  # the facts it reads, in order of first use (``as_of`` left out)
     derived: tuple[str, ...]  # those of ``reads`` that are derived values: their evidence is shown
     owner: int | None  # the index of the indicator it belongs to, if it belongs to one
+    period_reads: tuple[str, ...] = ()  # for a rule written with ``each:``, those of ``reads`` recorded per period
 
 
 @attrs.frozen
@@ -283,9 +284,11 @@ class RuleTables:
         rules = []
         for trigger in spec.triggers:
             reads = tuple(n for n in trigger.reads() if n != "as_of")
+            each = trigger.each
             rules.append(RuleTable(trigger.index, trigger.kind, trigger.label, trigger.clause, trigger.assumption,
-                                   _EFFECTS.get(trigger.kind, "deduction"), trigger.each, reads,
-                                   tuple(n for n in reads if n in derived), spec.trigger_owner.get(trigger.index)))
+                                   _EFFECTS.get(trigger.kind, "deduction"), each, reads,
+                                   tuple(n for n in reads if n in derived), spec.trigger_owner.get(trigger.index),
+                                   tuple(n for n in reads if each and n in spec.facts and spec.facts[n].period == each)))
         awards = tuple(tuple(t.index for t in node.triggers if t.kind == "award_if") for node in spec.nodes)
         items = frozenset(t.index for t in spec.bonus.items) if spec.bonus else frozenset()
         return cls(tuple(rules), awards, items, frozenset(t.index for t in spec.direct_deductions), derived,
@@ -496,13 +499,11 @@ class Result:
             records, detail = tuple(detail), None
         if detail:
             values = self._period_values(rule.each)
-            hits = tuple(PeriodHit(label, None if c is None else Decimal(c), p,
-                                   {n: values[label][n] for n in reads if n in values[label]})
+            read = rule.period_reads  # every checked period holds every fact of its kind
+            hits = tuple(PeriodHit(label, None if c is None else Decimal(c), p, {n: values[label][n] for n in read})
                          for label, c, p in detail)
-            shown: set[str] = set()
-            for hit in hits:
-                shown.update(hit.facts)
-            facts = {n: v for n, v in facts.items() if n not in shown}
+            if read:
+                facts = {n: v for n, v in facts.items() if n not in read}
         evidence: tuple[Evidence, ...] = ()
         if rule.derived:
             evidence = tuple(self.evidence_of(n) for n in rule.derived)
@@ -633,8 +634,8 @@ class Result:
             "receipt": self.receipt.to_dict(),
         }
         if inputs:
-            data["facts"] = plain(dict(unit.facts))
-            data["periods"] = plain(dict(unit.periods))
+            data["facts"] = _plain_dict(unit.facts)
+            data["periods"] = _plain_dict(unit.periods)
         else:
             del data["facts"], data["periods"]
         return data
