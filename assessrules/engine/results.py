@@ -124,9 +124,12 @@ def _plain_dict(value: Mapping[Any, Any]) -> dict[str, Any]:
     return out
 
 
+_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def canonical_json(data: Any) -> str:
     """JSON with sorted keys and no spaces: the same data always gives the same text."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL_ENCODER.encode(data)  # plain data is a tree: no need to look for cycles
 
 
 @attrs.frozen

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..engine.ranking import competition_ranks, ranked
+from ..engine.spec import quiet_collector
 from ..numbers import format_points
 
 if TYPE_CHECKING:
@@ -65,12 +66,13 @@ def render_table(spec: Spec, results: Sequence[Result]) -> str:
 
 def render_json(spec: Spec, results: Sequence[Result]) -> str:
     """The spec's identity and every result in full, ordered by unit id."""
-    data = {
-        "spec": {"id": spec.metadata.id, "title": spec.metadata.title,
-                 "document_number": spec.metadata.document_number, "sha256": spec.sha256},
-        "results": [r.to_dict() for r in sorted(results, key=lambda r: r.unit.id)],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    with quiet_collector():  # many small acyclic dicts: the cyclic collector would rescan them for nothing
+        data = {
+            "spec": {"id": spec.metadata.id, "title": spec.metadata.title,
+                     "document_number": spec.metadata.document_number, "sha256": spec.sha256},
+            "results": [r.to_dict() for r in sorted(results, key=lambda r: r.unit.id)],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
 def render_json_compact(spec: Spec, results: Sequence[Result]) -> str:
@@ -84,8 +86,9 @@ def render_json_compact(spec: Spec, results: Sequence[Result]) -> str:
     spec_line = json.dumps({"id": spec.metadata.id, "title": spec.metadata.title,
                             "document_number": spec.metadata.document_number, "sha256": spec.sha256},
                            ensure_ascii=False)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    lines = [dumps(r.to_dict(inputs=False)) for r in sorted(results, key=lambda r: r.unit.id)]
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+    with quiet_collector():  # many small acyclic dicts: the cyclic collector would rescan them for nothing
+        lines = [dumps(r.to_dict(inputs=False)) for r in sorted(results, key=lambda r: r.unit.id)]
     return '{"spec": ' + spec_line + ',\n"results": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
