@@ -64,12 +64,26 @@ def working_days(start: dt.date, end: dt.date) -> int:
     """
     _check(start)
     _check(end)
-    count = 0
-    day = start + _ONE_DAY
-    while day <= end:
-        count += is_working_day(day)
-        day += _ONE_DAY
-    return count
+    if end <= start:
+        return 0
+    counted, first = _running_count()
+    return counted[end.toordinal() - first] - counted[start.toordinal() - first]
+
+
+@cache
+def _running_count() -> tuple[list[int], int]:
+    """How many working days there are from the calendar's first day up to each day it covers (by ordinal).
+
+    Built once (a few thousand days), so that counting the days between two dates is a subtraction:
+    facts files carry thousands of records, each counted.
+    """
+    first_year, last_year = coverage()
+    first = dt.date(first_year, 1, 1).toordinal()
+    last = dt.date(last_year, 12, 31).toordinal()
+    counted = [0]
+    for ordinal in range(first + 1, last + 1):
+        counted.append(counted[-1] + is_working_day(dt.date.fromordinal(ordinal)))
+    return counted, first
 
 
 def add_working_days(start: dt.date, count: int) -> dt.date:

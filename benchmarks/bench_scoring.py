@@ -5,11 +5,19 @@ Run by hand, not by the tests::
     python benchmarks/bench_scoring.py [--units N] [--repeat R]
 
 Each unit carries a year of the eight monthly items and a few disclosure
-records judged in official working days. It prints units per second for a
-hand-written Decimal function of the same 2021 rules (the yardstick), for
-``evaluate_many`` without and with the explanation trace, and, for information, for rendering the explanation as
-text and as JSON data. It checks on the way that assessrules and the
-hand-written function agree on every unit.
+records judged in official working days. It prints units per second, in CPU
+time of one core (and wall time, which on a shared machine is worse), for:
+
+- a hand-written Decimal function of the same 2021 rules (the yardstick);
+- ``evaluate_many`` without the trace, then with per-indicator scores
+  (``result.scores``), then with the explanation trace, then with ``to_dict()``
+  and ``to_dict(inputs=False)``, and ``explain()`` for information;
+- on the annual shape, when the ``bench`` extra is installed
+  (``pip install 'assessrules[bench]'``), GoRules' zen-engine
+  ``ZenEngine.evaluate(key)`` on the same rules, giving the same per-part outputs.
+
+It prints the ratios to the yardsticks, and checks on the way that assessrules,
+the hand-written function and zen-engine agree on every unit.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import assessrules
+from assessrules.engine.spec import quiet_collector
 from assessrules.workdays import working_days
 
 UNIT_TYPES = ("town", "department", "vertical")
@@ -131,34 +140,126 @@ def hand_written(unit: dict[str, Any]) -> tuple[Decimal, str, Decimal]:
 
 
 def rate(label: str, count: int, repeat: int, run: Callable[[], object]) -> float:
-    """Best of ``repeat`` runs, in units per second; the garbage of one run is freed outside the clock."""
-    best = 0.0
+    """Best of ``repeat`` runs, in units per second of CPU time; the garbage of one run is freed outside the clock."""
+    best = wall = 0.0
     for _ in range(repeat):
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = run()
-        elapsed = time.perf_counter() - start
+        elapsed, used = time.perf_counter() - start, time.process_time() - cpu
         del result
-        best = max(best, count / elapsed)
-    print(f"  {label:<52} {best:>10,.0f} units/s")
+        best = max(best, count / max(used, 1e-9))
+        wall = max(wall, count / elapsed)
+    print(f"  {label:<60} {best:>10,.0f} units/s  (wall {wall:>9,.0f})")
     return best
 
 
-def measure(title: str, spec: assessrules.Spec, units: list[dict[str, Any]], repeat: int) -> None:
-    """Check agreement with the hand-written function, then time both ways."""
+ANNUAL_DEFAULTS = {"basic_elements_missing": 0, "new_media_problems": 0, "late_disclosures": 0,
+                   "monthly_items_missed": 0, "platform_rated_poor": False, "website_unqualified": False,
+                   "criticisms_state_council": 0, "criticisms_province": 0, "criticisms_city": 0, "criticisms_county": 0}
+_P = "$nodes.parts."
+ZEN_PARTS = {
+    "duties": "max([15 - basic_elements_missing * 2.5, 0])",
+    "staffing": "(has_work_mechanism ? 5 : 0) + (has_work_body ? 5 : 0) + "
+                "(fulltime_staff >= 1 and parttime_staff >= 1 ? 5 : 0)",
+    "review": "has_review_mechanism ? 5 : 0",
+    "catalogue": "(has_catalogue ? 2.5 : 0) + (has_annual_report ? 2.5 : 0)",
+    "new_media": "has_new_media_account ? max([20 - (has_interaction ? 0 : 5) - new_media_problems, 0]) : 0",
+    "timeliness": "max([40 - late_disclosures, 0])",
+}
+ZEN_SCORE = (f"min([max([{_P}duties + {_P}staffing + {_P}review + {_P}catalogue + {_P}new_media + {_P}timeliness"
+             " - monthly_items_missed * 0.5, 0]), 100])")
+_S = "$nodes.total.score"
+ZEN_OUTCOME = {
+    "parts": "$nodes.parts",
+    "score": _S,
+    "grade": f"{_S} >= 90 ? '优秀' : ({_S} >= 70 ? '良好' : ({_S} >= 60 ? '一般' : '不合格'))",
+    "deduction": f"min([target * ({_S} >= 70 ? 0 : ({_S} >= 60 ? 0.4 : 1)) + (platform_rated_poor ? 1 : 0) + "
+                 "(website_unqualified ? 1.5 : 0) + 2 * criticisms_state_council + criticisms_province + "
+                 "0.5 * criticisms_city + 0.25 * criticisms_county, target])",
+}
+
+
+def zen_decision() -> dict[str, Any]:
+    """The annual-2021 rules as a GoRules JSON decision model: parts, total, then grade and deduction."""
+    def node(key: str, name: str, kind: str, expressions: dict[str, str] | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": key, "name": name, "type": kind, "position": {"x": 0, "y": 0}}
+        if expressions is not None:
+            out["content"] = {"expressions": [{"id": k, "key": k, "value": v} for k, v in expressions.items()]}
+        return out
+
+    nodes = [node("in", "request", "inputNode"), node("p", "parts", "expressionNode", ZEN_PARTS),
+             node("t", "total", "expressionNode", {"score": ZEN_SCORE}),
+             node("g", "outcome", "expressionNode", ZEN_OUTCOME), node("out", "response", "outputNode")]
+    edges = [("in", "p"), ("p", "t"), ("in", "t"), ("t", "g"), ("p", "g"), ("in", "g"), ("g", "out")]
+    return {"contentType": "application/vnd.gorules.decision", "nodes": nodes,
+            "edges": [{"id": f"e{i}", "sourceId": a, "targetId": b, "type": "edge"} for i, (a, b) in enumerate(edges)]}
+
+
+def zen_engine() -> Callable[[dict[str, Any]], Any] | None:
+    """``evaluate(context)`` through ``ZenEngine.evaluate(key)``, or None when zen-engine is not installed."""
+    try:
+        import zen  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    import json
+
+    content = json.dumps(zen_decision(), ensure_ascii=False)
+    engine = zen.ZenEngine({"loader": lambda key: content})
+
+    def evaluate(context: dict[str, Any]) -> Any:
+        return engine.evaluate("annual-2021", context)["result"]
+
+    return evaluate
+
+
+def zen_context(unit: dict[str, Any]) -> dict[str, Any]:
+    """The unit's annual facts as zen-engine takes them: plain JSON numbers, defaults filled in."""
+    return {**ANNUAL_DEFAULTS, **unit["facts"], "target": float(unit["target"])}
+
+
+def measure(title: str, spec: assessrules.Spec, units: list[dict[str, Any]], repeat: int,
+            zen: Callable[[dict[str, Any]], Any] | None = None) -> dict[str, float]:
+    """Check agreement with the hand-written function (and zen-engine), then time every way."""
     results = spec.evaluate_many(units, as_of=AS_OF)
     for unit, result in zip(units, results, strict=True):
         assert hand_written(unit) == (result.score, result.grade, result.deduction), unit["id"]
     print(f"\n{title}")
-    rate("hand-written Decimal function (the yardstick)", len(units), repeat, lambda: [hand_written(u) for u in units])
-    rate("evaluate_many, without explanation (explain=False)", len(units), repeat,
-         lambda: spec.evaluate_many(units, explain=False, as_of=AS_OF))
-    rate("evaluate_many, with explanation trace (default)", len(units), repeat,
-         lambda: spec.evaluate_many(units, as_of=AS_OF))
-    sample = results[: max(len(units) // 10, 1)]
-    rate("  rendering: result.to_dict() (JSON-ready explanation)", len(sample), repeat,
-         lambda: [r.to_dict() for r in sample])
-    rate("  rendering: result.explain() (text account)", len(sample), repeat, lambda: [r.explain() for r in sample])
+    rates = {"hand": rate("hand-written Decimal function (the yardstick)", len(units), repeat,
+                          lambda: [hand_written(u) for u in units])}
+    rates["bare"] = rate("evaluate_many, without explanation (explain=False)", len(units), repeat,
+                         lambda: spec.evaluate_many(units, explain=False, as_of=AS_OF))
+    rates["scores"] = rate("evaluate_many + per-indicator scores (result.scores)", len(units), repeat,
+                           lambda: [r.scores for r in spec.evaluate_many(units, explain=False, as_of=AS_OF)])
+    rates["traced"] = rate("evaluate_many, with explanation trace (default)", len(units), repeat,
+                           lambda: spec.evaluate_many(units, as_of=AS_OF))
+    sample = units[: max(len(units) // 5, 1)]
+    rate("evaluate_many + to_dict()", len(sample), repeat,
+         lambda: [r.to_dict() for r in spec.evaluate_many(sample, as_of=AS_OF)])
+
+    def held(inputs: bool) -> list[dict[str, Any]]:
+        with quiet_collector():
+            return [r.to_dict(inputs=inputs) for r in spec.evaluate_many(sample, as_of=AS_OF)]
+
+    rates["to_dict"] = rate("  the same, the cyclic collector held (as the reporters do)", len(sample), repeat,
+                            lambda: held(True))
+    rates["compact"] = rate("evaluate_many + to_dict(inputs=False), collector held", len(sample), repeat,
+                            lambda: held(False))
+    rate("  for information: evaluate_many + explain()", len(sample), repeat,
+         lambda: [r.explain() for r in spec.evaluate_many(sample, as_of=AS_OF)])
+    if zen is not None:
+        contexts = [zen_context(u) for u in units]
+        for unit, context, result in zip(units, contexts, results, strict=True):
+            out = zen(context)
+            assert (Decimal(str(out["score"])), out["grade"], Decimal(str(out["deduction"]))) == (
+                result.score, result.grade, result.deduction), unit["id"]
+            assert {k: Decimal(str(v)) for k, v in out["parts"].items()} == {
+                k: result.scores[k] for k in ZEN_PARTS}, unit["id"]
+        rates["zen"] = rate("zen-engine ZenEngine.evaluate(key), per-part outputs", len(units), repeat,
+                            lambda: [zen(c) for c in contexts])
+    print(f"  ratios: per-indicator scores / hand-written = {rates['scores'] / rates['hand']:.2f}"
+          + (f"; per-indicator scores / zen-engine = {rates['scores'] / rates['zen']:.2f}" if "zen" in rates else ""))
+    return rates
 
 
 def main() -> None:
@@ -167,13 +268,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     units = random_units(args.units)
+    zen = zen_engine()
     print(f"assessrules {assessrules.__version__}, Python {platform.python_version()}, {platform.machine()}, "
-          f"{args.units:,} random units, one core, best of {args.repeat}")
+          f"{args.units:,} random units, one core, best of {args.repeat}, CPU time"
+          + ("" if zen else "; zen-engine not installed (pip install 'assessrules[bench]')"))
     measure("specs/2021.yaml as issued — 12 months of 8 items and 0–4 disclosure records per unit",
             assessrules.load_spec("2021"), units, args.repeat)
     measure("benchmarks/annual-2021.yaml — the same rules on annual counts (months and records summed up)",
             assessrules.load_spec(Path(__file__).with_name("annual-2021.yaml")), [annual(u) for u in units],
-            args.repeat)
+            args.repeat, zen)
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ def test_evaluates_one_unit_to_the_library_s_result(client: Client, units: list[
 
 
 def test_evaluates_many_units_as_the_cli_s_json(client: Client, units: list[JSON], tmp_path: Path) -> None:
-    """POST {"units": [...]} gives the same document as `score --format json`."""
+    """POST {"units": [...]} gives the same document as `score --format json --full` (the service keeps each unit's inputs)."""
     from assessrules.cli import run
 
     facts = tmp_path / "facts.json"
@@ -189,7 +189,7 @@ def test_evaluates_many_units_as_the_cli_s_json(client: Client, units: list[JSON
     import io
 
     out = io.StringIO()
-    assert run(["score", str(facts), "--format", "json"], out, io.StringIO()) == 0
+    assert run(["score", str(facts), "--format", "json", "--full"], out, io.StringIO()) == 0
     got = client.evaluate_many("2021", units)
     RESULT_SCHEMA.validate(got)
     assert got == json.loads(out.getvalue())

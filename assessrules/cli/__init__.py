@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
     p.add_argument("--ids", action="store_true", help="CSV with machine ids (type, rank, id, …) instead of Chinese headers")
     p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".xlsx .csv .json .html .txt"))
+    p.add_argument("--full", action="store_true",
+                   help="with JSON: repeat each unit's facts and periods in its result (default: left out, "
+                        "one result per line)")
+    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                   help="score in N worker processes (0: one per core); the output is the same (1)")
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("report", help="a printable, self-contained HTML report: ranking, charts, bulletins, accounts")
@@ -164,6 +169,32 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10") from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+        if jobs < 0:
+            raise ValueError(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (0 for one per core)") from None
+    return jobs
+
+
+@contextlib.contextmanager
+def progress_bar(err: TextIO, total: int, what: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on ``err`` when it is a terminal, shown once the work has taken a second; else None."""
+    if not (hasattr(err, "isatty") and err.isatty()) or total <= 0:
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, file=err, delay=1.0, unit=" units", desc=what, leave=False) as bar:
+
+        def advance(done: int) -> None:
+            bar.update(done)
+
+        yield advance
 
 
 def write_output(text: str | bytes, output: str | None, stdout: TextIO) -> None:
@@ -276,13 +307,14 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score every unit of a facts file and report in the chosen format."""
-    from ..inputs.facts_file import read_facts, score_document
-    from ..outputs.report import REPORTERS, render_csv
+    from ..inputs.facts_file import read_facts, score_document, units_of
+    from ..outputs.report import REPORTERS, render_csv, render_json_compact
 
     fmt = output_format(args, ("table", "json", "csv", "xlsx", "html"))
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
-    results = score_document(spec, document, args.as_of)
+    with progress_bar(err, len(units_of(document)), "scoring") as progress:
+        results = score_document(spec, document, args.as_of, jobs=args.jobs, progress=progress)
     if fmt == "xlsx":
         from ..outputs.workbook import render_workbook
 
@@ -291,6 +323,8 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_output(_report_html(spec, document, results), args.output, out)
     elif fmt == "csv":
         write_output(_with_bom(render_csv(spec, results, ids=args.ids), args), args.output, out)
+    elif fmt == "json" and not args.full:  # each unit's inputs are in the facts file already
+        write_output(render_json_compact(spec, results), args.output, out)
     else:
         write_output(REPORTERS[fmt](spec, results), args.output, out)
     return 0

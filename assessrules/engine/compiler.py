@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .. import periods as periods_
 from ..errors import EvaluationError, Problem
 from ..rules.expressions import FUNCTIONS, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
@@ -331,9 +333,52 @@ def _emit_facts(em: Emitter, declared: Mapping[str, Fact], raw: str) -> str:
         em.line("if v is _MISSING:")
         with em.indent():
             em.line("return None" if fact.required else f"{var} = {em.const(fact.default)}")
+        if fact.type == "records" and fact.fields is not None:
+            em.line(f"else: {var} = {em.const(_compile_records(em.spec, fact))}(v)")
+            continue
         em.line(f"elif {fact.kind.fast(fact, em.const)}: {var} = v")
         em.line(f"else: {var} = {em.const(fact.normalize)}(v)")
     return "{" + ", ".join(f"{name!r}: {var}" for name, var in names) + "}"
+
+
+def _compile_records(spec: Rules, fact: Fact) -> Callable[[Any], tuple[dict[str, Any], ...]]:
+    """The fast check of a list of records: the checked records, or :class:`FactValueError` for the full check."""
+    em = Emitter(spec)
+    fields = fact.fields or {}
+    em.line("if type(items) is not list and type(items) is not tuple: raise FactValueError('')")
+    em.line("out = []")
+    em.line("for rec in items:")
+    with em.indent():
+        em.line(f"if type(rec) is not dict or not rec.keys() <= {em.const(frozenset(fields))}: raise FactValueError('')")
+        em.line("g = rec.get")
+        names = []
+        for i, (name, field) in enumerate(fields.items()):
+            var = f"b{i}"
+            names.append((name, var))
+            em.line(f"v = g({name!r}, _MISSING)")
+            em.line("if v is _MISSING:")
+            with em.indent():
+                em.line("raise FactValueError('')" if field.required else f"{var} = {em.const(field.default)}")
+            fast = field.kind.fast(field, em.const) if field.type != "records" else "False"
+            if field.nullable:
+                fast = f"v is None or ({fast})"
+            em.line(f"elif {fast}: {var} = v")
+            em.line(f"else: {var} = {em.const(field.normalize)}(v)")
+        variables = dict(names)
+        first = variables.get(fact.dated_by or "")
+        for name, field in fields.items():  # no date before the one the record came to be: the full check says so
+            if first is not None and field.type == "date" and name != fact.dated_by:
+                em.line(f"if {variables[name]} is not None and {first} is not None and {variables[name]} < {first}: "
+                        "raise FactValueError('')")
+        em.line("out.append({" + ", ".join(f"{name!r}: {var}" for name, var in names) + "})")
+    em.line("return tuple(out)")
+    source = "def _records(items):\n" + "\n".join(em.lines) + "\n"
+    namespace: dict[str, Any] = {"__builtins__": {}, "type": type, "list": list, "tuple": tuple, "dict": dict,
+                                 "int": int, "str": str, "Decimal": Decimal, "date": dt.date,
+                                 "FactValueError": FactValueError, "_MISSING": _MISSING, **em.constants}
+    exec(compile(source, f"<assessrules records {fact.name}>", "exec"), namespace)
+    checker: Callable[[Any], tuple[dict[str, Any], ...]] = namespace["_records"]
+    return checker
 
 
 def _wrap(name: str, params: str, em: Emitter) -> str:
@@ -352,15 +397,15 @@ def generate_facts_checker(spec: Rules, declared: Mapping[str, Fact]) -> tuple[s
 
 
 def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
-    """Return the source of the fast check of a whole unit, for specs without periods, records or derived values.
+    """Return the source of the fast check of a whole unit: its annual facts, records and periods.
 
-    It returns the checked unit as a :data:`Record`, or None when anything is off.
+    It returns the checked unit as a :data:`Record`, or None when anything is off (the full
+    check then lists every problem). Derived values are computed after the check, by the spec.
     """
     em = Emitter(spec)
-    if spec.period_kinds or spec.derived or any(f.type == "records" for f in spec.facts.values()):
-        return "def _check(unit, as_of):\n    return None\n", {}  # the full check handles these
-    em.line(f"if type(unit) is not dict or not unit.keys() <= {em.const(frozenset(UNIT_KEYS) - {'periods'})}: "
-            "return None")
+    kinds = spec.period_kinds
+    keys = frozenset(UNIT_KEYS) if kinds else frozenset(UNIT_KEYS) - {"periods"}
+    em.line(f"if type(unit) is not dict or not unit.keys() <= {em.const(keys)}: return None")
     em.line("uid = unit.get('id')")
     em.line("if type(uid) is not str or not uid or uid.strip() != uid or not uid.isprintable() "
             "or uid[0] in '=+-@': return None")
@@ -373,9 +418,61 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
     em.line("if type(tg) is int and 0 <= tg <= 1000: tg = Decimal(tg)")
     em.line("elif not (type(tg) is Decimal and tg.is_finite() and 0 <= tg <= 1000): return None")
     em.line("raw = unit.get('facts', _EMPTY)")
-    facts = _emit_facts(em, spec.facts, "raw")
-    em.line(f"return (uid, name, ut, tg, {{**{facts}, 'as_of': as_of}}, None)")
+    facts = _emit_facts(em, spec.fact_groups[None], "raw")
+    em.line(f"fa = {facts}")
+    if spec.dated_records:
+        em.line("if as_of is not None:")
+        with em.indent():
+            for fact in spec.dated_records:
+                em.line(f"for rec in fa[{fact.name!r}]:")
+                with em.indent():
+                    em.line(f"d = rec[{fact.dated_by!r}]")
+                    em.line("if d is not None and d > as_of: return None")
+    if kinds:
+        em.line("pr = unit.get('periods')")
+        em.line("if as_of is None or type(pr) is not dict: return None")
+        em.line(f"sc = {em.const(_scopes(spec))}(as_of)")
+        em.line("if sc is None or pr.keys() != sc[0]: return None")
+        for i, kind in enumerate(kinds):
+            declared = spec.fact_groups[kind]
+            check = em.const(compile_checker(spec, declared))
+            em.line("e = []")
+            em.line(f"for lab in sc[1][{i}]:")
+            with em.indent():
+                em.line("pv = pr[lab]")
+                # the usual month gives every fact: read each in place; any other goes through its own check
+                em.line(f"if type(pv) is dict and pv.keys() == {em.const(frozenset(declared))}:")
+                with em.indent():
+                    names = []
+                    for j, (name, fact) in enumerate(declared.items()):
+                        names.append((name, f"b{j}"))
+                        em.line(f"v = pv[{name!r}]")
+                        em.line(f"if {fact.kind.fast(fact, em.const)}: b{j} = v")
+                        em.line(f"else: b{j} = {em.const(fact.normalize)}(v)")
+                    em.line("e.append((lab, {" + ", ".join(f"{n!r}: {v}" for n, v in names) + "}))")
+                em.line("else:")
+                with em.indent():
+                    em.line(f"pv = {check}(pv)")
+                    em.line("if pv is None: return None")
+                    em.line("e.append((lab, pv))")
+            em.line(f"fa[{'@' + kind!r}] = tuple(e)")
+    em.line("fa['as_of'] = as_of")
+    em.line("return (uid, name, ut, tg, fa, None)")
     return _wrap("_check", "unit, as_of", em), em.constants
+
+
+def _scopes(spec: Rules) -> Callable[[dt.date], tuple[frozenset[str], tuple[tuple[str, ...], ...]] | None]:
+    """The labels of the periods in scope on an assessment date: all of them, and those of each kind."""
+    year, kinds = spec.year, spec.period_kinds
+
+    @functools.lru_cache(maxsize=32)
+    def scopes(as_of: dt.date) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]] | None:
+        if year is None or not isinstance(as_of, dt.date):
+            return None
+        labels = tuple(tuple(p.label for p in periods_.in_scope(kind, year, as_of)) for kind in kinds)
+        return frozenset(label for group in labels for label in group), labels
+
+    return scopes
 
 
 def compile_spec(spec: Rules, trace: bool = True) -> Program:
@@ -401,7 +498,7 @@ def compile_checker(spec: Rules, declared: Mapping[str, Fact] | None = None) -> 
     """Compile the fast path of fact checking: of a whole unit, or (``declared``) of one mapping of facts."""
     source, constants = generate_checker(spec) if declared is None else generate_facts_checker(spec, declared)
     namespace: dict[str, Any] = {
-        "__builtins__": {}, "type": type, "int": int, "str": str, "dict": dict, "Decimal": Decimal,
+        "__builtins__": {}, "type": type, "int": int, "str": str, "dict": dict, "tuple": tuple, "Decimal": Decimal,
         "date": dt.date, "FactValueError": FactValueError, "_MISSING": _MISSING, "_EMPTY": {},
         **constants}
     exec(compile(source, f"<assessrules facts of {spec.metadata.id}>", "exec"), namespace)
@@ -411,7 +508,7 @@ def compile_checker(spec: Rules, declared: Mapping[str, Fact] | None = None) -> 
 
 __all__ = [
     "Emitter",
-        "compile_checker",
+    "compile_checker",
     "compile_expression",
     "compile_spec",
     "generate",

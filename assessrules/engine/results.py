@@ -2,7 +2,10 @@
 
 The scorer returns numbers and a trace; the views here (indicators, fired
 triggers, receipt, :meth:`Result.to_dict`) are built from them when asked,
-so scoring many units stays fast and explaining one stays complete.
+so scoring many units stays fast and explaining one stays complete. What does
+not depend on the unit (each rule's reads, label, clause, effect and owner) is
+worked out once per spec in :class:`RuleTables`; what a result builds
+(its unit, fired triggers, receipt) it builds once and keeps.
 
 The engine never renders: :meth:`Result.explain` hands the result to the text
 view that the outputs layer registers (:func:`register_view`), so that this
@@ -15,6 +18,7 @@ import datetime as dt
 import decimal
 import hashlib
 import json
+import weakref
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -70,13 +74,24 @@ class Unit:
         data = {"id": self.id, "name": self.name, "type": self.type, "target": format_points(self.target),
                 "facts": {k: plain(v) for k, v in self.facts.items()}}
         if self.periods:
-            data["periods"] = plain(dict(self.periods))
+            data["periods"] = _plain_dict(self.periods)
         if self.as_of is not None:
             data["as_of"] = self.as_of.isoformat()
         return data
 
 
 _SCALARS = (str, int, bool, float, type(None))
+_TEXTS: dict[Decimal, str] = {}
+
+
+def _points_text(value: Decimal) -> str:
+    # The same few values (0.5, 0.95, 15…) come back unit after unit: write each once.
+    text = _TEXTS.get(value)
+    if text is None:
+        if len(_TEXTS) > 50_000:
+            _TEXTS.clear()
+        text = _TEXTS[value] = format_points(value)
+    return text
 
 
 def plain(value: Any) -> Any:
@@ -85,9 +100,9 @@ def plain(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is Decimal:
-        return format_points(value)
+        return _points_text(value)
     if kind is dict:
-        return {str(k): plain(v) for k, v in value.items()}
+        return _plain_dict(value)
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dt.date):
@@ -99,9 +114,26 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _plain_dict(value: Mapping[Any, Any]) -> dict[str, Any]:
+    # the common case inline: a flat mapping of scalars and Decimals (facts, a month's facts, a record)
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        kind = type(v)
+        if kind is str or kind is bool or kind is int or v is None:
+            out[k if type(k) is str else str(k)] = v
+        elif kind is Decimal:
+            out[k if type(k) is str else str(k)] = _points_text(v)
+        else:
+            out[k if type(k) is str else str(k)] = plain(v)
+    return out
+
+
+_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def canonical_json(data: Any) -> str:
     """JSON with sorted keys and no spaces: the same data always gives the same text."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL_ENCODER.encode(data)  # plain data is a tree: no need to look for cycles
 
 
 @attrs.frozen
@@ -116,7 +148,7 @@ class PeriodHit:
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data."""
         return {"period": self.period, "count": plain(self.count), "points": plain(self.points),
-                "facts": plain(dict(self.facts))}
+                "facts": _plain_dict(self.facts)}
 
 
 @attrs.frozen
@@ -134,7 +166,7 @@ class Evidence:
         """Return plain JSON-ready data."""
         return {"name": self.name, "label": self.label, "kind": self.kind, "value": plain(self.value),
                 "periods": [{"period": p, "value": plain(v)} for p, v in self.periods],
-                "records": [{"number": n, **plain(dict(r))} for n, r in self.records]}
+                "records": [{"number": n, **_plain_dict(r)} for n, r in self.records]}
 
 
 @attrs.frozen
@@ -158,7 +190,7 @@ class FiredTrigger:
         """Return plain JSON-ready data."""
         data = {"kind": self.kind, "label": self.label, "clause": self.clause, "assumption": self.assumption,
                 "count": plain(self.count), "points": plain(self.points), "effect": self.effect,
-                "facts": plain(dict(self.facts))}
+                "facts": _plain_dict(self.facts)}
         if self.periods:
             data["periods"] = [p.to_dict() for p in self.periods]
         if self.evidence:
@@ -214,6 +246,65 @@ _EFFECTS = {"zero_if": "zero", "score": "score", "rating": "score", "award_if": 
             "bonus_each": "bonus", "veto": "veto"}
 
 
+@attrs.frozen
+class RuleTable:
+    """What a result needs to know of one trigger, worked out once per spec."""
+
+    index: int
+    kind: str
+    label: str
+    clause: str | None
+    assumption: str | None
+    effect: str
+    each: str | None
+    reads: tuple[str, ...]  # the facts it reads, in order of first use (``as_of`` left out)
+    derived: tuple[str, ...]  # those of ``reads`` that are derived values: their evidence is shown
+    owner: int | None  # the index of the indicator it belongs to, if it belongs to one
+    period_reads: tuple[str, ...] = ()  # for a rule written with ``each:``, those of ``reads`` recorded per period
+
+
+@attrs.frozen
+class RuleTables:
+    """Per-spec tables behind every result: one :class:`RuleTable` per trigger, the awards of each
+    indicator, the bonus items and direct deductions, and the derived values by name."""
+
+    rules: tuple[RuleTable, ...]
+    awards: tuple[tuple[int, ...], ...]  # by node index: its award_if triggers, in order
+    bonus_items: frozenset[int]
+    direct: frozenset[int]
+    derived: Mapping[str, Any]  # name -> Derived
+    derived_names: tuple[str, ...]
+    node_ids: tuple[str, ...]  # by node index
+
+    @classmethod
+    def of(cls, spec: Rules) -> RuleTables:
+        """The tables of ``spec``, built on first use and kept as long as the spec lives."""
+        tables = _TABLES.get(spec)
+        if tables is None:
+            tables = _TABLES[spec] = cls.build(spec)
+        return tables
+
+    @classmethod
+    def build(cls, spec: Rules) -> RuleTables:
+        """Work the tables out from ``spec``."""
+        derived = {d.name: d for d in spec.derived}
+        rules = []
+        for trigger in spec.triggers:
+            reads = tuple(n for n in trigger.reads() if n != "as_of")
+            each = trigger.each
+            rules.append(RuleTable(trigger.index, trigger.kind, trigger.label, trigger.clause, trigger.assumption,
+                                   _EFFECTS.get(trigger.kind, "deduction"), each, reads,
+                                   tuple(n for n in reads if n in derived), spec.trigger_owner.get(trigger.index),
+                                   tuple(n for n in reads if each and n in spec.facts and spec.facts[n].period == each)))
+        awards = tuple(tuple(t.index for t in node.triggers if t.kind == "award_if") for node in spec.nodes)
+        items = frozenset(t.index for t in spec.bonus.items) if spec.bonus else frozenset()
+        return cls(tuple(rules), awards, items, frozenset(t.index for t in spec.direct_deductions), derived,
+                   tuple(derived), tuple(node.id for node in spec.nodes))
+
+
+_TABLES: weakref.WeakKeyDictionary[Any, RuleTables] = weakref.WeakKeyDictionary()
+
+
 @attrs.frozen(eq=False)
 class Result:
     """The outcome for one unit: score, grade, consequence, and the trace behind them.
@@ -227,6 +318,26 @@ class Result:
     record: Record = attrs.field(repr=False)
     outcome: tuple[Any, ...] = attrs.field(repr=False)
     retrace: Callable[[Record], Trace] = attrs.field(repr=False)  # scores again with the trace, when it was not kept
+    _kept: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)  # views built once: unit, fired, receipt
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the views kept are rebuilt after unpickling; the spec pickles as its source (see Spec)
+        return {"spec": self.spec, "record": self.record, "outcome": self.outcome}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        spec = state["spec"]
+        object.__setattr__(self, "spec", spec)
+        object.__setattr__(self, "record", state["record"])
+        object.__setattr__(self, "outcome", state["outcome"])
+        object.__setattr__(self, "retrace", spec.trace_of)
+        object.__setattr__(self, "_kept", {})
+
+    @property
+    def _tables(self) -> RuleTables:
+        tables = self._kept.get("tables")
+        if tables is None:
+            tables = self._kept["tables"] = RuleTables.of(self.spec)
+        return tables
 
     def __repr__(self) -> str:
         return (f"Result(unit={self.record[0]!r}, score={format_points(self.score)}, grade={self.grade!r}, "
@@ -235,16 +346,26 @@ class Result:
     @property
     def unit(self) -> Unit:
         """The unit, with its checked facts (defaults filled in)."""
-        return Unit.from_record(self.record, (d.name for d in self.spec.derived))
+        unit = self._kept.get("unit")
+        if unit is None:
+            unit = self._kept["unit"] = Unit.from_record(self.record, self._tables.derived_names)
+        return unit
 
     @property
     def derived(self) -> dict[str, Any]:
         """The derived values of this unit, by name."""
-        return {d.name: self.record[4][d.name] for d in self.spec.derived}
+        return {name: self.record[4][name] for name in self._tables.derived_names}
 
     def evidence_of(self, name: str) -> Evidence:
         """The evidence behind the derived value ``name``."""
-        derived = next(d for d in self.spec.derived if d.name == name)
+        key = "evidence:" + name
+        evidence = self._kept.get(key)
+        if evidence is None:
+            evidence = self._kept[key] = self._evidence_of(name)
+        return evidence
+
+    def _evidence_of(self, name: str) -> Evidence:
+        derived = self._tables.derived[name]
         ns, items = self.record[4], (self.record[5] or {}).get(name, ())
         if derived.of is not None:
             records = ns[derived.of]
@@ -314,6 +435,16 @@ class Result:
         return final
 
     @property
+    def scores(self) -> dict[str, Decimal | None]:
+        """Each indicator's score by id (None for one left out), read off the scorer's outcome.
+
+        The same figures as ``{i.id: i.score for i in result.indicators}``, without building the
+        explanation: what a caller wanting only the per-indicator scores should read.
+        """
+        return dict(zip(RuleTables.of(self.spec).node_ids,
+                        [None if s is None else canonical(s) for s in self.outcome[1]], strict=True))
+
+    @property
     def not_applicable(self) -> tuple[int, ...]:
         """Indices of the indicators that do not apply to this unit's type."""
         return tuple(self.outcome[2])
@@ -364,75 +495,88 @@ class Result:
         return self.spec.limit_to_target and self.remaining_raw < 0
 
     def _fired(self, index: int, count: Any, points: Any, detail: Any = None) -> FiredTrigger:
-        trigger = self.spec.triggers[index]
+        rule = self._tables.rules[index]
         ns = self.record[4]
-        reads = trigger.reads()
-        facts = {n: ns[n] for n in reads if n in ns and n != "as_of"}
-        effect = _EFFECTS.get(trigger.kind, "deduction")
+        reads = rule.reads
+        facts = {n: ns[n] for n in reads if n in ns}
+        effect = rule.effect
         hits: tuple[PeriodHit, ...] = ()
         records: tuple[tuple[int, Any, Decimal], ...] = ()
         if detail == "no_evidence":
             effect, detail = "no_evidence", None
-        elif detail and trigger.kind == "deduct_records":
+        elif detail and rule.kind == "deduct_records":
             records, detail = tuple(detail), None
         if detail:
-            values = dict(ns.get(f"@{trigger.each}", ()))
-            hits = tuple(PeriodHit(label, None if c is None else Decimal(c), p,
-                                   {n: values[label][n] for n in reads if n in values[label]})
+            values = self._period_values(rule.each)
+            read = rule.period_reads  # every checked period holds every fact of its kind
+            hits = tuple(PeriodHit(label, None if c is None else Decimal(c), p, {n: values[label][n] for n in read})
                          for label, c, p in detail)
-            facts = {n: v for n, v in facts.items() if not any(n in h.facts for h in hits)}
-        derived = {d.name for d in self.spec.derived}
-        evidence = tuple(self.evidence_of(n) for n in reads if n in derived)
-        facts = {n: v for n, v in facts.items() if n not in derived}
-        return FiredTrigger(index, trigger.kind, trigger.label, trigger.clause, trigger.assumption,
+            if read:
+                facts = {n: v for n, v in facts.items() if n not in read}
+        evidence: tuple[Evidence, ...] = ()
+        if rule.derived:
+            evidence = tuple(self.evidence_of(n) for n in rule.derived)
+            facts = {n: v for n, v in facts.items() if n not in rule.derived}
+        return FiredTrigger(index, rule.kind, rule.label, rule.clause, rule.assumption,
                             None if count is None else Decimal(count), points, facts, effect, hits, evidence, records)
+
+    def _period_values(self, kind: str | None) -> dict[str, Any]:
+        key = f"@{kind}"
+        values = self._kept.get(key)
+        if values is None:
+            values = self._kept[key] = dict(self.record[4].get(key, ()))
+        return values
 
     @property
     def fired(self) -> tuple[FiredTrigger, ...]:
         """Every trigger that fired, in the order the scorer applied them."""
-        return tuple(self._fired(*entry) for entry in self.trace)
+        fired = self._kept.get("fired")
+        if fired is None:
+            fired = self._kept["fired"] = tuple(self._fired(*entry) for entry in self.trace)
+        return fired
 
     @property
     def bonus_items(self) -> tuple[FiredTrigger, ...]:
         """The bonus items (加分项) that fired, or were claimed without evidence."""
-        return self._bonus_items(self.fired)
-
-    def _bonus_items(self, fired: tuple[FiredTrigger, ...]) -> tuple[FiredTrigger, ...]:
-        items = {t.index for t in self.spec.bonus.items} if self.spec.bonus else set()
-        return tuple(f for f in fired if f.index in items)
+        items = self._tables.bonus_items
+        return tuple(f for f in self.fired if f.index in items)
 
     @property
     def direct_deductions(self) -> tuple[FiredTrigger, ...]:
         """The direct deductions (直接扣分项) that fired."""
-        return self._direct_deductions(self.fired)
-
-    def _direct_deductions(self, fired: tuple[FiredTrigger, ...]) -> tuple[FiredTrigger, ...]:
-        direct = {t.index for t in self.spec.direct_deductions}
-        return tuple(f for f in fired if f.index in direct)
+        direct = self._tables.direct
+        return tuple(f for f in self.fired if f.index in direct)
 
     @property
     def indicators(self) -> tuple[IndicatorResult, ...]:
         """Every indicator, parents first, with score, floor/cap and the triggers that fired on it."""
-        return self._indicators(self.fired)
+        indicators = self._kept.get("indicators")
+        if indicators is None:
+            indicators = self._kept["indicators"] = self._indicators()
+        return indicators
 
-    def _indicators(self, all_fired: tuple[FiredTrigger, ...]) -> tuple[IndicatorResult, ...]:
+    def _indicators(self) -> tuple[IndicatorResult, ...]:
+        tables = self._tables
+        rules = tables.rules
         by_node: dict[int, list[FiredTrigger]] = {}
-        owner = self.spec.trigger_owner
-        for entry in all_fired:
-            node_index = owner.get(entry.index)
+        for entry in self.fired:
+            node_index = rules[entry.index].owner
             if node_index is not None:
                 by_node.setdefault(node_index, []).append(entry)
         out = []
-        na = self.spec.descendants_of(self.not_applicable)
+        outcome = self.outcome
+        raws, finals = outcome[0], outcome[1]
+        na = self.spec.descendants_of(outcome[2]) if outcome[2] else frozenset()
         for node in self.spec.nodes:
             i = node.index
-            raw, final = self.raw_scores[i], self.final_scores[i]
+            raw, final = raws[i], finals[i]
             fired: tuple[FiredTrigger, ...] = tuple(by_node.get(i, ()))
-            zeroed = any(f.effect == "zero" for f in fired)
-            done = {f.index for f in fired}
-            missed = () if zeroed or i in na else tuple(
-                attrs.evolve(self._fired(t.index, None, Decimal(0), None), effect="not_awarded")
-                for t in node.triggers if t.kind == "award_if" and t.index not in done)
+            zeroed = bool(fired) and any(f.effect == "zero" for f in fired)
+            missed: tuple[FiredTrigger, ...] = ()
+            awards = tables.awards[i]
+            if awards and not zeroed and i not in na:
+                done = {f.index for f in fired}
+                missed = tuple(self._not_awarded(t) for t in awards if t not in done)
             left_out = final is None
             out.append(IndicatorResult(
                 id=node.id, name=node.name, depth=node.depth, parent=node.parent, points=node.points,
@@ -441,49 +585,75 @@ class Result:
                 zeroed=zeroed, fired=fired, missed=missed, clause=node.clause))
         return tuple(out)
 
+    def _not_awarded(self, index: int) -> FiredTrigger:
+        return attrs.evolve(self._fired(index, None, Decimal(0), None), effect="not_awarded")
+
     @property
     def receipt(self) -> Receipt:
-        """The spec's and the facts' SHA-256 and the library version."""
-        facts = hashlib.sha256(canonical_json(self.unit.canonical()).encode("utf-8")).hexdigest()
-        return Receipt(self.spec.metadata.id, self.spec.sha256, facts, __version__)
+        """The spec's and the facts' SHA-256 and the library version (the facts' canonical form is hashed once)."""
+        receipt = self._kept.get("receipt")
+        if receipt is None:
+            facts = hashlib.sha256(canonical_json(self.unit.canonical()).encode("utf-8")).hexdigest()
+            receipt = self._kept["receipt"] = Receipt(self.spec.metadata.id, self.spec.sha256, facts, __version__)
+        return receipt
 
     def explain(self) -> str:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
         with decimal.localcontext(DECIMAL_CONTEXT):
             return _VIEWS["text"](self)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the whole result as JSON-ready data (Decimals as strings), in format ``assessrules.result/1``."""
-        with decimal.localcontext(DECIMAL_CONTEXT):
-            return self._to_dict()
+    def to_dict(self, *, inputs: bool = True) -> dict[str, Any]:
+        """Return the whole result as JSON-ready data (Decimals as strings), in format ``assessrules.result/1``.
 
-    def _to_dict(self) -> dict[str, Any]:
-        grade = self.spec.grades[self.grade_index]
+        With ``inputs=False`` the unit's own facts and periods (what was read in, and is in the
+        facts file already) are left out: the compact form for batch output. Everything the
+        scorer worked out, with the facts each rule read, stays.
+        """
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return self._to_dict(inputs)
+
+    def _to_dict(self, inputs: bool) -> dict[str, Any]:
+        spec = self.spec
+        grade = spec.grades[self.grade_index]
+        unit = self.unit
         fired = self.fired
-        return {
+        tables = self._tables
+        bonus = None
+        if spec.bonus:
+            items = tables.bonus_items
+            bonus = {"claimed": plain(self.bonus_claimed), "counted": plain(self.bonus), "gated": self.bonus_gated,
+                     "items": [f.to_dict() for f in fired if f.index in items]}
+        veto = self.veto
+        direct = tables.direct
+        data = {
             "format": RESULT_FORMAT,
-            "unit": {"id": self.unit.id, "name": self.unit.name, "type": self.unit.type,
-                     "type_label": self.spec.unit_types[self.unit.type].label,
-                     "target": plain(self.unit.target)},
+            "unit": {"id": unit.id, "name": unit.name, "type": unit.type,
+                     "type_label": spec.unit_types[unit.type].label,
+                     "target": plain(unit.target)},
             "score": plain(self.score),
             "base_score": plain(self.base_score),
             "table_score": plain(self.table_score),
-            "bonus": {"claimed": plain(self.bonus_claimed), "counted": plain(self.bonus), "gated": self.bonus_gated,
-                      "items": [f.to_dict() for f in self._bonus_items(fired)]} if self.spec.bonus else None,
-            "veto": self.veto.to_dict() if self.veto else None,
+            "bonus": bonus,
+            "veto": veto.to_dict() if veto else None,
             "grade": {"id": grade.id, "label": grade.label},
             "commended": grade.commend,
             "deduction": plain(self.deduction),
             "grade_deduction": plain(self.grade_deduction),
             "deduction_capped": self.deduction_capped,
-            "direct_deductions": [f.to_dict() for f in self._direct_deductions(fired)],
-            "indicators": [i.to_dict() for i in self._indicators(fired)],
-            "facts": plain(dict(self.unit.facts)),
-            "periods": plain(dict(self.unit.periods)),
-            "derived": {d.name: self.evidence_of(d.name).to_dict() for d in self.spec.derived},
+            "direct_deductions": [f.to_dict() for f in fired if f.index in direct],
+            "indicators": [i.to_dict() for i in self.indicators],
+            "facts": None,
+            "periods": None,
+            "derived": {name: self.evidence_of(name).to_dict() for name in tables.derived_names},
             "as_of": plain(self.record[4].get("as_of")),
             "receipt": self.receipt.to_dict(),
         }
+        if inputs:
+            data["facts"] = _plain_dict(unit.facts)
+            data["periods"] = _plain_dict(unit.periods)
+        else:
+            del data["facts"], data["periods"]
+        return data
 
     def summary(self) -> dict[str, Any]:
         """The headline figures only, as JSON-ready data."""
@@ -500,6 +670,8 @@ __all__ = [
     "PeriodHit",
     "Receipt",
     "Result",
+    "RuleTable",
+    "RuleTables",
     "Trace",
     "Unit",
     "canonical_json",

@@ -7,11 +7,12 @@ in one step.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import gc
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -72,6 +73,14 @@ class Spec(Rules):
         """Compile checked rules into their scorer."""
         return cls(**{f.name: getattr(rules, f.name) for f in attrs.fields(Rules) if f.init})
 
+    def rules(self) -> Rules:
+        """The checked rules without their compiled functions: plain data, which pickles."""
+        return Rules(**{f.name: getattr(self, f.name) for f in attrs.fields(Rules) if f.init})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The compiled functions do not pickle; the checked rules do, and compile again on the other side.
+        return (_compiled, (self.rules(),))
+
     # --- facts -----------------------------------------------------------------------
 
     def check_unit(self, unit: Mapping[str, Any], path: Path = (), as_of: dt.date | str | None = None) -> Unit:
@@ -112,27 +121,22 @@ class Spec(Rules):
             return self._score(record)
 
     def evaluate_many(self, units: Sequence[Mapping[str, Any]], *, explain: bool = True,
-                      as_of: dt.date | str | None = None) -> list[Result]:
+                      as_of: dt.date | str | None = None, progress: Callable[[int], None] | None = None) -> list[Result]:
         """Check every unit first (raising one :class:`FactsError` for all problems), then score each.
 
         With ``explain=False`` the scorer records no trace, which is faster; a result's
         explanation (``fired``, ``indicators``, ``explain()``) is then rebuilt when first asked for.
+        ``progress``, if given, is called with the number of units done since its last call.
         """
         if isinstance(units, str | bytes | Mapping) or not isinstance(units, Iterable):
             raise UsageError(f"units must be a list of unit mappings, not {type(units).__name__}")
         units = units if isinstance(units, Sequence) else list(units)
-        # A batch allocates many small acyclic objects (tuples, dicts, Decimals); the cyclic
-        # collector would rescan all of them again and again for nothing, so it waits.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._evaluate_many(units, self._program if explain else self._untraced, self._as_of(as_of))
-        finally:
-            if collecting:
-                gc.enable()
+        with quiet_collector():
+            return self._evaluate_many(units, self._program if explain else self._untraced, self._as_of(as_of),
+                                       progress)
 
     def _evaluate_many(self, units: Sequence[Mapping[str, Any]], program: Program,
-                       as_of: dt.date | None) -> list[Result]:
+                       as_of: dt.date | None, progress: Callable[[int], None] | None = None) -> list[Result]:
         problems: list[Problem] = []
         checked: list[Record] = []
         seen: dict[str, int] = {}
@@ -143,20 +147,51 @@ class Spec(Rules):
                 continue
             uid = record[0]
             if uid in seen:
-                problems.append(Problem(f"unit id `{uid}` is used twice (also unit #{seen[uid] + 1})",
-                                        ("units", i, "id"), unit=uid, hint="give each unit its own id",
-                                        code="facts.duplicate_unit"))
+                problems.append(duplicate_id(uid, seen[uid], i))
             seen[uid] = i
             checked.append(record)
         if problems:
             raise FactsError(problems)
         score = self._score
+        out: list[Result] = []
+        step = 256 if progress is not None else max(len(checked), 1)
         with decimal.localcontext(DECIMAL_CONTEXT):
             try:
-                return [score(r, program) for r in checked]
+                for start in range(0, len(checked), step):
+                    out.extend(score(r, program) for r in checked[start:start + step])
+                    if progress is not None:
+                        progress(len(checked[start:start + step]))
             except FactsError as exc:  # a record found wrong only when scored (a date off the calendar)
                 raise FactsError([attrs.evolve(p, path=("units", seen[p.unit], *p.path)) if p.unit in seen else p
                                   for p in exc.problems]) from None
+        return out
+
+    def check_records(self, units: Sequence[Mapping[str, Any]], as_of: dt.date | None,
+                      start: int = 0) -> list[tuple[Record | None, list[Problem]]]:
+        """Check each unit alone (units[k] is unit ``start + k`` of the file): its record, or its problems.
+
+        The parts of :meth:`evaluate_many` that worker processes share out (see :mod:`.batch`).
+        """
+        fast = self._fast_check
+        out: list[tuple[Record | None, list[Problem]]] = []
+        for k, unit in enumerate(units):
+            record = fast(unit, as_of)
+            if record is not None:
+                out.append((record, []))
+                continue
+            problems: list[Problem] = []
+            record = check_unit(self, unit, ("units", start + k), problems, as_of, fast_facts=self.fast_facts)
+            out.append((None if problems else record, problems))
+        return out
+
+    def outcome_of(self, record: Record, explain: bool = True) -> tuple[Record, tuple[Any, ...]]:
+        """Derive and score one checked record: the record with its derived values, and the scorer's outcome."""
+        result = self._score(record, self._program if explain else self._untraced)
+        return result.record, result.outcome
+
+    def result_of(self, record: Record, outcome: tuple[Any, ...]) -> Result:
+        """The result of a record scored elsewhere (by :meth:`outcome_of`, in another process)."""
+        return Result(self, record, outcome, self._retrace)
 
     def _derive(self, record: Record) -> Record:
         """Compute the derived values into the facts, and keep their evidence."""
@@ -231,6 +266,33 @@ class Spec(Rules):
         """The quarterly bulletin (通报) of ``quarter``, e.g. ``"2021Q3"``: see :mod:`assessrules.engine.bulletin`."""
         with decimal.localcontext(DECIMAL_CONTEXT):
             return bulletin(self, self.evaluate_many, units, quarter)
+
+
+def duplicate_id(uid: str, first: int, again: int) -> Problem:
+    """The problem of unit ``again`` reusing the id of unit ``first`` (indices from 0)."""
+    return Problem(f"unit id `{uid}` is used twice (also unit #{first + 1})", ("units", again, "id"), unit=uid,
+                   hint="give each unit its own id", code="facts.duplicate_unit")
+
+
+@contextlib.contextmanager
+def quiet_collector() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a batch is scored.
+
+    A batch allocates many small acyclic objects (tuples, dicts, Decimals); the cyclic
+    collector would rescan all of them again and again for nothing, so it waits.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compiled(rules: Rules) -> Spec:
+    """Compile unpickled rules (see :meth:`Spec.__reduce__`)."""
+    return Spec.compile(rules)
 
 
 def spec_from_document(document: Document, allow: Iterable[str | os.PathLike[str]] | None = None) -> Spec:

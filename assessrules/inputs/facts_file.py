@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from ..engine.spec import Spec
 
 
+MIN_UNITS_PER_JOB = 200
+"""Below this many units per process, starting workers costs more than it saves."""
+
+
 def read_facts(path: str | os.PathLike[str], spec: Spec | Callable[[str | None], Spec] | None = None,
                stdin: TextIO | None = None) -> Document:
     """Read a facts file (``-``: standard input); raise :class:`FactsError` if it is not a mapping with a `units` list.
@@ -133,12 +137,26 @@ def as_of_of(document: Document) -> dt.date | None:
                                                      ("as_of",))], "facts.as_of")) from None
 
 
-def score_document(spec: Spec, document: Document, as_of: dt.date | None = None) -> list[Result]:
-    """Score every unit of a facts file; problems come back located in the file."""
+def score_document(spec: Spec, document: Document, as_of: dt.date | None = None, *, jobs: int = 1,
+                   progress: Callable[[int], None] | None = None) -> list[Result]:
+    """Score every unit of a facts file; problems come back located in the file.
+
+    With ``jobs`` other than 1 a large file is scored in that many worker processes (0: one per
+    core), with the same results; ``progress`` is called with the number of units done.
+    """
+    units = units_of(document)
+    as_of = as_of or as_of_of(document)
     try:
-        return spec.evaluate_many(units_of(document), as_of=as_of or as_of_of(document))
+        if jobs != 1 and len(units) >= MIN_UNITS_PER_JOB * 2:
+            from ..engine.batch import default_jobs, evaluate_in_workers
+
+            jobs = jobs or default_jobs()
+            jobs = min(jobs, len(units) // MIN_UNITS_PER_JOB)
+            if jobs > 1:
+                return evaluate_in_workers(spec, units, jobs=jobs, as_of=as_of, progress=progress)
+        return spec.evaluate_many(units, as_of=as_of, progress=progress)
     except FactsError as exc:
         raise FactsError(locate(exc.problems, document)) from None
 
 
-__all__ = ["as_of_of", "locate", "read_facts", "score_document", "spec_of", "units_of"]
+__all__ = ["MIN_UNITS_PER_JOB", "as_of_of", "locate", "read_facts", "score_document", "spec_of", "units_of"]

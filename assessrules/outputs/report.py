@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..engine.ranking import competition_ranks, ranked
+from ..engine.spec import quiet_collector
 from ..numbers import format_points
 
 if TYPE_CHECKING:
@@ -72,12 +73,33 @@ def results_document(spec: Spec, results: Sequence[Result]) -> dict[str, Any]:
     """The spec's identity and every result in full, ordered by unit id, as plain data (``assessrules.result/1``)."""
     from ..engine.results import RESULT_FORMAT
 
-    return {
-        "format": RESULT_FORMAT,
-        "spec": {"id": spec.metadata.id, "title": spec.metadata.title,
-                 "document_number": spec.metadata.document_number, "sha256": spec.sha256},
-        "results": [r.to_dict() for r in sorted(results, key=lambda r: r.unit.id)],
-    }
+    with quiet_collector():  # many small acyclic dicts: the cyclic collector would rescan them for nothing
+        return {
+            "format": RESULT_FORMAT,
+            "spec": {"id": spec.metadata.id, "title": spec.metadata.title,
+                     "document_number": spec.metadata.document_number, "sha256": spec.sha256},
+            "results": [r.to_dict() for r in sorted(results, key=lambda r: r.unit.id)],
+        }
+
+
+def render_json_compact(spec: Spec, results: Sequence[Result]) -> str:
+    """The spec's identity and every result without the unit's inputs, one result per line, ordered by unit id.
+
+    Each result is ``result.to_dict(inputs=False)``: everything :func:`render_json` gives except the
+    unit's own ``facts`` and ``periods``, which are in the facts file already (the receipt's
+    ``facts_sha256`` names them). It is what ``score --format json`` writes; ``--full`` gives
+    :func:`render_json`.
+    """
+    from ..engine.results import RESULT_FORMAT
+
+    spec_line = json.dumps({"id": spec.metadata.id, "title": spec.metadata.title,
+                            "document_number": spec.metadata.document_number, "sha256": spec.sha256},
+                           ensure_ascii=False)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+    with quiet_collector():  # many small acyclic dicts: the cyclic collector would rescan them for nothing
+        lines = [dumps(r.to_dict(inputs=False)) for r in sorted(results, key=lambda r: r.unit.id)]
+    return (f'{{"format": "{RESULT_FORMAT}", "spec": ' + spec_line + ',\n"results": [\n' + ",\n".join(lines)
+            + "\n]}\n")
 
 
 def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False) -> str:
@@ -189,6 +211,7 @@ __all__ = [
     "render_bulletin_table",
     "render_csv",
     "render_json",
+    "render_json_compact",
     "render_table",
     "results_document",
     "width",

@@ -46,6 +46,10 @@ def echo(text: str, limit: int = ECHO) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""The characters :func:`bad_character` names: controls other than tab and line breaks, and direction overrides."""
+
+
 def bad_character(text: str) -> str | None:
     """Describe the first control or bidirectional-override character in ``text``; None if there is none."""
     for ch in text:
