@@ -1,0 +1,145 @@
+"""What the section builders share while one spec is built.
+
+The context holds the document (for locating problems), every problem found so
+far, the names expressions may read, the parameters and assumptions declared,
+and the triggers numbered so far. It is the :class:`~assessrules.rules.kinds.BuildContext`
+that trigger kinds receive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ...errors import Path, Problem
+from ...numbers import format_points
+from ..document import Document
+from ..expressions import Expression, ExpressionError, Name, check_expression
+from ..facts import FACT_TYPES, Fact
+from ..kinds import Trigger, build_trigger
+from ..model import Assumption, Parameter
+
+
+RUN_NAMES = frozenset({"as_of"})
+"""Names every expression may read that come from the run, not from the facts."""
+
+
+class BuildContext:
+    """The state the section builders share, and the checks they all use."""
+
+    def __init__(self, document: Document) -> None:
+        self.doc = document
+        self.problems: list[Problem] = []
+        self.names: dict[str, Name] = {}
+        self.parameters: dict[str, Parameter] = {}
+        self.assumptions: dict[str, Assumption] = {}
+        self.triggers: list[Trigger] = []
+        self.period_kinds: set[str] = set()
+        self.context_name = ""
+
+    @contextlib.contextmanager
+    def within(self, name: str) -> Iterator[None]:
+        """Prefix the problems found inside the block with ``name`` (e.g. 指标「机构职责」)."""
+        saved = self.context_name
+        self.context_name = name
+        try:
+            yield
+        finally:
+            self.context_name = saved
+
+    def problem(self, message: str, path: Path, hint: str | None = None) -> None:
+        """Record a problem located at ``path``."""
+        prefix = f"{self.context_name}: " if self.context_name else ""
+        self.problems.append(self.doc.problem(prefix + message, path, hint))
+
+    def scope(self, each: str | None = None, record: Fact | None = None) -> dict[str, Name]:
+        """The names an expression may use: annual ones, plus one period's or one record's."""
+        if each is None and record is None:
+            return self.names
+        names = dict(self.names)
+        if each is not None:
+            for name, info in self.names.items():
+                if info.period == each:
+                    names[name] = attrs.evolve(info, usable=True, hint=None)
+        if record is not None:
+            for name, field in (record.fields or {}).items():
+                names[name] = Name(FACT_TYPES[field.type].expr_type, "field", field.label, field.values)
+        return names
+
+    def expression(self, raw: Any, path: Path, expect: str, each: str | None = None, record: Fact | None = None,
+                   *, names: Mapping[str, Name] | None = None) -> Expression | None:
+        """Check an expression (``each``: in the scope of one period); record problems, None if bad."""
+        if raw is None:
+            self.problem("missing expression", path)
+            return None
+        if isinstance(raw, bool | int | Decimal):
+            raw = str(raw)
+        if each is not None and each not in self.period_kinds:
+            self.problem(f"`each: {each}` but no fact is recorded per {each}", path[:-1] + ("each",),
+                         f"declare the facts this rule reads with `period: {each}`")
+            return None
+        scope = self.scope(each, record) if names is None else names
+        try:
+            return check_expression(raw, scope, expect)  # type: ignore[arg-type]
+        except ExpressionError as exc:
+            for p in exc.problems:
+                where = f" at character {p.offset + 1}" if p.offset else ""
+                self.problem(f"in `{raw}`{where}: {p.message}", path, p.hint)
+            return None
+
+    def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
+        """Read a number of points (a number, or an expression over parameters)."""
+        if raw is None:
+            self.problem("missing points", path)
+            return None
+        if isinstance(raw, str):
+            params = {n: info for n, info in self.names.items() if info.kind == "parameter"}
+            expr = self.expression(raw, path, "number", names=params)
+            if expr is None:
+                return None
+            value = Decimal(expr.interpret({n: self.parameters[n].value for n in expr.names}))
+        else:
+            value = Decimal(raw)
+        if positive and value < 0:
+            self.problem(f"points must not be negative, got {format_points(value)}", path,
+                         "write the size of the deduction; `deduct:` already takes it away")
+            return None
+        return value
+
+    def newest(self, path: Path, others: Sequence[Path]) -> Path:
+        """Of ``path`` and ``others``, the one written in the most derived file (for a spec that extends another)."""
+        order = {f: i for i, f in enumerate(self.doc.sources)}
+        if not order:
+            return path
+        newest = max([path, *others], key=lambda p: order.get(self.doc.file_of(p), -1))
+        return path if self.doc.file_of(newest) == self.doc.file_of(path) else newest
+
+    def assumption_ref(self, ref: Any, path: Path) -> None:
+        """Check that ``ref`` names a declared assumption."""
+        if ref is not None and ref not in self.assumptions:
+            close = difflib.get_close_matches(str(ref), list(self.assumptions), n=1)
+            self.problem(f"no assumption with id `{ref}`", path,
+                         f"did you mean `{close[0]}`?" if close else "add it under `assumptions:`")
+
+    def add_trigger(self, entry: Mapping[str, Any], key: str, where: Path) -> Trigger | None:
+        """Build the trigger written at ``where``, number it, and keep it; None if it is bad."""
+        self.assumption_ref(entry.get("assumption"), where + ("assumption",))
+        trigger = build_trigger(entry, key, where, self)
+        if trigger is None:
+            return None
+        trigger = attrs.evolve(trigger, index=len(self.triggers))
+        self.triggers.append(trigger)
+        return trigger
+
+    def add_triggers(self, entries: Sequence[Mapping[str, Any]], key: str, path: Path) -> list[Trigger]:
+        """:meth:`add_trigger` for each entry of a list written at ``path``."""
+        built = (self.add_trigger(entry, key, path + (i,)) for i, entry in enumerate(entries))
+        return [t for t in built if t is not None]
+
+
+__all__ = ["RUN_NAMES", "BuildContext"]

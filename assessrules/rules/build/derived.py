@@ -1,0 +1,61 @@
+"""The ``derived:`` section: values rolled up from periods or counted from records, in order declared."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...errors import Path
+from ..derive import DERIVED_KINDS, Derived
+from ..expressions import FUNCTIONS, Name
+from ..facts import Fact
+from .context import RUN_NAMES, BuildContext
+
+
+def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Fact]) -> list[Derived]:
+    """Read ``derived:``; each value becomes a name the later values and the rules may read."""
+    out: list[Derived] = []
+    for name, d in raw.items():
+        path: Path = ("derived", name)
+        if name in ctx.names or name in FUNCTIONS or name in RUN_NAMES:
+            ctx.problem(f"`{name}` is already declared (as a fact, parameter or derived value)", path,
+                        "give the derived value its own name")
+            continue
+        derived = _build_one(ctx, name, d, path, facts)
+        if derived is not None:
+            out.append(derived)
+            value_type = derived.expression.type if derived.kind in ("last", "expr") else "number"
+            ctx.names[name] = Name(value_type, "derived", d["label"])
+    return out
+
+
+def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
+               facts: Mapping[str, Fact]) -> Derived | None:
+    chosen = [k for k in DERIVED_KINDS if k in d]
+    if len(chosen) != 1:
+        ctx.problem(f"a derived value needs exactly one of {', '.join(f'`{k}`' for k in DERIVED_KINDS)}",
+                    path, "e.g. `sum: info_volume` with `each: month`, or `count: <condition>` with `of: records`")
+        return None
+    kind = DERIVED_KINDS[chosen[0]]
+    each, of = d.get("each"), d.get("of")
+    record = facts.get(of) if of is not None else None
+    if of is not None and (record is None or record.type != "records"):
+        ctx.problem(f"`of: {of}` must name a records fact", path + ("of",))
+        return None
+    if kind.kind == "expr" and (each or of):
+        ctx.problem("`expr:` works on annual values; leave out `each:` and `of:`", path)
+        return None
+    if kind.kind == "count" and bool(each) == bool(of):
+        ctx.problem("`count:` needs either `each: month|quarter` (periods) or `of: <records>` (records)", path)
+        return None
+    if kind.kind not in ("count", "expr") and not each:
+        ctx.problem(f"`{kind.kind}:` rolls periods up: add `each: month` or `each: quarter`", path)
+        return None
+    with ctx.within(f"派生值「{d['label']}」"):
+        expression = ctx.expression(d[kind.kind], path + (kind.kind,), kind.expects, each, record)
+    if expression is None:
+        return None
+    return kind(name=name, label=d["label"], expression=expression, clause=d.get("clause"), each=each, of=of, path=path)
+
+
+__all__ = ["build_derived"]

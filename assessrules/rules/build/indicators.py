@@ -1,0 +1,151 @@
+"""The ``indicators:`` section (and ``total:``): the indicator tree, with each node's triggers.
+
+The tree's root is the whole table (id ``total``), worth ``metadata.scale``;
+its children are the spec's top-level indicators. Each node is checked for its
+points, floor, weight and applicability, and a parent's children must add up
+to it (or carry weights that add up to 100%).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ...errors import Path
+from ...numbers import format_points, parse_fraction
+from ..kinds import KINDS, TRIGGER_KEYS, Trigger
+from ..model import Indicator, Metadata, UnitType
+from .context import BuildContext
+
+ROOT_ID = "total"
+"""The id of the tree's root: the whole table."""
+
+
+def build_tree(ctx: BuildContext, data: Mapping[str, Any], metadata: Metadata,
+               unit_types: Mapping[str, UnitType]) -> Indicator | None:
+    """Build the tree under its root; None when a node's points could not be read."""
+    total = dict(data.get("total", {}))
+    raw = {"id": ROOT_ID, "name": total.pop("name", metadata.title), "points": metadata.scale,
+           "children": data["indicators"], **total}
+    tree = _Tree(ctx, unit_types, data.get("floors", "each"))
+    return tree.node(raw, ("total",), depth=0, parent=None, children_path=("indicators",))
+
+
+def build_triggers(ctx: BuildContext, raw: Mapping[str, Any], path: Path) -> list[Trigger]:
+    """The triggers written on one node, in the order of the kinds' keys."""
+    out: list[Trigger] = []
+    for key in TRIGGER_KEYS:
+        if key not in raw:
+            continue
+        if next(k.many for k in KINDS if k.key == key):
+            out.extend(ctx.add_triggers(raw[key], key, path + (key,)))
+        elif (trigger := ctx.add_trigger(raw[key], key, path + (key,))) is not None:
+            out.append(trigger)
+    return out
+
+
+class _Tree:
+    """Numbers the nodes in the order written and remembers the ids seen."""
+
+    def __init__(self, ctx: BuildContext, unit_types: Mapping[str, UnitType], floors: str) -> None:
+        self.ctx = ctx
+        self.unit_types = unit_types
+        self.floors = floors
+        self.count = 0
+        self.seen: dict[str, Path] = {}
+
+    def node(self, raw: Mapping[str, Any], path: Path, depth: int, parent: str | None,
+             children_path: Path | None = None) -> Indicator | None:
+        ctx = self.ctx
+        index = self.count
+        self.count += 1
+        node_id, name = raw["id"], raw["name"]
+        if node_id in self.seen:
+            ctx.problem(f"the indicator id `{node_id}` is used twice", path + ("id",), "give each indicator its own id")
+        self.seen[node_id] = path
+        with ctx.within(f"指标「{name}」"):
+            points = ctx.points(raw["points"], path + ("points",))
+            self.check_unit_types(raw.get("unit_types"), path)
+            floor = self.floor(raw, depth)
+            if floor is not None and points is not None and floor > points:
+                ctx.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}",
+                            path + ("floor",))
+            weight = self.weight(raw, path)
+            applies_if = (ctx.expression(raw["applies_if"], path + ("applies_if",), "bool")
+                          if "applies_if" in raw else None)
+            triggers = build_triggers(ctx, raw, path)
+        kids_path = children_path or path + ("children",)
+        built = (self.node(child, kids_path + (i,), depth + 1, node_id) for i, child in enumerate(raw.get("children", ())))
+        children = [c for c in built if c is not None]
+        with ctx.within(f"指标「{name}」"):
+            self.check_children(raw, path, depth, points, children)
+            if children and any(t.phase == "base" for t in triggers):
+                ctx.problem("an indicator with children takes its score from them; `score:` is for leaves",
+                            path + ("score",))
+        if points is None:
+            return None
+        method = raw.get("method", ())
+        unit_types = raw.get("unit_types")
+        return Indicator(
+            id=node_id, name=name, points=points, index=index, depth=depth, path=path, floor=floor,
+            method=(method,) if isinstance(method, str) else tuple(method), text=raw.get("text"),
+            clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
+            children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
+            units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if)
+
+    def check_unit_types(self, unit_types: Sequence[str] | None, path: Path) -> None:
+        for i, ut in enumerate(unit_types or ()):
+            if ut not in self.unit_types:
+                close = difflib.get_close_matches(ut, list(self.unit_types), n=1)
+                self.ctx.problem(f"unknown unit type `{ut}`", path + ("unit_types", i),
+                                 f"did you mean `{close[0]}`?" if close else f"declared: {', '.join(self.unit_types)}")
+
+    def floor(self, raw: Mapping[str, Any], depth: int) -> Decimal | None:
+        """The node's floor: as written, else 0 where ``floors:`` puts one by default (扣完为止)."""
+        default = Decimal(0) if (self.floors == "each" or depth == 0
+                                 or (self.floors == "top_level" and depth == 1)) else None
+        floor = raw.get("floor", default)
+        return None if floor is None else Decimal(floor)
+
+    def weight(self, raw: Mapping[str, Any], path: Path) -> Decimal | None:
+        if "weight" not in raw:
+            return None
+        try:
+            return parse_fraction(raw["weight"])
+        except ValueError as exc:
+            self.ctx.problem(str(exc), path + ("weight",))
+            return None
+
+    def check_children(self, raw: Mapping[str, Any], path: Path, depth: int, points: Decimal | None,
+                       children: Sequence[Indicator]) -> None:
+        """Weighted children carry weights adding up to 100%; others add up to the parent's points."""
+        ctx = self.ctx
+        weights = [c.weight for c in children if c.weight is not None]
+        if weights:
+            if len(weights) < len(children):
+                missing = "、".join(c.name for c in children if c.weight is None)
+                ctx.problem(f"some children have a `weight:` and some do not ({missing})", path + ("children",),
+                            "give every child of a weighted indicator its weight")
+            elif sum(weights, Decimal(0)) != 1:
+                parts = " + ".join(f"{c.name} {format_points(w * 100)}%" for c, w in zip(children, weights, strict=True))
+                share = format_points(sum(weights, Decimal(0)) * 100)
+                where = ctx.newest(children[0].path + ("weight",), [c.path + ("weight",) for c in children[1:]])
+                ctx.problem(f"the weights add up to {share}% ({parts}), not 100%", where,
+                            "make the weights of the parts add up to 100%")
+            return
+        if points is None or not children or not raw.get("children_add_up", True) \
+                or len(children) != len(raw.get("children", ())):
+            return
+        total = sum((c.points for c in children), Decimal(0))
+        if total != points:
+            parts = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)
+            where = ctx.newest(("metadata", "scale") if depth == 0 else path + ("points",),
+                               [c.path + ("points",) for c in children])
+            ctx.problem(f"the children add up to {format_points(total)} ({parts}), not {format_points(points)}",
+                        where, "fix the points, or set `children_add_up: false` where the document "
+                               "itself does not add up")
+
+
+__all__ = ["ROOT_ID", "build_tree", "build_triggers"]

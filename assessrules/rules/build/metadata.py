@@ -1,0 +1,40 @@
+"""The ``metadata:`` and ``unit_types:`` sections: who issued the rules, when, on what scale, for whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..model import Metadata, UnitType
+from .context import BuildContext
+
+
+def build_metadata(ctx: BuildContext, m: Mapping[str, Any]) -> Metadata:
+    """Read ``metadata:``; its dates must be dates, the first not after the last."""
+    dates: dict[str, dt.date | None] = {}
+    for key in ("effective_from", "effective_to"):
+        raw = m.get(key)
+        if raw is None or isinstance(raw, dt.date):
+            dates[key] = raw
+            continue
+        try:
+            dates[key] = dt.date.fromisoformat(str(raw))
+        except ValueError:
+            ctx.problem(f"`{raw}` is not a date", ("metadata", key), "write it as 2021-01-01")
+            dates[key] = None
+    if dates["effective_from"] and dates["effective_to"] and dates["effective_from"] > dates["effective_to"]:
+        ctx.problem("`effective_from` is after `effective_to`", ("metadata", "effective_to"))
+    return Metadata(id=str(m["id"]), title=m["title"], issuer=m.get("issuer"),
+                    document_number=m.get("document_number"), year=m.get("year"),
+                    effective_from=dates["effective_from"], effective_to=dates["effective_to"],
+                    scale=Decimal(m["scale"]))
+
+
+def build_unit_types(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, UnitType]:
+    """Read ``unit_types:`` (the schema has checked them already)."""
+    return {k: UnitType(k, v["label"], v.get("description")) for k, v in raw.items()}
+
+
+__all__ = ["build_metadata", "build_unit_types"]

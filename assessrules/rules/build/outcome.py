@@ -1,0 +1,55 @@
+"""The sections between the table's total and the grade: ``bonus:``, ``conversion:`` and ``veto:``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ...errors import Path
+from ...numbers import format_points
+from ..kinds import Trigger
+from ..model import Bonus, Conversion, Grade
+from .context import BuildContext
+
+
+def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal) -> Bonus | None:
+    """Read ``bonus:`` (加分项): its items, its cap and its gate on the base score."""
+    if not raw:
+        return None
+    label = raw.get("label", "加分项")
+    with ctx.within(label):
+        gate = Decimal(raw["gate"]) if "gate" in raw else None
+        if gate is not None and not 0 < gate <= scale:
+            ctx.problem(f"the bonus gate {format_points(gate)} is outside the base score's range 0–{format_points(scale)}",
+                        ("bonus", "gate"), "the gate is a base score a unit must reach, e.g. 80")
+        items = ctx.add_triggers(raw["items"], "bonus", ("bonus", "items"))
+    return Bonus(tuple(items), Decimal(raw["cap"]), gate, label, raw.get("clause"))
+
+
+def build_conversion(raw: Mapping[str, Any] | None) -> Conversion | None:
+    """Read ``conversion:`` (折算为考核分值)."""
+    if raw is None:
+        return None
+    return Conversion(Decimal(raw["to"]), raw.get("places"), raw.get("clause"))
+
+
+def build_vetoes(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], grades: Sequence[Grade]) -> list[Trigger]:
+    """Read ``veto:`` (一票否决); each names a grade the spec declares."""
+    out = []
+    ids = [g.id for g in grades]
+    for i, entry in enumerate(raw):
+        where: Path = ("veto", i)
+        with ctx.within(f"一票否决「{entry['label']}」"):
+            if entry.get("grade") is not None and entry["grade"] not in ids:
+                ctx.problem(f"no grade `{entry['grade']}`", where + ("grade",), f"grades: {', '.join(ids)}")
+                continue
+            if entry.get("stop") and entry.get("score") is None:
+                ctx.problem("`stop: true` needs the `score:` the unit then gets", where,
+                            "e.g. score: 0, or leave out `stop`")
+            if (trigger := ctx.add_trigger(entry, "veto", where)) is not None:
+                out.append(trigger)
+    return out
+
+
+__all__ = ["build_bonus", "build_conversion", "build_vetoes"]
