@@ -49,7 +49,7 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 def layer_of(module: str) -> tuple[int, str]:
     """The layer a module belongs to, by its top-level name under the package."""
-    head = module.split(".")[0]
+    head = module.split(".", maxsplit=1)[0]
     if head not in LAYERS:
         raise AssertionError(f"assessrules.{module} belongs to no layer: add `{head}` to LAYERS "
                              "in tests/test_architecture.py and to docs/architecture.md")

@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
@@ -44,12 +45,12 @@ def edge_counts(spec: Spec) -> dict[str, set[int]]:
             if per is None or not points or per.names != (per.text,):
                 continue
             edges = out.setdefault(per.text, set())
-            exhaust = node.points / points
+            exhaust = Fraction(node.points) / Fraction(points)  # exact: points may be a share such as 20 / 12
             edges.update({int(exhaust) - 1, int(exhaust), int(exhaust) + 1})
             for grade in spec.grades:
                 if grade.at_least is not None:
-                    steps = (spec.metadata.scale - grade.at_least) / points
-                    if steps == steps.to_integral_value():
+                    steps = Fraction(spec.metadata.scale - grade.at_least) / Fraction(points)
+                    if steps.denominator == 1:
                         edges.update({int(steps) - 1, int(steps), int(steps) + 1})
     return out
 

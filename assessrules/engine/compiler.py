@@ -19,10 +19,12 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError, Problem
-from ..rules.expressions import FUNCTIONS, Expression, _to_decimal, helpers
+from ..numbers import Exact, RoundingMode, canonical, round_exact
+from ..rules.expressions import Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
 from ..rules.model import Indicator
 from .types import Program
@@ -43,6 +45,9 @@ class Emitter:
         self.constants: dict[str, Any] = {}
         self._slots: dict[tuple[str, str], str] = {}
         self.period: str | None = None  # inside each_period: the kind of period
+        # A spec that declares `rounding:` is scored over Fractions, every quotient exact; the others
+        # cannot produce a non-terminating value (the loader checked), so Decimal is exact for them.
+        self.exact = spec.rounding is not None
 
     def line(self, text: str) -> None:
         """Add one line at the current indentation."""
@@ -74,7 +79,7 @@ class Emitter:
             yield
         self.period = saved
 
-    def deduct_collected(self, index: int, score: str, maximum: Decimal | None, count: str = "pc") -> None:
+    def deduct_collected(self, index: int, score: str, maximum: Exact | None, count: str = "pc") -> None:
         """After a :meth:`collect` loop: take the points collected (at most ``maximum``) and record them."""
         self.line("if pd:")
         with self.indent():
@@ -93,7 +98,8 @@ class Emitter:
             self.level -= 1
 
     def const(self, value: Any) -> str:
-        """Bind ``value`` as a global constant and return its name."""
+        """Bind ``value`` as a global constant (as a Fraction in an exact scorer) and return its name."""
+        value = _exact_value(value) if self.exact else _decimal_value(value)
         key = (type(value).__name__, repr(sorted(value) if isinstance(value, frozenset) else value))
         name = self._slots.get(key)
         if name is None:
@@ -119,6 +125,39 @@ class Emitter:
         return expression.to_python(self.name, self.const)
 
 
+def _exact_value(value: Any) -> Any:
+    """``value`` with every Decimal in it as a Fraction (what an exact scorer computes with)."""
+    kind = type(value)
+    if kind is Decimal:
+        return Fraction(value)
+    if kind is dict:
+        return {k: _exact_value(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return kind(_exact_value(v) for v in value)
+    return value
+
+
+def _decimal_value(value: Any) -> Any:
+    """A Fraction as the Decimal quotient (only a derived value, computed in Decimal, can meet one)."""
+    return Decimal(value.numerator) / Decimal(value.denominator) if type(value) is Fraction else value
+
+
+def publisher(places: int, mode: str) -> Callable[[Any], Any]:
+    """The function that turns an exact scorer's output into Decimals rounded as the spec declares."""
+
+    def publish(value: Any) -> Any:
+        kind = type(value)
+        if kind is Fraction:
+            if value.denominator == 1:
+                return Decimal(value.numerator)
+            return canonical(round_exact(value, places, mode))  # type: ignore[arg-type]
+        if kind is tuple or kind is list:
+            return kind(publish(v) for v in value)
+        return value
+
+    return publish
+
+
 def _applies(em: Emitter, node: Indicator) -> str:
     """Python for the condition under which ``node`` applies to the unit."""
     parts = []
@@ -131,7 +170,7 @@ def _applies(em: Emitter, node: Indicator) -> str:
     return " and ".join(parts)
 
 
-def _emit_node(em: Emitter, node: Indicator) -> None:
+def _emit_node(em: Emitter, node: Indicator, weighted_parent: bool = False) -> None:
     if not node.limited:
         _emit_applicable(em, node)
         return
@@ -141,14 +180,16 @@ def _emit_node(em: Emitter, node: Indicator) -> None:
     em.line("else:")
     with em.indent():
         em.line(f"na.append({node.index})")
-        full = em.spec.not_applicable == "full_marks"  # else the parent leaves it out: no score at all
+        # else the parent leaves it out: no score at all (a weighted parent always does, and renormalises)
+        full = em.spec.not_applicable == "full_marks" and not weighted_parent
         for n in node.walk():
             em.line(f"r{n.index} = f{n.index} = {em.const(n.points) if full else 'None'}")
 
 
 def _emit_applicable(em: Emitter, node: Indicator) -> None:
+    weighted = any(c.weight is not None for c in node.children)
     for child in node.children:
-        _emit_node(em, child)
+        _emit_node(em, child, weighted)
     zeros = [t for t in node.triggers if t.phase == "zero"]
     for i, trigger in enumerate(zeros):
         em.line(f"{'if' if i == 0 else 'elif'} {trigger.guard(em)}:")  # type: ignore[attr-defined]
@@ -166,6 +207,9 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
         em.line(f"elif r > {em.const(node.points)}: r = {em.const(node.points)}")
     else:
         em.line(f"if r > {em.const(node.points)}: r = {em.const(node.points)}")
+    rounding = em.spec.rounding
+    if rounding is not None and rounding.at == "indicator":
+        em.line(f"r = _round(r, {rounding.places}, {rounding.mode!r})")
     em.line(f"f{node.index} = r")
 
 
@@ -180,7 +224,7 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
             return f"{em.const(c.weight)} * f{c.index} * {cap} / {em.const(c.points)}"
         return f"f{c.index}"
 
-    if em.spec.not_applicable == "full_marks" or not any(c.limited for c in kids):
+    if (em.spec.not_applicable == "full_marks" and not weighted) or not any(c.limited for c in kids):
         em.line("r = " + " + ".join(part(c) for c in kids))
         return
     zero = em.const(Decimal(0))
@@ -242,9 +286,14 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
             em.line(f"if b and f0 < {em.const(spec.bonus.gate)}: b = {zero}; gated = True")
         em.line("s = s + b")
     if spec.conversion is not None:
-        em.line(f"s = s * {em.const(spec.conversion.to)} / {em.const(spec.metadata.scale)}")
-        if spec.conversion.places is not None:
-            em.line(f"s = _round_half_up(s, {spec.conversion.places})")
+        if spec.conversion.places is None:
+            em.line(f"s = s * {em.const(spec.conversion.to)} / {em.const(spec.metadata.scale)}")
+        else:  # rounded from the exact product, whatever the scorer computes with
+            convert = _converter(Fraction(spec.conversion.to) / Fraction(spec.metadata.scale), spec.conversion.places,
+                                 em.exact)
+            em.line(f"s = {em.const(convert)}(s)")
+    if spec.rounding is not None and spec.rounding.at != "published":
+        em.line(f"s = _round(s, {spec.rounding.places}, {spec.rounding.mode!r})")
     em.line("v = -1")
     for i, veto in enumerate(spec.vetoes):
         em.line(f"{'if' if i == 0 else 'elif'} {em.expr(veto.condition)}:")  # type: ignore[attr-defined]
@@ -273,6 +322,13 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
     em.line(f"gd = target * {em.const(tuple(g.deduct for g in grades))}[g]")
 
 
+def _converter(ratio: Fraction, places: int, exact: bool) -> Callable[[Any], Any]:
+    """``s × to ÷ scale`` rounded half up to ``places``, from the exact product."""
+    if exact:
+        return lambda s: Fraction(round_exact(Fraction(s) * ratio, places))
+    return lambda s: round_exact(Fraction(s) * ratio, places)
+
+
 def _emit_target(em: Emitter, spec: Rules) -> None:
     em.line("r = target - gd")
     for trigger in spec.direct_deductions:
@@ -296,7 +352,7 @@ def compile_expression(spec: Rules, expression: Expression, each: str | None = N
         return f"rec[{n!r}]" if n in fields else em.name(n)
 
     source = f"def _fn(ns, pv, rec):\n    return {expression.to_python(name, em.const)}\n"
-    namespace: dict[str, Any] = {"__builtins__": {}, **helpers(), **em.constants}
+    namespace: dict[str, Any] = {"__builtins__": {}, **helpers(em.exact), **em.constants}
     exec(compile(source, f"<assessrules expression {expression.text[:40]!r}>", "exec"), namespace)
     fn: Callable[..., Any] = namespace["_fn"]
     return fn
@@ -386,12 +442,39 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
             f"「{trigger.label}」 counted {count} occurrences; a count cannot be negative",
             trigger.path, spec.source, hint="make the `per:` expression non-negative, e.g. max(…, 0)")])
 
+    exact = spec.rounding is not None
     namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal, "len": len, "tuple": tuple,
-                                 "enumerate": enumerate, "_round_half_up": FUNCTIONS["round_half_up"].impl,
-                                 "_negative_count": negative_count, **helpers(), **constants}
+                                 "enumerate": enumerate, "_round": _rounder(exact),
+                                 "_negative_count": negative_count, **helpers(exact), **constants}
     code = compile(source, f"<assessrules spec {spec.metadata.id}{'' if trace else ' untraced'}>", "exec")
     exec(code, namespace)  # the source holds only checked, allow-listed code (see module docstring)
     program: Program = namespace["_score"]
+    if spec.rounding is None:
+        return program
+    return _exact_program(program, publisher(spec.rounding.places, spec.rounding.mode), spec.limit_to_target)
+
+
+def _rounder(exact: bool) -> Callable[[Any, int, RoundingMode], Any]:
+    """Round a score exactly, to a Fraction (in an exact scorer) or a Decimal."""
+    if exact:
+        return lambda x, places, mode: Fraction(round_exact(x, places, mode))
+    return round_exact
+
+
+def _exact_program(inner: Program, publish: Callable[[Any], Any], spec_limits: bool) -> Program:
+    """Score over Fractions: the facts go in exact, the outcome comes out as Decimals rounded as declared."""
+
+    def program(ns: dict[str, Any], unit_type: str, target: Decimal, uid: str) -> tuple[Any, ...]:
+        exact = Fraction(target)
+        raw = inner(_exact_value(ns), unit_type, exact, uid)  # type: ignore[arg-type]  # Fraction inside
+        out = list(publish(raw))
+        # What is left of the target is the target less the deduction as published, so that the
+        # deduction a result shows is the rounded one (never above the target once floored at 0).
+        out[5] = target - publish(exact - raw[5])
+        taken = publish(exact - raw[6])
+        out[6] = target - (min(taken, target) if spec_limits else taken)
+        return tuple(out)
+
     return program
 
 
@@ -409,10 +492,11 @@ def compile_checker(spec: Rules, declared: Mapping[str, Fact] | None = None) -> 
 
 __all__ = [
     "Emitter",
-        "compile_checker",
+    "compile_checker",
     "compile_expression",
     "compile_spec",
     "generate",
     "generate_checker",
     "generate_facts_checker",
+    "publisher",
 ]

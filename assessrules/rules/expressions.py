@@ -27,8 +27,9 @@ import copy
 import decimal
 import difflib
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 import attrs
@@ -115,6 +116,35 @@ def _floor(x: Any) -> Decimal:
 
 def _ceil(x: Any) -> Decimal:
     return Decimal(math.ceil(_to_decimal(x)))
+
+
+def _exact_round(mode: str) -> Callable[..., Fraction]:
+    from ..numbers import round_exact
+
+    def rounder(x: Any, places: Any = 0) -> Fraction:
+        return Fraction(round_exact(x, int(places), mode))  # type: ignore[arg-type]
+
+    return rounder
+
+
+def _to_fraction(x: Any) -> Fraction:
+    return x if type(x) is Fraction else Fraction(x)
+
+
+def _exact_div(a: Any, b: Any) -> Fraction:
+    return _to_fraction(a) / _to_fraction(b)
+
+
+def _exact_pow(a: Any, b: Any) -> Fraction:
+    return _to_fraction(a) ** int(b)
+
+
+_EXACT_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "min": min, "max": max, "abs": abs,
+    "round_half_up": _exact_round("half_up"), "round_half_even": _exact_round("half_even"),
+    "round_down": _exact_round("down"),
+    "floor": lambda x: Fraction(math.floor(x)), "ceil": lambda x: Fraction(math.ceil(x)),
+}
 
 
 @attrs.frozen
@@ -206,9 +236,71 @@ class Expression:
         with decimal.localcontext(_DECIMAL_CONTEXT):
             return evaluator.eval(self.text, previously_parsed=self.tree)
 
+    def exact_value(self, values: Mapping[str, Any]) -> Fraction:
+        """Evaluate an arithmetic expression exactly, as a Fraction (``points: 20 / 12``, ``value: 25 / 12``)."""
+        return _exact(self.tree, {**values, **{f"{_SLOT}{i}": c for i, c in enumerate(self.constants)}})
+
+    def divisions(self) -> Iterator[ast.BinOp]:
+        """The divisions whose quotient can reach the value (not only a comparison or a rounding function)."""
+        yield from _open_divisions(self.tree)
+
+    def divisor_constant(self, division: ast.BinOp, values: Mapping[str, Any]) -> Fraction | None:
+        """The divisor of ``division`` when it is a constant (a number, a parameter, arithmetic of them)."""
+        try:
+            return _exact(division.right, {**values, **{f"{_SLOT}{i}": c for i, c in enumerate(self.constants)}})
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            return None
+
     def to_python(self, name_ref: Callable[[str], str], const_ref: Callable[[Any], str]) -> str:
         """Render as Python source: names via ``name_ref``, literals via ``const_ref``."""
         return ast.unparse(_Render(self.constants, name_ref, const_ref).visit(_deepcopy(self.tree)))
+
+
+_ROUNDING_CALLS = frozenset({"round_half_up", "round_half_even", "round_down", "floor", "ceil"})
+
+
+def _open_divisions(node: ast.AST) -> Iterator[ast.BinOp]:
+    if isinstance(node, ast.Compare | ast.BoolOp):
+        return  # a comparison's operands never reach a score
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _ROUNDING_CALLS:
+        return  # rounded: the quotient stops here
+    if isinstance(node, ast.IfExp):
+        yield from _open_divisions(node.body)
+        yield from _open_divisions(node.orelse)
+        return
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        yield node
+    for child in ast.iter_child_nodes(node):
+        yield from _open_divisions(child)
+
+
+def _exact(node: ast.AST, values: Mapping[str, Any]) -> Fraction:
+    """The value of an arithmetic tree over numbers, as an exact Fraction."""
+    if isinstance(node, ast.Name):
+        value = values[node.id]
+        if isinstance(value, bool) or not isinstance(value, int | Decimal | Fraction):
+            raise TypeError(f"`{node.id}` is not a number")
+        return Fraction(value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        operand = _exact(node.operand, values)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        left, right = _exact(node.left, values), _exact(node.right, values)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.Div):
+            return left / right
+        if isinstance(node.op, ast.Pow) and right.denominator == 1:
+            return Fraction(left) ** int(right)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        fn = _EXACT_FUNCTIONS.get(node.func.id)
+        if fn is not None:
+            return Fraction(fn(*(_exact(a, values) for a in node.args)))
+    raise ValueError("not plain arithmetic")
 
 
 def _deepcopy(tree: ast.expr) -> ast.expr:
@@ -554,10 +646,16 @@ class _Render(ast.NodeTransformer):
         return ast.Call(ast.Name(f"_fn_{name}", ast.Load()), [self.visit(a) for a in node.args], [])
 
 
-def helpers() -> dict[str, Any]:
-    """The names compiled expressions may call: the allow-list and nothing else."""
+def helpers(exact: bool = False) -> dict[str, Any]:
+    """The names compiled expressions may call: the allow-list and nothing else.
+
+    ``exact``: the versions over Fractions, for a scorer that keeps quotients exact.
+    """
     names: dict[str, Any] = {"_div": _div, "_pow": _pow}
     names.update({f"_fn_{k}": f.impl for k, f in FUNCTIONS.items()})
+    if exact:
+        names.update({"_div": _exact_div, "_pow": _exact_pow, "_to_decimal": _to_fraction})
+        names.update({f"_fn_{k}": f for k, f in _EXACT_FUNCTIONS.items()})
     return names
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 import attrs
 
 from ..errors import Path
+from ..numbers import Exact
 from .expressions import Expression
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class Emitter(Protocol):
     def each_period(self, kind: str) -> contextlib.AbstractContextManager[None]:
         """Loop over the unit's periods of ``kind``: inside, per-period facts read that period's values."""
 
-    def deduct_collected(self, index: int, score: str, maximum: Decimal | None, count: str = "pc") -> None:
+    def deduct_collected(self, index: int, score: str, maximum: Exact | None, count: str = "pc") -> None:
         """After a :meth:`collect` loop: take the points collected (at most ``maximum``) and record them."""
 
 
@@ -71,7 +72,7 @@ class BuildContext(Protocol):
     def expression(self, raw: Any, path: Path, expect: str, each: str | None = None) -> Expression | None:
         """Check an expression (``each``: in the scope of one period); record problems, None if bad."""
 
-    def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
+    def points(self, raw: Any, path: Path, positive: bool = True) -> Exact | None:
         """Read a number of points (a number, or an expression over parameters)."""
 
     def problem(self, message: str, path: Path, hint: str | None = None) -> None:
@@ -121,7 +122,7 @@ def _every(each: str | None) -> str:
     return {"month": "每月", "quarter": "每季度"}.get(each or "", "")
 
 
-def _fmt(value: Decimal) -> str:
+def _fmt(value: Exact) -> str:
     from ..numbers import format_points
 
     return format_points(value)
@@ -134,10 +135,10 @@ class DeductEach(Trigger):
     kind = "deduct_each"
     periodic = True
     per: Expression
-    points: Decimal
-    maximum: Decimal | None = None
-    beyond: Decimal | None = None  # 再扣: once the count passes this …
-    then: Decimal | None = None  # … deduct this much more, once
+    points: Exact
+    maximum: Exact | None = None
+    beyond: Exact | None = None  # 再扣: once the count passes this …
+    then: Exact | None = None  # … deduct this much more, once
 
     expression_fields = ("per",)
 
@@ -183,7 +184,7 @@ class DeductIf(Trigger):
     kind = "deduct_if"
     periodic = True
     condition: Expression
-    points: Decimal
+    points: Exact
 
     expression_fields = ("condition",)
 
@@ -212,8 +213,8 @@ class DeductRecords(Trigger):
     kind = "deduct_records"
     records: str  # a records fact
     severity: str  # its enum field that says how serious each record is
-    by_severity: Mapping[str, Decimal]
-    maximum: Decimal | None = None
+    by_severity: Mapping[str, Exact]
+    maximum: Exact | None = None
 
     def reads(self) -> tuple[str, ...]:
         return (self.records,)
@@ -249,7 +250,7 @@ class DeductDiscretionary(Trigger):
 
     kind = "deduct_discretionary"
     amount: str  # a number fact, declared with min 0 and max ≤ the range
-    maximum: Decimal
+    maximum: Exact
 
     def reads(self) -> tuple[str, ...]:
         return (self.amount,)
@@ -281,7 +282,7 @@ class Rating(Trigger):
     kind = "rating"
     phase = "base"
     rating: str  # an enum fact
-    scale: Mapping[str, Decimal]
+    scale: Mapping[str, Exact]
 
     def reads(self) -> tuple[str, ...]:
         return (self.rating,)
@@ -308,7 +309,7 @@ class AwardIf(Trigger):
 
     kind = "award_if"
     condition: Expression
-    points: Decimal
+    points: Exact
 
     expression_fields = ("condition",)
 
@@ -368,7 +369,7 @@ class BonusIf(Trigger):
 
     kind = "bonus_if"
     condition: Expression
-    points: Decimal
+    points: Exact
     evidence: str | None = None  # a fact that must be given (true, non-empty) for the bonus to count
 
     expression_fields = ("condition",)
@@ -395,7 +396,7 @@ class BonusEach(Trigger):
 
     kind = "bonus_each"
     per: Expression
-    points: Decimal
+    points: Exact
     evidence: str | None = None
 
     expression_fields = ("per",)
@@ -424,7 +425,7 @@ def _check_evidence(name: str | None, facts: Mapping[str, Fact], path: Path, pro
                 path + ("evidence",), "declare it, e.g. {type: text, label: 佐证材料, default: ''}")
 
 
-def _same_labels(fact: Fact, table: Mapping[str, Decimal], path: Path, problem: Problem) -> None:
+def _same_labels(fact: Fact, table: Mapping[str, Exact], path: Path, problem: Problem) -> None:
     declared = list(fact.values or ())
     for label in table:
         if label not in declared:
@@ -457,8 +458,8 @@ class Veto(Trigger):
     phase = "veto"
     condition: Expression
     grade: str | None = None  # the grade id it forces (default: the lowest)
-    score: Decimal | None = None  # the score it fixes, if any
-    at_most: Decimal | None = None  # or the score it caps
+    score: Exact | None = None  # the score it fixes, if any
+    at_most: Exact | None = None  # or the score it caps
     stop: bool = False  # no further scoring: the score is the fixed one
 
     expression_fields = ("condition",)

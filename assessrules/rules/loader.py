@@ -25,9 +25,10 @@ from .build.facts import build_facts
 from .build.grades import build_grades
 from .build.indicators import ROOT_ID, build_tree
 from .build.metadata import build_metadata, build_unit_types
-from .build.outcome import build_bonus, build_conversion, build_vetoes
+from .build.outcome import build_bonus, build_conversion, build_rounding, build_vetoes
 from .build.parameters import build_parameters
 from .document import Document, DocumentError, load_document, read_document
+from .exactness import nonterminating_places
 from .expressions import Name
 from .extend import expand
 from .ruleset import Rules
@@ -108,6 +109,13 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     vetoes = build_vetoes(ctx, d.get("veto", []), grades)
     for trigger in ctx.triggers:
         trigger.check(facts, ctx.problem)
+    rounding = build_rounding(d.get("rounding"))
+    if root is not None and rounding is None:
+        for message, path in nonterminating_places(root, ctx.triggers, ctx.parameters, d.get("not_applicable",
+                                                   "full_marks"), conversion):
+            ctx.problem(f"{message}, which can give a number with no exact decimal value, and the spec declares "
+                        "no rounding", path, "declare where and how to round, e.g. "
+                        "`rounding: {places: 2, mode: half_up, at: score}` at the top of the spec")
     if ctx.problems or root is None:
         return None
     direct_section = d.get("direct_deductions") or {}
@@ -117,7 +125,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         triggers=tuple(ctx.triggers), source=ctx.doc.file, sha256=hashlib.sha256(ctx.doc.text.encode("utf-8")).hexdigest(),
         derived=tuple(derived), direct_clause=direct_section.get("clause"), bonus=bonus, vetoes=tuple(vetoes),
         conversion=conversion, not_applicable=d.get("not_applicable", "full_marks"),
-        limit_to_target=bool(direct_section.get("limit_to_target", True)),
+        limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding,
         positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,),
     )
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import attrs
 
 from ..errors import Path
+from ..numbers import Exact, RoundingMode
 from .expressions import Expression
 from .kinds import Trigger
 
@@ -41,7 +42,7 @@ class Parameter:
     """A named number the year sets, usable in expressions."""
 
     name: str
-    value: Decimal
+    value: Exact  # a Fraction when written as a quotient that does not terminate (25 / 12)
     label: str
     clause: str | None = None
     assumption: str | None = None
@@ -117,6 +118,23 @@ class Conversion:
 
 
 @attrs.frozen
+class Rounding:
+    """Where and how the spec rounds (``rounding: {places: 2, mode: half_up, at: score}``).
+
+    Inside the engine every quotient is exact; a value is rounded only here. ``at`` says where the
+    rounding changes what follows: ``indicator`` (each indicator's score, so parents add rounded
+    parts, and the graded score), ``score`` (the graded score, before the grade is read) or
+    ``published`` (nothing is computed on rounded values). Whatever ``at`` says, every figure a
+    result publishes is rounded the same way, so a result never shows a non-terminating value.
+    """
+
+    places: int
+    mode: RoundingMode = "half_up"
+    at: str = "score"
+    clause: str | None = None
+
+
+@attrs.frozen
 class Grade:
     """A grade (考核等次) from thresholds, with its consequence (结果运用)."""
 
@@ -134,4 +152,4 @@ class Grade:
         return (self.at_least is None or score >= self.at_least) and (self.below is None or score < self.below)
 
 
-__all__ = ["Assumption", "Bonus", "Conversion", "Grade", "Indicator", "Metadata", "Parameter", "UnitType"]
+__all__ = ["Assumption", "Bonus", "Conversion", "Grade", "Indicator", "Metadata", "Parameter", "Rounding", "UnitType"]

@@ -20,7 +20,7 @@ from ..periods import PERIOD_KINDS
 from .derive import Derived
 from .facts import Fact, facts_json_schema
 from .kinds import Trigger
-from .model import Assumption, Bonus, Conversion, Grade, Indicator, Metadata, Parameter, UnitType
+from .model import Assumption, Bonus, Conversion, Grade, Indicator, Metadata, Parameter, Rounding, UnitType
 
 _PERIOD_PATTERNS = {"month": r"^\d{4}-(0[1-9]|1[0-2])$", "quarter": r"^\d{4}Q[1-4]$"}
 
@@ -47,6 +47,7 @@ class Rules:
     vetoes: tuple[Trigger, ...] = ()
     conversion: Conversion | None = None
     not_applicable: str = "full_marks"  # or "rescale", "spread": what the points of an indicator that does not apply do
+    rounding: Rounding | None = None  # where the spec rounds; with it the scorer keeps every quotient exact
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)

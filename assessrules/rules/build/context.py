@@ -17,13 +17,12 @@ from typing import Any
 import attrs
 
 from ...errors import Path, Problem
-from ...numbers import format_points
+from ...numbers import Exact, exact_points, format_points
 from ..document import Document
 from ..expressions import Expression, ExpressionError, Name, check_expression
 from ..facts import FACT_TYPES, Fact
 from ..kinds import Trigger, build_trigger
 from ..model import Assumption, Parameter
-
 
 RUN_NAMES = frozenset({"as_of"})
 """Names every expression may read that come from the run, not from the facts."""
@@ -92,17 +91,26 @@ class BuildContext:
                 self.problem(f"in `{raw}`{where}: {p.message}", path, p.hint)
             return None
 
-    def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
-        """Read a number of points (a number, or an expression over parameters)."""
+    def points(self, raw: Any, path: Path, positive: bool = True) -> Exact | None:
+        """Read a number of points (a number, or an expression over parameters), exactly: ``20 / 12`` stays 5/3."""
         if raw is None:
             self.problem("missing points", path)
             return None
+        value: Exact
         if isinstance(raw, str):
             params = {n: info for n, info in self.names.items() if info.kind == "parameter"}
             expr = self.expression(raw, path, "number", names=params)
             if expr is None:
                 return None
-            value = Decimal(expr.interpret({n: self.parameters[n].value for n in expr.names}))
+            try:
+                value = exact_points(expr.exact_value({n: self.parameters[n].value for n in expr.names}))
+            except ZeroDivisionError:
+                self.problem(f"`{raw}` divides by zero", path)
+                return None
+            except (TypeError, ValueError):
+                self.problem(f"`{raw}` is not plain arithmetic of numbers and parameters", path,
+                             "use + - * / ** and min, max, abs, floor, ceil, round_half_up")
+                return None
         else:
             value = Decimal(raw)
         if positive and value < 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from ...errors import Path
@@ -67,6 +68,10 @@ class _Tree:
         self.seen[node_id] = path
         with ctx.within(f"指标「{name}」"):
             points = ctx.points(raw["points"], path + ("points",))
+            if isinstance(points, Fraction):
+                ctx.problem(f"an indicator's points must have an exact decimal value, not {format_points(points)}",
+                            path + ("points",), "write the cap as a decimal; a rule may deduct a share such as 20 / 12")
+                points = None
             self.check_unit_types(raw.get("unit_types"), path)
             floor = self.floor(raw, depth)
             if floor is not None and points is not None and floor > points:

@@ -9,7 +9,7 @@ from typing import Any
 from ...errors import Path
 from ...numbers import format_points
 from ..kinds import Trigger
-from ..model import Bonus, Conversion, Grade
+from ..model import Bonus, Conversion, Grade, Rounding
 from .context import BuildContext
 
 
@@ -34,6 +34,13 @@ def build_conversion(raw: Mapping[str, Any] | None) -> Conversion | None:
     return Conversion(Decimal(raw["to"]), raw.get("places"), raw.get("clause"))
 
 
+def build_rounding(raw: Mapping[str, Any] | None) -> Rounding | None:
+    """Read ``rounding:`` (where and how the spec rounds; the schema has checked its keys)."""
+    if raw is None:
+        return None
+    return Rounding(int(raw["places"]), raw.get("mode", "half_up"), raw.get("at", "score"), raw.get("clause"))
+
+
 def build_vetoes(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], grades: Sequence[Grade]) -> list[Trigger]:
     """Read ``veto:`` (一票否决); each names a grade the spec declares."""
     out = []
@@ -52,4 +59,4 @@ def build_vetoes(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], grades: Se
     return out
 
 
-__all__ = ["build_bonus", "build_conversion", "build_vetoes"]
+__all__ = ["build_bonus", "build_conversion", "build_rounding", "build_vetoes"]
