@@ -111,6 +111,7 @@ _NOT_APPLICABLE = {
     "full_marks": "不适用于该单位，按满分计",
     "rescale": "不适用于该单位，不计入；上级指标按适用指标的分值折算",
     "spread": "不适用于该单位，不计入；其分值由同级适用指标平分",
+    "weighted": "不适用于该单位，不计入；其余指标的权重按比例折算为100%",
 }
 
 
@@ -121,7 +122,8 @@ def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[st
     shown = "—" if node.score is None else format_points(node.score)
     lines = [f"{pad}{node.name}  {shown} / {format_points(node.points)}{weight}"]
     if not node.applicable:
-        lines[0] += "  （" + _NOT_APPLICABLE[result.spec.not_applicable] + "）"
+        how = "weighted" if indicator.weight is not None else result.spec.not_applicable
+        lines[0] += "  （" + _NOT_APPLICABLE[how] + "）"
         return lines
     kids = children.get(node.id, [])
     for child in kids:
