@@ -17,8 +17,11 @@
 
 ``expect`` may hold ``score``, ``table_score``, ``grade``, ``commended``,
 ``deduction``, ``grade_deduction``, ``indicators`` (scores by id), ``derived``
-(values by name), ``fired`` / ``not_fired`` (rule labels), or ``error`` (text
-that the facts error must contain).
+(values by name, compared by their declared type), ``fired`` / ``not_fired``
+(rule labels), ``bonus`` (counted) / ``bonus_claimed`` / ``bonus_gated``,
+``veto`` (the label of the veto that fixed the outcome, or ``false`` for none),
+or ``error`` (text that the facts error must contain). Numbers are compared
+exactly; one may be written as a fraction in quotes, ``"295/3"``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +48,7 @@ if TYPE_CHECKING:
 CASE_KEYS = ("name", "unit", "as_of", "expect")
 UNIT_EXTRAS = ("every_month", "every_quarter", "months", "quarters")
 EXPECT_KEYS = ("score", "table_score", "grade", "commended", "deduction", "grade_deduction", "indicators",
-               "derived", "fired", "not_fired", "error")
+               "derived", "fired", "not_fired", "bonus", "bonus_claimed", "bonus_gated", "veto", "error")
 
 
 @attrs.frozen
@@ -159,15 +163,22 @@ def load_cases(spec: Spec, source: str | os.PathLike[str]) -> list[Case]:
     return cases
 
 
-def _number(value: Any) -> Decimal | None:
+def _number(value: Any) -> Decimal | Fraction | None:
+    if isinstance(value, bool):
+        return None
+    text = str(value)
     try:
-        return canonical(Decimal(str(value)))
-    except ArithmeticError:
+        return Fraction(text.replace(" ", "")) if "/" in text else canonical(Decimal(text))
+    except (ArithmeticError, ValueError):
         return None
 
 
-def _compare(what: str, expected: Any, actual: Any) -> str | None:
-    if isinstance(actual, Decimal):
+def _compare(what: str, expected: Any, actual: Any, declared: str | None = None) -> str | None:
+    if declared == "bool" or isinstance(actual, bool):
+        if not isinstance(expected, bool):
+            return f"{what}: expected {expected}, but this is a yes/no value: write true or false"
+        return None if expected is bool(actual) else f"{what}: expected {expected}, got {bool(actual)}"
+    if isinstance(actual, Decimal | int):
         wanted = _number(expected)
         if wanted is None or wanted != actual:
             return f"{what}: expected {expected}, got {format_points(actual)}"
@@ -197,19 +208,25 @@ def _differences(spec: Spec, result: Result, expect: Mapping[str, Any]) -> list[
     out: list[str | None] = []
     for key, actual in (("score", result.score), ("table_score", result.table_score), ("grade", result.grade),
                         ("commended", result.commended), ("deduction", result.deduction),
-                        ("grade_deduction", result.grade_deduction)):
+                        ("grade_deduction", result.grade_deduction), ("bonus", result.bonus),
+                        ("bonus_claimed", result.bonus_claimed), ("bonus_gated", result.bonus_gated)):
         if key in expect:
             out.append(_compare(key, expect[key], actual))
+    if "veto" in expect:
+        veto = result.veto.label if result.veto is not None else False
+        wanted = expect["veto"] if expect["veto"] not in (None, False) else False
+        if wanted != veto:
+            out.append(f"veto: expected {wanted or 'none'}, got {veto or 'none'}")
     scores = {i.id: i for i in result.indicators}
     for node_id, wanted in (expect.get("indicators") or {}).items():
         node = scores.get(str(node_id))
         out.append(f"indicators.{node_id}: no such indicator" if node is None
                    else _compare(f"指标「{node.name}」({node_id})", wanted, node.score))
     derived = result.derived
+    declared = {d.name: d.value_type for d in spec.derived}
     for name, wanted in (expect.get("derived") or {}).items():
         out.append(f"derived.{name}: no such derived value" if name not in derived
-                   else _compare(f"derived.{name}", wanted, derived[name] if not isinstance(derived[name], int)
-                                 else Decimal(derived[name])))
+                   else _compare(f"derived.{name}", wanted, derived[name], declared[name]))
     fired = [f.label for f in result.fired]
     for label in expect.get("fired") or []:
         if label not in fired:

@@ -49,6 +49,11 @@ class Derived:
     of: str | None = None  # a records fact
     path: Path = ()
 
+    @property
+    def value_type(self) -> str:
+        """The declared type of the value: a number, or (for ``last`` and ``expr``) the expression's type."""
+        return self.expression.type if self.expects == "any" else "number"
+
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
         """Return the value and its evidence for one unit's namespace ``ns``."""
         raise NotImplementedError

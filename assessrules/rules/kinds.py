@@ -460,7 +460,6 @@ class Veto(Trigger):
     grade: str | None = None  # the grade id it forces (default: the lowest)
     score: Exact | None = None  # the score it fixes, if any
     at_most: Exact | None = None  # or the score it caps
-    stop: bool = False  # no further scoring: the score is the fixed one
 
     expression_fields = ("condition",)
 
@@ -474,8 +473,6 @@ class Veto(Trigger):
         if self.at_most is not None:
             outcome.append(f"得分最高计{_fmt(self.at_most)}")
         outcome.append(f"等次定为{self.grade}" if self.grade else "定为最低等次")
-        if self.stop:
-            outcome.append("不再计分")
         return f"{self.label}：一票否决，{'，'.join(outcome)}（条件 {self.condition.text}）"
 
 
@@ -513,7 +510,7 @@ KINDS: tuple[Kind, ...] = (
          {"per": ("per", "expr:number"), "points": ("points", "points"), "evidence": ("evidence", "name?")}),
     Kind("veto", "veto", "if", Veto,
          {"if": ("condition", "expr:bool"), "grade": ("grade", "name?"), "score": ("score", "points?"),
-          "at_most": ("at_most", "points?"), "stop": ("stop", "flag")}),
+          "at_most": ("at_most", "points?")}),
 )
 """The registry of trigger kinds, in the order their keys are read on a node."""
 

@@ -51,9 +51,10 @@ def build_vetoes(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], grades: Se
             if entry.get("grade") is not None and entry["grade"] not in ids:
                 ctx.problem(f"no grade `{entry['grade']}`", where + ("grade",), f"grades: {', '.join(ids)}")
                 continue
-            if entry.get("stop") and entry.get("score") is None:
-                ctx.problem("`stop: true` needs the `score:` the unit then gets", where,
-                            "e.g. score: 0, or leave out `stop`")
+            if "stop" in entry:  # it never did more than require `score:`
+                ctx.problem("`stop:` is no longer part of a veto: the first veto that holds already fixes the "
+                            "outcome, and nothing after it changes the score", where + ("stop",),
+                            "delete the line; write `score:` to fix the score, or `at_most:` to cap it")
             if (trigger := ctx.add_trigger(entry, "veto", where)) is not None:
                 out.append(trigger)
     return out
