@@ -99,7 +99,7 @@ class Emitter:
 
     def const(self, value: Any) -> str:
         """Bind ``value`` as a global constant (as a Fraction in an exact scorer) and return its name."""
-        value = _exact_value(value) if self.exact else _decimal_value(value)
+        value = _fraction_value(value) if self.exact else _decimal_value(value)
         key = (type(value).__name__, repr(sorted(value) if isinstance(value, frozenset) else value))
         name = self._slots.get(key)
         if name is None:
@@ -122,19 +122,46 @@ class Emitter:
 
     def expr(self, expression: Expression) -> str:
         """Python for a checked expression."""
-        return expression.to_python(self.name, self.const)
+        return expression.to_python(self.name, self._literal)
+
+    def _literal(self, value: Any) -> str:
+        # A whole literal is an int in an exact scorer: facts that are whole are ints too, and int
+        # compares fast; an expression divides only through its exact helper, never int / int.
+        return self.const(value.numerator if self.exact and type(value) is Fraction and value.denominator == 1
+                          else int(value) if self.exact and type(value) is Decimal and value == value.to_integral_value()
+                          else value)
 
 
-def _exact_value(value: Any) -> Any:
-    """``value`` with every Decimal in it as a Fraction (what an exact scorer computes with)."""
+def _exact_number(value: Decimal) -> int | Fraction:
+    """A Decimal as an int when it is whole (ints mix with Fractions and compare fast), else a Fraction."""
+    q = Fraction(value)
+    return q.numerator if q.denominator == 1 else q
+
+
+def _fraction_value(value: Any) -> Any:
+    """A constant of an exact scorer: every Decimal in it a Fraction, so that the scorer's own divisions stay exact."""
     kind = type(value)
     if kind is Decimal:
         return Fraction(value)
     if kind is dict:
-        return {k: _exact_value(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return kind(_exact_value(v) for v in value)
+        return {k: _fraction_value(v) for k, v in value.items()}
+    if kind is tuple:
+        return tuple(_fraction_value(v) for v in value)
     return value
+
+
+def _exact_facts(ns: dict[str, Any]) -> dict[str, Any]:
+    """A unit's facts for an exact scorer: annual and per-period numbers exact (records are never scored by number)."""
+    out = {}
+    for key, value in ns.items():
+        if type(value) is Decimal:
+            out[key] = _exact_number(value)
+        elif key[0] == "@":  # [(period label, that period's facts)]
+            out[key] = [(label, {k: _exact_number(v) if type(v) is Decimal else v for k, v in facts.items()})
+                        for label, facts in value]
+        else:
+            out[key] = value
+    return out
 
 
 def _decimal_value(value: Any) -> Any:
@@ -143,19 +170,32 @@ def _decimal_value(value: Any) -> Any:
 
 
 def publisher(places: int, mode: str) -> Callable[[Any], Any]:
-    """The function that turns an exact scorer's output into Decimals rounded as the spec declares."""
+    """The function that turns one exact number of a scorer's output into a Decimal rounded as the spec declares."""
 
     def publish(value: Any) -> Any:
         kind = type(value)
+        if kind is int:
+            return Decimal(value)
         if kind is Fraction:
             if value.denominator == 1:
                 return Decimal(value.numerator)
             return canonical(round_exact(value, places, mode))  # type: ignore[arg-type]
-        if kind is tuple or kind is list:
-            return kind(publish(v) for v in value)
-        return value
+        return value  # None: an indicator left out
 
     return publish
+
+
+def _publish_trace(trace: Any, publish: Callable[[Any], Any]) -> Any:
+    """The trace with the points of every entry (and of every period or record it lists) published."""
+    if trace is None:
+        return None
+    out = []
+    for index, count, points, detail in trace:
+        hits = detail  # (period, count, points) or (record number, severity, points), or a marker
+        if type(detail) is tuple:
+            hits = tuple((d[0], publish(d[1]) if type(d[1]) is Fraction else d[1], publish(d[2])) for d in detail)
+        out.append((index, publish(count) if type(count) is Fraction else count, publish(points), hits))
+    return out
 
 
 def _applies(em: Emitter, node: Indicator) -> str:
@@ -203,10 +243,10 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
         _emit_score(em, node)
     em.line(f"r{node.index} = r")
     if node.floor is not None:
-        em.line(f"if r < {em.const(node.floor)}: r = {em.const(node.floor)}")
-        em.line(f"elif r > {em.const(node.points)}: r = {em.const(node.points)}")
+        em.line(f"if r < {em._literal(node.floor)}: r = {em._literal(node.floor)}")
+        em.line(f"elif r > {em._literal(node.points)}: r = {em._literal(node.points)}")
     else:
-        em.line(f"if r > {em.const(node.points)}: r = {em.const(node.points)}")
+        em.line(f"if r > {em._literal(node.points)}: r = {em._literal(node.points)}")
     rounding = em.spec.rounding
     if rounding is not None and rounding.at == "indicator":
         em.line(f"r = _round(r, {rounding.places}, {rounding.mode!r})")
@@ -466,14 +506,15 @@ def _exact_program(inner: Program, publish: Callable[[Any], Any], spec_limits: b
 
     def program(ns: dict[str, Any], unit_type: str, target: Decimal, uid: str) -> tuple[Any, ...]:
         exact = Fraction(target)
-        raw = inner(_exact_value(ns), unit_type, exact, uid)  # type: ignore[arg-type]  # Fraction inside
-        out = list(publish(raw))
+        raw = inner(_exact_facts(ns), unit_type, exact, uid)  # type: ignore[arg-type]  # Fraction inside
+        raws, finals, na, grade, gd, rr, r, trace, score, (bonus_raw, bonus, gated), veto, table = raw
         # What is left of the target is the target less the deduction as published, so that the
         # deduction a result shows is the rounded one (never above the target once floored at 0).
-        out[5] = target - publish(exact - raw[5])
-        taken = publish(exact - raw[6])
-        out[6] = target - (min(taken, target) if spec_limits else taken)
-        return tuple(out)
+        taken = publish(exact - r)
+        return (tuple(map(publish, raws)), tuple(map(publish, finals)), na, grade, publish(gd),
+                target - publish(exact - rr), target - (min(taken, target) if spec_limits else taken),
+                _publish_trace(trace, publish), publish(score), (publish(bonus_raw), publish(bonus), gated), veto,
+                publish(table))
 
     return program
 
