@@ -38,8 +38,10 @@ def test_every_node_stays_within_its_floor_and_cap(spec: Spec, data: st.DataObje
         assert indicator.score <= node.points
         if node.floor is not None:
             assert indicator.score >= node.floor
-    bonus = spec.bonus.cap * spec.graded_scale / spec.metadata.scale if spec.bonus else 0
-    assert Decimal(0) <= result.score <= spec.graded_scale + bonus
+    assert Decimal(0) <= result.score
+    if spec.bonus is None or spec.bonus.cap is not None:  # without a cap every bonus item counts
+        bonus = spec.bonus.cap * spec.graded_scale / spec.metadata.scale if spec.bonus and spec.bonus.cap else 0
+        assert result.score <= spec.graded_scale + bonus
 
 
 def _worsen(spec: Spec, facts: dict[str, Any], name: str) -> dict[str, Any] | None:

@@ -197,6 +197,10 @@ def diff(old: Spec, new: Spec) -> list[Change]:
     return sorted(changes, key=lambda c: order.index(c.section))
 
 
+def _cap(cap: Decimal | None) -> str:
+    return "不设上限" if cap is None else f"上限 {format_points(cap)} 分"
+
+
 def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
     """Bonus (cap, gate, items), vetoes, the scale conversion and the not-applicable rule."""
     out: list[Change] = []
@@ -206,8 +210,7 @@ def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
         bonus = b or a
         assert bonus is not None
         out.append(Change("bonus", kind, "bonus", bonus.label,
-                          old=None if b else f"上限 {format_points(bonus.cap)} 分",
-                          new=f"上限 {format_points(bonus.cap)} 分" if b else None))
+                          old=None if b else _cap(bonus.cap), new=_cap(bonus.cap) if b else None))
     for label, x, y in ([("上限", a.cap, b.cap), ("门槛", a.gate, b.gate)] if a and b else []):
         if x != y:
             out.append(Change("bonus", "changed", "bonus", b.label if b else "加分项", label, x, y))

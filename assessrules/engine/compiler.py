@@ -152,7 +152,7 @@ def _fraction_value(value: Any) -> Any:
 
 def _exact_facts(ns: dict[str, Any]) -> dict[str, Any]:
     """A unit's facts for an exact scorer: annual and per-period numbers exact (records are never scored by number)."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in ns.items():
         if type(value) is Decimal:
             out[key] = _exact_number(value)
@@ -321,7 +321,8 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
         for item in spec.bonus.items:
             item.emit(em, "b")
         em.line("br = b")
-        em.line(f"if b > {em.const(spec.bonus.cap)}: b = {em.const(spec.bonus.cap)}")
+        if spec.bonus.cap is not None:
+            em.line(f"if b > {em.const(spec.bonus.cap)}: b = {em.const(spec.bonus.cap)}")
         if spec.bonus.gate is not None:
             em.line(f"if b and f0 < {em.const(spec.bonus.gate)}: b = {zero}; gated = True")
         em.line("s = s + b")

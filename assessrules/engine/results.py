@@ -206,7 +206,8 @@ class Receipt:
         return attrs.asdict(self)
 
 
-_EFFECTS = {"zero_if": "zero", "score": "score", "rating": "score", "award_if": "award", "bonus_if": "bonus",
+_EFFECTS = {"zero_if": "zero", "score": "score", "rating": "score", "award_if": "award", "award_each": "award",
+            "award_discretionary": "award", "bonus_if": "bonus",
             "bonus_each": "bonus", "veto": "veto"}
 
 

@@ -107,6 +107,11 @@ def _evidence_lines(result: Result, evidence: Evidence, pad: str) -> list[str]:
     return lines
 
 
+def _assumption_line(result: Result, ref: str) -> str:
+    assumption = result.spec.assumptions[ref]
+    return f"解读〔{assumption.id}〕{assumption.text}"
+
+
 _NOT_APPLICABLE = {
     "full_marks": "不适用于该单位，按满分计",
     "rescale": "不适用于该单位，不计入；上级指标按适用指标的分值折算",
@@ -135,8 +140,12 @@ def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[st
         lines.extend(_trigger_lines(result, fired, pad + "    ", node.clause))
     for missed in node.missed:
         lines.extend(_trigger_lines(result, missed, pad + "    ", node.clause))
+    if indicator.assumption:
+        lines.append(f"{pad}    {_assumption_line(result, indicator.assumption)}")
     if node.floored and node.raw is not None and node.score is not None:
-        lines.append(f"{pad}    扣完为止：{format_points(node.raw)} 计为 {format_points(node.score)}")
+        lines.append(f"{pad}    扣完为止：{format_points(node.raw)} 计为 {format_points(node.score)}"
+                     + (f"（{_assumption_line(result, indicator.floor_assumption)}）" if indicator.floor_assumption
+                        else ""))
     if node.capped and node.raw is not None and node.score is not None:
         lines.append(f"{pad}    不超过分值：{format_points(node.raw)} 计为 {format_points(node.score)}")
     return lines
@@ -151,7 +160,7 @@ def _outcome_lines(result: Result) -> list[str]:
     lines: list[str] = []
     if spec.bonus is not None:
         bonus = spec.bonus
-        lines.append(f"  {bonus.label}（上限 {format_points(bonus.cap)} 分"
+        lines.append(f"  {bonus.label}（" + (f"上限 {format_points(bonus.cap)} 分" if bonus.cap is not None else "不设上限")
                      + (f"，基础得分须达到 {format_points(bonus.gate)} 分" if bonus.gate is not None else "") + "）")
         for fired in result.bonus_items:
             lines.extend(_trigger_lines(result, fired, "    ", bonus.clause))
@@ -159,7 +168,7 @@ def _outcome_lines(result: Result) -> list[str]:
             lines.append(f"    基础得分 {format_points(result.base_score)} 未达到 {format_points(bonus.gate or 0)} 分，"
                          f"加分不计（申报 {format_points(result.bonus_claimed)} 分）")
         elif result.bonus_claimed > result.bonus:
-            lines.append(f"    加分合计 {format_points(result.bonus_claimed)} 分，以上限 {format_points(bonus.cap)} 分计")
+            lines.append(f"    加分合计 {format_points(result.bonus_claimed)} 分，以上限 {format_points(bonus.cap or 0)} 分计")
         lines.append(f"    计入加分 {format_points(result.bonus)} 分：{format_points(result.base_score)} + "
                      f"{format_points(result.bonus)} = {format_points(result.base_score + result.bonus)}")
     if spec.conversion is not None:

@@ -73,19 +73,20 @@ def _total(values: Sequence[Any]) -> Decimal:
 
 @attrs.frozen(kw_only=True)
 class _RollUp(Derived):
-    """A value made from every period's value; 0 when there is no period yet."""
+    """A value made from every period's value (``each:``), or every record's (``of:``); 0 when there is none yet."""
 
     def reduce(self, values: Sequence[Any]) -> Decimal:
         raise NotImplementedError
 
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
-        pairs = self._per_period(fn, ns)
+        pairs: list[tuple[Any, Any]] = ([(i, fn(ns, None, record)) for i, record in enumerate(ns[self.of])]
+                                        if self.of is not None else self._per_period(fn, ns))
         return (self.reduce([v for _, v in pairs]) if pairs else Decimal(0)), tuple(pairs)
 
 
 @attrs.frozen(kw_only=True)
 class Sum(_RollUp):
-    """The sum over the periods of the year (so far)."""
+    """The sum over the periods of the year (so far), or over the records (``sum: pages, of: reports``)."""
 
     kind = "sum"
 

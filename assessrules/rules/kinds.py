@@ -266,13 +266,17 @@ class DeductDiscretionary(Trigger):
         return f"{self.label}：视情况扣0–{_fmt(self.maximum)}分（{self.amount}）"
 
     def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
-        fact = facts.get(self.amount)
-        hint = f"declare it as {{type: number, min: 0, max: {_fmt(self.maximum)}, default: 0, label: …}}"
-        if fact is None or fact.type != "number" or fact.period is not None:
-            problem(f"`discretion: {self.amount}` must name an annual number fact", self.path + ("discretion",), hint)
-        elif fact.minimum is None or fact.minimum < 0 or fact.maximum is None or fact.maximum > self.maximum:
-            problem(f"the fact `{self.amount}` must be bounded by the range 0–{_fmt(self.maximum)}, so that an "
-                    "amount outside it is rejected", self.path + ("discretion",), hint)
+        _check_discretion(self.amount, self.maximum, facts, self.path, problem)
+
+
+def _check_discretion(amount: str, maximum: Exact, facts: Mapping[str, Fact], path: Path, problem: Problem) -> None:
+    fact = facts.get(amount)
+    hint = f"declare it as {{type: number, min: 0, max: {_fmt(maximum)}, default: 0, label: …}}"
+    if fact is None or fact.type != "number" or fact.period is not None:
+        problem(f"`discretion: {amount}` must name an annual number fact", path + ("discretion",), hint)
+    elif fact.minimum is None or fact.minimum < 0 or fact.maximum is None or fact.maximum > maximum:
+        problem(f"the fact `{amount}` must be bounded by the range 0–{_fmt(maximum)}, so that an "
+                "amount outside it is rejected", path + ("discretion",), hint)
 
 
 @attrs.frozen(kw_only=True)
@@ -321,6 +325,58 @@ class AwardIf(Trigger):
 
     def describe(self) -> str:
         return f"{self.label}：得{_fmt(self.points)}分（条件 {self.condition.text}）"
+
+
+@attrs.frozen(kw_only=True)
+class AwardEach(Trigger):
+    """Points per occurrence (每发布1条得0.5分), at most ``max``; the indicator starts from 0."""
+
+    kind = "award_each"
+    per: Expression
+    points: Exact
+    maximum: Exact | None = None
+
+    expression_fields = ("per",)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"c = {em.expr(self.per)}")
+        em.line("if c:")
+        with em.indent():
+            em.line(f"if c < 0: _negative_count({self.index}, c)")
+            em.line(f"p = c * {em.const(self.points)}")
+            if self.maximum is not None:
+                em.line(f"if p > {em.const(self.maximum)}: p = {em.const(self.maximum)}")
+            em.line(f"{score} += p")
+            em.record(self.index, "c", "p")
+
+    def describe(self) -> str:
+        limit = f"，本项最多得{_fmt(self.maximum)}分" if self.maximum is not None else ""
+        return f"{self.label}：每次得{_fmt(self.points)}分（次数 = {self.per.text}）{limit}"
+
+
+@attrs.frozen(kw_only=True)
+class AwardDiscretionary(Trigger):
+    """Points the assessor gives within a stated range (在2分内酌情给分), recorded as a fact."""
+
+    kind = "award_discretionary"
+    amount: str  # a number fact, declared with min 0 and max ≤ the range
+    maximum: Exact
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.amount,)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"p = ns[{self.amount!r}]")
+        em.line("if p:")
+        with em.indent():
+            em.line(f"{score} += p")
+            em.record(self.index, "None", "_to_decimal(p)")
+
+    def describe(self) -> str:
+        return f"{self.label}：在{_fmt(self.maximum)}分内酌情给分（{self.amount}）"
+
+    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+        _check_discretion(self.amount, self.maximum, facts, self.path, problem)
 
 
 @attrs.frozen(kw_only=True)
@@ -501,6 +557,10 @@ KINDS: tuple[Kind, ...] = (
          {"if": ("condition", "expr:bool"), "points": ("points", "points")}),
     Kind("award_if", "award", "if", AwardIf,
          {"if": ("condition", "expr:bool"), "points": ("points", "points")}),
+    Kind("award_each", "award", "per", AwardEach,
+         {"per": ("per", "expr:number"), "points": ("points", "points"), "max": ("maximum", "points?")}),
+    Kind("award_discretionary", "award", "discretion", AwardDiscretionary,
+         {"discretion": ("amount", "name"), "max": ("maximum", "points")}),
     Kind("zero_if", "zero", "if", ZeroIf, {"if": ("condition", "expr:bool")}),
     Kind("score", "score", "expr", ScoreExpression, {"expr": ("expr", "expr:number")}, many=False),
     Kind("rating", "rating", "of", Rating, {"of": ("rating", "name"), "points": ("scale", "table")}, many=False),
@@ -578,6 +638,8 @@ def build_trigger(entry: Mapping[str, Any], key: str, path: Path, ctx: BuildCont
 __all__ = [
     "KINDS",
     "TRIGGER_KEYS",
+    "AwardDiscretionary",
+    "AwardEach",
     "AwardIf",
     "BonusEach",
     "BonusIf",

@@ -102,8 +102,10 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     root = build_tree(ctx, d, metadata, unit_types)
     conversion = build_conversion(d.get("conversion"))
     graded = conversion.to if conversion else metadata.scale
-    bonus_cap = Decimal((d.get("bonus") or {}).get("cap", 0)) * graded / metadata.scale
-    grades = build_grades(ctx, d["grades"], graded + bonus_cap)
+    bonus_section = d.get("bonus") or {}
+    top = None if bonus_section and "cap" not in bonus_section else (  # no cap: no highest score
+        graded + Decimal(bonus_section.get("cap", 0)) * graded / metadata.scale)
+    grades = build_grades(ctx, d["grades"], top)
     direct = build_direct(ctx, d.get("direct_deductions"))
     bonus = build_bonus(ctx, d.get("bonus"), metadata.scale)
     vetoes = build_vetoes(ctx, d.get("veto", []), grades)

@@ -79,6 +79,8 @@ class Indicator:
     weight: Decimal | None = None  # its share of a weighted parent (工作考核 70%)
     units: frozenset[str] | None = None  # the named units it applies to
     applies_if: Expression | None = None  # the condition under which it applies
+    assumption: str | None = None  # the assumption (解读) its points or its scope implement
+    floor_assumption: str | None = None  # the assumption its floor implements
 
     @property
     def limited(self) -> bool:
@@ -102,7 +104,7 @@ class Bonus:
     """Bonus items (加分项) on top of the base score, with their own cap and an optional gate."""
 
     items: tuple[Trigger, ...]
-    cap: Decimal
+    cap: Decimal | None  # None: every item counts in full
     gate: Decimal | None = None  # only when the base score reaches this
     label: str = "加分项"
     clause: str | None = None

@@ -48,8 +48,10 @@ def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
     if kind.kind == "count" and bool(each) == bool(of):
         ctx.problem("`count:` needs either `each: month|quarter` (periods) or `of: <records>` (records)", path)
         return None
-    if kind.kind not in ("count", "expr") and not each:
-        ctx.problem(f"`{kind.kind}:` rolls periods up: add `each: month` or `each: quarter`", path)
+    if kind.kind not in ("count", "expr") and bool(each) == bool(of if kind.kind != "last" else None):
+        records = " or `of: <records>` (a field of each record)" if kind.kind != "last" else ""
+        ctx.problem(f"`{kind.kind}:` rolls up periods or records: add `each: month` or `each: quarter`{records}",
+                    path)
         return None
     with ctx.within(f"派生值「{d['label']}」"):
         expression = ctx.expression(d[kind.kind], path + (kind.kind,), kind.expects, each, record)

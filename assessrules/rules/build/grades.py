@@ -17,8 +17,8 @@ from ..model import Grade
 from .context import BuildContext
 
 
-def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Decimal) -> list[Grade]:
-    """Read ``grades:``; ``scale`` is the highest score a unit can reach (bonus included)."""
+def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Decimal | None) -> list[Grade]:
+    """Read ``grades:``; ``scale`` is the highest score a unit can reach (bonus included; None: no highest)."""
     grades: list[Grade] = []
     seen: set[str] = set()
     for i, g in enumerate(raw):
@@ -69,19 +69,20 @@ def _check_neighbours(ctx: BuildContext, grades: Sequence[Grade]) -> None:
                         f"{format_points(lower.below)} are both 「{upper.label}」 and 「{lower.label}」", where, fix)
 
 
-def _check_ends(ctx: BuildContext, grades: Sequence[Grade], scale: Decimal) -> None:
+def _check_ends(ctx: BuildContext, grades: Sequence[Grade], scale: Decimal | None) -> None:
     """Every grade can be reached; the highest reaches the top of the scale, the lowest reaches 0."""
     for grade in grades:
-        if grade.at_least is not None and grade.at_least > scale:
+        if scale is not None and grade.at_least is not None and grade.at_least > scale:
             ctx.problem(f"「{grade.label}」 needs at least {format_points(grade.at_least)}, but scores go up to "
                         f"{format_points(scale)}: no unit can reach it", grade.path + ("at_least",),
                         "lower the threshold, or check `metadata.scale` and `conversion.to`")
     if not grades:
         return
     top, bottom = grades[0], grades[-1]
-    if top.below is not None and top.below <= scale:
+    if top.below is not None and (scale is None or top.below <= scale):
         ctx.problem(f"the highest grade 「{top.label}」 stops below {format_points(top.below)}, "
-                    f"but scores go up to {format_points(scale)}", top.path + ("below",),
+                    f"but scores go up to {format_points(scale) if scale is not None else 'any bonus without a cap'}",
+                    top.path + ("below",),
                     "leave out `below` on the highest grade")
     if bottom.at_least is not None and bottom.at_least > 0:
         ctx.problem(f"no grade covers scores below {format_points(bottom.at_least)} "

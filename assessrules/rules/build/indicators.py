@@ -74,6 +74,10 @@ class _Tree:
                 points = None
             self.check_unit_types(raw.get("unit_types"), path)
             floor = self.floor(raw, depth)
+            ctx.assumption_ref(raw.get("assumption"), path + ("assumption",))
+            written_floor = raw.get("floor")
+            floor_assumption = written_floor.get("assumption") if isinstance(written_floor, Mapping) else None
+            ctx.assumption_ref(floor_assumption, path + ("floor", "assumption"))
             if floor is not None and points is not None and floor > points:
                 ctx.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}",
                             path + ("floor",))
@@ -98,7 +102,8 @@ class _Tree:
             method=(method,) if isinstance(method, str) else tuple(method), text=raw.get("text"),
             clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
             children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
-            units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if)
+            units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
+            assumption=raw.get("assumption"), floor_assumption=floor_assumption)
 
     def check_unit_types(self, unit_types: Sequence[str] | None, path: Path) -> None:
         for i, ut in enumerate(unit_types or ()):
@@ -112,6 +117,8 @@ class _Tree:
         default = Decimal(0) if (self.floors == "each" or depth == 0
                                  or (self.floors == "top_level" and depth == 1)) else None
         floor = raw.get("floor", default)
+        if isinstance(floor, Mapping):  # {value: -5, assumption: …}
+            floor = floor.get("value")
         return None if floor is None else Decimal(floor)
 
     def weight(self, raw: Mapping[str, Any], path: Path) -> Decimal | None:

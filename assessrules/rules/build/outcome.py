@@ -24,7 +24,7 @@ def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal
             ctx.problem(f"the bonus gate {format_points(gate)} is outside the base score's range 0–{format_points(scale)}",
                         ("bonus", "gate"), "the gate is a base score a unit must reach, e.g. 80")
         items = ctx.add_triggers(raw["items"], "bonus", ("bonus", "items"))
-    return Bonus(tuple(items), Decimal(raw["cap"]), gate, label, raw.get("clause"))
+    return Bonus(tuple(items), Decimal(raw["cap"]) if "cap" in raw else None, gate, label, raw.get("clause"))
 
 
 def build_conversion(raw: Mapping[str, Any] | None) -> Conversion | None:
