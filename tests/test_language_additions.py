@@ -103,3 +103,25 @@ def test_an_award_needs_a_condition_a_count_or_a_discretion() -> None:
     """An award with none of if/per/discretion names all three."""
     with pytest.raises(SpecError, match="needs exactly one of `if` or `per` or `discretion`"):
         spec_from_text(AWARDS.read_text(encoding="utf-8").replace("discretion: innovation, ", ""))
+
+
+SCORES_ONLY = AWARDS.with_name("scores_only.yaml")
+
+
+def test_a_spec_without_grades_gives_scores_only() -> None:
+    """No grades: the result has a score and no grade, and the account has no grade section."""
+    spec = assessrules.load_spec(SCORES_ONLY)
+    outcomes = run_cases(spec, load_cases(spec, SCORES_ONLY.with_name("scores_only.tests.yaml")))
+    assert [o.differences for o in outcomes if not o.passed] == []
+    result = spec.evaluate({"id": "u", "type": "dept", "facts": {"late": 7}})
+    assert (result.to_dict()["grade"], result.summary()["grade"]) == (None, None)
+    assert "考核等次" not in result.explain() and "· 等次" not in result.explain()
+
+
+def test_a_unit_without_a_target_value_gets_no_consequence() -> None:
+    """A failing unit of the 2021 spec without `target` is graded but deducts nothing."""
+    spec = assessrules.load_spec("2021")
+    facts_schema = spec.facts_schema()["properties"]["units"]["items"]
+    assert "target" not in facts_schema["required"]
+    result = load().evaluate({"id": "u", "type": "town", "facts": {"errors": 16}})
+    assert (result.grade, result.deduction, result.unit.target) == ("不合格", Decimal(0), Decimal(0))

@@ -188,10 +188,8 @@ def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_o
         known = "、".join(f"{k} ({v.label})" for k, v in spec.unit_types.items())
         bad(f"unknown unit type {utype!r}" if utype is not None else "missing `type`", ("type",), f"one of: {known}")
     target = unit.get("target", _MISSING)
-    target_value = Decimal(0)
-    if target is _MISSING:
-        bad("missing `target` (目标分值, the points this work carries in the unit's annual assessment)", ("target",))
-    else:
+    target_value = Decimal(0)  # without a target value a grade has no consequence
+    if target is not _MISSING:
         try:
             target_value = _number(target)
             if target_value < 0:

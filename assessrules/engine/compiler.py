@@ -464,7 +464,7 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
     em.line("if type(name) is not str: return None")
     em.line("ut = unit.get('type')")
     em.line(f"if ut not in {em.const(frozenset(spec.unit_types))}: return None")
-    em.line("tg = unit.get('target')")
+    em.line("tg = unit.get('target', 0)")
     em.line("if type(tg) is int and tg >= 0: tg = Decimal(tg)")
     em.line("elif not (type(tg) is Decimal and tg.is_finite() and tg >= 0): return None")
     em.line("raw = unit.get('facts', _EMPTY)")

@@ -460,7 +460,7 @@ class Result:
             "bonus": {"claimed": plain(self.bonus_claimed), "counted": plain(self.bonus), "gated": self.bonus_gated,
                       "items": [f.to_dict() for f in self._bonus_items(fired)]} if self.spec.bonus else None,
             "veto": self.veto.to_dict() if self.veto else None,
-            "grade": {"id": grade.id, "label": grade.label},
+            "grade": {"id": grade.id, "label": grade.label} if self.spec.graded else None,
             "commended": grade.commend,
             "deduction": plain(self.deduction),
             "grade_deduction": plain(self.grade_deduction),
@@ -477,7 +477,8 @@ class Result:
     def summary(self) -> dict[str, Any]:
         """The headline figures only, as JSON-ready data."""
         return {"id": self.unit.id, "name": self.unit.name, "type": self.unit.type,
-                "score": plain(self.score), "grade": self.grade, "commended": self.commended,
+                "score": plain(self.score), "grade": self.grade if self.spec.graded else None,
+                "commended": self.commended,
                 "deduction": plain(self.deduction), "target": plain(self.unit.target)}
 
 

@@ -6,7 +6,7 @@ Rendering lives here only; the engine records, this module tells.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -199,7 +199,7 @@ def render_text(result: Result) -> str:
         f"{unit.name}（{unit.id} · {spec.unit_types[unit.type].label}）",
         f"依据：{meta.title}" + (f"（{meta.document_number}）" if meta.document_number else "")
         + (f" · 考核日期 {unit.as_of.isoformat()}" if unit.as_of else ""),
-        f"最终得分 {format_points(result.score)} 分 · 等次 {grade.label}"
+        f"最终得分 {format_points(result.score)} 分" + (f" · 等次 {grade.label}" if spec.graded else "")
         + (" · 通报表扬" if grade.commend else "")
         + f" · 扣减目标分值 {format_points(result.deduction)} 分（目标分值 {format_points(unit.target)} 分）",
     ]
@@ -221,6 +221,15 @@ def render_text(result: Result) -> str:
         section("加分、折算与否决")
         lines.extend(outcome)
         lines.append(f"  考核得分 {format_points(result.score)}")
+    if spec.graded:
+        _grade_lines(result, section, lines)
+    _target_lines(result, section, lines)
+    lines.extend(["", _receipt_line(result)])
+    return "\n".join(lines) + "\n"
+
+
+def _grade_lines(result: Result, section: Callable[[str], None], lines: list[str]) -> None:
+    grade = result.spec.grades[result.grade_index]
     section("考核等次")
     bounds = []
     if grade.at_least is not None:
@@ -234,6 +243,9 @@ def render_text(result: Result) -> str:
     lines.append(f"  {grade.label}（{''.join(bounds)}{forced}）：{consequence}" + ("；通报表扬" if grade.commend else ""))
     if grade.clause:
         lines.append(f"      依据：{grade.clause}")
+
+
+def _target_lines(result: Result, section: Callable[[str], None], lines: list[str]) -> None:
     section("目标分值扣分")
     direct = result.direct_deductions
     if not direct:
@@ -243,12 +255,14 @@ def render_text(result: Result) -> str:
         lines.extend(_trigger_lines(result, fired, "  ", direct_clause))
     total = f"  合计扣减 {format_points(result.deduction)} 分"
     if result.deduction_capped:
-        total += f"（扣完为止：不超过目标分值 {format_points(unit.target)} 分）"
+        total += f"（扣完为止：不超过目标分值 {format_points(result.unit.target)} 分）"
     lines.append(total)
+
+
+def _receipt_line(result: Result) -> str:
     receipt = result.receipt
-    lines += ["", f"凭证：规则 {receipt.spec_id} sha256:{receipt.spec_sha256[:16]}… · "
-                  f"考核数据 sha256:{receipt.facts_sha256[:16]}… · assessrules {receipt.library_version}"]
-    return "\n".join(lines) + "\n"
+    return (f"凭证：规则 {receipt.spec_id} sha256:{receipt.spec_sha256[:16]}… · "
+            f"考核数据 sha256:{receipt.facts_sha256[:16]}… · assessrules {receipt.library_version}")
 
 
 register_view("text", render_text)

@@ -31,8 +31,12 @@ from .document import Document, DocumentError, load_document, read_document
 from .exactness import nonterminating_places
 from .expressions import Name
 from .extend import expand
+from .model import Grade
 from .ruleset import Rules
 from .schema import schema_problems
+
+UNGRADED = Grade("ungraded", "不评等次", None, None)
+"""The one grade of a spec that declares none: it gives scores only, and no consequence."""
 
 
 def resolve_spec(source: str | os.PathLike[str]) -> FsPath:
@@ -105,7 +109,8 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     bonus_section = d.get("bonus") or {}
     top = None if bonus_section and "cap" not in bonus_section else (  # no cap: no highest score
         graded + Decimal(bonus_section.get("cap", 0)) * graded / metadata.scale)
-    grades = build_grades(ctx, d["grades"], top)
+    has_grades = "grades" in d
+    grades = build_grades(ctx, d["grades"], top) if has_grades else [UNGRADED]
     direct = build_direct(ctx, d.get("direct_deductions"))
     bonus = build_bonus(ctx, d.get("bonus"), metadata.scale)
     vetoes = build_vetoes(ctx, d.get("veto", []), grades)
@@ -127,7 +132,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         triggers=tuple(ctx.triggers), source=ctx.doc.file, sha256=hashlib.sha256(ctx.doc.text.encode("utf-8")).hexdigest(),
         derived=tuple(derived), direct_clause=direct_section.get("clause"), bonus=bonus, vetoes=tuple(vetoes),
         conversion=conversion, not_applicable=d.get("not_applicable", "full_marks"),
-        limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding,
+        limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding, graded=has_grades,
         positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,),
     )
 

@@ -48,6 +48,7 @@ class Rules:
     conversion: Conversion | None = None
     not_applicable: str = "full_marks"  # or "rescale", "spread": what the points of an indicator that does not apply do
     rounding: Rounding | None = None  # where the spec rounds; with it the scorer keeps every quotient exact
+    graded: bool = True  # False: the spec declares no grades and gives scores only (one implicit grade)
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
@@ -149,7 +150,8 @@ class Rules:
             "name": {"type": "string"},
             "type": {"enum": list(self.unit_types),
                      "description": "; ".join(f"{k}: {v.label}" for k, v in self.unit_types.items())},
-            "target": {"type": "number", "minimum": 0, "description": "目标分值"},
+            "target": {"type": "number", "minimum": 0,
+                       "description": "目标分值; leave it out for a unit whose grade has no consequence"},
             "facts": facts_json_schema(self.fact_groups[None]),
         }
         if self.period_kinds:
@@ -160,7 +162,7 @@ class Rules:
                                       for k in self.period_kinds},
                 "additionalProperties": False,
             }
-        return {"type": "object", "properties": properties, "required": ["id", "type", "target", "facts"],
+        return {"type": "object", "properties": properties, "required": ["id", "type", "facts"],
                 "additionalProperties": False}
 
 
