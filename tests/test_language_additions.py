@@ -125,3 +125,13 @@ def test_a_unit_without_a_target_value_gets_no_consequence() -> None:
     assert "target" not in facts_schema["required"]
     result = load().evaluate({"id": "u", "type": "town", "facts": {"errors": 16}})
     assert (result.grade, result.deduction, result.unit.target) == ("不合格", Decimal(0), Decimal(0))
+
+
+def test_consequences_that_are_not_points_are_recorded_and_explained() -> None:
+    """不合格 brings 约谈 and 17 errors bring 暂停公开: both in the result, its data and its account."""
+    result = load().evaluate(unit(errors=17))
+    expected = ("约谈单位主要负责人", "内容差错较多：相关信息暂停公开并予以更正")
+    assert result.consequences == expected
+    assert result.to_dict()["consequences"] == list(expected)
+    assert "其他结果运用（不计分）\n  约谈单位主要负责人\n  内容差错较多：相关信息暂停公开并予以更正" in result.explain()
+    assert load().evaluate(unit(errors=1)).consequences == ()

@@ -20,6 +20,7 @@
 (values by name, compared by their declared type), ``fired`` / ``not_fired``
 (rule labels), ``bonus`` (counted) / ``bonus_claimed`` / ``bonus_gated``,
 ``veto`` (the label of the veto that fixed the outcome, or ``false`` for none),
+``consequences`` (the consequences in words, in order: the grade's, then each that held),
 or ``error`` (text that the facts error must contain). Numbers are compared
 exactly; one may be written as a fraction in quotes, ``"295/3"``.
 """
@@ -48,7 +49,8 @@ if TYPE_CHECKING:
 CASE_KEYS = ("name", "unit", "as_of", "expect")
 UNIT_EXTRAS = ("every_month", "every_quarter", "months", "quarters")
 EXPECT_KEYS = ("score", "table_score", "grade", "commended", "deduction", "grade_deduction", "indicators",
-               "derived", "fired", "not_fired", "bonus", "bonus_claimed", "bonus_gated", "veto", "error")
+               "derived", "fired", "not_fired", "bonus", "bonus_claimed", "bonus_gated", "veto", "consequences",
+               "error")
 
 
 @attrs.frozen
@@ -227,6 +229,8 @@ def _differences(spec: Spec, result: Result, expect: Mapping[str, Any]) -> list[
     for name, wanted in (expect.get("derived") or {}).items():
         out.append(f"derived.{name}: no such derived value" if name not in derived
                    else _compare(f"derived.{name}", wanted, derived[name], declared[name]))
+    if "consequences" in expect and list(expect["consequences"] or []) != list(result.consequences):
+        out.append(f"consequences: expected {expect['consequences'] or []}, got {list(result.consequences)}")
     fired = [f.label for f in result.fired]
     for label in expect.get("fired") or []:
         if label not in fired:

@@ -361,6 +361,8 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
         forced = tuple(spec.grade_index(v.grade) for v in spec.vetoes)  # type: ignore[attr-defined]
         em.line(f"if v >= 0: g = {em.const(forced)}[v]")
     em.line(f"gd = target * {em.const(tuple(g.deduct for g in grades))}[g]")
+    for consequence in spec.consequences:
+        consequence.emit(em, "s")
 
 
 def _converter(ratio: Fraction, places: int, exact: bool) -> Callable[[Any], Any]:

@@ -207,7 +207,7 @@ class Receipt:
 
 
 _EFFECTS = {"zero_if": "zero", "score": "score", "rating": "score", "award_if": "award", "award_each": "award",
-            "award_discretionary": "award", "bonus_if": "bonus",
+            "award_discretionary": "award", "consequence": "consequence", "bonus_if": "bonus",
             "bonus_each": "bonus", "veto": "veto"}
 
 
@@ -397,6 +397,14 @@ class Result:
         return tuple(f for f in fired if f.index in items)
 
     @property
+    def consequences(self) -> tuple[str, ...]:
+        """What the outcome brings besides points, in words: the grade's consequence, then each that held."""
+        grade = self.spec.grades[self.grade_index].consequence
+        held = (f"{f.label}：{self.spec.triggers[f.index].text}"  # type: ignore[attr-defined]
+                for f in self.fired if f.effect == "consequence")
+        return ((grade,) if grade else ()) + tuple(held)
+
+    @property
     def direct_deductions(self) -> tuple[FiredTrigger, ...]:
         """The direct deductions (直接扣分项) that fired."""
         return self._direct_deductions(self.fired)
@@ -465,6 +473,7 @@ class Result:
             "deduction": plain(self.deduction),
             "grade_deduction": plain(self.grade_deduction),
             "deduction_capped": self.deduction_capped,
+            "consequences": list(self.consequences),
             "direct_deductions": [f.to_dict() for f in self._direct_deductions(fired)],
             "indicators": [i.to_dict() for i in self._indicators(fired)],
             "facts": plain(dict(self.unit.facts)),

@@ -224,6 +224,9 @@ def render_text(result: Result) -> str:
     if spec.graded:
         _grade_lines(result, section, lines)
     _target_lines(result, section, lines)
+    if result.consequences:
+        section("其他结果运用（不计分）")
+        lines.extend(f"  {text}" for text in result.consequences)
     lines.extend(["", _receipt_line(result)])
     return "\n".join(lines) + "\n"
 

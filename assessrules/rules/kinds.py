@@ -532,6 +532,26 @@ class Veto(Trigger):
         return f"{self.label}：一票否决，{'，'.join(outcome)}（条件 {self.condition.text}）"
 
 
+@attrs.frozen(kw_only=True)
+class Consequence(Trigger):
+    """A consequence that is not points (不予公开, 追责): recorded in the result when its condition holds."""
+
+    kind = "consequence"
+    phase = "veto"
+    condition: Expression
+    text: str
+
+    expression_fields = ("condition",)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"if {em.expr(self.condition)}:")
+        with em.indent():
+            em.record(self.index, "None", "None")
+
+    def describe(self) -> str:
+        return f"{self.label}：{self.text}（条件 {self.condition.text}）"
+
+
 @attrs.frozen
 class Kind:
     """How one trigger kind is written in YAML: under which key, picked by which field."""
@@ -568,6 +588,8 @@ KINDS: tuple[Kind, ...] = (
          {"if": ("condition", "expr:bool"), "points": ("points", "points"), "evidence": ("evidence", "name?")}),
     Kind("bonus_each", "bonus", "per", BonusEach,
          {"per": ("per", "expr:number"), "points": ("points", "points"), "evidence": ("evidence", "name?")}),
+    Kind("consequence", "consequence", "if", Consequence,
+         {"if": ("condition", "expr:bool"), "text": ("text", "name")}),
     Kind("veto", "veto", "if", Veto,
          {"if": ("condition", "expr:bool"), "grade": ("grade", "name?"), "score": ("score", "points?"),
           "at_most": ("at_most", "points?")}),
@@ -644,6 +666,7 @@ __all__ = [
     "BonusEach",
     "BonusIf",
     "BuildContext",
+    "Consequence",
     "DeductDiscretionary",
     "DeductEach",
     "DeductIf",

@@ -114,6 +114,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     direct = build_direct(ctx, d.get("direct_deductions"))
     bonus = build_bonus(ctx, d.get("bonus"), metadata.scale)
     vetoes = build_vetoes(ctx, d.get("veto", []), grades)
+    consequences = ctx.add_triggers(d.get("consequences", []), "consequence", ("consequences",))
     for trigger in ctx.triggers:
         trigger.check(facts, ctx.problem)
     rounding = build_rounding(d.get("rounding"))
@@ -133,6 +134,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         derived=tuple(derived), direct_clause=direct_section.get("clause"), bonus=bonus, vetoes=tuple(vetoes),
         conversion=conversion, not_applicable=d.get("not_applicable", "full_marks"),
         limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding, graded=has_grades,
+        consequences=tuple(consequences),
         positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,),
     )
 

@@ -148,6 +148,7 @@ class Grade:
     deduct: Decimal = Decimal(0)  # fraction of the target value
     clause: str | None = None
     path: Path = ()
+    consequence: str | None = None  # what else the grade brings, in words (约谈, 追责): recorded, not scored
 
     def contains(self, score: Decimal) -> bool:
         """True when ``score`` falls in [at_least, below)."""

@@ -49,6 +49,7 @@ class Rules:
     not_applicable: str = "full_marks"  # or "rescale", "spread": what the points of an indicator that does not apply do
     rounding: Rounding | None = None  # where the spec rounds; with it the scorer keeps every quotient exact
     graded: bool = True  # False: the spec declares no grades and gives scores only (one implicit grade)
+    consequences: tuple[Trigger, ...] = ()  # consequences that are not points (不予公开, 追责), in order
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)

@@ -40,7 +40,7 @@ def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Dec
             ctx.problem(f"「{g['label']}」: `at_least` {format_points(low)} is not below `below` "
                         f"{format_points(high)}", path)
         grades.append(Grade(g["id"], g["label"], low, high, bool(g.get("commend", False)), fraction,
-                            g.get("clause"), path))
+                            g.get("clause"), path, g.get("consequence")))
     _check_neighbours(ctx, grades)
     _check_ends(ctx, grades, scale)
     return grades
