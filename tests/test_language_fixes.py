@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assessrules import spec_from_text
+from assessrules import load_spec, spec_from_text
 from assessrules.authoring.scenarios import Case, check_case, load_cases, run_cases
 from assessrules.errors import SpecError
 
@@ -69,3 +69,59 @@ def test_stop_on_a_veto_is_refused_with_the_hint_to_delete_it() -> None:
     [problem] = caught.value.problems
     assert "`stop:` is no longer part of a veto" in problem.message
     assert problem.line == 23 and problem.hint is not None and "delete the line" in problem.hint
+
+
+# --- messages while authoring (item 9) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "fixed"), [
+    ('  label: "重点"领域信息公开', "label: '\"重点\"领域信息公开'"),
+    ("  - label: 说明: 按月更新", "- label: '说明: 按月更新'"),
+])
+def test_yaml_that_fails_on_a_quote_or_a_colon_gets_the_line_fixed(line: str, fixed: str) -> None:
+    """A value that starts with a quote or holds `: ` is shown quoted whole, as the hint."""
+    from assessrules.rules.document import DocumentError, load_document
+
+    with pytest.raises(DocumentError) as caught:
+        load_document(f"indicators:\n{line}\n  x: 1\n", "s.yaml")
+    [problem] = caught.value.problems
+    assert problem.line == 2 and problem.hint is not None
+    assert problem.hint.endswith(f"quote the whole value, e.g. line 2 as  {fixed}")
+
+
+def test_validate_recognises_scenario_files() -> None:
+    """`validate *.yaml` loads X.tests.yaml as scenarios for X.yaml, and reports a bad case at its line."""
+    import io
+
+    from assessrules.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["validate", str(SHAPES / "bonus_veto.tests.yaml"), str(SHAPES / "bonus_veto.yaml")], out, err) == 0
+    assert "bonus_veto.tests.yaml — scenario file, 4 cases" in out.getvalue()
+
+
+def test_validate_reports_a_bad_scenario_file(tmp_path: Path) -> None:
+    """An unknown expectation in a scenario file is a located problem and a non-zero exit."""
+    import io
+
+    from assessrules.cli import run
+
+    (tmp_path / "s.yaml").write_text(FLAGGED, encoding="utf-8")
+    (tmp_path / "s.tests.yaml").write_text("cases:\n  - name: a\n    expect: {scroe: 10}\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["validate", str(tmp_path / "s.tests.yaml")], out, err) == 2
+    assert "s.tests.yaml:3:14: unknown expectation `scroe`" in err.getvalue()
+
+
+def test_missing_periods_are_one_line_per_unit() -> None:
+    """Months 2 and 5–12 missing: one problem listing them as runs, not nine."""
+    from assessrules.errors import FactsError
+
+    spec = load_spec(SHAPES / "exact.yaml")
+    periods = {"2021-01": {"column_updated": True}, "2021-03": {"column_updated": True},
+               "2021-04": {"column_updated": True}}
+    with pytest.raises(FactsError) as caught:
+        spec.evaluate({"id": "u", "type": "town", "target": 1, "periods": periods})
+    [problem] = caught.value.problems
+    assert problem.message.endswith("missing months 2021-02, 2021-05 to 2021-12")
+    assert problem.hint is not None and "(9 of 12 are missing)" in problem.hint

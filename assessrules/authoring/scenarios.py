@@ -119,6 +119,20 @@ def default_tests_for(spec: Spec) -> FsPath | None:
     return next((c for c in candidates if c.is_file()), None)
 
 
+def spec_for_cases(source: str | os.PathLike[str]) -> str:
+    """The spec a scenario file is written for: its ``spec:`` (beside the file), else ``X.yaml`` for ``X.tests.yaml``."""
+    path = FsPath(source)
+    try:
+        data = read_document(path).data
+    except DocumentError as exc:
+        raise SpecError(exc.problems) from None
+    named = data.get("spec") if isinstance(data, dict) else None
+    if isinstance(named, str) and named:
+        beside = path.with_name(named)
+        return str(beside) if beside.exists() else named  # else a bundled id such as 2021
+    return str(path.with_name(path.name.removesuffix(".tests.yaml") + ".yaml"))
+
+
 def load_cases(spec: Spec, source: str | os.PathLike[str]) -> list[Case]:
     """Read a scenario file; raise SpecError with every problem in it, located."""
     try:
@@ -259,4 +273,5 @@ def render_outcomes(path: str, outcomes: Sequence[Outcome]) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["Case", "Outcome", "check_case", "default_tests_for", "load_cases", "render_outcomes", "run_cases"]
+__all__ = ["Case", "Outcome", "check_case", "default_tests_for", "load_cases", "render_outcomes", "run_cases",
+           "spec_for_cases"]

@@ -35,8 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"assessrules {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("validate", help="check specs and list every problem as file:line:col")
-    p.add_argument("specs", nargs="+", metavar="SPEC", help="spec files, or bundled ids such as 2021")
+    p = sub.add_parser("validate", help="check specs (and X.tests.yaml scenario files) and list every problem "
+                                        "as file:line:col")
+    p.add_argument("specs", nargs="+", metavar="SPEC",
+                   help="spec files, bundled ids such as 2021, or scenario files (X.tests.yaml)")
     p.set_defaults(handler=cmd_validate)
 
     spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
@@ -142,6 +144,12 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     total = 0
     for source in args.specs:
         try:
+            if str(source).endswith(".tests.yaml"):  # a scenario file: its spec loads, and so do its cases
+                from ..authoring.scenarios import load_cases, spec_for_cases
+
+                cases = load_cases(load_spec(spec_for_cases(source)), source)
+                out.write(f"ok: {source} — scenario file, {len(cases)} case{'s' if len(cases) != 1 else ''}\n")
+                continue
             spec = load_spec(source)
         except SpecError as exc:
             failed += 1
@@ -151,7 +159,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         nodes = len(spec.nodes) - 1
         out.write(f"ok: {spec.source} — {spec.metadata.title}: {nodes} indicators, {len(spec.triggers)} rules, "
-                  f"{len(spec.facts)} facts, {len(spec.grades)} grades, {len(spec.assumptions)} assumptions\n")
+                  f"{len(spec.facts)} facts, {len(spec.grades) if spec.graded else 'no'} grades, "
+                  f"{len(spec.assumptions)} assumptions\n")
     if failed:
         err.write(f"{total} problem{'s' if total != 1 else ''} in {failed} of {len(args.specs)} "
                   f"spec{'s' if len(args.specs) != 1 else ''}\n")
