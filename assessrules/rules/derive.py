@@ -19,6 +19,7 @@ explanation can name the late documents and the missed months.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -163,7 +164,37 @@ class Formula(Derived):
         return fn(ns, None, None), ()
 
 
-DERIVED_KINDS: dict[str, type[Derived]] = {k.kind: k for k in (Sum, Mean, Min, Max, Last, Count, Formula)}
+@attrs.frozen(kw_only=True)
+class Gap(Derived):
+    """The longest time without a record (多长时间未更新): between successive dates, and from the last to ``as_of``.
+
+    In calendar days (or whole months with ``in: months``); with no record at all, from the start of the
+    assessment year. Its evidence is the record that opens the longest gap (none if the gap opens the year).
+    """
+
+    kind = "gap"
+    expects = "date"
+    months: bool = False
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        as_of = ns["as_of"]
+        dated = sorted((d, i) for i, record in enumerate(ns[self.of or ""])
+                       if (d := fn(ns, None, record)) is not None and d <= as_of)
+        if not dated:
+            return self._span(dt.date(as_of.year, 1, 1), as_of), ()
+        ends = [d for d, _ in dated[1:]] + [as_of]
+        longest, opener = max((self._span(d, end), -i) for (d, i), end in zip(dated, ends, strict=True))
+        return longest, ((-opener, longest),)
+
+    def _span(self, start: dt.date, end: dt.date) -> int:
+        if not self.months:
+            return (end - start).days
+        months = (end.year - start.year) * 12 + end.month - start.month
+        return months - 1 if end.day < start.day else months
+
+
+DERIVED_KINDS: dict[str, type[Derived]] = {k.kind: k for k in (Sum, Mean, Min, Max, Last, Count, Formula, Gap)}
 """The derived kinds, by the key that selects them."""
 
-__all__ = ["DERIVED_KINDS", "Count", "Derived", "Evaluator", "Evidence", "Formula", "Last", "Max", "Mean", "Min", "Sum"]
+__all__ = ["DERIVED_KINDS", "Count", "Derived", "Evaluator", "Evidence", "Formula", "Gap", "Last", "Max", "Mean",
+           "Min", "Sum"]

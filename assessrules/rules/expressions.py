@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import ast
 import copy
+import datetime as dt
 import decimal
 import difflib
+import functools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -110,6 +112,23 @@ def _add_working_days(start: Any, count: Any) -> Any:
     return add_working_days(start, int(count))
 
 
+@functools.lru_cache(maxsize=256)
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _days(start: dt.date, end: dt.date) -> int:
+    return (end - start).days
+
+
+def _months(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end``: 2021-01-31 → 2021-02-28 is 0, → 2021-03-01 is 1."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return months
+
+
 def _floor(x: Any) -> Decimal:
     return Decimal(math.floor(_to_decimal(x)))
 
@@ -177,6 +196,11 @@ FUNCTIONS: dict[str, Function] = {
                              doc="official working days after the first date up to and including the second (工作日)"),
     "add_working_days": Function(_add_working_days, ("date", "number"), "date",
                                  doc="the date of the n-th official working day after a date"),
+    "date": Function(_date, ("text",), "date", doc='a date written as text: `date("2021-06-30")`'),
+    "days": Function(_days, ("date", "date"), "number",
+                     doc="calendar days from the first date to the second (negative if the second is earlier)"),
+    "months": Function(_months, ("date", "date"), "number",
+                       doc="whole months from the first date to the second: 2021-01-15 → 2021-03-14 is 1"),
 }
 """The functions expressions may call; a later rule kind may register more."""
 
@@ -411,6 +435,10 @@ class _Checker:
             self.check(exponent, depth)
             return self.expect(node.left, left, "number", "`**`")
         right = self.check(node.right, depth)
+        if "date" in (left, right):
+            return self.fail(node, f"`{symbol}` works on numbers, not on dates",
+                             "for the days between two dates write days(a, b) (calendar days) or working_days(a, b) "
+                             "(工作日); for whole months months(a, b); compare dates with < > ==")
         self.expect(node.left, left, "number", f"`{symbol}`")
         self.expect(node.right, right, "number", f"`{symbol}`")
         return "number"
@@ -495,6 +523,15 @@ class _Checker:
         if count < least or (most is not None and count > most):
             want = f"{least} or more" if most is None else (str(least) if least == most else f"{least} to {most}")
             return self.fail(node, f"`{name}` takes {want} arguments, not {count}")
+        if name == "date":
+            arg = node.args[0]
+            try:
+                if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                    raise ValueError
+                _date(arg.value)
+            except ValueError:
+                return self.fail(node, "`date(…)` takes a date written in quotes as year-month-day",
+                                 'e.g. date("2021-06-30")')
         seen: list[Type] = []
         for i, arg in enumerate(node.args):
             if isinstance(arg, ast.Starred):

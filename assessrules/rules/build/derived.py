@@ -45,10 +45,13 @@ def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
     if kind.kind == "expr" and (each or of):
         ctx.problem("`expr:` works on annual values; leave out `each:` and `of:`", path)
         return None
+    if kind.kind == "gap" and (each or not of):
+        ctx.problem("`gap:` names the date field of records: add `of: <records>` (and no `each:`)", path)
+        return None
     if kind.kind == "count" and bool(each) == bool(of):
         ctx.problem("`count:` needs either `each: month|quarter` (periods) or `of: <records>` (records)", path)
         return None
-    if kind.kind not in ("count", "expr") and bool(each) == bool(of if kind.kind != "last" else None):
+    if kind.kind not in ("count", "expr", "gap") and bool(each) == bool(of if kind.kind != "last" else None):
         records = " or `of: <records>` (a field of each record)" if kind.kind != "last" else ""
         ctx.problem(f"`{kind.kind}:` rolls up periods or records: add `each: month` or `each: quarter`{records}",
                     path)
@@ -57,7 +60,9 @@ def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
         expression = ctx.expression(d[kind.kind], path + (kind.kind,), kind.expects, each, record)
     if expression is None:
         return None
-    return kind(name=name, label=d["label"], expression=expression, clause=d.get("clause"), each=each, of=of, path=path)
+    extra = {"months": d.get("in") == "months"} if kind.kind == "gap" else {}
+    return kind(name=name, label=d["label"], expression=expression, clause=d.get("clause"), each=each, of=of,
+                path=path, **extra)
 
 
 __all__ = ["build_derived"]
