@@ -77,3 +77,37 @@ def test_a_gap_may_be_counted_in_whole_months_and_names_the_record_that_opens_it
                             "facts": {"plan_adopted": dt.date(2021, 3, 1), "updates": updates}})
     evidence = result.evidence_of("longest_gap")
     assert (evidence.value, [n for n, _ in evidence.records]) == (2, [2])
+
+
+# --- more periods (item 5): half-months and half-years ---------------------------------------------
+
+
+HALVES = DATES.with_name("half_periods.yaml")
+
+
+def test_the_hand_worked_half_period_scenarios_pass() -> None:
+    """Every case of half_periods.tests.yaml, worked by hand in its comments, comes out as written."""
+    spec = assessrules.load_spec(HALVES)
+    outcomes = run_cases(spec, load_cases(spec, HALVES.with_name("half_periods.tests.yaml")))
+    assert [o.differences for o in outcomes if not o.passed] == []
+
+
+@pytest.mark.parametrize(("label", "start", "end"), [
+    ("2021-02a", dt.date(2021, 2, 1), dt.date(2021, 2, 15)),
+    ("2021-02b", dt.date(2021, 2, 16), dt.date(2021, 2, 28)),
+    ("2021H2", dt.date(2021, 7, 1), dt.date(2021, 12, 31)),
+])
+def test_half_periods_span_their_days(label: str, start: dt.date, end: dt.date) -> None:
+    """A half-month is the 1st–15th or the 16th–end; a half-year six months."""
+    from assessrules import periods
+
+    period = periods.parse(label)
+    assert (period.start, period.end, period.label) == (start, end, label)
+
+
+def test_half_months_due_by_the_assessment_date_are_required() -> None:
+    """Assessed on 2021-03-20, 2021-01a … 2021-03b are due (2021-03b began on the 16th) and H1 too."""
+    from assessrules import periods
+
+    assert [p.label for p in periods.in_scope("half_month", 2021, dt.date(2021, 3, 20))][-2:] == ["2021-03a", "2021-03b"]
+    assert [p.label for p in periods.in_scope("half_year", 2021, dt.date(2021, 3, 20))] == ["2021H1"]

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import assessrules
+from assessrules import periods
 from assessrules.authoring.strategies import directed_facts, facts_for
 from assessrules.engine.spec import Spec
 from assessrules.outputs.report import render_json
@@ -73,7 +74,8 @@ def test_one_more_violation_never_raises_any_score(spec: Spec, data: st.DataObje
         worse = _worsen(spec, unit["facts"], name)
         changed = None if worse is None else {**unit, "facts": worse}
     else:
-        label = data.draw(st.sampled_from(sorted(unit["periods"])))
+        kind = spec.facts[name].period  # a label of the kind the fact is recorded per
+        label = data.draw(st.sampled_from(sorted(p for p in unit["periods"] if periods.parse(p).kind == kind)))
         worse = _worsen(spec, unit["periods"][label], name)
         changed = None if worse is None else {**unit, "periods": {**unit["periods"], label: worse}}
     if changed is None:

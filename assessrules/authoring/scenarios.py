@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from ..engine.spec import Spec
 
 CASE_KEYS = ("name", "unit", "as_of", "expect")
-UNIT_EXTRAS = ("every_month", "every_quarter", "months", "quarters")
+UNIT_EXTRAS = ("every_month", "every_quarter", "every_half_month", "every_half_year", "months", "quarters",
+               "half_months", "half_years")
 EXPECT_KEYS = ("score", "table_score", "grade", "commended", "deduction", "grade_deduction", "indicators",
                "derived", "fired", "not_fired", "bonus", "bonus_claimed", "bonus_gated", "veto", "consequences",
                "error")
@@ -93,11 +94,12 @@ def _expand_unit(spec: Spec, raw: Mapping[str, Any], as_of: dt.date | None) -> d
     unit.setdefault("id", "case")
     periods: dict[str, Any] = dict(unit.get("periods") or {})
     when = as_of or spec.default_as_of
-    for key, kind in (("every_month", "month"), ("every_quarter", "quarter")):
+    for key, kind in (("every_month", "month"), ("every_quarter", "quarter"), ("every_half_month", "half_month"),
+                      ("every_half_year", "half_year")):
         if key in raw and spec.year is not None and when is not None:
             for period in periods_.in_scope(kind, spec.year, when):
                 periods.setdefault(period.label, dict(raw[key]))
-    for key in ("months", "quarters"):
+    for key in ("months", "quarters", "half_months", "half_years"):
         for label, values in (raw.get(key) or {}).items():
             if values is None:
                 periods.pop(str(label), None)  # `2021-05: null` leaves the month out

@@ -100,7 +100,7 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
         return {}
     year = spec.year
     if not isinstance(raw, Mapping):
-        bad("`periods` must be a mapping from months (2021-03) or quarters (2021Q1) to facts", ("periods",))
+        bad("`periods` must be a mapping from periods (2021-03, 2021Q1, 2021-03a, 2021H1) to facts", ("periods",))
         return {}
     if as_of is None or year is None:
         bad("periods need an assessment date and the spec's year", ("periods",))
@@ -134,7 +134,7 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
         scope = periods_.in_scope(kind, year, as_of)
         missing = [i for i, period in enumerate(scope) if period.label not in given[kind]]
         if missing:  # one line for the unit, however many are missing
-            word = "month" if kind == "month" else "quarter"
+            word = periods_.WORDS[kind][0]
             bad(f"missing {word}{'s' if len(missing) > 1 else ''} {_runs([p.label for p in scope], missing)}",
                 ("periods",), f"every {word} of {year} up to the assessment date {as_of.isoformat()} needs its facts"
                 + (f" ({len(missing)} of {len(scope)} are missing)" if len(missing) > 1 else ""))

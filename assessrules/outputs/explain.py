@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.results import register_view
 from ..numbers import format_points
+from ..periods import WORDS
 
 if TYPE_CHECKING:
     from ..engine.results import Evidence, FiredTrigger, IndicatorResult, Result
@@ -59,7 +60,7 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_claus
         head = f"{pad}= {show_value(fired.points)}  {fired.label}{rating}"
     elif fired.count is not None:
         each = getattr(trigger, "points", None)
-        times = {"month": "个月", "quarter": "个季度"}.get(trigger.each or "", "次")
+        times = WORDS[trigger.each][2] if trigger.each in WORDS else "次"
         sizing = f"：{show_value(fired.count)} {times} × {format_points(each)} 分" if each is not None else ""
         capped = ""
         maximum = getattr(trigger, "maximum", None)

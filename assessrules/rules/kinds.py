@@ -119,7 +119,9 @@ class Trigger:
 
 
 def _every(each: str | None) -> str:
-    return {"month": "每月", "quarter": "每季度"}.get(each or "", "")
+    from ..periods import WORDS
+
+    return WORDS[each][1] if each in WORDS else ""
 
 
 def _fmt(value: Exact) -> str:

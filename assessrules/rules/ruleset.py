@@ -22,7 +22,8 @@ from .facts import Fact, facts_json_schema
 from .kinds import Trigger
 from .model import Assumption, Bonus, Conversion, Grade, Indicator, Metadata, Parameter, Rounding, UnitType
 
-_PERIOD_PATTERNS = {"month": r"^\d{4}-(0[1-9]|1[0-2])$", "quarter": r"^\d{4}Q[1-4]$"}
+_PERIOD_PATTERNS = {"month": r"^\d{4}-(0[1-9]|1[0-2])$", "quarter": r"^\d{4}Q[1-4]$",
+                    "half_month": r"^\d{4}-(0[1-9]|1[0-2])[ab]$", "half_year": r"^\d{4}H[12]$"}
 
 
 @attrs.frozen(eq=False)
@@ -158,7 +159,8 @@ class Rules:
         if self.period_kinds:
             properties["periods"] = {
                 "type": "object",
-                "description": "facts recorded per period, by month (2021-03) or quarter (2021Q1)",
+                "description": "facts recorded per period: month (2021-03), quarter (2021Q1), half-month (2021-03a, "
+                               "2021-03b) or half-year (2021H1)",
                 "patternProperties": {_PERIOD_PATTERNS[k]: facts_json_schema(self.fact_groups[k])
                                       for k in self.period_kinds},
                 "additionalProperties": False,
