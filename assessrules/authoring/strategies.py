@@ -160,7 +160,7 @@ def _corruptions(spec: Spec) -> list[tuple[str, Callable[[dict[str, Any], Any], 
         ("an unknown fact", lambda u, d: u["facts"].__setitem__("undeclared_fact", 1)),
         ("an unknown unit type", lambda u, d: u.__setitem__("type", "no_such_type")),
         ("a negative target value", lambda u, d: u.__setitem__("target", -1)),
-        ("no target value", lambda u, d: u.pop("target")),
+        ("a target value that is not a number", lambda u, d: u.__setitem__("target", "three")),  # it may be left out
         ("an unknown key", lambda u, d: u.__setitem__("extra", True)),
         ("facts that are not a mapping", lambda u, d: u.__setitem__("facts", ["a", "list"])),
     ]
