@@ -135,3 +135,15 @@ def test_consequences_that_are_not_points_are_recorded_and_explained() -> None:
     assert result.to_dict()["consequences"] == list(expected)
     assert "其他结果运用（不计分）\n  约谈单位主要负责人\n  内容差错较多：相关信息暂停公开并予以更正" in result.explain()
     assert load().evaluate(unit(errors=1)).consequences == ()
+
+
+@pytest.mark.parametrize(("gate", "base", "counted"), [
+    ("80", 80, True), ("{at_least: 80}", 80, True), ("{above: 80}", 80, False), ("{above: 80}", 81, True)])
+def test_a_bonus_gate_is_at_least_or_strictly_above(gate: str, base: int, counted: bool) -> None:
+    """达到80 lets a base of exactly 80 through; 高于80 (`{above: 80}`) does not, and the account says 未高于."""
+    text = (AWARDS.with_name("bonus_veto.yaml")).read_text(encoding="utf-8").replace("  gate: 80", f"  gate: {gate}")
+    spec = spec_from_text(text, "bonus_veto.yaml")
+    result = spec.evaluate({"id": "u", "type": "town", "target": 1, "facts": {"late": 100 - base, "practices_adopted": 1}})
+    assert (result.bonus, result.bonus_gated) == ((Decimal(1), False) if counted else (Decimal(0), True))
+    if not counted:
+        assert "基础得分 80 未高于 80 分，加分不计" in result.explain()

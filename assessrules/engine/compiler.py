@@ -324,7 +324,8 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
         if spec.bonus.cap is not None:
             em.line(f"if b > {em.const(spec.bonus.cap)}: b = {em.const(spec.bonus.cap)}")
         if spec.bonus.gate is not None:
-            em.line(f"if b and f0 < {em.const(spec.bonus.gate)}: b = {zero}; gated = True")
+            below = "<=" if spec.bonus.strict else "<"  # 高于80: 80 itself does not pass
+            em.line(f"if b and f0 {below} {em.const(spec.bonus.gate)}: b = {zero}; gated = True")
         em.line("s = s + b")
     if spec.conversion is not None:
         if spec.conversion.places is None:

@@ -162,11 +162,13 @@ def _outcome_lines(result: Result) -> list[str]:
     if spec.bonus is not None:
         bonus = spec.bonus
         lines.append(f"  {bonus.label}（" + (f"上限 {format_points(bonus.cap)} 分" if bonus.cap is not None else "不设上限")
-                     + (f"，基础得分须达到 {format_points(bonus.gate)} 分" if bonus.gate is not None else "") + "）")
+                     + (f"，基础得分须{'高于' if bonus.strict else '达到'} {format_points(bonus.gate)} 分"
+                        if bonus.gate is not None else "") + "）")
         for fired in result.bonus_items:
             lines.extend(_trigger_lines(result, fired, "    ", bonus.clause))
         if result.bonus_gated:
-            lines.append(f"    基础得分 {format_points(result.base_score)} 未达到 {format_points(bonus.gate or 0)} 分，"
+            lines.append(f"    基础得分 {format_points(result.base_score)} 未{'高于' if bonus.strict else '达到'} "
+                         f"{format_points(bonus.gate or 0)} 分，"
                          f"加分不计（申报 {format_points(result.bonus_claimed)} 分）")
         elif result.bonus_claimed > result.bonus:
             lines.append(f"    加分合计 {format_points(result.bonus_claimed)} 分，以上限 {format_points(bonus.cap or 0)} 分计")

@@ -105,9 +105,10 @@ class Bonus:
 
     items: tuple[Trigger, ...]
     cap: Decimal | None  # None: every item counts in full
-    gate: Decimal | None = None  # only when the base score reaches this
+    gate: Decimal | None = None  # only when the base score reaches this (or passes it, when strict)
     label: str = "加分项"
     clause: str | None = None
+    strict: bool = False  # the gate is 高于 (above), not 达到 (at least)
 
 
 @attrs.frozen

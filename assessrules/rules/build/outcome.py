@@ -19,12 +19,16 @@ def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal
         return None
     label = raw.get("label", "加分项")
     with ctx.within(label):
-        gate = Decimal(raw["gate"]) if "gate" in raw else None
+        written = raw.get("gate")
+        strict = isinstance(written, Mapping) and "above" in written  # {above: 80}: 高于80分; 80 or {at_least: 80}
+        if isinstance(written, Mapping):
+            written = written.get("above", written.get("at_least"))
+        gate = Decimal(written) if written is not None else None
         if gate is not None and not 0 < gate <= scale:
             ctx.problem(f"the bonus gate {format_points(gate)} is outside the base score's range 0–{format_points(scale)}",
                         ("bonus", "gate"), "the gate is a base score a unit must reach, e.g. 80")
         items = ctx.add_triggers(raw["items"], "bonus", ("bonus", "items"))
-    return Bonus(tuple(items), Decimal(raw["cap"]) if "cap" in raw else None, gate, label, raw.get("clause"))
+    return Bonus(tuple(items), Decimal(raw["cap"]) if "cap" in raw else None, gate, label, raw.get("clause"), strict)
 
 
 def build_conversion(raw: Mapping[str, Any] | None) -> Conversion | None:
