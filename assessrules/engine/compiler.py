@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError, Problem
 from ..numbers import Exact, RoundingMode, canonical, round_exact
-from ..rules.expressions import Expression, _to_decimal, helpers
+from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
 from ..rules.model import Indicator
 from .types import Program
@@ -109,7 +109,10 @@ class Emitter:
         return name
 
     def name(self, name: str) -> str:
-        """Python for a name an expression reads: a parameter is a constant, a fact a lookup."""
+        """Python for a name an expression reads: a parameter is a constant, a fact a lookup, a score a variable."""
+        if name.startswith(SCORE_PREFIX):  # a left-out indicator reads as its full points
+            node = self.spec.indicator(name[len(SCORE_PREFIX):])
+            return f"(f{node.index} if f{node.index} is not None else {self.const(node.points)})"
         parameter = self.spec.parameters.get(name)
         if parameter is not None:
             return self.const(parameter.value)

@@ -65,7 +65,7 @@ class Name:
     """A name an expression may use: a declared fact, parameter, record field or derived value."""
 
     type: Type
-    kind: Literal["fact", "parameter", "field", "derived", "run"]
+    kind: Literal["fact", "parameter", "field", "derived", "run", "score"]
     label: str = ""
     values: tuple[str, ...] | None = None  # for enum facts
     period: str | None = None  # "month" or "quarter" for a fact recorded per period
@@ -110,6 +110,14 @@ def _add_working_days(start: Any, count: Any) -> Any:
     from ..workdays import add_working_days
 
     return add_working_days(start, int(count))
+
+
+SCORE_PREFIX = "@score:"
+"""``score("web")`` reads the name ``@score:web``, which the spec declares for every indicator."""
+
+
+def _no_score(node_id: str) -> Any:  # pragma: no cover - the compiler and the reference bind their own
+    raise ValueError(f"score({node_id!r}) is only known while scoring")
 
 
 @functools.lru_cache(maxsize=256)
@@ -197,6 +205,8 @@ FUNCTIONS: dict[str, Function] = {
     "add_working_days": Function(_add_working_days, ("date", "number"), "date",
                                  doc="the date of the n-th official working day after a date"),
     "date": Function(_date, ("text",), "date", doc='a date written as text: `date("2021-06-30")`'),
+    "score": Function(_no_score, ("text",), "number",
+                      doc='the score of another indicator, by id: `score("web") > 80` (scored before this rule)'),
     "days": Function(_days, ("date", "date"), "number",
                      doc="calendar days from the first date to the second (negative if the second is earlier)"),
     "months": Function(_months, ("date", "date"), "number",
@@ -257,6 +267,7 @@ class Expression:
     def interpret(self, values: Mapping[str, Any]) -> Any:
         """Evaluate with :mod:`simpleeval` (the reference semantics)."""
         evaluator = _Reference({**values, **{f"{_SLOT}{i}": c for i, c in enumerate(self.constants)}})
+        evaluator.functions["score"] = lambda node_id: values[SCORE_PREFIX + node_id]
         with decimal.localcontext(_DECIMAL_CONTEXT):
             return evaluator.eval(self.text, previously_parsed=self.tree)
 
@@ -506,6 +517,22 @@ class _Checker:
                                    f"not {_TYPE_WORDS[body]} and {_TYPE_WORDS[orelse]}")
         return body
 
+    def check_score(self, node: ast.Call) -> Type:
+        arg = node.args[0]
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            return self.fail(node, "`score(…)` takes an indicator's id in quotes", 'e.g. score("web")')
+        known = [n[len(SCORE_PREFIX):] for n in self.names if n.startswith(SCORE_PREFIX)]
+        key = SCORE_PREFIX + arg.value
+        if key not in self.names:
+            close = difflib.get_close_matches(arg.value, known, n=1, cutoff=0.6)
+            return self.fail(node, f"no indicator `{arg.value}` to read the score of" if known else
+                             "`score(…)` can be used only in rules on indicators, the bonus, vetoes and consequences",
+                             f"did you mean `{close[0]}`?" if close else None)
+        self.const_slot(arg, arg.value)
+        if key not in self.used:
+            self.used.append(key)
+        return "number"
+
     def check_Call(self, node: ast.Call, depth: int) -> Type:
         if not isinstance(node.func, ast.Name):
             return self.fail(node, "only the listed functions can be called", f"use one of: {', '.join(FUNCTIONS)}")
@@ -523,6 +550,8 @@ class _Checker:
         if count < least or (most is not None and count > most):
             want = f"{least} or more" if most is None else (str(least) if least == most else f"{least} to {most}")
             return self.fail(node, f"`{name}` takes {want} arguments, not {count}")
+        if name == "score":
+            return self.check_score(node)
         if name == "date":
             arg = node.args[0]
             try:
@@ -680,6 +709,10 @@ class _Render(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
+        if name == "score":  # another indicator's score: the scorer's variable for it
+            slot = _slot(node.args[0])
+            assert slot is not None
+            return self._ref(self.name_ref(SCORE_PREFIX + self.constants[slot]))
         return ast.Call(ast.Name(f"_fn_{name}", ast.Load()), [self.visit(a) for a in node.args], [])
 
 
@@ -702,6 +735,7 @@ __all__ = [
     "DECIMAL_CONTEXT",
     "DEFAULT_LIMITS",
     "FUNCTIONS",
+    "SCORE_PREFIX",
     "Expression",
     "ExpressionError",
     "ExpressionProblem",

@@ -23,7 +23,7 @@ from .build.derived import build_derived
 from .build.direct import build_direct
 from .build.facts import build_facts
 from .build.grades import build_grades
-from .build.indicators import ROOT_ID, build_tree
+from .build.indicators import ROOT_ID, build_tree, check_score_order, declare_scores
 from .build.metadata import build_metadata, build_unit_types
 from .build.outcome import build_bonus, build_conversion, build_rounding, build_vetoes
 from .build.parameters import build_parameters
@@ -103,7 +103,10 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         ctx.problem("facts are recorded per period, so the spec needs `metadata.year`", ("metadata",),
                     "add e.g. `year: 2021`")
     derived = build_derived(ctx, d.get("derived", {}), facts)
+    declare_scores(ctx, d)  # score("web") may be read by rules, never by derived values
     root = build_tree(ctx, d, metadata, unit_types)
+    if root is not None:
+        check_score_order(ctx, root)
     conversion = build_conversion(d.get("conversion"))
     graded = conversion.to if conversion else metadata.scale
     bonus_section = d.get("bonus") or {}

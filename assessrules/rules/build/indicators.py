@@ -16,6 +16,7 @@ from typing import Any
 
 from ...errors import Path
 from ...numbers import format_points, parse_fraction
+from ..expressions import SCORE_PREFIX, Name
 from ..kinds import KINDS, TRIGGER_KEYS, Trigger
 from ..model import Indicator, Metadata, UnitType
 from .context import BuildContext
@@ -32,6 +33,51 @@ def build_tree(ctx: BuildContext, data: Mapping[str, Any], metadata: Metadata,
            "children": data["indicators"], **total}
     tree = _Tree(ctx, unit_types, data.get("floors", "each"))
     return tree.node(raw, ("total",), depth=0, parent=None, children_path=("indicators",))
+
+
+def declare_scores(ctx: BuildContext, data: Mapping[str, Any]) -> None:
+    """Make every indicator's score a name rules may read with ``score("id")``."""
+    def walk(raws: Any) -> None:
+        for raw in raws if isinstance(raws, list) else ():
+            if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+                ctx.names[SCORE_PREFIX + raw["id"]] = Name("number", "score", str(raw.get("name", raw["id"])))
+                walk(raw.get("children"))
+    ctx.names[SCORE_PREFIX + ROOT_ID] = Name("number", "score", "总分")
+    walk(data.get("indicators"))
+
+
+def check_score_order(ctx: BuildContext, root: Indicator) -> None:
+    """A rule reads ``score("x")`` only once x is scored: its own children, or indicators before it in the table.
+
+    The tree is scored children first, in the order written; so reading a later indicator, one's own
+    indicator or a parent would be a cycle, and is refused where it is written.
+    """
+    nodes = list(root.walk())
+    ends: dict[int, int] = {}
+    for node in reversed(nodes):  # the last index in each subtree
+        ends[node.index] = max([node.index, *(ends[c.index] for c in node.children)])
+    by_id = {n.id: n for n in nodes}
+
+    def ready(read: Indicator, at: Indicator, own_children: bool) -> bool:
+        inside = at.index < read.index <= ends[at.index]
+        return ends[read.index] < at.index or (own_children and inside)
+
+    for node in nodes:
+        for trigger in node.triggers:
+            for name in trigger.reads():
+                read = by_id.get(name[len(SCORE_PREFIX):]) if name.startswith(SCORE_PREFIX) else None
+                if read is not None and not ready(read, node, True):
+                    cycle = read.index <= node.index <= ends[read.index]
+                    ctx.problem(f"「{trigger.label}」 reads score(\"{read.id}\"), which "
+                                + ("depends on this rule: a cycle" if cycle else "is scored after this rule"),
+                                trigger.path, "a rule on an indicator may read its own children and the indicators written "
+                                "before it; read any indicator from the bonus, a veto or a consequence")
+        if node.applies_if is not None:
+            for name in node.applies_if.names:
+                read = by_id.get(name[len(SCORE_PREFIX):]) if name.startswith(SCORE_PREFIX) else None
+                if read is not None and not ready(read, node, False):
+                    ctx.problem(f"`applies_if` reads score(\"{read.id}\"), which is not scored before 「{node.name}」",
+                                node.path + ("applies_if",), "read only indicators written before this one")
 
 
 def build_triggers(ctx: BuildContext, raw: Mapping[str, Any], path: Path) -> list[Trigger]:
