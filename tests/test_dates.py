@@ -111,3 +111,24 @@ def test_half_months_due_by_the_assessment_date_are_required() -> None:
 
     assert [p.label for p in periods.in_scope("half_month", 2021, dt.date(2021, 3, 20))][-2:] == ["2021-03a", "2021-03b"]
     assert [p.label for p in periods.in_scope("half_year", 2021, dt.date(2021, 3, 20))] == ["2021H1"]
+
+
+def test_a_quarterly_snapshot_leaves_out_later_periods_instead_of_refusing_them() -> None:
+    """As of 2021Q1 a full year of half-months is cut to the six of Q1 and H1: 3 missed, but only 2021-03a counts."""
+    spec = assessrules.load_spec(HALVES)
+    halves = {f"2021-{m:02d}{h}": {"bulletin_sent": (m, h) not in {(3, "a"), (5, "b"), (9, "a")}}
+              for m in range(1, 13) for h in "ab"}
+    unit = {"id": "u", "type": "town", "periods": {**halves, "2021H1": {"review_held": True},
+                                                   "2021H2": {"review_held": False}}}
+    with pytest.raises(assessrules.FactsError, match="begins after the assessment date 2021-03-31"):
+        spec.evaluate(unit, as_of=dt.date(2021, 3, 31))
+    snapshot = spec.evaluate(unit, as_of="2021Q1")
+    assert (snapshot.score, snapshot.unit.as_of) == (98, dt.date(2021, 3, 31))
+    assert snapshot.score == spec.evaluate(unit, as_of=dt.date(2021, 3, 31), snapshot=True).score
+    assert [r.score for r in spec.evaluate_many([unit], as_of="2021Q1")] == [98]
+
+
+def test_a_snapshot_date_that_is_not_a_period_is_a_usage_error() -> None:
+    """`as_of="2021Q5"` names what a period looks like."""
+    with pytest.raises(assessrules.UsageError, match="the assessment date must be a date or a period"):
+        assessrules.load_spec(HALVES).evaluate({"id": "u", "type": "town"}, as_of="2021Q5")

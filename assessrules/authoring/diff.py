@@ -321,7 +321,7 @@ def _shift_year(unit: Mapping[str, Any], new_year: int) -> dict[str, Any]:
     return out
 
 
-def impact(old: Spec, new: Spec, units: Sequence[Mapping[str, Any]], as_of: dt.date | None = None
+def impact(old: Spec, new: Spec, units: Sequence[Mapping[str, Any]], as_of: dt.date | str | None = None
            ) -> list[UnitImpact]:
     """Score ``units`` under both specs; return every unit whose score, grade or deduction changes.
 

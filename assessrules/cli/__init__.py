@@ -42,11 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_validate)
 
     spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
-    as_of_help = "the assessment date (考核日期), e.g. 2022-01-10; default: the facts file's `as_of:`, else the year's end"
+    as_of_help = ("the assessment date (考核日期), e.g. 2022-01-10, or a period such as 2021Q2 for a snapshot as of its "
+                  "last day (later periods and records left out); default: the facts file's `as_of:`, else the year's end")
     p = sub.add_parser("score", help="score every unit of a facts file")
     p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
     p.add_argument("--spec", help=spec_help)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (table)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (whole or not at all) instead of stdout")
     p.set_defaults(handler=cmd_score)
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
     p.add_argument("--unit", required=True, metavar="ID", help="the unit's id in the facts file")
     p.add_argument("--spec", help=spec_help)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
     p.set_defaults(handler=cmd_explain)
 
@@ -93,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
     p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
     p.add_argument("facts", metavar="FACTS", help="a facts file (YAML or JSON)")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
     p.set_defaults(handler=cmd_impact)
 
@@ -104,11 +105,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _date(text: str) -> dt.date:
+def _date_or_period(text: str) -> dt.date | str:
+    """A date, or a period (2021Q2, 2021H1, 2021-06): a snapshot as of its last day."""
+    from .. import periods
+
+    try:
+        periods.parse(text)
+        return text
+    except ValueError:
+        pass
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10, nor a period like 2021Q2") from None
 
 
 def write_output(text: str, output: str | None, stdout: TextIO) -> None:

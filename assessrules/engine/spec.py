@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from .. import periods
 from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
 from ..rules.derive import Derived
 from ..rules.document import Document
@@ -23,7 +24,7 @@ from ..rules.expressions import DECIMAL_CONTEXT
 from ..rules.loader import read_spec_document, rules_from_document, text_document
 from ..rules.ruleset import Rules
 from ..workdays import CalendarError
-from .bulletin import Bulletin, bulletin
+from .bulletin import Bulletin, as_it_stood, bulletin
 from .checking import FastCheck, check_unit
 from .compiler import compile_checker, compile_expression, compile_spec
 from .results import Result, Trace, Unit
@@ -86,25 +87,41 @@ class Spec(Rules):
             raise FactsError(problems)
         return checked
 
-    def _as_of(self, as_of: dt.date | None) -> dt.date | None:
+    def _snapshot(self, unit: Mapping[str, Any], when: dt.date | None) -> Mapping[str, Any]:
+        if when is None:
+            raise UsageError("a snapshot needs an assessment date: give as_of, or metadata.year in the spec")
+        return as_it_stood(self, unit, when) if isinstance(unit, Mapping) else unit
+
+    def _as_of(self, as_of: dt.date | str | None) -> dt.date | None:
+        if isinstance(as_of, str):  # a period: as of its last day
+            try:
+                return periods.parse(as_of).end
+            except ValueError as exc:
+                raise UsageError(f"the assessment date must be a date or a period: {exc}") from None
         if as_of is not None and not isinstance(as_of, dt.date):
             raise UsageError(f"the assessment date must be a date, not {as_of!r}")
         return as_of or self.default_as_of
 
     # --- scoring ---------------------------------------------------------------------
 
-    def evaluate(self, unit: Mapping[str, Any], *, as_of: dt.date | None = None) -> Result:
+    def evaluate(self, unit: Mapping[str, Any], *, as_of: dt.date | str | None = None,
+                 snapshot: bool = False) -> Result:
         """Check and score one unit: ``{"id", "name", "type", "target", "facts"[, "periods"]}``.
 
         ``as_of`` is the assessment date (default :attr:`default_as_of`): the periods up to it are
-        required, and unpublished records are judged against it.
+        required, and unpublished records are judged against it. With ``snapshot=True``, or an
+        ``as_of`` written as a period (``"2021Q2"``: as of its last day), the unit is scored as it
+        stood then: later periods and records dated later are left out instead of refused.
         """
-        record = self._check_record(unit, (), self._as_of(as_of))
+        when = self._as_of(as_of)
+        if snapshot or isinstance(as_of, str):
+            unit = self._snapshot(unit, when)
+        record = self._check_record(unit, (), when)
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._score(record)
 
     def evaluate_many(self, units: Sequence[Mapping[str, Any]], *, explain: bool = True,
-                      as_of: dt.date | None = None) -> list[Result]:
+                      as_of: dt.date | str | None = None, snapshot: bool = False) -> list[Result]:
         """Check every unit first (raising one :class:`FactsError` for all problems), then score each.
 
         With ``explain=False`` the scorer records no trace, which is faster; a result's
@@ -112,10 +129,13 @@ class Spec(Rules):
         """
         # A batch allocates many small acyclic objects (tuples, dicts, Decimals); the cyclic
         # collector would rescan all of them again and again for nothing, so it waits.
+        when = self._as_of(as_of)
+        if snapshot or isinstance(as_of, str):  # as it stood then (see evaluate)
+            units = [self._snapshot(u, when) for u in units]
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._evaluate_many(units, self._program if explain else self._untraced, self._as_of(as_of))
+            return self._evaluate_many(units, self._program if explain else self._untraced, when)
         finally:
             if collecting:
                 gc.enable()
