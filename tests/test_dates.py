@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,7 @@ def test_a_quarterly_snapshot_leaves_out_later_periods_instead_of_refusing_them(
     with pytest.raises(assessrules.FactsError, match="begins after the assessment date 2021-03-31"):
         spec.evaluate(unit, as_of=dt.date(2021, 3, 31))
     snapshot = spec.evaluate(unit, as_of="2021Q1")
-    assert (snapshot.score, snapshot.unit.as_of) == (98, dt.date(2021, 3, 31))
+    assert (snapshot.score, snapshot.unit.as_of) == (Decimal(98), dt.date(2021, 3, 31))
     assert snapshot.score == spec.evaluate(unit, as_of=dt.date(2021, 3, 31), snapshot=True).score
     assert [r.score for r in spec.evaluate_many([unit], as_of="2021Q1")] == [98]
 
