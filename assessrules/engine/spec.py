@@ -27,6 +27,7 @@ from ..workdays import CalendarError
 from .bulletin import Bulletin, as_it_stood, bulletin
 from .checking import FastCheck, check_unit
 from .compiler import compile_checker, compile_expression, compile_spec
+from .groups import GroupResult, score_group
 from .results import Result, Trace, Unit
 from .types import Program, Record
 
@@ -161,6 +162,12 @@ class Spec(Rules):
         score = self._score
         with decimal.localcontext(DECIMAL_CONTEXT):
             return [score(r, program) for r in checked]
+
+    def evaluate_groups(self, units: Sequence[Mapping[str, Any]], *, as_of: dt.date | str | None = None,
+                        snapshot: bool = False) -> tuple[list[Result], tuple[GroupResult, ...]]:
+        """Score the units (the members) first, then every group the spec declares from their results."""
+        results = self.evaluate_many(units, as_of=as_of, snapshot=snapshot)
+        return results, tuple(score_group(self, group, results) for group in self.groups)
 
     def _derive(self, record: Record) -> Record:
         """Compute the derived values into the facts, and keep their evidence."""

@@ -23,6 +23,7 @@ from .build.derived import build_derived
 from .build.direct import build_direct
 from .build.facts import build_facts
 from .build.grades import build_grades
+from .build.groups import build_groups
 from .build.indicators import ROOT_ID, build_tree, check_score_order, declare_scores
 from .build.metadata import build_metadata, build_unit_types
 from .build.outcome import build_bonus, build_conversion, build_rounding, build_vetoes
@@ -118,12 +119,15 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     bonus = build_bonus(ctx, d.get("bonus"), metadata.scale)
     vetoes = build_vetoes(ctx, d.get("veto", []), grades)
     consequences = ctx.add_triggers(d.get("consequences", []), "consequence", ("consequences",))
+    groups = build_groups(ctx, d.get("groups", {}), unit_types)
     for trigger in ctx.triggers:
         trigger.check(facts, ctx.problem)
     rounding = build_rounding(d.get("rounding"))
     if root is not None and rounding is None:
-        for message, path in nonterminating_places(root, ctx.triggers, ctx.parameters, d.get("not_applicable",
-                                                   "full_marks"), conversion):
+        averaged = [(f"the group 「{g['label']}」 averages its members' scores", ("groups", gid))
+                    for gid, g in (d.get("groups") or {}).items()]
+        for message, path in averaged + nonterminating_places(root, ctx.triggers, ctx.parameters,
+                                                              d.get("not_applicable", "full_marks"), conversion):
             ctx.problem(f"{message}, which can give a number with no exact decimal value, and the spec declares "
                         "no rounding", path, "declare where and how to round, e.g. "
                         "`rounding: {places: 2, mode: half_up, at: score}` at the top of the spec")
@@ -137,7 +141,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         derived=tuple(derived), direct_clause=direct_section.get("clause"), bonus=bonus, vetoes=tuple(vetoes),
         conversion=conversion, not_applicable=d.get("not_applicable", "full_marks"),
         limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding, graded=has_grades,
-        consequences=tuple(consequences),
+        consequences=tuple(consequences), groups=tuple(groups),
         positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 import attrs
@@ -138,6 +138,18 @@ class Rounding:
 
 
 @attrs.frozen
+class Group:
+    """A group scored from its members' results (全县 from its departments and towns): the mean of their
+    scores, or with ``weights``, the weighted mix of the mean of each member type."""
+
+    id: str
+    label: str
+    members: tuple[str, ...]  # the unit types whose units are members
+    weights: Mapping[str, Decimal] | None = None  # by member type, adding up to 100%
+    clause: str | None = None
+
+
+@attrs.frozen
 class Grade:
     """A grade (考核等次) from thresholds, with its consequence (结果运用)."""
 
@@ -156,4 +168,5 @@ class Grade:
         return (self.at_least is None or score >= self.at_least) and (self.below is None or score < self.below)
 
 
-__all__ = ["Assumption", "Bonus", "Conversion", "Grade", "Indicator", "Metadata", "Parameter", "Rounding", "UnitType"]
+__all__ = ["Assumption", "Bonus", "Conversion", "Grade", "Group", "Indicator", "Metadata", "Parameter", "Rounding",
+           "UnitType"]

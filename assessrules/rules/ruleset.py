@@ -20,7 +20,7 @@ from ..periods import PERIOD_KINDS
 from .derive import Derived
 from .facts import Fact, facts_json_schema
 from .kinds import Trigger
-from .model import Assumption, Bonus, Conversion, Grade, Indicator, Metadata, Parameter, Rounding, UnitType
+from .model import Assumption, Bonus, Conversion, Grade, Group, Indicator, Metadata, Parameter, Rounding, UnitType
 
 _PERIOD_PATTERNS = {"month": r"^\d{4}-(0[1-9]|1[0-2])$", "quarter": r"^\d{4}Q[1-4]$",
                     "half_month": r"^\d{4}-(0[1-9]|1[0-2])[ab]$", "half_year": r"^\d{4}H[12]$"}
@@ -51,6 +51,7 @@ class Rules:
     rounding: Rounding | None = None  # where the spec rounds; with it the scorer keeps every quotient exact
     graded: bool = True  # False: the spec declares no grades and gives scores only (one implicit grade)
     consequences: tuple[Trigger, ...] = ()  # consequences that are not points (不予公开, 追责), in order
+    groups: tuple[Group, ...] = ()  # groups scored from their members' results
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
