@@ -23,7 +23,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError, Problem
-from ..numbers import Exact, RoundingMode, canonical, round_exact
+from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
 from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
 from ..rules.model import Indicator
@@ -230,7 +230,7 @@ def _emit_node(em: Emitter, node: Indicator, weighted_parent: bool = False) -> N
 
 
 def _emit_applicable(em: Emitter, node: Indicator) -> None:
-    weighted = any(c.weight is not None for c in node.children)
+    weighted = any(c.weighted for c in node.children)
     for child in node.children:
         _emit_node(em, child, weighted)
     zeros = [t for t in node.triggers if t.phase == "zero"]
@@ -259,12 +259,22 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
 def _emit_children_sum(em: Emitter, node: Indicator) -> None:
     """The base of a parent: the sum of its children, weighted, with children that do not apply handled."""
     kids = node.children
-    weighted = any(c.weight is not None for c in kids)
+    weighted = any(c.weighted for c in kids)
     cap = em.const(node.points)
+
+    def weight(c: Indicator) -> str:
+        return em.const(c.weight) if c.weight_expr is None else f"w{c.index}"
+
+    if any(c.weight_expr is not None for c in kids):  # shares per unit: read, then checked for this unit
+        for c in kids:
+            if c.weight_expr is not None:
+                em.line(f"w{c.index} = _to_decimal({em.expr(c.weight_expr)})")
+        shares = ", ".join(weight(c) for c in kids)
+        em.line(f"if sum(({shares},)) != 1 or min(({shares},)) < 0: _bad_weights({node.index}, ({shares},))")
 
     def part(c: Indicator) -> str:
         if weighted:  # its weight × its share of its own points × the parent's points
-            return f"{em.const(c.weight)} * f{c.index} * {cap} / {em.const(c.points)}"
+            return f"{weight(c)} * f{c.index} * {cap} / {em.const(c.points)}"
         return f"f{c.index}"
 
     if (em.spec.not_applicable == "full_marks" and not weighted) or not any(c.limited for c in kids):
@@ -274,7 +284,7 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
     em.line(f"ap = {zero}")  # the points (or weights) of the children that apply
     em.line(f"sc = {zero}")
     for c in kids:
-        share = em.const(c.weight) if weighted else em.const(c.points)
+        share = weight(c) if weighted else em.const(c.points)
         if c.limited:
             em.line(f"if f{c.index} is not None:")
             with em.indent():
@@ -490,7 +500,18 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
             trigger.path, spec.source, hint="make the `per:` expression non-negative, e.g. max(…, 0)")])
 
     exact = spec.rounding is not None
+    def bad_weights(index: int, shares: tuple[Any, ...]) -> None:
+        node = spec.nodes[index]
+        parts = "、".join(f"{c.name} {format_points(Fraction(s) * 100)}%" for c, s in zip(node.children, shares,
+                                                                                      strict=True))
+        raise EvaluationError([Problem(
+            f"the shares of the parts of 「{node.name}」 for this unit add up to "
+            f"{format_points(sum((Fraction(s) for s in shares), Fraction(0)) * 100)}% ({parts}), not 100%"
+            + (", or one is negative" if min(shares) < 0 else ""), node.path, spec.source,
+            hint="check the unit's facts the `weight:` expressions read")])
+
     namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal, "len": len, "tuple": tuple,
+                                 "sum": sum, "min": min, "_bad_weights": bad_weights,
                                  "enumerate": enumerate, "_round": _rounder(exact),
                                  "_negative_count": negative_count, **helpers(exact), **constants}
     code = compile(source, f"<assessrules spec {spec.metadata.id}{'' if trace else ' untraced'}>", "exec")

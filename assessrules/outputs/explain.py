@@ -124,11 +124,12 @@ _NOT_APPLICABLE = {
 def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[str, list[IndicatorResult]]) -> list[str]:
     pad = "  " * node.depth
     indicator = result.spec.nodes[result.spec.indicator(node.id).index]
-    weight = f"  权重 {format_points(indicator.weight * 100)}%" if indicator.weight is not None else ""
+    weight = (f"  权重 {format_points(indicator.weight * 100)}%" if indicator.weight is not None
+              else f"  权重 = {indicator.weight_expr.text}" if indicator.weight_expr is not None else "")
     shown = "—" if node.score is None else format_points(node.score)
     lines = [f"{pad}{node.name}  {shown} / {format_points(node.points)}{weight}"]
     if not node.applicable:
-        how = "weighted" if indicator.weight is not None else result.spec.not_applicable
+        how = "weighted" if indicator.weighted else result.spec.not_applicable
         lines[0] += "  （" + _NOT_APPLICABLE[how] + "）"
         return lines
     kids = children.get(node.id, [])

@@ -89,15 +89,17 @@ def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
     if not kids:
         return []
     where: Path = node.path + ("children",)
-    weighted = any(c.weight is not None for c in kids)
+    weighted = any(c.weighted for c in kids)
     if weighted:
         for c in kids:
-            share = Fraction(c.weight or 0) * Fraction(node.points) / Fraction(c.points)
+            share = Fraction(c.weight if c.weight is not None else 1) * Fraction(node.points) / Fraction(c.points)
             if not terminates(share):
                 return [(f"「{node.name}」 takes {format_points(share)} of 「{c.name}」's score "
                          f"(weight × {format_points(node.points)} ÷ {format_points(c.points)})", c.path)]
     if not any(c.limited for c in kids) or (not weighted and not_applicable == "full_marks"):
         return []
+    if any(c.weight_expr is not None for c in kids):
+        return [(f"「{node.name}」 renormalises over shares given per unit", where)]
     subsets = _subsets(node)
     if subsets is None:
         return [(f"「{node.name}」 has more than {MAX_SUBSETS} children that may not apply", where)]

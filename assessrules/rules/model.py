@@ -77,10 +77,16 @@ class Indicator:
     triggers: tuple[Trigger, ...] = ()
     parent: str | None = None
     weight: Decimal | None = None  # its share of a weighted parent (工作考核 70%)
+    weight_expr: Expression | None = None  # or its share per unit, from the unit's facts (所占比例)
     units: frozenset[str] | None = None  # the named units it applies to
     applies_if: Expression | None = None  # the condition under which it applies
     assumption: str | None = None  # the assumption (解读) its points or its scope implement
     floor_assumption: str | None = None  # the assumption its floor implements
+
+    @property
+    def weighted(self) -> bool:
+        """True for a child of a weighted parent (a fixed weight, or one per unit)."""
+        return self.weight is not None or self.weight_expr is not None
 
     @property
     def limited(self) -> bool:

@@ -127,7 +127,13 @@ class _Tree:
             if floor is not None and points is not None and floor > points:
                 ctx.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}",
                             path + ("floor",))
-            weight = self.weight(raw, path)
+            weight_expr = None
+            written = raw.get("weight")
+            if isinstance(written, str) and not written.strip().endswith("%"):  # a share per unit, from its facts
+                weight_expr = ctx.expression(written, path + ("weight",), "number")
+                weight = None
+            else:
+                weight = self.weight(raw, path)
             applies_if = (ctx.expression(raw["applies_if"], path + ("applies_if",), "bool")
                           if "applies_if" in raw else None)
             triggers = build_triggers(ctx, raw, path)
@@ -149,7 +155,7 @@ class _Tree:
             clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
             children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
             units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
-            assumption=raw.get("assumption"), floor_assumption=floor_assumption)
+            assumption=raw.get("assumption"), floor_assumption=floor_assumption, weight_expr=weight_expr)
 
     def check_unit_types(self, unit_types: Sequence[str] | None, path: Path) -> None:
         for i, ut in enumerate(unit_types or ()):
@@ -181,12 +187,12 @@ class _Tree:
         """Weighted children carry weights adding up to 100%; others add up to the parent's points."""
         ctx = self.ctx
         weights = [c.weight for c in children if c.weight is not None]
-        if weights:
-            if len(weights) < len(children):
-                missing = "、".join(c.name for c in children if c.weight is None)
+        if any(c.weighted for c in children):
+            if not all(c.weighted for c in children):
+                missing = "、".join(c.name for c in children if not c.weighted)
                 ctx.problem(f"some children have a `weight:` and some do not ({missing})", path + ("children",),
                             "give every child of a weighted indicator its weight")
-            elif sum(weights, Decimal(0)) != 1:
+            elif len(weights) == len(children) and sum(weights, Decimal(0)) != 1:  # per-unit shares: checked per unit
                 parts = " + ".join(f"{c.name} {format_points(w * 100)}%" for c, w in zip(children, weights, strict=True))
                 share = format_points(sum(weights, Decimal(0)) * 100)
                 where = ctx.newest(children[0].path + ("weight",), [c.path + ("weight",) for c in children[1:]])
