@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -128,3 +129,24 @@ def test_rounding_with_integer_arithmetic_never_double_rounds() -> None:
     assert round_exact(Fraction(1, 8), 2) == Decimal("0.13")
     assert round_exact(Fraction(-1, 8), 2, "half_even") == Decimal("-0.12")
     assert round_exact(Fraction(1, 3), 2, "up") == Decimal("0.34")
+
+
+def test_a_derived_mean_or_quotient_is_exact_then_rounded_as_declared() -> None:
+    """A mean of 1, 1, 2 is 4/3: refused without rounding; with 2 places it is 1.33, and 10 / 4 stays 2.5."""
+    text = """
+spec_format: 1
+metadata: {id: m, title: m, scale: 10, year: 2021}
+unit_types: {town: {label: 镇}}
+facts: {v: {type: count, label: 数量, period: quarter, required: true}}
+derived:
+  avg: {label: 季均, mean: v, each: quarter}
+  tenth: {label: 十分之, expr: 10 / 4}
+indicators: [{id: a, name: 甲, points: 10}]
+"""
+    with pytest.raises(SpecError, match="the derived value 「季均」 is a mean"):
+        spec_from_text(text)
+    spec = spec_from_text(text + "rounding: {places: 2, mode: half_up}\n")
+    periods = {"2021Q1": {"v": 1}, "2021Q2": {"v": 1}, "2021Q3": {"v": 2}}
+    derived = spec.evaluate({"id": "u", "type": "town", "periods": periods},
+                            as_of=dt.date(2021, 9, 30)).derived
+    assert derived == {"avg": Decimal("1.33"), "tenth": Decimal("2.5")}

@@ -22,12 +22,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
 
 from ..errors import Path
+from ..numbers import canonical, round_exact, terminates
 from .expressions import Expression
+from .model import Rounding
 
 Evaluator = Callable[[Mapping[str, Any], Mapping[str, Any] | None, Mapping[str, Any] | None], Any]
 """A compiled expression: ``fn(annual, period_values, record) -> value``."""
@@ -49,6 +52,7 @@ class Derived:
     each: str | None = None  # a period kind
     of: str | None = None  # a records fact
     path: Path = ()
+    rounding: Rounding | None = None  # the spec's: how a quotient with no exact decimal value is published
 
     @property
     def value_type(self) -> str:
@@ -66,6 +70,15 @@ class Derived:
 
     def _per_period(self, fn: Evaluator, ns: Mapping[str, Any]) -> list[tuple[str, Any]]:
         return [(label, fn(ns, values, None)) for label, values in ns[f"@{self.each}"]]
+
+
+def _exact_decimal(value: Fraction, rounding: Rounding | None) -> Decimal:
+    """An exact quotient as a Decimal: itself when it terminates, else rounded as the spec declares."""
+    if terminates(value):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    if rounding is None:  # the loader refuses such a spec without rounding; keep 28 digits if one slips by
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return canonical(round_exact(value, rounding.places, rounding.mode))
 
 
 def _total(values: Sequence[Any]) -> Decimal:
@@ -102,7 +115,7 @@ class Mean(_RollUp):
     kind = "mean"
 
     def reduce(self, values: Sequence[Any]) -> Decimal:
-        return _total(values) / len(values)
+        return _exact_decimal(sum((Fraction(v) for v in values), Fraction(0)) / len(values), self.rounding)
 
 
 @attrs.frozen(kw_only=True)
@@ -161,6 +174,12 @@ class Formula(Derived):
     expects = "any"
 
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        if self.expression.type == "number" and any(True for _ in self.expression.divisions()):
+            try:  # plain arithmetic with a quotient: exactly, then as the spec rounds
+                values = {n: ns[n] for n in self.expression.names if n in ns}
+                return _exact_decimal(self.expression.exact_value(values), self.rounding), ()
+            except (KeyError, TypeError, ValueError):
+                pass  # conditions and functions beyond arithmetic: the compiled expression
         return fn(ns, None, None), ()
 
 

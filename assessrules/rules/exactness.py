@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from ..errors import Path
 from ..numbers import format_points, terminates
+from .derive import Derived
 from .kinds import Trigger
 from .model import Conversion, Indicator, Parameter
 
@@ -75,6 +76,22 @@ def nonterminating_places(root: Indicator, triggers: Sequence[Trigger], paramete
     return places
 
 
+def derived_places(derived: Sequence[Derived], parameters: Mapping[str, Parameter]) -> list[Place]:
+    """The derived values that can be a quotient with no exact decimal value: a mean, or an open division."""
+    values = {n: p.value for n, p in parameters.items()}
+    places: list[Place] = []
+    for d in derived:
+        if d.kind == "mean":
+            places.append((f"the derived value 「{d.label}」 is a mean", d.path))
+            continue
+        for division in d.expression.divisions() if d.expression.type == "number" else ():
+            divisor = d.expression.divisor_constant(division, values)
+            if divisor is None or not divides_exactly(divisor):
+                places.append((f"the derived value 「{d.label}」 divides in `{d.expression.text}`", d.path))
+                break
+    return places
+
+
 def _subsets(node: Indicator) -> Iterator[tuple[Indicator, ...]] | None:
     """Each set of children that can apply together (children without a limit always apply)."""
     limited = [c for c in node.children if c.limited]
@@ -124,4 +141,4 @@ def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
     return []
 
 
-__all__ = ["EXACT_FIELDS", "MAX_SUBSETS", "Place", "divides_exactly", "nonterminating_places"]
+__all__ = ["EXACT_FIELDS", "MAX_SUBSETS", "Place", "derived_places", "divides_exactly", "nonterminating_places"]

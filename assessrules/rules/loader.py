@@ -16,7 +16,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from .. import _resources
-from ..errors import Problem, SpecError, sort_problems
+from ..errors import Path, Problem, SpecError, sort_problems
 from .build.assumptions import build_assumptions
 from .build.context import BuildContext
 from .build.derived import build_derived
@@ -29,7 +29,7 @@ from .build.metadata import build_metadata, build_unit_types
 from .build.outcome import build_bonus, build_conversion, build_rounding, build_vetoes
 from .build.parameters import build_parameters
 from .document import Document, DocumentError, load_document, read_document
-from .exactness import nonterminating_places
+from .exactness import derived_places, nonterminating_places
 from .expressions import Name
 from .extend import expand
 from .model import Grade
@@ -103,7 +103,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     if ctx.period_kinds and (metadata.year or (metadata.effective_from.year if metadata.effective_from else None)) is None:
         ctx.problem("facts are recorded per period, so the spec needs `metadata.year`", ("metadata",),
                     "add e.g. `year: 2021`")
-    derived = build_derived(ctx, d.get("derived", {}), facts)
+    derived = build_derived(ctx, d.get("derived", {}), facts, build_rounding(d.get("rounding")))
     declare_scores(ctx, d)  # score("web") may be read by rules, never by derived values
     root = build_tree(ctx, d, metadata, unit_types)
     if root is not None:
@@ -124,8 +124,9 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         trigger.check(facts, ctx.problem)
     rounding = build_rounding(d.get("rounding"))
     if root is not None and rounding is None:
-        averaged = [(f"the group 「{g['label']}」 averages its members' scores", ("groups", gid))
+        averaged: list[tuple[str, Path]] = [(f"the group 「{g['label']}」 averages its members' scores", ("groups", gid))
                     for gid, g in (d.get("groups") or {}).items()]
+        averaged += derived_places(derived, ctx.parameters)
         for message, path in averaged + nonterminating_places(root, ctx.triggers, ctx.parameters,
                                                               d.get("not_applicable", "full_marks"), conversion):
             ctx.problem(f"{message}, which can give a number with no exact decimal value, and the spec declares "

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from ...errors import Path
 from ..derive import DERIVED_KINDS, Derived
 from ..expressions import FUNCTIONS, Name
 from ..facts import Fact
+from ..model import Rounding
 from .context import RUN_NAMES, BuildContext
 
 
-def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Fact]) -> list[Derived]:
+def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Fact],
+                  rounding: Rounding | None = None) -> list[Derived]:
     """Read ``derived:``; each value becomes a name the later values and the rules may read."""
     out: list[Derived] = []
     for name, d in raw.items():
@@ -23,6 +27,7 @@ def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts
             continue
         derived = _build_one(ctx, name, d, path, facts)
         if derived is not None:
+            derived = attrs.evolve(derived, rounding=rounding)
             out.append(derived)
             value_type = derived.expression.type if derived.kind in ("last", "expr") else "number"
             ctx.names[name] = Name(value_type, "derived", d["label"])
@@ -60,7 +65,7 @@ def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
         expression = ctx.expression(d[kind.kind], path + (kind.kind,), kind.expects, each, record)
     if expression is None:
         return None
-    extra = {"months": d.get("in") == "months"} if kind.kind == "gap" else {}
+    extra: dict[str, Any] = {"months": d.get("in") == "months"} if kind.kind == "gap" else {}
     return kind(name=name, label=d["label"], expression=expression, clause=d.get("clause"), each=each, of=of,
                 path=path, **extra)
 
