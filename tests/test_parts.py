@@ -58,3 +58,21 @@ def test_derived_values_cannot_read_scores() -> None:
         "indicators:\n", "derived:\n  w: {label: w, expr: 'score(\"web\")'}\nindicators:\n", 1)
     with pytest.raises(SpecError, match="can be used only in rules"):
         spec_from_text(text, str(PARTS))
+
+
+def test_a_part_has_its_own_grade_with_its_consequence() -> None:
+    """The website at 16 is 不合格 below its own 18, shown on its line; at 26 it is 合格 and brings nothing."""
+    spec = assessrules.load_spec(PARTS)
+    low = spec.evaluate({"id": "u", "type": "town", "target": 1, "facts": {"web_errors": 7}})
+    web = next(i for i in low.indicators if i.id == "web")
+    assert (web.grade, web.to_dict()["grade"]) == ("不合格", "不合格")
+    assert "政府网站  16 / 30  等次 不合格" in low.explain()
+    assert low.consequences == ("政府网站不合格：网站分项评为不合格，限期整改",)
+    high = spec.evaluate({"id": "u", "type": "town", "target": 1, "facts": {"web_errors": 2}})
+    assert (next(i.grade for i in high.indicators if i.id == "web"), high.consequences) == ("合格", ())
+
+
+def test_a_part_grade_cannot_deduct_from_the_target_value() -> None:
+    """`deduct:` on a part's grade is refused: only the whole unit's grade acts on the target value."""
+    with pytest.raises(SpecError, match="a part's grade has no `deduct`"):
+        load("below: 18, consequence:", "below: 18, deduct: 50%, consequence:")

@@ -26,6 +26,7 @@ from ..numbers import canonical, format_points
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..rules.model import Grade, Indicator
     from ..rules.ruleset import Rules
     from .types import Record
 
@@ -182,10 +183,11 @@ class IndicatorResult:
     fired: tuple[FiredTrigger, ...]
     missed: tuple[FiredTrigger, ...]
     clause: str | None
+    grade: str | None = None  # the part's own grade, when it declares grades
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data."""
-        return {"id": self.id, "name": self.name, "depth": self.depth, "parent": self.parent,
+        return {"id": self.id, "name": self.name, "depth": self.depth, "parent": self.parent, "grade": self.grade,
                 "points": plain(self.points), "score": plain(self.score), "raw": plain(self.raw),
                 "applicable": self.applicable, "floored": self.floored, "capped": self.capped,
                 "zeroed": self.zeroed, "clause": self.clause, "fired": [f.to_dict() for f in self.fired],
@@ -204,6 +206,17 @@ class Receipt:
     def to_dict(self) -> dict[str, str]:
         """Return plain JSON-ready data."""
         return attrs.asdict(self)
+
+
+def _part_grade_of(node: Indicator, score: Any) -> Grade | None:
+    if not node.grades or score is None:
+        return None
+    return next((g for g in node.grades if g.contains(score)), None)
+
+
+def _part_grade(node: Indicator, score: Any) -> str | None:
+    grade = _part_grade_of(node, score)
+    return grade.label if grade is not None else None
 
 
 _EFFECTS = {"zero_if": "zero", "score": "score", "rating": "score", "award_if": "award", "award_each": "award",
@@ -398,11 +411,15 @@ class Result:
 
     @property
     def consequences(self) -> tuple[str, ...]:
-        """What the outcome brings besides points, in words: the grade's consequence, then each that held."""
+        """What the outcome brings besides points, in words: the grade's consequence, the parts' grades', then
+        each of ``consequences:`` that held."""
         grade = self.spec.grades[self.grade_index].consequence
+        parts = tuple(f"{node.name}{g.label}：{g.consequence}" for node in self.spec.nodes
+                      if node.grades and (g := _part_grade_of(node, self.final_scores[node.index])) is not None
+                      and g.consequence)
         held = (f"{f.label}：{self.spec.triggers[f.index].text}"  # type: ignore[attr-defined]
                 for f in self.fired if f.effect == "consequence")
-        return ((grade,) if grade else ()) + tuple(held)
+        return ((grade,) if grade else ()) + parts + tuple(held)
 
     @property
     def direct_deductions(self) -> tuple[FiredTrigger, ...]:
@@ -441,7 +458,8 @@ class Result:
                 id=node.id, name=node.name, depth=node.depth, parent=node.parent, points=node.points,
                 score=None if left_out else canonical(final), raw=None if left_out else canonical(raw),
                 applicable=i not in na, floored=not left_out and raw < final, capped=not left_out and raw > final,
-                zeroed=zeroed, fired=fired, missed=missed, clause=node.clause))
+                zeroed=zeroed, fired=fired, missed=missed, clause=node.clause,
+                grade=_part_grade(node, None if left_out else canonical(final))))
         return tuple(out)
 
     @property

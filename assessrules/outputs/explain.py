@@ -127,7 +127,8 @@ def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[st
     weight = (f"  权重 {format_points(indicator.weight * 100)}%" if indicator.weight is not None
               else f"  权重 = {indicator.weight_expr.text}" if indicator.weight_expr is not None else "")
     shown = "—" if node.score is None else format_points(node.score)
-    lines = [f"{pad}{node.name}  {shown} / {format_points(node.points)}{weight}"]
+    graded = f"  等次 {node.grade}" if node.grade else ""
+    lines = [f"{pad}{node.name}  {shown} / {format_points(node.points)}{weight}{graded}"]
     if not node.applicable:
         how = "weighted" if indicator.weighted else result.spec.not_applicable
         lines[0] += "  （" + _NOT_APPLICABLE[how] + "）"

@@ -81,6 +81,7 @@ class Indicator:
     units: frozenset[str] | None = None  # the named units it applies to
     applies_if: Expression | None = None  # the condition under which it applies
     assumption: str | None = None  # the assumption (解读) its points or its scope implement
+    grades: tuple[Grade, ...] = ()  # the part's own grades (分项等次), from its own score
     floor_assumption: str | None = None  # the assumption its floor implements
 
     @property

@@ -17,12 +17,14 @@ from ..model import Grade
 from .context import BuildContext
 
 
-def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Decimal | None) -> list[Grade]:
-    """Read ``grades:``; ``scale`` is the highest score a unit can reach (bonus included; None: no highest)."""
+def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Decimal | None,
+                 where: Path = ("grades",)) -> list[Grade]:
+    """Read ``grades:`` (the spec's, or a part's at ``where``); ``scale`` is the highest score a unit can reach
+    (bonus included; None: no highest)."""
     grades: list[Grade] = []
     seen: set[str] = set()
     for i, g in enumerate(raw):
-        path: Path = ("grades", i)
+        path: Path = (*where, i)
         if g["id"] in seen:
             ctx.problem(f"two grades have the id `{g['id']}`", path + ("id",))
         seen.add(g["id"])

@@ -18,8 +18,9 @@ from ...errors import Path
 from ...numbers import format_points, parse_fraction
 from ..expressions import SCORE_PREFIX, Name
 from ..kinds import KINDS, TRIGGER_KEYS, Trigger
-from ..model import Indicator, Metadata, UnitType
+from ..model import Grade, Indicator, Metadata, UnitType
 from .context import BuildContext
+from .grades import build_grades
 
 ROOT_ID = "total"
 """The id of the tree's root: the whole table."""
@@ -137,6 +138,7 @@ class _Tree:
             applies_if = (ctx.expression(raw["applies_if"], path + ("applies_if",), "bool")
                           if "applies_if" in raw else None)
             triggers = build_triggers(ctx, raw, path)
+            part_grades = self.part_grades(raw, path, points)
         kids_path = children_path or path + ("children",)
         built = (self.node(child, kids_path + (i,), depth + 1, node_id) for i, child in enumerate(raw.get("children", ())))
         children = [c for c in built if c is not None]
@@ -155,7 +157,19 @@ class _Tree:
             clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
             children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
             units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
-            assumption=raw.get("assumption"), floor_assumption=floor_assumption, weight_expr=weight_expr)
+            assumption=raw.get("assumption"), floor_assumption=floor_assumption, weight_expr=weight_expr,
+            grades=tuple(part_grades))
+
+    def part_grades(self, raw: Mapping[str, Any], path: Path, points: Any) -> list[Grade]:
+        """A part's own grades (分项等次): on its own score, without a consequence on the target value."""
+        if "grades" not in raw or points is None:
+            return []
+        for i, g in enumerate(raw["grades"]):
+            for key in ("deduct", "commend"):
+                if key in g:
+                    self.ctx.problem(f"a part's grade has no `{key}`: only the whole unit's grade acts on the target "
+                                     "value", path + ("grades", i, key), "record what it brings with `consequence:`")
+        return build_grades(self.ctx, raw["grades"], Decimal(points), path + ("grades",))
 
     def check_unit_types(self, unit_types: Sequence[str] | None, path: Path) -> None:
         for i, ut in enumerate(unit_types or ()):
