@@ -119,6 +119,9 @@ def as_it_stood(spec: Rules, unit: Mapping[str, Any], as_of: dt.date) -> dict[st
     return out
 
 
+_until = as_it_stood  # its name before snapshots made it public
+
+
 def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value

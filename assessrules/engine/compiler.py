@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -137,8 +138,8 @@ class Emitter:
 
 def _exact_number(value: Decimal) -> int | Fraction:
     """A Decimal as an int when it is whole (ints mix with Fractions and compare fast), else a Fraction."""
-    q = Fraction(value)
-    return q.numerator if q.denominator == 1 else q
+    numerator, denominator = value.as_integer_ratio()  # reduced already
+    return numerator if denominator == 1 else Fraction(numerator, denominator)
 
 
 def _fraction_value(value: Any) -> Any:
@@ -175,14 +176,16 @@ def _decimal_value(value: Any) -> Any:
 def publisher(places: int, mode: str) -> Callable[[Any], Any]:
     """The function that turns one exact number of a scorer's output into a Decimal rounded as the spec declares."""
 
+    @functools.lru_cache(maxsize=4096)  # the same few point values come back unit after unit
+    def rounded(value: Fraction) -> Decimal:
+        return canonical(round_exact(value, places, mode))  # type: ignore[arg-type]
+
     def publish(value: Any) -> Any:
         kind = type(value)
         if kind is int:
             return Decimal(value)
         if kind is Fraction:
-            if value.denominator == 1:
-                return Decimal(value.numerator)
-            return canonical(round_exact(value, places, mode))  # type: ignore[arg-type]
+            return Decimal(value.numerator) if value.denominator == 1 else rounded(value)
         return value  # None: an indicator left out
 
     return publish
