@@ -40,3 +40,41 @@ def test_shares_that_do_not_add_up_for_a_unit_are_an_error_naming_the_unit() -> 
     [problem] = caught.value.problems
     assert problem.unit == "dept-a"
     assert "add up to 110% (本单位业务 70%、共同任务 40%), not 100%" in problem.message
+
+
+# --- points per unit --------------------------------------------------------------------------------
+
+UNIT_POINTS = SHARES.with_name("unit_points.yaml")
+
+
+def test_the_hand_worked_unit_points_scenarios_pass() -> None:
+    """Every case of unit_points.tests.yaml, worked by hand in its comments, comes out as written."""
+    spec = assessrules.load_spec(UNIT_POINTS)
+    outcomes = run_cases(spec, load_cases(spec, UNIT_POINTS.with_name("unit_points.tests.yaml")))
+    assert [o.differences for o in outcomes if not o.passed] == []
+
+
+def test_an_indicator_shows_what_it_is_worth_to_the_unit() -> None:
+    """Worth 20 to this unit: 17 / 20 in the account and in the result, not / 30."""
+    result = assessrules.load_spec(UNIT_POINTS).evaluate(
+        {"id": "u", "type": "department", "facts": {"business_points": 20, "business_errors": 3}})
+    business = next(i for i in result.indicators if i.id == "business")
+    assert (business.score, business.points) == (Decimal(17), Decimal(20))
+    assert "本单位业务  17 / 20" in result.explain()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("unit_points: 30 - business_points", "unit_points: 25 - business_points"),
+     "the parts of 「职责任务」 are worth 本单位业务 20 + 协作任务 5 = 25, not its 30 points"),
+    (("unit_points: business_points\n", "unit_points: business_points + 20\n"),
+     "「本单位业务」 is worth 40 points, outside 0–30"),
+])
+def test_the_point_budget_is_checked_for_each_unit(change: tuple[str, str], message: str) -> None:
+    """Points per unit that break the budget are an error naming the unit, when that unit is scored."""
+    text = UNIT_POINTS.read_text(encoding="utf-8")
+    assert change[0] in text
+    spec = spec_from_text(text.replace(*change), str(UNIT_POINTS))
+    with pytest.raises(EvaluationError) as caught:
+        spec.evaluate({"id": "dept-b", "type": "department", "facts": {"business_points": 20}})
+    [problem] = caught.value.problems
+    assert problem.unit == "dept-b" and message in problem.message

@@ -113,7 +113,7 @@ class Emitter:
         """Python for a name an expression reads: a parameter is a constant, a fact a lookup, a score a variable."""
         if name.startswith(SCORE_PREFIX):  # a left-out indicator reads as its full points
             node = self.spec.indicator(name[len(SCORE_PREFIX):])
-            return f"(f{node.index} if f{node.index} is not None else {self.const(node.points)})"
+            return f"(f{node.index} if f{node.index} is not None else {self.points(node)})"
         parameter = self.spec.parameters.get(name)
         if parameter is not None:
             return self.const(parameter.value)
@@ -123,6 +123,12 @@ class Emitter:
         if self.period is not None and fact is not None and fact.period == self.period:
             return f"pv[{name!r}]"
         return f"ns[{name!r}]"
+
+    def points(self, node: Indicator, literal: bool = False) -> str:
+        """Python for what ``node`` is worth to this unit: its points, or its ``unit_points`` read for the unit."""
+        if node.unit_points is not None:
+            return f"P{node.index}"
+        return self._literal(node.points) if literal else self.const(node.points)
 
     def expr(self, expression: Expression) -> str:
         """Python for a checked expression."""
@@ -229,7 +235,7 @@ def _emit_node(em: Emitter, node: Indicator, weighted_parent: bool = False) -> N
         # else the parent leaves it out: no score at all (a weighted parent always does, and renormalises)
         full = em.spec.not_applicable == "full_marks" and not weighted_parent
         for n in node.walk():
-            em.line(f"r{n.index} = f{n.index} = {em.const(n.points) if full else 'None'}")
+            em.line(f"r{n.index} = f{n.index} = {em.points(n) if full else 'None'}")
 
 
 def _emit_applicable(em: Emitter, node: Indicator) -> None:
@@ -250,9 +256,9 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
     em.line(f"r{node.index} = r")
     if node.floor is not None:
         em.line(f"if r < {em._literal(node.floor)}: r = {em._literal(node.floor)}")
-        em.line(f"elif r > {em._literal(node.points)}: r = {em._literal(node.points)}")
+        em.line(f"elif r > {em.points(node, True)}: r = {em.points(node, True)}")
     else:
-        em.line(f"if r > {em._literal(node.points)}: r = {em._literal(node.points)}")
+        em.line(f"if r > {em.points(node, True)}: r = {em.points(node, True)}")
     rounding = em.spec.rounding
     if rounding is not None and rounding.at == "indicator":
         em.line(f"r = _round(r, {rounding.places}, {rounding.mode!r})")
@@ -263,7 +269,7 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
     """The base of a parent: the sum of its children, weighted, with children that do not apply handled."""
     kids = node.children
     weighted = any(c.weighted for c in kids)
-    cap = em.const(node.points)
+    cap = em.points(node)
 
     def weight(c: Indicator) -> str:
         return em.const(c.weight) if c.weight_expr is None else f"w{c.index}"
@@ -277,7 +283,7 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
 
     def part(c: Indicator) -> str:
         if weighted:  # its weight × its share of its own points × the parent's points
-            return f"{weight(c)} * f{c.index} * {cap} / {em.const(c.points)}"
+            return f"{weight(c)} * f{c.index} * {cap} / {em.points(c)}"
         return f"f{c.index}"
 
     if (em.spec.not_applicable == "full_marks" and not weighted) or not any(c.limited for c in kids):
@@ -287,7 +293,7 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
     em.line(f"ap = {zero}")  # the points (or weights) of the children that apply
     em.line(f"sc = {zero}")
     for c in kids:
-        share = weight(c) if weighted else em.const(c.points)
+        share = weight(c) if weighted else em.points(c)
         if c.limited:
             em.line(f"if f{c.index} is not None:")
             with em.indent():
@@ -296,7 +302,12 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
         else:
             em.line(f"ap += {share}")
             em.line(f"sc += {part(c)}")
-    whole = em.const(Decimal(1) if weighted else sum((c.points for c in kids), Decimal(0)))
+    if weighted:
+        whole = em.const(Decimal(1))
+    elif any(c.unit_points is not None for c in kids):  # what the children are worth to this unit
+        whole = "(" + " + ".join(em.points(c) for c in kids) + ")"
+    else:
+        whole = em.const(sum((c.points for c in kids), Decimal(0)))
     if em.spec.not_applicable == "rescale" or weighted:
         em.line(f"r = sc * {whole} / ap if ap else {cap}")
         return
@@ -306,7 +317,7 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
     em.line(f"r = {zero}")
     for c in kids:
         guard = f"if f{c.index} is not None: " if c.limited else ""
-        em.line(f"{guard}r += f{c.index} * ({em.const(c.points)} + miss / n) / {em.const(c.points)}")
+        em.line(f"{guard}r += f{c.index} * ({em.points(c)} + miss / n) / {em.points(c)}")
     em.line(f"if not n: r = {cap}")
 
 
@@ -320,7 +331,7 @@ def _emit_score(em: Emitter, node: Indicator) -> None:
     elif any(t.kind.startswith("award") for t in adjust):
         em.line(f"r = {em.const(Decimal(0))}")
     else:
-        em.line(f"r = {em.const(node.points)}")
+        em.line(f"r = {em.points(node)}")
     if node.depth == 0:
         em.line("tb = r")  # the table's total, before the triggers on the total
     for trigger in adjust:
@@ -389,6 +400,20 @@ def _converter(ratio: Fraction, places: int, exact: bool) -> Callable[[Any], Any
     return lambda s: round_exact(Fraction(s) * ratio, places)
 
 
+def _emit_unit_points(em: Emitter, spec: Rules) -> None:
+    """Read what each indicator with ``unit_points:`` is worth to this unit, and check the budget for it."""
+    for node in spec.nodes:
+        if node.unit_points is not None:
+            em.line(f"P{node.index} = _to_decimal({em.expr(node.unit_points)})")
+            em.line(f"if not 0 <= P{node.index} <= {em.const(node.points)}: _bad_points({node.index}, P{node.index})")
+    for node in spec.nodes:
+        kids = node.children
+        if node.children_add_up and kids and not any(c.weighted for c in kids) \
+                and any(c.unit_points is not None for c in kids):
+            worth = ", ".join(em.points(c) for c in kids)
+            em.line(f"if sum(({worth},)) != {em.points(node)}: _bad_points({node.index}, ({worth},))")
+
+
 def _emit_target(em: Emitter, spec: Rules) -> None:
     em.line("r = target - gd")
     for trigger in spec.direct_deductions:
@@ -425,12 +450,14 @@ def generate(spec: Rules, trace: bool = True) -> tuple[str, dict[str, Any]]:
     em.line("t = []" if trace else "t = None")
     em.line("na = []")
     em.line("tb = None")
+    _emit_unit_points(em, spec)
     _emit_node(em, spec.root)
     _emit_outcome(em, spec)
     _emit_target(em, spec)
     raws = ", ".join(f"r{i}" for i in range(count))
     finals = ", ".join(f"f{i}" for i in range(count))
-    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t, s, (br, b, gated), v, tb")
+    worth = ", ".join(em.points(n) for n in spec.nodes)
+    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t, s, (br, b, gated), v, tb, ({worth},)")
     source = "def _score(ns, ut, target, uid):\n" + "\n".join(em.lines) + "\n"
     return source, em.constants
 
@@ -513,8 +540,21 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
             + (", or one is negative" if min(shares) < 0 else ""), node.path, spec.source,
             hint="check the unit's facts the `weight:` expressions read")])
 
+    def bad_points(index: int, worth: Any) -> None:
+        node = spec.nodes[index]
+        if isinstance(worth, tuple):
+            parts = " + ".join(f"{c.name} {format_points(Fraction(w))}" for c, w in zip(node.children, worth, strict=True))
+            message = (f"for this unit the parts of 「{node.name}」 are worth {parts} = "
+                       f"{format_points(sum((Fraction(w) for w in worth), Fraction(0)))}, not its "
+                       f"{format_points(node.points)} points")
+        else:
+            message = (f"for this unit 「{node.name}」 is worth {format_points(Fraction(worth))} points, outside "
+                       f"0–{format_points(node.points)} (its `points:`)")
+        raise EvaluationError([Problem(message, node.path, spec.source,
+                                       hint="check the unit's facts the `unit_points:` expressions read")])
+
     namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal, "len": len, "tuple": tuple,
-                                 "sum": sum, "min": min, "_bad_weights": bad_weights,
+                                 "sum": sum, "min": min, "_bad_weights": bad_weights, "_bad_points": bad_points,
                                  "enumerate": enumerate, "_round": _rounder(exact),
                                  "_negative_count": negative_count, **helpers(exact), **constants}
     code = compile(source, f"<assessrules spec {spec.metadata.id}{'' if trace else ' untraced'}>", "exec")
@@ -538,14 +578,14 @@ def _exact_program(inner: Program, publish: Callable[[Any], Any], spec_limits: b
     def program(ns: dict[str, Any], unit_type: str, target: Decimal, uid: str) -> tuple[Any, ...]:
         exact = Fraction(target)
         raw = inner(_exact_facts(ns), unit_type, exact, uid)  # type: ignore[arg-type]  # Fraction inside
-        raws, finals, na, grade, gd, rr, r, trace, score, (bonus_raw, bonus, gated), veto, table = raw
+        raws, finals, na, grade, gd, rr, r, trace, score, (bonus_raw, bonus, gated), veto, table, worth = raw
         # What is left of the target is the target less the deduction as published, so that the
         # deduction a result shows is the rounded one (never above the target once floored at 0).
         taken = publish(exact - r)
         return (tuple(map(publish, raws)), tuple(map(publish, finals)), na, grade, publish(gd),
                 target - publish(exact - rr), target - (min(taken, target) if spec_limits else taken),
                 _publish_trace(trace, publish), publish(score), (publish(bonus_raw), publish(bonus), gated), veto,
-                publish(table))
+                publish(table), tuple(map(publish, worth)))
 
     return program
 

@@ -455,7 +455,8 @@ class Result:
                 for t in node.triggers if t.kind == "award_if" and t.index not in done)
             left_out = final is None
             out.append(IndicatorResult(
-                id=node.id, name=node.name, depth=node.depth, parent=node.parent, points=node.points,
+                id=node.id, name=node.name, depth=node.depth, parent=node.parent,
+                points=self.outcome[12][i] if node.unit_points is not None else node.points,
                 score=None if left_out else canonical(final), raw=None if left_out else canonical(raw),
                 applicable=i not in na, floored=not left_out and raw < final, capped=not left_out and raw > final,
                 zeroed=zeroed, fired=fired, missed=missed, clause=node.clause,

@@ -107,6 +107,9 @@ def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
         return []
     where: Path = node.path + ("children",)
     weighted = any(c.weighted for c in kids)
+    per_unit = [c for c in (node, *kids) if c.unit_points is not None]
+    if per_unit and (weighted or (any(c.limited for c in kids) and not_applicable != "full_marks")):
+        return [(f"「{node.name}」 divides by points given per unit ({'、'.join(c.name for c in per_unit)})", where)]
     if weighted:
         for c in kids:
             share = Fraction(c.weight if c.weight is not None else 1) * Fraction(node.points) / Fraction(c.points)

@@ -82,6 +82,8 @@ class Indicator:
     applies_if: Expression | None = None  # the condition under which it applies
     assumption: str | None = None  # the assumption (解读) its points or its scope implement
     grades: tuple[Grade, ...] = ()  # the part's own grades (分项等次), from its own score
+    unit_points: Expression | None = None  # what it is worth to each unit, from its facts (at most `points`)
+    children_add_up: bool = True  # its children's points add up to its own (checked per unit with unit_points)
     floor_assumption: str | None = None  # the assumption its floor implements
 
     @property

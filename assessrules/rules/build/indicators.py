@@ -139,6 +139,8 @@ class _Tree:
                           if "applies_if" in raw else None)
             triggers = build_triggers(ctx, raw, path)
             part_grades = self.part_grades(raw, path, points)
+            unit_points = (ctx.expression(raw["unit_points"], path + ("unit_points",), "number")
+                           if "unit_points" in raw else None)
         kids_path = children_path or path + ("children",)
         built = (self.node(child, kids_path + (i,), depth + 1, node_id) for i, child in enumerate(raw.get("children", ())))
         children = [c for c in built if c is not None]
@@ -158,7 +160,8 @@ class _Tree:
             children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
             units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
             assumption=raw.get("assumption"), floor_assumption=floor_assumption, weight_expr=weight_expr,
-            grades=tuple(part_grades))
+            grades=tuple(part_grades), unit_points=unit_points,
+            children_add_up=bool(raw.get("children_add_up", True)))
 
     def part_grades(self, raw: Mapping[str, Any], path: Path, points: Any) -> list[Grade]:
         """A part's own grades (分项等次): on its own score, without a consequence on the target value."""
@@ -214,8 +217,8 @@ class _Tree:
                             "make the weights of the parts add up to 100%")
             return
         if points is None or not children or not raw.get("children_add_up", True) \
-                or len(children) != len(raw.get("children", ())):
-            return
+                or len(children) != len(raw.get("children", ())) or any(c.unit_points is not None for c in children):
+            return  # with points per unit, the sum is checked for each unit when it is scored
         total = sum((c.points for c in children), Decimal(0))
         if total != points:
             parts = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)
