@@ -23,6 +23,7 @@ from ._version import __version__
 from .outputs import explain as _explain  # noqa: F401  (registers the text view of Result.explain())
 
 if TYPE_CHECKING:
+    from .engine.groups import GroupResult
     from .engine.results import FiredTrigger, IndicatorResult, Receipt, Result, Unit
     from .engine.spec import Spec, load_spec, spec_from_text
     from .errors import AssessRulesError, EvaluationError, FactsError, Problem, SpecError, UsageError
@@ -33,6 +34,7 @@ _LAZY = {
     "EvaluationError": "errors",
     "FactsError": "errors",
     "FiredTrigger": "engine.results",
+    "GroupResult": "engine.groups",
     "IndicatorResult": "engine.results",
     "Problem": "errors",
     "Receipt": "engine.results",
@@ -65,6 +67,7 @@ __all__ = [
     "EvaluationError",
     "FactsError",
     "FiredTrigger",
+    "GroupResult",
     "IndicatorResult",
     "Problem",
     "Receipt",

@@ -1,7 +1,9 @@
-"""Periods (月度 / 季度): their labels, their dates, and which of them an assessment date covers.
+"""Periods (半月 / 月度 / 季度 / 半年): their labels, their dates, and which of them an assessment date covers.
 
-A month is written ``2021-03``; a quarter ``2021Q3``. Facts recorded per
-period are given under a unit's ``periods:`` by these labels.
+A month is written ``2021-03``; a quarter ``2021Q3``; the first and second
+half of a month ``2021-03a`` (1st–15th) and ``2021-03b`` (16th–end); a half
+year ``2021H1`` / ``2021H2``. Facts recorded per period are given under a
+unit's ``periods:`` by these labels.
 """
 
 from __future__ import annotations
@@ -13,9 +15,22 @@ import re
 
 import attrs
 
-PERIOD_KINDS = ("month", "quarter")
+PERIOD_KINDS = ("month", "quarter", "half_month", "half_year")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_HALF_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])([ab])$")
+_HALF_YEAR = re.compile(r"^(\d{4})H([12])$")
+
+WORDS: dict[str, tuple[str, str, str]] = {
+    "month": ("month", "每月", "个月"),
+    "quarter": ("quarter", "每季度", "个季度"),
+    "half_month": ("half-month", "每半月", "个半月"),
+    "half_year": ("half-year", "每半年", "个半年"),
+}
+"""Each kind of period in words: English, 每…, and the counter (3 个月)."""
+
+LABELS = {"month": "2021-03", "quarter": "2021Q3", "half_month": "2021-03a", "half_year": "2021H1"}
+"""How each kind of period is written, as an example."""
 
 
 @attrs.frozen(order=True)
@@ -43,12 +58,30 @@ def quarter(year: int, number: int) -> Period:
     return Period(first.start, "quarter", f"{year}Q{number}", last.end)
 
 
+def half_month(year: int, number: int, half: str) -> Period:
+    """The first (``a``: 1st–15th) or second (``b``: 16th–end) half of month ``number``."""
+    whole = month(year, number)
+    if half == "a":
+        return Period(whole.start, "half_month", f"{whole.label}a", dt.date(year, number, 15))
+    return Period(dt.date(year, number, 16), "half_month", f"{whole.label}b", whole.end)
+
+
+def half_year(year: int, number: int) -> Period:
+    """The half year ``number`` (1–2) of ``year``."""
+    first, last = month(year, 6 * number - 5), month(year, 6 * number)
+    return Period(first.start, "half_year", f"{year}H{number}", last.end)
+
+
 @functools.lru_cache(maxsize=1024)
 def _parse(text: str) -> Period:
     if m := _MONTH.match(text):
         return month(int(m[1]), int(m[2]))
     if m := _QUARTER.match(text):
         return quarter(int(m[1]), int(m[2]))
+    if m := _HALF_MONTH.match(text):
+        return half_month(int(m[1]), int(m[2]), m[3])
+    if m := _HALF_YEAR.match(text):
+        return half_year(int(m[1]), int(m[2]))
     raise ValueError(text)
 
 
@@ -57,11 +90,16 @@ def parse(label: object) -> Period:
     try:
         return _parse(str(label).strip())
     except ValueError:
-        raise ValueError(f"`{label}` is not a period: write a month as 2021-03 or a quarter as 2021Q3") from None
+        raise ValueError(f"`{label}` is not a period: write a month as 2021-03, a quarter as 2021Q3, a half-month "
+                         "as 2021-03a (1st–15th) or 2021-03b, a half-year as 2021H1") from None
 
 
 def of_year(kind: str, year: int) -> list[Period]:
     """Every period of ``kind`` in ``year``, in order."""
+    if kind == "half_month":
+        return [half_month(year, n, h) for n in range(1, 13) for h in "ab"]
+    if kind == "half_year":
+        return [half_year(year, n) for n in (1, 2)]
     make = month if kind == "month" else quarter
     return [make(year, n) for n in range(1, 13 if kind == "month" else 5)]
 
@@ -73,11 +111,12 @@ def in_scope(kind: str, year: int, as_of: dt.date) -> tuple[Period, ...]:
 
 
 def months_of(period: Period) -> list[Period]:
-    """The months a quarter (or a month) spans."""
-    if period.kind == "month":
-        return [period]
+    """The months a period spans (a half-month: its month)."""
+    if period.kind in ("month", "half_month"):
+        return [month(period.start.year, period.start.month)]
     first = period.start.month
-    return [month(period.start.year, m) for m in range(first, first + 3)]
+    return [month(period.start.year, m) for m in range(first, period.end.month + 1)]
 
 
-__all__ = ["PERIOD_KINDS", "Period", "in_scope", "month", "months_of", "of_year", "parse", "quarter"]
+__all__ = ["LABELS", "PERIOD_KINDS", "WORDS", "Period", "half_month", "half_year", "in_scope", "month", "months_of",
+           "of_year", "parse", "quarter"]

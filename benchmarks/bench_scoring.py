@@ -35,6 +35,7 @@ from typing import Any
 
 import assessrules
 from assessrules.engine.spec import quiet_collector
+from assessrules.rules.loader import read_spec_document
 from assessrules.workdays import working_days
 
 UNIT_TYPES = ("town", "department", "vertical")
@@ -277,6 +278,10 @@ def main() -> None:
     measure("benchmarks/annual-2021.yaml — the same rules on annual counts (months and records summed up)",
             assessrules.load_spec(Path(__file__).with_name("annual-2021.yaml")), [annual(u) for u in units],
             args.repeat, zen)
+    # A spec that declares `rounding:` is scored over exact Fractions: the same rules, the price of exactness.
+    text = read_spec_document("2021").text + "\nrounding: {places: 2, mode: half_up}\n"
+    measure("specs/2021.yaml with `rounding:` declared — the same rules scored over exact Fractions",
+            assessrules.spec_from_text(text, "2021-exact.yaml"), units, args.repeat)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,6 @@ def test_a_missing_required_fact_is_named(spec2021: Spec) -> None:
 
 
 @pytest.mark.parametrize(("unit", "expected"), [
-    ({"id": "x", "type": "town", "facts": {}}, "missing `target`"),
     ({"id": "x", "type": "county", "target": 1, "facts": {}}, "unknown unit type 'county'"),
     ({"id": "x", "type": "town", "target": -1, "facts": {}}, "-1 is negative"),
     ({"type": "town", "target": 1, "facts": {}}, "every unit needs an `id`"),

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples/zhenping-2021-units.yaml"
 RESULT_SCHEMA = jsonschema.Draft202012Validator(load_schema("result-1.schema.json"))
 PROBLEM_SCHEMA = jsonschema.Draft202012Validator(load_schema("problem-1.schema.json"))
-SHAPES = sorted((ROOT / "tests/specs/shapes").glob("*.yaml"))
+SHAPES = sorted(p for p in (ROOT / "tests/specs/shapes").glob("*.yaml") if not p.name.endswith(".tests.yaml"))
 
 
 def _units() -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ ROLLUPS = """\
 spec_format: 1
 metadata: {id: rollups, title: 月度汇总测试, scale: 100, year: 2021}
 unit_types: {town: {label: 镇}}
+rounding: {places: 4, mode: half_up}  # a mean, and volume_sum / 12, need not terminate
 facts:
   volume: {type: count, label: 数量, period: month, required: true}
   rate: {type: ratio, label: 比例, period: month, required: true}

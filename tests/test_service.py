@@ -44,6 +44,7 @@ indicators:
 grades:
   - {id: pass, label: 合格, at_least: 6}
   - {id: fail, label: 不合格, below: 6}
+rounding: {places: 2, mode: half_up}  # its division need not terminate
 """
 
 

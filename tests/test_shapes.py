@@ -196,5 +196,17 @@ def test_misused_shapes_fail_at_load_with_a_located_message(name: str, change: t
 
 def test_every_shape_spec_validates_from_the_command_line() -> None:
     """The shape specs are real specs: they load by path like any other."""
-    for path in sorted(SHAPES.glob("*.yaml")):
+    for path in sorted(p for p in SHAPES.glob("*.yaml") if not p.name.endswith(".tests.yaml")):
         assert assessrules.load_spec(path).metadata.id.startswith("shape-")
+
+
+def test_under_a_weighted_parent_a_child_that_does_not_apply_is_left_out_and_the_weights_renormalised() -> None:
+    """The plan applies to another unit only: work = 40%×40×120/50 ÷ 40% = 96 (not 110.4 at full marks);
+    total 70%×96 + 30%×85×120/100 = 97.8 → 81.5 (一般), whatever `not_applicable` says."""
+    spec = load("weighted_scale.yaml", ("        weight: 60%\n", "        weight: 60%\n        units: [other]\n"))
+    assert spec.not_applicable == "full_marks"
+    result = spec.evaluate(unit(unit_type="dept", work_errors=5, review_rating="B"))
+    assert score_of(result, "work") == Decimal(96)
+    assert score_of(result, "plan") is None
+    assert (result.base_score, result.score, result.grade) == (Decimal("97.8"), Decimal("81.5"), "一般")
+    assert "计划  — / 10  权重 60%  （不适用于该单位，不计入；其余指标的权重按比例折算为100%）" in result.explain()

@@ -204,6 +204,10 @@ def diff(old: Spec, new: Spec) -> list[Change]:
     return sorted(changes, key=lambda c: order.index(c.section))
 
 
+def _cap(cap: Decimal | None) -> str:
+    return "不设上限" if cap is None else f"上限 {format_points(cap)} 分"
+
+
 def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
     """Bonus (cap, gate, items), vetoes, the scale conversion and the not-applicable rule."""
     out: list[Change] = []
@@ -213,8 +217,7 @@ def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
         bonus = b or a
         assert bonus is not None
         out.append(Change("bonus", kind, "bonus", bonus.label,
-                          old=None if b else f"上限 {format_points(bonus.cap)} 分",
-                          new=f"上限 {format_points(bonus.cap)} 分" if b else None))
+                          old=None if b else _cap(bonus.cap), new=_cap(bonus.cap) if b else None))
     for label, x, y in ([("上限", a.cap, b.cap), ("门槛", a.gate, b.gate)] if a and b else []):
         if x != y:
             out.append(Change("bonus", "changed", "bonus", b.label if b else "加分项", label, x, y))
@@ -331,7 +334,7 @@ def _shift_year(unit: Mapping[str, Any], new_year: int) -> dict[str, Any]:
     return out
 
 
-def impact(old: Spec, new: Spec, units: Sequence[Mapping[str, Any]], as_of: dt.date | None = None
+def impact(old: Spec, new: Spec, units: Sequence[Mapping[str, Any]], as_of: dt.date | str | None = None
            ) -> list[UnitImpact]:
     """Score ``units`` under both specs; return every unit whose score, grade or deduction changes.
 

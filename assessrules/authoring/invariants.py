@@ -143,12 +143,12 @@ def _bounds(spec: Spec, unit: Any) -> Violation | None:
             return Violation("bounds", f"{_where(spec, node.index)} scored {format_points(score)}, outside "
                              f"[{format_points(node.floor) if node.floor is not None else '-∞'}, "
                              f"{format_points(node.points)}]", (f"facts: {_facts_of(result)}",), unit)
-    top = spec.graded_scale
+    top: Decimal | None = spec.graded_scale
     if spec.bonus is not None:
-        top += spec.bonus.cap * spec.graded_scale / spec.metadata.scale
-    if not Decimal(0) <= result.score <= top:
+        top = None if spec.bonus.cap is None else spec.graded_scale + spec.bonus.cap * spec.graded_scale / spec.metadata.scale
+    if not Decimal(0) <= result.score or (top is not None and result.score > top):
         return Violation("bounds", f"the final score {format_points(result.score)} is outside "
-                         f"[0, {format_points(top)}]",
+                         f"[0, {format_points(top) if top is not None else '∞'}]",
                          (f"at {spec.locate(('total',))}: give the total a floor, or remove `floor: null`",), unit)
     return None
 

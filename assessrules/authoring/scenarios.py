@@ -17,8 +17,12 @@
 
 ``expect`` may hold ``score``, ``table_score``, ``grade``, ``commended``,
 ``deduction``, ``grade_deduction``, ``indicators`` (scores by id), ``derived``
-(values by name), ``fired`` / ``not_fired`` (rule labels), or ``error`` (text
-that the facts error must contain).
+(values by name, compared by their declared type), ``fired`` / ``not_fired``
+(rule labels), ``bonus`` (counted) / ``bonus_claimed`` / ``bonus_gated``,
+``veto`` (the label of the veto that fixed the outcome, or ``false`` for none),
+``consequences`` (the consequences in words, in order: the grade's, then each that held),
+or ``error`` (text that the facts error must contain). Numbers are compared
+exactly; one may be written as a fraction in quotes, ``"295/3"``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +47,11 @@ if TYPE_CHECKING:
     from ..engine.spec import Spec
 
 CASE_KEYS = ("name", "unit", "as_of", "expect")
-UNIT_EXTRAS = ("every_month", "every_quarter", "months", "quarters")
+UNIT_EXTRAS = ("every_month", "every_quarter", "every_half_month", "every_half_year", "months", "quarters",
+               "half_months", "half_years")
 EXPECT_KEYS = ("score", "table_score", "grade", "commended", "deduction", "grade_deduction", "indicators",
-               "derived", "fired", "not_fired", "error")
+               "derived", "fired", "not_fired", "bonus", "bonus_claimed", "bonus_gated", "veto", "consequences",
+               "error")
 
 
 @attrs.frozen
@@ -87,11 +94,12 @@ def _expand_unit(spec: Spec, raw: Mapping[str, Any], as_of: dt.date | None) -> d
     unit.setdefault("id", "case")
     periods: dict[str, Any] = dict(unit.get("periods") or {})
     when = as_of or spec.default_as_of
-    for key, kind in (("every_month", "month"), ("every_quarter", "quarter")):
+    for key, kind in (("every_month", "month"), ("every_quarter", "quarter"), ("every_half_month", "half_month"),
+                      ("every_half_year", "half_year")):
         if key in raw and spec.year is not None and when is not None:
             for period in periods_.in_scope(kind, spec.year, when):
                 periods.setdefault(period.label, dict(raw[key]))
-    for key in ("months", "quarters"):
+    for key in ("months", "quarters", "half_months", "half_years"):
         for label, values in (raw.get(key) or {}).items():
             if values is None:
                 periods.pop(str(label), None)  # `2021-05: null` leaves the month out
@@ -111,6 +119,20 @@ def default_tests_for(spec: Spec) -> FsPath | None:
     bundled = _resources.data_dir("specs") / (source.stem + ".tests.yaml")
     candidates.append(bundled)
     return next((c for c in candidates if c.is_file()), None)
+
+
+def spec_for_cases(source: str | os.PathLike[str]) -> str:
+    """The spec a scenario file is written for: its ``spec:`` (beside the file), else ``X.yaml`` for ``X.tests.yaml``."""
+    path = FsPath(source)
+    try:
+        data = read_document(path).data
+    except DocumentError as exc:
+        raise SpecError(exc.problems) from None
+    named = data.get("spec") if isinstance(data, dict) else None
+    if isinstance(named, str) and named:
+        beside = path.with_name(named)
+        return str(beside) if beside.exists() else named  # else a bundled id such as 2021
+    return str(path.with_name(path.name.removesuffix(".tests.yaml") + ".yaml"))
 
 
 def load_cases(spec: Spec, source: str | os.PathLike[str]) -> list[Case]:
@@ -177,15 +199,22 @@ def _unknown_labels(spec: Spec, doc: Any, expect: dict[str, Any], path: Any) -> 
     return out
 
 
-def _number(value: Any) -> Decimal | None:
+def _number(value: Any) -> Decimal | Fraction | None:
+    if isinstance(value, bool):
+        return None
+    text = str(value)
     try:
-        return canonical(Decimal(str(value)))
-    except ArithmeticError:
+        return Fraction(text.replace(" ", "")) if "/" in text else canonical(Decimal(text))
+    except (ArithmeticError, ValueError):
         return None
 
 
-def _compare(what: str, expected: Any, actual: Any) -> str | None:
-    if isinstance(actual, Decimal):
+def _compare(what: str, expected: Any, actual: Any, declared: str | None = None) -> str | None:
+    if declared == "bool" or isinstance(actual, bool):
+        if not isinstance(expected, bool):
+            return f"{what}: expected {expected}, but this is a yes/no value: write true or false"
+        return None if expected is bool(actual) else f"{what}: expected {expected}, got {bool(actual)}"
+    if isinstance(actual, Decimal | int):
         wanted = _number(expected)
         if wanted is None or wanted != actual:
             return f"{what}: expected {expected}, got {format_points(actual)}"
@@ -215,19 +244,27 @@ def _differences(spec: Spec, result: Result, expect: Mapping[str, Any]) -> list[
     out: list[str | None] = []
     for key, actual in (("score", result.score), ("table_score", result.table_score), ("grade", result.grade),
                         ("commended", result.commended), ("deduction", result.deduction),
-                        ("grade_deduction", result.grade_deduction)):
+                        ("grade_deduction", result.grade_deduction), ("bonus", result.bonus),
+                        ("bonus_claimed", result.bonus_claimed), ("bonus_gated", result.bonus_gated)):
         if key in expect:
             out.append(_compare(key, expect[key], actual))
+    if "veto" in expect:
+        veto = result.veto.label if result.veto is not None else False
+        wanted = expect["veto"] if expect["veto"] not in (None, False) else False
+        if wanted != veto:
+            out.append(f"veto: expected {wanted or 'none'}, got {veto or 'none'}")
     scores = {i.id: i for i in result.indicators}
     for node_id, wanted in (expect.get("indicators") or {}).items():
         node = scores.get(str(node_id))
         out.append(f"indicators.{node_id}: no such indicator" if node is None
                    else _compare(f"指标「{node.name}」({node_id})", wanted, node.score))
     derived = result.derived
+    declared = {d.name: d.value_type for d in spec.derived}
     for name, wanted in (expect.get("derived") or {}).items():
         out.append(f"derived.{name}: no such derived value" if name not in derived
-                   else _compare(f"derived.{name}", wanted, derived[name] if not isinstance(derived[name], int)
-                                 else Decimal(derived[name])))
+                   else _compare(f"derived.{name}", wanted, derived[name], declared[name]))
+    if "consequences" in expect and list(expect["consequences"] or []) != list(result.consequences):
+        out.append(f"consequences: expected {expect['consequences'] or []}, got {list(result.consequences)}")
     fired = [f.label for f in result.fired]
     for label in expect.get("fired") or []:
         if label not in fired:
@@ -256,4 +293,5 @@ def render_outcomes(path: str, outcomes: Sequence[Outcome]) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["Case", "Outcome", "check_case", "default_tests_for", "load_cases", "render_outcomes", "run_cases"]
+__all__ = ["Case", "Outcome", "check_case", "default_tests_for", "load_cases", "render_outcomes", "run_cases",
+           "spec_for_cases"]

@@ -23,6 +23,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
@@ -53,12 +54,12 @@ def edge_counts(spec: Spec) -> dict[str, set[int]]:
             if per is None or not points or per.names != (per.text,):
                 continue
             edges = out.setdefault(per.text, set())
-            exhaust = node.points / points
+            exhaust = Fraction(node.points) / Fraction(points)  # exact: points may be a share such as 20 / 12
             edges.update({int(exhaust) - 1, int(exhaust), int(exhaust) + 1})
             for grade in spec.grades:
                 if grade.at_least is not None:
-                    steps = (spec.metadata.scale - grade.at_least) / points
-                    if steps == steps.to_integral_value():
+                    steps = Fraction(spec.metadata.scale - grade.at_least) / Fraction(points)
+                    if steps.denominator == 1:
                         edges.update({int(steps) - 1, int(steps), int(steps) + 1})
     return out
 
@@ -256,6 +257,11 @@ def worst_unit(spec: Spec, unit_type: str | None = None, target: Decimal | int =
     return unit
 
 
+def _decimal(value: Decimal | Fraction) -> Decimal:
+    """A parameter's value as a Decimal near enough to draw values either side of it (25 / 12 stays a Fraction)."""
+    return value if isinstance(value, Decimal) else Decimal(value.numerator) / Decimal(value.denominator)
+
+
 def threshold_values(spec: Spec) -> dict[str, set[Decimal]]:
     """For each fact, the numbers it is compared with: the parameters and literals of every
     expression that reads it, and one either side."""
@@ -264,7 +270,7 @@ def threshold_values(spec: Spec) -> dict[str, set[Decimal]]:
         for expression in trigger.expressions():
             numbers = {Decimal(c) for c in expression.constants
                        if isinstance(c, (Decimal, int)) and not isinstance(c, bool)}
-            numbers |= {spec.parameters[n].value for n in expression.names if n in spec.parameters}
+            numbers |= {_decimal(spec.parameters[n].value) for n in expression.names if n in spec.parameters}
             for name in expression.names:
                 fact = spec.facts.get(name)
                 if fact is None or fact.type not in ("count", "number", "ratio"):
@@ -448,7 +454,7 @@ def _corruptions(spec: Spec) -> list[tuple[str, Callable[[dict[str, Any], Any], 
         ("an unknown fact", lambda u, d: u["facts"].__setitem__("undeclared_fact", 1)),
         ("an unknown unit type", lambda u, d: u.__setitem__("type", "no_such_type")),
         ("a negative target value", lambda u, d: u.__setitem__("target", -1)),
-        ("no target value", lambda u, d: u.pop("target")),
+        ("a target value that is not a number", lambda u, d: u.__setitem__("target", "three")),  # it may be left out
         ("an unknown key", lambda u, d: u.__setitem__("extra", True)),
         ("facts that are not a mapping", lambda u, d: u.__setitem__("facts", ["a", "list"])),
     ]

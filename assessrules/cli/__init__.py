@@ -39,19 +39,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"assessrules {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("validate", help="check specs and list every problem as file:line:col")
-    p.add_argument("specs", nargs="+", metavar="SPEC", help="spec files, or bundled ids such as 2021")
+    p = sub.add_parser("validate", help="check specs (and X.tests.yaml scenario files) and list every problem "
+                                        "as file:line:col")
+    p.add_argument("specs", nargs="+", metavar="SPEC",
+                   help="spec files, bundled ids such as 2021, or scenario files (X.tests.yaml)")
     p.set_defaults(handler=cmd_validate)
 
     facts_help = "a facts file (YAML, JSON or a filled .xlsx workbook); - reads it from standard input"
     spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
-    as_of_help = "the assessment date (考核日期), e.g. 2022-01-10; default: the facts file's `as_of:`, else the year's end"
+    as_of_help = ("the assessment date (考核日期), e.g. 2022-01-10, or a period such as 2021Q2 for a snapshot as of its "
+                  "last day (later periods and records left out); default: the facts file's `as_of:`, else the year's end")
     output_help = ("write to FILE (whole or not at all) instead of stdout; its extension gives the format: "
                    "{}")
     p = sub.add_parser("score", help="score every unit of a facts file")
     p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--spec", help=spec_help)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
     p.add_argument("--ids", action="store_true", help="CSV with machine ids (type, rank, id, …) instead of Chinese headers")
     p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".xlsx .csv .json .html .txt"))
@@ -65,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="a printable, self-contained HTML report: ranking, charts, bulletins, accounts")
     p.add_argument("facts", metavar="FACTS", help=facts_help)
     p.add_argument("--spec", help=spec_help)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE.html (whole or not at all) instead of stdout")
     p.set_defaults(handler=cmd_report)
 
@@ -75,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--unit", metavar="UNIT", help="the unit's id or name (名称) in the facts file")
     which.add_argument("--all", action="store_true", help="every unit's account, in one file")
     p.add_argument("--spec", help=spec_help)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("text", "json"), help="output format on stdout (text)")
     p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".txt .json, and with --all .html .xlsx"))
     p.set_defaults(handler=cmd_explain)
@@ -119,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
     p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
     p.add_argument("facts", metavar="FACTS", help=facts_help)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help=as_of_help)
+    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
     p.set_defaults(handler=cmd_impact)
 
@@ -169,6 +172,21 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10") from None
+
+
+def _date_or_period(text: str) -> dt.date | str:
+    """A date, or a period (2021Q2, 2021H1, 2021-06): a snapshot as of its last day."""
+    from .. import periods
+
+    try:
+        periods.parse(text)
+        return text
+    except ValueError:
+        pass
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10, nor a period like 2021Q2") from None
 
 
 def _jobs(text: str) -> int:
@@ -285,6 +303,12 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     total = 0
     for source in args.specs:
         try:
+            if str(source).endswith(".tests.yaml"):  # a scenario file: its spec loads, and so do its cases
+                from ..authoring.scenarios import load_cases, spec_for_cases
+
+                cases = load_cases(load_spec(spec_for_cases(source), allow=args.allow_dir), source)
+                out.write(f"ok: {source} — scenario file, {len(cases)} case{'s' if len(cases) != 1 else ''}\n")
+                continue
             spec = load_spec(source, allow=args.allow_dir)
         except SpecError as exc:
             failed += 1
@@ -294,7 +318,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         nodes = len(spec.nodes) - 1
         out.write(f"ok: {spec.source} — {spec.metadata.title}: {nodes} indicators, {len(spec.triggers)} rules, "
-                  f"{len(spec.facts)} facts, {len(spec.grades)} grades, {len(spec.assumptions)} assumptions\n")
+                  f"{len(spec.facts)} facts, {len(spec.grades) if spec.graded else 'no'} grades, "
+                  f"{len(spec.assumptions)} assumptions\n")
     if failed:
         if _lang(args) == "zh":
             err.write(text("cli.spec_problems", "zh", count=total, failed=failed, total=len(args.specs)) + "\n")

@@ -93,7 +93,7 @@ class Bulletin:
                 "units": [e.to_dict() for e in self.entries]}
 
 
-def _until(spec: Rules, unit: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
+def as_it_stood(spec: Rules, unit: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
     """The unit as it stood on ``as_of``: later periods and records left out, later dates not yet reached."""
     out = dict(unit)
     raw_periods = unit.get("periods")
@@ -117,6 +117,9 @@ def _until(spec: Rules, unit: Mapping[str, Any], as_of: dt.date) -> dict[str, An
             facts[name] = [_record_until(fact, r, as_of) for r in records if not _after(fact, r, as_of)]
         out["facts"] = facts
     return out
+
+
+_until = as_it_stood  # its name before snapshots made it public
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -159,7 +162,7 @@ def bulletin(spec: Rules, evaluate_many: Scorer, units: Sequence[Mapping[str, An
     if "month" not in spec.period_kinds:
         raise UsageError("this spec records nothing per month, so there is no monthly bulletin to make")
     as_of = period.end
-    results = evaluate_many([_until(spec, u, as_of) for u in units], as_of=as_of)
+    results = evaluate_many([as_it_stood(spec, u, as_of) for u in units], as_of=as_of)
     months = [m.label for m in periods.months_of(period)]
     monthly = {t.index for t in spec.triggers if t.each == "month"}
     groups: dict[str, list[Result]] = {}
@@ -184,4 +187,4 @@ def bulletin(spec: Rules, evaluate_many: Scorer, units: Sequence[Mapping[str, An
     return Bulletin(spec, period.label, as_of, tuple(entries))
 
 
-__all__ = ["Bulletin", "BulletinEntry", "BulletinMonth", "bulletin"]
+__all__ = ["Bulletin", "BulletinEntry", "BulletinMonth", "as_it_stood", "bulletin"]

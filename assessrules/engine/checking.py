@@ -109,7 +109,7 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
         return {}
     year = spec.year
     if not isinstance(raw, Mapping):
-        bad("`periods` must be a mapping from months (2021-03) or quarters (2021Q1) to facts", ("periods",),
+        bad("`periods` must be a mapping from periods (2021-03, 2021Q1, 2021-03a, 2021H1) to facts", ("periods",),
             code="facts.periods")
         return {}
     if as_of is None or year is None:
@@ -144,17 +144,33 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
         declared = spec.fact_groups[kind]
         fast = fast_facts.get(kind)
         entries = []
-        for period in periods_.in_scope(kind, year, as_of):
-            if period.label not in given[kind]:
-                word = "month" if kind == "month" else "quarter"
-                bad(f"missing {word} {period.label}", ("periods", period.label),
-                    f"every {word} of {year} up to the assessment date {as_of.isoformat()} needs its facts",
-                    "facts.period_missing")
-                continue
-            values = _facts(declared, given[kind][period.label][1], ("periods", period.label), bad, as_of, fast=fast)
-            entries.append((period.label, values))
+        scope = periods_.in_scope(kind, year, as_of)
+        missing = [i for i, period in enumerate(scope) if period.label not in given[kind]]
+        if missing:  # one line for the unit, however many are missing
+            word = periods_.WORDS[kind][0]
+            bad(f"missing {word}{'s' if len(missing) > 1 else ''} {_runs([p.label for p in scope], missing)}",
+                ("periods",), f"every {word} of {year} up to the assessment date {as_of.isoformat()} needs its facts"
+                + (f" ({len(missing)} of {len(scope)} are missing)" if len(missing) > 1 else ""), "facts.period_missing")
+        for period in scope:
+            if period.label in given[kind]:
+                values = _facts(declared, given[kind][period.label][1], ("periods", period.label), bad, as_of,
+                                fast=fast)
+                entries.append((period.label, values))
         out[f"@{kind}"] = tuple(entries)
     return out
+
+
+def _runs(labels: Sequence[str], indices: Sequence[int]) -> str:
+    """The labels at ``indices`` with consecutive ones as a range: ``2021-02, 2021-05 to 2021-12``."""
+    parts: list[str] = []
+    start = previous = indices[0]
+    for i in [*indices[1:], -2]:
+        if i != previous + 1:
+            parts.append(labels[start] if start == previous else
+                         f"{labels[start]}{', ' if previous == start + 1 else ' to '}{labels[previous]}")
+            start = i
+        previous = i
+    return ", ".join(parts)
 
 
 def _periods_quickly(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Mapping[str, Any], year: int,
@@ -225,11 +241,8 @@ def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_o
         bad(f"unknown unit type {utype!r}" if utype is not None else "missing `type`", ("type",), f"one of: {known}",
             "facts.unit_type")
     target = unit.get("target", _MISSING)
-    target_value = Decimal(0)
-    if target is _MISSING:
-        bad("missing `target` (目标分值, the points this work carries in the unit's annual assessment)", ("target",),
-            code="facts.target")
-    else:
+    target_value = Decimal(0)  # without a target value a grade has no consequence
+    if target is not _MISSING:
         try:
             target_value = _number(target)
             if target_value > TARGET_LIMIT:

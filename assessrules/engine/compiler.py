@@ -20,11 +20,13 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .. import periods as periods_
 from ..errors import EvaluationError, Problem
-from ..rules.expressions import FUNCTIONS, Expression, _to_decimal, helpers
+from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
+from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
 from ..rules.model import Indicator
 from .types import Program
@@ -45,6 +47,9 @@ class Emitter:
         self.constants: dict[str, Any] = {}
         self._slots: dict[tuple[str, str], str] = {}
         self.period: str | None = None  # inside each_period: the kind of period
+        # A spec that declares `rounding:` is scored over Fractions, every quotient exact; the others
+        # cannot produce a non-terminating value (the loader checked), so Decimal is exact for them.
+        self.exact = spec.rounding is not None
 
     def line(self, text: str) -> None:
         """Add one line at the current indentation."""
@@ -76,7 +81,7 @@ class Emitter:
             yield
         self.period = saved
 
-    def deduct_collected(self, index: int, score: str, maximum: Decimal | None, count: str = "pc") -> None:
+    def deduct_collected(self, index: int, score: str, maximum: Exact | None, count: str = "pc") -> None:
         """After a :meth:`collect` loop: take the points collected (at most ``maximum``) and record them."""
         self.line("if pd:")
         with self.indent():
@@ -95,7 +100,8 @@ class Emitter:
             self.level -= 1
 
     def const(self, value: Any) -> str:
-        """Bind ``value`` as a global constant and return its name."""
+        """Bind ``value`` as a global constant (as a Fraction in an exact scorer) and return its name."""
+        value = _fraction_value(value) if self.exact else _decimal_value(value)
         key = (type(value).__name__, repr(sorted(value) if isinstance(value, frozenset) else value))
         name = self._slots.get(key)
         if name is None:
@@ -105,7 +111,10 @@ class Emitter:
         return name
 
     def name(self, name: str) -> str:
-        """Python for a name an expression reads: a parameter is a constant, a fact a lookup."""
+        """Python for a name an expression reads: a parameter is a constant, a fact a lookup, a score a variable."""
+        if name.startswith(SCORE_PREFIX):  # a left-out indicator reads as its full points
+            node = self.spec.indicator(name[len(SCORE_PREFIX):])
+            return f"(f{node.index} if f{node.index} is not None else {self.points(node)})"
         parameter = self.spec.parameters.get(name)
         if parameter is not None:
             return self.const(parameter.value)
@@ -116,9 +125,90 @@ class Emitter:
             return f"pv[{name!r}]"
         return f"ns[{name!r}]"
 
+    def points(self, node: Indicator, literal: bool = False) -> str:
+        """Python for what ``node`` is worth to this unit: its points, or its ``unit_points`` read for the unit."""
+        if node.unit_points is not None:
+            return f"P{node.index}"
+        return self._literal(node.points) if literal else self.const(node.points)
+
     def expr(self, expression: Expression) -> str:
         """Python for a checked expression."""
-        return expression.to_python(self.name, self.const)
+        return expression.to_python(self.name, self._literal)
+
+    def _literal(self, value: Any) -> str:
+        # A whole literal is an int in an exact scorer: facts that are whole are ints too, and int
+        # compares fast; an expression divides only through its exact helper, never int / int.
+        return self.const(value.numerator if self.exact and type(value) is Fraction and value.denominator == 1
+                          else int(value) if self.exact and type(value) is Decimal and value == value.to_integral_value()
+                          else value)
+
+
+def _exact_number(value: Decimal) -> int | Fraction:
+    """A Decimal as an int when it is whole (ints mix with Fractions and compare fast), else a Fraction."""
+    numerator, denominator = value.as_integer_ratio()  # reduced already
+    return numerator if denominator == 1 else Fraction(numerator, denominator)
+
+
+def _fraction_value(value: Any) -> Any:
+    """A constant of an exact scorer: every Decimal in it a Fraction, so that the scorer's own divisions stay exact."""
+    kind = type(value)
+    if kind is Decimal:
+        return Fraction(value)
+    if kind is dict:
+        return {k: _fraction_value(v) for k, v in value.items()}
+    if kind is tuple:
+        return tuple(_fraction_value(v) for v in value)
+    return value
+
+
+def _exact_facts(ns: dict[str, Any]) -> dict[str, Any]:
+    """A unit's facts for an exact scorer: annual and per-period numbers exact (records are never scored by number)."""
+    out: dict[str, Any] = {}
+    for key, value in ns.items():
+        if type(value) is Decimal:
+            out[key] = _exact_number(value)
+        elif key[0] == "@":  # [(period label, that period's facts)]
+            out[key] = [(label, {k: _exact_number(v) if type(v) is Decimal else v for k, v in facts.items()})
+                        for label, facts in value]
+        else:
+            out[key] = value
+    return out
+
+
+def _decimal_value(value: Any) -> Any:
+    """A Fraction as the Decimal quotient (only a derived value, computed in Decimal, can meet one)."""
+    return Decimal(value.numerator) / Decimal(value.denominator) if type(value) is Fraction else value
+
+
+def publisher(places: int, mode: str) -> Callable[[Any], Any]:
+    """The function that turns one exact number of a scorer's output into a Decimal rounded as the spec declares."""
+
+    @functools.lru_cache(maxsize=4096)  # the same few point values come back unit after unit
+    def rounded(value: Fraction) -> Decimal:
+        return canonical(round_exact(value, places, mode))  # type: ignore[arg-type]
+
+    def publish(value: Any) -> Any:
+        kind = type(value)
+        if kind is int:
+            return Decimal(value)
+        if kind is Fraction:
+            return Decimal(value.numerator) if value.denominator == 1 else rounded(value)
+        return value  # None: an indicator left out
+
+    return publish
+
+
+def _publish_trace(trace: Any, publish: Callable[[Any], Any]) -> Any:
+    """The trace with the points of every entry (and of every period or record it lists) published."""
+    if trace is None:
+        return None
+    out = []
+    for index, count, points, detail in trace:
+        hits = detail  # (period, count, points) or (record number, severity, points), or a marker
+        if type(detail) is tuple:
+            hits = tuple((d[0], publish(d[1]) if type(d[1]) is Fraction else d[1], publish(d[2])) for d in detail)
+        out.append((index, publish(count) if type(count) is Fraction else count, publish(points), hits))
+    return out
 
 
 def _applies(em: Emitter, node: Indicator) -> str:
@@ -133,7 +223,7 @@ def _applies(em: Emitter, node: Indicator) -> str:
     return " and ".join(parts)
 
 
-def _emit_node(em: Emitter, node: Indicator) -> None:
+def _emit_node(em: Emitter, node: Indicator, weighted_parent: bool = False) -> None:
     if not node.limited:
         _emit_applicable(em, node)
         return
@@ -143,14 +233,16 @@ def _emit_node(em: Emitter, node: Indicator) -> None:
     em.line("else:")
     with em.indent():
         em.line(f"na.append({node.index})")
-        full = em.spec.not_applicable == "full_marks"  # else the parent leaves it out: no score at all
+        # else the parent leaves it out: no score at all (a weighted parent always does, and renormalises)
+        full = em.spec.not_applicable == "full_marks" and not weighted_parent
         for n in node.walk():
-            em.line(f"r{n.index} = f{n.index} = {em.const(n.points) if full else 'None'}")
+            em.line(f"r{n.index} = f{n.index} = {em.points(n) if full else 'None'}")
 
 
 def _emit_applicable(em: Emitter, node: Indicator) -> None:
+    weighted = any(c.weighted for c in node.children)
     for child in node.children:
-        _emit_node(em, child)
+        _emit_node(em, child, weighted)
     zeros = [t for t in node.triggers if t.phase == "zero"]
     for i, trigger in enumerate(zeros):
         em.line(f"{'if' if i == 0 else 'elif'} {trigger.guard(em)}:")  # type: ignore[attr-defined]
@@ -164,32 +256,45 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
         _emit_score(em, node)
     em.line(f"r{node.index} = r")
     if node.floor is not None:
-        em.line(f"if r < {em.const(node.floor)}: r = {em.const(node.floor)}")
-        em.line(f"elif r > {em.const(node.points)}: r = {em.const(node.points)}")
+        em.line(f"if r < {em._literal(node.floor)}: r = {em._literal(node.floor)}")
+        em.line(f"elif r > {em.points(node, True)}: r = {em.points(node, True)}")
     else:
-        em.line(f"if r > {em.const(node.points)}: r = {em.const(node.points)}")
+        em.line(f"if r > {em.points(node, True)}: r = {em.points(node, True)}")
+    rounding = em.spec.rounding
+    if rounding is not None and rounding.at == "indicator":
+        em.line(f"r = _round(r, {rounding.places}, {rounding.mode!r})")
     em.line(f"f{node.index} = r")
 
 
 def _emit_children_sum(em: Emitter, node: Indicator) -> None:
     """The base of a parent: the sum of its children, weighted, with children that do not apply handled."""
     kids = node.children
-    weighted = any(c.weight is not None for c in kids)
-    cap = em.const(node.points)
+    weighted = any(c.weighted for c in kids)
+    cap = em.points(node)
+
+    def weight(c: Indicator) -> str:
+        return em.const(c.weight) if c.weight_expr is None else f"w{c.index}"
+
+    if any(c.weight_expr is not None for c in kids):  # shares per unit: read, then checked for this unit
+        for c in kids:
+            if c.weight_expr is not None:
+                em.line(f"w{c.index} = _to_decimal({em.expr(c.weight_expr)})")
+        shares = ", ".join(weight(c) for c in kids)
+        em.line(f"if sum(({shares},)) != 1 or min(({shares},)) < 0: _bad_weights({node.index}, ({shares},))")
 
     def part(c: Indicator) -> str:
         if weighted:  # its weight × its share of its own points × the parent's points
-            return f"{em.const(c.weight)} * f{c.index} * {cap} / {em.const(c.points)}"
+            return f"{weight(c)} * f{c.index} * {cap} / {em.points(c)}"
         return f"f{c.index}"
 
-    if em.spec.not_applicable == "full_marks" or not any(c.limited for c in kids):
+    if (em.spec.not_applicable == "full_marks" and not weighted) or not any(c.limited for c in kids):
         em.line("r = " + " + ".join(part(c) for c in kids))
         return
     zero = em.const(Decimal(0))
     em.line(f"ap = {zero}")  # the points (or weights) of the children that apply
     em.line(f"sc = {zero}")
     for c in kids:
-        share = em.const(c.weight) if weighted else em.const(c.points)
+        share = weight(c) if weighted else em.points(c)
         if c.limited:
             em.line(f"if f{c.index} is not None:")
             with em.indent():
@@ -198,7 +303,12 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
         else:
             em.line(f"ap += {share}")
             em.line(f"sc += {part(c)}")
-    whole = em.const(Decimal(1) if weighted else sum((c.points for c in kids), Decimal(0)))
+    if weighted:
+        whole = em.const(Decimal(1))
+    elif any(c.unit_points is not None for c in kids):  # what the children are worth to this unit
+        whole = "(" + " + ".join(em.points(c) for c in kids) + ")"
+    else:
+        whole = em.const(sum((c.points for c in kids), Decimal(0)))
     if em.spec.not_applicable == "rescale" or weighted:
         em.line(f"r = sc * {whole} / ap if ap else {cap}")
         return
@@ -208,7 +318,7 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
     em.line(f"r = {zero}")
     for c in kids:
         guard = f"if f{c.index} is not None: " if c.limited else ""
-        em.line(f"{guard}r += f{c.index} * ({em.const(c.points)} + miss / n) / {em.const(c.points)}")
+        em.line(f"{guard}r += f{c.index} * ({em.points(c)} + miss / n) / {em.points(c)}")
     em.line(f"if not n: r = {cap}")
 
 
@@ -222,7 +332,7 @@ def _emit_score(em: Emitter, node: Indicator) -> None:
     elif any(t.kind.startswith("award") for t in adjust):
         em.line(f"r = {em.const(Decimal(0))}")
     else:
-        em.line(f"r = {em.const(node.points)}")
+        em.line(f"r = {em.points(node)}")
     if node.depth == 0:
         em.line("tb = r")  # the table's total, before the triggers on the total
     for trigger in adjust:
@@ -239,14 +349,21 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
         for item in spec.bonus.items:
             item.emit(em, "b")
         em.line("br = b")
-        em.line(f"if b > {em.const(spec.bonus.cap)}: b = {em.const(spec.bonus.cap)}")
+        if spec.bonus.cap is not None:
+            em.line(f"if b > {em.const(spec.bonus.cap)}: b = {em.const(spec.bonus.cap)}")
         if spec.bonus.gate is not None:
-            em.line(f"if b and f0 < {em.const(spec.bonus.gate)}: b = {zero}; gated = True")
+            below = "<=" if spec.bonus.strict else "<"  # 高于80: 80 itself does not pass
+            em.line(f"if b and f0 {below} {em.const(spec.bonus.gate)}: b = {zero}; gated = True")
         em.line("s = s + b")
     if spec.conversion is not None:
-        em.line(f"s = s * {em.const(spec.conversion.to)} / {em.const(spec.metadata.scale)}")
-        if spec.conversion.places is not None:
-            em.line(f"s = _round_half_up(s, {spec.conversion.places})")
+        if spec.conversion.places is None:
+            em.line(f"s = s * {em.const(spec.conversion.to)} / {em.const(spec.metadata.scale)}")
+        else:  # rounded from the exact product, whatever the scorer computes with
+            convert = _converter(Fraction(spec.conversion.to) / Fraction(spec.metadata.scale), spec.conversion.places,
+                                 em.exact)
+            em.line(f"s = {em.const(convert)}(s)")
+    if spec.rounding is not None and spec.rounding.at != "published":
+        em.line(f"s = _round(s, {spec.rounding.places}, {spec.rounding.mode!r})")
     em.line("v = -1")
     for i, veto in enumerate(spec.vetoes):
         em.line(f"{'if' if i == 0 else 'elif'} {em.expr(veto.condition)}:")  # type: ignore[attr-defined]
@@ -273,6 +390,29 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
         forced = tuple(spec.grade_index(v.grade) for v in spec.vetoes)  # type: ignore[attr-defined]
         em.line(f"if v >= 0: g = {em.const(forced)}[v]")
     em.line(f"gd = target * {em.const(tuple(g.deduct for g in grades))}[g]")
+    for consequence in spec.consequences:
+        consequence.emit(em, "s")
+
+
+def _converter(ratio: Fraction, places: int, exact: bool) -> Callable[[Any], Any]:
+    """``s × to ÷ scale`` rounded half up to ``places``, from the exact product."""
+    if exact:
+        return lambda s: Fraction(round_exact(Fraction(s) * ratio, places))
+    return lambda s: round_exact(Fraction(s) * ratio, places)
+
+
+def _emit_unit_points(em: Emitter, spec: Rules) -> None:
+    """Read what each indicator with ``unit_points:`` is worth to this unit, and check the budget for it."""
+    for node in spec.nodes:
+        if node.unit_points is not None:
+            em.line(f"P{node.index} = _to_decimal({em.expr(node.unit_points)})")
+            em.line(f"if not 0 <= P{node.index} <= {em.const(node.points)}: _bad_points({node.index}, P{node.index})")
+    for node in spec.nodes:
+        kids = node.children
+        if node.children_add_up and kids and not any(c.weighted for c in kids) \
+                and any(c.unit_points is not None for c in kids):
+            worth = ", ".join(em.points(c) for c in kids)
+            em.line(f"if sum(({worth},)) != {em.points(node)}: _bad_points({node.index}, ({worth},))")
 
 
 def _emit_target(em: Emitter, spec: Rules) -> None:
@@ -298,7 +438,7 @@ def compile_expression(spec: Rules, expression: Expression, each: str | None = N
         return f"rec[{n!r}]" if n in fields else em.name(n)
 
     source = f"def _fn(ns, pv, rec):\n    return {expression.to_python(name, em.const)}\n"
-    namespace: dict[str, Any] = {"__builtins__": {}, **helpers(), **em.constants}
+    namespace: dict[str, Any] = {"__builtins__": {}, **helpers(em.exact), **em.constants}
     exec(compile(source, f"<assessrules expression {expression.text[:40]!r}>", "exec"), namespace)
     fn: Callable[..., Any] = namespace["_fn"]
     return fn
@@ -311,12 +451,14 @@ def generate(spec: Rules, trace: bool = True) -> tuple[str, dict[str, Any]]:
     em.line("t = []" if trace else "t = None")
     em.line("na = []")
     em.line("tb = None")
+    _emit_unit_points(em, spec)
     _emit_node(em, spec.root)
     _emit_outcome(em, spec)
     _emit_target(em, spec)
     raws = ", ".join(f"r{i}" for i in range(count))
     finals = ", ".join(f"f{i}" for i in range(count))
-    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t, s, (br, b, gated), v, tb")
+    worth = ", ".join(em.points(n) for n in spec.nodes)
+    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t, s, (br, b, gated), v, tb, ({worth},)")
     source = "def _score(ns, ut, target, uid):\n" + "\n".join(em.lines) + "\n"
     return source, em.constants
 
@@ -414,7 +556,7 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
             "or name[0] in '=+-@': return None")
     em.line("ut = unit.get('type')")
     em.line(f"if ut not in {em.const(frozenset(spec.unit_types))}: return None")
-    em.line("tg = unit.get('target')")
+    em.line("tg = unit.get('target', 0)")
     em.line("if type(tg) is int and 0 <= tg <= 1000: tg = Decimal(tg)")
     em.line("elif not (type(tg) is Decimal and tg.is_finite() and 0 <= tg <= 1000): return None")
     em.line("raw = unit.get('facts', _EMPTY)")
@@ -485,12 +627,64 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
             f"「{trigger.label}」 counted {count} occurrences; a count cannot be negative",
             trigger.path, spec.source, hint="make the `per:` expression non-negative, e.g. max(…, 0)")])
 
+    exact = spec.rounding is not None
+    def bad_weights(index: int, shares: tuple[Any, ...]) -> None:
+        node = spec.nodes[index]
+        parts = "、".join(f"{c.name} {format_points(Fraction(s) * 100)}%" for c, s in zip(node.children, shares,
+                                                                                      strict=True))
+        raise EvaluationError([Problem(
+            f"the shares of the parts of 「{node.name}」 for this unit add up to "
+            f"{format_points(sum((Fraction(s) for s in shares), Fraction(0)) * 100)}% ({parts}), not 100%"
+            + (", or one is negative" if min(shares) < 0 else ""), node.path, spec.source,
+            hint="check the unit's facts the `weight:` expressions read")])
+
+    def bad_points(index: int, worth: Any) -> None:
+        node = spec.nodes[index]
+        if isinstance(worth, tuple):
+            parts = " + ".join(f"{c.name} {format_points(Fraction(w))}" for c, w in zip(node.children, worth, strict=True))
+            message = (f"for this unit the parts of 「{node.name}」 are worth {parts} = "
+                       f"{format_points(sum((Fraction(w) for w in worth), Fraction(0)))}, not its "
+                       f"{format_points(node.points)} points")
+        else:
+            message = (f"for this unit 「{node.name}」 is worth {format_points(Fraction(worth))} points, outside "
+                       f"0–{format_points(node.points)} (its `points:`)")
+        raise EvaluationError([Problem(message, node.path, spec.source,
+                                       hint="check the unit's facts the `unit_points:` expressions read")])
+
     namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal, "len": len, "tuple": tuple,
-                                 "enumerate": enumerate, "_round_half_up": FUNCTIONS["round_half_up"].impl,
-                                 "_negative_count": negative_count, **helpers(), **constants}
+                                 "sum": sum, "min": min, "_bad_weights": bad_weights, "_bad_points": bad_points,
+                                 "enumerate": enumerate, "_round": _rounder(exact),
+                                 "_negative_count": negative_count, **helpers(exact), **constants}
     code = compile(source, f"<assessrules spec {spec.metadata.id}{'' if trace else ' untraced'}>", "exec")
     exec(code, namespace)  # the source holds only checked, allow-listed code (see module docstring)
     program: Program = namespace["_score"]
+    if spec.rounding is None:
+        return program
+    return _exact_program(program, publisher(spec.rounding.places, spec.rounding.mode), spec.limit_to_target)
+
+
+def _rounder(exact: bool) -> Callable[[Any, int, RoundingMode], Any]:
+    """Round a score exactly, to a Fraction (in an exact scorer) or a Decimal."""
+    if exact:
+        return lambda x, places, mode: Fraction(round_exact(x, places, mode))
+    return round_exact
+
+
+def _exact_program(inner: Program, publish: Callable[[Any], Any], spec_limits: bool) -> Program:
+    """Score over Fractions: the facts go in exact, the outcome comes out as Decimals rounded as declared."""
+
+    def program(ns: dict[str, Any], unit_type: str, target: Decimal, uid: str) -> tuple[Any, ...]:
+        exact = Fraction(target)
+        raw = inner(_exact_facts(ns), unit_type, exact, uid)  # type: ignore[arg-type]  # Fraction inside
+        raws, finals, na, grade, gd, rr, r, trace, score, (bonus_raw, bonus, gated), veto, table, worth = raw
+        # What is left of the target is the target less the deduction as published, so that the
+        # deduction a result shows is the rounded one (never above the target once floored at 0).
+        taken = publish(exact - r)
+        return (tuple(map(publish, raws)), tuple(map(publish, finals)), na, grade, publish(gd),
+                target - publish(exact - rr), target - (min(taken, target) if spec_limits else taken),
+                _publish_trace(trace, publish), publish(score), (publish(bonus_raw), publish(bonus), gated), veto,
+                publish(table), tuple(map(publish, worth)))
+
     return program
 
 
@@ -514,4 +708,5 @@ __all__ = [
     "generate",
     "generate_checker",
     "generate_facts_checker",
+    "publisher",
 ]

@@ -31,6 +31,7 @@ from ..numbers import DECIMAL_CONTEXT, canonical, format_points
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..rules.model import Grade, Indicator
     from ..rules.ruleset import Rules
     from .types import Record
 
@@ -218,10 +219,11 @@ class IndicatorResult:
     fired: tuple[FiredTrigger, ...]
     missed: tuple[FiredTrigger, ...]
     clause: str | None
+    grade: str | None = None  # the part's own grade, when it declares grades
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data."""
-        return {"id": self.id, "name": self.name, "depth": self.depth, "parent": self.parent,
+        return {"id": self.id, "name": self.name, "depth": self.depth, "parent": self.parent, "grade": self.grade,
                 "points": plain(self.points), "score": plain(self.score), "raw": plain(self.raw),
                 "applicable": self.applicable, "floored": self.floored, "capped": self.capped,
                 "zeroed": self.zeroed, "clause": self.clause, "fired": [f.to_dict() for f in self.fired],
@@ -242,7 +244,19 @@ class Receipt:
         return attrs.asdict(self)
 
 
-_EFFECTS = {"zero_if": "zero", "score": "score", "rating": "score", "award_if": "award", "bonus_if": "bonus",
+def _part_grade_of(node: Indicator, score: Any) -> Grade | None:
+    if not node.grades or score is None:
+        return None
+    return next((g for g in node.grades if g.contains(score)), None)
+
+
+def _part_grade(node: Indicator, score: Any) -> str | None:
+    grade = _part_grade_of(node, score)
+    return grade.label if grade is not None else None
+
+
+_EFFECTS = {"zero_if": "zero", "score": "score", "rating": "score", "award_if": "award", "award_each": "award",
+            "award_discretionary": "award", "consequence": "consequence", "bonus_if": "bonus",
             "bonus_each": "bonus", "veto": "veto"}
 
 
@@ -542,6 +556,18 @@ class Result:
         return tuple(f for f in self.fired if f.index in items)
 
     @property
+    def consequences(self) -> tuple[str, ...]:
+        """What the outcome brings besides points, in words: the grade's consequence, the parts' grades', then
+        each of ``consequences:`` that held."""
+        grade = self.spec.grades[self.grade_index].consequence
+        parts = tuple(f"{node.name}{g.label}：{g.consequence}" for node in self.spec.nodes
+                      if node.grades and (g := _part_grade_of(node, self.final_scores[node.index])) is not None
+                      and g.consequence)
+        held = (f"{f.label}：{self.spec.triggers[f.index].text}"  # type: ignore[attr-defined]
+                for f in self.fired if f.effect == "consequence")
+        return ((grade,) if grade else ()) + parts + tuple(held)
+
+    @property
     def direct_deductions(self) -> tuple[FiredTrigger, ...]:
         """The direct deductions (直接扣分项) that fired."""
         direct = self._tables.direct
@@ -579,10 +605,12 @@ class Result:
                 missed = tuple(self._not_awarded(t) for t in awards if t not in done)
             left_out = final is None
             out.append(IndicatorResult(
-                id=node.id, name=node.name, depth=node.depth, parent=node.parent, points=node.points,
+                id=node.id, name=node.name, depth=node.depth, parent=node.parent,
+                points=self.outcome[12][i] if node.unit_points is not None else node.points,
                 score=None if left_out else canonical(final), raw=None if left_out else canonical(raw),
                 applicable=i not in na, floored=not left_out and raw < final, capped=not left_out and raw > final,
-                zeroed=zeroed, fired=fired, missed=missed, clause=node.clause))
+                zeroed=zeroed, fired=fired, missed=missed, clause=node.clause,
+                grade=_part_grade(node, None if left_out else canonical(final))))
         return tuple(out)
 
     def _not_awarded(self, index: int) -> FiredTrigger:
@@ -635,11 +663,12 @@ class Result:
             "table_score": plain(self.table_score),
             "bonus": bonus,
             "veto": veto.to_dict() if veto else None,
-            "grade": {"id": grade.id, "label": grade.label},
+            "grade": {"id": grade.id, "label": grade.label} if spec.graded else None,
             "commended": grade.commend,
             "deduction": plain(self.deduction),
             "grade_deduction": plain(self.grade_deduction),
             "deduction_capped": self.deduction_capped,
+            "consequences": list(self.consequences),
             "direct_deductions": [f.to_dict() for f in fired if f.index in direct],
             "indicators": [i.to_dict() for i in self.indicators],
             "facts": None,
@@ -658,7 +687,8 @@ class Result:
     def summary(self) -> dict[str, Any]:
         """The headline figures only, as JSON-ready data."""
         return {"id": self.unit.id, "name": self.unit.name, "type": self.unit.type,
-                "score": plain(self.score), "grade": self.grade, "commended": self.commended,
+                "score": plain(self.score), "grade": self.grade if self.spec.graded else None,
+                "commended": self.commended,
                 "deduction": plain(self.deduction), "target": plain(self.unit.target)}
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from .. import periods
 from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
 from ..numbers import DECIMAL_CONTEXT
 from ..rules.access import allowed_roots
@@ -26,9 +27,10 @@ from ..rules.limits import arithmetic_message
 from ..rules.loader import read_spec_document, rules_from_document, text_document
 from ..rules.ruleset import Rules
 from ..workdays import CalendarError
-from .bulletin import Bulletin, bulletin
+from .bulletin import Bulletin, as_it_stood, bulletin
 from .checking import FastCheck, check_unit
 from .compiler import compile_checker, compile_expression, compile_spec
+from .groups import GroupResult, score_group
 from .results import Result, Trace, Unit
 from .types import Program, Record
 
@@ -97,31 +99,57 @@ class Spec(Rules):
             raise FactsError(problems)
         return checked
 
+    def _snapshot(self, unit: Mapping[str, Any], when: dt.date | None) -> Mapping[str, Any]:
+        if when is None:
+            raise UsageError("a snapshot needs an assessment date: give as_of, or metadata.year in the spec")
+        return as_it_stood(self, unit, when) if isinstance(unit, Mapping) else unit
+
+    @staticmethod
+    def _is_period(as_of: dt.date | str | None) -> bool:
+        """True for an assessment date written as a period ("2021Q2"): a snapshot as of its last day."""
+        if not isinstance(as_of, str):
+            return False
+        try:
+            periods.parse(as_of)
+        except ValueError:
+            return False
+        return True
+
     def _as_of(self, as_of: dt.date | str | None) -> dt.date | None:
-        if isinstance(as_of, str):
+        if isinstance(as_of, str):  # ISO text (2022-01-10), or a period (2021Q2: as of its last day)
+            if self._is_period(as_of):
+                return periods.parse(as_of).end
             try:
                 as_of = dt.date.fromisoformat(as_of.strip())
             except ValueError:
-                raise UsageError([Problem(f"the assessment date must be a date like 2022-01-10, not {as_of!r}",
-                                          code="usage.as_of")]) from None
+                raise UsageError([Problem(f"the assessment date must be a date like 2022-01-10 or a period like "
+                                          f"2021Q2, not {as_of!r}", code="usage.as_of")]) from None
         if as_of is not None and not isinstance(as_of, dt.date):
             raise UsageError([Problem(f"the assessment date must be a date, not {as_of!r}", code="usage.as_of")])
         return as_of or self.default_as_of
 
     # --- scoring ---------------------------------------------------------------------
 
-    def evaluate(self, unit: Mapping[str, Any], *, as_of: dt.date | str | None = None) -> Result:
+    def evaluate(self, unit: Mapping[str, Any], *, as_of: dt.date | str | None = None,
+                 snapshot: bool = False) -> Result:
         """Check and score one unit: ``{"id", "name", "type", "target", "facts"[, "periods"]}``.
 
         ``as_of`` is the assessment date (default :attr:`default_as_of`), a date or ISO text such as
         ``"2022-01-10"``: the periods up to it are required, and unpublished records are judged against it.
+        With ``snapshot=True``, or an ``as_of`` written as a period (``"2021Q2"``: as of its last day),
+        the unit is scored as it stood then: later periods and records dated later are left out
+        instead of refused.
         """
-        record = self._check_record(unit, (), self._as_of(as_of))
+        when = self._as_of(as_of)
+        if snapshot or self._is_period(as_of):
+            unit = self._snapshot(unit, when)
+        record = self._check_record(unit, (), when)
         with decimal.localcontext(DECIMAL_CONTEXT):
             return self._score(record)
 
     def evaluate_many(self, units: Sequence[Mapping[str, Any]], *, explain: bool = True,
-                      as_of: dt.date | str | None = None, progress: Callable[[int], None] | None = None) -> list[Result]:
+                      as_of: dt.date | str | None = None, snapshot: bool = False,
+                      progress: Callable[[int], None] | None = None) -> list[Result]:
         """Check every unit first (raising one :class:`FactsError` for all problems), then score each.
 
         With ``explain=False`` the scorer records no trace, which is faster; a result's
@@ -131,9 +159,11 @@ class Spec(Rules):
         if isinstance(units, str | bytes | Mapping) or not isinstance(units, Iterable):
             raise UsageError(f"units must be a list of unit mappings, not {type(units).__name__}")
         units = units if isinstance(units, Sequence) else list(units)
+        when = self._as_of(as_of)
+        if snapshot or self._is_period(as_of):  # as it stood then (see evaluate)
+            units = [self._snapshot(u, when) for u in units]
         with quiet_collector():
-            return self._evaluate_many(units, self._program if explain else self._untraced, self._as_of(as_of),
-                                       progress)
+            return self._evaluate_many(units, self._program if explain else self._untraced, when, progress)
 
     def _evaluate_many(self, units: Sequence[Mapping[str, Any]], program: Program,
                        as_of: dt.date | None, progress: Callable[[int], None] | None = None) -> list[Result]:
@@ -192,6 +222,12 @@ class Spec(Rules):
     def result_of(self, record: Record, outcome: tuple[Any, ...]) -> Result:
         """The result of a record scored elsewhere (by :meth:`outcome_of`, in another process)."""
         return Result(self, record, outcome, self._retrace)
+
+    def evaluate_groups(self, units: Sequence[Mapping[str, Any]], *, as_of: dt.date | str | None = None,
+                        snapshot: bool = False) -> tuple[list[Result], tuple[GroupResult, ...]]:
+        """Score the units (the members) first, then every group the spec declares from their results."""
+        results = self.evaluate_many(units, as_of=as_of, snapshot=snapshot)
+        return results, tuple(score_group(self, group, results) for group in self.groups)
 
     def _derive(self, record: Record) -> Record:
         """Compute the derived values into the facts, and keep their evidence."""

@@ -11,7 +11,8 @@ Program = Callable[[dict[str, Any], str, Decimal, str], tuple[Any, ...]]
 remaining_raw, remaining, trace, score, (bonus_raw, bonus, gated), veto)``: scores by node index
 as tuples, the grade's index, the target value before and after its floor, the trace of fired
 triggers, the graded score, the bonus before and after its cap and gate, the veto that
-fired (−1 for none), and the table's total before the triggers on the total."""
+fired (−1 for none), the table's total before the triggers on the total, and what each indicator is
+worth to the unit (its points, or its ``unit_points``)."""
 
 Record = tuple[str, str, str, Decimal, dict[str, Any], Any]
 """A checked unit: (id, name, type, target, facts, evidence). ``facts`` holds the annual facts,

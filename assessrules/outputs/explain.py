@@ -6,12 +6,13 @@ Rendering lives here only; the engine records, this module tells.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..engine.results import register_view
 from ..numbers import format_points
+from ..periods import WORDS
 
 if TYPE_CHECKING:
     from ..engine.results import Evidence, FiredTrigger, IndicatorResult, Result
@@ -59,7 +60,7 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_claus
         head = f"{pad}= {show_value(fired.points)}  {fired.label}{rating}"
     elif fired.count is not None:
         each = getattr(trigger, "points", None)
-        times = {"month": "个月", "quarter": "个季度"}.get(trigger.each or "", "次")
+        times = WORDS[trigger.each][2] if trigger.each in WORDS else "次"
         sizing = f"：{show_value(fired.count)} {times} × {format_points(each)} 分" if each is not None else ""
         capped = ""
         maximum = getattr(trigger, "maximum", None)
@@ -107,21 +108,30 @@ def _evidence_lines(result: Result, evidence: Evidence, pad: str) -> list[str]:
     return lines
 
 
+def _assumption_line(result: Result, ref: str) -> str:
+    assumption = result.spec.assumptions[ref]
+    return f"解读〔{assumption.id}〕{assumption.text}"
+
+
 _NOT_APPLICABLE = {
     "full_marks": "不适用于该单位，按满分计",
     "rescale": "不适用于该单位，不计入；上级指标按适用指标的分值折算",
     "spread": "不适用于该单位，不计入；其分值由同级适用指标平分",
+    "weighted": "不适用于该单位，不计入；其余指标的权重按比例折算为100%",
 }
 
 
 def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[str, list[IndicatorResult]]) -> list[str]:
     pad = "  " * node.depth
     indicator = result.spec.nodes[result.spec.indicator(node.id).index]
-    weight = f"  权重 {format_points(indicator.weight * 100)}%" if indicator.weight is not None else ""
+    weight = (f"  权重 {format_points(indicator.weight * 100)}%" if indicator.weight is not None
+              else f"  权重 = {indicator.weight_expr.text}" if indicator.weight_expr is not None else "")
     shown = "—" if node.score is None else format_points(node.score)
-    lines = [f"{pad}{node.name}  {shown} / {format_points(node.points)}{weight}"]
+    graded = f"  等次 {node.grade}" if node.grade else ""
+    lines = [f"{pad}{node.name}  {shown} / {format_points(node.points)}{weight}{graded}"]
     if not node.applicable:
-        lines[0] += "  （" + _NOT_APPLICABLE[result.spec.not_applicable] + "）"
+        how = "weighted" if indicator.weighted else result.spec.not_applicable
+        lines[0] += "  （" + _NOT_APPLICABLE[how] + "）"
         return lines
     kids = children.get(node.id, [])
     for child in kids:
@@ -133,8 +143,12 @@ def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[st
         lines.extend(_trigger_lines(result, fired, pad + "    ", node.clause))
     for missed in node.missed:
         lines.extend(_trigger_lines(result, missed, pad + "    ", node.clause))
+    if indicator.assumption:
+        lines.append(f"{pad}    {_assumption_line(result, indicator.assumption)}")
     if node.floored and node.raw is not None and node.score is not None:
-        lines.append(f"{pad}    扣完为止：{format_points(node.raw)} 计为 {format_points(node.score)}")
+        lines.append(f"{pad}    扣完为止：{format_points(node.raw)} 计为 {format_points(node.score)}"
+                     + (f"（{_assumption_line(result, indicator.floor_assumption)}）" if indicator.floor_assumption
+                        else ""))
     if node.capped and node.raw is not None and node.score is not None:
         lines.append(f"{pad}    不超过分值：{format_points(node.raw)} 计为 {format_points(node.score)}")
     return lines
@@ -149,15 +163,17 @@ def _outcome_lines(result: Result) -> list[str]:
     lines: list[str] = []
     if spec.bonus is not None:
         bonus = spec.bonus
-        lines.append(f"  {bonus.label}（上限 {format_points(bonus.cap)} 分"
-                     + (f"，基础得分须达到 {format_points(bonus.gate)} 分" if bonus.gate is not None else "") + "）")
+        lines.append(f"  {bonus.label}（" + (f"上限 {format_points(bonus.cap)} 分" if bonus.cap is not None else "不设上限")
+                     + (f"，基础得分须{'高于' if bonus.strict else '达到'} {format_points(bonus.gate)} 分"
+                        if bonus.gate is not None else "") + "）")
         for fired in result.bonus_items:
             lines.extend(_trigger_lines(result, fired, "    ", bonus.clause))
         if result.bonus_gated:
-            lines.append(f"    基础得分 {format_points(result.base_score)} 未达到 {format_points(bonus.gate or 0)} 分，"
+            lines.append(f"    基础得分 {format_points(result.base_score)} 未{'高于' if bonus.strict else '达到'} "
+                         f"{format_points(bonus.gate or 0)} 分，"
                          f"加分不计（申报 {format_points(result.bonus_claimed)} 分）")
         elif result.bonus_claimed > result.bonus:
-            lines.append(f"    加分合计 {format_points(result.bonus_claimed)} 分，以上限 {format_points(bonus.cap)} 分计")
+            lines.append(f"    加分合计 {format_points(result.bonus_claimed)} 分，以上限 {format_points(bonus.cap or 0)} 分计")
         lines.append(f"    计入加分 {format_points(result.bonus)} 分：{format_points(result.base_score)} + "
                      f"{format_points(result.bonus)} = {format_points(result.base_score + result.bonus)}")
     if spec.conversion is not None:
@@ -188,7 +204,7 @@ def render_text(result: Result) -> str:
         f"{unit.name}（{unit.id} · {spec.unit_types[unit.type].label}）",
         f"依据：{meta.title}" + (f"（{meta.document_number}）" if meta.document_number else "")
         + (f" · 考核日期 {unit.as_of.isoformat()}" if unit.as_of else ""),
-        f"最终得分 {format_points(result.score)} 分 · 等次 {grade.label}"
+        f"最终得分 {format_points(result.score)} 分" + (f" · 等次 {grade.label}" if spec.graded else "")
         + (" · 通报表扬" if grade.commend else "")
         + f" · 扣减目标分值 {format_points(result.deduction)} 分（目标分值 {format_points(unit.target)} 分）",
     ]
@@ -210,6 +226,18 @@ def render_text(result: Result) -> str:
         section("加分、折算与否决")
         lines.extend(outcome)
         lines.append(f"  考核得分 {format_points(result.score)}")
+    if spec.graded:
+        _grade_lines(result, section, lines)
+    _target_lines(result, section, lines)
+    if result.consequences:
+        section("其他结果运用（不计分）")
+        lines.extend(f"  {text}" for text in result.consequences)
+    lines.extend(["", _receipt_line(result)])
+    return "\n".join(lines) + "\n"
+
+
+def _grade_lines(result: Result, section: Callable[[str], None], lines: list[str]) -> None:
+    grade = result.spec.grades[result.grade_index]
     section("考核等次")
     bounds = []
     if grade.at_least is not None:
@@ -223,6 +251,9 @@ def render_text(result: Result) -> str:
     lines.append(f"  {grade.label}（{''.join(bounds)}{forced}）：{consequence}" + ("；通报表扬" if grade.commend else ""))
     if grade.clause:
         lines.append(f"      依据：{grade.clause}")
+
+
+def _target_lines(result: Result, section: Callable[[str], None], lines: list[str]) -> None:
     section("目标分值扣分")
     direct = result.direct_deductions
     if not direct:
@@ -232,12 +263,14 @@ def render_text(result: Result) -> str:
         lines.extend(_trigger_lines(result, fired, "  ", direct_clause))
     total = f"  合计扣减 {format_points(result.deduction)} 分"
     if result.deduction_capped:
-        total += f"（扣完为止：不超过目标分值 {format_points(unit.target)} 分）"
+        total += f"（扣完为止：不超过目标分值 {format_points(result.unit.target)} 分）"
     lines.append(total)
+
+
+def _receipt_line(result: Result) -> str:
     receipt = result.receipt
-    lines += ["", f"凭证：规则 {receipt.spec_id} sha256:{receipt.spec_sha256[:16]}… · "
-                  f"考核数据 sha256:{receipt.facts_sha256[:16]}… · assessrules {receipt.library_version}"]
-    return "\n".join(lines) + "\n"
+    return (f"凭证：规则 {receipt.spec_id} sha256:{receipt.spec_sha256[:16]}… · "
+            f"考核数据 sha256:{receipt.facts_sha256[:16]}… · assessrules {receipt.library_version}")
 
 
 register_view("text", render_text)

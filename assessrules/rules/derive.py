@@ -19,14 +19,18 @@ explanation can name the late documents and the missed months.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
 
 from ..errors import Path
+from ..numbers import canonical, round_exact, terminates
 from .expressions import Expression
+from .model import Rounding
 
 Evaluator = Callable[[Mapping[str, Any], Mapping[str, Any] | None, Mapping[str, Any] | None], Any]
 """A compiled expression: ``fn(annual, period_values, record) -> value``."""
@@ -48,6 +52,12 @@ class Derived:
     each: str | None = None  # a period kind
     of: str | None = None  # a records fact
     path: Path = ()
+    rounding: Rounding | None = None  # the spec's: how a quotient with no exact decimal value is published
+
+    @property
+    def value_type(self) -> str:
+        """The declared type of the value: a number, or (for ``last`` and ``expr``) the expression's type."""
+        return self.expression.type if self.expects == "any" else "number"
 
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
         """Return the value and its evidence for one unit's namespace ``ns``."""
@@ -62,25 +72,35 @@ class Derived:
         return [(label, fn(ns, values, None)) for label, values in ns[f"@{self.each}"]]
 
 
+def _exact_decimal(value: Fraction, rounding: Rounding | None) -> Decimal:
+    """An exact quotient as a Decimal: itself when it terminates, else rounded as the spec declares."""
+    if terminates(value):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    if rounding is None:  # the loader refuses such a spec without rounding; keep 28 digits if one slips by
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return canonical(round_exact(value, rounding.places, rounding.mode))
+
+
 def _total(values: Sequence[Any]) -> Decimal:
     return sum((Decimal(v) for v in values), Decimal(0))
 
 
 @attrs.frozen(kw_only=True)
 class _RollUp(Derived):
-    """A value made from every period's value; 0 when there is no period yet."""
+    """A value made from every period's value (``each:``), or every record's (``of:``); 0 when there is none yet."""
 
     def reduce(self, values: Sequence[Any]) -> Decimal:
         raise NotImplementedError
 
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
-        pairs = self._per_period(fn, ns)
+        pairs: list[tuple[Any, Any]] = ([(i, fn(ns, None, record)) for i, record in enumerate(ns[self.of])]
+                                        if self.of is not None else self._per_period(fn, ns))
         return (self.reduce([v for _, v in pairs]) if pairs else Decimal(0)), tuple(pairs)
 
 
 @attrs.frozen(kw_only=True)
 class Sum(_RollUp):
-    """The sum over the periods of the year (so far)."""
+    """The sum over the periods of the year (so far), or over the records (``sum: pages, of: reports``)."""
 
     kind = "sum"
 
@@ -95,7 +115,7 @@ class Mean(_RollUp):
     kind = "mean"
 
     def reduce(self, values: Sequence[Any]) -> Decimal:
-        return _total(values) / len(values)
+        return _exact_decimal(sum((Fraction(v) for v in values), Fraction(0)) / len(values), self.rounding)
 
 
 @attrs.frozen(kw_only=True)
@@ -154,10 +174,46 @@ class Formula(Derived):
     expects = "any"
 
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        if self.expression.type == "number" and any(True for _ in self.expression.divisions()):
+            try:  # plain arithmetic with a quotient: exactly, then as the spec rounds
+                values = {n: ns[n] for n in self.expression.names if n in ns}
+                return _exact_decimal(self.expression.exact_value(values), self.rounding), ()
+            except (KeyError, TypeError, ValueError):
+                pass  # conditions and functions beyond arithmetic: the compiled expression
         return fn(ns, None, None), ()
 
 
-DERIVED_KINDS: dict[str, type[Derived]] = {k.kind: k for k in (Sum, Mean, Min, Max, Last, Count, Formula)}
+@attrs.frozen(kw_only=True)
+class Gap(Derived):
+    """The longest time without a record (多长时间未更新): between successive dates, and from the last to ``as_of``.
+
+    In calendar days (or whole months with ``in: months``); with no record at all, from the start of the
+    assessment year. Its evidence is the record that opens the longest gap (none if the gap opens the year).
+    """
+
+    kind = "gap"
+    expects = "date"
+    months: bool = False
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        as_of = ns["as_of"]
+        dated = sorted((d, i) for i, record in enumerate(ns[self.of or ""])
+                       if (d := fn(ns, None, record)) is not None and d <= as_of)
+        if not dated:
+            return self._span(dt.date(as_of.year, 1, 1), as_of), ()
+        ends = [d for d, _ in dated[1:]] + [as_of]
+        longest, opener = max((self._span(d, end), -i) for (d, i), end in zip(dated, ends, strict=True))
+        return longest, ((-opener, longest),)
+
+    def _span(self, start: dt.date, end: dt.date) -> int:
+        if not self.months:
+            return (end - start).days
+        months = (end.year - start.year) * 12 + end.month - start.month
+        return months - 1 if end.day < start.day else months
+
+
+DERIVED_KINDS: dict[str, type[Derived]] = {k.kind: k for k in (Sum, Mean, Min, Max, Last, Count, Formula, Gap)}
 """The derived kinds, by the key that selects them."""
 
-__all__ = ["DERIVED_KINDS", "Count", "Derived", "Evaluator", "Evidence", "Formula", "Last", "Max", "Mean", "Min", "Sum"]
+__all__ = ["DERIVED_KINDS", "Count", "Derived", "Evaluator", "Evidence", "Formula", "Gap", "Last", "Max", "Mean",
+           "Min", "Sum"]

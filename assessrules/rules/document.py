@@ -189,6 +189,25 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
+_KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?[^\s:#'\"{\[][^:#]*?:\s+)(\S.*?)\s*$")
+
+
+def _quoting_hint(text: str, line: int | None) -> str | None:
+    """For a value that starts with a quote or holds ``: `` (common in Chinese text), the line quoted whole."""
+    lines = text.splitlines()
+    if line is None or not 0 < line <= len(lines):
+        return None
+    match = _KEY_VALUE.match(lines[line - 1])
+    if match is None:
+        return None
+    prefix, value = match.groups()
+    if "{" in prefix or "[" in prefix or value[0] in "{[" or not (value[0] in "\"'" or ": " in value):
+        return None
+    fixed = (prefix + "'" + value.replace("'", "''") + "'").strip()
+    why = "starts with a quote" if value[0] in "\"'" else "holds `: `"
+    return f"the value {why}, so YAML reads it as more than text: quote the whole value, e.g. line {line} as  {fixed}"
+
+
 def load_document(text: str, file: str) -> Document:
     """Parse ``text``; raise :class:`DocumentError` with located problems if it is not valid.
 
@@ -283,7 +302,7 @@ def load_located(text: str, file: str) -> Document:
         what = exc.problem or str(exc)
         raise DocumentError(
             [Problem(f"this is not valid YAML: {what}", (), file, line, col,
-                     "check indentation, quotes and colons near this place")]
+                     _quoting_hint(text, line) or "check indentation, quotes and colons near this place")]
         ) from None
     except yaml.YAMLError as exc:
         raise DocumentError([Problem(f"this is not valid YAML: {exc}", (), file)]) from None

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import ast
 import copy
+import datetime as dt
 import decimal
 import difflib
+import functools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 import attrs
@@ -59,7 +62,7 @@ class Name:
     """A name an expression may use: a declared fact, parameter, record field or derived value."""
 
     type: Type
-    kind: Literal["fact", "parameter", "field", "derived", "run"]
+    kind: Literal["fact", "parameter", "field", "derived", "run", "score"]
     label: str = ""
     values: tuple[str, ...] | None = None  # for enum facts
     period: str | None = None  # "month" or "quarter" for a fact recorded per period
@@ -106,12 +109,66 @@ def _add_working_days(start: Any, count: Any) -> Any:
     return add_working_days(start, int(count))
 
 
+SCORE_PREFIX = "@score:"
+"""``score("web")`` reads the name ``@score:web``, which the spec declares for every indicator."""
+
+
+def _no_score(node_id: str) -> Any:  # pragma: no cover - the compiler and the reference bind their own
+    raise ValueError(f"score({node_id!r}) is only known while scoring")
+
+
+@functools.lru_cache(maxsize=256)
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _days(start: dt.date, end: dt.date) -> int:
+    return (end - start).days
+
+
+def _months(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end``: 2021-01-31 → 2021-02-28 is 0, → 2021-03-01 is 1."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return months
+
+
 def _floor(x: Any) -> Decimal:
     return Decimal(math.floor(_to_decimal(x)))
 
 
 def _ceil(x: Any) -> Decimal:
     return Decimal(math.ceil(_to_decimal(x)))
+
+
+def _exact_round(mode: str) -> Callable[..., Fraction]:
+    from ..numbers import round_exact
+
+    def rounder(x: Any, places: Any = 0) -> Fraction:
+        return Fraction(round_exact(x, int(places), mode))  # type: ignore[arg-type]
+
+    return rounder
+
+
+def _to_fraction(x: Any) -> Fraction:
+    return x if type(x) is Fraction else Fraction(x)
+
+
+def _exact_div(a: Any, b: Any) -> Fraction:
+    return _to_fraction(a) / _to_fraction(b)
+
+
+def _exact_pow(a: Any, b: Any) -> Fraction:
+    return _to_fraction(a) ** int(b)
+
+
+_EXACT_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "min": min, "max": max, "abs": abs,
+    "round_half_up": _exact_round("half_up"), "round_half_even": _exact_round("half_even"),
+    "round_down": _exact_round("down"),
+    "floor": lambda x: Fraction(math.floor(x)), "ceil": lambda x: Fraction(math.ceil(x)),
+}
 
 
 @attrs.frozen
@@ -144,6 +201,13 @@ FUNCTIONS: dict[str, Function] = {
                              doc="official working days after the first date up to and including the second (工作日)"),
     "add_working_days": Function(_add_working_days, ("date", "number"), "date",
                                  doc="the date of the n-th official working day after a date"),
+    "date": Function(_date, ("text",), "date", doc='a date written as text: `date("2021-06-30")`'),
+    "score": Function(_no_score, ("text",), "number",
+                      doc='the score of another indicator, by id: `score("web") > 80` (scored before this rule)'),
+    "days": Function(_days, ("date", "date"), "number",
+                     doc="calendar days from the first date to the second (negative if the second is earlier)"),
+    "months": Function(_months, ("date", "date"), "number",
+                       doc="whole months from the first date to the second: 2021-01-15 → 2021-03-14 is 1"),
 }
 """The functions expressions may call; a later rule kind may register more."""
 
@@ -200,12 +264,75 @@ class Expression:
     def interpret(self, values: Mapping[str, Any]) -> Any:
         """Evaluate with :mod:`simpleeval` (the reference semantics)."""
         evaluator = _Reference({**values, **{f"{_SLOT}{i}": c for i, c in enumerate(self.constants)}})
+        evaluator.functions["score"] = lambda node_id: values[SCORE_PREFIX + node_id]
         with decimal.localcontext(_DECIMAL_CONTEXT):
             return evaluator.eval(self.text, previously_parsed=self.tree)
+
+    def exact_value(self, values: Mapping[str, Any]) -> Fraction:
+        """Evaluate an arithmetic expression exactly, as a Fraction (``points: 20 / 12``, ``value: 25 / 12``)."""
+        return _exact(self.tree, {**values, **{f"{_SLOT}{i}": c for i, c in enumerate(self.constants)}})
+
+    def divisions(self) -> Iterator[ast.BinOp]:
+        """The divisions whose quotient can reach the value (not only a comparison or a rounding function)."""
+        yield from _open_divisions(self.tree)
+
+    def divisor_constant(self, division: ast.BinOp, values: Mapping[str, Any]) -> Fraction | None:
+        """The divisor of ``division`` when it is a constant (a number, a parameter, arithmetic of them)."""
+        try:
+            return _exact(division.right, {**values, **{f"{_SLOT}{i}": c for i, c in enumerate(self.constants)}})
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            return None
 
     def to_python(self, name_ref: Callable[[str], str], const_ref: Callable[[Any], str]) -> str:
         """Render as Python source: names via ``name_ref``, literals via ``const_ref``."""
         return ast.unparse(_Render(self.constants, name_ref, const_ref).visit(_deepcopy(self.tree)))
+
+
+_ROUNDING_CALLS = frozenset({"round_half_up", "round_half_even", "round_down", "floor", "ceil"})
+
+
+def _open_divisions(node: ast.AST) -> Iterator[ast.BinOp]:
+    if isinstance(node, ast.Compare | ast.BoolOp):
+        return  # a comparison's operands never reach a score
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _ROUNDING_CALLS:
+        return  # rounded: the quotient stops here
+    if isinstance(node, ast.IfExp):
+        yield from _open_divisions(node.body)
+        yield from _open_divisions(node.orelse)
+        return
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        yield node
+    for child in ast.iter_child_nodes(node):
+        yield from _open_divisions(child)
+
+
+def _exact(node: ast.AST, values: Mapping[str, Any]) -> Fraction:
+    """The value of an arithmetic tree over numbers, as an exact Fraction."""
+    if isinstance(node, ast.Name):
+        value = values[node.id]
+        if isinstance(value, bool) or not isinstance(value, int | Decimal | Fraction):
+            raise TypeError(f"`{node.id}` is not a number")
+        return Fraction(value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        operand = _exact(node.operand, values)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        left, right = _exact(node.left, values), _exact(node.right, values)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.Div):
+            return left / right
+        if isinstance(node.op, ast.Pow) and right.denominator == 1:
+            return Fraction(left) ** int(right)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        fn = _EXACT_FUNCTIONS.get(node.func.id)
+        if fn is not None:
+            return Fraction(fn(*(_exact(a, values) for a in node.args)))
+    raise ValueError("not plain arithmetic")
 
 
 def _deepcopy(tree: ast.expr) -> ast.expr:
@@ -316,6 +443,10 @@ class _Checker:
             self.check(exponent, depth)
             return self.expect(node.left, left, "number", "`**`")
         right = self.check(node.right, depth)
+        if "date" in (left, right):
+            return self.fail(node, f"`{symbol}` works on numbers, not on dates",
+                             "for the days between two dates write days(a, b) (calendar days) or working_days(a, b) "
+                             "(工作日); for whole months months(a, b); compare dates with < > ==")
         self.expect(node.left, left, "number", f"`{symbol}`")
         self.expect(node.right, right, "number", f"`{symbol}`")
         return "number"
@@ -383,6 +514,22 @@ class _Checker:
                                    f"not {_TYPE_WORDS[body]} and {_TYPE_WORDS[orelse]}")
         return body
 
+    def check_score(self, node: ast.Call) -> Type:
+        arg = node.args[0]
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            return self.fail(node, "`score(…)` takes an indicator's id in quotes", 'e.g. score("web")')
+        known = [n[len(SCORE_PREFIX):] for n in self.names if n.startswith(SCORE_PREFIX)]
+        key = SCORE_PREFIX + arg.value
+        if key not in self.names:
+            close = difflib.get_close_matches(arg.value, known, n=1, cutoff=0.6)
+            return self.fail(node, f"no indicator `{arg.value}` to read the score of" if known else
+                             "`score(…)` can be used only in rules on indicators, the bonus, vetoes and consequences",
+                             f"did you mean `{close[0]}`?" if close else None)
+        self.const_slot(arg, arg.value)
+        if key not in self.used:
+            self.used.append(key)
+        return "number"
+
     def check_Call(self, node: ast.Call, depth: int) -> Type:
         if not isinstance(node.func, ast.Name):
             return self.fail(node, "only the listed functions can be called", f"use one of: {', '.join(FUNCTIONS)}")
@@ -400,6 +547,17 @@ class _Checker:
         if count < least or (most is not None and count > most):
             want = f"{least} or more" if most is None else (str(least) if least == most else f"{least} to {most}")
             return self.fail(node, f"`{name}` takes {want} arguments, not {count}")
+        if name == "score":
+            return self.check_score(node)
+        if name == "date":
+            arg = node.args[0]
+            try:
+                if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                    raise ValueError
+                _date(arg.value)
+            except ValueError:
+                return self.fail(node, "`date(…)` takes a date written in quotes as year-month-day",
+                                 'e.g. date("2021-06-30")')
         seen: list[Type] = []
         for i, arg in enumerate(node.args):
             if isinstance(arg, ast.Starred):
@@ -548,13 +706,23 @@ class _Render(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
+        if name == "score":  # another indicator's score: the scorer's variable for it
+            slot = _slot(node.args[0])
+            assert slot is not None
+            return self._ref(self.name_ref(SCORE_PREFIX + self.constants[slot]))
         return ast.Call(ast.Name(f"_fn_{name}", ast.Load()), [self.visit(a) for a in node.args], [])
 
 
-def helpers() -> dict[str, Any]:
-    """The names compiled expressions may call: the allow-list and nothing else."""
+def helpers(exact: bool = False) -> dict[str, Any]:
+    """The names compiled expressions may call: the allow-list and nothing else.
+
+    ``exact``: the versions over Fractions, for a scorer that keeps quotients exact.
+    """
     names: dict[str, Any] = {"_div": _div, "_pow": _pow}
     names.update({f"_fn_{k}": f.impl for k, f in FUNCTIONS.items()})
+    if exact:
+        names.update({"_div": _exact_div, "_pow": _exact_pow, "_to_decimal": _to_fraction})
+        names.update({f"_fn_{k}": f for k, f in _EXACT_FUNCTIONS.items()})
     return names
 
 
@@ -564,6 +732,7 @@ __all__ = [
     "DECIMAL_CONTEXT",
     "DEFAULT_LIMITS",
     "FUNCTIONS",
+    "SCORE_PREFIX",
     "Expression",
     "ExpressionError",
     "ExpressionProblem",

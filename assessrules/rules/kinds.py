@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 import attrs
 
 from ..errors import Path
+from ..numbers import Exact
 from .expressions import Expression
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class Emitter(Protocol):
     def each_period(self, kind: str) -> contextlib.AbstractContextManager[None]:
         """Loop over the unit's periods of ``kind``: inside, per-period facts read that period's values."""
 
-    def deduct_collected(self, index: int, score: str, maximum: Decimal | None, count: str = "pc") -> None:
+    def deduct_collected(self, index: int, score: str, maximum: Exact | None, count: str = "pc") -> None:
         """After a :meth:`collect` loop: take the points collected (at most ``maximum``) and record them."""
 
 
@@ -71,7 +72,7 @@ class BuildContext(Protocol):
     def expression(self, raw: Any, path: Path, expect: str, each: str | None = None) -> Expression | None:
         """Check an expression (``each``: in the scope of one period); record problems, None if bad."""
 
-    def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
+    def points(self, raw: Any, path: Path, positive: bool = True) -> Exact | None:
         """Read a number of points (a number, or an expression over parameters)."""
 
     def problem(self, message: str, path: Path, hint: str | None = None) -> None:
@@ -118,10 +119,12 @@ class Trigger:
 
 
 def _every(each: str | None) -> str:
-    return {"month": "每月", "quarter": "每季度"}.get(each or "", "")
+    from ..periods import WORDS
+
+    return WORDS[each][1] if each in WORDS else ""
 
 
-def _fmt(value: Decimal) -> str:
+def _fmt(value: Exact) -> str:
     from ..numbers import format_points
 
     return format_points(value)
@@ -134,10 +137,10 @@ class DeductEach(Trigger):
     kind = "deduct_each"
     periodic = True
     per: Expression
-    points: Decimal
-    maximum: Decimal | None = None
-    beyond: Decimal | None = None  # 再扣: once the count passes this …
-    then: Decimal | None = None  # … deduct this much more, once
+    points: Exact
+    maximum: Exact | None = None
+    beyond: Exact | None = None  # 再扣: once the count passes this …
+    then: Exact | None = None  # … deduct this much more, once
 
     expression_fields = ("per",)
 
@@ -183,7 +186,7 @@ class DeductIf(Trigger):
     kind = "deduct_if"
     periodic = True
     condition: Expression
-    points: Decimal
+    points: Exact
 
     expression_fields = ("condition",)
 
@@ -212,8 +215,8 @@ class DeductRecords(Trigger):
     kind = "deduct_records"
     records: str  # a records fact
     severity: str  # its enum field that says how serious each record is
-    by_severity: Mapping[str, Decimal]
-    maximum: Decimal | None = None
+    by_severity: Mapping[str, Exact]
+    maximum: Exact | None = None
 
     def reads(self) -> tuple[str, ...]:
         return (self.records,)
@@ -249,7 +252,7 @@ class DeductDiscretionary(Trigger):
 
     kind = "deduct_discretionary"
     amount: str  # a number fact, declared with min 0 and max ≤ the range
-    maximum: Decimal
+    maximum: Exact
 
     def reads(self) -> tuple[str, ...]:
         return (self.amount,)
@@ -265,13 +268,17 @@ class DeductDiscretionary(Trigger):
         return f"{self.label}：视情况扣0–{_fmt(self.maximum)}分（{self.amount}）"
 
     def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
-        fact = facts.get(self.amount)
-        hint = f"declare it as {{type: number, min: 0, max: {_fmt(self.maximum)}, default: 0, label: …}}"
-        if fact is None or fact.type != "number" or fact.period is not None:
-            problem(f"`discretion: {self.amount}` must name an annual number fact", self.path + ("discretion",), hint)
-        elif fact.minimum is None or fact.minimum < 0 or fact.maximum is None or fact.maximum > self.maximum:
-            problem(f"the fact `{self.amount}` must be bounded by the range 0–{_fmt(self.maximum)}, so that an "
-                    "amount outside it is rejected", self.path + ("discretion",), hint)
+        _check_discretion(self.amount, self.maximum, facts, self.path, problem)
+
+
+def _check_discretion(amount: str, maximum: Exact, facts: Mapping[str, Fact], path: Path, problem: Problem) -> None:
+    fact = facts.get(amount)
+    hint = f"declare it as {{type: number, min: 0, max: {_fmt(maximum)}, default: 0, label: …}}"
+    if fact is None or fact.type != "number" or fact.period is not None:
+        problem(f"`discretion: {amount}` must name an annual number fact", path + ("discretion",), hint)
+    elif fact.minimum is None or fact.minimum < 0 or fact.maximum is None or fact.maximum > maximum:
+        problem(f"the fact `{amount}` must be bounded by the range 0–{_fmt(maximum)}, so that an "
+                "amount outside it is rejected", path + ("discretion",), hint)
 
 
 @attrs.frozen(kw_only=True)
@@ -281,7 +288,7 @@ class Rating(Trigger):
     kind = "rating"
     phase = "base"
     rating: str  # an enum fact
-    scale: Mapping[str, Decimal]
+    scale: Mapping[str, Exact]
 
     def reads(self) -> tuple[str, ...]:
         return (self.rating,)
@@ -308,7 +315,7 @@ class AwardIf(Trigger):
 
     kind = "award_if"
     condition: Expression
-    points: Decimal
+    points: Exact
 
     expression_fields = ("condition",)
 
@@ -320,6 +327,58 @@ class AwardIf(Trigger):
 
     def describe(self) -> str:
         return f"{self.label}：得{_fmt(self.points)}分（条件 {self.condition.text}）"
+
+
+@attrs.frozen(kw_only=True)
+class AwardEach(Trigger):
+    """Points per occurrence (每发布1条得0.5分), at most ``max``; the indicator starts from 0."""
+
+    kind = "award_each"
+    per: Expression
+    points: Exact
+    maximum: Exact | None = None
+
+    expression_fields = ("per",)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"c = {em.expr(self.per)}")
+        em.line("if c:")
+        with em.indent():
+            em.line(f"if c < 0: _negative_count({self.index}, c)")
+            em.line(f"p = c * {em.const(self.points)}")
+            if self.maximum is not None:
+                em.line(f"if p > {em.const(self.maximum)}: p = {em.const(self.maximum)}")
+            em.line(f"{score} += p")
+            em.record(self.index, "c", "p")
+
+    def describe(self) -> str:
+        limit = f"，本项最多得{_fmt(self.maximum)}分" if self.maximum is not None else ""
+        return f"{self.label}：每次得{_fmt(self.points)}分（次数 = {self.per.text}）{limit}"
+
+
+@attrs.frozen(kw_only=True)
+class AwardDiscretionary(Trigger):
+    """Points the assessor gives within a stated range (在2分内酌情给分), recorded as a fact."""
+
+    kind = "award_discretionary"
+    amount: str  # a number fact, declared with min 0 and max ≤ the range
+    maximum: Exact
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.amount,)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"p = ns[{self.amount!r}]")
+        em.line("if p:")
+        with em.indent():
+            em.line(f"{score} += p")
+            em.record(self.index, "None", "_to_decimal(p)")
+
+    def describe(self) -> str:
+        return f"{self.label}：在{_fmt(self.maximum)}分内酌情给分（{self.amount}）"
+
+    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+        _check_discretion(self.amount, self.maximum, facts, self.path, problem)
 
 
 @attrs.frozen(kw_only=True)
@@ -368,7 +427,7 @@ class BonusIf(Trigger):
 
     kind = "bonus_if"
     condition: Expression
-    points: Decimal
+    points: Exact
     evidence: str | None = None  # a fact that must be given (true, non-empty) for the bonus to count
 
     expression_fields = ("condition",)
@@ -395,7 +454,7 @@ class BonusEach(Trigger):
 
     kind = "bonus_each"
     per: Expression
-    points: Decimal
+    points: Exact
     evidence: str | None = None
 
     expression_fields = ("per",)
@@ -424,7 +483,7 @@ def _check_evidence(name: str | None, facts: Mapping[str, Fact], path: Path, pro
                 path + ("evidence",), "declare it, e.g. {type: text, label: 佐证材料, default: ''}")
 
 
-def _same_labels(fact: Fact, table: Mapping[str, Decimal], path: Path, problem: Problem) -> None:
+def _same_labels(fact: Fact, table: Mapping[str, Exact], path: Path, problem: Problem) -> None:
     declared = list(fact.values or ())
     for label in table:
         if label not in declared:
@@ -457,9 +516,8 @@ class Veto(Trigger):
     phase = "veto"
     condition: Expression
     grade: str | None = None  # the grade id it forces (default: the lowest)
-    score: Decimal | None = None  # the score it fixes, if any
-    at_most: Decimal | None = None  # or the score it caps
-    stop: bool = False  # no further scoring: the score is the fixed one
+    score: Exact | None = None  # the score it fixes, if any
+    at_most: Exact | None = None  # or the score it caps
 
     expression_fields = ("condition",)
 
@@ -473,9 +531,27 @@ class Veto(Trigger):
         if self.at_most is not None:
             outcome.append(f"得分最高计{_fmt(self.at_most)}")
         outcome.append(f"等次定为{self.grade}" if self.grade else "定为最低等次")
-        if self.stop:
-            outcome.append("不再计分")
         return f"{self.label}：一票否决，{'，'.join(outcome)}（条件 {self.condition.text}）"
+
+
+@attrs.frozen(kw_only=True)
+class Consequence(Trigger):
+    """A consequence that is not points (不予公开, 追责): recorded in the result when its condition holds."""
+
+    kind = "consequence"
+    phase = "veto"
+    condition: Expression
+    text: str
+
+    expression_fields = ("condition",)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"if {em.expr(self.condition)}:")
+        with em.indent():
+            em.record(self.index, "None", "None")
+
+    def describe(self) -> str:
+        return f"{self.label}：{self.text}（条件 {self.condition.text}）"
 
 
 @attrs.frozen
@@ -503,6 +579,10 @@ KINDS: tuple[Kind, ...] = (
          {"if": ("condition", "expr:bool"), "points": ("points", "points")}),
     Kind("award_if", "award", "if", AwardIf,
          {"if": ("condition", "expr:bool"), "points": ("points", "points")}),
+    Kind("award_each", "award", "per", AwardEach,
+         {"per": ("per", "expr:number"), "points": ("points", "points"), "max": ("maximum", "points?")}),
+    Kind("award_discretionary", "award", "discretion", AwardDiscretionary,
+         {"discretion": ("amount", "name"), "max": ("maximum", "points")}),
     Kind("zero_if", "zero", "if", ZeroIf, {"if": ("condition", "expr:bool")}),
     Kind("score", "score", "expr", ScoreExpression, {"expr": ("expr", "expr:number")}, many=False),
     Kind("rating", "rating", "of", Rating, {"of": ("rating", "name"), "points": ("scale", "table")}, many=False),
@@ -510,9 +590,11 @@ KINDS: tuple[Kind, ...] = (
          {"if": ("condition", "expr:bool"), "points": ("points", "points"), "evidence": ("evidence", "name?")}),
     Kind("bonus_each", "bonus", "per", BonusEach,
          {"per": ("per", "expr:number"), "points": ("points", "points"), "evidence": ("evidence", "name?")}),
+    Kind("consequence", "consequence", "if", Consequence,
+         {"if": ("condition", "expr:bool"), "text": ("text", "name")}),
     Kind("veto", "veto", "if", Veto,
          {"if": ("condition", "expr:bool"), "grade": ("grade", "name?"), "score": ("score", "points?"),
-          "at_most": ("at_most", "points?"), "stop": ("stop", "flag")}),
+          "at_most": ("at_most", "points?")}),
 )
 """The registry of trigger kinds, in the order their keys are read on a node."""
 
@@ -580,10 +662,13 @@ def build_trigger(entry: Mapping[str, Any], key: str, path: Path, ctx: BuildCont
 __all__ = [
     "KINDS",
     "TRIGGER_KEYS",
+    "AwardDiscretionary",
+    "AwardEach",
     "AwardIf",
     "BonusEach",
     "BonusIf",
     "BuildContext",
+    "Consequence",
     "DeductDiscretionary",
     "DeductEach",
     "DeductIf",

@@ -16,22 +16,28 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from .. import _resources
-from ..errors import Problem, SpecError, UsageError, sort_problems, with_code
+from ..errors import Path, Problem, SpecError, UsageError, sort_problems, with_code
 from .build.assumptions import build_assumptions
 from .build.context import BuildContext
 from .build.derived import build_derived
 from .build.direct import build_direct
 from .build.facts import build_facts
 from .build.grades import build_grades
-from .build.indicators import ROOT_ID, build_tree
+from .build.groups import build_groups
+from .build.indicators import ROOT_ID, build_tree, check_score_order, declare_scores
 from .build.metadata import build_metadata, build_unit_types
-from .build.outcome import build_bonus, build_conversion, build_vetoes
+from .build.outcome import build_bonus, build_conversion, build_rounding, build_vetoes
 from .build.parameters import build_parameters
 from .document import Document, DocumentError, load_document, read_document
+from .exactness import derived_places, nonterminating_places
 from .expressions import Name
 from .extend import expand
+from .model import Grade
 from .ruleset import Rules
 from .schema import schema_problems
+
+UNGRADED = Grade("ungraded", "不评等次", None, None)
+"""The one grade of a spec that declares none: it gives scores only, and no consequence."""
 
 
 def resolve_spec(source: str | os.PathLike[str]) -> FsPath:
@@ -111,17 +117,35 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     if ctx.period_kinds and (metadata.year or (metadata.effective_from.year if metadata.effective_from else None)) is None:
         ctx.problem("facts are recorded per period, so the spec needs `metadata.year`", ("metadata",),
                     "add e.g. `year: 2021`")
-    derived = build_derived(ctx, d.get("derived", {}), facts)
+    derived = build_derived(ctx, d.get("derived", {}), facts, build_rounding(d.get("rounding")))
+    declare_scores(ctx, d)  # score("web") may be read by rules, never by derived values
     root = build_tree(ctx, d, metadata, unit_types)
+    if root is not None:
+        check_score_order(ctx, root)
     conversion = build_conversion(d.get("conversion"))
     graded = conversion.to if conversion else metadata.scale
-    bonus_cap = Decimal((d.get("bonus") or {}).get("cap", 0)) * graded / metadata.scale
-    grades = build_grades(ctx, d["grades"], graded + bonus_cap)
+    bonus_section = d.get("bonus") or {}
+    top = None if bonus_section and "cap" not in bonus_section else (  # no cap: no highest score
+        graded + Decimal(bonus_section.get("cap", 0)) * graded / metadata.scale)
+    has_grades = "grades" in d
+    grades = build_grades(ctx, d["grades"], top) if has_grades else [UNGRADED]
     direct = build_direct(ctx, d.get("direct_deductions"))
     bonus = build_bonus(ctx, d.get("bonus"), metadata.scale)
     vetoes = build_vetoes(ctx, d.get("veto", []), grades)
+    consequences = ctx.add_triggers(d.get("consequences", []), "consequence", ("consequences",))
+    groups = build_groups(ctx, d.get("groups", {}), unit_types)
     for trigger in ctx.triggers:
         trigger.check(facts, ctx.problem)
+    rounding = build_rounding(d.get("rounding"))
+    if root is not None and rounding is None:
+        averaged: list[tuple[str, Path]] = [(f"the group 「{g['label']}」 averages its members' scores", ("groups", gid))
+                    for gid, g in (d.get("groups") or {}).items()]
+        averaged += derived_places(derived, ctx.parameters)
+        for message, path in averaged + nonterminating_places(root, ctx.triggers, ctx.parameters,
+                                                              d.get("not_applicable", "full_marks"), conversion):
+            ctx.problem(f"{message}, which can give a number with no exact decimal value, and the spec declares "
+                        "no rounding", path, "declare where and how to round, e.g. "
+                        "`rounding: {places: 2, mode: half_up, at: score}` at the top of the spec")
     if ctx.problems or root is None:
         return None
     direct_section = d.get("direct_deductions") or {}
@@ -131,7 +155,8 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         triggers=tuple(ctx.triggers), source=ctx.doc.file, sha256=hashlib.sha256(ctx.doc.text.encode("utf-8")).hexdigest(),
         derived=tuple(derived), direct_clause=direct_section.get("clause"), bonus=bonus, vetoes=tuple(vetoes),
         conversion=conversion, not_applicable=d.get("not_applicable", "full_marks"),
-        limit_to_target=bool(direct_section.get("limit_to_target", True)),
+        limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding, graded=has_grades,
+        consequences=tuple(consequences), groups=tuple(groups),
         positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,),
     )
 

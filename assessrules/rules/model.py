@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 import attrs
 
 from ..errors import Path
+from ..numbers import Exact, RoundingMode
 from .expressions import Expression
 from .kinds import Trigger
 
@@ -41,7 +42,7 @@ class Parameter:
     """A named number the year sets, usable in expressions."""
 
     name: str
-    value: Decimal
+    value: Exact  # a Fraction when written as a quotient that does not terminate (25 / 12)
     label: str
     clause: str | None = None
     assumption: str | None = None
@@ -76,9 +77,19 @@ class Indicator:
     triggers: tuple[Trigger, ...] = ()
     parent: str | None = None
     weight: Decimal | None = None  # its share of a weighted parent (工作考核 70%)
+    weight_expr: Expression | None = None  # or its share per unit, from the unit's facts (所占比例)
     units: frozenset[str] | None = None  # the named units it applies to
     applies_if: Expression | None = None  # the condition under which it applies
-    children_add_up: bool = True  # false where the document's children do not add up to the points
+    assumption: str | None = None  # the assumption (解读) its points or its scope implement
+    grades: tuple[Grade, ...] = ()  # the part's own grades (分项等次), from its own score
+    unit_points: Expression | None = None  # what it is worth to each unit, from its facts (at most `points`)
+    children_add_up: bool = True  # its children's points add up to its own (checked per unit with unit_points)
+    floor_assumption: str | None = None  # the assumption its floor implements
+
+    @property
+    def weighted(self) -> bool:
+        """True for a child of a weighted parent (a fixed weight, or one per unit)."""
+        return self.weight is not None or self.weight_expr is not None
 
     @property
     def limited(self) -> bool:
@@ -102,10 +113,11 @@ class Bonus:
     """Bonus items (加分项) on top of the base score, with their own cap and an optional gate."""
 
     items: tuple[Trigger, ...]
-    cap: Decimal
-    gate: Decimal | None = None  # only when the base score reaches this
+    cap: Decimal | None  # None: every item counts in full
+    gate: Decimal | None = None  # only when the base score reaches this (or passes it, when strict)
     label: str = "加分项"
     clause: str | None = None
+    strict: bool = False  # the gate is 高于 (above), not 达到 (at least)
 
 
 @attrs.frozen
@@ -114,6 +126,35 @@ class Conversion:
 
     to: Decimal
     places: int | None = None  # rounded half up to this many decimals, when given
+    clause: str | None = None
+
+
+@attrs.frozen
+class Rounding:
+    """Where and how the spec rounds (``rounding: {places: 2, mode: half_up, at: score}``).
+
+    Inside the engine every quotient is exact; a value is rounded only here. ``at`` says where the
+    rounding changes what follows: ``indicator`` (each indicator's score, so parents add rounded
+    parts, and the graded score), ``score`` (the graded score, before the grade is read) or
+    ``published`` (nothing is computed on rounded values). Whatever ``at`` says, every figure a
+    result publishes is rounded the same way, so a result never shows a non-terminating value.
+    """
+
+    places: int
+    mode: RoundingMode = "half_up"
+    at: str = "score"
+    clause: str | None = None
+
+
+@attrs.frozen
+class Group:
+    """A group scored from its members' results (全县 from its departments and towns): the mean of their
+    scores, or with ``weights``, the weighted mix of the mean of each member type."""
+
+    id: str
+    label: str
+    members: tuple[str, ...]  # the unit types whose units are members
+    weights: Mapping[str, Decimal] | None = None  # by member type, adding up to 100%
     clause: str | None = None
 
 
@@ -129,10 +170,12 @@ class Grade:
     deduct: Decimal = Decimal(0)  # fraction of the target value
     clause: str | None = None
     path: Path = ()
+    consequence: str | None = None  # what else the grade brings, in words (约谈, 追责): recorded, not scored
 
     def contains(self, score: Decimal) -> bool:
         """True when ``score`` falls in [at_least, below)."""
         return (self.at_least is None or score >= self.at_least) and (self.below is None or score < self.below)
 
 
-__all__ = ["Assumption", "Bonus", "Conversion", "Grade", "Indicator", "Metadata", "Parameter", "UnitType"]
+__all__ = ["Assumption", "Bonus", "Conversion", "Grade", "Group", "Indicator", "Metadata", "Parameter", "Rounding",
+           "UnitType"]

@@ -20,9 +20,10 @@ from ..periods import PERIOD_KINDS
 from .derive import Derived
 from .facts import Fact, facts_json_schema
 from .kinds import Trigger
-from .model import Assumption, Bonus, Conversion, Grade, Indicator, Metadata, Parameter, UnitType
+from .model import Assumption, Bonus, Conversion, Grade, Group, Indicator, Metadata, Parameter, Rounding, UnitType
 
-_PERIOD_PATTERNS = {"month": r"^\d{4}-(0[1-9]|1[0-2])$", "quarter": r"^\d{4}Q[1-4]$"}
+_PERIOD_PATTERNS = {"month": r"^\d{4}-(0[1-9]|1[0-2])$", "quarter": r"^\d{4}Q[1-4]$",
+                    "half_month": r"^\d{4}-(0[1-9]|1[0-2])[ab]$", "half_year": r"^\d{4}H[12]$"}
 
 
 @attrs.frozen(eq=False)
@@ -47,6 +48,10 @@ class Rules:
     vetoes: tuple[Trigger, ...] = ()
     conversion: Conversion | None = None
     not_applicable: str = "full_marks"  # or "rescale", "spread": what the points of an indicator that does not apply do
+    rounding: Rounding | None = None  # where the spec rounds; with it the scorer keeps every quotient exact
+    graded: bool = True  # False: the spec declares no grades and gives scores only (one implicit grade)
+    consequences: tuple[Trigger, ...] = ()  # consequences that are not points (不予公开, 追责), in order
+    groups: tuple[Group, ...] = ()  # groups scored from their members' results
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
@@ -148,18 +153,20 @@ class Rules:
             "name": {"type": "string"},
             "type": {"enum": list(self.unit_types),
                      "description": "; ".join(f"{k}: {v.label}" for k, v in self.unit_types.items())},
-            "target": {"type": "number", "minimum": 0, "description": "目标分值"},
+            "target": {"type": "number", "minimum": 0,
+                       "description": "目标分值; leave it out for a unit whose grade has no consequence"},
             "facts": facts_json_schema(self.fact_groups[None]),
         }
         if self.period_kinds:
             properties["periods"] = {
                 "type": "object",
-                "description": "facts recorded per period, by month (2021-03) or quarter (2021Q1)",
+                "description": "facts recorded per period: month (2021-03), quarter (2021Q1), half-month (2021-03a, "
+                               "2021-03b) or half-year (2021H1)",
                 "patternProperties": {_PERIOD_PATTERNS[k]: facts_json_schema(self.fact_groups[k])
                                       for k in self.period_kinds},
                 "additionalProperties": False,
             }
-        return {"type": "object", "properties": properties, "required": ["id", "type", "target", "facts"],
+        return {"type": "object", "properties": properties, "required": ["id", "type", "facts"],
                 "additionalProperties": False}
 
 

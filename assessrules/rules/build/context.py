@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from ...errors import Path, Problem
-from ...numbers import format_points
+from ...numbers import Exact, exact_points, format_points
 from ..document import Document
 from ..expressions import Expression, ExpressionError, Name, check_expression
 from ..facts import FACT_TYPES, Fact
@@ -94,22 +94,27 @@ class BuildContext:
                              "spec.expression")
             return None
 
-    def points(self, raw: Any, path: Path, positive: bool = True) -> Decimal | None:
-        """Read a number of points (a number, or an expression over parameters)."""
+    def points(self, raw: Any, path: Path, positive: bool = True) -> Exact | None:
+        """Read a number of points (a number, or an expression over parameters), exactly: ``20 / 12`` stays 5/3."""
         if raw is None:
             self.problem("missing points", path)
             return None
+        value: Exact
         if isinstance(raw, str):
             params = {n: info for n, info in self.names.items() if info.kind == "parameter"}
             expr = self.expression(raw, path, "number", names=params)
             if expr is None:
                 return None
             try:
-                value = Decimal(expr.interpret({n: self.parameters[n].value for n in expr.names}))
-            except (ArithmeticError, ValueError, TypeError) as exc:
-                self.problem(f"`{echo(raw)}` cannot be computed: {_arithmetic(exc)}", path)
+                value = exact_points(expr.exact_value({n: self.parameters[n].value for n in expr.names}))
+            except ZeroDivisionError:
+                self.problem(f"`{echo(raw)}` cannot be computed: division by zero", path)
                 return None
-            if (trouble := number_problem(value)) is not None:
+            except (ArithmeticError, ValueError, TypeError) as exc:
+                self.problem(f"`{echo(raw)}` cannot be computed: {_arithmetic(exc)}", path,
+                             "use + - * / ** and min, max, abs, floor, ceil, round_half_up")
+                return None
+            if (trouble := number_problem(value if isinstance(value, Decimal) else Decimal(round(value)))) is not None:
                 self.problem(f"`{echo(raw)}` gives {echo(str(value), 40)}: {trouble}", path)
                 return None
         else:

@@ -6,14 +6,18 @@ import ast
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from ...errors import Path
 from ..derive import DERIVED_KINDS, Derived
 from ..expressions import FUNCTIONS, Name
 from ..facts import Fact
+from ..model import Rounding
 from .context import RUN_NAMES, BuildContext
 
 
-def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Fact]) -> list[Derived]:
+def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts: Mapping[str, Fact],
+                  rounding: Rounding | None = None) -> list[Derived]:
     """Read ``derived:``; each value becomes a name the later values and the rules may read."""
     out: list[Derived] = []
     circular = _cycles(ctx, raw)
@@ -27,6 +31,7 @@ def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts
             continue
         derived = _build_one(ctx, name, d, path, facts)
         if derived is not None:
+            derived = attrs.evolve(derived, rounding=rounding)
             out.append(derived)
             value_type = derived.expression.type if derived.kind in ("last", "expr") else "number"
             ctx.names[name] = Name(value_type, "derived", d["label"])
@@ -94,17 +99,24 @@ def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
     if kind.kind == "expr" and (each or of):
         ctx.problem("`expr:` works on annual values; leave out `each:` and `of:`", path)
         return None
+    if kind.kind == "gap" and (each or not of):
+        ctx.problem("`gap:` names the date field of records: add `of: <records>` (and no `each:`)", path)
+        return None
     if kind.kind == "count" and bool(each) == bool(of):
         ctx.problem("`count:` needs either `each: month|quarter` (periods) or `of: <records>` (records)", path)
         return None
-    if kind.kind not in ("count", "expr") and not each:
-        ctx.problem(f"`{kind.kind}:` rolls periods up: add `each: month` or `each: quarter`", path)
+    if kind.kind not in ("count", "expr", "gap") and bool(each) == bool(of if kind.kind != "last" else None):
+        records = " or `of: <records>` (a field of each record)" if kind.kind != "last" else ""
+        ctx.problem(f"`{kind.kind}:` rolls up periods or records: add `each: month` or `each: quarter`{records}",
+                    path)
         return None
     with ctx.within(f"派生值「{d['label']}」"):
         expression = ctx.expression(d[kind.kind], path + (kind.kind,), kind.expects, each, record)
     if expression is None:
         return None
-    return kind(name=name, label=d["label"], expression=expression, clause=d.get("clause"), each=each, of=of, path=path)
+    extra: dict[str, Any] = {"months": d.get("in") == "months"} if kind.kind == "gap" else {}
+    return kind(name=name, label=d["label"], expression=expression, clause=d.get("clause"), each=each, of=of,
+                path=path, **extra)
 
 
 __all__ = ["build_derived"]

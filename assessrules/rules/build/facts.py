@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from ...errors import Path
+from ...periods import WORDS
 from ..expressions import FUNCTIONS, Name
 from ..facts import FACT_TYPES, Fact, FactValueError
 from .context import RUN_NAMES, BuildContext
@@ -42,9 +43,9 @@ def _name_of(name: str, fact: Fact) -> Name:
                     hint=f"`{name}` is a list of records: count them under `derived:` "
                          f"with `count: <condition>` and `of: {name}`")
     if fact.period is not None:
-        word = "month" if fact.period == "month" else "quarter"
+        word = WORDS[fact.period][0]
         return Name(FACT_TYPES[fact.type].expr_type, "fact", fact.label, fact.values, period=fact.period, usable=False,
-                    hint=f"`{name}` is recorded per {word}: use it in a rule with `each: {word}`, "
+                    hint=f"`{name}` is recorded per {word}: use it in a rule with `each: {fact.period}`, "
                          f"or roll it up under `derived:` (sum, mean, min, max, last, count)")
     return Name(FACT_TYPES[fact.type].expr_type, "fact", fact.label, fact.values)
 

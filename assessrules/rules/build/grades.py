@@ -17,12 +17,14 @@ from ..model import Grade
 from .context import BuildContext
 
 
-def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Decimal) -> list[Grade]:
-    """Read ``grades:``; ``scale`` is the highest score a unit can reach (bonus included)."""
+def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Decimal | None,
+                 where: Path = ("grades",)) -> list[Grade]:
+    """Read ``grades:`` (the spec's, or a part's at ``where``); ``scale`` is the highest score a unit can reach
+    (bonus included; None: no highest)."""
     grades: list[Grade] = []
     seen: set[str] = set()
     for i, g in enumerate(raw):
-        path: Path = ("grades", i)
+        path: Path = (*where, i)
         if g["id"] in seen:
             ctx.problem(f"two grades have the id `{g['id']}`", path + ("id",), code="spec.duplicate_id")
         seen.add(g["id"])
@@ -40,7 +42,7 @@ def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Dec
             ctx.problem(f"「{g['label']}」: `at_least` {format_points(low)} is not below `below` "
                         f"{format_points(high)}", path)
         grades.append(Grade(g["id"], g["label"], low, high, bool(g.get("commend", False)), fraction,
-                            g.get("clause"), path))
+                            g.get("clause"), path, g.get("consequence")))
     _check_neighbours(ctx, grades)
     _check_ends(ctx, grades, scale)
     return grades
@@ -71,19 +73,20 @@ def _check_neighbours(ctx: BuildContext, grades: Sequence[Grade]) -> None:
                         "spec.grade_overlap")
 
 
-def _check_ends(ctx: BuildContext, grades: Sequence[Grade], scale: Decimal) -> None:
+def _check_ends(ctx: BuildContext, grades: Sequence[Grade], scale: Decimal | None) -> None:
     """Every grade can be reached; the highest reaches the top of the scale, the lowest reaches 0."""
     for grade in grades:
-        if grade.at_least is not None and grade.at_least > scale:
+        if scale is not None and grade.at_least is not None and grade.at_least > scale:
             ctx.problem(f"「{grade.label}」 needs at least {format_points(grade.at_least)}, but scores go up to "
                         f"{format_points(scale)}: no unit can reach it", grade.path + ("at_least",),
                         "lower the threshold, or check `metadata.scale` and `conversion.to`", "spec.grade_unreachable")
     if not grades:
         return
     top, bottom = grades[0], grades[-1]
-    if top.below is not None and top.below <= scale:
+    if top.below is not None and (scale is None or top.below <= scale):
         ctx.problem(f"the highest grade 「{top.label}」 stops below {format_points(top.below)}, "
-                    f"but scores go up to {format_points(scale)}", top.path + ("below",),
+                    f"but scores go up to {format_points(scale) if scale is not None else 'any bonus without a cap'}",
+                    top.path + ("below",),
                     "leave out `below` on the highest grade", "spec.grade_gap")
     if bottom.at_least is not None and bottom.at_least > 0:
         ctx.problem(f"no grade covers scores below {format_points(bottom.at_least)} "

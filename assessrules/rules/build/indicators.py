@@ -11,14 +11,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from ...errors import Path
 from ...numbers import format_points, parse_fraction
+from ..expressions import SCORE_PREFIX, Name
 from ..kinds import KINDS, TRIGGER_KEYS, Trigger
 from ..limits import MAX_CHILDREN, MAX_TREE_DEPTH
-from ..model import Indicator, Metadata, UnitType
+from ..model import Grade, Indicator, Metadata, UnitType
 from .context import BuildContext
+from .grades import build_grades
 
 ROOT_ID = "total"
 """The id of the tree's root: the whole table."""
@@ -32,6 +35,51 @@ def build_tree(ctx: BuildContext, data: Mapping[str, Any], metadata: Metadata,
            "children": data["indicators"], **total}
     tree = _Tree(ctx, unit_types, data.get("floors", "each"))
     return tree.node(raw, ("total",), depth=0, parent=None, children_path=("indicators",))
+
+
+def declare_scores(ctx: BuildContext, data: Mapping[str, Any]) -> None:
+    """Make every indicator's score a name rules may read with ``score("id")``."""
+    def walk(raws: Any) -> None:
+        for raw in raws if isinstance(raws, list) else ():
+            if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+                ctx.names[SCORE_PREFIX + raw["id"]] = Name("number", "score", str(raw.get("name", raw["id"])))
+                walk(raw.get("children"))
+    ctx.names[SCORE_PREFIX + ROOT_ID] = Name("number", "score", "总分")
+    walk(data.get("indicators"))
+
+
+def check_score_order(ctx: BuildContext, root: Indicator) -> None:
+    """A rule reads ``score("x")`` only once x is scored: its own children, or indicators before it in the table.
+
+    The tree is scored children first, in the order written; so reading a later indicator, one's own
+    indicator or a parent would be a cycle, and is refused where it is written.
+    """
+    nodes = list(root.walk())
+    ends: dict[int, int] = {}
+    for node in reversed(nodes):  # the last index in each subtree
+        ends[node.index] = max([node.index, *(ends[c.index] for c in node.children)])
+    by_id = {n.id: n for n in nodes}
+
+    def ready(read: Indicator, at: Indicator, own_children: bool) -> bool:
+        inside = at.index < read.index <= ends[at.index]
+        return ends[read.index] < at.index or (own_children and inside)
+
+    for node in nodes:
+        for trigger in node.triggers:
+            for name in trigger.reads():
+                read = by_id.get(name[len(SCORE_PREFIX):]) if name.startswith(SCORE_PREFIX) else None
+                if read is not None and not ready(read, node, True):
+                    cycle = read.index <= node.index <= ends[read.index]
+                    ctx.problem(f"「{trigger.label}」 reads score(\"{read.id}\"), which "
+                                + ("depends on this rule: a cycle" if cycle else "is scored after this rule"),
+                                trigger.path, "a rule on an indicator may read its own children and the indicators written "
+                                "before it; read any indicator from the bonus, a veto or a consequence")
+        if node.applies_if is not None:
+            for name in node.applies_if.names:
+                read = by_id.get(name[len(SCORE_PREFIX):]) if name.startswith(SCORE_PREFIX) else None
+                if read is not None and not ready(read, node, False):
+                    ctx.problem(f"`applies_if` reads score(\"{read.id}\"), which is not scored before 「{node.name}」",
+                                node.path + ("applies_if",), "read only indicators written before this one")
 
 
 def build_triggers(ctx: BuildContext, raw: Mapping[str, Any], path: Path) -> list[Trigger]:
@@ -72,15 +120,32 @@ class _Tree:
         self.seen[node_id] = path
         with ctx.within(f"指标「{name}」"):
             points = ctx.points(raw["points"], path + ("points",))
+            if isinstance(points, Fraction):
+                ctx.problem(f"an indicator's points must have an exact decimal value, not {format_points(points)}",
+                            path + ("points",), "write the cap as a decimal; a rule may deduct a share such as 20 / 12")
+                points = None
             self.check_unit_types(raw.get("unit_types"), path)
             floor = self.floor(raw, depth)
+            ctx.assumption_ref(raw.get("assumption"), path + ("assumption",))
+            written_floor = raw.get("floor")
+            floor_assumption = written_floor.get("assumption") if isinstance(written_floor, Mapping) else None
+            ctx.assumption_ref(floor_assumption, path + ("floor", "assumption"))
             if floor is not None and points is not None and floor > points:
                 ctx.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}",
                             path + ("floor",), code="spec.floor")
-            weight = self.weight(raw, path)
+            weight_expr = None
+            written = raw.get("weight")
+            if isinstance(written, str) and not written.strip().endswith("%"):  # a share per unit, from its facts
+                weight_expr = ctx.expression(written, path + ("weight",), "number")
+                weight = None
+            else:
+                weight = self.weight(raw, path)
             applies_if = (ctx.expression(raw["applies_if"], path + ("applies_if",), "bool")
                           if "applies_if" in raw else None)
             triggers = build_triggers(ctx, raw, path)
+            part_grades = self.part_grades(raw, path, points)
+            unit_points = (ctx.expression(raw["unit_points"], path + ("unit_points",), "number")
+                           if "unit_points" in raw else None)
             self.check_awards(triggers, points)
         kids_path = children_path or path + ("children",)
         kids = raw.get("children", ())
@@ -103,7 +168,10 @@ class _Tree:
             clause=raw.get("clause"), unit_types=frozenset(unit_types) if unit_types else None,
             children=tuple(children), triggers=tuple(triggers), parent=parent, weight=weight,
             units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
+            assumption=raw.get("assumption"), floor_assumption=floor_assumption, weight_expr=weight_expr,
+            grades=tuple(part_grades), unit_points=unit_points,
             children_add_up=bool(raw.get("children_add_up", True)))
+
 
     def within_limits(self, children: Sequence[Any], path: Path, depth: int) -> bool:
         """False (with a problem) when the tree grows deeper or wider than the limits."""
@@ -125,6 +193,17 @@ class _Tree:
                                  f"{format_points(points)} points", trigger.path + ("points",),
                                  "an award cannot exceed the points of its indicator")
 
+    def part_grades(self, raw: Mapping[str, Any], path: Path, points: Any) -> list[Grade]:
+        """A part's own grades (分项等次): on its own score, without a consequence on the target value."""
+        if "grades" not in raw or points is None:
+            return []
+        for i, g in enumerate(raw["grades"]):
+            for key in ("deduct", "commend"):
+                if key in g:
+                    self.ctx.problem(f"a part's grade has no `{key}`: only the whole unit's grade acts on the target "
+                                     "value", path + ("grades", i, key), "record what it brings with `consequence:`")
+        return build_grades(self.ctx, raw["grades"], Decimal(points), path + ("grades",))
+
     def check_unit_types(self, unit_types: Sequence[str] | None, path: Path) -> None:
         for i, ut in enumerate(unit_types or ()):
             if ut not in self.unit_types:
@@ -137,6 +216,8 @@ class _Tree:
         default = Decimal(0) if (self.floors == "each" or depth == 0
                                  or (self.floors == "top_level" and depth == 1)) else None
         floor = raw.get("floor", default)
+        if isinstance(floor, Mapping):  # {value: -5, assumption: …}
+            floor = floor.get("value")
         return None if floor is None else Decimal(floor)
 
     def weight(self, raw: Mapping[str, Any], path: Path) -> Decimal | None:
@@ -153,12 +234,12 @@ class _Tree:
         """Weighted children carry weights adding up to 100%; others add up to the parent's points."""
         ctx = self.ctx
         weights = [c.weight for c in children if c.weight is not None]
-        if weights:
-            if len(weights) < len(children):
-                missing = "、".join(c.name for c in children if c.weight is None)
+        if any(c.weighted for c in children):
+            if not all(c.weighted for c in children):
+                missing = "、".join(c.name for c in children if not c.weighted)
                 ctx.problem(f"some children have a `weight:` and some do not ({missing})", path + ("children",),
                             "give every child of a weighted indicator its weight", "spec.weights")
-            elif sum(weights, Decimal(0)) != 1:
+            elif len(weights) == len(children) and sum(weights, Decimal(0)) != 1:  # per-unit shares: checked per unit
                 parts = " + ".join(f"{c.name} {format_points(w * 100)}%" for c, w in zip(children, weights, strict=True))
                 share = format_points(sum(weights, Decimal(0)) * 100)
                 where = ctx.newest(children[0].path + ("weight",), [c.path + ("weight",) for c in children[1:]])
@@ -166,8 +247,8 @@ class _Tree:
                             "make the weights of the parts add up to 100%", "spec.weights")
             return
         if points is None or not children or not raw.get("children_add_up", True) \
-                or len(children) != len(raw.get("children", ())):
-            return
+                or len(children) != len(raw.get("children", ())) or any(c.unit_points is not None for c in children):
+            return  # with points per unit, the sum is checked for each unit when it is scored
         total = sum((c.points for c in children), Decimal(0))
         if total != points:
             parts = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)

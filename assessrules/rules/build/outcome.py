@@ -9,7 +9,7 @@ from typing import Any
 from ...errors import Path
 from ...numbers import format_points
 from ..kinds import Trigger
-from ..model import Bonus, Conversion, Grade
+from ..model import Bonus, Conversion, Grade, Rounding
 from .context import BuildContext
 
 
@@ -19,12 +19,16 @@ def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal
         return None
     label = raw.get("label", "加分项")
     with ctx.within(label):
-        gate = Decimal(raw["gate"]) if "gate" in raw else None
+        written = raw.get("gate")
+        strict = isinstance(written, Mapping) and "above" in written  # {above: 80}: 高于80分; 80 or {at_least: 80}
+        if isinstance(written, Mapping):
+            written = written.get("above", written.get("at_least"))
+        gate = Decimal(written) if written is not None else None
         if gate is not None and not 0 < gate <= scale:
             ctx.problem(f"the bonus gate {format_points(gate)} is outside the base score's range 0–{format_points(scale)}",
                         ("bonus", "gate"), "the gate is a base score a unit must reach, e.g. 80")
         items = ctx.add_triggers(raw["items"], "bonus", ("bonus", "items"))
-    return Bonus(tuple(items), Decimal(raw["cap"]), gate, label, raw.get("clause"))
+    return Bonus(tuple(items), Decimal(raw["cap"]) if "cap" in raw else None, gate, label, raw.get("clause"), strict)
 
 
 def build_conversion(raw: Mapping[str, Any] | None) -> Conversion | None:
@@ -32,6 +36,13 @@ def build_conversion(raw: Mapping[str, Any] | None) -> Conversion | None:
     if raw is None:
         return None
     return Conversion(Decimal(raw["to"]), raw.get("places"), raw.get("clause"))
+
+
+def build_rounding(raw: Mapping[str, Any] | None) -> Rounding | None:
+    """Read ``rounding:`` (where and how the spec rounds; the schema has checked its keys)."""
+    if raw is None:
+        return None
+    return Rounding(int(raw["places"]), raw.get("mode", "half_up"), raw.get("at", "score"), raw.get("clause"))
 
 
 def build_vetoes(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], grades: Sequence[Grade]) -> list[Trigger]:
@@ -44,12 +55,13 @@ def build_vetoes(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], grades: Se
             if entry.get("grade") is not None and entry["grade"] not in ids:
                 ctx.problem(f"no grade `{entry['grade']}`", where + ("grade",), f"grades: {', '.join(ids)}")
                 continue
-            if entry.get("stop") and entry.get("score") is None:
-                ctx.problem("`stop: true` needs the `score:` the unit then gets", where,
-                            "e.g. score: 0, or leave out `stop`")
+            if "stop" in entry:  # it never did more than require `score:`
+                ctx.problem("`stop:` is no longer part of a veto: the first veto that holds already fixes the "
+                            "outcome, and nothing after it changes the score", where + ("stop",),
+                            "delete the line; write `score:` to fix the score, or `at_most:` to cap it")
             if (trigger := ctx.add_trigger(entry, "veto", where)) is not None:
                 out.append(trigger)
     return out
 
 
-__all__ = ["build_bonus", "build_conversion", "build_vetoes"]
+__all__ = ["build_bonus", "build_conversion", "build_rounding", "build_vetoes"]

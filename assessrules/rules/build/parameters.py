@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from ..expressions import FUNCTIONS, Name
@@ -18,7 +17,10 @@ def build_parameters(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]]) ->
         if name in FUNCTIONS:
             ctx.problem(f"`{name}` is the name of a function", path, "choose another name", "spec.reserved_name")
         ctx.assumption_ref(p.get("assumption"), path + ("assumption",))
-        ctx.parameters[name] = Parameter(name, Decimal(p["value"]), p["label"], p.get("clause"), p.get("assumption"))
+        value = ctx.points(p["value"], path + ("value",), positive=False)  # an expression over earlier parameters
+        if value is None:
+            continue
+        ctx.parameters[name] = Parameter(name, value, p["label"], p.get("clause"), p.get("assumption"))
         ctx.names[name] = Name("number", "parameter", p["label"])
 
 

@@ -1,0 +1,81 @@
+"""Group results: a group (全县) scored from its members' results, after the members are scored.
+
+A group's score is the mean of its members' scores, or with weights the weighted mix of the mean of
+each member type (部门 60% + 乡镇 40%). It is computed exactly and rounded as the spec's
+``rounding:`` declares (a spec with groups declares one: a mean need not terminate), then graded
+with the spec's grades.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..numbers import canonical, format_points, round_exact
+
+if TYPE_CHECKING:
+    from ..rules.model import Group
+    from ..rules.ruleset import Rules
+    from .results import Result
+
+
+@attrs.frozen
+class GroupResult:
+    """One group's score, grade and the members it was made from."""
+
+    id: str
+    label: str
+    score: Decimal
+    grade: str | None  # None for a spec without grades
+    members: tuple[tuple[str, str, Decimal], ...]  # (unit id, unit type, score)
+    means: tuple[tuple[str, Decimal, Decimal | None], ...]  # (member type, mean score, weight)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-ready data."""
+        return {"id": self.id, "label": self.label, "score": format_points(self.score), "grade": self.grade,
+                "members": [{"id": u, "type": t, "score": format_points(s)} for u, t, s in self.members],
+                "means": [{"type": t, "mean": format_points(m), "weight": None if w is None else format_points(w)}
+                          for t, m, w in self.means]}
+
+    def explain(self) -> str:
+        """A short account: each member type's mean, the mix, the grade."""
+        parts = [f"{t} 平均 {format_points(m)}" + (f" × {format_points(w * 100)}%" if w is not None else "")
+                 for t, m, w in self.means]
+        grade = f" · 等次 {self.grade}" if self.grade else ""
+        return (f"{self.label}（{self.id}）得分 {format_points(self.score)}{grade}\n"
+                f"  {'；'.join(parts)}（{len(self.members)} 个成员单位）\n")
+
+
+def score_group(spec: Rules, group: Group, results: Sequence[Result]) -> GroupResult:
+    """Score ``group`` from the results of its members (the units of its member types among ``results``)."""
+    members = [r for r in results if r.record[2] in group.members]
+    by_type = {t: [r.score for r in members if r.record[2] == t] for t in group.members}
+    means = {t: sum((Fraction(s) for s in scores), Fraction(0)) / len(scores) for t, scores in by_type.items() if scores}
+    if group.weights is None:
+        every = [Fraction(r.score) for r in members]
+        exact = sum(every, Fraction(0)) / len(every) if every else Fraction(0)
+    else:
+        present = {t: Fraction(group.weights[t]) for t in means}  # a type with no member is left out
+        total = sum(present.values(), Fraction(0))
+        exact = sum((means[t] * w for t, w in present.items()), Fraction(0)) / total if total else Fraction(0)
+    score = _published(spec, exact)
+    grade = next(g for g in spec.grades if g.contains(score)).label if spec.graded else None
+    return GroupResult(
+        group.id, group.label, score, grade,
+        tuple((r.record[0], r.record[2], r.score) for r in members),
+        tuple((t, _published(spec, m), group.weights[t] if group.weights else None) for t, m in means.items()))
+
+
+def _published(spec: Rules, value: Fraction) -> Decimal:
+    if value.denominator == 1:
+        return Decimal(value.numerator)
+    if spec.rounding is None:  # the loader refuses groups without rounding; a terminating value is exact anyway
+        return canonical(Decimal(value.numerator) / Decimal(value.denominator))
+    return canonical(round_exact(value, spec.rounding.places, spec.rounding.mode))
+
+
+__all__ = ["GroupResult", "score_group"]
