@@ -247,10 +247,10 @@ class DeductRecords(Trigger):
 
 
 @attrs.frozen(kw_only=True)
-class DeductDiscretionary(Trigger):
-    """A deduction the assessor sets within a stated range (视情况扣0–2分), recorded as a fact."""
+class _Discretionary(Trigger):
+    """Points the assessor sets within a stated range, recorded as a fact: taken away, or (``sign``) given."""
 
-    kind = "deduct_discretionary"
+    sign: ClassVar[str] = "-"
     amount: str  # a number fact, declared with min 0 and max ≤ the range
     maximum: Exact
 
@@ -261,14 +261,21 @@ class DeductDiscretionary(Trigger):
         em.line(f"p = ns[{self.amount!r}]")
         em.line("if p:")
         with em.indent():
-            em.line(f"{score} -= p")
-            em.record(self.index, "None", "-_to_decimal(p)")
-
-    def describe(self) -> str:
-        return f"{self.label}：视情况扣0–{_fmt(self.maximum)}分（{self.amount}）"
+            em.line(f"{score} {self.sign}= p")
+            em.record(self.index, "None", f"{'-' if self.sign == '-' else ''}_to_decimal(p)")
 
     def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
         _check_discretion(self.amount, self.maximum, facts, self.path, problem)
+
+
+@attrs.frozen(kw_only=True)
+class DeductDiscretionary(_Discretionary):
+    """A deduction the assessor sets within a stated range (视情况扣0–2分), recorded as a fact."""
+
+    kind = "deduct_discretionary"
+
+    def describe(self) -> str:
+        return f"{self.label}：视情况扣0–{_fmt(self.maximum)}分（{self.amount}）"
 
 
 def _check_discretion(amount: str, maximum: Exact, facts: Mapping[str, Fact], path: Path, problem: Problem) -> None:
@@ -357,28 +364,14 @@ class AwardEach(Trigger):
 
 
 @attrs.frozen(kw_only=True)
-class AwardDiscretionary(Trigger):
+class AwardDiscretionary(_Discretionary):
     """Points the assessor gives within a stated range (在2分内酌情给分), recorded as a fact."""
 
     kind = "award_discretionary"
-    amount: str  # a number fact, declared with min 0 and max ≤ the range
-    maximum: Exact
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.amount,)
-
-    def emit(self, em: Emitter, score: str) -> None:
-        em.line(f"p = ns[{self.amount!r}]")
-        em.line("if p:")
-        with em.indent():
-            em.line(f"{score} += p")
-            em.record(self.index, "None", "_to_decimal(p)")
+    sign = "+"
 
     def describe(self) -> str:
         return f"{self.label}：在{_fmt(self.maximum)}分内酌情给分（{self.amount}）"
-
-    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
-        _check_discretion(self.amount, self.maximum, facts, self.path, problem)
 
 
 @attrs.frozen(kw_only=True)
