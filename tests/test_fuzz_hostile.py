@@ -1,7 +1,9 @@
 """Fuzzing: the bundled spec and the example facts, mutated at random, never crash, hang or leave output.
 
 Each example mutates one input (byte flips, a key deleted, a value's type swapped, a key
-duplicated, random Unicode inserted), runs the command line on it with ``-o``, and asserts
+duplicated, random Unicode inserted; for the example workbook, cells given other values and
+types, sheets renamed, hidden or dropped, rows hidden, cells merged), runs the command line on it
+with ``-o``, and asserts
 that it ends with exit 0, 1 or 2 (any other exception fails the test with its traceback),
 within a time bound, and that a failed run leaves no output file and no temporary file.
 The example count is bounded here, whatever the hypothesis profile, so CI stays quick.
@@ -9,6 +11,7 @@ The example count is bounded here, whatever the hypothesis profile, so CI stays 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import time
@@ -20,10 +23,12 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 
 from assessrules.cli import run
 
 from .hostile_corpus import EXAMPLE, SPEC_TEXT, _plain
+from .hostile_workbooks import load_example
 
 EXAMPLES = 25
 """Examples per fuzz test: enough to cover every mutation, bounded for CI."""
@@ -114,3 +119,60 @@ def test_mutated_facts_are_scored_or_refused_cleanly(content: bytes, tmp_path_fa
     """`score -o` on mutated example facts exits 0, 1 or 2 in bounded time, writing nothing when it fails."""
     _check(tmp_path_factory.mktemp("facts"), "facts.yaml", content,
            lambda src, out: ["score", str(src), "--spec", "2021", "-o", str(out)])
+
+
+CELL_VALUES: list[Any] = [None, True, False, 0, -1, 7, 10**30, 1.5, 1e300, 1e-300, "", " ", "x", "是", "否", "95%",
+                          "150%", "1e400", "NaN", "2021-02-30", "2021-13", "2021/3/2", "\x9b31m", "a\u202eb", "\x7f",
+                          "=HYPERLINK(\"http://x\")", "=1/0", "@SUM(1)", "-x", "chengguan", "单位编号",
+                          dt.datetime(1900, 1, 1), dt.datetime(9999, 12, 31), dt.datetime(2021, 3, 2, 10, 30),
+                          dt.date(2021, 2, 5), dt.time(9, 30)]
+
+
+@st.composite
+def mutated_workbook(draw: st.DrawFn) -> bytes:
+    """The example workbook with one to four changes: cell values and types, or a sheet's layout."""
+    wb = load_example()
+    for _ in range(draw(st.integers(1, 4))):
+        ws = wb[draw(st.sampled_from(wb.sheetnames))]
+        how = draw(st.sampled_from(["cell", "cell", "cell", "error", "rename", "hide_sheet", "hide_row", "merge",
+                                    "drop_row", "drop_column"]))
+        row, column = draw(st.integers(1, ws.max_row + 1)), draw(st.integers(1, ws.max_column + 1))
+        if how == "cell":
+            ws.cell(row, column).value = draw(st.sampled_from(CELL_VALUES))
+        elif how == "error":
+            cell = ws.cell(row, column)
+            cell.value = draw(st.sampled_from(["#DIV/0!", "#REF!", "#N/A"]))
+            cell.data_type = "e"
+        elif how == "rename" and len(ws.title) > 1:
+            ws.title = ws.title[:-1] + draw(st.sampled_from(["\u202e", " ", "2", "\x9b"]))
+        elif how == "hide_sheet" and len(wb.sheetnames) > 1:
+            ws.sheet_state = "hidden"
+        elif how == "hide_row":
+            ws.row_dimensions[row].hidden = True
+        elif how == "merge":
+            ws.merge_cells(f"A{row}:{get_column_letter(column + 1)}{row}")
+        elif how == "drop_row":
+            ws.delete_rows(row)
+        elif how == "drop_column":
+            ws.delete_cols(column)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.fuzz
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(content=mutated_workbook())
+def test_a_mutated_workbook_is_converted_or_refused_cleanly(content: bytes,
+                                                            tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`convert -o` on a mutated example workbook exits 0, 1 or 2 in bounded time, writing nothing when it fails."""
+    folder = tmp_path_factory.mktemp("book")
+    book, out = folder / "book.xlsx", folder / "out.yaml"
+    book.write_bytes(content)
+    code, seconds = _run_bounded(["convert", str(book), "-o", str(out)])
+    assert code in (0, 1, 2)
+    assert seconds < SECONDS
+    if code != 0:
+        assert sorted(p.name for p in folder.iterdir()) == ["book.xlsx"]
+    else:  # what was accepted converts to a facts file that reads and scores as well
+        assert _run_bounded(["score", str(out), "--spec", "2021", "-o", str(folder / "scores.json")])[0] == 0

@@ -21,13 +21,18 @@ from assessrules.rules import document
 from assessrules.rules.document import DocumentError, load_document
 
 from .hostile_corpus import CANARY, CASES, SPEC_TEXT, Case, facts_json, play, write
+from .hostile_workbooks import CONVERTED, WORKBOOK_CASES
+
+EVERY_CASE = [*CASES, *WORKBOOK_CASES]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", EVERY_CASE, ids=[c.name for c in EVERY_CASE])
 def test_hostile_input_gives_its_message_and_exit_code(case: Case, tmp_path: Path) -> None:
-    """The input ends with the expected exit code and message; no traceback, no bug report, no foreign content."""
+    """The input ends with the expected exit code and message; no traceback, no output, no foreign content."""
     code, text = play(case, tmp_path)
     assert (code, case.fragment in text) == (case.exit, True), text
+    assert not list(tmp_path.rglob(CONVERTED)) + list(tmp_path.rglob("scores.json")) \
+        + list(tmp_path.rglob("template.xlsx"))
     assert "Traceback" not in text
     assert "internal error" not in text
     assert CANARY not in text
@@ -41,6 +46,13 @@ def test_the_corpus_holds_300_inputs_across_specs_facts_cli_and_api() -> None:
     assert len(set(names)) == len(names)
     families = Counter(name.split("_")[0] for name in names)
     assert {"spec", "facts", "unit", "extends", "cli", "api", "tiny"} <= set(families)
+
+
+def test_the_corpus_holds_40_workbooks_with_distinct_names() -> None:
+    """At least 40 hostile workbooks, named apart from each other and from the other cases."""
+    names = [c.name for c in EVERY_CASE]
+    assert len(WORKBOOK_CASES) >= 40
+    assert len(set(names)) == len(names)
 
 
 def test_the_node_limit_holds_while_composing(monkeypatch: pytest.MonkeyPatch) -> None:

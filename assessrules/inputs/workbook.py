@@ -19,11 +19,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import math
 import os
 import re
+import stat
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -36,9 +39,11 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import periods as periods_
+from ..engine.checking import FORMULA_STARTS
 from ..errors import FactsError, Path, Problem
 from ..rules.document import Document
 from ..rules.facts import Fact, FactValueError
+from ..rules.limits import CONTROL, MAX_DOCUMENT_BYTES, MAX_PLACES, bad_character, echo
 from ._layout import GUIDE, GUIDE_AS_OF, GUIDE_DESCRIPTION, GUIDE_SPEC, Column, Sheet, layout
 
 if TYPE_CHECKING:
@@ -50,6 +55,12 @@ SpecSource = Callable[[str | None], "Spec"]
 """Gives the spec to read a workbook with, from the spec the workbook names (its guide's 规则), if any."""
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+MAX_UNPACKED_BYTES = 256_000_000
+"""The most a workbook may unpack to (the sum of its parts' sizes): a zip bomb is refused before it is opened."""
+MAX_ROWS = 200_000
+"""The most rows a sheet may reach (a province's year of monthly rows is about 25,000)."""
+MAX_COLUMNS = 256
+"""The most columns a sheet may reach (the widest sheet of the bundled spec has 20)."""
 _TRUE = frozenset({"是", "√", "✓", "✔", "true", "对", "yes", "y"})
 _FALSE = frozenset({"否", "×", "✗", "✘", "x", "false", "错", "no", "n"})
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -80,7 +91,16 @@ def _what(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime | dt.date):
         return f"the date {value:%Y-%m-%d}"
+    if isinstance(value, dt.time):
+        return f"the time {value:%H:%M}"
+    if isinstance(value, dt.timedelta):
+        return f"the duration {value}"
     return f"{value!r}"
+
+
+def _visible(text: str) -> str:
+    """``text`` with control and direction-override characters written as ``\\uXXXX``, for a location."""
+    return CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def number_of(value: Any) -> Decimal | int:
@@ -90,6 +110,8 @@ def number_of(value: Any) -> Decimal | int:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError(f"expected a finite number, got {value!r}")
         return Decimal(repr(value))  # the shortest text that reads back as the stored float: 0.1, not 0.1000…0555
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
@@ -172,6 +194,13 @@ _READERS: dict[str, Callable[[Any, Fact], Any]] = {
 }
 
 
+def _not_tiny(value: Any) -> Any:
+    """``value``, unless it is a number nearer to 0 than 10^-12 but not 0 (``1e-400`` typed as text)."""
+    if isinstance(value, Decimal) and value.is_finite() and value and value.adjusted() < -MAX_PLACES:
+        raise CellError(f"this number is too small: {echo(str(value))}; the least other than 0 is 10^-{MAX_PLACES}")
+    return value
+
+
 def fact_value(fact: Fact, value: Any) -> Any:
     """The value of ``fact`` in a cell, normalised as scoring uses it; raise :class:`CellError` if it will not do."""
     reader = _READERS.get(fact.type)
@@ -181,7 +210,7 @@ def fact_value(fact: Fact, value: Any) -> Any:
     if fact.type == "enum":
         hint = f"choose one of {'、'.join(fact.values or ())}"
     try:
-        return fact.normalize(reader(value, fact))
+        return fact.normalize(_not_tiny(reader(value, fact)))
     except CellError as exc:
         raise CellError(str(exc), exc.hint or hint) from None
     except FactValueError as exc:
@@ -282,6 +311,7 @@ class _Reader:
         self.by_id: dict[str, _Unit] = {}
 
     def problem(self, where: str, message: str, hint: str | None = None) -> None:
+        where = _visible(where)
         self.problems.append(Problem(message, (), f"{self.book}!{where}", hint=hint, code="facts.workbook", cell=where))
 
     # -- the guide sheet ---------------------------------------------------------------------------------------
@@ -362,8 +392,23 @@ class _Reader:
             return None
         return found
 
+    def too_large(self, ws: Worksheet) -> bool:
+        """Whether the sheet reaches beyond :data:`MAX_ROWS` or :data:`MAX_COLUMNS` (a problem, then), before it is read."""
+        rows, columns = ws.max_row, ws.max_column
+        if rows > MAX_ROWS:
+            self.problem(f"{ws.title}!{rows}:{rows}", f"the sheet reaches row {rows:,}; a sheet may have at most "
+                         f"{MAX_ROWS:,} rows", "delete the rows below the data (删除行), or split the workbook")
+        if columns > MAX_COLUMNS:
+            letter = get_column_letter(columns)
+            self.problem(f"{ws.title}!{letter}:{letter}", f"the sheet reaches column {letter} ({columns:,}); a sheet "
+                         f"may have at most {MAX_COLUMNS} columns", "delete the columns right of the data (删除列)")
+        return rows > MAX_ROWS or columns > MAX_COLUMNS
+
     def layout_problems(self, ws: Worksheet) -> None:
-        """Merged cells, hidden rows and hidden columns: each one a problem."""
+        """A hidden sheet, merged cells, hidden rows and hidden columns: each one a problem."""
+        if ws.sheet_state != "visible":
+            self.problem(ws.title, f"the sheet {ws.title!r} is hidden; it would be scored unseen",
+                         "unhide it (取消隐藏工作表)")
         for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
             self.problem(f"{ws.title}!{merged.coord}", f"the cells {merged.coord} are merged; only "
                          f"{get_column_letter(merged.min_col)}{merged.min_row} keeps a value",
@@ -461,6 +506,14 @@ class _Reader:
                 uid = int(uid) if uid.is_integer() else str(number_of(uid))
             if isinstance(uid, str):
                 uid = uid.strip()
+                if (bad := bad_character(uid)) is not None:
+                    self.problem(where, f"the 单位编号 {uid!r} holds the control character {bad}, which is not allowed",
+                                 "retype the id without it")
+                    continue
+                if uid.startswith(FORMULA_STARTS):
+                    self.problem(where, f"the 单位编号 {echo(uid)!r} begins with {uid[0]!r}, which a spreadsheet reads "
+                                 "as a formula", "begin the id with a letter or a digit")
+                    continue
             elif not isinstance(uid, int) or isinstance(uid, bool):
                 self.problem(where, f"a 单位编号 is text or a whole number, not {_what(uid)}")
                 continue
@@ -606,14 +659,44 @@ class _Reader:
                              "add a row with its 单位编号 and its facts")
 
 
+def _refused(message: str, display: str, hint: str | None = None) -> FactsError:
+    return FactsError([Problem(message, (), display, hint=hint, code="facts.file")])
+
+
+def _check_file(path: str, display: str) -> None:
+    """Refuse, before openpyxl opens it, anything but a regular file of bounded size that unpacks to a bounded size."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise _refused("no such file", display, "check the path") from None
+    except OSError as exc:
+        raise _refused(f"cannot be read: {exc.strerror}", display) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _refused("this is not a regular file (a folder, device, pipe or socket); nothing was read", display)
+    if info.st_size > MAX_DOCUMENT_BYTES:
+        raise _refused(f"the file is {info.st_size:,} bytes; a workbook may have at most {MAX_DOCUMENT_BYTES:,}",
+                       display, "split the workbook")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _refused(f"this is not a readable .xlsx workbook ({type(exc).__name__}: {exc})", display,
+                       "open it in Excel or WPS and save it as .xlsx (Excel 工作簿)") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _refused(f"the workbook unpacks to {unpacked:,} bytes; at most {MAX_UNPACKED_BYTES:,} are read "
+                       "(is it a zip bomb?); nothing was unpacked", display, "split the workbook")
+
+
 def _open(path: str, display: str, data_only: bool) -> Workbook:
+    _check_file(path, display)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; they hold no facts
             return load_workbook(path, data_only=data_only)
     except FileNotFoundError:
         raise FactsError([Problem("no such file", (), display, hint="check the path", code="facts.file")]) from None
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, AttributeError, IndexError,
+            SyntaxError, EOFError, OSError, zlib.error) as exc:  # SyntaxError: malformed XML (ParseError)
         raise FactsError([Problem(f"this is not a readable .xlsx workbook ({type(exc).__name__}: {exc})", (),
                                   display, hint="open it in Excel or WPS and save it as .xlsx (Excel 工作簿)",
                                   code="facts.file")]) from None
@@ -648,6 +731,8 @@ def read_workbook(path: str | os.PathLike[str], spec: Spec | SpecSource, display
     order = sorted(present.values(), key=lambda s: s.kind != "units")  # the units first: the others refer to them
     for sheet in order:
         ws = wb[sheet.title]
+        if reader.too_large(ws):
+            continue
         reader.layout_problems(ws)
         columns = reader.columns(ws, sheet)
         if columns is None:
@@ -665,5 +750,16 @@ def read_workbook(path: str | os.PathLike[str], spec: Spec | SpecSource, display
     return Document(data, book, {}, "", files=_Cells(book, present, reader.units))
 
 
-__all__ = ["HINTS", "WORKBOOK_SUFFIXES", "CellError", "SpecSource", "date_of", "fact_value", "number_of",
-           "read_workbook"]
+__all__ = [
+    "HINTS",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MAX_UNPACKED_BYTES",
+    "WORKBOOK_SUFFIXES",
+    "CellError",
+    "SpecSource",
+    "date_of",
+    "fact_value",
+    "number_of",
+    "read_workbook",
+]

@@ -16,6 +16,7 @@ import html
 import json
 import logging
 import os
+import re
 import sys
 import time
 import uuid
@@ -41,6 +42,7 @@ from ..errors import PROBLEMS_FORMAT, AssessRulesError, EvaluationError, FactsEr
 from ..inputs.facts_file import locate
 from ..outputs.report import results_document
 from ..rules.document import DocumentError, load_document
+from ..rules.limits import MAX_DEPTH, echo
 from .openapi import build_openapi
 from .registry import Registry, UnknownSpecError
 
@@ -195,21 +197,84 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         return _request_problem(request.scope, 404, "request.not_found", "Not found",
                                 f"nothing at {request.url.path}; see GET /openapi.json")
+    if exc.status_code == 413:
+        return _request_problem(request.scope, 413, "request.too_large", "The body is too large", str(exc.detail))
+    if exc.status_code == 415:
+        return _request_problem(request.scope, 415, "request.invalid", "Unsupported media type", str(exc.detail))
     return _request_problem(request.scope, exc.status_code, "request.invalid", "Bad request", str(exc.detail))
 
 
 # --- reading a request -------------------------------------------------------------------
 
 
+MAX_UNITS = 10_000
+"""The most units one request may score or check (a province has about 2,000); more is answered 413."""
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+class _ConstantError(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON, though Python's reader takes them."""
+    raise _ConstantError(name)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key is given twice (the last would silently win)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
+
+
+def _bad_body(message: str, hint: str | None = None) -> UsageError:
+    return UsageError([Problem(message, (), "<request>", hint=hint, code="request.invalid")])
+
+
+def _media_type(request: Request) -> None:
+    """Refuse (415) a body whose declared media type is not JSON; a body with none is read as JSON."""
+    declared = request.headers.get("content-type")
+    if declared is None:
+        return
+    media = declared.split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise HTTPException(415, f"the body is declared as {echo(media)!r}; send it as application/json")
+
+
 async def _json_body(request: Request) -> tuple[Any, bytes]:
+    _media_type(request)
     raw = await request.body()
     try:
-        return json.loads(raw, parse_float=Decimal), raw  # numbers stay exact: no float on the way
+        data = json.loads(raw, parse_float=Decimal, object_pairs_hook=_no_duplicates,
+                          parse_constant=_no_constant)  # numbers stay exact
     except json.JSONDecodeError as exc:
         raise UsageError([Problem(f"the body is not JSON: {exc.msg}", (), "<request>", exc.lineno, exc.colno,
                                   "send a JSON object: one unit, or {\"units\": [...]}", code="request.invalid")]) from None
     except UnicodeDecodeError:
-        raise UsageError([Problem("the body is not UTF-8 text", (), "<request>", code="request.invalid")]) from None
+        raise _bad_body("the body is not UTF-8 text") from None
+    except RecursionError:
+        raise _bad_body(f"the body nests lists or objects too deeply (more than {MAX_DEPTH} levels are refused)") \
+            from None
+    except _DuplicateKeyError as exc:
+        raise _bad_body(f"the key {echo(str(exc))!r} is given twice in one object", "give each key once") from None
+    except _ConstantError as exc:
+        raise _bad_body(f"`{exc}` is not a JSON number", "send a finite number") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise _bad_body(f"the body holds a number that cannot be read: {echo(str(exc))}") from None
+    if _SURROGATE.search(raw):
+        try:
+            json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+        except UnicodeEncodeError:
+            raise _bad_body("the body holds a lone surrogate (\\ud800–\\udfff), which is not text") from None
+    return data, raw
 
 
 def _units_of(data: Any) -> tuple[list[Any], bool, Any]:
@@ -225,6 +290,9 @@ def _units_of(data: Any) -> tuple[list[Any], bool, Any]:
                                   hint=f"a facts body has {', '.join(BODY_KEYS)}")])
     if not isinstance(data["units"], list):
         raise UsageError([Problem("`units` must be a list of units", ("units",), "<request>", code="request.invalid")])
+    if len(data["units"]) > MAX_UNITS:
+        raise HTTPException(413, f"the body holds {len(data['units']):,} units; at most {MAX_UNITS:,} are taken "
+                                 "in one request")
     return data["units"], True, data.get("as_of")
 
 
