@@ -379,7 +379,7 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
         if grade.at_least is None:
             em.line("else:" if i else "if True:")
         else:
-            em.line(f"{'if' if i == 0 else 'elif'} s >= {em.const(grade.at_least)}:")
+            em.line(f"{'if' if i == 0 else 'elif'} s {'>' if grade.above else '>='} {em.const(grade.at_least)}:")
         with em.indent():
             em.line(f"g = {i}")
     if grades[-1].at_least is not None:

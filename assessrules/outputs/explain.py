@@ -241,10 +241,10 @@ def _grade_lines(result: Result, section: Callable[[str], None], lines: list[str
     section("考核等次")
     bounds = []
     if grade.at_least is not None:
-        bounds.append(f"{format_points(grade.at_least)} ≤ ")
+        bounds.append(f"{format_points(grade.at_least)} {grade.low_sign} ")
     bounds.append(format_points(result.score))
     if grade.below is not None:
-        bounds.append(f" < {format_points(grade.below)}")
+        bounds.append(f" {grade.high_sign} {format_points(grade.below)}")
     consequence = ("不扣分" if grade.deduct == 0
                    else f"扣除目标分值的 {format_points(grade.deduct * 100)}%：{format_points(result.grade_deduction)} 分")
     forced = "，一票否决定等" if result.veto is not None else ""

@@ -164,17 +164,30 @@ class Grade:
 
     id: str
     label: str
-    at_least: Decimal | None
-    below: Decimal | None
+    at_least: Decimal | None  # the lower threshold, written `at_least:` or (strict) `above:`
+    below: Decimal | None  # the upper threshold, written `below:` or (inclusive) `at_most:`
     commend: bool = False
     deduct: Decimal = Decimal(0)  # fraction of the target value
     clause: str | None = None
     path: Path = ()
     consequence: str | None = None  # what else the grade brings, in words (约谈, 追责): recorded, not scored
+    above: bool = False  # the lower threshold is strict (高于80, written `above: 80`): 80 itself is not in
+    at_most: bool = False  # the upper threshold is inclusive (80分及以下, written `at_most: 80`): 80 itself is in
 
     def contains(self, score: Decimal) -> bool:
-        """True when ``score`` falls in [at_least, below)."""
-        return (self.at_least is None or score >= self.at_least) and (self.below is None or score < self.below)
+        """True when ``score`` falls between the thresholds, each inclusive or strict as written."""
+        low = self.at_least is None or (score > self.at_least if self.above else score >= self.at_least)
+        return low and (self.below is None or (score <= self.below if self.at_most else score < self.below))
+
+    @property
+    def low_sign(self) -> str:
+        """How the lower threshold reads before the score: ``≤`` (at least) or ``<`` (above)."""
+        return "<" if self.above else "≤"
+
+    @property
+    def high_sign(self) -> str:
+        """How the upper threshold reads after the score: ``<`` (below) or ``≤`` (at most)."""
+        return "≤" if self.at_most else "<"
 
 
 __all__ = ["Assumption", "Bonus", "Conversion", "Grade", "Group", "Indicator", "Metadata", "Parameter", "Rounding",
