@@ -260,10 +260,26 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
         em.line(f"elif r > {em.points(node, True)}: r = {em.points(node, True)}")
     else:
         em.line(f"if r > {em.points(node, True)}: r = {em.points(node, True)}")
+    _emit_part_vetoes(em, node)
     rounding = em.spec.rounding
     if rounding is not None and rounding.at == "indicator":
         em.line(f"r = _round(r, {rounding.places}, {rounding.mode!r})")
     em.line(f"f{node.index} = r")
+
+
+def _emit_part_vetoes(em: Emitter, node: Indicator) -> None:
+    """A part's own vetoes (分项一票否决), after its rules and bounds: the first that holds fixes its score
+    (0 unless said) or caps it."""
+    vetoes = [t for t in node.triggers if t.kind == "veto"]
+    for i, veto in enumerate(vetoes):
+        em.line(f"{'if' if i == 0 else 'elif'} {em.expr(veto.condition)}:")  # type: ignore[attr-defined]
+        with em.indent():
+            veto.emit(em, "r")
+            fixed, cap = veto.score, veto.at_most  # type: ignore[attr-defined]
+            if fixed is not None or cap is None:
+                em.line(f"r = {em.const(fixed if fixed is not None else Decimal(0))}")
+            if cap is not None:
+                em.line(f"if r > {em.const(cap)}: r = {em.const(cap)}")
 
 
 def _emit_children_sum(em: Emitter, node: Indicator) -> None:

@@ -88,7 +88,9 @@ def build_triggers(ctx: BuildContext, raw: Mapping[str, Any], path: Path) -> lis
     for key in TRIGGER_KEYS:
         if key not in raw:
             continue
-        if next(k.many for k in KINDS if k.key == key):
+        if key == "veto":  # a part's own vetoes (分项一票否决): they fix that part's score
+            out.extend(ctx.mark_part_veto(t) for t in ctx.add_triggers(raw[key], key, path + (key,)))
+        elif next(k.many for k in KINDS if k.key == key):
             out.extend(ctx.add_triggers(raw[key], key, path + (key,)))
         elif (trigger := ctx.add_trigger(raw[key], key, path + (key,))) is not None:
             out.append(trigger)
