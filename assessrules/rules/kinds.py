@@ -521,7 +521,7 @@ class Veto(Trigger):
     def describe(self) -> str:
         outcome = []
         if self.score is not None or (self.part and self.at_most is None):
-            outcome.append(f"{'本项' if self.part else ''}得分计为{_fmt(self.score or 0)}")
+            outcome.append(f"{'本项' if self.part else ''}得分计为{_fmt(self.score if self.score is not None else Decimal(0))}")
         if self.at_most is not None:
             outcome.append(f"{'本项' if self.part else ''}得分最高计{_fmt(self.at_most)}")
         if not self.part:

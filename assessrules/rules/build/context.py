@@ -153,7 +153,7 @@ class BuildContext:
 
     def mark_part_veto(self, trigger: Trigger) -> Trigger:
         """The veto ``trigger`` as written on an indicator (分项一票否决), kept in place of the one added."""
-        part = attrs.evolve(trigger, part=True)
+        part: Trigger = attrs.evolve(trigger, part=True)  # type: ignore[call-arg]  # a Veto, by its key
         self.triggers[trigger.index] = part
         return part
 
