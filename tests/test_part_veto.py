@@ -65,3 +65,12 @@ def test_a_part_veto_cannot_force_a_grade() -> None:
     with pytest.raises(SpecError) as caught:
         load("if: media_hacked}", "if: media_hacked, grade: bad}")
     assert any("grade" in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("outcome", ["score: 35", "at_most: 31"])
+def test_a_part_veto_stays_within_the_parts_points(outcome: str) -> None:
+    """A veto on the 30-point media part that sets 35 (or caps at 31) is refused at its key."""
+    with pytest.raises(SpecError) as caught:
+        load("if: media_hacked}", f"if: media_hacked, {outcome}}}")
+    problem = caught.value.problems[0]
+    assert "outside its 0–30" in problem.message and problem.line == 25

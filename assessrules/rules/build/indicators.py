@@ -149,6 +149,7 @@ class _Tree:
             unit_points = (ctx.expression(raw["unit_points"], path + ("unit_points",), "number")
                            if "unit_points" in raw else None)
             self.check_awards(triggers, points)
+            self.check_part_vetoes(triggers, points)
         kids_path = children_path or path + ("children",)
         kids = raw.get("children", ())
         if not self.within_limits(kids, kids_path, depth):
@@ -174,6 +175,21 @@ class _Tree:
             grades=tuple(part_grades), unit_points=unit_points,
             children_add_up=bool(raw.get("children_add_up", True)))
 
+
+    def check_part_vetoes(self, triggers: Sequence[Trigger], points: Any) -> None:
+        """A part's veto sets or caps a score within the part's points (0 to its points)."""
+        if points is None:
+            return
+        for trigger in triggers:
+            if trigger.kind != "veto":
+                continue
+            for key in ("score", "at_most"):
+                value = getattr(trigger, key)
+                if value is not None and not 0 <= value <= points:
+                    self.ctx.problem(f"「{trigger.label}」 {'caps' if key == 'at_most' else 'sets'} the part's score "
+                                     f"{'at' if key == 'at_most' else 'to'} {format_points(value)}, outside "
+                                     f"its 0–{format_points(points)}", trigger.path + (key,),
+                                     f"a part's veto fixes or caps a score between 0 and {format_points(points)}")
 
     def within_limits(self, children: Sequence[Any], path: Path, depth: int) -> bool:
         """False (with a problem) when the tree grows deeper or wider than the limits."""
