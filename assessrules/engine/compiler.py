@@ -28,7 +28,7 @@ from ..errors import EvaluationError, Problem
 from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
 from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
-from ..rules.model import Indicator
+from ..rules.model import Bonus, Indicator
 from .types import Program
 
 _MISSING = object()
@@ -340,7 +340,8 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
 
 def _emit_score(em: Emitter, node: Indicator) -> None:
     base = [t for t in node.triggers if t.phase == "base"]
-    adjust = [t for t in node.triggers if t.phase == "adjust"]
+    items = {t.index for t in node.bonus.items} if node.bonus is not None else set()
+    adjust = [t for t in node.triggers if t.phase == "adjust" and t.index not in items]
     if base:
         base[0].emit(em, "r")
     elif node.children:
@@ -353,6 +354,25 @@ def _emit_score(em: Emitter, node: Indicator) -> None:
         em.line("tb = r")  # the table's total, before the triggers on the total
     for trigger in adjust:
         trigger.emit(em, "r")
+    if node.bonus is not None:
+        _emit_part_bonus(em, node, node.bonus)
+
+
+def _emit_part_bonus(em: Emitter, node: Indicator, bonus: Bonus) -> None:
+    """A part's own bonus (本项加分), after its rules: counted only when the part's score, within its points,
+    passes the gate; its items add up to the cap; the part's points still bound the result."""
+    em.line("pb = " + em.const(Decimal(0)))
+    if bonus.gate is not None:
+        em.line(f"gv = r if r < {em.points(node, True)} else {em.points(node, True)}")
+        em.line(f"if gv {'>' if bonus.strict else '>='} {em.const(bonus.gate)}:")
+    else:
+        em.line("if True:")
+    with em.indent():
+        for item in bonus.items:
+            item.emit(em, "pb")
+        if bonus.cap is not None:
+            em.line(f"if pb > {em.const(bonus.cap)}: pb = {em.const(bonus.cap)}")
+        em.line("r = r + pb")
 
 
 def _emit_outcome(em: Emitter, spec: Rules) -> None:

@@ -85,6 +85,7 @@ class Indicator:
     unit_points: Expression | None = None  # what it is worth to each unit, from its facts (at most `points`)
     children_add_up: bool = True  # its children's points add up to its own (checked per unit with unit_points)
     floor_assumption: str | None = None  # the assumption its floor implements
+    bonus: Bonus | None = None  # the part's own bonus (本项加分): gated on its score, within its points
 
     @property
     def weighted(self) -> bool:

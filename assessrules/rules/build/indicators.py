@@ -22,6 +22,7 @@ from ..limits import MAX_CHILDREN, MAX_TREE_DEPTH
 from ..model import Grade, Indicator, Metadata, UnitType
 from .context import BuildContext
 from .grades import build_grades
+from .outcome import build_bonus
 
 ROOT_ID = "total"
 """The id of the tree's root: the whole table."""
@@ -86,7 +87,7 @@ def build_triggers(ctx: BuildContext, raw: Mapping[str, Any], path: Path) -> lis
     """The triggers written on one node, in the order of the kinds' keys."""
     out: list[Trigger] = []
     for key in TRIGGER_KEYS:
-        if key not in raw:
+        if key not in raw or key == "bonus":  # a part's bonus is a section of its own (Indicator.bonus)
             continue
         if key == "veto":  # a part's own vetoes (分项一票否决): they fix that part's score
             out.extend(ctx.mark_part_veto(t) for t in ctx.add_triggers(raw[key], key, path + (key,)))
@@ -145,6 +146,10 @@ class _Tree:
             applies_if = (ctx.expression(raw["applies_if"], path + ("applies_if",), "bool")
                           if "applies_if" in raw else None)
             triggers = build_triggers(ctx, raw, path)
+            part_bonus = (build_bonus(ctx, raw["bonus"], points, path + ("bonus",))
+                          if "bonus" in raw and points is not None else None)
+            if part_bonus is not None:  # its items belong to the part: they show on its line
+                triggers.extend(part_bonus.items)
             part_grades = self.part_grades(raw, path, points)
             unit_points = (ctx.expression(raw["unit_points"], path + ("unit_points",), "number")
                            if "unit_points" in raw else None)
@@ -173,7 +178,7 @@ class _Tree:
             units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
             assumption=raw.get("assumption"), floor_assumption=floor_assumption, weight_expr=weight_expr,
             grades=tuple(part_grades), unit_points=unit_points,
-            children_add_up=bool(raw.get("children_add_up", True)))
+            children_add_up=bool(raw.get("children_add_up", True)), bonus=part_bonus)
 
 
     def check_part_vetoes(self, triggers: Sequence[Trigger], points: Any) -> None:
