@@ -261,8 +261,8 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
     else:
         em.line(f"if r > {em.points(node, True)}: r = {em.points(node, True)}")
     _emit_part_vetoes(em, node)
-    rounding = em.spec.rounding
-    if rounding is not None and rounding.at == "indicator":
+    rounding = em.spec.rounding.for_indicators if em.spec.rounding is not None else None
+    if rounding is not None:
         em.line(f"r = _round(r, {rounding.places}, {rounding.mode!r})")
     em.line(f"f{node.index} = r")
 
@@ -696,7 +696,8 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
     program: Program = namespace["_score"]
     if spec.rounding is None:
         return program
-    return _exact_program(program, publisher(spec.rounding.places, spec.rounding.mode), spec.limit_to_target)
+    return _exact_program(program, publisher(spec.rounding.published_places, spec.rounding.mode),
+                          spec.limit_to_target)
 
 
 def _rounder(exact: bool) -> Callable[[Any, int, RoundingMode], Any]:

@@ -145,6 +145,17 @@ class Rounding:
     mode: RoundingMode = "half_up"
     at: str = "score"
     clause: str | None = None
+    indicators: Rounding | None = None  # a second place: each indicator rounded so (e.g. 2 places, the score 1)
+
+    @property
+    def for_indicators(self) -> Rounding | None:
+        """How each indicator's score is rounded as it is computed, if it is."""
+        return self.indicators if self.indicators is not None else (self if self.at == "indicator" else None)
+
+    @property
+    def published_places(self) -> int:
+        """The decimals every published figure keeps: the finest declared."""
+        return max(self.places, self.indicators.places) if self.indicators is not None else self.places
 
 
 @attrs.frozen

@@ -46,7 +46,11 @@ def build_rounding(raw: Mapping[str, Any] | None) -> Rounding | None:
     """Read ``rounding:`` (where and how the spec rounds; the schema has checked its keys)."""
     if raw is None:
         return None
-    return Rounding(int(raw["places"]), raw.get("mode", "half_up"), raw.get("at", "score"), raw.get("clause"))
+    inner = raw.get("indicators")
+    indicators = (Rounding(int(inner["places"]), inner.get("mode", "half_up"), "indicator", inner.get("clause"))
+                  if isinstance(inner, Mapping) else None)
+    return Rounding(int(raw["places"]), raw.get("mode", "half_up"), raw.get("at", "score"), raw.get("clause"),
+                    indicators)
 
 
 def build_vetoes(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], grades: Sequence[Grade]) -> list[Trigger]:
