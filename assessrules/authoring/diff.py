@@ -179,7 +179,8 @@ def diff(old: Spec, new: Spec) -> list[Change]:
         if g.id in new_grades:
             same = new_grades[g.id]
             for label, a, b in _fields(g, same, [("label", "名称"), ("at_least", "下限（含）"),
-                                                  ("below", "上限（不含）"), ("commend", "通报表扬"),
+                                                  ("below", "上限（不含）"), ("above", "下限不含本数（高于）"),
+                                                  ("at_most", "上限含本数（及以下）"), ("commend", "通报表扬"),
                                                   ("clause", "依据")]):
                 changes.append(Change("grades", "changed", g.id, same.label, label, a, b))
             if g.deduct != same.deduct:
@@ -250,8 +251,8 @@ def _fact_text(f: Any) -> str:
 
 
 def _grade_text(g: Any) -> str:
-    low = f"{format_points(g.at_least)} ≤ " if g.at_least is not None else ""
-    high = f" < {format_points(g.below)}" if g.below is not None else ""
+    low = f"{format_points(g.at_least)} {g.low_sign} " if g.at_least is not None else ""
+    high = f" {g.high_sign} {format_points(g.below)}" if g.below is not None else ""
     return f"{low}得分{high}，扣除目标分值 {_percent(g.deduct)}"
 
 

@@ -19,6 +19,7 @@ import os
 import random
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -465,12 +466,13 @@ def _dead_range(spec: Spec, _example: Any) -> Violation | None:
             fact = spec.facts.get(per.text)
             if fact is None or fact.maximum is None:
                 continue
-            exhausted = -(-room // points)  # the count that takes the last point
+            exhausted = Decimal(-(-Fraction(room) // Fraction(points)))  # the count that takes the last point
+            # (exact: the points may be a share such as 1 / 3)
             if exhausted < fact.maximum <= 2 * exhausted:  # further beyond, `max:` is a sanity bound
                 return Violation(
                     "dead_range", f"`{fact.name}` ({fact.label}) is declared up to {format_points(fact.maximum)}, "
                     f"but {_where(spec, node.index)} is used up after {format_points(exhausted)}: "
-                    f"{format_points(room)} ÷ {format_points(points)} = {format_points(room / points)}, so "
+                    f"{format_points(room)} ÷ {format_points(points)} = {format_points(Fraction(room) / Fraction(points))}, so "
                     f"{format_points(exhausted + 1)} to {format_points(fact.maximum)} change nothing",
                     (f"the rule {_rule(spec, trigger.index)}; the fact at {spec.locate(('facts', fact.name))}",
                      "check the points per item against the number of items"), severity="warning")

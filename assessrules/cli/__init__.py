@@ -333,13 +333,14 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score every unit of a facts file and report in the chosen format."""
     from ..inputs.facts_file import read_facts, score_document, units_of
-    from ..outputs.report import REPORTERS, render_csv, render_json_compact
+    from ..outputs.report import render_csv, render_json, render_json_compact, render_table
 
     fmt = output_format(args, ("table", "json", "csv", "xlsx", "html"))
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     with progress_bar(err, len(units_of(document)), "scoring") as progress:
         results = score_document(spec, document, args.as_of, jobs=args.jobs, progress=progress)
+    groups = spec.score_groups(results)  # 全县 and the like, from the members' results
     if fmt == "xlsx":
         from ..outputs.workbook import render_workbook
 
@@ -347,11 +348,13 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif fmt == "html":
         write_output(_report_html(spec, document, results), args.output, out)
     elif fmt == "csv":
-        write_output(_with_bom(render_csv(spec, results, ids=args.ids), args), args.output, out)
+        write_output(_with_bom(render_csv(spec, results, ids=args.ids, groups=groups), args), args.output, out)
     elif fmt == "json" and not args.full:  # each unit's inputs are in the facts file already
-        write_output(render_json_compact(spec, results), args.output, out)
+        write_output(render_json_compact(spec, results, groups), args.output, out)
+    elif fmt == "json":
+        write_output(render_json(spec, results, groups), args.output, out)
     else:
-        write_output(REPORTERS[fmt](spec, results), args.output, out)
+        write_output(render_table(spec, results, groups), args.output, out)
     return 0
 
 

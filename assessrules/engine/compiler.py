@@ -28,7 +28,7 @@ from ..errors import EvaluationError, Problem
 from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
 from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
-from ..rules.model import Indicator
+from ..rules.model import Bonus, Indicator
 from .types import Program
 
 _MISSING = object()
@@ -260,10 +260,26 @@ def _emit_applicable(em: Emitter, node: Indicator) -> None:
         em.line(f"elif r > {em.points(node, True)}: r = {em.points(node, True)}")
     else:
         em.line(f"if r > {em.points(node, True)}: r = {em.points(node, True)}")
-    rounding = em.spec.rounding
-    if rounding is not None and rounding.at == "indicator":
+    _emit_part_vetoes(em, node)
+    rounding = em.spec.rounding.for_indicators if em.spec.rounding is not None else None
+    if rounding is not None:
         em.line(f"r = _round(r, {rounding.places}, {rounding.mode!r})")
     em.line(f"f{node.index} = r")
+
+
+def _emit_part_vetoes(em: Emitter, node: Indicator) -> None:
+    """A part's own vetoes (分项一票否决), after its rules and bounds: the first that holds fixes its score
+    (0 unless said) or caps it."""
+    vetoes = [t for t in node.triggers if t.kind == "veto"]
+    for i, veto in enumerate(vetoes):
+        em.line(f"{'if' if i == 0 else 'elif'} {em.expr(veto.condition)}:")  # type: ignore[attr-defined]
+        with em.indent():
+            veto.emit(em, "r")
+            fixed, cap = veto.score, veto.at_most  # type: ignore[attr-defined]
+            if fixed is not None or cap is None:
+                em.line(f"r = {em.const(fixed if fixed is not None else Decimal(0))}")
+            if cap is not None:
+                em.line(f"if r > {em.const(cap)}: r = {em.const(cap)}")
 
 
 def _emit_children_sum(em: Emitter, node: Indicator) -> None:
@@ -324,7 +340,8 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
 
 def _emit_score(em: Emitter, node: Indicator) -> None:
     base = [t for t in node.triggers if t.phase == "base"]
-    adjust = [t for t in node.triggers if t.phase == "adjust"]
+    items = {t.index for t in node.bonus.items} if node.bonus is not None else set()
+    adjust = [t for t in node.triggers if t.phase == "adjust" and t.index not in items]
     if base:
         base[0].emit(em, "r")
     elif node.children:
@@ -337,6 +354,25 @@ def _emit_score(em: Emitter, node: Indicator) -> None:
         em.line("tb = r")  # the table's total, before the triggers on the total
     for trigger in adjust:
         trigger.emit(em, "r")
+    if node.bonus is not None:
+        _emit_part_bonus(em, node, node.bonus)
+
+
+def _emit_part_bonus(em: Emitter, node: Indicator, bonus: Bonus) -> None:
+    """A part's own bonus (本项加分), after its rules: counted only when the part's score, within its points,
+    passes the gate; its items add up to the cap; the part's points still bound the result."""
+    em.line("pb = " + em.const(Decimal(0)))
+    if bonus.gate is not None:
+        em.line(f"gv = r if r < {em.points(node, True)} else {em.points(node, True)}")
+        em.line(f"if gv {'>' if bonus.strict else '>='} {em.const(bonus.gate)}:")
+    else:
+        em.line("if True:")
+    with em.indent():
+        for item in bonus.items:
+            item.emit(em, "pb")
+        if bonus.cap is not None:
+            em.line(f"if pb > {em.const(bonus.cap)}: pb = {em.const(bonus.cap)}")
+        em.line("r = r + pb")
 
 
 def _emit_outcome(em: Emitter, spec: Rules) -> None:
@@ -379,7 +415,7 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
         if grade.at_least is None:
             em.line("else:" if i else "if True:")
         else:
-            em.line(f"{'if' if i == 0 else 'elif'} s >= {em.const(grade.at_least)}:")
+            em.line(f"{'if' if i == 0 else 'elif'} s {'>' if grade.above else '>='} {em.const(grade.at_least)}:")
         with em.indent():
             em.line(f"g = {i}")
     if grades[-1].at_least is not None:
@@ -660,7 +696,8 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
     program: Program = namespace["_score"]
     if spec.rounding is None:
         return program
-    return _exact_program(program, publisher(spec.rounding.places, spec.rounding.mode), spec.limit_to_target)
+    return _exact_program(program, publisher(spec.rounding.published_places, spec.rounding.mode),
+                          spec.limit_to_target)
 
 
 def _rounder(exact: bool) -> Callable[[Any, int, RoundingMode], Any]:

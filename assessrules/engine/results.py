@@ -598,6 +598,7 @@ class Result:
             raw, final = raws[i], finals[i]
             fired: tuple[FiredTrigger, ...] = tuple(by_node.get(i, ()))
             zeroed = bool(fired) and any(f.effect == "zero" for f in fired)
+            vetoed = bool(fired) and any(f.effect == "veto" for f in fired)  # its own veto set its score
             missed: tuple[FiredTrigger, ...] = ()
             awards = tables.awards[i]
             if awards and not zeroed and i not in na:
@@ -608,7 +609,8 @@ class Result:
                 id=node.id, name=node.name, depth=node.depth, parent=node.parent,
                 points=self.outcome[12][i] if node.unit_points is not None else node.points,
                 score=None if left_out else canonical(final), raw=None if left_out else canonical(raw),
-                applicable=i not in na, floored=not left_out and raw < final, capped=not left_out and raw > final,
+                applicable=i not in na, floored=not left_out and not vetoed and raw < final,
+                capped=not left_out and not vetoed and raw > final,
                 zeroed=zeroed, fired=fired, missed=missed, clause=node.clause,
                 grade=_part_grade(node, None if left_out else canonical(final))))
         return tuple(out)

@@ -227,7 +227,11 @@ class Spec(Rules):
                         snapshot: bool = False) -> tuple[list[Result], tuple[GroupResult, ...]]:
         """Score the units (the members) first, then every group the spec declares from their results."""
         results = self.evaluate_many(units, as_of=as_of, snapshot=snapshot)
-        return results, tuple(score_group(self, group, results) for group in self.groups)
+        return results, self.score_groups(results)
+
+    def score_groups(self, results: Sequence[Result]) -> tuple[GroupResult, ...]:
+        """Every group the spec declares (全县), scored from ``results``, its members' results; () without groups."""
+        return tuple(score_group(self, group, results) for group in self.groups)
 
     def _derive(self, record: Record) -> Record:
         """Compute the derived values into the facts, and keep their evidence."""

@@ -16,6 +16,7 @@ from ..periods import WORDS
 
 if TYPE_CHECKING:
     from ..engine.results import Evidence, FiredTrigger, IndicatorResult, Result
+    from ..rules.model import Bonus
 
 
 def show_value(value: Any) -> str:
@@ -143,6 +144,8 @@ def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[st
         lines.extend(_trigger_lines(result, fired, pad + "    ", node.clause))
     for missed in node.missed:
         lines.extend(_trigger_lines(result, missed, pad + "    ", node.clause))
+    if indicator.bonus is not None and not node.zeroed:
+        lines.extend(_part_bonus_lines(indicator.bonus, node, pad + "    "))
     if indicator.assumption:
         lines.append(f"{pad}    {_assumption_line(result, indicator.assumption)}")
     if node.floored and node.raw is not None and node.score is not None:
@@ -152,6 +155,21 @@ def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[st
     if node.capped and node.raw is not None and node.score is not None:
         lines.append(f"{pad}    不超过分值：{format_points(node.raw)} 计为 {format_points(node.score)}")
     return lines
+
+
+def _part_bonus_lines(bonus: Bonus, node: IndicatorResult, pad: str) -> list[str]:
+    """Why a part's own bonus (本项加分) did not count, or counted only up to its cap."""
+    items = {t.index for t in bonus.items}
+    fired = [f for f in node.fired if f.index in items]
+    claimed = sum((f.points or Decimal(0) for f in fired), Decimal(0))
+    if not fired and bonus.gate is not None and node.raw is not None:
+        base = min(node.raw, node.points)
+        if (base <= bonus.gate) if bonus.strict else (base < bonus.gate):
+            return [f"{pad}本项得分 {format_points(base)} 未{'高于' if bonus.strict else '达到'} "
+                    f"{format_points(bonus.gate)} 分，本项加分不计"]
+    if bonus.cap is not None and claimed > bonus.cap:
+        return [f"{pad}本项加分合计 {format_points(claimed)} 分，以上限 {format_points(bonus.cap)} 分计"]
+    return []
 
 
 _NUMBERS = "一二三四五六七八九十"
@@ -241,10 +259,10 @@ def _grade_lines(result: Result, section: Callable[[str], None], lines: list[str
     section("考核等次")
     bounds = []
     if grade.at_least is not None:
-        bounds.append(f"{format_points(grade.at_least)} ≤ ")
+        bounds.append(f"{format_points(grade.at_least)} {grade.low_sign} ")
     bounds.append(format_points(result.score))
     if grade.below is not None:
-        bounds.append(f" < {format_points(grade.below)}")
+        bounds.append(f" {grade.high_sign} {format_points(grade.below)}")
     consequence = ("不扣分" if grade.deduct == 0
                    else f"扣除目标分值的 {format_points(grade.deduct * 100)}%：{format_points(result.grade_deduction)} 分")
     forced = "，一票否决定等" if result.veto is not None else ""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from ..engine.bulletin import Bulletin
+    from ..engine.groups import GroupResult
     from ..engine.results import Result
     from ..engine.spec import Spec
 
@@ -38,8 +39,8 @@ def _pad(text: str, size: int, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
-def render_table(spec: Spec, results: Sequence[Result]) -> str:
-    """One block per unit type: rank, unit, score, grade and deduction."""
+def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> str:
+    """One block per unit type: rank, unit, score, grade and deduction; then the groups (全县), if any."""
     header = ("名次", "单位", "编号", "得分", "等次", "表扬", "扣减/目标")
     out = [f"{spec.metadata.title}" + (f"（{spec.metadata.document_number}）" if spec.metadata.document_number else "")]
     by_type: dict[str, list[Result]] = {}
@@ -61,28 +62,36 @@ def render_table(spec: Spec, results: Sequence[Result]) -> str:
         grades[r.grade] += 1
     out.append("")
     out.append(f"共 {len(results)} 个单位：" + "，".join(f"{k} {v}" for k, v in grades.items()))
+    if groups:
+        table: list[tuple[str, ...]] = [("组", "编号", "得分", "等次", "成员单位")]
+        table.extend((g.label, g.id, format_points(g.score), g.grade or "", str(len(g.members))) for g in groups)
+        out.extend(["", f"考核组（{len(groups)}）", *_grid(table, {2, 4})])
     return "\n".join(out) + "\n"
 
 
-def render_json(spec: Spec, results: Sequence[Result]) -> str:
-    """The spec's identity and every result in full, ordered by unit id."""
-    return json.dumps(results_document(spec, results), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def render_json(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> str:
+    """The spec's identity and every result in full, ordered by unit id; then the groups, if any."""
+    return json.dumps(results_document(spec, results, groups), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def results_document(spec: Spec, results: Sequence[Result]) -> dict[str, Any]:
-    """The spec's identity and every result in full, ordered by unit id, as plain data (``assessrules.result/1``)."""
+def results_document(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> dict[str, Any]:
+    """The spec's identity and every result in full, ordered by unit id, as plain data (``assessrules.result/1``);
+    with ``groups`` (a spec's ``groups:`` scored from these results), a ``groups`` list after them."""
     from ..engine.results import RESULT_FORMAT
 
     with quiet_collector():  # many small acyclic dicts: the cyclic collector would rescan them for nothing
-        return {
+        document = {
             "format": RESULT_FORMAT,
             "spec": {"id": spec.metadata.id, "title": spec.metadata.title,
                      "document_number": spec.metadata.document_number, "sha256": spec.sha256},
             "results": [r.to_dict() for r in sorted(results, key=lambda r: r.unit.id)],
         }
+    if groups:
+        document["groups"] = [g.to_dict() for g in groups]
+    return document
 
 
-def render_json_compact(spec: Spec, results: Sequence[Result]) -> str:
+def render_json_compact(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> str:
     """The spec's identity and every result without the unit's inputs, one result per line, ordered by unit id.
 
     Each result is ``result.to_dict(inputs=False)``: everything :func:`render_json` gives except the
@@ -98,15 +107,17 @@ def render_json_compact(spec: Spec, results: Sequence[Result]) -> str:
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
     with quiet_collector():  # many small acyclic dicts: the cyclic collector would rescan them for nothing
         lines = [dumps(r.to_dict(inputs=False)) for r in sorted(results, key=lambda r: r.unit.id)]
+    tail = ("\n],\n\"groups\": [\n" + ",\n".join(dumps(g.to_dict()) for g in groups)) if groups else ""
     return (f'{{"format": "{RESULT_FORMAT}", "spec": ' + spec_line + ',\n"results": [\n' + ",\n".join(lines)
-            + "\n]}\n")
+            + tail + "\n]}\n")
 
 
-def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False) -> str:
+def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False, groups: Sequence[GroupResult] = ()) -> str:
     """One row per unit: type, rank, unit; the top-level indicators and each step to the score, which add up
     to it (see :mod:`assessrules.outputs.breakdown`); grade, commendation, target value and its deduction; then
     the score of each lower indicator. Headers are Chinese, or machine ids with ``ids=True``. A text
-    a spreadsheet would take for a formula is neutralised.
+    a spreadsheet would take for a formula is neutralised. The ``groups`` (全县) come last, one row each
+    with its type ``group`` (考核组), id, label, score and grade.
     """
     from .breakdown import score_columns
     from .cells import neutralise
@@ -134,6 +145,11 @@ def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False) -> str:
                              r.grade_id if ids else neutralise(r.grade),
                              ("yes" if r.commended else "no") if ids else ("是" if r.commended else "否"),
                              format_points(r.unit.target), format_points(r.deduction), *scores])
+    for g in groups:  # after the members; only the score and the grade apply to a group
+        cells = ["" if c.id != "score" else format_points(g.score) for c in columns]
+        grade = next((x.id for x in spec.grades if x.label == g.grade), "") if ids else g.grade or ""
+        writer.writerow(["group" if ids else "考核组", "", neutralise(g.id), neutralise(g.label), *cells,
+                         neutralise(grade), "", "", "", *["" for _ in lower]])
     return buffer.getvalue()
 
 

@@ -511,6 +511,7 @@ class Veto(Trigger):
     grade: str | None = None  # the grade id it forces (default: the lowest)
     score: Exact | None = None  # the score it fixes, if any
     at_most: Exact | None = None  # or the score it caps
+    part: bool = False  # on an indicator (分项一票否决): it fixes that part's score, not the outcome
 
     expression_fields = ("condition",)
 
@@ -519,11 +520,12 @@ class Veto(Trigger):
 
     def describe(self) -> str:
         outcome = []
-        if self.score is not None:
-            outcome.append(f"得分计为{_fmt(self.score)}")
+        if self.score is not None or (self.part and self.at_most is None):
+            outcome.append(f"{'本项' if self.part else ''}得分计为{_fmt(self.score if self.score is not None else Decimal(0))}")
         if self.at_most is not None:
-            outcome.append(f"得分最高计{_fmt(self.at_most)}")
-        outcome.append(f"等次定为{self.grade}" if self.grade else "定为最低等次")
+            outcome.append(f"{'本项' if self.part else ''}得分最高计{_fmt(self.at_most)}")
+        if not self.part:
+            outcome.append(f"等次定为{self.grade}" if self.grade else "定为最低等次")
         return f"{self.label}：一票否决，{'，'.join(outcome)}（条件 {self.condition.text}）"
 
 

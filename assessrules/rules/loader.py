@@ -137,6 +137,10 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     for trigger in ctx.triggers:
         trigger.check(facts, ctx.problem)
     rounding = build_rounding(d.get("rounding"))
+    if rounding is not None and rounding.indicators is not None and rounding.at != "score":
+        ctx.problem(f"`rounding: indicators:` rounds each indicator; the outer rounding then rounds the graded score, "
+                    f"so it is `at: score`, not `at: {rounding.at}`", ("rounding", "at"),
+                    "leave out `at:` (score is the default), or leave out `indicators:` and write `at: indicator`")
     if root is not None and rounding is None:
         averaged: list[tuple[str, Path]] = [(f"the group 「{g['label']}」 averages its members' scores", ("groups", gid))
                     for gid, g in (d.get("groups") or {}).items()]

@@ -85,6 +85,7 @@ class Indicator:
     unit_points: Expression | None = None  # what it is worth to each unit, from its facts (at most `points`)
     children_add_up: bool = True  # its children's points add up to its own (checked per unit with unit_points)
     floor_assumption: str | None = None  # the assumption its floor implements
+    bonus: Bonus | None = None  # the part's own bonus (本项加分): gated on its score, within its points
 
     @property
     def weighted(self) -> bool:
@@ -144,6 +145,17 @@ class Rounding:
     mode: RoundingMode = "half_up"
     at: str = "score"
     clause: str | None = None
+    indicators: Rounding | None = None  # a second place: each indicator rounded so (e.g. 2 places, the score 1)
+
+    @property
+    def for_indicators(self) -> Rounding | None:
+        """How each indicator's score is rounded as it is computed, if it is."""
+        return self.indicators if self.indicators is not None else (self if self.at == "indicator" else None)
+
+    @property
+    def published_places(self) -> int:
+        """The decimals every published figure keeps: the finest declared."""
+        return max(self.places, self.indicators.places) if self.indicators is not None else self.places
 
 
 @attrs.frozen
@@ -164,17 +176,30 @@ class Grade:
 
     id: str
     label: str
-    at_least: Decimal | None
-    below: Decimal | None
+    at_least: Decimal | None  # the lower threshold, written `at_least:` or (strict) `above:`
+    below: Decimal | None  # the upper threshold, written `below:` or (inclusive) `at_most:`
     commend: bool = False
     deduct: Decimal = Decimal(0)  # fraction of the target value
     clause: str | None = None
     path: Path = ()
     consequence: str | None = None  # what else the grade brings, in words (约谈, 追责): recorded, not scored
+    above: bool = False  # the lower threshold is strict (高于80, written `above: 80`): 80 itself is not in
+    at_most: bool = False  # the upper threshold is inclusive (80分及以下, written `at_most: 80`): 80 itself is in
 
     def contains(self, score: Decimal) -> bool:
-        """True when ``score`` falls in [at_least, below)."""
-        return (self.at_least is None or score >= self.at_least) and (self.below is None or score < self.below)
+        """True when ``score`` falls between the thresholds, each inclusive or strict as written."""
+        low = self.at_least is None or (score > self.at_least if self.above else score >= self.at_least)
+        return low and (self.below is None or (score <= self.below if self.at_most else score < self.below))
+
+    @property
+    def low_sign(self) -> str:
+        """How the lower threshold reads before the score: ``≤`` (at least) or ``<`` (above)."""
+        return "<" if self.above else "≤"
+
+    @property
+    def high_sign(self) -> str:
+        """How the upper threshold reads after the score: ``<`` (below) or ``≤`` (at most)."""
+        return "≤" if self.at_most else "<"
 
 
 __all__ = ["Assumption", "Bonus", "Conversion", "Grade", "Group", "Indicator", "Metadata", "Parameter", "Rounding",

@@ -151,6 +151,12 @@ class BuildContext:
         self.triggers.append(trigger)
         return trigger
 
+    def mark_part_veto(self, trigger: Trigger) -> Trigger:
+        """The veto ``trigger`` as written on an indicator (分项一票否决), kept in place of the one added."""
+        part: Trigger = attrs.evolve(trigger, part=True)  # type: ignore[call-arg]  # a Veto, by its key
+        self.triggers[trigger.index] = part
+        return part
+
     def add_triggers(self, entries: Sequence[Mapping[str, Any]], key: str, path: Path) -> list[Trigger]:
         """:meth:`add_trigger` for each entry of a list written at ``path``."""
         built = (self.add_trigger(entry, key, path + (i,)) for i, entry in enumerate(entries))

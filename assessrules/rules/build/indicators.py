@@ -22,6 +22,7 @@ from ..limits import MAX_CHILDREN, MAX_TREE_DEPTH
 from ..model import Grade, Indicator, Metadata, UnitType
 from .context import BuildContext
 from .grades import build_grades
+from .outcome import build_bonus
 
 ROOT_ID = "total"
 """The id of the tree's root: the whole table."""
@@ -86,9 +87,11 @@ def build_triggers(ctx: BuildContext, raw: Mapping[str, Any], path: Path) -> lis
     """The triggers written on one node, in the order of the kinds' keys."""
     out: list[Trigger] = []
     for key in TRIGGER_KEYS:
-        if key not in raw:
+        if key not in raw or key == "bonus":  # a part's bonus is a section of its own (Indicator.bonus)
             continue
-        if next(k.many for k in KINDS if k.key == key):
+        if key == "veto":  # a part's own vetoes (分项一票否决): they fix that part's score
+            out.extend(ctx.mark_part_veto(t) for t in ctx.add_triggers(raw[key], key, path + (key,)))
+        elif next(k.many for k in KINDS if k.key == key):
             out.extend(ctx.add_triggers(raw[key], key, path + (key,)))
         elif (trigger := ctx.add_trigger(raw[key], key, path + (key,))) is not None:
             out.append(trigger)
@@ -143,10 +146,15 @@ class _Tree:
             applies_if = (ctx.expression(raw["applies_if"], path + ("applies_if",), "bool")
                           if "applies_if" in raw else None)
             triggers = build_triggers(ctx, raw, path)
+            part_bonus = (build_bonus(ctx, raw["bonus"], points, path + ("bonus",))
+                          if "bonus" in raw and points is not None else None)
+            if part_bonus is not None:  # its items belong to the part: they show on its line
+                triggers.extend(part_bonus.items)
             part_grades = self.part_grades(raw, path, points)
             unit_points = (ctx.expression(raw["unit_points"], path + ("unit_points",), "number")
                            if "unit_points" in raw else None)
             self.check_awards(triggers, points)
+            self.check_part_vetoes(triggers, points)
         kids_path = children_path or path + ("children",)
         kids = raw.get("children", ())
         if not self.within_limits(kids, kids_path, depth):
@@ -170,8 +178,23 @@ class _Tree:
             units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
             assumption=raw.get("assumption"), floor_assumption=floor_assumption, weight_expr=weight_expr,
             grades=tuple(part_grades), unit_points=unit_points,
-            children_add_up=bool(raw.get("children_add_up", True)))
+            children_add_up=bool(raw.get("children_add_up", True)), bonus=part_bonus)
 
+
+    def check_part_vetoes(self, triggers: Sequence[Trigger], points: Any) -> None:
+        """A part's veto sets or caps a score within the part's points (0 to its points)."""
+        if points is None:
+            return
+        for trigger in triggers:
+            if trigger.kind != "veto":
+                continue
+            for key in ("score", "at_most"):
+                value = getattr(trigger, key)
+                if value is not None and not 0 <= value <= points:
+                    self.ctx.problem(f"「{trigger.label}」 {'caps' if key == 'at_most' else 'sets'} the part's score "
+                                     f"{'at' if key == 'at_most' else 'to'} {format_points(value)}, outside "
+                                     f"its 0–{format_points(points)}", trigger.path + (key,),
+                                     f"a part's veto fixes or caps a score between 0 and {format_points(points)}")
 
     def within_limits(self, children: Sequence[Any], path: Path, depth: int) -> bool:
         """False (with a problem) when the tree grows deeper or wider than the limits."""

@@ -13,8 +13,10 @@ from ..model import Bonus, Conversion, Grade, Rounding
 from .context import BuildContext
 
 
-def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal) -> Bonus | None:
-    """Read ``bonus:`` (加分项): its items, its cap and its gate on the base score."""
+def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal, where: Path = ("bonus",)
+                ) -> Bonus | None:
+    """Read ``bonus:`` (加分项): its items, its cap and its gate on the base score (the spec's, or a part's
+    at ``where``, gated on that part's score)."""
     if not raw:
         return None
     label = raw.get("label", "加分项")
@@ -25,9 +27,11 @@ def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal
             written = written.get("above", written.get("at_least"))
         gate = Decimal(written) if written is not None else None
         if gate is not None and not 0 < gate <= scale:
-            ctx.problem(f"the bonus gate {format_points(gate)} is outside the base score's range 0–{format_points(scale)}",
-                        ("bonus", "gate"), "the gate is a base score a unit must reach, e.g. 80")
-        items = ctx.add_triggers(raw["items"], "bonus", ("bonus", "items"))
+            whose, example = ("base", "80") if where == ("bonus",) else ("part", "most of its points")
+            ctx.problem(f"the bonus gate {format_points(gate)} is outside the {whose} score's range "
+                        f"0–{format_points(scale)}", where + ("gate",),
+                        f"the gate is a {whose} score a unit must reach, e.g. {example}")
+        items = ctx.add_triggers(raw["items"], "bonus", where + ("items",))
     return Bonus(tuple(items), Decimal(raw["cap"]) if "cap" in raw else None, gate, label, raw.get("clause"), strict)
 
 
@@ -42,7 +46,11 @@ def build_rounding(raw: Mapping[str, Any] | None) -> Rounding | None:
     """Read ``rounding:`` (where and how the spec rounds; the schema has checked its keys)."""
     if raw is None:
         return None
-    return Rounding(int(raw["places"]), raw.get("mode", "half_up"), raw.get("at", "score"), raw.get("clause"))
+    inner = raw.get("indicators")
+    indicators = (Rounding(int(inner["places"]), inner.get("mode", "half_up"), "indicator", inner.get("clause"))
+                  if isinstance(inner, Mapping) else None)
+    return Rounding(int(raw["places"]), raw.get("mode", "half_up"), raw.get("at", "score"), raw.get("clause"),
+                    indicators)
 
 
 def build_vetoes(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], grades: Sequence[Grade]) -> list[Trigger]:
