@@ -621,9 +621,49 @@ class Result:
         """The spec's and the facts' SHA-256 and the library version (the facts' canonical form is hashed once)."""
         receipt = self._kept.get("receipt")
         if receipt is None:
-            facts = hashlib.sha256(canonical_json(self.unit.canonical()).encode("utf-8")).hexdigest()
-            receipt = self._kept["receipt"] = Receipt(self.spec.metadata.id, self.spec.sha256, facts, __version__)
+            receipt = self._receipt(*self._plain_inputs())
         return receipt
+
+    def _receipt(self, facts: dict[str, Any], periods: dict[str, Any]) -> Receipt:
+        # the unit's canonical form (Unit.canonical) from the plain facts and periods to_dict writes anyway
+        record = self.record
+        data: dict[str, Any] = {"id": record[0], "name": record[1], "type": record[2],
+                                "target": format_points(record[3]), "facts": facts}
+        if periods:
+            data["periods"] = periods
+        as_of = record[4].get("as_of")
+        if as_of is not None:
+            data["as_of"] = as_of.isoformat()
+        digest = hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+        receipt = self._kept["receipt"] = Receipt(self.spec.metadata.id, self.spec.sha256, digest, __version__)
+        return receipt
+
+    def _plain_periods(self, key: str) -> dict[str, dict[str, Any]]:
+        # the plain form of one kind's periods (``@month``), label -> facts, built once
+        kept = "plain" + key
+        values = self._kept.get(kept)
+        if values is None:
+            values = self._kept[kept] = {label: _plain_dict(v) for label, v in self.record[4].get(key, ())}
+        return values
+
+    def _plain_inputs(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The unit's facts and periods in plain form, as ``Unit.canonical`` writes them (new dicts each call)."""
+        ns = self.record[4]
+        skip = self._tables.derived_names
+        facts: dict[str, Any] = {}
+        periods: dict[str, Any] = {}
+        for k, v in ns.items():
+            if k.startswith("@"):
+                periods.update(self._plain_periods(k))
+            elif k != "as_of" and k not in skip:
+                kind = type(v)
+                if kind is str or kind is bool or kind is int or v is None:
+                    facts[k] = v
+                elif kind is Decimal:
+                    facts[k] = _points_text(v)
+                else:
+                    facts[k] = plain(v)
+        return facts, {label: dict(v) for label, v in periods.items()}
 
     def explain(self) -> str:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
@@ -641,23 +681,41 @@ class Result:
             return self._to_dict(inputs)
 
     def _to_dict(self, inputs: bool) -> dict[str, Any]:
+        # Built straight from the raw outcome, the trace and the rule tables, without the FiredTrigger and
+        # IndicatorResult objects: the same data as their to_dict(), key for key.
         spec = self.spec
+        record = self.record
         grade = spec.grades[self.grade_index]
-        unit = self.unit
-        fired = self.fired
         tables = self._tables
+        rules = tables.rules
+        fired = self._kept.get("fired")
+        if fired is not None:  # the objects exist already: render them
+            entries = [(f.index, f.to_dict()) for f in fired]
+        else:
+            fired_dict = self._fired_dict
+            entries = [(entry[0], fired_dict(*entry)) for entry in self.trace]
         bonus = None
         if spec.bonus:
             items = tables.bonus_items
             bonus = {"claimed": plain(self.bonus_claimed), "counted": plain(self.bonus), "gated": self.bonus_gated,
-                     "items": [f.to_dict() for f in fired if f.index in items]}
+                     "items": [d for i, d in entries if i in items]}
         veto = self.veto
         direct = tables.direct
+        held = [f"{d['label']}：{spec.triggers[i].text}"  # type: ignore[attr-defined]
+                for i, d in entries if d["effect"] == "consequence"]
+        consequence = grade.consequence
+        parts = [f"{node.name}{g.label}：{g.consequence}" for node in spec.nodes
+                 if node.grades and (g := _part_grade_of(node, self.final_scores[node.index])) is not None
+                 and g.consequence]
+        facts, periods = self._plain_inputs()
+        receipt = self._kept.get("receipt")
+        if receipt is None:
+            receipt = self._receipt(facts, periods)
         data = {
             "format": RESULT_FORMAT,
-            "unit": {"id": unit.id, "name": unit.name, "type": unit.type,
-                     "type_label": spec.unit_types[unit.type].label,
-                     "target": plain(unit.target)},
+            "unit": {"id": record[0], "name": record[1], "type": record[2],
+                     "type_label": spec.unit_types[record[2]].label,
+                     "target": plain(record[3])},
             "score": plain(self.score),
             "base_score": plain(self.base_score),
             "table_score": plain(self.table_score),
@@ -668,21 +726,102 @@ class Result:
             "deduction": plain(self.deduction),
             "grade_deduction": plain(self.grade_deduction),
             "deduction_capped": self.deduction_capped,
-            "consequences": list(self.consequences),
-            "direct_deductions": [f.to_dict() for f in fired if f.index in direct],
-            "indicators": [i.to_dict() for i in self.indicators],
+            "consequences": ([consequence] if consequence else []) + parts + held,
+            "direct_deductions": [d for i, d in entries if i in direct],
+            "indicators": self._indicator_dicts(entries, rules),
             "facts": None,
             "periods": None,
-            "derived": {name: self.evidence_of(name).to_dict() for name in tables.derived_names},
-            "as_of": plain(self.record[4].get("as_of")),
-            "receipt": self.receipt.to_dict(),
+            "derived": {name: self._evidence_dict(name) for name in tables.derived_names},
+            "as_of": plain(record[4].get("as_of")),
+            "receipt": receipt.to_dict(),
         }
         if inputs:
-            data["facts"] = _plain_dict(unit.facts)
-            data["periods"] = _plain_dict(unit.periods)
+            data["facts"] = facts
+            data["periods"] = periods
         else:
             del data["facts"], data["periods"]
         return data
+
+    def _evidence_dict(self, name: str) -> dict[str, Any]:
+        return self.evidence_of(name).to_dict()
+
+    def _fired_dict(self, index: int, count: Any, points: Any, detail: Any = None,
+                    effect: str | None = None) -> dict[str, Any]:
+        # what self._fired(...).to_dict() gives, without the objects
+        rule = self._tables.rules[index]
+        ns = self.record[4]
+        reads = rule.reads
+        if effect is None:
+            effect = rule.effect
+        records: Any = ()
+        if detail == "no_evidence":
+            effect, detail = "no_evidence", None
+        elif detail and rule.kind == "deduct_records":
+            records, detail = detail, None
+        drop: tuple[str, ...] = rule.derived
+        hits = None
+        if detail:
+            read = rule.period_reads
+            values = self._plain_periods(f"@{rule.each}")
+            hits = [{"period": label, "count": None if c is None else _points_text(Decimal(c)), "points": plain(p),
+                     "facts": {n: values[label][n] for n in read}} for label, c, p in detail]
+            if read:
+                drop = drop + read
+        facts: dict[str, Any] = {}
+        for n in reads:
+            if n in ns and n not in drop:
+                v = ns[n]
+                kind = type(v)
+                if kind is str or kind is bool or kind is int or v is None:
+                    facts[n] = v
+                elif kind is Decimal:
+                    facts[n] = _points_text(v)
+                else:
+                    facts[n] = plain(v)
+        data = {"kind": rule.kind, "label": rule.label, "clause": rule.clause, "assumption": rule.assumption,
+                "count": None if count is None else _points_text(Decimal(count)), "points": plain(points),
+                "effect": effect, "facts": facts}
+        if hits:
+            data["periods"] = hits
+        if rule.derived:
+            data["evidence"] = [self._evidence_dict(n) for n in rule.derived]
+        if records:
+            data["records"] = [{"number": n, "severity": sev, "points": plain(p)} for n, sev, p in records]
+        return data
+
+    def _indicator_dicts(self, entries: list[tuple[int, dict[str, Any]]],
+                         rules: tuple[RuleTable, ...]) -> list[dict[str, Any]]:
+        # what IndicatorResult.to_dict() gives for each of self.indicators, from the fired triggers' dicts
+        tables = self._tables
+        by_node: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+        for entry in entries:
+            node_index = rules[entry[0]].owner
+            if node_index is not None:
+                by_node.setdefault(node_index, []).append(entry)
+        out = []
+        outcome = self.outcome
+        raws, finals, unit_points = outcome[0], outcome[1], outcome[12]
+        na = self.spec.descendants_of(outcome[2]) if outcome[2] else frozenset()
+        for node in self.spec.nodes:
+            i = node.index
+            raw, final = raws[i], finals[i]
+            fired = by_node.get(i, ())
+            zeroed = bool(fired) and any(d["effect"] == "zero" for _, d in fired)
+            missed: list[dict[str, Any]] = []
+            awards = tables.awards[i]
+            if awards and not zeroed and i not in na:
+                done = {t for t, _ in fired}
+                missed = [self._fired_dict(t, None, Decimal(0), None, "not_awarded") for t in awards if t not in done]
+            left_out = final is None
+            score = None if left_out else canonical(final)
+            out.append({"id": node.id, "name": node.name, "depth": node.depth, "parent": node.parent,
+                        "grade": _part_grade(node, score),
+                        "points": plain(unit_points[i] if node.unit_points is not None else node.points),
+                        "score": plain(score), "raw": None if left_out else plain(canonical(raw)),
+                        "applicable": i not in na, "floored": not left_out and raw < final,
+                        "capped": not left_out and raw > final, "zeroed": zeroed, "clause": node.clause,
+                        "fired": [d for _, d in fired], "not_awarded": missed})
+        return out
 
     def summary(self) -> dict[str, Any]:
         """The headline figures only, as JSON-ready data."""
