@@ -701,7 +701,7 @@ class Result:
                      "items": [d for i, d in entries if i in items]}
         veto = self.veto
         direct = tables.direct
-        held = [f"{d['label']}：{spec.triggers[i].text}"  # type: ignore[attr-defined]
+        held = [f"{d['label']}：{spec.triggers[i].text}"
                 for i, d in entries if d["effect"] == "consequence"]
         consequence = grade.consequence
         parts = [f"{node.name}{g.label}：{g.consequence}" for node in spec.nodes
@@ -763,7 +763,8 @@ class Result:
         if detail:
             read = rule.period_reads
             values = self._plain_periods(f"@{rule.each}")
-            hits = [{"period": label, "count": None if c is None else _points_text(Decimal(c)), "points": plain(p),
+            hits = [{"period": label, "count": None if c is None else _points_text(Decimal(c)),
+                     "points": _points_text(p) if type(p) is Decimal else plain(p),
                      "facts": {n: values[label][n] for n in read}} for label, c, p in detail]
             if read:
                 drop = drop + read
@@ -779,7 +780,8 @@ class Result:
                 else:
                     facts[n] = plain(v)
         data = {"kind": rule.kind, "label": rule.label, "clause": rule.clause, "assumption": rule.assumption,
-                "count": None if count is None else _points_text(Decimal(count)), "points": plain(points),
+                "count": None if count is None else _points_text(Decimal(count)),
+                "points": _points_text(points) if type(points) is Decimal else plain(points),
                 "effect": effect, "facts": facts}
         if hits:
             data["periods"] = hits
@@ -794,10 +796,13 @@ class Result:
         # what IndicatorResult.to_dict() gives for each of self.indicators, from the fired triggers' dicts
         tables = self._tables
         by_node: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+        zeroed_nodes = set()
         for entry in entries:
             node_index = rules[entry[0]].owner
             if node_index is not None:
                 by_node.setdefault(node_index, []).append(entry)
+                if entry[1]["effect"] == "zero":
+                    zeroed_nodes.add(node_index)
         out = []
         outcome = self.outcome
         raws, finals, unit_points = outcome[0], outcome[1], outcome[12]
@@ -806,20 +811,26 @@ class Result:
             i = node.index
             raw, final = raws[i], finals[i]
             fired = by_node.get(i, ())
-            zeroed = bool(fired) and any(d["effect"] == "zero" for _, d in fired)
+            zeroed = i in zeroed_nodes
             missed: list[dict[str, Any]] = []
             awards = tables.awards[i]
             if awards and not zeroed and i not in na:
                 done = {t for t, _ in fired}
                 missed = [self._fired_dict(t, None, Decimal(0), None, "not_awarded") for t in awards if t not in done]
-            left_out = final is None
-            score = None if left_out else canonical(final)
+            if final is None:
+                score = raw_text = None
+                floored = capped = False
+            else:
+                # format_points(canonical(x)) is format_points(x): write the outcome's Decimals straight away
+                score = _points_text(final) if type(final) is Decimal else plain(canonical(final))
+                raw_text = _points_text(raw) if type(raw) is Decimal else plain(canonical(raw))
+                floored, capped = raw < final, raw > final
             out.append({"id": node.id, "name": node.name, "depth": node.depth, "parent": node.parent,
-                        "grade": _part_grade(node, score),
+                        "grade": None if not node.grades or final is None else _part_grade(node, canonical(final)),
                         "points": plain(unit_points[i] if node.unit_points is not None else node.points),
-                        "score": plain(score), "raw": None if left_out else plain(canonical(raw)),
-                        "applicable": i not in na, "floored": not left_out and raw < final,
-                        "capped": not left_out and raw > final, "zeroed": zeroed, "clause": node.clause,
+                        "score": score, "raw": raw_text,
+                        "applicable": i not in na, "floored": floored,
+                        "capped": capped, "zeroed": zeroed, "clause": node.clause,
                         "fired": [d for _, d in fired], "not_awarded": missed})
         return out
 
