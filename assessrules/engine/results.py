@@ -275,6 +275,13 @@ class RuleTable:
     derived: tuple[str, ...]  # those of ``reads`` that are derived values: their evidence is shown
     owner: int | None  # the index of the indicator it belongs to, if it belongs to one
     period_reads: tuple[str, ...] = ()  # for a rule written with ``each:``, those of ``reads`` recorded per period
+    shown: tuple[str, ...] = attrs.field(init=False)  # those of ``reads`` a fired entry lists as its facts
+    shown_by_period: tuple[str, ...] = attrs.field(init=False)  # the same, when its periods are listed apart
+
+    def __attrs_post_init__(self) -> None:
+        shown = tuple(n for n in self.reads if n not in self.derived)
+        object.__setattr__(self, "shown", shown)
+        object.__setattr__(self, "shown_by_period", tuple(n for n in shown if n not in self.period_reads))
 
 
 @attrs.frozen
@@ -750,7 +757,6 @@ class Result:
         # what self._fired(...).to_dict() gives, without the objects
         rule = self._tables.rules[index]
         ns = self.record[4]
-        reads = rule.reads
         if effect is None:
             effect = rule.effect
         records: Any = ()
@@ -758,7 +764,7 @@ class Result:
             effect, detail = "no_evidence", None
         elif detail and rule.kind == "deduct_records":
             records, detail = detail, None
-        drop: tuple[str, ...] = rule.derived
+        shown = rule.shown
         hits = None
         if detail:
             read = rule.period_reads
@@ -766,11 +772,10 @@ class Result:
             hits = [{"period": label, "count": None if c is None else _points_text(Decimal(c)),
                      "points": _points_text(p) if type(p) is Decimal else plain(p),
                      "facts": {n: values[label][n] for n in read}} for label, c, p in detail]
-            if read:
-                drop = drop + read
+            shown = rule.shown_by_period
         facts: dict[str, Any] = {}
-        for n in reads:
-            if n in ns and n not in drop:
+        for n in shown:
+            if n in ns:
                 v = ns[n]
                 kind = type(v)
                 if kind is str or kind is bool or kind is int or v is None:
