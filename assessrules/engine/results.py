@@ -132,6 +132,23 @@ def _plain_dict(value: Mapping[Any, Any]) -> dict[str, Any]:
 _CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
+def _plain_default(value: Any) -> Any:
+    # what plain() gives for the values the JSON encoder does not write itself
+    if isinstance(value, Decimal):
+        return _points_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+_RECEIPT_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False,
+                                    default=_plain_default)
+"""The encoder of :func:`canonical_json`, taking facts as checked: ``_RECEIPT_ENCODER.encode(x)`` is
+``canonical_json(plain(x))`` for facts (Decimals, dates, mappings, lists, plain scalars)."""
+
+
 def canonical_json(data: Any) -> str:
     """JSON with sorted keys and no spaces: the same data always gives the same text."""
     return _CANONICAL_ENCODER.encode(data)  # plain data is a tree: no need to look for cycles
@@ -628,11 +645,23 @@ class Result:
         """The spec's and the facts' SHA-256 and the library version (the facts' canonical form is hashed once)."""
         receipt = self._kept.get("receipt")
         if receipt is None:
-            receipt = self._receipt(*self._plain_inputs())
+            # the unit's facts and periods as checked, put in plain form by the encoder as it writes them
+            ns = self.record[4]
+            skip = self._tables.derived_names
+            facts: dict[str, Any] = {}
+            periods: dict[str, Any] = {}
+            for k, v in ns.items():
+                if k.startswith("@"):
+                    periods.update(v)
+                elif k != "as_of" and k not in skip:
+                    facts[k] = v
+            receipt = self._receipt(facts, periods, _RECEIPT_ENCODER)
         return receipt
 
-    def _receipt(self, facts: dict[str, Any], periods: dict[str, Any]) -> Receipt:
-        # the unit's canonical form (Unit.canonical) from the plain facts and periods to_dict writes anyway
+    def _receipt(self, facts: dict[str, Any], periods: dict[str, Any],
+                 encoder: json.JSONEncoder = _CANONICAL_ENCODER) -> Receipt:
+        # the SHA-256 of canonical_json(self.unit.canonical()), from the unit's facts and periods: in plain
+        # form already (as to_dict writes them), or as checked with an encoder that makes them plain
         record = self.record
         data: dict[str, Any] = {"id": record[0], "name": record[1], "type": record[2],
                                 "target": format_points(record[3]), "facts": facts}
@@ -641,7 +670,7 @@ class Result:
         as_of = record[4].get("as_of")
         if as_of is not None:
             data["as_of"] = as_of.isoformat()
-        digest = hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(encoder.encode(data).encode("utf-8")).hexdigest()
         receipt = self._kept["receipt"] = Receipt(self.spec.metadata.id, self.spec.sha256, digest, __version__)
         return receipt
 
@@ -714,10 +743,13 @@ class Result:
         parts = [f"{node.name}{g.label}：{g.consequence}" for node in spec.nodes
                  if node.grades and (g := _part_grade_of(node, self.final_scores[node.index])) is not None
                  and g.consequence]
-        facts, periods = self._plain_inputs()
         receipt = self._kept.get("receipt")
-        if receipt is None:
-            receipt = self._receipt(facts, periods)
+        if inputs:
+            facts, periods = self._plain_inputs()
+            if receipt is None:
+                receipt = self._receipt(facts, periods)
+        elif receipt is None:
+            receipt = self.receipt
         data = {
             "format": RESULT_FORMAT,
             "unit": {"id": record[0], "name": record[1], "type": record[2],
