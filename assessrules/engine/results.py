@@ -724,12 +724,13 @@ class Result:
         grade = spec.grades[self.grade_index]
         tables = self._tables
         rules = tables.rules
+        written: dict[str, dict[str, Any]] = {}  # the evidence of each derived value, written once for this dict
         fired = self._kept.get("fired")
         if fired is not None:  # the objects exist already: render them
             entries = [(f.index, f.to_dict()) for f in fired]
         else:
             fired_dict = self._fired_dict
-            entries = [(entry[0], fired_dict(*entry)) for entry in self.trace]
+            entries = [(entry[0], fired_dict(*entry, written=written)) for entry in self.trace]
         bonus = None
         if spec.bonus:
             items = tables.bonus_items
@@ -767,10 +768,10 @@ class Result:
             "deduction_capped": self.deduction_capped,
             "consequences": ([consequence] if consequence else []) + parts + held,
             "direct_deductions": [d for i, d in entries if i in direct],
-            "indicators": self._indicator_dicts(entries, rules),
+            "indicators": self._indicator_dicts(entries, rules, written),
             "facts": None,
             "periods": None,
-            "derived": {name: self._evidence_dict(name) for name in tables.derived_names},
+            "derived": {name: self._evidence_dict(name, written) for name in tables.derived_names},
             "as_of": plain(record[4].get("as_of")),
             "receipt": receipt.to_dict(),
         }
@@ -781,11 +782,15 @@ class Result:
             del data["facts"], data["periods"]
         return data
 
-    def _evidence_dict(self, name: str) -> dict[str, Any]:
-        return self.evidence_of(name).to_dict()
+    def _evidence_dict(self, name: str, written: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        # one dict per derived value in one to_dict(): under "derived" and in each entry that read it
+        data = written.get(name)
+        if data is None:
+            data = written[name] = self.evidence_of(name).to_dict()
+        return data
 
-    def _fired_dict(self, index: int, count: Any, points: Any, detail: Any = None,
-                    effect: str | None = None) -> dict[str, Any]:
+    def _fired_dict(self, index: int, count: Any, points: Any, detail: Any = None, effect: str | None = None, *,
+                    written: dict[str, dict[str, Any]]) -> dict[str, Any]:
         # what self._fired(...).to_dict() gives, without the objects
         rule = self._tables.rules[index]
         ns = self.record[4]
@@ -823,13 +828,13 @@ class Result:
         if hits:
             data["periods"] = hits
         if rule.derived:
-            data["evidence"] = [self._evidence_dict(n) for n in rule.derived]
+            data["evidence"] = [self._evidence_dict(n, written) for n in rule.derived]
         if records:
             data["records"] = [{"number": n, "severity": sev, "points": plain(p)} for n, sev, p in records]
         return data
 
-    def _indicator_dicts(self, entries: list[tuple[int, dict[str, Any]]],
-                         rules: tuple[RuleTable, ...]) -> list[dict[str, Any]]:
+    def _indicator_dicts(self, entries: list[tuple[int, dict[str, Any]]], rules: tuple[RuleTable, ...],
+                         written: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         # what IndicatorResult.to_dict() gives for each of self.indicators, from the fired triggers' dicts
         tables = self._tables
         by_node: dict[int, list[tuple[int, dict[str, Any]]]] = {}
@@ -853,7 +858,8 @@ class Result:
             awards = tables.awards[i]
             if awards and not zeroed and i not in na:
                 done = {t for t, _ in fired}
-                missed = [self._fired_dict(t, None, Decimal(0), None, "not_awarded") for t in awards if t not in done]
+                missed = [self._fired_dict(t, None, Decimal(0), None, "not_awarded", written=written)
+                          for t in awards if t not in done]
             if final is None:
                 score = raw_text = None
                 floored = capped = False
