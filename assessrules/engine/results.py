@@ -313,6 +313,8 @@ class RuleTables:
     derived: Mapping[str, Any]  # name -> Derived
     derived_names: tuple[str, ...]
     node_ids: tuple[str, ...]  # by node index
+    # by node index: the start of its to_dict(), what does not depend on the unit filled in (copied for each unit)
+    node_dicts: tuple[dict[str, Any], ...] = attrs.field(default=(), eq=False)
 
     @classmethod
     def of(cls, spec: Rules) -> RuleTables:
@@ -336,8 +338,12 @@ class RuleTables:
                                    tuple(n for n in reads if each and n in spec.facts and spec.facts[n].period == each)))
         awards = tuple(tuple(t.index for t in node.triggers if t.kind == "award_if") for node in spec.nodes)
         items = frozenset(t.index for t in spec.bonus.items) if spec.bonus else frozenset()
+        node_dicts = tuple({"id": node.id, "name": node.name, "depth": node.depth, "parent": node.parent, "grade": None,
+                            "points": None if node.unit_points is not None else plain(node.points), "score": None,
+                            "raw": None, "applicable": True, "floored": False, "capped": False, "zeroed": False,
+                            "clause": node.clause, "fired": None, "not_awarded": None} for node in spec.nodes)
         return cls(tuple(rules), awards, items, frozenset(t.index for t in spec.direct_deductions), derived,
-                   tuple(derived), tuple(node.id for node in spec.nodes))
+                   tuple(derived), tuple(node.id for node in spec.nodes), node_dicts)
 
 
 _TABLES: weakref.WeakKeyDictionary[Any, RuleTables] = weakref.WeakKeyDictionary()
@@ -848,6 +854,7 @@ class Result:
         out = []
         outcome = self.outcome
         raws, finals, unit_points = outcome[0], outcome[1], outcome[12]
+        templates = tables.node_dicts
         na = self.spec.descendants_of(outcome[2]) if outcome[2] else frozenset()
         for node in self.spec.nodes:
             i = node.index
@@ -868,13 +875,21 @@ class Result:
                 score = _points_text(final) if type(final) is Decimal else plain(canonical(final))
                 raw_text = _points_text(raw) if type(raw) is Decimal else plain(canonical(raw))
                 floored, capped = raw < final, raw > final
-            out.append({"id": node.id, "name": node.name, "depth": node.depth, "parent": node.parent,
-                        "grade": None if not node.grades or final is None else _part_grade(node, canonical(final)),
-                        "points": plain(unit_points[i] if node.unit_points is not None else node.points),
-                        "score": score, "raw": raw_text,
-                        "applicable": i not in na, "floored": floored,
-                        "capped": capped, "zeroed": zeroed, "clause": node.clause,
-                        "fired": [d for _, d in fired], "not_awarded": missed})
+            data = templates[i].copy()  # the keys in their order, what does not depend on the unit filled in
+            if node.grades and final is not None:
+                data["grade"] = _part_grade(node, canonical(final))
+            if node.unit_points is not None:
+                data["points"] = plain(unit_points[i])
+            data["score"] = score
+            data["raw"] = raw_text
+            if i in na:
+                data["applicable"] = False
+            data["floored"] = floored
+            data["capped"] = capped
+            data["zeroed"] = zeroed
+            data["fired"] = [d for _, d in fired]
+            data["not_awarded"] = missed
+            out.append(data)
         return out
 
     def summary(self) -> dict[str, Any]:
