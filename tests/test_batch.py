@@ -169,3 +169,19 @@ def test_a_progress_bar_shows_on_a_terminal_only_after_a_second() -> None:
         time.sleep(1.2)
         advance(10)
     assert "scoring" in slow.getvalue()
+
+
+def test_the_receipt_hashes_the_canonical_form_of_the_unit_whichever_form_is_asked_first(spec2021: Spec) -> None:
+    """The compact and the full to_dict() of fresh results name the SHA-256 of the unit's canonical JSON."""
+    import hashlib
+
+    from assessrules.engine.results import canonical_json
+
+    data = example()
+    compact = [r.to_dict(inputs=False) for r in spec2021.evaluate_many(data["units"], as_of=data["as_of"])]
+    results = spec2021.evaluate_many(data["units"], as_of=data["as_of"])
+    full = [r.to_dict() for r in results]
+    wanted = [hashlib.sha256(canonical_json(r.unit.canonical()).encode("utf-8")).hexdigest() for r in results]
+    assert [d["receipt"]["facts_sha256"] for d in compact] == wanted
+    assert [d["receipt"]["facts_sha256"] for d in full] == wanted
+    assert compact == [{k: v for k, v in d.items() if k not in ("facts", "periods")} for d in full]

@@ -175,4 +175,6 @@ def test_a_mutated_workbook_is_converted_or_refused_cleanly(content: bytes,
     if code != 0:
         assert sorted(p.name for p in folder.iterdir()) == ["book.xlsx"]
     else:  # what was accepted converts to a facts file that reads and scores as well
-        assert _run_bounded(["score", str(out), "--spec", "2021", "-o", str(folder / "scores.json")])[0] == 0
+        err = io.StringIO()
+        code = run(["score", str(out), "--spec", "2021", "-o", str(folder / "scores.json")], io.StringIO(), err)
+        assert code == 0, err.getvalue()

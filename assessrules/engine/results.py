@@ -132,6 +132,23 @@ def _plain_dict(value: Mapping[Any, Any]) -> dict[str, Any]:
 _CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
+def _plain_default(value: Any) -> Any:
+    # what plain() gives for the values the JSON encoder does not write itself
+    if isinstance(value, Decimal):
+        return _points_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+_RECEIPT_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False,
+                                    default=_plain_default)
+"""The encoder of :func:`canonical_json`, taking facts as checked: ``_RECEIPT_ENCODER.encode(x)`` is
+``canonical_json(plain(x))`` for facts (Decimals, dates, mappings, lists, plain scalars)."""
+
+
 def canonical_json(data: Any) -> str:
     """JSON with sorted keys and no spaces: the same data always gives the same text."""
     return _CANONICAL_ENCODER.encode(data)  # plain data is a tree: no need to look for cycles
@@ -275,6 +292,13 @@ class RuleTable:
     derived: tuple[str, ...]  # those of ``reads`` that are derived values: their evidence is shown
     owner: int | None  # the index of the indicator it belongs to, if it belongs to one
     period_reads: tuple[str, ...] = ()  # for a rule written with ``each:``, those of ``reads`` recorded per period
+    shown: tuple[str, ...] = attrs.field(init=False)  # those of ``reads`` a fired entry lists as its facts
+    shown_by_period: tuple[str, ...] = attrs.field(init=False)  # the same, when its periods are listed apart
+
+    def __attrs_post_init__(self) -> None:
+        shown = tuple(n for n in self.reads if n not in self.derived)
+        object.__setattr__(self, "shown", shown)
+        object.__setattr__(self, "shown_by_period", tuple(n for n in shown if n not in self.period_reads))
 
 
 @attrs.frozen
@@ -289,6 +313,8 @@ class RuleTables:
     derived: Mapping[str, Any]  # name -> Derived
     derived_names: tuple[str, ...]
     node_ids: tuple[str, ...]  # by node index
+    # by node index: the start of its to_dict(), what does not depend on the unit filled in (copied for each unit)
+    node_dicts: tuple[dict[str, Any], ...] = attrs.field(default=(), eq=False)
 
     @classmethod
     def of(cls, spec: Rules) -> RuleTables:
@@ -312,8 +338,12 @@ class RuleTables:
                                    tuple(n for n in reads if each and n in spec.facts and spec.facts[n].period == each)))
         awards = tuple(tuple(t.index for t in node.triggers if t.kind == "award_if") for node in spec.nodes)
         items = frozenset(t.index for t in spec.bonus.items) if spec.bonus else frozenset()
+        node_dicts = tuple({"id": node.id, "name": node.name, "depth": node.depth, "parent": node.parent, "grade": None,
+                            "points": None if node.unit_points is not None else plain(node.points), "score": None,
+                            "raw": None, "applicable": True, "floored": False, "capped": False, "zeroed": False,
+                            "clause": node.clause, "fired": None, "not_awarded": None} for node in spec.nodes)
         return cls(tuple(rules), awards, items, frozenset(t.index for t in spec.direct_deductions), derived,
-                   tuple(derived), tuple(node.id for node in spec.nodes))
+                   tuple(derived), tuple(node.id for node in spec.nodes), node_dicts)
 
 
 _TABLES: weakref.WeakKeyDictionary[Any, RuleTables] = weakref.WeakKeyDictionary()
@@ -623,9 +653,61 @@ class Result:
         """The spec's and the facts' SHA-256 and the library version (the facts' canonical form is hashed once)."""
         receipt = self._kept.get("receipt")
         if receipt is None:
-            facts = hashlib.sha256(canonical_json(self.unit.canonical()).encode("utf-8")).hexdigest()
-            receipt = self._kept["receipt"] = Receipt(self.spec.metadata.id, self.spec.sha256, facts, __version__)
+            # the unit's facts and periods as checked, put in plain form by the encoder as it writes them
+            ns = self.record[4]
+            skip = self._tables.derived_names
+            facts: dict[str, Any] = {}
+            periods: dict[str, Any] = {}
+            for k, v in ns.items():
+                if k.startswith("@"):
+                    periods.update(v)
+                elif k != "as_of" and k not in skip:
+                    facts[k] = v
+            receipt = self._receipt(facts, periods, _RECEIPT_ENCODER)
         return receipt
+
+    def _receipt(self, facts: dict[str, Any], periods: dict[str, Any],
+                 encoder: json.JSONEncoder = _CANONICAL_ENCODER) -> Receipt:
+        # the SHA-256 of canonical_json(self.unit.canonical()), from the unit's facts and periods: in plain
+        # form already (as to_dict writes them), or as checked with an encoder that makes them plain
+        record = self.record
+        data: dict[str, Any] = {"id": record[0], "name": record[1], "type": record[2],
+                                "target": format_points(record[3]), "facts": facts}
+        if periods:
+            data["periods"] = periods
+        as_of = record[4].get("as_of")
+        if as_of is not None:
+            data["as_of"] = as_of.isoformat()
+        digest = hashlib.sha256(encoder.encode(data).encode("utf-8")).hexdigest()
+        receipt = self._kept["receipt"] = Receipt(self.spec.metadata.id, self.spec.sha256, digest, __version__)
+        return receipt
+
+    def _plain_periods(self, key: str) -> dict[str, dict[str, Any]]:
+        # the plain form of one kind's periods (``@month``), label -> facts, built once
+        kept = "plain" + key
+        values = self._kept.get(kept)
+        if values is None:
+            values = self._kept[kept] = {label: _plain_dict(v) for label, v in self.record[4].get(key, ())}
+        return values
+
+    def _plain_inputs(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The unit's facts and periods in plain form, as ``Unit.canonical`` writes them (new dicts each call)."""
+        ns = self.record[4]
+        skip = self._tables.derived_names
+        facts: dict[str, Any] = {}
+        periods: dict[str, Any] = {}
+        for k, v in ns.items():
+            if k.startswith("@"):
+                periods.update(self._plain_periods(k))
+            elif k != "as_of" and k not in skip:
+                kind = type(v)
+                if kind is str or kind is bool or kind is int or v is None:
+                    facts[k] = v
+                elif kind is Decimal:
+                    facts[k] = _points_text(v)
+                else:
+                    facts[k] = plain(v)
+        return facts, {label: dict(v) for label, v in periods.items()}
 
     def explain(self) -> str:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
@@ -643,23 +725,45 @@ class Result:
             return self._to_dict(inputs)
 
     def _to_dict(self, inputs: bool) -> dict[str, Any]:
+        # Built straight from the raw outcome, the trace and the rule tables, without the FiredTrigger and
+        # IndicatorResult objects: the same data as their to_dict(), key for key.
         spec = self.spec
+        record = self.record
         grade = spec.grades[self.grade_index]
-        unit = self.unit
-        fired = self.fired
         tables = self._tables
+        rules = tables.rules
+        written: dict[str, dict[str, Any]] = {}  # the evidence of each derived value, written once for this dict
+        fired = self._kept.get("fired")
+        if fired is not None:  # the objects exist already: render them
+            entries = [(f.index, f.to_dict()) for f in fired]
+        else:
+            fired_dict = self._fired_dict
+            entries = [(entry[0], fired_dict(*entry, written=written)) for entry in self.trace]
         bonus = None
         if spec.bonus:
             items = tables.bonus_items
             bonus = {"claimed": plain(self.bonus_claimed), "counted": plain(self.bonus), "gated": self.bonus_gated,
-                     "items": [f.to_dict() for f in fired if f.index in items]}
+                     "items": [d for i, d in entries if i in items]}
         veto = self.veto
         direct = tables.direct
+        held = [f"{d['label']}：{spec.triggers[i].text}"
+                for i, d in entries if d["effect"] == "consequence"]
+        consequence = grade.consequence
+        parts = [f"{node.name}{g.label}：{g.consequence}" for node in spec.nodes
+                 if node.grades and (g := _part_grade_of(node, self.final_scores[node.index])) is not None
+                 and g.consequence]
+        receipt = self._kept.get("receipt")
+        if inputs:
+            facts, periods = self._plain_inputs()
+            if receipt is None:
+                receipt = self._receipt(facts, periods)
+        elif receipt is None:
+            receipt = self.receipt
         data = {
             "format": RESULT_FORMAT,
-            "unit": {"id": unit.id, "name": unit.name, "type": unit.type,
-                     "type_label": spec.unit_types[unit.type].label,
-                     "target": plain(unit.target)},
+            "unit": {"id": record[0], "name": record[1], "type": record[2],
+                     "type_label": spec.unit_types[record[2]].label,
+                     "target": plain(record[3])},
             "score": plain(self.score),
             "base_score": plain(self.base_score),
             "table_score": plain(self.table_score),
@@ -670,21 +774,125 @@ class Result:
             "deduction": plain(self.deduction),
             "grade_deduction": plain(self.grade_deduction),
             "deduction_capped": self.deduction_capped,
-            "consequences": list(self.consequences),
-            "direct_deductions": [f.to_dict() for f in fired if f.index in direct],
-            "indicators": [i.to_dict() for i in self.indicators],
+            "consequences": ([consequence] if consequence else []) + parts + held,
+            "direct_deductions": [d for i, d in entries if i in direct],
+            "indicators": self._indicator_dicts(entries, rules, written),
             "facts": None,
             "periods": None,
-            "derived": {name: self.evidence_of(name).to_dict() for name in tables.derived_names},
-            "as_of": plain(self.record[4].get("as_of")),
-            "receipt": self.receipt.to_dict(),
+            "derived": {name: self._evidence_dict(name, written) for name in tables.derived_names},
+            "as_of": plain(record[4].get("as_of")),
+            "receipt": receipt.to_dict(),
         }
         if inputs:
-            data["facts"] = _plain_dict(unit.facts)
-            data["periods"] = _plain_dict(unit.periods)
+            data["facts"] = facts
+            data["periods"] = periods
         else:
             del data["facts"], data["periods"]
         return data
+
+    def _evidence_dict(self, name: str, written: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        # one dict per derived value in one to_dict(): under "derived" and in each entry that read it
+        data = written.get(name)
+        if data is None:
+            data = written[name] = self.evidence_of(name).to_dict()
+        return data
+
+    def _fired_dict(self, index: int, count: Any, points: Any, detail: Any = None, effect: str | None = None, *,
+                    written: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        # what self._fired(...).to_dict() gives, without the objects
+        rule = self._tables.rules[index]
+        ns = self.record[4]
+        if effect is None:
+            effect = rule.effect
+        records: Any = ()
+        if detail == "no_evidence":
+            effect, detail = "no_evidence", None
+        elif detail and rule.kind == "deduct_records":
+            records, detail = detail, None
+        shown = rule.shown
+        hits = None
+        if detail:
+            read = rule.period_reads
+            values = self._plain_periods(f"@{rule.each}")
+            hits = [{"period": label, "count": None if c is None else _points_text(Decimal(c)),
+                     "points": _points_text(p) if type(p) is Decimal else plain(p),
+                     "facts": {n: values[label][n] for n in read}} for label, c, p in detail]
+            shown = rule.shown_by_period
+        facts: dict[str, Any] = {}
+        for n in shown:
+            if n in ns:
+                v = ns[n]
+                kind = type(v)
+                if kind is str or kind is bool or kind is int or v is None:
+                    facts[n] = v
+                elif kind is Decimal:
+                    facts[n] = _points_text(v)
+                else:
+                    facts[n] = plain(v)
+        data = {"kind": rule.kind, "label": rule.label, "clause": rule.clause, "assumption": rule.assumption,
+                "count": None if count is None else _points_text(Decimal(count)),
+                "points": _points_text(points) if type(points) is Decimal else plain(points),
+                "effect": effect, "facts": facts}
+        if hits:
+            data["periods"] = hits
+        if rule.derived:
+            data["evidence"] = [self._evidence_dict(n, written) for n in rule.derived]
+        if records:
+            data["records"] = [{"number": n, "severity": sev, "points": plain(p)} for n, sev, p in records]
+        return data
+
+    def _indicator_dicts(self, entries: list[tuple[int, dict[str, Any]]], rules: tuple[RuleTable, ...],
+                         written: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        # what IndicatorResult.to_dict() gives for each of self.indicators, from the fired triggers' dicts
+        tables = self._tables
+        by_node: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+        zeroed_nodes = set()
+        for entry in entries:
+            node_index = rules[entry[0]].owner
+            if node_index is not None:
+                by_node.setdefault(node_index, []).append(entry)
+                if entry[1]["effect"] == "zero":
+                    zeroed_nodes.add(node_index)
+        out = []
+        outcome = self.outcome
+        raws, finals, unit_points = outcome[0], outcome[1], outcome[12]
+        templates = tables.node_dicts
+        na = self.spec.descendants_of(outcome[2]) if outcome[2] else frozenset()
+        for node in self.spec.nodes:
+            i = node.index
+            raw, final = raws[i], finals[i]
+            fired = by_node.get(i, ())
+            zeroed = i in zeroed_nodes
+            missed: list[dict[str, Any]] = []
+            awards = tables.awards[i]
+            if awards and not zeroed and i not in na:
+                done = {t for t, _ in fired}
+                missed = [self._fired_dict(t, None, Decimal(0), None, "not_awarded", written=written)
+                          for t in awards if t not in done]
+            if final is None:
+                score = raw_text = None
+                floored = capped = False
+            else:
+                # format_points(canonical(x)) is format_points(x): write the outcome's Decimals straight away
+                score = _points_text(final) if type(final) is Decimal else plain(canonical(final))
+                raw_text = _points_text(raw) if type(raw) is Decimal else plain(canonical(raw))
+                floored, capped = raw < final, raw > final
+            data = templates[i].copy()  # the keys in their order, what does not depend on the unit filled in
+            if node.grades and final is not None:
+                data["grade"] = _part_grade(node, canonical(final))
+            if node.unit_points is not None:
+                data["points"] = plain(unit_points[i])
+            data["score"] = score
+            data["raw"] = raw_text
+            if i in na:
+                data["applicable"] = False
+            data["floored"] = floored
+            data["capped"] = capped
+            data["zeroed"] = zeroed
+            data["fired"] = [d for _, d in fired]
+            data["not_awarded"] = missed
+            out.append(data)
+        return out
 
     def summary(self) -> dict[str, Any]:
         """The headline figures only, as JSON-ready data."""

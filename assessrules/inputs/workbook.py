@@ -43,7 +43,7 @@ from ..engine.checking import FORMULA_STARTS
 from ..errors import FactsError, Path, Problem
 from ..rules.document import Document
 from ..rules.facts import Fact, FactValueError
-from ..rules.limits import CONTROL, MAX_DOCUMENT_BYTES, MAX_PLACES, bad_character, echo
+from ..rules.limits import CONTROL, MAX_DOCUMENT_BYTES, MAX_PLACES, bad_character, echo, number_problem
 from ._layout import GUIDE, GUIDE_AS_OF, GUIDE_DESCRIPTION, GUIDE_SPEC, Column, Sheet, layout
 
 if TYPE_CHECKING:
@@ -195,9 +195,14 @@ _READERS: dict[str, Callable[[Any, Fact], Any]] = {
 
 
 def _not_tiny(value: Any) -> Any:
-    """``value``, unless it is a number nearer to 0 than 10^-12 but not 0 (``1e-400`` typed as text)."""
+    """``value``, unless it is a number a facts file could not hold either: nearer to 0 than 10^-12 but not 0
+    (``1e-400`` typed as text), too large, or with more decimal places than a document may have (a float
+    such as 0.30000000000000004), so that a workbook and the YAML it converts to accept the same numbers."""
     if isinstance(value, Decimal) and value.is_finite() and value and value.adjusted() < -MAX_PLACES:
         raise CellError(f"this number is too small: {echo(str(value))}; the least other than 0 is 10^-{MAX_PLACES}")
+    if isinstance(value, Decimal | int) and not isinstance(value, bool) and (trouble := number_problem(value)):
+        raise CellError(trouble, "round it to at most 12 decimal places" if "places" in trouble
+                        else None)
     return value
 
 

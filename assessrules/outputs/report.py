@@ -106,7 +106,7 @@ def render_json_compact(spec: Spec, results: Sequence[Result], groups: Sequence[
                            ensure_ascii=False)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
     with quiet_collector():  # many small acyclic dicts: the cyclic collector would rescan them for nothing
-        lines = [dumps(r.to_dict(inputs=False)) for r in sorted(results, key=lambda r: r.unit.id)]
+        lines = [dumps(r.to_dict(inputs=False)) for r in sorted(results, key=lambda r: r.record[0])]
     tail = ("\n],\n\"groups\": [\n" + ",\n".join(dumps(g.to_dict()) for g in groups)) if groups else ""
     return (f'{{"format": "{RESULT_FORMAT}", "spec": ' + spec_line + ',\n"results": [\n' + ",\n".join(lines)
             + tail + "\n]}\n")

@@ -112,6 +112,21 @@ _SUSPECT = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
                       r"|\?\s")  # an explicit key, which may hold a line break
 """What in a document's text could make :func:`value_problems` find something (a quick scan in C)."""
 
+_SUSPECTS = (
+    re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"),
+    re.compile(r"\\[0abtnvfreuxUNLP_]"),
+    re.compile(r"\d(?:" + r"\d" * 12 + r"|[eE][-+]?\d)"),
+    re.compile(r"\.(?:inf|Inf|INF|nan|NaN|NAN)\b"),
+    re.compile(r"\?\s"),
+)
+"""The alternatives of ``_SUSPECT`` searched one by one: each starts with a literal, a class or a digit that the
+regular-expression engine skips to quickly, which one alternation of them all does not (about 2× faster)."""
+
+
+def _suspect(text: str) -> bool:
+    """True when ``_SUSPECT`` occurs in ``text``."""
+    return any(pattern.search(text) is not None for pattern in _SUSPECTS)
+
 
 def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int]],
                    key_positions: Mapping[Path, tuple[int, int]], text: str | None = None) -> list[Problem]:
@@ -119,7 +134,7 @@ def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int
 
     With the document's ``text``, a quick scan of it first skips the walk when nothing in it could fail.
     """
-    if text is not None and _SUSPECT.search(text) is None:
+    if text is not None and not _suspect(text):
         return []
     problems: list[Problem] = []
     for path, value, is_key in _walk(data, ()):
