@@ -344,9 +344,9 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if fmt == "xlsx":
         from ..outputs.workbook import render_workbook
 
-        write_output(render_workbook(spec, results), args.output, out)
+        write_output(render_workbook(spec, results, groups), args.output, out)
     elif fmt == "html":
-        write_output(_report_html(spec, document, results), args.output, out)
+        write_output(_report_html(spec, document, results, groups), args.output, out)
     elif fmt == "csv":
         write_output(_with_bom(render_csv(spec, results, ids=args.ids, groups=groups), args), args.output, out)
     elif fmt == "json" and not args.full:  # each unit's inputs are in the facts file already
@@ -358,8 +358,9 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _report_html(spec: Spec, document: Document, results: Sequence[Any]) -> str:
-    """The HTML report, with the bulletin of each quarter of the spec's year when it records months."""
+def _report_html(spec: Spec, document: Document, results: Sequence[Any], groups: Sequence[Any] = ()) -> str:
+    """The HTML report, with the bulletin of each quarter of the spec's year when it records months,
+    and the spec's groups (考核组) when it has any."""
     from ..errors import FactsError
     from ..inputs.facts_file import locate, units_of
     from ..outputs.html import render_report
@@ -370,7 +371,7 @@ def _report_html(spec: Spec, document: Document, results: Sequence[Any]) -> str:
             bulletins = [spec.bulletin(units_of(document), f"{spec.year}Q{q}") for q in range(1, 5)]
         except FactsError as exc:
             raise FactsError(locate(exc.problems, document)) from None
-    return render_report(spec, results, bulletins)
+    return render_report(spec, results, bulletins, groups=groups)
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -381,7 +382,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     results = score_document(spec, document, args.as_of)
-    write_output(_report_html(spec, document, results), args.output, out)
+    write_output(_report_html(spec, document, results, spec.score_groups(results)), args.output, out)
     return 0
 
 

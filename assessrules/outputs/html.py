@@ -22,6 +22,7 @@ from ..numbers import format_points
 
 if TYPE_CHECKING:
     from ..engine.bulletin import Bulletin
+    from ..engine.groups import GroupResult
     from ..engine.results import Result
     from ..engine.spec import Spec
 
@@ -97,12 +98,19 @@ def _heading(spec: Spec, results: Sequence[Result]) -> dict[str, Any]:
 
 
 def render_report(spec: Spec, results: Sequence[Result], bulletins: Sequence[Bulletin] = (),
-                  generated: dt.date | None = None) -> str:
-    """The printable report: ranking, charts, quarterly bulletin tables, and each unit's account."""
+                  generated: dt.date | None = None, groups: Sequence[GroupResult] = ()) -> str:
+    """The printable report: ranking, charts, the groups (考核组) if any, quarterly bulletin tables,
+    and each unit's account."""
+
+    def type_label(type_id: str) -> str:
+        unit_type = spec.unit_types.get(type_id)
+        return unit_type.label if unit_type is not None else type_id
+
     grades: Mapping[str, int] = {g.label: sum(1 for r in results if r.grade_index == i) for i, g in enumerate(spec.grades)}
     return _environment().get_template("report.html.j2").render(
         **_heading(spec, results), sections=type_sections(spec, results), grades=grades,
-        bulletins=bulletins, total=len(results), zero=Decimal(0), generated=generated)
+        bulletins=bulletins, total=len(results), zero=Decimal(0), generated=generated,
+        groups=groups, type_label=type_label)
 
 
 def render_accounts(spec: Spec, results: Sequence[Result]) -> str:

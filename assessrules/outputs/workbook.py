@@ -8,6 +8,8 @@ Sheets, headers in Chinese:
 * 扣分明细 — a row per rule that fired for a unit: indicator, rule, count, points, facts, clause;
 * 月度 — per unit and period: the items missed and what they deducted;
 * 直接扣分与目标分值 — the grade's deduction and each direct deduction from the target value;
+* 考核组 — only for a spec with ``groups:``: each group (全县) scored from its members: 名称, 编号, 得分,
+  等次, 成员数, 计算方式 (平均 or each member type's mean and weight), 成员 (each member and its score);
 * 凭据 — the spec's id and SHA-256, each unit's facts SHA-256, the version, the assessment date.
 
 Numbers are written as numbers only when a binary float holds them exactly (so 89.5 shows as 89.5,
@@ -40,6 +42,7 @@ from .explain import show_value
 from .report import width
 
 if TYPE_CHECKING:
+    from ..engine.groups import GroupResult
     from ..engine.results import FiredTrigger, Result, Unit
     from ..engine.spec import Spec
 
@@ -233,8 +236,28 @@ def receipt_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
 RECEIPT_HEADER = ("项目", "编号", "值", "说明")
 
 
-def results_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
-    """Build the results workbook of ``results`` (see the module's docstring for its sheets)."""
+def group_rows(spec: Spec, groups: Sequence[GroupResult]) -> list[list[Any]]:
+    """A row per group (spec order): its score, grade, member count, how it was computed and its members."""
+    def type_label(type_id: str) -> str:
+        unit_type = spec.unit_types.get(type_id)
+        return unit_type.label if unit_type is not None else type_id
+
+    rows: list[list[Any]] = []
+    for g in groups:
+        method = "\n".join(f"{type_label(t)} 平均 {show_value(m)}" + ("" if w is None else f" × {show_value(canonical(w * 100))}%")
+                           for t, m, w in g.means)
+        if all(w is None for _, _, w in g.means):
+            method = "全部成员平均" + (f"\n{method}" if method else "")
+        members = "\n".join(f"{u}（{type_label(t)}）{show_value(s)}" for u, t, s in g.members)
+        rows.append([g.label, g.id, g.score, g.grade, len(g.members), method, members])
+    return rows
+
+
+GROUP_HEADER = ("考核组", "编号", "得分", "等次", "成员数", "计算方式", "成员")
+
+
+def results_workbook(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> Workbook:
+    """Build the results workbook of ``results`` and ``groups`` (see the module's docstring for its sheets)."""
     book = Workbook(write_only=True)
     _add_sheet(book, "排名", RANKING_HEADER, ranking_rows(spec, results), freeze_columns=3)
     columns = score_columns(spec, results)
@@ -246,6 +269,8 @@ def results_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
         _add_sheet(book, "月度", PERIOD_HEADER, period_rows(spec, results), freeze_columns=3, wrap=(4,))
     header, rows = target_rows(spec, results)
     _add_sheet(book, "直接扣分与目标分值", header, rows, freeze_columns=2)
+    if groups:
+        _add_sheet(book, "考核组", GROUP_HEADER, group_rows(spec, groups), freeze_columns=2, wrap=(5, 6))
     _add_sheet(book, "凭据", RECEIPT_HEADER, receipt_rows(spec, results))
     book.properties.title = spec.metadata.title
     book.properties.creator = f"assessrules {__version__}"
@@ -297,15 +322,16 @@ def workbook_bytes(book: Workbook, stamp: dt.datetime) -> bytes:
     return buffer.getvalue()
 
 
-def render_workbook(spec: Spec, results: Sequence[Result]) -> bytes:
-    """The results workbook as .xlsx bytes."""
-    return workbook_bytes(results_workbook(spec, results), stamp_of(results))
+def render_workbook(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> bytes:
+    """The results workbook as .xlsx bytes (with a 考核组 sheet when ``groups`` are given)."""
+    return workbook_bytes(results_workbook(spec, results, groups), stamp_of(results))
 
 
 __all__ = [
     "accounts_workbook",
     "deduction_rows",
     "facts_text",
+    "group_rows",
     "period_rows",
     "ranking_rows",
     "receipt_rows",
