@@ -244,8 +244,8 @@ def group_rows(spec: Spec, groups: Sequence[GroupResult]) -> list[list[Any]]:
 
     rows: list[list[Any]] = []
     for g in groups:
-        method = "\n".join(f"{type_label(t)} 平均 {show_value(m)}" + ("" if w is None else f" × {show_value(canonical(w * 100))}%")
-                           for t, m, w in g.means)
+        method = "\n".join(f"{type_label(t)} 平均 {show_value(m)}"
+                           + ("" if w is None else f" × {show_value(canonical(w * 100))}%") for t, m, w in g.means)
         if all(w is None for _, _, w in g.means):
             method = "全部成员平均" + (f"\n{method}" if method else "")
         members = "\n".join(f"{u}（{type_label(t)}）{show_value(s)}" for u, t, s in g.members)
