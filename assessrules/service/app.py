@@ -382,7 +382,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     d["explanation"] = r.explain()
             if not many:
                 return dicts[0], results
-            body = results_document(spec, [])
+            body = results_document(spec, [], spec.score_groups(results))  # the groups (全县), as `score` gives them
             body["results"] = [d for d, _ in sorted(zip(dicts, results, strict=True), key=lambda dr: dr[1].unit.id)]
             return body, results
 

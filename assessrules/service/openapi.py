@@ -20,6 +20,7 @@ RESULT = {"$ref": "#/components/schemas/Result"}
 
 def _problems(*statuses: int) -> dict[str, Any]:
     words = {400: "the request is not valid", 404: "no such spec", 413: "the body is too large",
+             415: "the body is declared as another media type than application/json",
              422: "the facts are not valid, or a rule fails on them", 500: "the spec does not load, or a bug",
              503: "the time limit per request was reached"}
     return {str(s): {"description": words[s], "content": {"application/problem+json": {"schema": PROBLEM}}}
@@ -76,22 +77,24 @@ def build_openapi(registry: Registry) -> dict[str, Any]:
                                              "description": "data (default): the explanation as data; text: also the "
                                                             "text account, as `explanation`"}],
                 "requestBody": facts_body,
-                "responses": {"200": {"description": "the result (one unit) or the results (many)",
+                "responses": {"200": {"description": "the result (one unit) or the results (many); for many, "
+                                                     "a spec with `groups:` also gives `groups`, each group (全县) "
+                                                     "scored from its members, as `score --format json` does",
                                       "content": {"application/json": {"schema": RESULT}}},
-                              **_problems(400, 404, 413, 422, 500, 503)}}},
+                              **_problems(400, 404, 413, 415, 422, 500, 503)}}},
             "/specs/{id}/bulletin": {"post": {
                 "operationId": "bulletin", "summary": "the quarterly bulletin (通报) of the units",
                 "parameters": [spec, {"name": "quarter", "in": "query", "required": True,
                                       "schema": {"type": "string", "pattern": "^[0-9]{4}Q[1-4]$"}}],
                 "requestBody": facts_body,
                 "responses": {"200": {"description": "the bulletin", "content": {"application/json": {"schema": RESULT}}},
-                              **_problems(400, 404, 413, 422, 500, 503)}}},
+                              **_problems(400, 404, 413, 415, 422, 500, 503)}}},
             "/specs/{id}/check-facts": {"post": {
                 "operationId": "checkFacts", "summary": "check the facts without scoring; every problem listed",
                 "parameters": [spec, as_of], "requestBody": facts_body,
                 "responses": {"200": {"description": "whether the facts are valid, and every problem",
                                       "content": {"application/json": {"schema": check_result}}},
-                              **_problems(400, 404, 413, 500, 503)}}},
+                              **_problems(400, 404, 413, 415, 500, 503)}}},
             "/openapi.json": {"get": {"operationId": "openapi", "summary": "this document", "responses": {"200": json_ok}}},
         },
         "components": {"schemas": schemas},
