@@ -52,7 +52,7 @@ from .limits import echo
 NAMED_SECTIONS = ("unit_types", "parameters", "facts", "derived")
 PARTIAL_SECTIONS = ("unit_types", "parameters")  # an entry given in part keeps the base's other keys
 REQUIRED_NEW = {"grades": ("label",), "assumptions": ("clause", "text")}
-TRIGGER_LISTS = ("deduct", "award", "zero", "score", "rating", "veto")
+TRIGGER_LISTS = ("deduct", "award", "zero", "score", "rating", "veto", "multiplier")
 PART_SECTIONS = ("bonus", "veto", "multiplier")  # on an indicator, `null` removes them (a part's own rules)
 _PROSE = frozenset({"label", "clause", "text", "description", "name", "title", "issuer", "document_number", "method",
                     "unit", "assumption", "id", "parent", "after"})
@@ -307,6 +307,7 @@ def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: P
     if isinstance(bonus, dict) and isinstance(bonus.get("items"), list):  # a part's bonus items, one by one
         lists.append((bonus, "items"))
     rules = [(owner, key, entry) for owner, key in lists for entry in owner[key] if isinstance(entry, dict)]
+    rules += [(holder, key, holder[key]) for key in TRIGGER_LISTS if isinstance(holder.get(key), dict)]  # one rule
     for i, change in enumerate(changes):
         at = path + (i,)
         if not isinstance(change, dict) or not ("id" in change or "label" in change):
@@ -326,6 +327,8 @@ def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: P
         if change.get("remove") and owner is bonus and len(owner[key]) == 1:
             m.fail(f"「{wanted}」 is the only item of {where}'s bonus: removing it would leave a bonus of nothing",
                    at + ("remove",), "remove the whole bonus with `bonus: null` on the indicator")
+        elif change.get("remove") and isinstance(owner[key], dict):  # a rule written alone (score:, multiplier:)
+            del owner[key]
         elif change.get("remove"):
             owner[key] = [e for e in owner[key] if e is not entry]
         else:
