@@ -19,8 +19,9 @@ sections (``unit_types``, ``parameters``, ``facts``, ``derived``) merge by name 
 parameter or unit type given in part keeps the base's other keys: ``{value: 1}``);
 lists of things with ids (``indicators``, ``grades``, ``assumptions``) merge by id.
 A trigger list given on an indicator (``deduct:`` …) replaces the base's list; ``rules:``
-changes or removes single rules of an indicator (or of ``total``, ``direct_deductions``),
-each found by its ``id:`` or its ``label:``::
+changes or removes single rules of an indicator (or of ``total``, ``direct_deductions``) — its
+vetoes, bonus items and multiplier included — each found by its ``id:`` or its ``label:``; a part's
+``bonus:`` merges key by key, and ``bonus: null``, ``veto: null``, ``multiplier: null`` remove them::
 
     indicators:
       - id: new_media
