@@ -55,11 +55,11 @@ def test_the_account_shows_the_factor_where_it_came_from_and_the_cap() -> None:
     """The part's line names the factor, the fact it read and the clause; the cap follows it."""
     account = assessrules.load_spec(MULTIPLIER).evaluate(
         unit(task_errors=3, difficulty=D("1.2"), routine_errors=1, coefficient=D("0.9"))).explain()
-    assert "+10.8  任务难度系数：本项得分 × 1.2 = 64.8" in account
+    assert "+10.8  任务难度系数：本项得分 54 × 1.2 = 64.8" in account
     assert "事实：difficulty（重点工作难度系数） = 1.2" in account
     assert "依据：重点工作得分乘以难度系数，不超过本项分值" in account
     assert "不超过分值：64.8 计为 60" in account
-    assert "−9.6  部门考核系数：总分 × 0.9 = 86.4" in account
+    assert "−9.6  部门考核系数：总分 96 × 0.9 = 86.4" in account
 
 
 def test_the_result_records_the_factor_and_the_change_it_made() -> None:
@@ -93,6 +93,15 @@ def test_the_score_is_bounded_before_and_after_the_factor() -> None:
     low = spec.evaluate(unit(task_errors=25, difficulty=D("0.8")))
     assert (scores(high)["tasks"], scores(low)["tasks"]) == (D(-10), D(-8))
     assert (high.score, low.score) == (D(30), D(32))
+
+
+def test_under_a_floor_of_0_the_account_shows_where_deductions_stopped() -> None:
+    """60 − 25 × 3 = −15, × 1.2 = −18, floored to 0: the account says 扣完为止 as for any part."""
+    spec = load(("per: task_errors, points: 2", "per: task_errors, points: 3"))
+    result = spec.evaluate(unit(task_errors=25, difficulty=D("1.2")))
+    assert scores(result)["tasks"] == D(0)
+    account = result.explain()
+    assert "−3  任务难度系数：本项得分 -15 × 1.2 = -18" in account and "扣完为止：-18 计为 0" in account
 
 
 def test_a_negative_factor_for_a_unit_is_an_error_naming_the_unit() -> None:

@@ -363,8 +363,10 @@ def _emit_score(em: Emitter, node: Indicator) -> None:
 
 def _emit_multiplier(em: Emitter, node: Indicator, multiplier: Trigger) -> None:
     """A part's factor (考核系数): its score, within its floor and points, times the factor read for the unit.
-    The product is bounded again after, like any score, so the account shows a cap it meets."""
-    if node.floor is not None:
+    The product is bounded again after, like any score, so the account shows a cap or floor it meets.
+    A factor is never negative, so under a floor of 0 the product of the unbounded score floors alike:
+    it is left unbounded there, and the account shows 扣完为止 as usual."""
+    if node.floor is not None and node.floor != 0:
         em.line(f"if r < {em._literal(node.floor)}: r = {em._literal(node.floor)}")
     em.line(f"if r > {em.points(node, True)}: r = {em.points(node, True)}")
     multiplier.emit(em, "r")

@@ -58,8 +58,9 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_claus
     elif fired.effect == "multiplier":  # count: the factor; points: what it changed; the product is the raw score
         owner = result.spec.trigger_owner[fired.index]
         what = "总分" if owner == 0 else "本项得分"
-        product = result.raw_scores[owner]
-        head = (f"{pad}{_signed(fired.points or Decimal(0))}  {fired.label}：{what} × {show_value(fired.count)}"
+        product, change = result.raw_scores[owner], fired.points or Decimal(0)
+        base = f" {format_points(product - change)}" if product is not None else ""
+        head = (f"{pad}{_signed(change)}  {fired.label}：{what}{base} × {show_value(fired.count)}"
                 + (f" = {format_points(product)}" if product is not None else ""))
     elif fired.effect == "score":
         rated = dict(fired.facts) if fired.kind == "rating" else {}
