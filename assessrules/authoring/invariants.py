@@ -156,10 +156,14 @@ def _bounds(spec: Spec, unit: Any) -> Violation | None:
 
 def _caps(spec: Spec, unit: Any) -> Violation | None:
     result = spec.evaluate(unit)
+    # a multiplier (考核系数) takes the score within its points, and its product is capped by design: read
+    # the score before it
+    multiplied = {spec.trigger_owner[f.index]: f.points or 0 for f in result.fired if f.effect == "multiplier"}
     for node in spec.nodes:
         raw = result.raw_scores[node.index]
         if raw is None:
             continue
+        raw -= multiplied.get(node.index, 0)
         gaining = node.children or any(t.kind in ("award_if", "score") for t in node.triggers)
         if gaining and raw > node.points:
             what = "its children" if node.children else "its awards or score expression"
@@ -389,7 +393,7 @@ def _fires(spec: Spec, units: Any) -> Violation | None:
                              "the worst one and every neighbour of the perfect one included",
                              (f"it reads: {', '.join(trigger.reads()) or 'nothing'}",
                               "check its numbers (a limit of 1 where 0.01 was meant) and its comparison"))
-        if count == len(results) and trigger.kind not in ("score", "rating"):
+        if count == len(results) and trigger.kind not in ("score", "rating", "multiplier"):  # these always apply
             return Violation("fires", f"the rule {_rule(spec, trigger.index)} fired on every one of {len(results)} "
                              "units, the perfect one included",
                              (f"it reads: {', '.join(trigger.reads()) or 'nothing'}",

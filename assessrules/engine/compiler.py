@@ -28,6 +28,7 @@ from ..errors import EvaluationError, Problem
 from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
 from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
+from ..rules.kinds import Trigger
 from ..rules.model import Bonus, Indicator
 from .types import Program
 
@@ -356,6 +357,19 @@ def _emit_score(em: Emitter, node: Indicator) -> None:
         trigger.emit(em, "r")
     if node.bonus is not None:
         _emit_part_bonus(em, node, node.bonus)
+    for multiplier in (t for t in node.triggers if t.phase == "multiplier"):
+        _emit_multiplier(em, node, multiplier)
+
+
+def _emit_multiplier(em: Emitter, node: Indicator, multiplier: Trigger) -> None:
+    """A part's factor (考核系数): its score, within its floor and points, times the factor read for the unit.
+    The product is bounded again after, like any score, so the account shows a cap or floor it meets.
+    A factor is never negative, so under a floor of 0 the product of the unbounded score floors alike:
+    it is left unbounded there, and the account shows 扣完为止 as usual."""
+    if node.floor is not None and node.floor != 0:
+        em.line(f"if r < {em._literal(node.floor)}: r = {em._literal(node.floor)}")
+    em.line(f"if r > {em.points(node, True)}: r = {em.points(node, True)}")
+    multiplier.emit(em, "r")
 
 
 def _emit_part_bonus(em: Emitter, node: Indicator, bonus: Bonus) -> None:
@@ -687,8 +701,17 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
         raise EvaluationError([Problem(message, node.path, spec.source,
                                        hint="check the unit's facts the `unit_points:` expressions read")])
 
+    def bad_factor(index: int, factor: Any) -> None:
+        trigger = spec.triggers[index]
+        node = spec.nodes[spec.trigger_owner[index]]
+        raise EvaluationError([Problem(
+            f"for this unit the factor of 「{trigger.label}」 on 「{node.name}」 is {format_points(Fraction(factor))}; "
+            f"a multiplier cannot be negative", trigger.path + ("factor",), spec.source,
+            hint=f"check the unit's facts `{trigger.factor.text}` reads")])  # type: ignore[attr-defined]
+
     namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal, "len": len, "tuple": tuple,
                                  "sum": sum, "min": min, "_bad_weights": bad_weights, "_bad_points": bad_points,
+                                 "_bad_factor": bad_factor,
                                  "enumerate": enumerate, "_round": _rounder(exact),
                                  "_negative_count": negative_count, **helpers(exact), **constants}
     code = compile(source, f"<assessrules spec {spec.metadata.id}{'' if trace else ' untraced'}>", "exec")

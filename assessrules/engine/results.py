@@ -274,7 +274,7 @@ def _part_grade(node: Indicator, score: Any) -> str | None:
 
 _EFFECTS = {"zero_if": "zero", "score": "score", "rating": "score", "award_if": "award", "award_each": "award",
             "award_discretionary": "award", "consequence": "consequence", "bonus_if": "bonus",
-            "bonus_each": "bonus", "veto": "veto"}
+            "bonus_each": "bonus", "veto": "veto", "multiplier": "multiplier"}
 
 
 @attrs.frozen

@@ -55,6 +55,13 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_claus
         head = f"{pad}否决  {fired.label}"
     elif fired.effect == "zero":
         head = f"{pad}→ 0  {fired.label}"
+    elif fired.effect == "multiplier":  # count: the factor; points: what it changed; the product is the raw score
+        owner = result.spec.trigger_owner[fired.index]
+        what = "总分" if owner == 0 else "本项得分"
+        product, change = result.raw_scores[owner], fired.points or Decimal(0)
+        base = f" {format_points(product - change)}" if product is not None else ""
+        head = (f"{pad}{_signed(change)}  {fired.label}：{what}{base} × {show_value(fired.count)}"
+                + (f" = {format_points(product)}" if product is not None else ""))
     elif fired.effect == "score":
         rated = dict(fired.facts) if fired.kind == "rating" else {}
         rating = f"：{'、'.join(show_value(v) for v in rated.values())}" if rated else ""

@@ -19,8 +19,9 @@ sections (``unit_types``, ``parameters``, ``facts``, ``derived``) merge by name 
 parameter or unit type given in part keeps the base's other keys: ``{value: 1}``);
 lists of things with ids (``indicators``, ``grades``, ``assumptions``) merge by id.
 A trigger list given on an indicator (``deduct:`` …) replaces the base's list; ``rules:``
-changes or removes single rules of an indicator (or of ``total``, ``direct_deductions``),
-each found by its ``id:`` or its ``label:``::
+changes or removes single rules of an indicator (or of ``total``, ``direct_deductions``) — its
+vetoes, bonus items and multiplier included — each found by its ``id:`` or its ``label:``; a part's
+``bonus:`` merges key by key, and ``bonus: null``, ``veto: null``, ``multiplier: null`` remove them::
 
     indicators:
       - id: new_media
@@ -52,7 +53,8 @@ from .limits import echo
 NAMED_SECTIONS = ("unit_types", "parameters", "facts", "derived")
 PARTIAL_SECTIONS = ("unit_types", "parameters")  # an entry given in part keeps the base's other keys
 REQUIRED_NEW = {"grades": ("label",), "assumptions": ("clause", "text")}
-TRIGGER_LISTS = ("deduct", "award", "zero", "score", "rating")
+TRIGGER_LISTS = ("deduct", "award", "zero", "score", "rating", "veto", "multiplier")
+PART_SECTIONS = ("bonus", "veto", "multiplier")  # on an indicator, `null` removes them (a part's own rules)
 _PROSE = frozenset({"label", "clause", "text", "description", "name", "title", "issuer", "document_number", "method",
                     "unit", "assumption", "id", "parent", "after"})
 MERGED_MAPPINGS = ("metadata", "total", "direct_deductions")
@@ -185,6 +187,23 @@ def _update(m: _Merge, target: dict[str, Any], body: Mapping[str, Any], src: Pat
         m.put(target, k, v, src + (k,))
 
 
+def _update_indicator(m: _Merge, node: dict[str, Any], body: Mapping[str, Any], src: Path) -> None:
+    """The keys given replace the node's; a part's ``bonus:`` merges key by key (``cap``, ``gate``, ``items``
+    …, ``null`` removing one), and ``null`` removes the part's bonus, vetoes or multiplier."""
+    for k, v in body.items():
+        if k in PART_SECTIONS and v is None:
+            node.pop(k, None)
+        elif k == "bonus" and isinstance(v, dict) and isinstance(node.get(k), dict):
+            bonus = node[k]
+            for key, value in v.items():
+                if value is None:
+                    bonus.pop(key, None)
+                else:
+                    m.put(bonus, key, value, src + (k, key))
+        else:
+            m.put(node, k, v, src + (k,))
+
+
 def _merge_indicators(m: _Merge, tree: list[Any], changes: list[Any]) -> None:
     for i, change in enumerate(changes):
         path: Path = ("indicators", i)
@@ -209,10 +228,10 @@ def _merge_indicators(m: _Merge, tree: list[Any], changes: list[Any]) -> None:
                     m.origin[(id(owner[at]), "children")] = (m.child, path + ("remove",))
             elif parent is not None or after is not None:
                 node = holder.pop(index)
-                _update(m, node, body, path)
+                _update_indicator(m, node, body, path)
                 _place(m, tree, node, parent if parent is not None else _parent_of(tree, holder), after, path=path)
             else:
-                _update(m, holder[index], body, path)
+                _update_indicator(m, holder[index], body, path)
         elif change.get("remove"):
             m.fail(f"no indicator `{node_id}` in the base spec to remove", path + ("id",), _suggest(node_id, known))
         elif "name" not in body or "points" not in body:
@@ -284,8 +303,12 @@ def _merge_id_list(m: _Merge, target: list[Any], changes: list[Any], path: Path)
 
 def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: Path, where: str) -> None:
     """Change or remove single rules of ``holder``'s trigger lists, each found by its ``id`` or its ``label``."""
-    rules = [(key, entry) for key in TRIGGER_LISTS if isinstance(holder.get(key), list)
-             for entry in holder[key] if isinstance(entry, dict)]
+    lists = [(holder, key) for key in TRIGGER_LISTS if isinstance(holder.get(key), list)]
+    bonus = holder.get("bonus")
+    if isinstance(bonus, dict) and isinstance(bonus.get("items"), list):  # a part's bonus items, one by one
+        lists.append((bonus, "items"))
+    rules = [(owner, key, entry) for owner, key in lists for entry in owner[key] if isinstance(entry, dict)]
+    rules += [(holder, key, holder[key]) for key in TRIGGER_LISTS if isinstance(holder.get(key), dict)]  # one rule
     for i, change in enumerate(changes):
         at = path + (i,)
         if not isinstance(change, dict) or not ("id" in change or "label" in change):
@@ -294,16 +317,21 @@ def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: P
             continue
         by = "id" if "id" in change else "label"
         wanted = str(change[by])
-        found = [(key, entry) for key, entry in rules if str(entry.get(by)) == wanted]
+        found = [(owner, key, entry) for owner, key, entry in rules if str(entry.get(by)) == wanted]
         if len(found) != 1:
-            names = {str(e.get(by)): None for _k, e in rules if e.get(by) is not None}
+            names = {str(e.get(by)): None for _o, _k, e in rules if e.get(by) is not None}
             what = "no rule" if not found else f"{len(found)} rules"
             m.fail(f"{what} of {where} with {by} 「{wanted}」", at + (by,),
                    _suggest(wanted, names) or (f"its rules: {'、'.join(names)}" if names else None))
             continue
-        key, entry = found[0]
-        if change.get("remove"):
-            holder[key] = [e for e in holder[key] if e is not entry]
+        owner, key, entry = found[0]
+        if change.get("remove") and owner is bonus and len(owner[key]) == 1:
+            m.fail(f"「{wanted}」 is the only item of {where}'s bonus: removing it would leave a bonus of nothing",
+                   at + ("remove",), "remove the whole bonus with `bonus: null` on the indicator")
+        elif change.get("remove") and isinstance(owner[key], dict):  # a rule written alone (score:, multiplier:)
+            del owner[key]
+        elif change.get("remove"):
+            owner[key] = [e for e in owner[key] if e is not entry]
         else:
             body = {k: v for k, v in change.items() if k not in ("remove", "id") or k == by == "id"}
             for k in [k for k, v in body.items() if v is None]:  # `clause: null` drops the rule's clause

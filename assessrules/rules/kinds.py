@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     Problem = Callable[[str, Path, "str | None"], None]
 
-Phase = Literal["zero", "base", "adjust", "veto"]
+Phase = Literal["zero", "base", "adjust", "veto", "multiplier"]
 
 
 class Emitter(Protocol):
@@ -549,6 +549,32 @@ class Consequence(Trigger):
         return f"{self.label}：{self.text}（条件 {self.condition.text}）"
 
 
+@attrs.frozen(kw_only=True)
+class Multiplier(Trigger):
+    """A factor the part's score is multiplied by (考核系数, 折算), from the unit's facts and parameters.
+
+    The driver applies it last, to the part's score as bounded by its floor and points, and bounds
+    the product again (so a factor above 1 never takes a part past its points); the trace records
+    the factor as the count and the change it made as the points.
+    """
+
+    kind = "multiplier"
+    phase = "multiplier"
+    factor: Expression
+
+    expression_fields = ("factor",)
+
+    def emit(self, em: Emitter, score: str) -> None:
+        em.line(f"m = _to_decimal({em.expr(self.factor)})")
+        em.line(f"if m < 0: _bad_factor({self.index}, m)")
+        em.line(f"p = {score} * m - {score}")
+        em.line(f"{score} += p")
+        em.record(self.index, "m", "p")
+
+    def describe(self) -> str:
+        return f"{self.label}：本项得分 × {self.factor.text}"
+
+
 @attrs.frozen
 class Kind:
     """How one trigger kind is written in YAML: under which key, picked by which field."""
@@ -590,6 +616,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("veto", "veto", "if", Veto,
          {"if": ("condition", "expr:bool"), "grade": ("grade", "name?"), "score": ("score", "points?"),
           "at_most": ("at_most", "points?")}),
+    Kind("multiplier", "multiplier", "factor", Multiplier, {"factor": ("factor", "expr:number")}, many=False),
 )
 """The registry of trigger kinds, in the order their keys are read on a node."""
 
@@ -669,6 +696,7 @@ __all__ = [
     "DeductIf",
     "DeductRecords",
     "Kind",
+    "Multiplier",
     "Rating",
     "ScoreExpression",
     "Trigger",

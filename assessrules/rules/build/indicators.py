@@ -155,6 +155,7 @@ class _Tree:
                            if "unit_points" in raw else None)
             self.check_awards(triggers, points)
             self.check_part_vetoes(triggers, points)
+            self.check_multipliers(triggers)
         kids_path = children_path or path + ("children",)
         kids = raw.get("children", ())
         if not self.within_limits(kids, kids_path, depth):
@@ -195,6 +196,23 @@ class _Tree:
                                      f"{'at' if key == 'at_most' else 'to'} {format_points(value)}, outside "
                                      f"its 0–{format_points(points)}", trigger.path + (key,),
                                      f"a part's veto fixes or caps a score between 0 and {format_points(points)}")
+
+    def check_multipliers(self, triggers: Sequence[Trigger]) -> None:
+        """A factor the spec fixes (over numbers and parameters only) is checked now: never negative."""
+        for trigger in triggers:
+            factor = getattr(trigger, "factor", None) if trigger.kind == "multiplier" else None
+            if factor is None or any(n not in self.ctx.parameters for n in factor.names):
+                continue  # read from the unit's facts: checked for each unit when it is scored
+            try:
+                value = factor.exact_value({n: self.ctx.parameters[n].value for n in factor.names})
+            except (ArithmeticError, KeyError, ValueError, TypeError):
+                self.ctx.problem(f"「{trigger.label}」: the factor `{factor.text}` cannot be computed",
+                                 trigger.path + ("factor",))
+                continue
+            if value < 0:
+                self.ctx.problem(f"「{trigger.label}」 multiplies the score by {format_points(value)}; a multiplier "
+                                 "cannot be negative", trigger.path + ("factor",),
+                                 "write the factor as it is (0.9, 1.1); a deduction belongs under `deduct:`")
 
     def within_limits(self, children: Sequence[Any], path: Path, depth: int) -> bool:
         """False (with a problem) when the tree grows deeper or wider than the limits."""
