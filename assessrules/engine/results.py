@@ -700,14 +700,8 @@ class Result:
             if k.startswith("@"):
                 periods.update(self._plain_periods(k))
             elif k != "as_of" and k not in skip:
-                kind = type(v)
-                if kind is str or kind is bool or kind is int or v is None:
-                    facts[k] = v
-                elif kind is Decimal:
-                    facts[k] = _points_text(v)
-                else:
-                    facts[k] = plain(v)
-        return facts, {label: dict(v) for label, v in periods.items()}
+                facts[k] = v
+        return _plain_dict(facts), {label: dict(v) for label, v in periods.items()}
 
     def explain(self) -> str:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
@@ -818,17 +812,7 @@ class Result:
                      "points": _points_text(p) if type(p) is Decimal else plain(p),
                      "facts": {n: values[label][n] for n in read}} for label, c, p in detail]
             shown = rule.shown_by_period
-        facts: dict[str, Any] = {}
-        for n in shown:
-            if n in ns:
-                v = ns[n]
-                kind = type(v)
-                if kind is str or kind is bool or kind is int or v is None:
-                    facts[n] = v
-                elif kind is Decimal:
-                    facts[n] = _points_text(v)
-                else:
-                    facts[n] = plain(v)
+        facts = _plain_dict({n: ns[n] for n in shown if n in ns})
         data = {"kind": rule.kind, "label": rule.label, "clause": rule.clause, "assumption": rule.assumption,
                 "count": None if count is None else _points_text(Decimal(count)),
                 "points": _points_text(points) if type(points) is Decimal else plain(points),
