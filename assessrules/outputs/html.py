@@ -1,9 +1,9 @@
 """The printable report (考核结果.html) and every unit's account in one HTML file.
 
 Both are rendered from jinja2 templates shipped in this package (``templates/``), with autoescaping
-on. A spec's groups (考核组), when given, follow the rankings. The file is self-contained: the stylesheet is inline, the charts are inline SVG, and nothing is
-loaded from elsewhere (no CDN, web font or script). A print stylesheet lays it out on A4, so it
-can be printed as the attachment of a 通报.
+on. A spec's groups (考核组), when given, follow the rankings. The file is self-contained: the
+stylesheet is inline, the charts are inline SVG, and nothing is loaded from elsewhere (no CDN,
+web font or script). A print stylesheet lays it out on A4, so it can be printed as the attachment of a 通报.
 """
 
 from __future__ import annotations
