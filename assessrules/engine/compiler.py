@@ -28,7 +28,7 @@ from ..errors import EvaluationError, Problem
 from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
 from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
-from ..rules.kinds import Trigger
+from ..rules.kinds import Multiplier, Trigger
 from ..rules.model import Bonus, Indicator
 from .types import Program
 
@@ -703,11 +703,12 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
 
     def bad_factor(index: int, factor: Any) -> None:
         trigger = spec.triggers[index]
+        assert isinstance(trigger, Multiplier)
         node = spec.nodes[spec.trigger_owner[index]]
         raise EvaluationError([Problem(
             f"for this unit the factor of 「{trigger.label}」 on 「{node.name}」 is {format_points(Fraction(factor))}; "
             f"a multiplier cannot be negative", trigger.path + ("factor",), spec.source,
-            hint=f"check the unit's facts `{trigger.factor.text}` reads")])  # type: ignore[attr-defined]
+            hint=f"check the unit's facts `{trigger.factor.text}` reads")])
 
     namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal, "len": len, "tuple": tuple,
                                  "sum": sum, "min": min, "_bad_weights": bad_weights, "_bad_points": bad_points,

@@ -8,7 +8,7 @@ with the spec's grades.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -41,13 +41,19 @@ class GroupResult:
                 "means": [{"type": t, "mean": format_points(m), "weight": None if w is None else format_points(w)}
                           for t, m, w in self.means]}
 
-    def explain(self) -> str:
-        """A short account: each member type's mean, the mix, the grade."""
-        parts = [f"{t} 平均 {format_points(m)}" + (f" × {format_points(w * 100)}%" if w is not None else "")
+    def method(self, type_label: Callable[[str], str] = str, sep: str = "；") -> str:
+        """How the score was made (计算方式): each member type's mean, with its weight where the group weighs
+        them, led by 全部成员平均 where it averages every member; ``type_label`` names a type (its id by default)."""
+        parts = [f"{type_label(t)} 平均 {format_points(m)}" + (f" × {format_points(w * 100)}%" if w is not None else "")
                  for t, m, w in self.means]
+        weighted = any(w is not None for _, _, w in self.means)
+        return sep.join(parts if weighted else ["全部成员平均", *parts])
+
+    def explain(self) -> str:
+        """A short account: how the score was made, the grade."""
         grade = f" · 等次 {self.grade}" if self.grade else ""
         return (f"{self.label}（{self.id}）得分 {format_points(self.score)}{grade}\n"
-                f"  {'；'.join(parts)}（{len(self.members)} 个成员单位）\n")
+                f"  {self.method()}（{len(self.members)} 个成员单位）\n")
 
 
 def score_group(spec: Rules, group: Group, results: Sequence[Result]) -> GroupResult:

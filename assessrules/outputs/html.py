@@ -103,8 +103,7 @@ def render_report(spec: Spec, results: Sequence[Result], bulletins: Sequence[Bul
     and each unit's account."""
 
     def type_label(type_id: str) -> str:
-        unit_type = spec.unit_types.get(type_id)
-        return unit_type.label if unit_type is not None else type_id
+        return spec.unit_types[type_id].label
 
     grades: Mapping[str, int] = {g.label: sum(1 for r in results if r.grade_index == i) for i, g in enumerate(spec.grades)}
     return _environment().get_template("report.html.j2").render(

@@ -239,18 +239,10 @@ RECEIPT_HEADER = ("项目", "编号", "值", "说明")
 def group_rows(spec: Spec, groups: Sequence[GroupResult]) -> list[list[Any]]:
     """A row per group (spec order): its score, grade, member count, how it was computed and its members."""
     def type_label(type_id: str) -> str:
-        unit_type = spec.unit_types.get(type_id)
-        return unit_type.label if unit_type is not None else type_id
+        return spec.unit_types[type_id].label
 
-    rows: list[list[Any]] = []
-    for g in groups:
-        method = "\n".join(f"{type_label(t)} 平均 {show_value(m)}"
-                           + ("" if w is None else f" × {show_value(canonical(w * 100))}%") for t, m, w in g.means)
-        if all(w is None for _, _, w in g.means):
-            method = "全部成员平均" + (f"\n{method}" if method else "")
-        members = "\n".join(f"{u}（{type_label(t)}）{show_value(s)}" for u, t, s in g.members)
-        rows.append([g.label, g.id, g.score, g.grade, len(g.members), method, members])
-    return rows
+    return [[g.label, g.id, g.score, g.grade, len(g.members), g.method(type_label, "\n"),
+             "\n".join(f"{u}（{type_label(t)}）{show_value(s)}" for u, t, s in g.members)] for g in groups]
 
 
 GROUP_HEADER = ("考核组", "编号", "得分", "等次", "成员数", "计算方式", "成员")

@@ -17,7 +17,7 @@ from typing import Any
 from ...errors import Path
 from ...numbers import format_points, parse_fraction
 from ..expressions import SCORE_PREFIX, Name
-from ..kinds import KINDS, TRIGGER_KEYS, Trigger
+from ..kinds import KINDS, TRIGGER_KEYS, Multiplier, Trigger
 from ..limits import MAX_CHILDREN, MAX_TREE_DEPTH
 from ..model import Grade, Indicator, Metadata, UnitType
 from .context import BuildContext
@@ -200,8 +200,10 @@ class _Tree:
     def check_multipliers(self, triggers: Sequence[Trigger]) -> None:
         """A factor the spec fixes (over numbers and parameters only) is checked now: never negative."""
         for trigger in triggers:
-            factor = getattr(trigger, "factor", None) if trigger.kind == "multiplier" else None
-            if factor is None or any(n not in self.ctx.parameters for n in factor.names):
+            if not isinstance(trigger, Multiplier):
+                continue
+            factor = trigger.factor
+            if any(n not in self.ctx.parameters for n in factor.names):
                 continue  # read from the unit's facts: checked for each unit when it is scored
             try:
                 value = factor.exact_value({n: self.ctx.parameters[n].value for n in factor.names})
