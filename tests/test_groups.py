@@ -36,6 +36,8 @@ def test_a_county_is_the_mean_or_the_weighted_mix_of_its_members() -> None:
                                                       ("town", Decimal("91.67"), Decimal("0.4"))]
     assert mix.to_dict()["score"] == "93.67"
     assert "department 平均 95 × 60%；town 平均 91.67 × 40%（5 个成员单位）" in mix.explain()
+    assert "全部成员平均；department 平均 95；town 平均 91.67（5 个成员单位）" in mean.explain()
+    assert mix.method(lambda t: {"department": "部门", "town": "乡镇"}[t], "\n") == "部门 平均 95 × 60%\n乡镇 平均 91.67 × 40%"
 
 
 def test_a_member_type_without_units_is_left_out_of_the_mix() -> None:
