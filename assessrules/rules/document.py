@@ -25,7 +25,7 @@ import yaml
 
 from ..errors import Path, Problem
 from . import reading
-from .limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NODES, MAX_VALUES, echo, value_problems
+from .limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NODES, MAX_VALUES, echo, number_problem, value_problems
 
 _DECIMAL_TAG = "tag:yaml.org,2002:float"
 # YAML 1.1 wants a dot in a float; JSON does not (1e5). Take both.
@@ -184,6 +184,31 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
                        "quote it to make it text") from None
 
 
+class _CheckedScalars:
+    """Make scalars as :func:`_scalar` does, and note whether a number made breaks a limit.
+
+    YAML writes numbers the text scan of :func:`value_problems` cannot see (``1_000_000``, ``1:30:00``);
+    checking each number as it is made (a reader makes each distinct plain scalar once) lets the scan
+    look for suspect text only.
+    """
+
+    __slots__ = ("failed",)
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    def __call__(self, loader: _Loader, node: yaml.ScalarNode) -> Any:
+        value = _scalar(loader, node)
+        if (type(value) is Decimal or type(value) is int) and number_problem(value) is not None:
+            self.failed = True
+        return value
+
+    def value_problems(self, data: Any, file: str, positions: Mapping[Path, tuple[int, int]],
+                       key_positions: Mapping[Path, tuple[int, int]], text: str) -> list[Problem]:
+        """:func:`value_problems` of data made with these scalars: the scan only for text, or the walk."""
+        return value_problems(data, file, positions, key_positions, None if self.failed else text, numbers_checked=True)
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     before = text[:offset]
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
@@ -218,18 +243,24 @@ def load_document(text: str, file: str) -> Document:
         raise DocumentError([Problem(f"the document is larger than {MAX_DOCUMENT_BYTES:,} bytes", (), file,
                                      hint="split it into smaller files")])
     data: Any = _NOT_READ
-    if reading.looks_like_json(text, file):
-        with contextlib.suppress(reading.GiveUpError):
-            data = reading.json_data(text)
-    if data is _NOT_READ and reading.LIBYAML:
-        with contextlib.suppress(reading.GiveUpError):
-            data = reading.events_data(_CLoader(text), _scalar, min(MAX_NODES, MAX_VALUES), MAX_DEPTH)
+    scalars: _CheckedScalars | None = None
+    with reading.collector_held():
+        if reading.looks_like_json(text, file):
+            with contextlib.suppress(reading.GiveUpError):
+                data = reading.json_data(text)
+        if data is _NOT_READ and reading.LIBYAML:
+            scalars = _CheckedScalars()
+            with contextlib.suppress(reading.GiveUpError):
+                data = reading.events_data(_CLoader(text), scalars, min(MAX_NODES, MAX_VALUES), MAX_DEPTH)
     if data is _NOT_READ:
         return load_located(text, file)
     located = reading.Once(lambda: _located_positions(text, file))
     document = Document(data, file, reading.LazyMapping(lambda: located()[0]), text,
                         reading.LazyMapping(lambda: located()[1]))
-    problems = value_problems(data, file, document.positions, document.key_positions, text)
+    if scalars is None:  # JSON: its numbers are only ever written in ways the scan sees
+        problems = value_problems(data, file, document.positions, document.key_positions, text)
+    else:
+        problems = scalars.value_problems(data, file, document.positions, document.key_positions, text)
     if problems:
         raise DocumentError(problems)
     return document
@@ -278,6 +309,7 @@ def load_located(text: str, file: str) -> Document:
         raise DocumentError([Problem(f"the document is larger than {MAX_DOCUMENT_BYTES:,} bytes", (), file,
                                      hint="split it into smaller files")])
     loader = (_CLoader if reading.LIBYAML else _Loader)(text)
+    scalars = _CheckedScalars()
     try:
         root = loader.get_single_node()
         if root is not None and reading.LIBYAML:
@@ -349,14 +381,14 @@ def load_located(text: str, file: str) -> Document:
         if isinstance(node, yaml.SequenceNode):
             return [build(child, path + (i,)) for i, child in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
-        return _scalar(loader, node)
+        return scalars(loader, node)
 
     try:
         data = None if root is None else build(root, ())
     except _RefusedError as exc:
         problems.append(Problem(exc.message, (), file, exc.mark.line + 1, exc.mark.column + 1, exc.hint))
     if not problems:
-        problems = value_problems(data, file, positions, key_positions, text)
+        problems = scalars.value_problems(data, file, positions, key_positions, text)
     if problems:
         raise DocumentError(problems)
     return Document(data, file, positions, text, key_positions)

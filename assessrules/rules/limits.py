@@ -108,33 +108,46 @@ def _walk(data: Any, path: Path) -> Iterator[tuple[Path, Any, bool]]:
 
 _SUSPECT = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"  # control characters, tabs
                       r"|\\[0abtnvfreuxUNLP_]"  # escapes that make them in quoted text
-                      r"|\d{13}|\d[eE][-+]?\d|\.(?:inf|Inf|INF|nan|NaN|NAN)\b"  # numbers too large or too precise
+                      r"|[0-9]{13}|[0-9][eE][-+]?[0-9]|\.(?:inf|Inf|INF|nan|NaN|NAN)\b"  # numbers too large or too precise
                       r"|\?\s")  # an explicit key, which may hold a line break
-"""What in a document's text could make :func:`value_problems` find something (a quick scan in C)."""
+"""What in a document's text could make :func:`value_problems` find something (a quick scan in C).
 
-_SUSPECTS = (
+Numbers are looked for as JSON and YAML write them, in ASCII digits (``[0-9]``: ``\\d`` would also take
+every other script's digits, and the scan is twice as slow with it). YAML also reads ``1_000_000`` and
+``1:30:00`` (base 60) as numbers, which no pattern here finds: a YAML reader checks the numbers it makes
+itself (``numbers_checked`` of :func:`value_problems`)."""
+
+_TEXT_SUSPECTS = (
     re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"),
     re.compile(r"\\[0abtnvfreuxUNLP_]"),
-    re.compile(r"\d(?:" + r"\d" * 12 + r"|[eE][-+]?\d)"),
-    re.compile(r"\.(?:inf|Inf|INF|nan|NaN|NAN)\b"),
     re.compile(r"\?\s"),
 )
-"""The alternatives of ``_SUSPECT`` searched one by one: each starts with a literal, a class or a digit that the
-regular-expression engine skips to quickly, which one alternation of them all does not (about 2× faster)."""
+_SUSPECTS = (
+    *_TEXT_SUSPECTS,
+    re.compile(r"[0-9](?:[0-9]{12}|[eE][-+]?[0-9])"),
+    re.compile(r"\.(?:inf|Inf|INF|nan|NaN|NAN)\b"),
+)
+"""The alternatives of ``_SUSPECT`` searched one by one: each starts with a literal or a class that the
+regular-expression engine skips to quickly, which one alternation of them all does not (about 2× faster).
+``_TEXT_SUSPECTS`` are those about text alone, for a document whose numbers its reader has checked."""
 
 
-def _suspect(text: str) -> bool:
-    """True when ``_SUSPECT`` occurs in ``text``."""
-    return any(pattern.search(text) is not None for pattern in _SUSPECTS)
+def _suspect(text: str, numbers: bool = True) -> bool:
+    """True when ``_SUSPECT`` occurs in ``text``; with ``numbers`` False, only its alternatives about text."""
+    return any(pattern.search(text) is not None for pattern in (_SUSPECTS if numbers else _TEXT_SUSPECTS))
 
 
 def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int]],
-                   key_positions: Mapping[Path, tuple[int, int]], text: str | None = None) -> list[Problem]:
+                   key_positions: Mapping[Path, tuple[int, int]], text: str | None = None,
+                   numbers_checked: bool = False) -> list[Problem]:
     """Control characters in any text or key, and numbers that are not finite, too large or too precise.
 
     With the document's ``text``, a quick scan of it first skips the walk when nothing in it could fail.
+    ``numbers_checked`` says that the reader passed every number it made through :func:`number_problem`
+    and none failed, so the scan looks for suspect text only (a reader that found a number failing
+    gives no ``text``, and the walk finds and locates it).
     """
-    if text is not None and not _suspect(text):
+    if text is not None and not _suspect(text, numbers=not numbers_checked):
         return []
     problems: list[Problem] = []
     for path, value, is_key in _walk(data, ()):

@@ -16,6 +16,8 @@ over the events.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -93,6 +95,22 @@ class Once:
         if self._compute is not None:
             self._value, self._compute = self._compute(), None
         return self._value
+
+
+@contextlib.contextmanager
+def collector_held() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a document is read.
+
+    Reading allocates hundreds of thousands of event objects, dicts and lists, none of them in a
+    cycle; the collector would otherwise walk the growing data again and again for nothing.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 _OPENS_LIKE_JSON = re.compile(r"\s*[{\[]")
@@ -364,5 +382,5 @@ def expansion_overflow(root: yaml.Node, limit: int, key: Callable[[yaml.Node], A
     return None
 
 
-__all__ = ["LIBYAML", "GiveUpError", "LazyMapping", "Once", "events_data", "events_positions", "expansion_overflow", "json_data",
+__all__ = ["LIBYAML", "GiveUpError", "LazyMapping", "Once", "collector_held", "events_data", "events_positions", "expansion_overflow", "json_data",
            "looks_like_json"]
