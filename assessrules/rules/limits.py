@@ -138,7 +138,7 @@ def _suspect(text: str, numbers: bool = True) -> bool:
 
 
 def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int]],
-                   key_positions: Mapping[Path, tuple[int, int]], text: str | None = None,
+                   key_positions: Mapping[Path, tuple[int, int]], text: str | None = None, *,
                    numbers_checked: bool = False) -> list[Problem]:
     """Control characters in any text or key, and numbers that are not finite, too large or too precise.
 

@@ -155,91 +155,123 @@ def events_data(loader: Any, scalar: Callable[[Any, yaml.ScalarNode], Any], limi
     The located reader then reads the text again and reports the problem exactly as it would have
     without this one. Aliases go there because its node tree shares what they repeat, so it can
     count an expansion before building it.
+
+    One turn of the loop reads a mapping's key and its value, or one item of a list: the usual
+    scalar (plain, made once per distinct text; or quoted, text as it is) is handled in line.
     """
     get = loader.get_event
     resolve = loader.resolve
+    scalar_node = yaml.ScalarNode
     scalar_event, mapping_start, sequence_start = ScalarEvent, MappingStartEvent, SequenceStartEvent
     mapping_end, sequence_end = MappingEndEvent, SequenceEndEvent
     plain: dict[str, Any] = {}  # equal plain scalars are equal values (numbers, dates, text are immutable)
-
-    def make(event: Any, tag: str) -> Any:
-        return scalar(loader, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style))
-
     anchors: set[str] = set()
-    stack: list[tuple[Any, bool, Any]] = []
+
+    def unusual(event: Any) -> Any:
+        """The value of a scalar that is neither plain nor quoted without a tag, or give up."""
+        if event.tag != "!":  # "!": a quoted scalar's non-specific tag, resolved as usual
+            raise GiveUpError("tag")
+        tag = resolve(scalar_node, event.value, event.implicit)
+        return scalar(loader, scalar_node(tag, event.value, event.start_mark, event.end_mark, style=event.style))
+
+    def made(event: Any) -> Any:
+        """The value of a plain scalar not met before."""
+        text = event.value
+        tag = resolve(scalar_node, text, event.implicit)
+        value = plain[text] = scalar(loader, scalar_node(tag, text, event.start_mark, event.end_mark, style=event.style))
+        return value
+
+    def anchored(anchor: str) -> None:
+        if anchor in anchors:
+            raise GiveUpError("duplicate anchor")
+        anchors.add(anchor)
+
+    stack: list[tuple[Any, bool]] = []
     container: Any = None
-    in_map = False
     key: Any = None
-    have_key = False
+    in_map = False
     count = 0
     try:
         get()  # stream start
         if isinstance(get(), StreamEndEvent):
             return None
-        while True:
-            event = get()
-            kind = type(event)
-            if kind is scalar_event:
-                if event.tag is None:
-                    if event.implicit[0]:  # plain: resolved by its text alone
-                        try:
-                            value = plain[event.value]
-                        except KeyError:
-                            value = plain[event.value] = make(event, resolve(yaml.ScalarNode, event.value, event.implicit))
-                    else:
-                        value = event.value  # quoted: text as it is
-                elif event.tag == "!":  # a quoted scalar's non-specific tag: resolved as usual
-                    value = make(event, resolve(yaml.ScalarNode, event.value, event.implicit))
-                else:
-                    raise GiveUpError("tag")
-                if event.anchor is not None:
-                    if event.anchor in anchors:
-                        raise GiveUpError("duplicate anchor")
-                    anchors.add(event.anchor)
-            elif kind is mapping_start or kind is sequence_start:
-                if in_map and not have_key:
-                    raise GiveUpError("complex key")
-                if (event.tag is not None and not event.implicit) or len(stack) >= depth or count > limit:
-                    raise GiveUpError("tag, depth or size")
-                new: Any = {} if kind is mapping_start else []
-                count += 1
-                if container is not None:
-                    if in_map:
-                        container[key] = new
-                        have_key = False
-                    else:
-                        container.append(new)
-                stack.append((container, in_map, key))
-                if event.anchor is not None:
-                    if event.anchor in anchors:
-                        raise GiveUpError("duplicate anchor")
-                    anchors.add(event.anchor)
-                container, in_map = new, kind is mapping_start
-                continue
-            elif kind is mapping_end or kind is sequence_end:
-                done = container
-                container, in_map, key = stack.pop()
-                if container is None:
-                    break
-                continue
-            else:
-                raise GiveUpError(f"unexpected {kind.__name__}")
-            if in_map:
-                if have_key:
-                    container[key] = value
-                    have_key = False
+        event = get()
+        kind: Any = type(event)
+        if kind is scalar_event:  # the whole document is one scalar
+            count = 1
+            done = event.value if event.tag is None and not event.implicit[0] else \
+                made(event) if event.tag is None else unusual(event)
+            if event.anchor is not None:
+                anchored(event.anchor)
+        else:
+            while True:
+                if kind is mapping_start or kind is sequence_start:
+                    if (event.tag is not None and not event.implicit) or len(stack) >= depth or count > limit:
+                        raise GiveUpError("tag, depth or size")
+                    new: Any = {} if kind is mapping_start else []
                     count += 1
-                elif (type(value) is not str and (type(value) is bool or not isinstance(value, int))) or value in container:
-                    raise GiveUpError("key")
-                else:
-                    key, have_key = value, True
-            elif container is None:
-                count += 1
-                done = value
-                break
-            else:
-                container.append(value)
-                count += 1
+                    if container is not None:
+                        if in_map:
+                            container[key] = new
+                        else:
+                            container.append(new)
+                    stack.append((container, in_map))
+                    if event.anchor is not None:
+                        anchored(event.anchor)
+                    container, in_map = new, kind is mapping_start
+                elif kind is not None:  # None: back in a container after one inside it ended
+                    raise GiveUpError(f"unexpected {kind.__name__}")
+                while True:  # the keys and values, or the items, of ``container``
+                    event = get()
+                    kind = type(event)
+                    if in_map:
+                        if kind is not scalar_event:
+                            if kind is mapping_end:
+                                break
+                            raise GiveUpError("complex key")
+                        if event.tag is None:
+                            if event.implicit[0]:
+                                try:
+                                    key = plain[event.value]
+                                except KeyError:
+                                    key = made(event)
+                            else:
+                                key = event.value
+                        else:
+                            key = unusual(event)
+                        if event.anchor is not None:
+                            anchored(event.anchor)
+                        if (type(key) is not str and (type(key) is bool or not isinstance(key, int))) or key in container:
+                            raise GiveUpError("key")
+                        event = get()
+                        kind = type(event)
+                    elif kind is sequence_end:
+                        break
+                    if kind is not scalar_event:
+                        break  # a mapping or a list starts (or something to give up at)
+                    if event.tag is None:
+                        if event.implicit[0]:
+                            try:
+                                value = plain[event.value]
+                            except KeyError:
+                                value = made(event)
+                        else:
+                            value = event.value
+                    else:
+                        value = unusual(event)
+                    if event.anchor is not None:
+                        anchored(event.anchor)
+                    if in_map:
+                        container[key] = value
+                    else:
+                        container.append(value)
+                    count += 1
+                if kind is mapping_end or kind is sequence_end:
+                    done = container
+                    container, in_map = stack.pop()
+                    if container is None:
+                        break
+                    kind = None  # go on with the parent's next key or item
         if count > limit or not isinstance(get(), DocumentEndEvent) or not isinstance(get(), StreamEndEvent):
             raise GiveUpError("more than one document, or too many values")
     except GiveUpError:
@@ -382,5 +414,5 @@ def expansion_overflow(root: yaml.Node, limit: int, key: Callable[[yaml.Node], A
     return None
 
 
-__all__ = ["LIBYAML", "GiveUpError", "LazyMapping", "Once", "collector_held", "events_data", "events_positions", "expansion_overflow", "json_data",
-           "looks_like_json"]
+__all__ = ["LIBYAML", "GiveUpError", "LazyMapping", "Once", "collector_held", "events_data", "events_positions",
+           "expansion_overflow", "json_data", "looks_like_json"]
