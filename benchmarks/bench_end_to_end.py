@@ -13,7 +13,8 @@ memory is its own:
 - the yardsticks: ``json.load`` of the file, and ``json.load`` plus a
   hand-written Decimal scorer of the same rules (benchmarks/bench_scoring.py);
 - assessrules without its reader: ``json.load``, then ``evaluate_many``, then
-  the CSV or compact JSON report, written to a file; the stages timed apart;
+  the CSV or compact JSON report (UTF-8 bytes, as ``score -o`` writes it), written
+  to a file; the stages timed apart;
 - with ``--reader``, also the located reader (``read_facts``) on the same file;
 - with ``--cli``, ``assessrules score FILE --format F -o OUT [--jobs N]``, timed
   from outside (wall and CPU time of the process and its workers, peak memory).
@@ -112,7 +113,7 @@ def stage(kind: str, path: str, fmt: str, out: str) -> dict[str, Any]:
         clock.lap("read_facts (located reader)")
     elif kind == "assessrules":
         from assessrules.cli import write_output
-        from assessrules.outputs.report import render_csv, render_json_compact
+        from assessrules.outputs.report import render_csv, render_json_compact_bytes
 
         spec = assessrules.load_spec("2021")
         clock.lap("load the spec")
@@ -121,7 +122,7 @@ def stage(kind: str, path: str, fmt: str, out: str) -> dict[str, Any]:
         clock.lap("json.load")
         results = spec.evaluate_many(data["units"], as_of=dt.date.fromisoformat(data["as_of"]))
         clock.lap("evaluate_many")
-        text = (render_csv if fmt == "csv" else render_json_compact)(spec, results)
+        text = (render_csv if fmt == "csv" else render_json_compact_bytes)(spec, results)  # as `score -o` makes them
         clock.lap(f"render {fmt}")
         write_output(text, out, sys.stdout)
         clock.lap("write")

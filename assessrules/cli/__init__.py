@@ -333,7 +333,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score every unit of a facts file and report in the chosen format."""
     from ..inputs.facts_file import read_facts, score_document, units_of
-    from ..outputs.report import render_csv, render_json, render_json_compact, render_table
+    from ..outputs.report import render_csv, render_json, render_json_compact, render_json_compact_bytes, render_table
 
     fmt = output_format(args, ("table", "json", "csv", "xlsx", "html"))
     document = read_facts(args.facts, _spec_source(args))
@@ -350,7 +350,8 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif fmt == "csv":
         write_output(_with_bom(render_csv(spec, results, ids=args.ids, groups=groups), args), args.output, out)
     elif fmt == "json" and not args.full:  # each unit's inputs are in the facts file already
-        write_output(render_json_compact(spec, results, groups), args.output, out)
+        write_output(render_json_compact(spec, results, groups) if args.output is None
+                     else render_json_compact_bytes(spec, results, groups), args.output, out)
     elif fmt == "json":
         write_output(render_json(spec, results, groups), args.output, out)
     else:
