@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,3 +107,28 @@ def test_numbers_written_with_underscores_or_in_base_60_are_held_to_the_limits(
 def test_a_large_number_as_a_key_is_no_problem() -> None:
     """Keys are names, not amounts: a 13-digit key is read, as before."""
     assert load_document("10000000000000: x\n", "t.yaml").data == {10000000000000: "x"}
+
+
+@pytest.mark.parametrize("ends", ["\n", "\r\n", "\r"])
+def test_a_file_reads_with_its_line_ends_made_newlines(ends: str, tmp_path: Path) -> None:
+    """CRLF and CR files read as the same text, data and positions as LF ones (as `read_text` would give them)."""
+    from assessrules.rules.document import read_document
+
+    body = ["units:", "  - id: a", "    name: \"x\"", "    note: |", "      two", "      lines", ""]
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(ends.join(body).encode("utf-8"))
+    document = read_document(path)
+    assert document.text == path.read_text(encoding="utf-8") == "\n".join(body)
+    assert document.data == {"units": [{"id": "a", "name": "x", "note": "two\nlines\n"}]}
+    assert document.positions[("units", 0, "note")] == (4, 11)
+
+
+def test_text_that_is_not_utf8_is_refused_at_its_byte(tmp_path: Path) -> None:
+    """The byte offset of undecodable text is the file's, as before."""
+    from assessrules.rules.document import read_document
+
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"units:\n  - id: a\r\n    name: \xff\n")
+    with pytest.raises(DocumentError) as caught:
+        read_document(path)
+    assert "invalid start byte at byte 28" in str(caught.value)

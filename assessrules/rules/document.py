@@ -405,7 +405,10 @@ def _read_regular(path: FsPath, name: str) -> str:
     if info.st_size > MAX_DOCUMENT_BYTES:
         raise DocumentError([Problem(f"the file is larger than {MAX_DOCUMENT_BYTES:,} bytes; nothing was read",
                                      (), name, hint="split it into smaller files")])
-    return path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8")  # a third of read_text's time, which translates line ends as it goes
+    if "\r" in text:  # as read_text does: \r\n and a lone \r end a line as \n
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 class _Dumper(yaml.SafeDumper):
