@@ -29,7 +29,7 @@ from ..rules.ruleset import Rules
 from ..workdays import CalendarError
 from .bulletin import Bulletin, as_it_stood, bulletin
 from .checking import FastCheck, check_unit
-from .compiler import compile_checker, compile_expression, compile_spec
+from .compiler import compile_checker, compile_deriver, compile_expression, compile_spec
 from .groups import GroupResult, score_group
 from .results import Result, Trace, Unit
 from .types import Program, Record
@@ -57,6 +57,7 @@ class Spec(Rules):
     _untraced: Program = attrs.field(init=False, repr=False)
     _fast_check: Callable[[Any, Any], Record | None] = attrs.field(init=False, repr=False)
     _derivers: tuple[tuple[Derived, Any], ...] = attrs.field(init=False, repr=False)
+    _fast_derive: Callable[[Any], tuple[dict[str, Any], dict[str, Any]]] = attrs.field(init=False, repr=False)
     _retrace: Callable[[Record], Trace] = attrs.field(init=False, repr=False)
     fast_facts: Mapping[str | None, FastCheck] = attrs.field(init=False, repr=False)
 
@@ -68,6 +69,7 @@ class Spec(Rules):
         object.__setattr__(self, "fast_facts", {k: compile_checker(self, g) for k, g in self.fact_groups.items() if g})
         object.__setattr__(self, "_derivers", tuple(
             (d, compile_expression(self, d.expression, d.each, d.of is not None)) for d in self.derived))
+        object.__setattr__(self, "_fast_derive", compile_deriver(self))
         object.__setattr__(self, "_retrace", self.trace_of)
 
     @classmethod
@@ -234,7 +236,15 @@ class Spec(Rules):
         return tuple(score_group(self, group, results) for group in self.groups)
 
     def _derive(self, record: Record) -> Record:
-        """Compute the derived values into the facts, and keep their evidence."""
+        """Compute the derived values into the facts, and keep their evidence (compiled; see :func:`compile_deriver`)."""
+        try:
+            facts, evidence = self._fast_derive(record[4])
+        except Exception:  # the reference way computes it again, and says where it fails
+            return self._derive_reference(record)
+        return (*record[:4], facts, evidence)
+
+    def _derive_reference(self, record: Record) -> Record:
+        """Compute the derived values one by one through :meth:`Derived.compute`, locating a failure."""
         facts = dict(record[4])
         evidence: dict[str, Any] = {}
         for derived, fn in self._derivers:
