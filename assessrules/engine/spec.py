@@ -164,7 +164,7 @@ class Spec(Rules):
         when = self._as_of(as_of)
         if snapshot or self._is_period(as_of):  # as it stood then (see evaluate)
             units = [self._snapshot(u, when) for u in units]
-        with quiet_collector():
+        with quiet_collector(promote=True):
             return self._evaluate_many(units, self._program if explain else self._untraced, when, progress)
 
     def _evaluate_many(self, units: Sequence[Mapping[str, Any]], program: Program,
@@ -325,16 +325,30 @@ def duplicate_id(uid: str, first: int, again: int) -> Problem:
 
 
 @contextlib.contextmanager
-def quiet_collector() -> Iterator[None]:
+def quiet_collector(promote: bool = False) -> Iterator[None]:
     """Hold the cyclic garbage collector while a batch is scored.
 
     A batch allocates many small acyclic objects (tuples, dicts, Decimals); the cyclic
     collector would rescan all of them again and again for nothing, so it waits.
+
+    With ``promote``, when the batch ends normally, every object still alive (the results, and
+    whatever else the program holds) is moved to the oldest generation without a scan: a result
+    list is long-lived, and the young collection that follows a batch would otherwise walk every
+    object the batch made (about a third of the time of a traced batch of the 2021 spec), then
+    the next collections walk them again. It is done as ``gc.freeze()`` then ``gc.unfreeze()``
+    (documented: unfrozen objects go to the oldest generation), and only when nothing is frozen
+    already, so that objects a program froze on purpose stay frozen. Nothing is leaked: a full
+    collection (``gc.collect()``, or the next one Python makes) still scans and frees them; cyclic
+    garbage that was young at that moment is freed by that full collection instead of a young one.
+    The collector's settings (enabled, thresholds, frozen count) are as they were after the block.
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
+        if promote and gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
     finally:
         if collecting:
             gc.enable()
