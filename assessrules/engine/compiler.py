@@ -60,7 +60,10 @@ class Emitter:
 
     def record(self, index: int, count: str, points: str, periods: str = "None") -> None:
         """Record in the trace that trigger ``index`` fired (count, points and periods, as Python)."""
-        if self.trace:
+        if self.trace and count == periods == "None" and (points == "None" or points in self.constants):
+            # a fixed entry (a flat award or deduction): one shared tuple, not a new one per unit
+            self.line(f"t.append({self.const((index, None, self.constants.get(points), None))})")
+        elif self.trace:
             self.line(f"t.append(({index}, {count}, {points}, {periods}))")
         else:
             self.line("pass")  # keeps a block that holds only the record well-formed
@@ -83,6 +86,15 @@ class Emitter:
         with self.collect(f"for lab, pv in ns[{'@' + kind!r}]:"):
             yield
         self.period = saved
+
+    def period_entry(self, count: str, points: str) -> str:
+        """Python for a period's detail ``(lab, count, points)``: shared tuples, by label, when count and points are fixed."""
+        if count != "None" or points not in self.constants or self.period is None or self.spec.year is None:
+            return f"(lab, {count}, {points})"
+        value = self.constants[points]
+        labels = periods_.in_scope(self.period, self.spec.year, dt.date(self.spec.year, 12, 31))
+        table = self.const({p.label: (p.label, None, value) for p in labels})
+        return f"({table}.get(lab) or (lab, None, {points}))"
 
     def deduct_collected(self, index: int, score: str, maximum: Exact | None, count: str = "pc") -> None:
         """After a :meth:`collect` loop: take the points collected (at most ``maximum``) and record them."""
@@ -574,8 +586,11 @@ def generate(spec: Rules, trace: bool = True) -> tuple[str, dict[str, Any]]:
     _emit_target(em, spec)
     raws = ", ".join(f"r{i}" for i in range(count))
     finals = ", ".join(f"f{i}" for i in range(count))
-    worth = ", ".join(em.points(n) for n in spec.nodes)
-    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t, s, (br, b, gated), v, tb, ({worth},)")
+    if any(n.unit_points is not None for n in spec.nodes):
+        worth = "(" + ", ".join(em.points(n) for n in spec.nodes) + ",)"
+    else:  # the same for every unit: one shared tuple
+        worth = em.const(tuple(n.points for n in spec.nodes))
+    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t, s, (br, b, gated), v, tb, {worth}")
     source = "def _score(ns, ut, target, uid):\n" + "\n".join(em.lines) + "\n"
     return source, em.constants
 

@@ -196,7 +196,7 @@ class DeductIf(Trigger):
                 em.line(f"if {em.expr(self.condition)}:")
                 with em.indent():
                     em.line(f"pp += {em.const(self.points)}")
-                    em.line(f"pd.append((lab, None, {em.const(-self.points)}))")
+                    em.line(f"pd.append({em.period_entry('None', em.const(-self.points))})")
             em.deduct_collected(self.index, score, None, count="len(pd)")
             return
         em.line(f"if {em.expr(self.condition)}:")
