@@ -16,6 +16,7 @@ import pytest
 
 import assessrules
 from assessrules.authoring.strategies import perfect_unit
+from assessrules.engine import spec as spec_module
 from assessrules.engine.spec import Spec, quiet_collector
 from assessrules.errors import FactsError
 
@@ -26,8 +27,9 @@ def spec() -> Spec:
 
 
 @pytest.fixture
-def collector() -> Iterator[None]:
-    """Restore the collector whatever a test does to it."""
+def collector(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Restore the collector whatever a test does to it; batches of 5 units or more promote."""
+    monkeypatch.setattr(spec_module, "PROMOTE_AT", 5)
     enabled, threshold = gc.isenabled(), gc.get_threshold()
     yield
     gc.unfreeze()
@@ -86,12 +88,15 @@ def test_cycles_are_still_freed(spec: Spec) -> None:
 def test_no_promotion_when_the_batch_fails(spec: Spec) -> None:
     """Refused facts raise as before; the garbage of the failure is left to the young collections."""
     gc.collect()
+    gc.disable()  # no young collection of its own moves the marker meanwhile
     marker = Node()
     with pytest.raises(FactsError):
         spec.evaluate_many([{"id": "x", "type": "nowhere", "facts": {}}])
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert not gc.isenabled() and gc.get_freeze_count() == 0
     assert any(o is marker for o in gc.get_objects(generation=0))  # still young: not promoted
-    spec.evaluate_many(units(spec, 1))
+    spec.evaluate_many(units(spec, 4))
+    assert any(o is marker for o in gc.get_objects(generation=0))  # a small batch does not promote
+    spec.evaluate_many(units(spec, 5))
     assert not any(o is marker for o in gc.get_objects(generation=0))  # a batch that ends well promotes it
 
 
@@ -99,6 +104,7 @@ def test_no_promotion_when_the_batch_fails(spec: Spec) -> None:
 def test_results_leave_the_young_generation(spec: Spec) -> None:
     """What a batch made is in the oldest generation when it returns, not left for a young collection to walk."""
     gc.collect()
+    gc.disable()
     results = spec.evaluate_many(units(spec, 10))
     young = {id(o) for o in gc.get_objects(generation=0)} | {id(o) for o in gc.get_objects(generation=1)}
     assert not any(id(r) in young for r in results)

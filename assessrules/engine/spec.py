@@ -164,7 +164,7 @@ class Spec(Rules):
         when = self._as_of(as_of)
         if snapshot or self._is_period(as_of):  # as it stood then (see evaluate)
             units = [self._snapshot(u, when) for u in units]
-        with quiet_collector(promote=True):
+        with quiet_collector(promote=len(units) >= PROMOTE_AT):
             return self._evaluate_many(units, self._program if explain else self._untraced, when, progress)
 
     def _evaluate_many(self, units: Sequence[Mapping[str, Any]], program: Program,
@@ -324,6 +324,14 @@ def duplicate_id(uid: str, first: int, again: int) -> Problem:
                    hint="give each unit its own id", code="facts.duplicate_unit")
 
 
+PROMOTE_AT = 1_000
+"""From this many units, :meth:`Spec.evaluate_many` promotes what is alive at its end (see :func:`quiet_collector`).
+
+A smaller batch (a service request of a few units) leaves the young generations alone: a program that
+scores small batches often would otherwise move its own young objects, cyclic garbage included, to
+the oldest generation at every call, where only the rarer full collections look at them."""
+
+
 @contextlib.contextmanager
 def quiet_collector(promote: bool = False) -> Iterator[None]:
     """Hold the cyclic garbage collector while a batch is scored.
@@ -339,7 +347,8 @@ def quiet_collector(promote: bool = False) -> Iterator[None]:
     (documented: unfrozen objects go to the oldest generation), and only when nothing is frozen
     already, so that objects a program froze on purpose stay frozen. Nothing is leaked: a full
     collection (``gc.collect()``, or the next one Python makes) still scans and frees them; cyclic
-    garbage that was young at that moment is freed by that full collection instead of a young one.
+    garbage that was young at that moment is freed by that full collection instead of a young one
+    (which is why :meth:`Spec.evaluate_many` promotes only from :data:`PROMOTE_AT` units).
     The collector's settings (enabled, thresholds, frozen count) are as they were after the block.
     """
     collecting = gc.isenabled()
