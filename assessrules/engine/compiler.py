@@ -657,7 +657,7 @@ def _compile_records(spec: Rules, fact: Fact) -> Callable[[Any], tuple[dict[str,
 
 def _wrap(name: str, params: str, em: Emitter) -> str:
     source = f"def {name}({params}):\n    try:\n" + "\n".join("    " + line for line in em.lines)
-    return source + "\n    except FactValueError:\n        return None\n"
+    return source + "\n    except (FactValueError, KeyError):\n        return None\n"
 
 
 def generate_facts_checker(spec: Rules, declared: Mapping[str, Fact]) -> tuple[str, dict[str, Any]]:
@@ -714,8 +714,10 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
             em.line(f"for lab in sc[1][{i}]:")
             with em.indent():
                 em.line("pv = pr[lab]")
-                # the usual month gives every fact: read each in place; any other goes through its own check
-                em.line(f"if type(pv) is dict and pv.keys() == {em.const(frozenset(declared))}:")
+                # the usual month gives every fact: read each in place (as many keys, so a key missing
+                # means one unknown: the KeyError sends the unit to the full check); any other month
+                # goes through its own check
+                em.line(f"if type(pv) is dict and len(pv) == {len(declared)}:")
                 with em.indent():
                     names = []
                     for j, (name, fact) in enumerate(declared.items()):
@@ -836,7 +838,7 @@ def compile_checker(spec: Rules, declared: Mapping[str, Fact] | None = None) -> 
     source, constants = generate_checker(spec) if declared is None else generate_facts_checker(spec, declared)
     namespace: dict[str, Any] = {
         "__builtins__": {}, "type": type, "int": int, "str": str, "dict": dict, "tuple": tuple, "Decimal": Decimal,
-        "date": dt.date, "FactValueError": FactValueError, "_MISSING": _MISSING, "_EMPTY": {},
+        "len": len, "KeyError": KeyError, "date": dt.date, "FactValueError": FactValueError, "_MISSING": _MISSING, "_EMPTY": {},
         **constants}
     exec(compile(source, f"<assessrules facts of {spec.metadata.id}>", "exec"), namespace)
     checker: Callable[..., Any] = namespace["_check"]
