@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from .types import Record
 
 _TEXTS: dict[Decimal, str] = {}
+_QUOTED: dict[Decimal, str] = {}
+_SMALL = {i: str(i) for i in range(-64, 1024)}  # the JSON of small counts, written once
 
 
 def points_text(value: Decimal) -> str:
@@ -45,6 +47,15 @@ def points_text(value: Decimal) -> str:
         if len(_TEXTS) > 50_000:
             _TEXTS.clear()
         text = _TEXTS[value] = format_points(value)
+    return text
+
+
+def _quoted_points(value: Decimal) -> str:
+    # the JSON of points_text(value): the writers look it up in _QUOTED first (format_points writes
+    # only digits, a sign and a point, which JSON takes as they are)
+    if len(_QUOTED) > 50_000:
+        _QUOTED.clear()
+    text = _QUOTED[value] = encode_basestring(points_text(value))
     return text
 
 
@@ -98,9 +109,9 @@ def general_form(record: Record, derived: tuple[str, ...] | frozenset[str]) -> s
 # encoder) writes anything else. ``{v}`` is the Python expression of the value.
 _WRITE: dict[str, str] = {
     "bool": "('true' if {v} is True else 'false' if {v} is False else E({v}))",
-    "count": "(R({v}) if type({v}) is int else 'null' if {v} is None else E({v}))",
-    "number": "('\"' + P({v}) + '\"' if type({v}) is Decimal else 'null' if {v} is None else E({v}))",
-    "ratio": "('\"' + P({v}) + '\"' if type({v}) is Decimal else 'null' if {v} is None else E({v}))",
+    "count": "((N.get({v}) or str({v})) if type({v}) is int else 'null' if {v} is None else E({v}))",
+    "number": "((Q.get({v}) or QP({v})) if type({v}) is Decimal else 'null' if {v} is None else E({v}))",
+    "ratio": "((Q.get({v}) or QP({v})) if type({v}) is Decimal else 'null' if {v} is None else E({v}))",
     "enum": "(S({v}) if type({v}) is str else 'null' if {v} is None else E({v}))",
     "text": "(S({v}) if type({v}) is str else 'null' if {v} is None else E({v}))",
     "date": "('\"' + {v}.isoformat() + '\"' if type({v}) is date else 'null' if {v} is None else E({v}))",
@@ -194,7 +205,8 @@ class ReceiptWriter:
             lines.append("    texts = {}")
             lines.append("    total = 0")
             for kind, write in periods.items():
-                lines.append(f"    done = {{label: {write}(m) or E(m) for label, m in ns.get({'@' + kind!r}, ())}}")
+                lines.append(f"    done = {{label: S(label) + ':' + ({write}(m) or E(m))"
+                             f" for label, m in ns.get({'@' + kind!r}, ())}}")
                 lines.append("    total += len(done)")
                 lines.append("    texts.update(done)")
             lines.append("    if len(texts) != total:")
@@ -208,7 +220,7 @@ class ReceiptWriter:
         lines.append("        out.append(key + (S(value) if type(value) is str else E(value)))")
         if kinds:
             lines.append("    if texts:")
-            lines.append("        out.append('\"periods\":{' + ','.join([S(k) + ':' + texts[k] for k in sorted(texts)])"
+            lines.append("        out.append('\"periods\":{' + ','.join([texts[k] for k in sorted(texts)])"
                          " + '}')")
         lines.append("    target = record[3]")
         lines.append("    out.append('\"target\":' + S(P(target) if type(target) is Decimal else F(target)))")
@@ -219,7 +231,7 @@ class ReceiptWriter:
         namespace: dict[str, Any] = {
             "__builtins__": {}, "type": type, "len": len, "sorted": sorted, "KeyError": KeyError, "tuple": tuple,
             "dict": dict, "int": int, "str": str,
-            "Decimal": Decimal, "date": dt.date, "E": _general, "R": int.__repr__, "P": points_text,
+            "Decimal": Decimal, "date": dt.date, "E": _general, "P": points_text, "Q": _QUOTED, "QP": _quoted_points, "N": _SMALL,
             "F": format_points, "S": encode_basestring, "records": _records,
         }
         exec(compile(self.source, f"<receipt writer of {spec.metadata.id}>", "exec"), namespace)
