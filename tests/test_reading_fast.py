@@ -132,3 +132,25 @@ def test_text_that_is_not_utf8_is_refused_at_its_byte(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as caught:
         read_document(path)
     assert "invalid start byte at byte 28" in str(caught.value)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_leaves_the_collector_as_it_found_it(enabled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Held while reading, the collector is on or off afterwards as before; what a caller froze stays frozen."""
+    import gc
+
+    monkeypatch.setattr(reading, "PROMOTE_AT", 0)  # promote even a small document
+    thresholds = gc.get_threshold()
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert load_document("a: [1, {b: 2}]\n", "t.yaml").data == {"a": [1, {"b": 2}]}
+        assert gc.isenabled() is enabled and gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
+        kept: list[list[int]] = [[]]
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        load_document('{"a": [1]}', "t.json")
+        assert gc.get_freeze_count() == frozen and kept
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()

@@ -244,7 +244,7 @@ def load_document(text: str, file: str) -> Document:
                                      hint="split it into smaller files")])
     data: Any = _NOT_READ
     scalars: _CheckedScalars | None = None
-    with reading.collector_held():
+    with reading.collector_held(promote=len(text) >= reading.PROMOTE_AT):
         if reading.looks_like_json(text, file):
             with contextlib.suppress(reading.GiveUpError):
                 data = reading.json_data(text)

@@ -98,20 +98,32 @@ class Once:
 
 
 @contextlib.contextmanager
-def collector_held() -> Iterator[None]:
+def collector_held(promote: bool = False) -> Iterator[None]:
     """Hold the cyclic garbage collector while a document is read.
 
     Reading allocates hundreds of thousands of event objects, dicts and lists, none of them in a
-    cycle; the collector would otherwise walk the growing data again and again for nothing.
+    cycle; the collector would otherwise walk the growing data again and again for nothing. With
+    ``promote`` (for a large document), when the read ends normally every object alive is moved to
+    the oldest generation without a scan (``gc.freeze()`` then ``gc.unfreeze()``, only when nothing
+    is frozen already), as ``quiet_collector(promote=True)`` of :mod:`assessrules.engine.spec` does
+    after a large batch: the first young collection after the read would otherwise walk all of it
+    once more. The next full collection still scans them. The collector's settings are as they were
+    after the block.
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
+        if promote and gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
     finally:
         if collecting:
             gc.enable()
 
+
+PROMOTE_AT = 1_000_000
+"""From this many characters of text, what a read made is moved to the collector's oldest generation."""
 
 _OPENS_LIKE_JSON = re.compile(r"\s*[{\[]")
 
@@ -414,5 +426,5 @@ def expansion_overflow(root: yaml.Node, limit: int, key: Callable[[yaml.Node], A
     return None
 
 
-__all__ = ["LIBYAML", "GiveUpError", "LazyMapping", "Once", "collector_held", "events_data", "events_positions",
+__all__ = ["LIBYAML", "PROMOTE_AT", "GiveUpError", "LazyMapping", "Once", "collector_held", "events_data", "events_positions",
            "expansion_overflow", "json_data", "looks_like_json"]
