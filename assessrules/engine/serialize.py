@@ -1,0 +1,205 @@
+"""Compile a spec's JSON form of results: one Python function per rule and one for the indicators.
+
+:meth:`~assessrules.engine.results.Result.to_dict` writes, for every unit, about a hundred dicts
+whose keys, labels, clauses, assumptions and effects depend only on the spec. This module
+writes, once per spec, the Python that builds them with all of that baked in as constants:
+
+- per trigger, a function building its fired entry (and each period it fired in) from the
+  trace's count, points and periods and the unit's facts, each fact converted to plain JSON by
+  its declared type, and the text of each number read from a cache shared with
+  :func:`~assessrules.engine.results.plain` (the same few values come back unit after unit);
+- one function building every indicator's dict, straight-line, node after node.
+
+A generated function handles the common shape only and returns ``None`` for anything else
+(a claim without evidence, a deduction by records, a fact left out of the unit); the caller
+then builds that entry the general way. The reference for both is the result's objects
+(``FiredTrigger.to_dict``, ``IndicatorResult.to_dict``); tests/test_to_dict_compiled.py checks
+that they agree on every shape.
+
+As in :mod:`assessrules.engine.compiler`, the source holds only fixed text from this module,
+slot and node numbers, quoted fact names checked to be identifiers, and names of helpers
+passed in; every string of the spec (label, clause, id) is bound as a constant, and
+``__builtins__`` is empty. This module imports nothing of the results module: the caller
+hands in the helpers (``plain``, the text cache) it uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..numbers import canonical
+
+if TYPE_CHECKING:
+    from ..rules.ruleset import Rules
+
+FiredBuilder = Callable[..., "dict[str, Any] | None"]
+"""``builder(count, points, detail, facts, periods, evidence, effect=...)``: a fired entry's dict, or None."""
+
+# How a fact's checked value becomes plain JSON, by declared type: the value as is when it has the type
+# the check gives, else the general ``_pl`` (plain). ``{v}`` is a Python expression evaluated once.
+_AS_IS = {"count": "int", "bool": "bool", "enum": "str", "text": "str"}
+
+
+@attrs.frozen
+class Serializer:
+    """The generated builders of one spec's results, and what the caller needs to drive them."""
+
+    fired: tuple[FiredBuilder | None, ...]  # by trigger index; None: always the general way
+    indicators: Callable[..., list[dict[str, Any]]]
+    period_keys: tuple[str, ...]  # the ``@kind`` keys of the facts whose periods the builders read
+    source: str = attrs.field(repr=False)
+
+
+class _Source:
+    """Source lines and the constants they name."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self.lines: list[str] = []
+        self.namespace = namespace
+        self._names: dict[tuple[str, Any], str] = {}
+
+    def const(self, value: Any) -> str:
+        """Python naming ``value``: a literal for None, bools and small ints, else a bound constant."""
+        if value is None or type(value) is bool or (type(value) is int and -1000 < value < 1000):
+            return repr(value)
+        key = (type(value).__name__, value)
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = f"_c{len(self._names)}"
+            self.namespace[name] = value
+        return name
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+
+
+def _name(name: str) -> str:
+    if not name.isidentifier():  # pragma: no cover - fact names are checked identifiers
+        raise ValueError(name)
+    return repr(name)
+
+
+def _value(kind: str | None, read: str) -> str:
+    """Python for the plain JSON form of the checked value read by ``read`` (a fact of type ``kind``)."""
+    as_is = _AS_IS.get(kind or "")
+    if as_is is not None:
+        return f"(v if (v := {read}).__class__ is {as_is} else _pl(v))"
+    return _number("(v := " + read + ")", "v")
+
+
+def _number(first: str, again: str, other: str | None = None) -> str:
+    """Python for the text of a Decimal, else ``plain`` of ``other`` (default: the value); ``first`` evaluates
+    the value, ``again`` reads it."""
+    return f"((_T.get({again}) or _pt({again})) if {first}.__class__ is _D else _pl({other or again}))"
+
+
+_COUNT = "(None if {0} is None else (_T.get({0}) or _ct({0})))"
+
+
+def _fired_source(src: _Source, spec: Rules, rule: Any) -> bool:
+    """Add the builder of one trigger's fired entry; False when it has none (always built the general way)."""
+    facts = spec.facts
+    shown = rule.shown_by_period if rule.each else rule.shown
+    names = (*shown, *rule.period_reads, *rule.derived)
+    if any(n not in facts and n not in rule.derived for n in names) or any(facts[n].period for n in shown):
+        return False  # a name that is not an annual fact of the unit: the general way knows what to show
+    i = rule.index
+    src.add(f"def _f{i}(c, p, d, ns, M, E, effect={src.const(rule.effect)}):")
+    if rule.each and rule.kind != "deduct_records":
+        src.add("    if not d or d.__class__ is str:")  # no periods listed, or claimed without evidence
+        src.add("        return None")
+    else:
+        src.add("    if d:")  # records, or claimed without evidence
+        src.add("        return None")
+    src.add("    try:")
+    if rule.each and rule.kind != "deduct_records":
+        src.add(f"        mo = M[{repr('@' + _name(rule.each)[1:-1])}]")
+    fact_items = ", ".join(f"{_name(n)}: {_value(facts[n].type, f'ns[{_name(n)}]')}" for n in shown)
+    parts = [f'"kind": {src.const(rule.kind)}', f'"label": {src.const(rule.label)}',
+             f'"clause": {src.const(rule.clause)}', f'"assumption": {src.const(rule.assumption)}',
+             f'"count": {_COUNT.format("c")}', f'"points": {_number("p", "p")}', '"effect": effect',
+             f'"facts": {{{fact_items}}}']
+    if rule.each and rule.kind != "deduct_records":
+        reads = rule.period_reads
+        if len(reads) == 1:
+            hit_facts = f"{_name(reads[0])}: {_value(facts[reads[0]].type, f'mo[lab][{_name(reads[0])}]')}"
+            loop = "for lab, hc, hp in d"
+        else:
+            hit_facts = ", ".join(f"{_name(n)}: {_value(facts[n].type, f'm[{_name(n)}]')}" for n in reads)
+            loop = "for lab, hc, hp in d for m in (mo[lab],)"
+        parts.append(f'"periods": [{{"period": lab, "count": {_COUNT.format("hc")}, '
+                     f'"points": {_number("hp", "hp")}, "facts": {{{hit_facts}}}}} {loop}]')
+    if rule.derived:
+        parts.append(f'"evidence": [{", ".join(f"E({_name(n)})" for n in rule.derived)}]')
+    src.add("        return {" + ", ".join(parts) + "}")
+    src.add("    except KeyError:")  # a fact left out of the unit (no default): the general way leaves it out
+    src.add("        return None")
+    return True
+
+
+def _indicators_source(src: _Source, spec: Rules, awards: tuple[tuple[int, ...], ...],
+                       zero_nodes: frozenset[int], veto_nodes: frozenset[int], *, plain: Callable[[Any], Any]) -> None:
+    """Add ``_nodes``: every indicator's dict, node after node, as IndicatorResult.to_dict() gives them."""
+    src.add("def _nodes(raws, finals, up, na, by, zero, veto, missed):")
+    items = []
+    for node in spec.nodes:
+        i = node.index
+        src.add(f"    r = raws[{i}]; f = finals[{i}]")
+        src.add("    if f is None:")
+        src.add(f"        s{i} = w{i} = None; fl{i} = ca{i} = False")
+        src.add("    else:")
+        # format_points(canonical(x)) is format_points(x): a Decimal's text straight away
+        src.add(f"        s{i} = {_number('f', 'f', '_can(f)')}; w{i} = {_number('r', 'r', '_can(r)')}")
+        if i in veto_nodes:  # its own veto set its score: neither floored nor capped
+            src.add(f"        if {i} in veto: fl{i} = ca{i} = False")
+            src.add(f"        else: fl{i}, ca{i} = r < f, r > f")
+        else:
+            src.add(f"        fl{i}, ca{i} = r < f, r > f")
+        grade = f"_pg(_N[{i}], None if f is None else _can(f))" if node.grades else "None"
+        if grade != "None":
+            src.add(f"    g{i} = {grade}")
+            grade = f"g{i}"
+        zeroed = f"({i} in zero)" if i in zero_nodes else "False"
+        missed = f"(missed({i}) if not {zeroed} and {i} not in na else [])" if awards[i] else "[]"
+        points = f"_pl(up[{i}])" if node.unit_points is not None else src.const(plain(node.points))
+        items.append(
+            f'{{"id": {src.const(node.id)}, "name": {src.const(node.name)}, "depth": {node.depth}, '
+            f'"parent": {src.const(node.parent)}, "grade": {grade}, "points": {points}, "score": s{i}, '
+            f'"raw": w{i}, "applicable": {i} not in na, "floored": fl{i}, "capped": ca{i}, "zeroed": {zeroed}, '
+            f'"clause": {src.const(node.clause)}, "fired": by[{i}], "not_awarded": {missed}}}')
+    src.add("    return [" + ",\n            ".join(items) + "]")
+
+
+def build_serializer(spec: Rules, rules: tuple[Any, ...], awards: tuple[tuple[int, ...], ...],
+                     helpers: Mapping[str, Any]) -> Serializer:
+    """Generate the builders of ``spec``'s results from its rule tables (``rules``: one ``RuleTable`` per trigger).
+
+    ``helpers`` gives ``plain`` (any value to plain JSON), ``texts`` (the cache of number texts,
+    number → text, that ``points_text`` fills) and ``points_text`` (a Decimal's text, cached), and
+    ``part_grade`` (a part's grade label for its score).
+    """
+    points_text = helpers["points_text"]
+    namespace: dict[str, Any] = {
+        "__builtins__": {}, "KeyError": KeyError, "int": int, "bool": bool, "str": str, "_D": Decimal, "_T": helpers["texts"], "_pt": points_text, "_pl": helpers["plain"],
+        "_ct": lambda c: points_text(Decimal(c)), "_can": canonical, "_pg": helpers["part_grade"],
+        "_N": spec.nodes,
+    }
+    src = _Source(namespace)
+    compiled = []
+    for rule in rules:
+        compiled.append(_fired_source(src, spec, rule))
+    zero_nodes = frozenset(r.owner for r in rules if r.effect == "zero" and r.owner is not None)
+    veto_nodes = frozenset(r.owner for r in rules if r.effect == "veto" and r.owner is not None)
+    _indicators_source(src, spec, awards, zero_nodes, veto_nodes, plain=helpers["plain"])
+    source = "\n".join(src.lines) + "\n"
+    exec(compile(source, f"<assessrules to_dict of {spec.metadata.id}>", "exec"), namespace)
+    fired = tuple(namespace[f"_f{rule.index}"] if done else None for rule, done in zip(rules, compiled, strict=True))
+    keys = tuple(sorted({"@" + r.each for r in rules if r.each}))
+    return Serializer(fired, namespace["_nodes"], keys, source)
+
+
+__all__ = ["FiredBuilder", "Serializer", "build_serializer"]
