@@ -757,25 +757,22 @@ class Result:
         by: list[list[dict[str, Any]]] = [[] for _ in tables.node_ids]
         entries: list[tuple[int, dict[str, Any]]] = []
         fired = self._kept.get("fired")
-        if fired is not None:  # the objects exist already: render them
+        if fired is not None:  # the objects exist already: render them (the same data)
             for f in fired:
                 data = f.to_dict()
                 entries.append((f.index, data))
                 if (owner := owners[f.index]) is not None:
                     by[owner].append(data)
-        else:
+        builders = serializer.fired
+        months = {k: dict(ns[k]) for k in serializer.period_keys if k in ns} if serializer.period_keys else {}
+
+        def evidence(name: str) -> dict[str, Any]:
+            return self._evidence_dict(name, written)
+
+        if fired is None:
             trace = outcome[7]
             if trace is None:
                 trace = self.retrace(record)
-            builders = serializer.fired
-            months = {k: dict(ns[k]) for k in serializer.period_keys if k in ns} if serializer.period_keys else {}
-
-            def evidence(name: str) -> dict[str, Any]:
-                data = written.get(name)
-                if data is None:
-                    data = written[name] = self.evidence_of(name).to_dict()
-                return data
-
             fired_dict = self._fired_dict
             for i, c, p, d in trace:
                 build = builders[i]
@@ -792,10 +789,16 @@ class Result:
             veto_nodes = {owners[i] for i, d in entries if i in tables.veto_rules and d["effect"] == "veto"}
         na = spec.descendants_of(outcome[2]) if outcome[2] else _NONE
 
+        done = {i for i, _ in entries}
+
         def missed(node: int) -> list[dict[str, Any]]:
-            done = {i for i, _ in entries}
-            return [self._fired_dict(t, None, _ZERO, None, "not_awarded", written=written)
-                    for t in tables.awards[node] if t not in done]
+            out = []
+            for t in tables.awards[node]:
+                if t not in done:
+                    build = builders[t]
+                    data = build(None, _ZERO, None, ns, months, evidence, "not_awarded") if build else None
+                    out.append(data or self._fired_dict(t, None, _ZERO, None, "not_awarded", written=written))
+            return out
 
         indicators = serializer.indicators(outcome[0], outcome[1], outcome[12], na, by, zero, veto_nodes, missed)
         bonus = None

@@ -104,11 +104,16 @@ def _fired_source(src: _Source, spec: Rules, rule: Any) -> bool:
     """Add the builder of one trigger's fired entry; False when it has none (always built the general way)."""
     facts = spec.facts
     shown = rule.shown_by_period if rule.each else rule.shown
-    names = (*shown, *rule.period_reads, *rule.derived)
-    if any(n not in facts and n not in rule.derived for n in names) or any(facts[n].period for n in shown):
+    # a parameter read is not a fact of the unit: not shown (unless a unit's facts hold that name)
+    constants = tuple(n for n in shown if n not in facts and n in spec.parameters)
+    shown = tuple(n for n in shown if n not in constants)
+    if any(n not in facts for n in (*shown, *rule.period_reads)) or any(facts[n].period for n in shown):
         return False  # a name that is not an annual fact of the unit: the general way knows what to show
     i = rule.index
     src.add(f"def _f{i}(c, p, d, ns, M, E, effect={src.const(rule.effect)}):")
+    for n in constants:
+        src.add(f"    if {_name(n)} in ns:")
+        src.add("        return None")
     if rule.each and rule.kind != "deduct_records":
         src.add("    if not d or d.__class__ is str:")  # no periods listed, or claimed without evidence
         src.add("        return None")
@@ -117,7 +122,7 @@ def _fired_source(src: _Source, spec: Rules, rule: Any) -> bool:
         src.add("        return None")
     src.add("    try:")
     if rule.each and rule.kind != "deduct_records":
-        src.add(f"        mo = M[{repr('@' + _name(rule.each)[1:-1])}]")
+        src.add(f"        mo = M[{'@' + _name(rule.each)[1:-1]!r}]")
     fact_items = ", ".join(f"{_name(n)}: {_value(facts[n].type, f'ns[{_name(n)}]')}" for n in shown)
     parts = [f'"kind": {src.const(rule.kind)}', f'"label": {src.const(rule.label)}',
              f'"clause": {src.const(rule.clause)}', f'"assumption": {src.const(rule.assumption)}',
@@ -184,7 +189,8 @@ def build_serializer(spec: Rules, rules: tuple[Any, ...], awards: tuple[tuple[in
     """
     points_text = helpers["points_text"]
     namespace: dict[str, Any] = {
-        "__builtins__": {}, "KeyError": KeyError, "int": int, "bool": bool, "str": str, "_D": Decimal, "_T": helpers["texts"], "_pt": points_text, "_pl": helpers["plain"],
+        "__builtins__": {}, "KeyError": KeyError, "int": int, "bool": bool, "str": str,
+        "_D": Decimal, "_T": helpers["texts"], "_pt": points_text, "_pl": helpers["plain"],
         "_ct": lambda c: points_text(Decimal(c)), "_can": canonical, "_pg": helpers["part_grade"],
         "_N": spec.nodes,
     }
