@@ -98,6 +98,7 @@ def _number(first: str, again: str, other: str | None = None) -> str:
 
 
 _COUNT = "(None if {0} is None else (_T.get({0}) or _ct({0})))"
+"""Python for the text of a count (None stays None)."""
 
 
 def _fired_source(src: _Source, spec: Rules, rule: Any) -> bool:
@@ -110,25 +111,34 @@ def _fired_source(src: _Source, spec: Rules, rule: Any) -> bool:
     if any(n not in facts for n in (*shown, *rule.period_reads)) or any(facts[n].period for n in shown):
         return False  # a name that is not an annual fact of the unit: the general way knows what to show
     i = rule.index
-    src.add(f"def _f{i}(c, p, d, ns, M, E, effect={src.const(rule.effect)}):")
+    # the entry starts as a copy of what does not depend on the unit (faster than a display of every key)
+    src.namespace[f"_e{i}"] = {"kind": rule.kind, "label": rule.label, "clause": rule.clause,
+                               "assumption": rule.assumption, "count": None, "points": None, "effect": rule.effect,
+                               "facts": None}
+    src.add(f"def _f{i}(c, p, d, ns, M, E, effect=None):")
     for n in constants:
         src.add(f"    if {_name(n)} in ns:")
         src.add("        return None")
-    if rule.each and rule.kind != "deduct_records":
+    periods = bool(rule.each) and rule.kind != "deduct_records"
+    if periods:
         src.add("    if not d or d.__class__ is str:")  # no periods listed, or claimed without evidence
         src.add("        return None")
     else:
         src.add("    if d:")  # records, or claimed without evidence
         src.add("        return None")
     src.add("    try:")
-    if rule.each and rule.kind != "deduct_records":
+    src.add(f"        e = _e{i}.copy()")
+    src.add("        if c is not None:")
+    src.add("            e['count'] = _T.get(c) or _ct(c)")
+    src.add(f"        e['points'] = {_number('p', 'p')}")
+    src.add("        if effect is not None:")
+    src.add("            e['effect'] = effect")
+    src.add("        e['facts'] = {" + ", ".join(f"{_name(n)}: {_value(facts[n].type, f'ns[{_name(n)}]')}"
+                                          for n in shown) + "}")
+    if periods:
         src.add(f"        mo = M[{'@' + _name(rule.each)[1:-1]!r}]")
-    fact_items = ", ".join(f"{_name(n)}: {_value(facts[n].type, f'ns[{_name(n)}]')}" for n in shown)
-    parts = [f'"kind": {src.const(rule.kind)}', f'"label": {src.const(rule.label)}',
-             f'"clause": {src.const(rule.clause)}', f'"assumption": {src.const(rule.assumption)}',
-             f'"count": {_COUNT.format("c")}', f'"points": {_number("p", "p")}', '"effect": effect',
-             f'"facts": {{{fact_items}}}']
-    if rule.each and rule.kind != "deduct_records":
+        # a rule's points per period are mostly one constant of the scorer: its text is worked out once
+        src.add(f"        pk = d[0][2]; pt = {_number('pk', 'pk')}")
         reads = rule.period_reads
         if len(reads) == 1:
             hit_facts = f"{_name(reads[0])}: {_value(facts[reads[0]].type, f'mo[lab][{_name(reads[0])}]')}"
@@ -136,11 +146,11 @@ def _fired_source(src: _Source, spec: Rules, rule: Any) -> bool:
         else:
             hit_facts = ", ".join(f"{_name(n)}: {_value(facts[n].type, f'm[{_name(n)}]')}" for n in reads)
             loop = "for lab, hc, hp in d for m in (mo[lab],)"
-        parts.append(f'"periods": [{{"period": lab, "count": {_COUNT.format("hc")}, '
-                     f'"points": {_number("hp", "hp")}, "facts": {{{hit_facts}}}}} {loop}]')
+        src.add(f'        e["periods"] = [{{"period": lab, "count": {_COUNT.format("hc")}, '
+                f'"points": pt if hp is pk else {_number("hp", "hp")}, "facts": {{{hit_facts}}}}} {loop}]')
     if rule.derived:
-        parts.append(f'"evidence": [{", ".join(f"E({_name(n)})" for n in rule.derived)}]')
-    src.add("        return {" + ", ".join(parts) + "}")
+        src.add(f'        e["evidence"] = [{", ".join(f"E({_name(n)})" for n in rule.derived)}]')
+    src.add("        return e")
     src.add("    except KeyError:")  # a fact left out of the unit (no default): the general way leaves it out
     src.add("        return None")
     return True
@@ -150,33 +160,42 @@ def _indicators_source(src: _Source, spec: Rules, awards: tuple[tuple[int, ...],
                        zero_nodes: frozenset[int], veto_nodes: frozenset[int], *, plain: Callable[[Any], Any]) -> None:
     """Add ``_nodes``: every indicator's dict, node after node, as IndicatorResult.to_dict() gives them."""
     src.add("def _nodes(raws, finals, up, na, by, zero, veto, missed):")
-    items = []
+    src.add("    out = []")
     for node in spec.nodes:
         i = node.index
-        src.add(f"    r = raws[{i}]; f = finals[{i}]")
-        src.add("    if f is None:")
-        src.add(f"        s{i} = w{i} = None; fl{i} = ca{i} = False")
-        src.add("    else:")
+        # each starts as a copy of what does not depend on the unit: applicable, not floored, capped nor zeroed
+        src.namespace[f"_n{i}"] = {
+            "id": node.id, "name": node.name, "depth": node.depth, "parent": node.parent, "grade": None,
+            "points": None if node.unit_points is not None else plain(node.points), "score": None, "raw": None,
+            "applicable": True, "floored": False, "capped": False, "zeroed": False, "clause": node.clause,
+            "fired": None, "not_awarded": None}
+        src.add(f"    n = _n{i}.copy(); out.append(n)")
+        src.add(f"    f = finals[{i}]")
+        if node.grades:
+            src.add(f"    n['grade'] = _pg(_N[{i}], None if f is None else _can(f))")
+        if node.unit_points is not None:
+            src.add(f"    n['points'] = _pl(up[{i}])")
+        src.add("    if f is not None:")
+        src.add(f"        r = raws[{i}]")
         # format_points(canonical(x)) is format_points(x): a Decimal's text straight away
-        src.add(f"        s{i} = {_number('f', 'f', '_can(f)')}; w{i} = {_number('r', 'r', '_can(r)')}")
+        src.add(f"        n['score'] = {_number('f', 'f', '_can(f)')}; n['raw'] = {_number('r', 'r', '_can(r)')}")
+        indent = "        "
         if i in veto_nodes:  # its own veto set its score: neither floored nor capped
-            src.add(f"        if {i} in veto: fl{i} = ca{i} = False")
-            src.add(f"        else: fl{i}, ca{i} = r < f, r > f")
+            src.add(f"        if {i} not in veto:")
+            indent += "    "
+        src.add(f"{indent}if r < f: n['floored'] = True")
+        src.add(f"{indent}elif r > f: n['capped'] = True")
+        src.add(f"    if {i} in na: n['applicable'] = False")
+        if i in zero_nodes:
+            src.add(f"    z = {i} in zero")
+            src.add("    if z: n['zeroed'] = True")
+        src.add(f"    n['fired'] = by[{i}]")
+        if awards[i]:
+            zeroed = "z or " if i in zero_nodes else ""
+            src.add(f"    n['not_awarded'] = [] if {zeroed}{i} in na else missed({i})")
         else:
-            src.add(f"        fl{i}, ca{i} = r < f, r > f")
-        grade = f"_pg(_N[{i}], None if f is None else _can(f))" if node.grades else "None"
-        if grade != "None":
-            src.add(f"    g{i} = {grade}")
-            grade = f"g{i}"
-        zeroed = f"({i} in zero)" if i in zero_nodes else "False"
-        missed = f"(missed({i}) if not {zeroed} and {i} not in na else [])" if awards[i] else "[]"
-        points = f"_pl(up[{i}])" if node.unit_points is not None else src.const(plain(node.points))
-        items.append(
-            f'{{"id": {src.const(node.id)}, "name": {src.const(node.name)}, "depth": {node.depth}, '
-            f'"parent": {src.const(node.parent)}, "grade": {grade}, "points": {points}, "score": s{i}, '
-            f'"raw": w{i}, "applicable": {i} not in na, "floored": fl{i}, "capped": ca{i}, "zeroed": {zeroed}, '
-            f'"clause": {src.const(node.clause)}, "fired": by[{i}], "not_awarded": {missed}}}')
-    src.add("    return [" + ",\n            ".join(items) + "]")
+            src.add("    n['not_awarded'] = []")
+    src.add("    return out")
 
 
 def build_serializer(spec: Rules, rules: tuple[Any, ...], awards: tuple[tuple[int, ...], ...],
