@@ -721,10 +721,18 @@ class Result:
         periods: dict[str, Any] = {}
         for k, v in ns.items():
             if k.startswith("@"):
-                periods.update(self._plain_periods(k))
+                kept = self._kept.get("plain" + k)
+                if kept is None:
+                    periods.update({label: _plain_dict(values) for label, values in v})
+                else:
+                    periods.update({label: dict(values) for label, values in kept.items()})
             elif k != "as_of" and k not in skip:
-                facts[k] = v
-        return _plain_dict(facts), {label: dict(v) for label, v in periods.items()}
+                kind = type(v)  # what _plain_dict does, inline
+                if kind is str or kind is bool or kind is int or v is None:
+                    facts[k] = v
+                else:
+                    facts[k] = _points_text(v) if kind is Decimal else plain(v)
+        return facts, periods
 
     def explain(self) -> str:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
@@ -860,7 +868,23 @@ class Result:
         # one dict per derived value in one to_dict(): under "derived" and in each entry that read it
         data = written.get(name)
         if data is None:
-            data = written[name] = self.evidence_of(name).to_dict()
+            data = written[name] = self._evidence_plain(name)
+        return data
+
+    def _evidence_plain(self, name: str) -> dict[str, Any]:
+        # what self.evidence_of(name).to_dict() gives, without the Evidence object unless it exists already
+        evidence: Evidence | None = self._kept.get("evidence:" + name)
+        if evidence is not None:
+            return evidence.to_dict()
+        derived = self._tables.derived[name]
+        ns, items = self.record[4], (self.record[5] or {}).get(name, ())
+        data = {"name": name, "label": derived.label, "kind": derived.kind, "value": plain(ns[name]),
+                "periods": [], "records": []}
+        if derived.of is not None:
+            records = ns[derived.of]
+            data["records"] = [{"number": i + 1, **_plain_dict(records[i])} for i, _ in items]
+        else:
+            data["periods"] = [{"period": p, "value": plain(v)} for p, v in items]
         return data
 
     def _fired_dict(self, index: int, count: Any, points: Any, detail: Any = None, effect: str | None = None, *,
