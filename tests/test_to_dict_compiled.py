@@ -103,7 +103,10 @@ def test_compiled_to_dict_is_the_objects_dict_on_the_benchmark_units() -> None:
         from bench_scoring import AS_OF, random_units
     finally:
         sys.path.pop(0)
-    _same(SPECS["2021"], random_units(60, seed=11), AS_OF)
+    units = random_units(60, seed=11)
+    _same(SPECS["2021"], units, AS_OF)
+    untraced = [r.to_dict() for r in SPECS["2021"].evaluate_many(units, as_of=AS_OF, explain=False)]
+    assert untraced == [reference(r) for r in SPECS["2021"].evaluate_many(units, as_of=AS_OF)]
 
 
 def test_to_dict_after_the_objects_were_built_is_the_same() -> None:
