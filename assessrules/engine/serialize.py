@@ -10,6 +10,9 @@ writes, once per spec, the Python that builds them with all of that baked in as 
   :func:`~assessrules.engine.results.plain` (the same few values come back unit after unit);
 - one function building every indicator's dict, straight-line, node after node.
 
+Each dict starts as a copy of a template holding what does not depend on the unit, then gets
+the unit's values: cheaper than a dict display of every key.
+
 A generated function handles the common shape only and returns ``None`` for anything else
 (a claim without evidence, a deduction by records, a fact left out of the unit); the caller
 then builds that entry the general way. The reference for both is the result's objects
@@ -17,8 +20,9 @@ then builds that entry the general way. The reference for both is the result's o
 that they agree on every shape.
 
 As in :mod:`assessrules.engine.compiler`, the source holds only fixed text from this module,
-slot and node numbers, quoted fact names checked to be identifiers, and names of helpers
-passed in; every string of the spec (label, clause, id) is bound as a constant, and
+trigger and node numbers, quoted fact names checked to be identifiers, and names of helpers
+passed in; every string of the spec (label, clause, id) is in a per-spec template dict bound in
+the namespace (each entry and indicator starts as a copy of its template), and
 ``__builtins__`` is empty. This module imports nothing of the results module: the caller
 hands in the helpers (``plain``, the text cache) it uses.
 """
@@ -40,7 +44,7 @@ FiredBuilder = Callable[..., "dict[str, Any] | None"]
 """``builder(count, points, detail, facts, periods, evidence, effect=...)``: a fired entry's dict, or None."""
 
 # How a fact's checked value becomes plain JSON, by declared type: the value as is when it has the type
-# the check gives, else the general ``_pl`` (plain). ``{v}`` is a Python expression evaluated once.
+# the check gives, else the general ``_pl`` (plain); numbers (number, ratio) as their cached text.
 _AS_IS = {"count": "int", "bool": "bool", "enum": "str", "text": "str"}
 
 
@@ -55,23 +59,11 @@ class Serializer:
 
 
 class _Source:
-    """Source lines and the constants they name."""
+    """Source lines, and the namespace the generated functions run in (their templates and helpers)."""
 
     def __init__(self, namespace: dict[str, Any]) -> None:
         self.lines: list[str] = []
         self.namespace = namespace
-        self._names: dict[tuple[str, Any], str] = {}
-
-    def const(self, value: Any) -> str:
-        """Python naming ``value``: a literal for None, bools and small ints, else a bound constant."""
-        if value is None or type(value) is bool or (type(value) is int and -1000 < value < 1000):
-            return repr(value)
-        key = (type(value).__name__, value)
-        name = self._names.get(key)
-        if name is None:
-            name = self._names[key] = f"_c{len(self._names)}"
-            self.namespace[name] = value
-        return name
 
     def add(self, text: str) -> None:
         self.lines.append(text)
