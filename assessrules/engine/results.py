@@ -319,6 +319,13 @@ class RuleTables:
     veto_rules: frozenset[int] = frozenset()  # the vetoes of a part (veto: on an indicator)
     consequence_rules: frozenset[int] = frozenset()  # the triggers of ``consequences:``
     graded_nodes: tuple[Indicator, ...] = ()  # the indicators with their own grades, in order
+    has_awards: bool = False  # whether any indicator has awards (award_if) that may be not awarded
+    # the triggers whose entries count beyond their indicator (zero, veto, direct, bonus, consequence)
+    marked: frozenset[int] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "marked", self.zero_rules | self.veto_rules | self.direct | self.bonus_items
+                           | self.consequence_rules)
 
     @classmethod
     def of(cls, spec: Rules) -> RuleTables:
@@ -348,7 +355,7 @@ class RuleTables:
                    frozenset(r.index for r in owned if r.effect == "zero"),
                    frozenset(r.index for r in owned if r.effect == "veto"),
                    frozenset(r.index for r in rules if r.effect == "consequence"),
-                   tuple(node for node in spec.nodes if node.grades))
+                   tuple(node for node in spec.nodes if node.grades), any(awards))
 
 
 _TABLES: weakref.WeakKeyDictionary[Any, RuleTables] = weakref.WeakKeyDictionary()
@@ -763,12 +770,16 @@ class Result:
         ns = record[4]
         owners = tables.owners
         by: list[list[dict[str, Any]]] = [[] for _ in tables.node_ids]
+        marked = tables.marked  # the entries that count beyond their indicator: kept apart, in order
         entries: list[tuple[int, dict[str, Any]]] = []
+        done: Collection[int] = _NONE  # the triggers that fired, when an indicator may list awards not earned
         fired = self._kept.get("fired")
         if fired is not None:  # the objects exist already: render them (the same data)
+            done = {f.index for f in fired}
             for f in fired:
                 data = f.to_dict()
-                entries.append((f.index, data))
+                if f.index in marked:
+                    entries.append((f.index, data))
                 if (owner := owners[f.index]) is not None:
                     by[owner].append(data)
         builders = serializer.fired
@@ -781,23 +792,23 @@ class Result:
             trace = outcome[7]
             if trace is None:
                 trace = self.retrace(record)
+            done = {entry[0] for entry in trace} if tables.has_awards else _NONE
             fired_dict = self._fired_dict
             for i, c, p, d in trace:
                 build = builders[i]
                 data = build(c, p, d, ns, months, evidence) if build is not None else None
                 if data is None:
                     data = fired_dict(i, c, p, d, written=written)
-                entries.append((i, data))
+                if i in marked:
+                    entries.append((i, data))
                 if (owner := owners[i]) is not None:
                     by[owner].append(data)
         zero: Collection[int | None] = _NONE
         veto_nodes: Collection[int | None] = _NONE
-        if tables.zero_rules or tables.veto_rules:
+        if entries and (tables.zero_rules or tables.veto_rules):
             zero = {owners[i] for i, d in entries if i in tables.zero_rules and d["effect"] == "zero"}
             veto_nodes = {owners[i] for i, d in entries if i in tables.veto_rules and d["effect"] == "veto"}
         na = spec.descendants_of(outcome[2]) if outcome[2] else _NONE
-
-        done = {i for i, _ in entries}
 
         def missed(node: int) -> list[dict[str, Any]]:
             out = []
