@@ -723,14 +723,19 @@ class Result:
     def _plain_inputs(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """The unit's facts and periods in plain form, as ``Unit.canonical`` writes them (new dicts each call)."""
         ns = self.record[4]
-        skip = self._tables.derived_names
+        tables = self._tables
+        skip = tables.derived_names
         facts: dict[str, Any] = {}
         periods: dict[str, Any] = {}
         for k, v in ns.items():
             if k.startswith("@"):
                 kept = self._kept.get("plain" + k)
                 if kept is None:
-                    periods.update({label: _plain_dict(values) for label, values in v})
+                    plain_period = _serializer_of(self.spec, tables).periods.get(k)
+                    if plain_period is None:
+                        periods.update({label: _plain_dict(values) for label, values in v})
+                    else:
+                        periods.update({label: plain_period(values) or _plain_dict(values) for label, values in v})
                 else:
                     periods.update({label: dict(values) for label, values in kept.items()})
             elif k != "as_of" and k not in skip:

@@ -55,6 +55,8 @@ class Serializer:
     fired: tuple[FiredBuilder | None, ...]  # by trigger index; None: always the general way
     indicators: Callable[..., list[dict[str, Any]]]
     period_keys: tuple[str, ...]  # the ``@kind`` keys of the facts whose periods the builders read
+    # by ``@kind``: one period's checked facts in plain form, or None when they are not in the declared order
+    periods: Mapping[str, Callable[[Mapping[str, Any]], dict[str, Any] | None]]
     source: str = attrs.field(repr=False)
 
 
@@ -200,7 +202,7 @@ def build_serializer(spec: Rules, rules: tuple[Any, ...], awards: tuple[tuple[in
     """
     points_text = helpers["points_text"]
     namespace: dict[str, Any] = {
-        "__builtins__": {}, "KeyError": KeyError, "int": int, "bool": bool, "str": str,
+        "__builtins__": {}, "KeyError": KeyError, "int": int, "bool": bool, "str": str, "tuple": tuple,
         "_D": Decimal, "_T": helpers["texts"], "_pt": points_text, "_pl": helpers["plain"],
         "_ct": lambda c: points_text(Decimal(c)), "_can": canonical, "_pg": helpers["part_grade"],
         "_N": spec.nodes,
@@ -212,11 +214,23 @@ def build_serializer(spec: Rules, rules: tuple[Any, ...], awards: tuple[tuple[in
     zero_nodes = frozenset(r.owner for r in rules if r.effect == "zero" and r.owner is not None)
     veto_nodes = frozenset(r.owner for r in rules if r.effect == "veto" and r.owner is not None)
     _indicators_source(src, spec, awards, zero_nodes, veto_nodes, plain=helpers["plain"])
+    periods = {}
+    for kind in spec.period_kinds:
+        names = tuple(spec.fact_groups[kind])
+        if not all(n.isidentifier() for n in names):  # pragma: no cover - fact names are checked identifiers
+            continue
+        src.namespace[f"_k{len(periods)}"] = names
+        src.add(f"def _p{len(periods)}(pv):")  # a period as checked holds its facts in the declared order
+        src.add(f"    if tuple(pv) != _k{len(periods)}:")
+        src.add("        return None")
+        src.add("    return {" + ", ".join(f"{_name(n)}: {_value(spec.facts[n].type, f'pv[{_name(n)}]')}"
+                                          for n in names) + "}")
+        periods["@" + kind] = f"_p{len(periods)}"
     source = "\n".join(src.lines) + "\n"
     exec(compile(source, f"<assessrules to_dict of {spec.metadata.id}>", "exec"), namespace)
     fired = tuple(namespace[f"_f{rule.index}"] if done else None for rule, done in zip(rules, compiled, strict=True))
     keys = tuple(sorted({"@" + r.each for r in rules if r.each}))
-    return Serializer(fired, namespace["_nodes"], keys, source)
+    return Serializer(fired, namespace["_nodes"], keys, {k: namespace[f] for k, f in periods.items()}, source)
 
 
 __all__ = ["FiredBuilder", "Serializer", "build_serializer"]
