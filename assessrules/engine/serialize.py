@@ -214,7 +214,7 @@ def build_serializer(spec: Rules, rules: tuple[Any, ...], awards: tuple[tuple[in
     zero_nodes = frozenset(r.owner for r in rules if r.effect == "zero" and r.owner is not None)
     veto_nodes = frozenset(r.owner for r in rules if r.effect == "veto" and r.owner is not None)
     _indicators_source(src, spec, awards, zero_nodes, veto_nodes, plain=helpers["plain"])
-    periods = {}
+    periods: dict[str, str] = {}  # "@kind" -> the name of its builder
     for kind in spec.period_kinds:
         names = tuple(spec.fact_groups[kind])
         if not all(n.isidentifier() for n in names):  # pragma: no cover - fact names are checked identifiers
