@@ -121,3 +121,20 @@ def test_to_dict_after_the_objects_were_built_is_the_same() -> None:
     for r in used:
         assert r.fired is not None and r.indicators is not None
     assert [r.to_dict() for r in used] == fresh
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.name.removesuffix(".tests.yaml") for p in SCENARIOS])
+def test_the_general_way_of_every_entry_gives_the_same_dict(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no generated builder (what an unusual entry falls back to), to_dict gives the same data."""
+    import attrs
+
+    from assessrules.engine import results
+
+    spec = SPECS[path.name.removesuffix(".tests.yaml")]
+    cases = [c for c in load_cases(spec, path) if "error" not in c.expect]
+    compiled = [spec.evaluate(c.unit, as_of=c.as_of).to_dict() for c in cases]
+    serializer = results._serializer_of(spec, results.RuleTables.of(spec))
+    general = attrs.evolve(serializer, fired=(None,) * len(serializer.fired), periods={})
+    monkeypatch.setitem(results._SERIALIZERS, spec, general)
+    assert results._serializer_of(spec, results.RuleTables.of(spec)) is general
+    assert [spec.evaluate(c.unit, as_of=c.as_of).to_dict() for c in cases] == compiled
