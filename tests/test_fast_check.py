@@ -55,6 +55,8 @@ def _break(unit: dict[str, Any], how: str) -> None:
         unit["periods"]["2022-01"] = unit["periods"]["2021-01"]
     elif how == "bad month value":
         unit["periods"]["2021-05"]["info_published"] = -2
+    elif how == "misspelt month fact":  # as many keys as a full month, one unknown
+        unit["periods"]["2021-05"]["info_publised"] = unit["periods"]["2021-05"].pop("info_published")
     elif how == "unknown record field":
         unit["facts"]["disclosures"][0]["colour"] = "red"
     elif how == "record after the assessment date":
@@ -65,7 +67,8 @@ def _break(unit: dict[str, Any], how: str) -> None:
         del unit["periods"]
 
 
-@pytest.mark.parametrize("how", ["missing month", "extra month", "bad month value", "unknown record field",
+@pytest.mark.parametrize("how", ["missing month", "extra month", "bad month value", "misspelt month fact",
+                                 "unknown record field",
                                  "record after the assessment date", "bad record date", "no periods"])
 def test_a_unit_out_of_order_is_left_to_the_full_check(spec2021: Spec, how: str) -> None:
     """The compiled check gives up on a bad unit, and evaluation reports the full check's problems."""

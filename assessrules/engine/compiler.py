@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 from .. import periods as periods_
 from ..errors import EvaluationError, Problem
 from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
+from ..rules.derive import Count, Sum, _total
 from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
 from ..rules.kinds import Multiplier, Trigger
 from ..rules.model import Bonus, Indicator
+from ..workdays import working_days
 from .types import Program
 
 _MISSING = object()
@@ -58,7 +60,10 @@ class Emitter:
 
     def record(self, index: int, count: str, points: str, periods: str = "None") -> None:
         """Record in the trace that trigger ``index`` fired (count, points and periods, as Python)."""
-        if self.trace:
+        if self.trace and count == periods == "None" and (points == "None" or points in self.constants):
+            # a fixed entry (a flat award or deduction): one shared tuple, not a new one per unit
+            self.line(f"t.append({self.const((index, None, self.constants.get(points), None))})")
+        elif self.trace:
             self.line(f"t.append(({index}, {count}, {points}, {periods}))")
         else:
             self.line("pass")  # keeps a block that holds only the record well-formed
@@ -81,6 +86,15 @@ class Emitter:
         with self.collect(f"for lab, pv in ns[{'@' + kind!r}]:"):
             yield
         self.period = saved
+
+    def period_entry(self, count: str, points: str) -> str:
+        """Python for a period's detail ``(lab, count, points)``: shared tuples, by label, when count and points are fixed."""
+        if count != "None" or points not in self.constants or self.period is None or self.spec.year is None:
+            return f"(lab, {count}, {points})"
+        value = self.constants[points]
+        labels = periods_.in_scope(self.period, self.spec.year, dt.date(self.spec.year, 12, 31))
+        table = self.const({p.label: (p.label, None, value) for p in labels})
+        return f"({table}.get(lab) or (lab, None, {points}))"
 
     def deduct_collected(self, index: int, score: str, maximum: Exact | None, count: str = "pc") -> None:
         """After a :meth:`collect` loop: take the points collected (at most ``maximum``) and record them."""
@@ -494,6 +508,71 @@ def compile_expression(spec: Rules, expression: Expression, each: str | None = N
     return fn
 
 
+def generate_deriver(spec: Rules) -> tuple[str, dict[str, Any]]:
+    """Return the source of the function that adds a unit's derived values to its facts, with their evidence.
+
+    ``_derive(fa)`` returns ``(facts, evidence)``: a copy of the checked facts ``fa`` with every derived
+    value added in the order declared, and each value's evidence by name, as
+    :meth:`~assessrules.rules.derive.Derived.compute` gives them. Counts and sums over records or periods
+    are written out as loops; the other kinds call their own ``compute``. It raises whatever the
+    expressions raise: the spec then computes again the reference way, which locates the failure.
+    """
+    em = Emitter(spec)
+    fields: set[str] = set()
+    for fact in spec.facts.values():
+        fields.update((fact.fields or {}) if fact.type == "records" else ())
+    em.line("ns = dict(fa)")
+    em.line("ev = {}")
+    for k, derived in enumerate(spec.derived):
+        key = repr(derived.name)
+        if type(derived) not in (Count, Sum):  # exactly these two: another kind computes its own way
+            em.constants[f"_dc{k}"] = derived.compute
+            em.constants[f"_de{k}"] = compile_expression(spec, derived.expression, derived.each, derived.of is not None)
+            em.line(f"ns[{key}], ev[{key}] = _dc{k}(_de{k}, ns)")
+            continue
+        em.period = derived.each
+        record = derived.of is not None
+
+        def name(n: str, record: bool = record) -> str:
+            return f"rec[{n!r}]" if record and n in fields else em.name(n)
+
+        value = derived.expression.to_python(name, em.const)
+        em.line("h = []")
+        if record:
+            em.line(f"for lab, rec in enumerate(ns[{derived.of!r}]):")
+        else:
+            em.line(f"for lab, pv in ns[{'@' + (derived.each or '')!r}]:")
+        with em.indent():
+            if type(derived) is Count:
+                em.line(f"if {value}: h.append((lab, True))")
+            else:
+                em.line(f"h.append((lab, {value}))")
+        em.period = None
+        if type(derived) is Count:
+            em.line(f"ns[{key}] = len(h)")
+        else:
+            em.line(f"ns[{key}] = _total([v for _, v in h]) if h else _D0")
+        em.line(f"ev[{key}] = tuple(h)")
+    em.line("return ns, ev")
+    return "def _derive(fa):\n" + "\n".join(em.lines) + "\n", em.constants
+
+
+def _helpers(exact: bool) -> dict[str, Any]:
+    """The allow-listed helpers of compiled code; ``working_days`` bound to its implementation (no lazy import per call)."""
+    return {**helpers(exact), "_fn_working_days": working_days}
+
+
+def compile_deriver(spec: Rules) -> Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]:
+    """Compile :func:`generate_deriver`: the derived values of a unit's checked facts, with their evidence."""
+    source, constants = generate_deriver(spec)
+    namespace: dict[str, Any] = {"__builtins__": {}, "dict": dict, "enumerate": enumerate, "len": len,
+                                 "tuple": tuple, "_total": _total, "_D0": Decimal(0),
+                                 **_helpers(spec.rounding is not None), **constants}
+    exec(compile(source, f"<assessrules derived values of {spec.metadata.id}>", "exec"), namespace)
+    deriver: Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]] = namespace["_derive"]
+    return deriver
+
+
 def generate(spec: Rules, trace: bool = True) -> tuple[str, dict[str, Any]]:
     """Return the Python source of the scorer and the globals it needs; ``trace=False`` records nothing."""
     em = Emitter(spec, trace)
@@ -507,8 +586,11 @@ def generate(spec: Rules, trace: bool = True) -> tuple[str, dict[str, Any]]:
     _emit_target(em, spec)
     raws = ", ".join(f"r{i}" for i in range(count))
     finals = ", ".join(f"f{i}" for i in range(count))
-    worth = ", ".join(em.points(n) for n in spec.nodes)
-    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t, s, (br, b, gated), v, tb, ({worth},)")
+    if any(n.unit_points is not None for n in spec.nodes):
+        worth = "(" + ", ".join(em.points(n) for n in spec.nodes) + ",)"
+    else:  # the same for every unit: one shared tuple
+        worth = em.const(tuple(n.points for n in spec.nodes))
+    em.line(f"return ({raws},), ({finals},), na, g, gd, rr, r, t, s, (br, b, gated), v, tb, {worth}")
     source = "def _score(ns, ut, target, uid):\n" + "\n".join(em.lines) + "\n"
     return source, em.constants
 
@@ -575,7 +657,7 @@ def _compile_records(spec: Rules, fact: Fact) -> Callable[[Any], tuple[dict[str,
 
 def _wrap(name: str, params: str, em: Emitter) -> str:
     source = f"def {name}({params}):\n    try:\n" + "\n".join("    " + line for line in em.lines)
-    return source + "\n    except FactValueError:\n        return None\n"
+    return source + "\n    except (FactValueError, KeyError):\n        return None\n"
 
 
 def generate_facts_checker(spec: Rules, declared: Mapping[str, Fact]) -> tuple[str, dict[str, Any]]:
@@ -632,8 +714,10 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
             em.line(f"for lab in sc[1][{i}]:")
             with em.indent():
                 em.line("pv = pr[lab]")
-                # the usual month gives every fact: read each in place; any other goes through its own check
-                em.line(f"if type(pv) is dict and pv.keys() == {em.const(frozenset(declared))}:")
+                # the usual month gives every fact: read each in place (as many keys, so a key missing
+                # means one unknown: the KeyError sends the unit to the full check); any other month
+                # goes through its own check
+                em.line(f"if type(pv) is dict and len(pv) == {len(declared)}:")
                 with em.indent():
                     names = []
                     for j, (name, fact) in enumerate(declared.items()):
@@ -714,7 +798,7 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
                                  "sum": sum, "min": min, "_bad_weights": bad_weights, "_bad_points": bad_points,
                                  "_bad_factor": bad_factor,
                                  "enumerate": enumerate, "_round": _rounder(exact),
-                                 "_negative_count": negative_count, **helpers(exact), **constants}
+                                 "_negative_count": negative_count, **_helpers(exact), **constants}
     code = compile(source, f"<assessrules spec {spec.metadata.id}{'' if trace else ' untraced'}>", "exec")
     exec(code, namespace)  # the source holds only checked, allow-listed code (see module docstring)
     program: Program = namespace["_score"]
@@ -754,7 +838,7 @@ def compile_checker(spec: Rules, declared: Mapping[str, Fact] | None = None) -> 
     source, constants = generate_checker(spec) if declared is None else generate_facts_checker(spec, declared)
     namespace: dict[str, Any] = {
         "__builtins__": {}, "type": type, "int": int, "str": str, "dict": dict, "tuple": tuple, "Decimal": Decimal,
-        "date": dt.date, "FactValueError": FactValueError, "_MISSING": _MISSING, "_EMPTY": {},
+        "len": len, "KeyError": KeyError, "date": dt.date, "FactValueError": FactValueError, "_MISSING": _MISSING, "_EMPTY": {},
         **constants}
     exec(compile(source, f"<assessrules facts of {spec.metadata.id}>", "exec"), namespace)
     checker: Callable[..., Any] = namespace["_check"]
@@ -764,10 +848,12 @@ def compile_checker(spec: Rules, declared: Mapping[str, Fact] | None = None) -> 
 __all__ = [
     "Emitter",
     "compile_checker",
+    "compile_deriver",
     "compile_expression",
     "compile_spec",
     "generate",
     "generate_checker",
+    "generate_deriver",
     "generate_facts_checker",
     "publisher",
 ]

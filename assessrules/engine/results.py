@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
-import json
 import weakref
 from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
@@ -27,6 +25,7 @@ import attrs
 
 from .._version import __version__
 from ..numbers import DECIMAL_CONTEXT, canonical, format_points
+from .receipt import canonical_json, writer_of
 from .serialize import Serializer, build_serializer
 
 if TYPE_CHECKING:
@@ -128,31 +127,6 @@ def _plain_dict(value: Mapping[Any, Any]) -> dict[str, Any]:
         else:
             out[k if type(k) is str else str(k)] = plain(v)
     return out
-
-
-_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-
-
-def _plain_default(value: Any) -> Any:
-    # what plain() gives for the values the JSON encoder does not write itself
-    if isinstance(value, Decimal):
-        return _points_text(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): v for k, v in value.items()}
-    raise TypeError(f"{type(value).__name__} is not JSON data")
-
-
-_RECEIPT_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False,
-                                    default=_plain_default)
-"""The encoder of :func:`canonical_json`, taking facts as checked: ``_RECEIPT_ENCODER.encode(x)`` is
-``canonical_json(plain(x))`` for facts (Decimals, dates, mappings, lists, plain scalars)."""
-
-
-def canonical_json(data: Any) -> str:
-    """JSON with sorted keys and no spaces: the same data always gives the same text."""
-    return _CANONICAL_ENCODER.encode(data)  # plain data is a tree: no need to look for cycles
 
 
 @attrs.frozen
@@ -683,34 +657,15 @@ class Result:
         """The spec's and the facts' SHA-256 and the library version (the facts' canonical form is hashed once)."""
         receipt = self._kept.get("receipt")
         if receipt is None:
-            # the unit's facts and periods as checked, put in plain form by the encoder as it writes them
-            ns = self.record[4]
-            skip = self._tables.derived_names
-            facts: dict[str, Any] = {}
-            periods: dict[str, Any] = {}
-            for k, v in ns.items():
-                if k.startswith("@"):
-                    periods.update(v)
-                elif k != "as_of" and k not in skip:
-                    facts[k] = v
-            receipt = self._receipt(facts, periods, _RECEIPT_ENCODER)
+            # the SHA-256 of canonical_json(self.unit.canonical()), written from the checked record by the
+            # spec's receipt writer (engine/receipt.py), without building the unit or its plain form
+            digest = writer_of(self.spec).sha256(self.record)
+            receipt = self._kept["receipt"] = Receipt(self.spec.metadata.id, self.spec.sha256, digest, __version__)
         return receipt
 
-    def _receipt(self, facts: dict[str, Any], periods: dict[str, Any],
-                 encoder: json.JSONEncoder = _CANONICAL_ENCODER) -> Receipt:
-        # the SHA-256 of canonical_json(self.unit.canonical()), from the unit's facts and periods: in plain
-        # form already (as to_dict writes them), or as checked with an encoder that makes them plain
-        record = self.record
-        data: dict[str, Any] = {"id": record[0], "name": record[1], "type": record[2],
-                                "target": format_points(record[3]), "facts": facts}
-        if periods:
-            data["periods"] = periods
-        as_of = record[4].get("as_of")
-        if as_of is not None:
-            data["as_of"] = as_of.isoformat()
-        digest = hashlib.sha256(encoder.encode(data).encode("utf-8")).hexdigest()
-        receipt = self._kept["receipt"] = Receipt(self.spec.metadata.id, self.spec.sha256, digest, __version__)
-        return receipt
+    def _receipt(self, facts: Any = None, periods: Any = None, encoder: Any = None) -> Receipt:
+        # to_dict(inputs=True) has the plain facts and periods at hand; the writer is faster from the record
+        return self.receipt
 
     def _plain_periods(self, key: str) -> dict[str, dict[str, Any]]:
         # the plain form of one kind's periods (``@month``), label -> facts, built once
@@ -842,13 +797,9 @@ class Result:
             triggers = spec.triggers
             consequences += [f"{d['label']}：{triggers[i].text}"  # type: ignore[attr-defined]
                              for i, d in entries if d["effect"] == "consequence"]
-        receipt = self._kept.get("receipt")
+        receipt = self.receipt
         if inputs:
             facts, periods = self._plain_inputs()
-            if receipt is None:
-                receipt = self._receipt(facts, periods)
-        elif receipt is None:
-            receipt = self.receipt
         data = {
             "format": RESULT_FORMAT,
             "unit": {"id": record[0], "name": record[1], "type": record[2],

@@ -62,6 +62,9 @@ class Emitter(Protocol):
     def each_period(self, kind: str) -> contextlib.AbstractContextManager[None]:
         """Loop over the unit's periods of ``kind``: inside, per-period facts read that period's values."""
 
+    def period_entry(self, count: str, points: str) -> str:
+        """Python for a period's detail ``(lab, count, points)`` (shared tuples when count and points are fixed)."""
+
     def deduct_collected(self, index: int, score: str, maximum: Exact | None, count: str = "pc") -> None:
         """After a :meth:`collect` loop: take the points collected (at most ``maximum``) and record them."""
 
@@ -196,7 +199,7 @@ class DeductIf(Trigger):
                 em.line(f"if {em.expr(self.condition)}:")
                 with em.indent():
                     em.line(f"pp += {em.const(self.points)}")
-                    em.line(f"pd.append((lab, None, {em.const(-self.points)}))")
+                    em.line(f"pd.append({em.period_entry('None', em.const(-self.points))})")
             em.deduct_collected(self.index, score, None, count="len(pd)")
             return
         em.line(f"if {em.expr(self.condition)}:")
