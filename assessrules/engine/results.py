@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ import attrs
 from .._version import __version__
 from ..numbers import DECIMAL_CONTEXT, canonical, format_points
 from .receipt import canonical_json, writer_of
+from .serialize import Serializer, build_serializer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -287,8 +288,18 @@ class RuleTables:
     derived: Mapping[str, Any]  # name -> Derived
     derived_names: tuple[str, ...]
     node_ids: tuple[str, ...]  # by node index
-    # by node index: the start of its to_dict(), what does not depend on the unit filled in (copied for each unit)
-    node_dicts: tuple[dict[str, Any], ...] = attrs.field(default=(), eq=False)
+    owners: tuple[int | None, ...] = ()  # by trigger index: the index of the indicator it belongs to, if any
+    zero_rules: frozenset[int] = frozenset()  # the triggers that zero their indicator (zero_if)
+    veto_rules: frozenset[int] = frozenset()  # the vetoes of a part (veto: on an indicator)
+    consequence_rules: frozenset[int] = frozenset()  # the triggers of ``consequences:``
+    graded_nodes: tuple[Indicator, ...] = ()  # the indicators with their own grades, in order
+    has_awards: bool = False  # whether any indicator has awards (award_if) that may be not awarded
+    # the triggers whose entries count beyond their indicator (zero, veto, direct, bonus, consequence)
+    marked: frozenset[int] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "marked", self.zero_rules | self.veto_rules | self.direct | self.bonus_items
+                           | self.consequence_rules)
 
     @classmethod
     def of(cls, spec: Rules) -> RuleTables:
@@ -312,15 +323,34 @@ class RuleTables:
                                    tuple(n for n in reads if each and n in spec.facts and spec.facts[n].period == each)))
         awards = tuple(tuple(t.index for t in node.triggers if t.kind == "award_if") for node in spec.nodes)
         items = frozenset(t.index for t in spec.bonus.items) if spec.bonus else frozenset()
-        node_dicts = tuple({"id": node.id, "name": node.name, "depth": node.depth, "parent": node.parent, "grade": None,
-                            "points": None if node.unit_points is not None else plain(node.points), "score": None,
-                            "raw": None, "applicable": True, "floored": False, "capped": False, "zeroed": False,
-                            "clause": node.clause, "fired": None, "not_awarded": None} for node in spec.nodes)
+        owned = [r for r in rules if r.owner is not None]
         return cls(tuple(rules), awards, items, frozenset(t.index for t in spec.direct_deductions), derived,
-                   tuple(derived), tuple(node.id for node in spec.nodes), node_dicts)
+                   tuple(derived), tuple(node.id for node in spec.nodes), tuple(r.owner for r in rules),
+                   frozenset(r.index for r in owned if r.effect == "zero"),
+                   frozenset(r.index for r in owned if r.effect == "veto"),
+                   frozenset(r.index for r in rules if r.effect == "consequence"),
+                   tuple(node for node in spec.nodes if node.grades), any(awards))
 
 
 _TABLES: weakref.WeakKeyDictionary[Any, RuleTables] = weakref.WeakKeyDictionary()
+_SERIALIZERS: weakref.WeakKeyDictionary[Any, Serializer] = weakref.WeakKeyDictionary()
+_NONE: frozenset[int] = frozenset()
+_ZERO = Decimal(0)
+
+
+def _serializer_of(spec: Rules, tables: RuleTables) -> Serializer:
+    """The builders of ``spec``'s to_dict() (engine/serialize.py), generated on first use and kept with the spec."""
+    serializer = _SERIALIZERS.get(spec)
+    if serializer is None:
+        serializer = _SERIALIZERS[spec] = build_serializer(
+            spec, tables.rules, tables.awards,
+            {"plain": plain, "texts": _TEXTS, "points_text": _points_text, "part_grade": _part_grade})
+    return serializer
+
+
+def _text_of(value: Any) -> Any:
+    # plain(canonical(value)): format_points(canonical(x)) is format_points(x), so a Decimal's text straight away
+    return _points_text(value) if type(value) is Decimal else plain(canonical(value))
 
 
 @attrs.frozen(eq=False)
@@ -648,15 +678,28 @@ class Result:
     def _plain_inputs(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """The unit's facts and periods in plain form, as ``Unit.canonical`` writes them (new dicts each call)."""
         ns = self.record[4]
-        skip = self._tables.derived_names
+        tables = self._tables
+        skip = tables.derived_names
         facts: dict[str, Any] = {}
         periods: dict[str, Any] = {}
         for k, v in ns.items():
             if k.startswith("@"):
-                periods.update(self._plain_periods(k))
+                kept = self._kept.get("plain" + k)
+                if kept is None:
+                    plain_period = _serializer_of(self.spec, tables).periods.get(k)
+                    if plain_period is None:
+                        periods.update({label: _plain_dict(values) for label, values in v})
+                    else:
+                        periods.update({label: plain_period(values) or _plain_dict(values) for label, values in v})
+                else:
+                    periods.update({label: dict(values) for label, values in kept.items()})
             elif k != "as_of" and k not in skip:
-                facts[k] = v
-        return _plain_dict(facts), {label: dict(v) for label, v in periods.items()}
+                kind = type(v)  # what _plain_dict does, inline
+                if kind is str or kind is bool or kind is int or v is None:
+                    facts[k] = v
+                else:
+                    facts[k] = _points_text(v) if kind is Decimal else plain(v)
+        return facts, periods
 
     def explain(self) -> str:
         """A readable account, in the spec's Chinese labels, of every point gained or lost."""
@@ -674,62 +717,111 @@ class Result:
             return self._to_dict(inputs)
 
     def _to_dict(self, inputs: bool) -> dict[str, Any]:
-        # Built straight from the raw outcome, the trace and the rule tables, without the FiredTrigger and
-        # IndicatorResult objects: the same data as their to_dict(), key for key.
+        # Built straight from the raw outcome, the trace and the builders generated for the spec
+        # (engine/serialize.py), without the FiredTrigger and IndicatorResult objects: the same data as
+        # their to_dict(), key for key (tests/test_to_dict_compiled.py).
         spec = self.spec
         record = self.record
-        grade = spec.grades[self.grade_index]
+        outcome = self.outcome
+        grade = spec.grades[outcome[3]]
         tables = self._tables
-        rules = tables.rules
+        serializer = _serializer_of(spec, tables)
         written: dict[str, dict[str, Any]] = {}  # the evidence of each derived value, written once for this dict
+        ns = record[4]
+        owners = tables.owners
+        by: list[list[dict[str, Any]]] = [[] for _ in tables.node_ids]
+        marked = tables.marked  # the entries that count beyond their indicator: kept apart, in order
+        entries: list[tuple[int, dict[str, Any]]] = []
+        done: Collection[int] = _NONE  # the triggers that fired, when an indicator may list awards not earned
         fired = self._kept.get("fired")
-        if fired is not None:  # the objects exist already: render them
-            entries = [(f.index, f.to_dict()) for f in fired]
-        else:
+        if fired is not None:  # the objects exist already: render them (the same data)
+            done = {f.index for f in fired}
+            for f in fired:
+                data = f.to_dict()
+                if f.index in marked:
+                    entries.append((f.index, data))
+                if (owner := owners[f.index]) is not None:
+                    by[owner].append(data)
+        builders = serializer.fired
+        months = {k: dict(ns[k]) for k in serializer.period_keys if k in ns} if serializer.period_keys else {}
+
+        def evidence(name: str) -> dict[str, Any]:
+            return self._evidence_dict(name, written)
+
+        if fired is None:
+            trace = outcome[7]
+            if trace is None:
+                trace = self.retrace(record)
+            done = {entry[0] for entry in trace} if tables.has_awards else _NONE
             fired_dict = self._fired_dict
-            entries = [(entry[0], fired_dict(*entry, written=written)) for entry in self.trace]
+            for i, c, p, d in trace:
+                build = builders[i]
+                data = build(c, p, d, ns, months, evidence) if build is not None else None
+                if data is None:
+                    data = fired_dict(i, c, p, d, written=written)
+                if i in marked:
+                    entries.append((i, data))
+                if (owner := owners[i]) is not None:
+                    by[owner].append(data)
+        zero: Collection[int | None] = _NONE
+        veto_nodes: Collection[int | None] = _NONE
+        if entries and (tables.zero_rules or tables.veto_rules):
+            zero = {owners[i] for i, d in entries if i in tables.zero_rules and d["effect"] == "zero"}
+            veto_nodes = {owners[i] for i, d in entries if i in tables.veto_rules and d["effect"] == "veto"}
+        na = spec.descendants_of(outcome[2]) if outcome[2] else _NONE
+
+        def missed(node: int) -> list[dict[str, Any]]:
+            out = []
+            for t in tables.awards[node]:
+                if t not in done:
+                    build = builders[t]
+                    data = build(None, _ZERO, None, ns, months, evidence, "not_awarded") if build else None
+                    out.append(data or self._fired_dict(t, None, _ZERO, None, "not_awarded", written=written))
+            return out
+
+        indicators = serializer.indicators(outcome[0], outcome[1], outcome[12], na, by, zero, veto_nodes, missed)
         bonus = None
         if spec.bonus:
             items = tables.bonus_items
             bonus = {"claimed": plain(self.bonus_claimed), "counted": plain(self.bonus), "gated": self.bonus_gated,
                      "items": [d for i, d in entries if i in items]}
-        veto = self.veto
+        veto = self.veto if outcome[10] >= 0 else None
         direct = tables.direct
-        held = [f"{d['label']}：{spec.triggers[i].text}"
-                for i, d in entries if d["effect"] == "consequence"]
         consequence = grade.consequence
-        parts = [f"{node.name}{g.label}：{g.consequence}" for node in spec.nodes
-                 if node.grades and (g := _part_grade_of(node, self.final_scores[node.index])) is not None
-                 and g.consequence]
-        receipt = self._kept.get("receipt")
+        consequences = [consequence] if consequence else []
+        if tables.graded_nodes:
+            finals = outcome[1]
+            consequences += [f"{node.name}{g.label}：{g.consequence}" for node in tables.graded_nodes
+                             if (g := _part_grade_of(node, finals[node.index])) is not None and g.consequence]
+        if tables.consequence_rules:
+            triggers = spec.triggers
+            consequences += [f"{d['label']}：{triggers[i].text}"  # type: ignore[attr-defined]
+                             for i, d in entries if d["effect"] == "consequence"]
+        receipt = self.receipt
         if inputs:
             facts, periods = self._plain_inputs()
-            if receipt is None:
-                receipt = self._receipt(facts, periods)
-        elif receipt is None:
-            receipt = self.receipt
         data = {
             "format": RESULT_FORMAT,
             "unit": {"id": record[0], "name": record[1], "type": record[2],
                      "type_label": spec.unit_types[record[2]].label,
                      "target": plain(record[3])},
-            "score": plain(self.score),
-            "base_score": plain(self.base_score),
-            "table_score": plain(self.table_score),
+            "score": _text_of(outcome[8]),
+            "base_score": _text_of(outcome[1][0]),
+            "table_score": _text_of(outcome[11] if outcome[11] is not None else outcome[1][0]),
             "bonus": bonus,
             "veto": veto.to_dict() if veto else None,
             "grade": {"id": grade.id, "label": grade.label} if spec.graded else None,
             "commended": grade.commend,
             "deduction": plain(self.deduction),
-            "grade_deduction": plain(self.grade_deduction),
-            "deduction_capped": self.deduction_capped,
-            "consequences": ([consequence] if consequence else []) + parts + held,
-            "direct_deductions": [d for i, d in entries if i in direct],
-            "indicators": self._indicator_dicts(entries, rules, written),
+            "grade_deduction": _text_of(outcome[4]),
+            "deduction_capped": spec.limit_to_target and outcome[5] < 0,
+            "consequences": consequences,
+            "direct_deductions": [d for i, d in entries if i in direct] if direct else [],
+            "indicators": indicators,
             "facts": None,
             "periods": None,
             "derived": {name: self._evidence_dict(name, written) for name in tables.derived_names},
-            "as_of": plain(record[4].get("as_of")),
+            "as_of": plain(ns.get("as_of")),
             "receipt": receipt.to_dict(),
         }
         if inputs:
@@ -743,7 +835,23 @@ class Result:
         # one dict per derived value in one to_dict(): under "derived" and in each entry that read it
         data = written.get(name)
         if data is None:
-            data = written[name] = self.evidence_of(name).to_dict()
+            data = written[name] = self._evidence_plain(name)
+        return data
+
+    def _evidence_plain(self, name: str) -> dict[str, Any]:
+        # what self.evidence_of(name).to_dict() gives, without the Evidence object unless it exists already
+        evidence: Evidence | None = self._kept.get("evidence:" + name)
+        if evidence is not None:
+            return evidence.to_dict()
+        derived = self._tables.derived[name]
+        ns, items = self.record[4], (self.record[5] or {}).get(name, ())
+        data = {"name": name, "label": derived.label, "kind": derived.kind, "value": plain(ns[name]),
+                "periods": [], "records": []}
+        if derived.of is not None:
+            records = ns[derived.of]
+            data["records"] = [{"number": i + 1, **_plain_dict(records[i])} for i, _ in items]
+        else:
+            data["periods"] = [{"period": p, "value": plain(v)} for p, v in items]
         return data
 
     def _fired_dict(self, index: int, count: Any, points: Any, detail: Any = None, effect: str | None = None, *,
@@ -779,59 +887,6 @@ class Result:
         if records:
             data["records"] = [{"number": n, "severity": sev, "points": plain(p)} for n, sev, p in records]
         return data
-
-    def _indicator_dicts(self, entries: list[tuple[int, dict[str, Any]]], rules: tuple[RuleTable, ...],
-                         written: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-        # what IndicatorResult.to_dict() gives for each of self.indicators, from the fired triggers' dicts
-        tables = self._tables
-        by_node: dict[int, list[tuple[int, dict[str, Any]]]] = {}
-        zeroed_nodes = set()
-        for entry in entries:
-            node_index = rules[entry[0]].owner
-            if node_index is not None:
-                by_node.setdefault(node_index, []).append(entry)
-                if entry[1]["effect"] == "zero":
-                    zeroed_nodes.add(node_index)
-        out = []
-        outcome = self.outcome
-        raws, finals, unit_points = outcome[0], outcome[1], outcome[12]
-        templates = tables.node_dicts
-        na = self.spec.descendants_of(outcome[2]) if outcome[2] else frozenset()
-        for node in self.spec.nodes:
-            i = node.index
-            raw, final = raws[i], finals[i]
-            fired = by_node.get(i, ())
-            zeroed = i in zeroed_nodes
-            missed: list[dict[str, Any]] = []
-            awards = tables.awards[i]
-            if awards and not zeroed and i not in na:
-                done = {t for t, _ in fired}
-                missed = [self._fired_dict(t, None, Decimal(0), None, "not_awarded", written=written)
-                          for t in awards if t not in done]
-            if final is None:
-                score = raw_text = None
-                floored = capped = False
-            else:
-                # format_points(canonical(x)) is format_points(x): write the outcome's Decimals straight away
-                score = _points_text(final) if type(final) is Decimal else plain(canonical(final))
-                raw_text = _points_text(raw) if type(raw) is Decimal else plain(canonical(raw))
-                floored, capped = raw < final, raw > final
-            data = templates[i].copy()  # the keys in their order, what does not depend on the unit filled in
-            if node.grades and final is not None:
-                data["grade"] = _part_grade(node, canonical(final))
-            if node.unit_points is not None:
-                data["points"] = plain(unit_points[i])
-            data["score"] = score
-            data["raw"] = raw_text
-            if i in na:
-                data["applicable"] = False
-            data["floored"] = floored
-            data["capped"] = capped
-            data["zeroed"] = zeroed
-            data["fired"] = [d for _, d in fired]
-            data["not_awarded"] = missed
-            out.append(data)
-        return out
 
     def summary(self) -> dict[str, Any]:
         """The headline figures only, as JSON-ready data."""
