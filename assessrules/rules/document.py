@@ -266,7 +266,20 @@ def load_document(text: str, file: str) -> Document:
     return document
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\(?:\\|u[dD][89a-fA-F][0-9a-fA-F]{2})")
+"""A JSON escape of half a surrogate pair (``\\ud800``), or an escaped backslash (skipped over, so that
+``\\\\ud800`` is not taken for one)."""
+
+
+def _without_surrogate_escapes(text: str) -> str:
+    """``text`` with every surrogate escape written as ``\\u0020``, which is as long: JSON pairs them, but
+    YAML refuses them, and the positions are found by reading the text as YAML."""
+    return _SURROGATE_ESCAPE.sub(lambda m: m[0] if m[0] == "\\\\" else "\\u0020", text)
+
+
 def _located_positions(text: str, file: str) -> tuple[Mapping[Path, tuple[int, int]], Mapping[Path, tuple[int, int]]]:
+    if "\\u" in text:
+        text = _without_surrogate_escapes(text)
     with contextlib.suppress(reading.GiveUpError):
         return reading.events_positions((_CLoader if reading.LIBYAML else _Loader)(text), _scalar)
     try:

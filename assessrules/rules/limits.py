@@ -46,17 +46,27 @@ def echo(text: str, limit: int = ECHO) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""The characters :func:`bad_character` names: controls other than tab and line breaks, and direction overrides."""
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""The characters :func:`bad_character` names: controls other than tab and line breaks, direction overrides
+and lone surrogates."""
 
 
 def bad_character(text: str) -> str | None:
-    """Describe the first control or bidirectional-override character in ``text``; None if there is none."""
+    """Describe the first control or bidirectional-override character in ``text``; None if there is none.
+
+    A lone surrogate (half of a ``\\ud83d\\ude00`` pair, which JSON and YAML escapes can make) is named too:
+    it is not a character, and no UTF-8 output could write it.
+    """
     for ch in text:
         if ch in _ALLOWED_CONTROLS:
             continue
-        if ch in _BIDI or unicodedata.category(ch) == "Cc":
+        if ch in _BIDI:
             return f"U+{ord(ch):04X}"
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            return f"U+{ord(ch):04X}"
+        if category == "Cs":
+            return f"U+{ord(ch):04X} (half of a surrogate pair, not a character)"
     return None
 
 
@@ -106,7 +116,7 @@ def _walk(data: Any, path: Path) -> Iterator[tuple[Path, Any, bool]]:
             stack.extend((where + (i,), item) for i, item in reversed(list(enumerate(value))))
 
 
-_SUSPECT = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"  # control characters, tabs
+_SUSPECT = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"  # controls, tabs
                       r"|\\[0abtnvfreuxUNLP_]"  # escapes that make them in quoted text
                       r"|[0-9]{13}|[0-9][eE][-+]?[0-9]|\.(?:inf|Inf|INF|nan|NaN|NAN)\b"  # numbers too large or too precise
                       r"|\?\s")  # an explicit key, which may hold a line break
@@ -118,7 +128,7 @@ every other script's digits, and the scan is twice as slow with it). YAML also r
 itself (``numbers_checked`` of :func:`value_problems`)."""
 
 _TEXT_SUSPECTS = (
-    re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"),
+    re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"),
     re.compile(r"\\[0abtnvfreuxUNLP_]"),
     re.compile(r"\?\s"),
 )
