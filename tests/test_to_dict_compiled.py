@@ -138,3 +138,30 @@ def test_the_general_way_of_every_entry_gives_the_same_dict(path: Path, monkeypa
     monkeypatch.setitem(results._SERIALIZERS, spec, general)
     assert results._serializer_of(spec, results.RuleTables.of(spec)) is general
     assert [spec.evaluate(c.unit, as_of=c.as_of).to_dict() for c in cases] == compiled
+
+
+@pytest.mark.parametrize("spec", list(SPECS.values()), ids=list(SPECS))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_scores_are_the_indicators_scores_written_the_same(spec: Spec, data: st.DataObject) -> None:
+    """`result.scores` (its canonical forms kept between units) gives each indicator's score as `indicators`
+    does, down to the written text: ``-0`` stays ``-0``, ``15.0`` is ``15``, whatever units came before."""
+    units = [data.draw(facts_for(spec)) for _ in range(3)]
+    for k, unit in enumerate(units):
+        unit["id"] = f"{unit['id']}-{k}"
+    for result in spec.evaluate_many(units):
+        expected = {i.id: None if i.score is None else str(i.score) for i in result.indicators}
+        assert {k: None if v is None else str(v) for k, v in result.scores.items()} == expected
+
+
+def test_a_negative_zero_score_is_not_taken_from_a_zero_seen_before() -> None:
+    from decimal import Decimal
+
+    from assessrules.engine.results import _canonical
+
+    assert str(_canonical(Decimal("0.00"))) == "0"
+    assert str(_canonical(Decimal("-0.0"))) == "-0"
+    assert str(_canonical(Decimal("15.0"))) == "15"
+    assert str(_canonical(Decimal("15"))) == "15"
+    assert str(_canonical(Decimal("2.50"))) == "2.5"
+    assert str(_canonical(Decimal("2.5000"))) == "2.5"

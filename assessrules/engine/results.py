@@ -95,6 +95,22 @@ def _points_text(value: Decimal) -> str:
     return text
 
 
+_CANONICAL: dict[Decimal, Decimal] = {}
+
+
+def _canonical(value: Decimal) -> Decimal:
+    # canonical(value), the same few scores unit after unit worked out once. Equal non-zero Decimals have
+    # one canonical form; zeros do not (-0 stays -0), so they are not kept.
+    if value.__class__ is not Decimal or not value:
+        return canonical(value)
+    known = _CANONICAL.get(value)
+    if known is None:
+        if len(_CANONICAL) > 50_000:
+            _CANONICAL.clear()
+        known = _CANONICAL[value] = canonical(value)
+    return known
+
+
 def plain(value: Any) -> Any:
     """Turn a fact or point value into JSON-ready data (Decimal → canonical string)."""
     kind = type(value)
@@ -490,7 +506,7 @@ class Result:
         explanation: what a caller wanting only the per-indicator scores should read.
         """
         return dict(zip(RuleTables.of(self.spec).node_ids,
-                        [None if s is None else canonical(s) for s in self.outcome[1]], strict=True))
+                        [None if s is None else _canonical(s) for s in self.outcome[1]], strict=True))
 
     @property
     def not_applicable(self) -> tuple[int, ...]:
