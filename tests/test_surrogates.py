@@ -47,6 +47,7 @@ def test_a_lone_surrogate_in_json_facts_is_refused_at_its_line_and_column(tmp_pa
     assert out == ""
     assert f"units.json:1:{column}: this text holds the control character U+D800 (half of a surrogate pair" in err
     assert "$.units[0].name" in err
+    assert "hint: write the character itself, or both halves of its pair" in err
     assert "internal error" not in err
 
 

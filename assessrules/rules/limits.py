@@ -179,7 +179,9 @@ def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int
             if bad:
                 what = "key" if is_key else "text"
                 message = f"this {what} holds the control character {bad}, which is not allowed"
-                hint = "remove it: terminal escapes, NUL and direction overrides have no place in a spec or facts"
+                hint = ("write the character itself, or both halves of its pair (\\ud83d\\ude00 is one character)"
+                        if bad.endswith("not a character)") else
+                        "remove it: terminal escapes, NUL and direction overrides have no place in a spec or facts")
         elif isinstance(value, Decimal | int) and not isinstance(value, bool) and not is_key:
             message = number_problem(value)
         if message:
