@@ -25,7 +25,8 @@ import attrs
 
 from .._version import __version__
 from ..numbers import DECIMAL_CONTEXT, canonical, format_points
-from .receipt import canonical_json, writer_of
+from .receipt import _TEXTS, canonical_json, writer_of
+from .receipt import points_text as _points_text
 from .serialize import Serializer, build_serializer
 
 if TYPE_CHECKING:
@@ -82,17 +83,6 @@ class Unit:
 
 
 _SCALARS = (str, int, bool, float, type(None))
-_TEXTS: dict[Decimal, str] = {}
-
-
-def _points_text(value: Decimal) -> str:
-    # The same few values (0.5, 0.95, 15…) come back unit after unit: write each once.
-    text = _TEXTS.get(value)
-    if text is None:
-        if len(_TEXTS) > 50_000:
-            _TEXTS.clear()
-        text = _TEXTS[value] = format_points(value)
-    return text
 
 
 _CANONICAL: dict[Decimal, Decimal] = {}

@@ -10,9 +10,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
-import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -25,6 +24,7 @@ from ..rules.derive import Derived
 from ..rules.document import Document
 from ..rules.limits import arithmetic_message
 from ..rules.loader import read_spec_document, rules_from_document, text_document
+from ..rules.reading import collector_held
 from ..rules.ruleset import Rules
 from ..workdays import CalendarError
 from .bulletin import Bulletin, as_it_stood, bulletin
@@ -332,8 +332,7 @@ scores small batches often would otherwise move its own young objects, cyclic ga
 the oldest generation at every call, where only the rarer full collections look at them."""
 
 
-@contextlib.contextmanager
-def quiet_collector(promote: bool = False) -> Iterator[None]:
+def quiet_collector(promote: bool = False) -> contextlib.AbstractContextManager[None]:
     """Hold the cyclic garbage collector while a batch is scored.
 
     A batch allocates many small acyclic objects (tuples, dicts, Decimals); the cyclic
@@ -351,16 +350,7 @@ def quiet_collector(promote: bool = False) -> Iterator[None]:
     (which is why :meth:`Spec.evaluate_many` promotes only from :data:`PROMOTE_AT` units).
     The collector's settings (enabled, thresholds, frozen count) are as they were after the block.
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        if promote and gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-    finally:
-        if collecting:
-            gc.enable()
+    return collector_held(promote)  # the same hold as while a document is read
 
 
 def _compiled(rules: Rules) -> Spec:
