@@ -1,4 +1,4 @@
-"""Helpers shared by the tests: 2021 units built from example A of the reading."""
+"""Helpers shared by the tests: 2021 units built from example A of the reading, and values with their types spelt out."""
 
 from __future__ import annotations
 
@@ -47,3 +47,12 @@ def make_unit(target: Any = 3, unit_type: str = "town", uid: str = "u1", monthly
     """A 2021 unit: everything in place (every month too) unless the arguments say otherwise."""
     return {"id": uid, "name": f"单位{uid}", "type": unit_type, "target": target, "facts": {**ALL_IN_PLACE, **facts},
             "periods": months(monthly_missed)}
+
+
+def typed(value: Any) -> Any:
+    """The value with the type of every part spelt out, so that 3 and Decimal('3') differ."""
+    if isinstance(value, dict):
+        return {"dict": [(typed(k), typed(v)) for k, v in value.items()]}
+    if isinstance(value, list):
+        return {"list": [typed(v) for v in value]}
+    return (type(value).__name__, repr(value))

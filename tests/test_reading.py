@@ -18,6 +18,8 @@ from assessrules.rules import reading
 from assessrules.rules.document import Document, DocumentError, load_document, load_located, read_document
 from assessrules.rules.limits import MAX_VALUES
 
+from .helpers import typed
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "2021.yaml"
 EXAMPLE = ROOT / "examples" / "zhenping-2021-units.yaml"
@@ -32,15 +34,6 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
         pytest.skip("PyYAML was built without libyaml")
     monkeypatch.setattr(reading, "LIBYAML", request.param == "libyaml")
     yield request.param
-
-
-def typed(value: Any) -> Any:
-    """The value with the type of every part spelt out, so that 3 and Decimal('3') differ."""
-    if isinstance(value, dict):
-        return {"dict": [(typed(k), typed(v)) for k, v in value.items()]}
-    if isinstance(value, list):
-        return {"list": [typed(v) for v in value]}
-    return (type(value).__name__, repr(value))
 
 
 def example_as_json() -> str:

@@ -15,16 +15,9 @@ from hypothesis import strategies as st
 from assessrules.rules import reading
 from assessrules.rules.document import DocumentError, _CheckedScalars, _CLoader, dump_yaml, load_document, load_located
 
+from .helpers import typed
+
 needs_libyaml = pytest.mark.skipif(not reading.LIBYAML, reason="PyYAML was built without libyaml")
-
-
-def typed(value: Any) -> Any:
-    """The value with the type of every part spelt out, so that 3 and Decimal('3') differ."""
-    if isinstance(value, dict):
-        return {"dict": [(typed(k), typed(v)) for k, v in value.items()]}
-    if isinstance(value, list):
-        return {"list": [typed(v) for v in value]}
-    return (type(value).__name__, repr(value))
 
 
 def outcome(read: Any, text: str) -> Any:

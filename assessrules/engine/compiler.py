@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -508,8 +508,12 @@ def compile_expression(spec: Rules, expression: Expression, each: str | None = N
     return fn
 
 
-def generate_deriver(spec: Rules) -> tuple[str, dict[str, Any]]:
+def generate_deriver(spec: Rules, expressions: Sequence[Any] | None = None) -> tuple[str, dict[str, Any]]:
     """Return the source of the function that adds a unit's derived values to its facts, with their evidence.
+
+    ``expressions`` gives each derived value's expression compiled already (:func:`compile_expression`,
+    in the order of ``spec.derived``), for the kinds that call their own ``compute``; by default they are
+    compiled here.
 
     ``_derive(fa)`` returns ``(facts, evidence)``: a copy of the checked facts ``fa`` with every derived
     value added in the order declared, and each value's evidence by name, as
@@ -527,7 +531,8 @@ def generate_deriver(spec: Rules) -> tuple[str, dict[str, Any]]:
         key = repr(derived.name)
         if type(derived) not in (Count, Sum):  # exactly these two: another kind computes its own way
             em.constants[f"_dc{k}"] = derived.compute
-            em.constants[f"_de{k}"] = compile_expression(spec, derived.expression, derived.each, derived.of is not None)
+            em.constants[f"_de{k}"] = (expressions[k] if expressions is not None else
+                                       compile_expression(spec, derived.expression, derived.each, derived.of is not None))
             em.line(f"ns[{key}], ev[{key}] = _dc{k}(_de{k}, ns)")
             continue
         em.period = derived.each
@@ -562,9 +567,10 @@ def _helpers(exact: bool) -> dict[str, Any]:
     return {**helpers(exact), "_fn_working_days": working_days}
 
 
-def compile_deriver(spec: Rules) -> Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]:
+def compile_deriver(spec: Rules, expressions: Sequence[Any] | None = None,
+                    ) -> Callable[[dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]:
     """Compile :func:`generate_deriver`: the derived values of a unit's checked facts, with their evidence."""
-    source, constants = generate_deriver(spec)
+    source, constants = generate_deriver(spec, expressions)
     namespace: dict[str, Any] = {"__builtins__": {}, "dict": dict, "enumerate": enumerate, "len": len,
                                  "tuple": tuple, "_total": _total, "_D0": Decimal(0),
                                  **_helpers(spec.rounding is not None), **constants}

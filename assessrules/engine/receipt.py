@@ -35,18 +35,19 @@ if TYPE_CHECKING:
     from ..rules.ruleset import Rules
     from .types import Record
 
-_TEXTS: dict[Decimal, str] = {}
+POINT_TEXTS: dict[Decimal, str] = {}
+"""The text of each number of points met so far (:func:`points_text` fills it; generated code reads it first)."""
 _QUOTED: dict[Decimal, str] = {}
 _SMALL = {i: str(i) for i in range(-64, 1024)}  # the JSON of small counts, written once
 
 
 def points_text(value: Decimal) -> str:
     """``format_points(value)``, each value written once (the same few come back unit after unit)."""
-    text = _TEXTS.get(value)
+    text = POINT_TEXTS.get(value)
     if text is None:
-        if len(_TEXTS) > 50_000:
-            _TEXTS.clear()
-        text = _TEXTS[value] = format_points(value)
+        if len(POINT_TEXTS) > 50_000:
+            POINT_TEXTS.clear()
+        text = POINT_TEXTS[value] = format_points(value)
     return text
 
 
@@ -264,5 +265,5 @@ def writer_of(spec: Rules) -> ReceiptWriter:
     return writer
 
 
-__all__ = ["CANONICAL_ENCODER", "RECEIPT_ENCODER", "ReceiptWriter", "canonical_json", "general_form",
+__all__ = ["CANONICAL_ENCODER", "POINT_TEXTS", "RECEIPT_ENCODER", "ReceiptWriter", "canonical_json", "general_form",
            "plain_default", "points_text", "writer_of"]

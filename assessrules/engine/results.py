@@ -25,7 +25,7 @@ import attrs
 
 from .._version import __version__
 from ..numbers import DECIMAL_CONTEXT, canonical, format_points
-from .receipt import _TEXTS, canonical_json, writer_of
+from .receipt import POINT_TEXTS, canonical_json, writer_of
 from .receipt import points_text as _points_text
 from .serialize import Serializer, build_serializer
 
@@ -350,7 +350,7 @@ def _serializer_of(spec: Rules, tables: RuleTables) -> Serializer:
     if serializer is None:
         serializer = _SERIALIZERS[spec] = build_serializer(
             spec, tables.rules, tables.awards,
-            {"plain": plain, "texts": _TEXTS, "points_text": _points_text, "part_grade": _part_grade})
+            {"plain": plain, "texts": POINT_TEXTS, "points_text": _points_text, "part_grade": _part_grade})
     return serializer
 
 
@@ -669,36 +669,33 @@ class Result:
             receipt = self._kept["receipt"] = Receipt(self.spec.metadata.id, self.spec.sha256, digest, __version__)
         return receipt
 
-    def _receipt(self, facts: Any = None, periods: Any = None, encoder: Any = None) -> Receipt:
-        # to_dict(inputs=True) has the plain facts and periods at hand; the writer is faster from the record
-        return self.receipt
+    def _period_dicts(self, key: str, periods: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, dict[str, Any]]:
+        # the plain form of one kind's periods (``@month``), label -> facts (new dicts), by the builder
+        # generated for the spec where the facts are in their declared order
+        build = _serializer_of(self.spec, self._tables).periods.get(key)
+        if build is None:
+            return {label: _plain_dict(values) for label, values in periods}
+        return {label: build(values) or _plain_dict(values) for label, values in periods}
 
     def _plain_periods(self, key: str) -> dict[str, dict[str, Any]]:
-        # the plain form of one kind's periods (``@month``), label -> facts, built once
+        # the plain form of one kind's periods, built once and kept (the general way of a fired entry reads it)
         kept = "plain" + key
         values = self._kept.get(kept)
         if values is None:
-            values = self._kept[kept] = {label: _plain_dict(v) for label, v in self.record[4].get(key, ())}
+            values = self._kept[kept] = self._period_dicts(key, self.record[4].get(key, ()))
         return values
 
     def _plain_inputs(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """The unit's facts and periods in plain form, as ``Unit.canonical`` writes them (new dicts each call)."""
         ns = self.record[4]
-        tables = self._tables
-        skip = tables.derived_names
+        skip = self._tables.derived_names
         facts: dict[str, Any] = {}
         periods: dict[str, Any] = {}
         for k, v in ns.items():
             if k.startswith("@"):
-                kept = self._kept.get("plain" + k)
-                if kept is None:
-                    plain_period = _serializer_of(self.spec, tables).periods.get(k)
-                    if plain_period is None:
-                        periods.update({label: _plain_dict(values) for label, values in v})
-                    else:
-                        periods.update({label: plain_period(values) or _plain_dict(values) for label, values in v})
-                else:
-                    periods.update({label: dict(values) for label, values in kept.items()})
+                kept = self._kept.get("plain" + k)  # copied when kept: each to_dict() gives new dicts
+                periods.update(self._period_dicts(k, v) if kept is None else
+                               {label: dict(values) for label, values in kept.items()})
             elif k != "as_of" and k not in skip:
                 kind = type(v)  # what _plain_dict does, inline
                 if kind is str or kind is bool or kind is int or v is None:

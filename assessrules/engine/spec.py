@@ -69,7 +69,7 @@ class Spec(Rules):
         object.__setattr__(self, "fast_facts", {k: compile_checker(self, g) for k, g in self.fact_groups.items() if g})
         object.__setattr__(self, "_derivers", tuple(
             (d, compile_expression(self, d.expression, d.each, d.of is not None)) for d in self.derived))
-        object.__setattr__(self, "_fast_derive", compile_deriver(self))
+        object.__setattr__(self, "_fast_derive", compile_deriver(self, [fn for _, fn in self._derivers]))
         object.__setattr__(self, "_retrace", self.trace_of)
 
     @classmethod
