@@ -20,6 +20,7 @@ LAYERS: dict[str, tuple[int, str]] = {
     "_resources": (0, "base"),
     "errors": (0, "base"),
     "files": (0, "base"),
+    "jsontext": (0, "base"),
     "messages": (0, "base"),
     "numbers": (0, "base"),
     "periods": (0, "base"),

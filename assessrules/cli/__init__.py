@@ -389,12 +389,11 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Explain one unit of a facts file."""
-    import json
-
     import attrs
 
     from ..errors import FactsError
     from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
+    from ..jsontext import indented
 
     fmt = output_format(args, ("text", "json", "html", "xlsx") if args.all else ("text", "json"), text="text")
     document = read_facts(args.facts, _spec_source(args))
@@ -412,7 +411,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         moved = [attrs.evolve(p, path=("units", i, *p.path)) for p in exc.problems]
         raise FactsError(locate(moved, document)) from None
     if fmt == "json":
-        write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", args.output, out)
+        write_output(indented(result.to_dict()) + "\n", args.output, out)
     else:
         write_output(result.explain(), args.output, out)
     return 0
@@ -420,7 +419,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _accounts(spec: Spec, results: Sequence[Any], fmt: str) -> str | bytes:
     """Every unit's account, ordered by id, in one text, JSON, HTML or xlsx file."""
-    import json
+    from ..jsontext import indented
 
     ordered = sorted(results, key=lambda r: r.unit.id)
     if fmt == "html":
@@ -432,7 +431,7 @@ def _accounts(spec: Spec, results: Sequence[Any], fmt: str) -> str | bytes:
 
         return workbook_bytes(accounts_workbook(spec, ordered), stamp_of(ordered))
     if fmt == "json":
-        return json.dumps([r.to_dict() for r in ordered], ensure_ascii=False, indent=2) + "\n"
+        return indented([r.to_dict() for r in ordered]) + "\n"
     return ("\n" + "═" * 40 + "\n\n").join(r.explain() for r in ordered)
 
 

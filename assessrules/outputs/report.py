@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.ranking import competition_ranks, ranked
 from ..engine.spec import quiet_collector
+from ..jsontext import compact, indented
 from ..numbers import format_points
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupRe
 
 def render_json(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> str:
     """The spec's identity and every result in full, ordered by unit id; then the groups, if any."""
-    return json.dumps(results_document(spec, results, groups), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return indented(results_document(spec, results, groups)) + "\n"
 
 
 def results_document(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> dict[str, Any]:
@@ -91,20 +92,17 @@ def results_document(spec: Spec, results: Sequence[Result], groups: Sequence[Gro
     return document
 
 
-def _compact_parts(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult],
-                   encode: Callable[[str], Any]) -> list[Any]:
-    """The pieces of :func:`render_json_compact` in order, each passed through ``encode``: head, lines, tail."""
+def _compact_parts(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult]) -> list[Any]:
+    """The pieces of :func:`render_json_compact` in order, as UTF-8: head, lines, tail."""
     from ..engine.results import RESULT_FORMAT
 
     spec_line = json.dumps({"id": spec.metadata.id, "title": spec.metadata.title,
                             "document_number": spec.metadata.document_number, "sha256": spec.sha256},
                            ensure_ascii=False)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
     with quiet_collector():  # many small acyclic dicts: the cyclic collector would rescan them for nothing
-        lines = [encode(dumps(r.to_dict(inputs=False))) for r in sorted(results, key=lambda r: r.record[0])]
-    tail = ("\n],\n\"groups\": [\n" + ",\n".join(dumps(g.to_dict()) for g in groups)) if groups else ""
-    return [encode(f'{{"format": "{RESULT_FORMAT}", "spec": ' + spec_line + ',\n"results": [\n'), lines,
-            encode(tail + "\n]}\n")]
+        lines = [compact(r.to_dict(inputs=False)) for r in sorted(results, key=lambda r: r.record[0])]
+    tail = (b"\n],\n\"groups\": [\n" + b",\n".join(compact(g.to_dict()) for g in groups)) if groups else b""
+    return [f'{{"format": "{RESULT_FORMAT}", "spec": {spec_line},\n"results": [\n'.encode(), lines, tail + b"\n]}\n"]
 
 
 def render_json_compact(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> str:
@@ -115,17 +113,17 @@ def render_json_compact(spec: Spec, results: Sequence[Result], groups: Sequence[
     ``facts_sha256`` names them). It is what ``score --format json`` writes; ``--full`` gives
     :func:`render_json`.
     """
-    head, lines, tail = _compact_parts(spec, results, groups, str)
-    return "".join((head, ",\n".join(lines), tail))
+    return render_json_compact_bytes(spec, results, groups).decode("utf-8")
 
 
 def render_json_compact_bytes(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> bytes:
     """:func:`render_json_compact` as UTF-8, what ``score --format json -o FILE`` writes.
 
-    Each line is encoded as it is made: one copy of the whole text fewer than encoding the text (a
-    province's 45 MB, held twice over as Chinese text takes two bytes a character in a ``str``).
+    Each line is written as UTF-8 by orjson as it is made (:mod:`assessrules.jsontext`): one copy of the
+    whole text fewer than encoding the text (a province's 45 MB, held twice over as Chinese text takes
+    two bytes a character in a ``str``).
     """
-    head, lines, tail = _compact_parts(spec, results, groups, lambda text: text.encode("utf-8"))
+    head, lines, tail = _compact_parts(spec, results, groups)
     return b"".join((head, b",\n".join(lines), tail))
 
 
@@ -207,7 +205,7 @@ def render_bulletin_table(b: Bulletin) -> str:
 
 def render_bulletin_json(b: Bulletin) -> str:
     """The bulletin as JSON."""
-    return json.dumps(b.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return indented(b.to_dict()) + "\n"
 
 
 def render_bulletin_csv(b: Bulletin, ids: bool = False) -> str:
