@@ -239,7 +239,8 @@ class Receipt:
 
     def to_dict(self) -> dict[str, str]:
         """Return plain JSON-ready data."""
-        return attrs.asdict(self)
+        return {"spec_id": self.spec_id, "spec_sha256": self.spec_sha256, "facts_sha256": self.facts_sha256,
+                "library_version": self.library_version}
 
 
 def _part_grade_of(node: Indicator, score: Any) -> Grade | None:
@@ -815,7 +816,7 @@ class Result:
             "veto": veto.to_dict() if veto else None,
             "grade": {"id": grade.id, "label": grade.label} if spec.graded else None,
             "commended": grade.commend,
-            "deduction": plain(self.deduction),
+            "deduction": _text_of(record[3] - outcome[6]),  # self.deduction: exact in DECIMAL_CONTEXT
             "grade_deduction": _text_of(outcome[4]),
             "deduction_capped": spec.limit_to_target and outcome[5] < 0,
             "consequences": consequences,
