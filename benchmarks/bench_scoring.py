@@ -11,7 +11,8 @@ time of one core (and wall time, which on a shared machine is worse), for:
 - a hand-written Decimal function of the same 2021 rules (the yardstick);
 - ``evaluate_many`` without the trace, then with per-indicator scores
   (``result.scores``), then with the explanation trace, then with ``to_dict()``
-  and ``to_dict(inputs=False)``, and ``explain()`` for information;
+  and ``to_dict(inputs=False)``, and ``explain()`` for information, with the floor of the
+  compact form: the time CPython takes to build the same dicts and lists from constants;
 - on the annual shape, when the ``bench`` extra is installed
   (``pip install 'assessrules[bench]'``), GoRules' zen-engine
   ``ZenEngine.evaluate(key)`` on the same rules, giving the same per-part outputs.
@@ -255,6 +256,15 @@ def measure(title: str, spec: assessrules.Spec, units: list[dict[str, Any]], rep
             return [r.to_dict(inputs=False) for r in scored]
 
     rate("  for information: to_dict(inputs=False) alone, on scored units, receipt kept", len(sample), repeat, alone)
+    # The floor of that form in CPython: the same dicts and lists written out as Python literals, every value
+    # a constant (no logic at all, strings shared), built again by running the compiled literal.
+    literals = [compile(repr(d), "<to_dict literal>", "eval") for d in alone()]
+
+    def floor() -> list[Any]:
+        with quiet_collector():
+            return [eval(code) for code in literals]  # our own repr() of plain data
+
+    rate("  for information: the same dicts from constants (the floor of the form)", len(sample), repeat, floor)
     rate("  for information: evaluate_many + explain()", len(sample), repeat,
          lambda: [r.explain() for r in spec.evaluate_many(sample, as_of=AS_OF)])
     if zen is not None:
