@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from assessrules.jsontext import compact, indented, sorted_compact
 
 TEXT = st.text(st.one_of(st.sampled_from('"\\/\n\r\t\b\f\x00\x1f\x7f\x80\u2028\u2029\ufeff😀𠀀政务公开'),
-                         st.characters(exclude_categories=("Cs",))), max_size=10)
+                         st.characters(codec="utf-8")), max_size=10)
 """Text a JSON writer can get wrong; no lone surrogates (neither writer can put one in UTF-8)."""
 
 PLAIN = st.recursive(

@@ -92,17 +92,22 @@ def results_document(spec: Spec, results: Sequence[Result], groups: Sequence[Gro
     return document
 
 
-def _compact_parts(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult]) -> list[Any]:
-    """The pieces of :func:`render_json_compact` in order, as UTF-8: head, lines, tail."""
+def _write_compact(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult], out: io.BytesIO) -> None:
+    """Write :func:`render_json_compact` to ``out`` as UTF-8, a line at a time."""
     from ..engine.results import RESULT_FORMAT
 
     spec_line = json.dumps({"id": spec.metadata.id, "title": spec.metadata.title,
                             "document_number": spec.metadata.document_number, "sha256": spec.sha256},
                            ensure_ascii=False)
+    out.write(f'{{"format": "{RESULT_FORMAT}", "spec": {spec_line},\n"results": [\n'.encode())
     with quiet_collector():  # many small acyclic dicts: the cyclic collector would rescan them for nothing
-        lines = [compact(r.to_dict(inputs=False)) for r in sorted(results, key=lambda r: r.record[0])]
-    tail = (b"\n],\n\"groups\": [\n" + b",\n".join(compact(g.to_dict()) for g in groups)) if groups else b""
-    return [f'{{"format": "{RESULT_FORMAT}", "spec": {spec_line},\n"results": [\n'.encode(), lines, tail + b"\n]}\n"]
+        for n, result in enumerate(sorted(results, key=lambda r: r.record[0])):
+            if n:
+                out.write(b",\n")
+            out.write(compact(result.to_dict(inputs=False)))
+    if groups:
+        out.write(b"\n],\n\"groups\": [\n" + b",\n".join(compact(g.to_dict()) for g in groups))
+    out.write(b"\n]}\n")
 
 
 def render_json_compact(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> str:
@@ -119,12 +124,13 @@ def render_json_compact(spec: Spec, results: Sequence[Result], groups: Sequence[
 def render_json_compact_bytes(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> bytes:
     """:func:`render_json_compact` as UTF-8, what ``score --format json -o FILE`` writes.
 
-    Each line is written as UTF-8 by orjson as it is made (:mod:`assessrules.jsontext`): one copy of the
-    whole text fewer than encoding the text (a province's 45 MB, held twice over as Chinese text takes
-    two bytes a character in a ``str``).
+    Each line is written as UTF-8 by orjson (:mod:`assessrules.jsontext`) into one buffer as it is
+    made, and let go: no list of lines joined at the end, and no ``str`` of the whole (a province's
+    45 MB, held twice over as Chinese text takes two bytes a character in a ``str``).
     """
-    head, lines, tail = _compact_parts(spec, results, groups)
-    return b"".join((head, b",\n".join(lines), tail))
+    out = io.BytesIO()
+    _write_compact(spec, results, groups, out)
+    return out.getvalue()
 
 
 def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False, groups: Sequence[GroupResult] = ()) -> str:
