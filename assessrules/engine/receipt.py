@@ -3,13 +3,13 @@
 A receipt's ``facts_sha256`` is the SHA-256 of ``canonical_json(unit.canonical())``: the unit's
 id, name, type, target, facts, periods and assessment date as JSON with sorted keys, no spaces,
 text as it is (``ensure_ascii=False``), Decimals as canonical point text (:func:`format_points`) and
-dates in ISO form. :func:`general_form` writes that text straight from the checked record, without
-building the unit or its plain form, and :class:`ReceiptWriter` hands it to orjson
-(:func:`assessrules.jsontext.sorted_compact`), which writes the same bytes in C and calls back only
-for each Decimal and date. A value orjson would not write the same way (a key that is not text, an
-integer beyond 64 bits, a subclass) sends the whole unit to :mod:`json`'s encoder, so the text, and the
-digest, are the same as before for every record the checker makes (it never leaves a float: a float
-read in becomes a Decimal through its shortest text).
+dates in ISO form. The data is gathered straight from the checked record, without building the unit
+or its plain form; :func:`general_form` writes it with :mod:`json`'s encoder (the reference), and
+:class:`ReceiptWriter` with orjson (:func:`assessrules.jsontext.sorted_compact`), which writes the
+same bytes in C and calls back only for each Decimal and date. A value orjson would not write the
+same way (a key that is not text, an integer beyond 64 bits, a subclass) sends the whole unit to
+:mod:`json`'s encoder, so the text, and the digest, are the same as before for every record the
+checker makes (it never leaves a float: a float read in becomes a Decimal through its shortest text).
 """
 
 from __future__ import annotations
@@ -110,20 +110,20 @@ class ReceiptWriter:
     def __init__(self, spec: Rules) -> None:
         self.derived = frozenset(d.name for d in spec.derived)
 
-    def bytes(self, record: Record) -> bytes:
+    def canonical_bytes(self, record: Record) -> bytes:
         """The canonical JSON of the unit of ``record`` (its facts as checked), as UTF-8."""
         return sorted_compact(_canonical_data(record, self.derived), _orjson_default, RECEIPT_ENCODER)
 
     def text(self, record: Record) -> str:
         """The canonical JSON text of the unit of ``record``."""
         try:
-            return self.bytes(record).decode("utf-8")
+            return self.canonical_bytes(record).decode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate (the checker refuses them): text UTF-8 cannot hold
             return general_form(record, self.derived)
 
     def sha256(self, record: Record) -> str:
         """The SHA-256 (hex) of :meth:`text`, the receipt's ``facts_sha256``."""
-        return hashlib.sha256(self.bytes(record)).hexdigest()
+        return hashlib.sha256(self.canonical_bytes(record)).hexdigest()
 
 
 _WRITERS: weakref.WeakKeyDictionary[Any, ReceiptWriter] = weakref.WeakKeyDictionary()
