@@ -64,6 +64,9 @@ class Problem:
     period: str | None = None  # the period concerned: 2021-03 or 2021Q1
     record: int | None = None  # the record concerned, numbered from 1
     cell: str | None = None  # the spreadsheet cell concerned, e.g. "units!C4"
+    # the values the catalogue's sentence for ``code`` names ({"expected": ..., "cell": ...}), as (name, value)
+    # pairs; set by :func:`assessrules.messages.problem`, which renders the sentence in either language
+    args: tuple[tuple[str, Any], ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
     def json_path(self) -> str:

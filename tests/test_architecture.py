@@ -22,6 +22,7 @@ LAYERS: dict[str, tuple[int, str]] = {
     "files": (0, "base"),
     "jsontext": (0, "base"),
     "messages": (0, "base"),
+    "catalogue": (0, "base"),
     "numbers": (0, "base"),
     "periods": (0, "base"),
     "workdays": (0, "base"),

@@ -24,6 +24,7 @@ import attrs
 import yaml
 
 from ..errors import Path, Problem
+from ..messages import problem as make_problem
 from . import reading
 from .limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NODES, MAX_VALUES, echo, number_problem, value_problems
 
@@ -105,6 +106,15 @@ class Document:
         key = self.key_positions.get(tuple(path)) if at_key else None
         line, column = key or self.locate(path)
         return Problem(message, tuple(path), self.file_of(path), line, column, hint, unit)
+
+    def say(self, code: str, path: Path, *, at_key: bool = False, **values: Any) -> Problem:
+        """A problem of catalogue ``code`` located at ``path`` (its value, or with ``at_key`` its key).
+
+        ``values`` fill the code's sentence in both languages (see :func:`assessrules.messages.problem`).
+        """
+        key = self.key_positions.get(tuple(path)) if at_key else None
+        line, column = key or self.locate(path)
+        return make_problem(code, tuple(path), file=self.file_of(path), line=line, column=column, **values)
 
 
 class DocumentError(Exception):

@@ -42,6 +42,7 @@ class BuildContext:
         self.triggers: list[Trigger] = []
         self.period_kinds: set[str] = set()
         self.context_name = ""
+        self.context: tuple[str, str] | None = None  # (label code, name): the part of the spec being built
 
     @contextlib.contextmanager
     def within(self, name: str) -> Iterator[None]:
@@ -57,6 +58,11 @@ class BuildContext:
         """Record a problem located at ``path``, with its stable ``code`` (see docs/errors.md)."""
         prefix = f"{self.context_name}: " if self.context_name else ""
         self.problems.append(attrs.evolve(self.doc.problem(prefix + message, path, hint), code=code))
+
+    def say(self, code: str, path: Path, **values: Any) -> None:
+        """Record a problem of catalogue ``code`` located at ``path``, in the part of the spec being built."""
+        within = self.context if self.context is not None else None
+        self.problems.append(self.doc.say(code, path, within=within, **values))
 
     def scope(self, each: str | None = None, record: Fact | None = None) -> dict[str, Name]:
         """The names an expression may use: annual ones, plus one period's or one record's."""
