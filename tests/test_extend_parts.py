@@ -124,7 +124,7 @@ indicators:
       - {label: 账号被盗用，本项计零分, remove: true}
 """)
     [problem] = problems_of(path)
-    assert "no rule of indicator `media` with label 「账号被盗用，本项计零分」" in problem.message
+    assert "no rule of `media` with label 「账号被盗用，本项计零分」" in problem.message
     assert problem.hint == "did you mean `账号被盗用，本项计0分`?"
     assert (problem.file, problem.line, problem.column) == (str(path), 6, 17)  # at the label
 
@@ -192,7 +192,7 @@ indicators:
       - {label: 获通报表扬, remove: true}
 """)
     [problem] = problems_of(path)
-    assert "the only item of indicator `service`'s bonus" in problem.message
+    assert "the only item of `service`'s bonus" in problem.message
     assert "bonus: null" in (problem.hint or "")
     assert (problem.file, problem.line) == (str(path), 6)
 

@@ -17,6 +17,7 @@ import pytest
 import assessrules
 from assessrules.cli import run
 from assessrules.errors import SpecError
+from assessrules.messages import problem_message
 from assessrules.rules import document
 from assessrules.rules.document import DocumentError, load_document
 
@@ -98,9 +99,11 @@ def test_extends_outside_the_folder_names_the_reference_but_never_the_content(tm
     with pytest.raises(SpecError) as caught:
         assessrules.load_spec(spec)
     (problem,) = caught.value.problems
-    assert problem.message == ("`extends: ../outside/secret.yaml`: `../outside/secret.yaml` points outside the "
-                               "folders this file may read; nothing was read")
-    assert (problem.file, problem.line, problem.column) == (str(spec), 1, 10)
+    assert problem.message == ("`extends: ../outside/secret.yaml` points outside the folders this file may read; "
+                               "nothing was read")
+    assert problem_message(problem, "zh")[0] == ("`extends: ../outside/secret.yaml` 指向本文件可以读取的文件夹之外，"
+                                                 "未读取任何内容")
+    assert (problem.code, problem.file, problem.line, problem.column) == ("access.outside", str(spec), 1, 10)
 
 
 def test_an_allowed_folder_lets_extends_read_from_it(tmp_path: Path) -> None:

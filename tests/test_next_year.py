@@ -168,7 +168,7 @@ cases:
     ("grades:\n  - {id: fiar, deduct: 50%}\n", "next",
      "`fiar` is not among the base spec's grades (excellent, good, fair, failing); a new one needs `label:`"),
     ("indicators:\n  - id: new_media\n    rules:\n      - {label: 未提供互动交流, points: 3}\n", "next",
-     "no rule of indicator `new_media` with label 「未提供互动交流」"),
+     "no rule of `new_media` with label 「未提供互动交流」"),
     ("grades:\n  - {id: fair, at_least: 65}\n", "next", "gap between grades"),
     ("extends: \"2019\"\n", "next", "neither a file beside this spec nor a bundled spec"),
 ])

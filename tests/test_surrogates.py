@@ -45,9 +45,9 @@ def test_a_lone_surrogate_in_json_facts_is_refused_at_its_line_and_column(tmp_pa
     code, out, err = _score(path, fmt)
     assert code == 1
     assert out == ""
-    assert f"units.json:1:{column}: this text holds the control character U+D800 (half of a surrogate pair" in err
+    assert f"units.json:1:{column}: 这段文本含有 U+D800，它只是代理对的一半，不是一个字符" in err
     assert "$.units[0].name" in err
-    assert "hint: write the character itself, or both halves of its pair" in err
+    assert "提示：请直接写出这个字符本身，或写出代理对的两半" in err
     assert "internal error" not in err
 
 

@@ -14,19 +14,31 @@ import os
 import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import _resources
-from ..errors import UsageError
+from ..errors import Problem, UsageError
+from ..messages import problem
+from .document import Document
+from .limits import echo
 
 Roots = tuple[Path, ...]
 
 
 class RefusedError(Exception):
-    """A reference that the policy does not let us follow; ``hint`` says what would be allowed."""
+    """A reference that the policy does not let us follow: a catalogue ``code`` and the values it names.
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    :meth:`problem` says it at the key that made the reference (``extends:``, ``spec:``). ``message`` and
+    ``hint`` are the English words without the key, for callers that still build their own sentence.
+    """
+
+    def __init__(self, code: str, message: str, hint: str | None = None, **values: Any) -> None:
         super().__init__(message)
-        self.message, self.hint = message, hint
+        self.code, self.message, self.hint, self.values = code, message, hint, values
+
+    def problem(self, document: Document, key: str) -> Problem:
+        """The refusal as a problem located at ``key`` of ``document``."""
+        return document.say(self.code, (key,), key=key, **self.values)
 
 
 def allowed_roots(allow: Iterable[str | os.PathLike[str]] | None) -> Roots:
@@ -34,14 +46,14 @@ def allowed_roots(allow: Iterable[str | os.PathLike[str]] | None) -> Roots:
     if allow is None:
         return ()
     if isinstance(allow, str | bytes | os.PathLike) or not isinstance(allow, Iterable):
-        raise UsageError("`allow` is a list of folders, e.g. allow=['shared-specs']")
+        raise UsageError([problem("access.allow_not_list")])
     roots = []
     for folder in allow:
         if not isinstance(folder, str | os.PathLike) or not os.fspath(folder):
-            raise UsageError(f"`allow` holds {folder!r}, which is not the path of a folder")
+            raise UsageError([problem("access.allow_not_folder", value=repr(folder))])
         real = Path(os.path.realpath(folder))
         if not real.is_dir():
-            raise UsageError(f"the allowed folder {os.fspath(folder)} does not exist or is not a folder")
+            raise UsageError([problem("access.allow_missing", folder=os.fspath(folder))])
         roots.append(real)
     return tuple(roots)
 
@@ -69,24 +81,28 @@ def resolve(name: str, home: Path | None, roots: Sequence[Path]) -> Path | None:
     is a symbolic link that goes round in a circle.
     """
     if not name or "\x00" in name:
-        raise RefusedError("the name is empty or holds a NUL character")
+        raise RefusedError("access.empty_name", "the name is empty or holds a NUL character")
     candidate = Path(name) if home is None else home / name
     if not os.path.lexists(candidate):
         return None
+    shown = echo(name)
     try:
         info = os.stat(candidate)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise RefusedError(f"`{name}` is a symbolic link that goes round in a circle (a cycle of links)") from None
-        raise RefusedError(f"`{name}` cannot be opened: {exc.strerror}") from None
+            raise RefusedError("access.link_cycle", f"`{name}` is a symbolic link that goes round in a circle "
+                               "(a cycle of links)", name=shown) from None
+        raise RefusedError("access.unreadable", f"`{name}` cannot be opened: {exc.strerror}", name=shown,
+                           reason=str(exc.strerror)) from None
     real = Path(os.path.realpath(candidate))
     if not inside(real, roots) and real not in {p.resolve() for p in _resources.bundled_specs().values()}:
-        shown = ", ".join(dict.fromkeys(str(r) for r in roots)) or "none"
-        raise RefusedError(f"`{name}` points outside the folders this file may read; nothing was read",
-                      f"allowed: a bundled spec, or a file under {shown}; allow another folder with "
-                      "--allow-dir (or load_spec(..., allow=[...]))")
+        folders = list(dict.fromkeys(str(r) for r in roots))
+        raise RefusedError("access.outside", f"`{name}` points outside the folders this file may read; nothing was read",
+                           f"allowed: a bundled spec, or a file under {', '.join(folders) or 'none'}; allow another "
+                           "folder with --allow-dir (or load_spec(..., allow=[...]))", name=shown, roots=folders)
     if not stat.S_ISREG(info.st_mode):
-        raise RefusedError(f"`{name}` is not a regular file (a folder, device or pipe); nothing was read")
+        raise RefusedError("access.not_regular", f"`{name}` is not a regular file (a folder, device or pipe); "
+                           "nothing was read", name=shown)
     return real
 
 

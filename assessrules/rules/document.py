@@ -26,7 +26,7 @@ import yaml
 from ..errors import Path, Problem
 from ..messages import problem as make_problem
 from . import reading
-from .limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NODES, MAX_VALUES, echo, number_problem, value_problems
+from .limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_MAGNITUDE, MAX_NODES, MAX_VALUES, echo, number_trouble, value_problems
 
 _DECIMAL_TAG = "tag:yaml.org,2002:float"
 # YAML 1.1 wants a dot in a float; JSON does not (1e5). Take both.
@@ -34,11 +34,16 @@ _JSON_FLOAT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[eE][-+]?[0-9]+$"
 
 
 class _RefusedError(Exception):
-    """A limit or a rule of the reader was broken at ``mark``."""
+    """A limit or a rule of the reader was broken at ``mark``: a catalogue ``code`` and the values it names."""
 
-    def __init__(self, message: str, mark: Any, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message, self.mark, self.hint = message, mark, hint
+    def __init__(self, code: str, mark: Any, **values: Any) -> None:
+        super().__init__(code)
+        self.code, self.mark, self.values = code, mark, values
+
+    def problem(self, file: str, path: Path = ()) -> Problem:
+        """The refusal as a problem located at its mark in ``file``."""
+        return make_problem(self.code, path, file=file, line=self.mark.line + 1, column=self.mark.column + 1,
+                            **self.values)
 
 
 class _Loader(yaml.SafeLoader):
@@ -102,7 +107,10 @@ class Document:
 
     def problem(self, message: str, path: Path, hint: str | None = None, unit: str | None = None,
                 at_key: bool = False) -> Problem:
-        """Make a :class:`Problem` located at ``path`` (its value, or with ``at_key`` its key)."""
+        """Make a :class:`Problem` of free words located at ``path`` (its value, or with ``at_key`` its key).
+
+        Kept while callers move to :meth:`say`, whose problems come from the catalogue in both languages.
+        """
         key = self.key_positions.get(tuple(path)) if at_key else None
         line, column = key or self.locate(path)
         return Problem(message, tuple(path), self.file_of(path), line, column, hint, unit)
@@ -129,14 +137,12 @@ def _composing(loader: _Loader, event: Any) -> None:
     """Refuse an explicit tag, a node too deep, or one node too many."""
     tag = getattr(event, "tag", None)
     if tag not in (None, "!"):
-        raise _RefusedError(f"YAML tags such as `{echo(str(tag), 40)}` are not supported", event.start_mark,
-                       "remove the tag: a spec or a facts file holds plain mappings, lists, text and numbers")
+        raise _RefusedError("document.tag", event.start_mark, tag=echo(str(tag), 40))
     loader._nodes += 1
     if loader._nodes > MAX_NODES:
-        raise _RefusedError(f"the document has more than {MAX_NODES:,} values", event.start_mark, "split the file")
+        raise _RefusedError("document.too_many_values", event.start_mark, limit=f"{MAX_NODES:,}")
     if loader._depth >= MAX_DEPTH:
-        raise _RefusedError(f"the document is nested more than {MAX_DEPTH} levels deep", event.start_mark,
-                       "a spec or a facts file needs only a few levels")
+        raise _RefusedError("document.too_deep", event.start_mark, limit=MAX_DEPTH)
 
 
 def _check_tree(loader: Any, root: yaml.Node) -> None:
@@ -153,19 +159,16 @@ def _check_tree(loader: Any, root: yaml.Node) -> None:
         visited.add(id(node))
         seen += 1
         if seen > MAX_NODES:
-            raise _RefusedError(f"the document has more than {MAX_NODES:,} values", node.start_mark, "split the file")
+            raise _RefusedError("document.too_many_values", node.start_mark, limit=f"{MAX_NODES:,}")
         if depth > MAX_DEPTH:
-            raise _RefusedError(f"the document is nested more than {MAX_DEPTH} levels deep", node.start_mark,
-                                "a spec or a facts file needs only a few levels")
+            raise _RefusedError("document.too_deep", node.start_mark, limit=MAX_DEPTH)
         if isinstance(node, yaml.ScalarNode):
             implicit = "tag:yaml.org,2002:str" if node.style else loader.resolve(yaml.ScalarNode, node.value, (True, False))
             if node.tag not in (implicit, "tag:yaml.org,2002:str"):
-                raise _RefusedError(f"YAML tags such as `{echo(str(node.tag), 40)}` are not supported", node.start_mark,
-                                    "remove the tag: a spec or a facts file holds plain mappings, lists, text and numbers")
+                raise _RefusedError("document.tag", node.start_mark, tag=echo(str(node.tag), 40))
             continue
         if node.tag != default[type(node)]:
-            raise _RefusedError(f"YAML tags such as `{echo(str(node.tag), 40)}` are not supported", node.start_mark,
-                                "remove the tag: a spec or a facts file holds plain mappings, lists, text and numbers")
+            raise _RefusedError("document.tag", node.start_mark, tag=echo(str(node.tag), 40))
         children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
         stack.extend((child, depth + 1) for child in children)
 
@@ -186,12 +189,12 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         if node.tag == "tag:yaml.org,2002:timestamp":
-            raise _RefusedError(f"`{echo(node.value, 40)}` is not a real date", node.start_mark,
-                           "write a date that exists, e.g. 2021-02-28") from None
+            raise _RefusedError("document.bad_date", node.start_mark, value=echo(node.value, 40)) from None
         if node.tag == "tag:yaml.org,2002:int":
-            raise _RefusedError("this number is too large", node.start_mark) from None
-        raise _RefusedError(f"`{echo(node.value, 40)}` cannot be read ({type(exc).__name__})", node.start_mark,
-                       "quote it to make it text") from None
+            code, values = number_trouble(MAX_MAGNITUDE + 1) or ("document.number_too_large", {})
+            raise _RefusedError(code, node.start_mark, **values) from None
+        raise _RefusedError("document.unreadable_value", node.start_mark, value=echo(node.value, 40),
+                            reason=type(exc).__name__) from None
 
 
 class _CheckedScalars:
@@ -209,7 +212,7 @@ class _CheckedScalars:
 
     def __call__(self, loader: _Loader, node: yaml.ScalarNode) -> Any:
         value = _scalar(loader, node)
-        if (type(value) is Decimal or type(value) is int) and number_problem(value) is not None:
+        if (type(value) is Decimal or type(value) is int) and number_trouble(value) is not None:
             self.failed = True
         return value
 
@@ -227,8 +230,9 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 _KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?[^\s:#'\"{\[][^:#]*?:\s+)(\S.*?)\s*$")
 
 
-def _quoting_hint(text: str, line: int | None) -> str | None:
-    """For a value that starts with a quote or holds ``: `` (common in Chinese text), the line quoted whole."""
+def _quoting(text: str, line: int | None) -> tuple[str, dict[str, Any]] | None:
+    """For a value that starts with a quote or holds ``: `` (common in Chinese text): the code whose hint gives
+    the line quoted whole, and its values."""
     lines = text.splitlines()
     if line is None or not 0 < line <= len(lines):
         return None
@@ -239,8 +243,46 @@ def _quoting_hint(text: str, line: int | None) -> str | None:
     if "{" in prefix or "[" in prefix or value[0] in "{[" or not (value[0] in "\"'" or ": " in value):
         return None
     fixed = (prefix + "'" + value.replace("'", "''") + "'").strip()
-    why = "starts with a quote" if value[0] in "\"'" else "holds `: `"
-    return f"the value {why}, so YAML reads it as more than text: quote the whole value, e.g. line {line} as  {fixed}"
+    code = "document.syntax_quote" if value[0] in "\"'" else "document.syntax_colon"
+    return code, {"at_line": line, "fixed": fixed}
+
+
+_FULL_WIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?)([^\s:：#'\"{\[][^:：#]*?)\s*：\s*(.*?)\s*$")
+
+
+def _full_width_colon(text: str, line: int | None) -> tuple[int, int, str, str] | None:
+    """A key written with a full-width colon (``name：机构职责``, as a Chinese keyboard types it) on the line of
+    a syntax error or the one before: its line, column, key and the line as it should be."""
+    if line is None:
+        return None
+    lines = text.splitlines()
+    for at in (line - 1, line):
+        if 0 < at <= len(lines) and (match := _FULL_WIDTH_KEY.match(lines[at - 1])) is not None:
+            indent, key, value = match.groups()
+            fixed = f"{indent}{key}: {value}".strip()
+            return at, lines[at - 1].index("：") + 1, echo(key, 40), echo(fixed)
+    return None
+
+
+_SYNTAX_CODES = (
+    ("found character '\\t'", "document.tab"),
+    ("found unexpected end of stream", "document.unclosed"),
+    ("<stream end>", "document.unclosed"),
+    ("found another document", "document.two_documents"),
+    ("<document start>", "document.two_documents"),
+    ("found undefined alias", "document.unknown_alias"),
+    ("expected <block end>", "document.indentation"),
+    ("did not find expected key", "document.indentation"),
+    ("could not find expected ':'", "document.no_colon"),
+    ("did not find expected '-' indicator", "document.indentation"),
+)
+"""The YAML parser's words for the syntax errors people make most, and the code that says each in theirs."""
+
+
+def _syntax_code(exc: yaml.MarkedYAMLError) -> str:
+    """The catalogue code for a YAML syntax error: a common one named, any other ``document.syntax``."""
+    words = f"{exc.problem or ''} {exc.context or ''}"
+    return next((code for found, code in _SYNTAX_CODES if found in words), "document.syntax")
 
 
 def load_document(text: str, file: str) -> Document:
@@ -250,8 +292,7 @@ def load_document(text: str, file: str) -> Document:
     first asked for; anything unusual is read (and reported) by the located reader.
     """
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise DocumentError([Problem(f"the document is larger than {MAX_DOCUMENT_BYTES:,} bytes", (), file,
-                                     hint="split it into smaller files")])
+        raise DocumentError([make_problem("document.too_large", file=file, limit=f"{MAX_DOCUMENT_BYTES:,}")])
     data: Any = _NOT_READ
     scalars: _CheckedScalars | None = None
     with reading.collector_held(promote=len(text) >= reading.PROMOTE_AT):
@@ -329,8 +370,7 @@ def load_located(text: str, file: str) -> Document:
     key_positions: dict[Path, tuple[int, int]] = {}
     problems: list[Problem] = []
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise DocumentError([Problem(f"the document is larger than {MAX_DOCUMENT_BYTES:,} bytes", (), file,
-                                     hint="split it into smaller files")])
+        raise DocumentError([make_problem("document.too_large", file=file, limit=f"{MAX_DOCUMENT_BYTES:,}")])
     loader = (_CLoader if reading.LIBYAML else _Loader)(text)
     scalars = _CheckedScalars()
     try:
@@ -338,29 +378,32 @@ def load_located(text: str, file: str) -> Document:
         if root is not None and reading.LIBYAML:
             _check_tree(loader, root)  # the pure loader refuses the same while composing
     except _RefusedError as exc:
-        raise DocumentError([Problem(exc.message, (), file, exc.mark.line + 1, exc.mark.column + 1,
-                                     exc.hint)]) from None
+        raise DocumentError([exc.problem(file)]) from None
     except yaml.reader.ReaderError as exc:
         at_line, at_col = _position(text, exc.position)
-        raise DocumentError([Problem(f"the control character U+{exc.character:04X} is not allowed"
-                                     if isinstance(exc.character, int) else f"this is not valid text: {exc.reason}",
-                                     (), file, at_line, at_col, "remove it")]) from None
+        raise DocumentError([make_problem("document.bad_character", file=file, line=at_line, column=at_col,
+                                          character=f"U+{exc.character:04X}")
+                             if isinstance(exc.character, int) else
+                             make_problem("document.not_text", file=file, line=at_line, column=at_col,
+                                          reason=str(exc.reason))]) from None
     except yaml.MarkedYAMLError as exc:
         if reading.LIBYAML:
             try:
                 exc = _pure_wording(text, exc)
             except _RefusedError as refused:  # the pure parser met a limit before libyaml's error: say that
-                raise DocumentError([Problem(refused.message, (), file, refused.mark.line + 1, refused.mark.column + 1,
-                                             refused.hint)]) from None
+                raise DocumentError([refused.problem(file)]) from None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        what = exc.problem or str(exc)
-        raise DocumentError(
-            [Problem(f"this is not valid YAML: {what}", (), file, line, col,
-                     _quoting_hint(text, line) or "check indentation, quotes and colons near this place")]
-        ) from None
+        colon = _full_width_colon(text, line)
+        if colon is not None:
+            at_line, at_col, key, fixed = colon
+            raise DocumentError([make_problem("document.full_width_colon", file=file, line=at_line, column=at_col,
+                                              key=key, fixed=fixed)]) from None
+        code, values = _quoting(text, line) or (_syntax_code(exc), {})
+        raise DocumentError([make_problem(code, file=file, line=line, column=col, detail=exc.problem or str(exc),
+                                          **values)]) from None
     except yaml.YAMLError as exc:
-        raise DocumentError([Problem(f"this is not valid YAML: {exc}", (), file)]) from None
+        raise DocumentError([make_problem("document.syntax", file=file, detail=str(exc))]) from None
     finally:
         loader.dispose()
 
@@ -370,9 +413,9 @@ def load_located(text: str, file: str) -> Document:
     if overflow is not None:
         at, node, cyclic = overflow
         line, col = _mark(node)
-        message = ("an alias (*) repeats the value it sits in" if cyclic
-                   else f"the document expands to more than {MAX_VALUES:,} values")
-        raise DocumentError([Problem(message, at, file, line, col, "check the YAML anchors (&) and aliases (*) near here")])
+        raise DocumentError([make_problem("document.alias_cycle", at, file=file, line=line, column=col) if cyclic else
+                             make_problem("document.expands", at, file=file, line=line, column=col,
+                                          limit=f"{MAX_VALUES:,}")])
 
     def build(node: yaml.Node, path: Path) -> Any:
         positions[path] = _mark(node)
@@ -381,21 +424,18 @@ def load_located(text: str, file: str) -> Document:
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     line, col = _mark(key_node)
-                    problems.append(Problem("YAML merge keys (`<<:`) are not supported", path, file, line, col,
-                                            "write the keys out in full"))
+                    problems.append(make_problem("document.merge_key", path, file=file, line=line, column=col))
                     continue
                 key = _scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else None
                 if not isinstance(key, str | int) or isinstance(key, bool):
                     line, col = _mark(key_node)
-                    problems.append(Problem("a key must be plain text", path, file, line, col,
-                                            "write the key as a word, e.g. `name:`"))
+                    problems.append(make_problem("document.key_not_text", path, file=file, line=line, column=col))
                     continue
                 if key in out:
                     line, col = _mark(key_node)
                     first = positions.get(path + (key,), (None, None))[0]
-                    problems.append(Problem(
-                        f"duplicate key `{key}` (first given on line {first})", path + (key,),
-                        file, line, col, "keep one of the two; YAML would silently drop the first"))
+                    problems.append(make_problem("document.duplicate_key", path + (key,), file=file, line=line,
+                                                 column=col, key=echo(str(key), 40), first_line=first))
                     continue
                 key_positions[path + (key,)] = _mark(key_node)
                 out[key] = build(value_node, path + (key,))
@@ -409,7 +449,7 @@ def load_located(text: str, file: str) -> Document:
     try:
         data = None if root is None else build(root, ())
     except _RefusedError as exc:
-        problems.append(Problem(exc.message, (), file, exc.mark.line + 1, exc.mark.column + 1, exc.hint))
+        problems.append(exc.problem(file))
     if not problems:
         problems = scalars.value_problems(data, file, positions, key_positions, text)
     if problems:
@@ -423,11 +463,9 @@ def _read_regular(path: FsPath, name: str) -> str:
     if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError
     if not stat.S_ISREG(info.st_mode):
-        raise DocumentError([Problem("this is not a regular file (a device, a pipe or a socket); nothing was read",
-                                     (), name)])
+        raise DocumentError([make_problem("document.not_regular", file=name)])
     if info.st_size > MAX_DOCUMENT_BYTES:
-        raise DocumentError([Problem(f"the file is larger than {MAX_DOCUMENT_BYTES:,} bytes; nothing was read",
-                                     (), name, hint="split it into smaller files")])
+        raise DocumentError([make_problem("document.too_large", file=name, limit=f"{MAX_DOCUMENT_BYTES:,}")])
     text = path.read_bytes().decode("utf-8")  # a third of read_text's time, which translates line ends as it goes
     if "\r" in text:  # as read_text does: \r\n and a lone \r end a line as \n
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -461,16 +499,15 @@ def read_document(path: str | os.PathLike[str], display: str | None = None) -> D
     p = FsPath(path)
     name = display or os.fspath(path)
     if not os.fspath(path):
-        raise DocumentError([Problem("the file name is empty", (), "<input>", hint="give the path of a file")])
+        raise DocumentError([make_problem("document.no_name", file="<input>")])
     try:
         text = _read_regular(p, name)
     except FileNotFoundError:
-        raise DocumentError([Problem("no such file", (), name, hint="check the path")]) from None
+        raise DocumentError([make_problem("document.not_found", file=name)]) from None
     except IsADirectoryError:
-        raise DocumentError([Problem("this is a folder, not a file", (), name)]) from None
+        raise DocumentError([make_problem("document.folder", file=name)]) from None
     except UnicodeDecodeError as exc:
-        raise DocumentError([Problem(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                     (), name, hint="save it as UTF-8")]) from None
+        raise DocumentError([make_problem("document.not_utf8", file=name, reason=exc.reason, byte=exc.start)]) from None
     except OSError as exc:
-        raise DocumentError([Problem(f"cannot read the file: {exc.strerror}", (), name)]) from None
+        raise DocumentError([make_problem("document.unreadable", file=name, reason=str(exc.strerror))]) from None
     return load_document(text, name)

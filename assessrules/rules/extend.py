@@ -41,11 +41,11 @@ line and column it came from, so each problem points into the file that caused i
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path as FsPath
 from typing import Any
 
-from ..errors import Path, Problem, SpecError, with_code
+from ..errors import Path, Problem, SpecError, json_path
 from . import access
 from .document import Document, DocumentError, read_document
 from .limits import echo
@@ -87,8 +87,17 @@ class _Merge:
         target[key] = value
         self.origin[(id(target), key)] = (self.child, src)
 
-    def fail(self, message: str, path: Path, hint: str | None = None, at_key: bool = False) -> None:
-        self.problems += with_code([self.child.problem(message, path, hint, at_key=at_key)], "spec.extends")
+    def fail(self, code: str, path: Path, *, at_key: bool = False, **values: Any) -> None:
+        """Record a problem of catalogue ``code`` in the extending file, at ``path``."""
+        self.problems.append(self.child.say(code, path, at_key=at_key, **values))
+
+    def near(self, code: str, path: Path, written: str, known: Iterable[str], **values: Any) -> None:
+        """Record ``code``, or its did-you-mean variant when ``written`` is a near miss of one of ``known``."""
+        suggestion = _suggest(written, known)
+        if suggestion is None:
+            self.fail(code, path, **values)
+        else:
+            self.fail(code + "_typo", path, suggestion=suggestion, **values)
 
     def located(self, merged: dict[str, Any]) -> tuple[dict[Path, tuple[int, int]], dict[Path, str]]:
         """Positions and files for every path of the merged data."""
@@ -158,8 +167,7 @@ def merge(base: Document, child: Document) -> Document:
                 known = merged[key].get(name)
                 if entry is None:
                     if merged[key].pop(name, None) is None:
-                        m.fail(f"`{name}` is not in the base spec's {key}, so it cannot be removed", path + (name,),
-                               at_key=True)
+                        m.fail("extends.cannot_remove", path + (name,), at_key=True, name=echo(str(name)), section=key)
                     else:
                         removed.append((key, str(name), path + (name,)))
                 elif key in PARTIAL_SECTIONS and isinstance(entry, dict) and isinstance(known, dict):
@@ -208,8 +216,7 @@ def _merge_indicators(m: _Merge, tree: list[Any], changes: list[Any]) -> None:
     for i, change in enumerate(changes):
         path: Path = ("indicators", i)
         if not isinstance(change, dict) or "id" not in change:
-            m.fail("each change to `indicators` is a mapping with the `id` of the indicator", path,
-                   "e.g. {id: timeliness, points: 35}, {id: review, remove: true}, or a new indicator with `parent:`")
+            m.fail("extends.indicator_change", path)
             continue
         known = _walk_tree(tree)
         node_id = str(change["id"])
@@ -217,7 +224,7 @@ def _merge_indicators(m: _Merge, tree: list[Any], changes: list[Any]) -> None:
         body = {k: v for k, v in change.items() if k not in EXTENSION_KEYS and k != "rules"}
         if node_id in known and isinstance(change.get("rules"), list):
             holder, index = known[node_id]
-            _change_rules(m, holder[index], change["rules"], path + ("rules",), f"indicator `{node_id}`")
+            _change_rules(m, holder[index], change["rules"], path + ("rules",), f"`{node_id}`")
         if node_id in known:
             holder, index = known[node_id]
             if change.get("remove"):
@@ -233,10 +240,9 @@ def _merge_indicators(m: _Merge, tree: list[Any], changes: list[Any]) -> None:
             else:
                 _update_indicator(m, holder[index], body, path)
         elif change.get("remove"):
-            m.fail(f"no indicator `{node_id}` in the base spec to remove", path + ("id",), _suggest(node_id, known))
+            m.near("extends.remove_unknown_indicator", path + ("id",), node_id, known, id=echo(node_id))
         elif "name" not in body or "points" not in body:
-            m.fail(f"`{node_id}` is not an indicator of the base spec; a new indicator needs `name:` and `points:`",
-                   path + ("id",), _suggest(node_id, known) or "to add one, give name, points and `parent:`")
+            m.near("extends.unknown_indicator", path + ("id",), node_id, known, id=echo(node_id))
         else:
             node = {}
             _update(m, node, body, path)
@@ -258,14 +264,14 @@ def _place(m: _Merge, tree: list[Any], node: dict[str, Any], parent: Any, after:
         holder, index = known[str(parent)]
         siblings = holder[index].setdefault("children", [])
     else:
-        m.fail(f"no indicator `{parent}` to put `{node.get('id')}` under", path + ("parent",),
-               _suggest(str(parent), known))
+        m.near("extends.unknown_parent", path + ("parent",), str(parent), known, parent=echo(str(parent)),
+               id=echo(str(node.get("id"))))
         return
     position = len(siblings)
     if after is not None:
         ids = [str(s.get("id")) for s in siblings]
         if str(after) not in ids:
-            m.fail(f"`{after}` is not among the indicators there ({', '.join(ids)})", path + ("after",))
+            m.fail("extends.unknown_after", path + ("after",), after=echo(str(after)), ids=ids)
             return
         position = ids.index(str(after)) + 1
     siblings.insert(position, node)
@@ -275,7 +281,7 @@ def _merge_id_list(m: _Merge, target: list[Any], changes: list[Any], path: Path)
     for i, change in enumerate(changes):
         where = path + (i,)
         if not isinstance(change, dict) or "id" not in change:
-            m.fail(f"each change to `{path[0]}` is a mapping with an `id`", where)
+            m.fail("extends.item_change", where, section=path[0])
             continue
         ids = [str(t.get("id")) for t in target if isinstance(t, dict)]
         item_id = str(change["id"])
@@ -287,12 +293,11 @@ def _merge_id_list(m: _Merge, target: list[Any], changes: list[Any], path: Path)
             else:
                 _update(m, target[index], body, where)
         elif change.get("remove"):
-            m.fail(f"no `{item_id}` in the base spec's {path[0]} to remove", where + ("id",),
-                   _suggest(item_id, dict.fromkeys(ids)))
+            m.near("extends.remove_unknown_item", where + ("id",), item_id, ids, id=echo(item_id), section=path[0])
         elif any(k not in body for k in REQUIRED_NEW.get(str(path[0]), ())):
-            needs = ", ".join(f"`{k}:`" for k in REQUIRED_NEW[str(path[0])])
-            m.fail(f"`{item_id}` is not among the base spec's {path[0]} ({', '.join(ids)}); a new one needs {needs}",
-                   where + ("id",), _suggest(item_id, dict.fromkeys(ids)) or f"to add one, give {needs}")
+            needs = [f"`{k}:`" for k in REQUIRED_NEW[str(path[0])]]
+            m.near("extends.unknown_item", where + ("id",), item_id, ids, id=echo(item_id), section=path[0], ids=ids,
+                   needs=needs)
         else:
             after = change.get("after")
             position = ids.index(str(after)) + 1 if after is not None and str(after) in ids else len(target)
@@ -312,22 +317,21 @@ def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: P
     for i, change in enumerate(changes):
         at = path + (i,)
         if not isinstance(change, dict) or not ("id" in change or "label" in change):
-            m.fail("each entry of `rules:` names a rule by its `id:` or its `label:`", at,
-                   "e.g. {label: 未提供互动交流功能, points: 3} or {id: late, remove: true}")
+            m.fail("extends.rule_change", at)
             continue
         by = "id" if "id" in change else "label"
         wanted = str(change[by])
         found = [(owner, key, entry) for owner, key, entry in rules if str(entry.get(by)) == wanted]
-        if len(found) != 1:
-            names = {str(e.get(by)): None for _o, _k, e in rules if e.get(by) is not None}
-            what = "no rule" if not found else f"{len(found)} rules"
-            m.fail(f"{what} of {where} with {by} 「{wanted}」", at + (by,),
-                   _suggest(wanted, names) or (f"its rules: {'、'.join(names)}" if names else None))
+        if found and len(found) != 1:
+            m.fail("extends.many_rules", at + (by,), count=len(found), owner=where, by=by, wanted=echo(wanted))
+            continue
+        if not found:
+            names = list(dict.fromkeys(str(e.get(by)) for _o, _k, e in rules if e.get(by) is not None))
+            m.near("extends.no_rule", at + (by,), wanted, names, owner=where, by=by, wanted=echo(wanted), names=names)
             continue
         owner, key, entry = found[0]
         if change.get("remove") and owner is bonus and len(owner[key]) == 1:
-            m.fail(f"「{wanted}」 is the only item of {where}'s bonus: removing it would leave a bonus of nothing",
-                   at + ("remove",), "remove the whole bonus with `bonus: null` on the indicator")
+            m.fail("extends.only_bonus_item", at + ("remove",), wanted=echo(wanted), owner=where)
         elif change.get("remove") and isinstance(owner[key], dict):  # a rule written alone (score:, multiplier:)
             del owner[key]
         elif change.get("remove"):
@@ -370,23 +374,25 @@ def _check_names(m: _Merge, merged: dict[str, Any], removed: list[tuple[str, str
             container, key = uses[0]
             doc, src = m.origin.get((id(container), key), (m.child, ()))
             line, column = doc.locate(src)
-            rule = container.get("label") if isinstance(container, dict) else None
-            m.fail(f"`{name}` is removed from {section}, but {'「' + rule + '」 ' if rule else ''}at "
-                   f"{doc.file_of(src)}:{line}:{column} still uses it", path, "change or remove that rule too "
-                   "(an indicator's `rules:` can remove one rule)", at_key=True)
+            label = container.get("label") if isinstance(container, dict) else None
+            rule = str(label) if label else json_path(src)
+            m.fail("extends.removed_in_use", path, at_key=True, name=echo(name), section=section, rule=echo(rule),
+                   place=f"{doc.file_of(src)}:{line}:{column}")
     for name, path, before in added:
         if not _uses(merged, name):
-            close = _suggest(name, dict.fromkeys(before))
-            m.fail(f"`{name}` is a new parameter that no rule uses, so it changes nothing", path,
-                   (close + " — a misspelt name adds a parameter and leaves the base's value in force")
-                   if close else "use it in a rule, or remove it", at_key=True)
+            suggestion = _suggest(name, before)
+            if suggestion is None:
+                m.fail("extends.unused_parameter", path, at_key=True, name=echo(name))
+            else:
+                m.fail("extends.unused_parameter_typo", path, at_key=True, name=echo(name), suggestion=suggestion)
 
 
-def _suggest(name: str, known: Mapping[str, Any]) -> str | None:
+def _suggest(name: str, known: Iterable[str]) -> str | None:
+    """The one of ``known`` that ``name`` is a near miss of, if any."""
     import difflib
 
     close = difflib.get_close_matches(name, list(known), n=1)
-    return f"did you mean `{close[0]}`?" if close else None
+    return close[0] if close else None
 
 
 def resolve_base(child: Document, roots: Sequence[FsPath] = ()) -> tuple[Document, str]:
@@ -399,8 +405,7 @@ def resolve_base(child: Document, roots: Sequence[FsPath] = ()) -> tuple[Documen
 
     name = child.data["extends"]
     if not isinstance(name, str | int) or isinstance(name, bool) or not str(name).strip():
-        raise SpecError([child.problem("`extends:` names a spec: a bundled id such as \"2021\", or a path",
-                                       ("extends",))])
+        raise SpecError([child.say("spec.extends", ("extends",))])
     text = str(name)
     bundled = _resources.bundled_specs()
     home = access.home_of(child.file)
@@ -408,14 +413,13 @@ def resolve_base(child: Document, roots: Sequence[FsPath] = ()) -> tuple[Documen
     try:
         real = access.resolve(text, home, allowed) if home is not None or os.path.isabs(text) else None
     except access.RefusedError as exc:
-        raise SpecError([child.problem(f"`extends: {echo(text)}`: {exc.message}", ("extends",), exc.hint)]) from None
+        raise SpecError([exc.problem(child, "extends")]) from None
     if real is not None:
         path, display = real, os.path.normpath(str(FsPath(child.file).parent / text))
     elif text in bundled:
         path, display = bundled[text], _resources.shown(bundled[text]) or text
     else:
-        raise SpecError([child.problem(f"`extends: {echo(text)}` is neither a file beside this spec nor a bundled spec",
-                                       ("extends",), f"bundled: {', '.join(bundled)}")])
+        raise SpecError([child.say("extends.not_found", ("extends",), name=echo(text), bundled=list(bundled))])
     try:
         return read_document(path, display), str(path)
     except DocumentError as exc:
@@ -440,7 +444,7 @@ def expand(document: Document, seen: tuple[str, ...] = (), allow: Sequence[FsPat
     base, real = resolve_base(document, allow)
     if real in seen:
         circle = " → ".join((*chain, base.file))
-        raise SpecError([document.problem(f"`extends:` goes round in a circle: {circle}", ("extends",))])
+        raise SpecError([document.say("extends.circle", ("extends",), circle=circle)])
     return merge(expand(base, (*seen, real), allow, (*chain, base.file)), document)
 
 

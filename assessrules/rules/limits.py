@@ -15,6 +15,7 @@ from decimal import Decimal, DivisionByZero, DivisionUndefined, InvalidOperation
 from typing import Any
 
 from ..errors import Path, Problem
+from ..messages import problem
 
 MAX_DOCUMENT_BYTES = 32_000_000
 """The largest spec or facts file read (bytes); a larger one is refused before it is parsed."""
@@ -70,36 +71,88 @@ def bad_character(text: str) -> str | None:
     return None
 
 
-def _line_break(text: str) -> str | None:
-    """A key holds no tab or line break: ``x\\n`` would pass for the name ``x`` in some checks."""
-    return next((f"U+{ord(ch):04X}" for ch in text if ch in _ALLOWED_CONTROLS), None)
+Trouble = tuple[str, dict[str, Any]]
+"""What is wrong, as a catalogue code and the values its sentence names (see :mod:`assessrules.messages`)."""
 
 
-def number_problem(value: Decimal | int) -> str | None:
-    """Say what is wrong with a number read from a document (not finite, too large, too precise); None if fine."""
+def number_trouble(value: Decimal | int) -> Trouble | None:
+    """What is wrong with a number read from a document (not finite, too large, too precise); None if fine.
+
+    >>> number_trouble(Decimal("1e13"))
+    ('document.number_too_large', {'limit': '1,000,000,000,000'})
+    """
     if isinstance(value, int):
-        return None if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE else \
-            f"this number is too large: at most {MAX_MAGNITUDE:,.0f} in absolute value"
+        return None if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE else _TOO_LARGE
     if not value.is_finite():
-        return f"{value} is not a finite number"
+        return "document.not_finite", {"value": str(value)}
     if abs(value) > MAX_MAGNITUDE:
-        return f"this number is too large: at most {MAX_MAGNITUDE:,.0f} in absolute value"
+        return _TOO_LARGE
     exponent = value.normalize().as_tuple().exponent
     if value and isinstance(exponent, int) and exponent < -MAX_PLACES:
-        return f"this number is too small or too precise: at most {MAX_PLACES} decimal places"
+        return "document.number_too_precise", {"places": MAX_PLACES}
     return None
 
 
-def arithmetic_message(exc: BaseException) -> str:
-    """Say in words what an arithmetic failure was (never the bare ``[<class 'decimal.…'>]``)."""
+_TOO_LARGE: Trouble = ("document.number_too_large", {"limit": f"{MAX_MAGNITUDE:,.0f}"})
+
+
+def number_problem(value: Decimal | int) -> str | None:
+    """Say in English what is wrong with a number read from a document; None if fine.
+
+    Kept for callers that still build their own sentence; :func:`number_trouble` gives the code and values.
+    """
+    trouble = number_trouble(value)
+    return None if trouble is None else problem(trouble[0], **trouble[1]).message
+
+
+ARITHMETIC_KINDS = ("division_by_zero", "too_large", "invalid", "other")
+"""What :func:`arithmetic_kind` may say: a caller picks its own catalogue code for each."""
+
+
+def arithmetic_kind(exc: BaseException) -> str:
+    """Which arithmetic failure ``exc`` was, one of :data:`ARITHMETIC_KINDS`.
+
+    >>> arithmetic_kind(ZeroDivisionError()), arithmetic_kind(OverflowError())
+    ('division_by_zero', 'too_large')
+    """
     if isinstance(exc, ZeroDivisionError | DivisionByZero | DivisionUndefined):
-        return "division by zero"
+        return "division_by_zero"
     if isinstance(exc, Overflow | OverflowError):
-        return "the result is too large"
+        return "too_large"
     if isinstance(exc, InvalidOperation):
+        return "invalid"
+    return "other"
+
+
+def arithmetic_message(exc: BaseException) -> str:
+    """Say in English what an arithmetic failure was (never the bare ``[<class 'decimal.…'>]``).
+
+    Kept for callers that still build their own sentence; :func:`arithmetic_kind` names the failure.
+    """
+    kind = arithmetic_kind(exc)
+    if kind == "division_by_zero":
+        return "division by zero"
+    if kind == "too_large":
+        return "the result is too large"
+    if kind == "invalid":
         return "an invalid operation (such as 0 / 0, or a number that is not finite)"
     text = str(exc)
     return text if text and not text.startswith("[<class") else type(exc).__name__
+
+
+def character_trouble(text: str, is_key: bool = False) -> Trouble | None:
+    """What is wrong with a text (or a key) read from a document: a control character, half a surrogate pair."""
+    for ch in text:
+        if ch in _ALLOWED_CONTROLS:
+            if is_key:  # a key holds no tab or line break: ``x\n`` would pass for the name ``x`` in some checks
+                return "document.control_in_key", {"character": f"U+{ord(ch):04X}"}
+            continue
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            return "document.surrogate", {"character": f"U+{ord(ch):04X}"}
+        if ch in _BIDI or category == "Cc":
+            return ("document.control_in_key" if is_key else "document.control_in_text"), {"character": f"U+{ord(ch):04X}"}
+    return None
 
 
 def _walk(data: Any, path: Path) -> Iterator[tuple[Path, Any, bool]]:
@@ -173,27 +226,22 @@ def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int
         return []
     problems: list[Problem] = []
     for path, value, is_key in _walk(data, ()):
-        message = hint = None
+        trouble = None
         if isinstance(value, str):
-            bad = bad_character(value) or (_line_break(value) if is_key else None)
-            if bad:
-                what = "key" if is_key else "text"
-                message = f"this {what} holds the control character {bad}, which is not allowed"
-                hint = ("write the character itself, or both halves of its pair (\\ud83d\\ude00 is one character)"
-                        if bad.endswith("not a character)") else
-                        "remove it: terminal escapes, NUL and direction overrides have no place in a spec or facts")
+            trouble = character_trouble(value, is_key)
         elif isinstance(value, Decimal | int) and not isinstance(value, bool) and not is_key:
-            message = number_problem(value)
-        if message:
+            trouble = number_trouble(value)
+        if trouble is not None:
             where = (key_positions.get(path) if is_key else None) or positions.get(path)
             line, column = where if where else (None, None)
-            problems.append(Problem(message, path, file, line, column, hint))
+            problems.append(problem(trouble[0], path, file=file, line=line, column=column, **trouble[1]))
             if len(problems) >= 50:
                 break
     return problems
 
 
 __all__ = [
+    "ARITHMETIC_KINDS",
     "ECHO",
     "MAX_CHILDREN",
     "MAX_COUNT",
@@ -204,9 +252,13 @@ __all__ = [
     "MAX_PLACES",
     "MAX_TREE_DEPTH",
     "MAX_VALUES",
+    "Trouble",
+    "arithmetic_kind",
     "arithmetic_message",
     "bad_character",
+    "character_trouble",
     "echo",
     "number_problem",
+    "number_trouble",
     "value_problems",
 ]

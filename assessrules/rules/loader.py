@@ -16,7 +16,8 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from .. import _resources
-from ..errors import Path, Problem, SpecError, UsageError, sort_problems, with_code
+from ..errors import Path, SpecError, UsageError, sort_problems, with_code
+from ..messages import problem
 from .build.assumptions import build_assumptions
 from .build.context import BuildContext
 from .build.derived import build_derived
@@ -43,18 +44,16 @@ UNGRADED = Grade("ungraded", "不评等次", None, None)
 def resolve_spec(source: str | os.PathLike[str]) -> FsPath:
     """Turn ``"2021"`` (a bundled spec id) or a path into the path of a spec file."""
     if not isinstance(source, str | os.PathLike):
-        raise UsageError(f"a spec is named by a path or a bundled id such as \"2021\", not {type(source).__name__}")
+        raise UsageError([problem("spec.name_type", kind=type(source).__name__)])
     text = os.fspath(source)
     if not text.strip() or "\x00" in text:
-        raise UsageError("the spec's name is empty (or holds a NUL character): give a path or a bundled id such as 2021")
+        raise UsageError([problem("spec.no_name")])
     bundled = _resources.bundled_specs()
     if text in bundled and not FsPath(text).exists():
         return bundled[text]
     path = FsPath(text)
     if not path.exists() and not any(sep in text for sep in "/\\") and not text.endswith((".yaml", ".yml")):
-        known = ", ".join(bundled) or "none"
-        raise SpecError([Problem(f"no spec file `{text}` and no bundled spec of that id", (), text,
-                                 hint=f"give a path to a .yaml file, or a bundled id ({known})", code="spec.not_found")])
+        raise SpecError([problem("spec.not_found", file=text, name=text, bundled=list(bundled))])
     return path
 
 
@@ -78,7 +77,7 @@ def effective_document(source: str | os.PathLike[str], allow: Sequence[FsPath] =
 def text_document(text: str, file: str = "<text>") -> Document:
     """Read spec text into a located document; ``file`` names it in messages."""
     if not isinstance(text, str) or not isinstance(file, str):
-        raise UsageError("a spec's text is a str (and its file name a str); read bytes with .decode('utf-8') first")
+        raise UsageError([problem("spec.text_type")])
     try:
         return load_document(text, file)
     except DocumentError as exc:
@@ -91,10 +90,9 @@ def rules_from_document(document: Document, allow: Sequence[FsPath] = ()) -> Rul
     ``allow`` names folders (real paths) an ``extends:`` may read from besides the spec's own folder tree.
     """
     if document.data is None:
-        raise SpecError([document.problem("the spec is empty", (), "start from specs/2021.yaml")])
+        raise SpecError([document.say("spec.empty", ())])
     if not isinstance(document.data, dict):
-        raise SpecError([document.problem("a spec must be a mapping of keys (spec_format, metadata, facts, …)", (),
-                                          "start from specs/2021.yaml")])
+        raise SpecError([document.say("spec.file", ())])
     document = expand(document, allow=allow)
     problems = schema_problems(document)
     if problems:
@@ -115,8 +113,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     ctx.names["as_of"] = Name("date", "run", "考核日期（assessment date）")
     facts = build_facts(ctx, d["facts"])
     if ctx.period_kinds and (metadata.year or (metadata.effective_from.year if metadata.effective_from else None)) is None:
-        ctx.problem("facts are recorded per period, so the spec needs `metadata.year`", ("metadata",),
-                    "add e.g. `year: 2021`")
+        ctx.say("spec.year", ("metadata",))
     derived = build_derived(ctx, d.get("derived", {}), facts, build_rounding(d.get("rounding")))
     declare_scores(ctx, d)  # score("web") may be read by rules, never by derived values
     root = build_tree(ctx, d, metadata, unit_types)
@@ -138,18 +135,14 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         trigger.check(facts, ctx.problem)
     rounding = build_rounding(d.get("rounding"))
     if rounding is not None and rounding.indicators is not None and rounding.at != "score":
-        ctx.problem(f"`rounding: indicators:` rounds each indicator; the outer rounding then rounds the graded score, "
-                    f"so it is `at: score`, not `at: {rounding.at}`", ("rounding", "at"),
-                    "leave out `at:` (score is the default), or leave out `indicators:` and write `at: indicator`")
+        ctx.say("spec.rounding_at", ("rounding", "at"), at=rounding.at)
     if root is not None and rounding is None:
         averaged: list[tuple[str, Path]] = [(f"the group 「{g['label']}」 averages its members' scores", ("groups", gid))
                     for gid, g in (d.get("groups") or {}).items()]
         averaged += derived_places(derived, ctx.parameters)
         for message, path in averaged + nonterminating_places(root, ctx.triggers, ctx.parameters,
                                                               d.get("not_applicable", "full_marks"), conversion):
-            ctx.problem(f"{message}, which can give a number with no exact decimal value, and the spec declares "
-                        "no rounding", path, "declare where and how to round, e.g. "
-                        "`rounding: {places: 2, mode: half_up, at: score}` at the top of the spec")
+            ctx.say("spec.rounding_missing", path, why=message)
     if ctx.problems or root is None:
         return None
     direct_section = d.get("direct_deductions") or {}

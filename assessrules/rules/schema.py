@@ -6,13 +6,13 @@ import datetime as dt
 import difflib
 import json
 from collections.abc import Mapping
-from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .. import _resources
 from ..errors import Path, Problem
 from .document import Document
+from .limits import echo
 
 if TYPE_CHECKING:
     import jsonschema
@@ -44,81 +44,116 @@ def _validator() -> jsonschema.protocols.Validator:
 def schema_problems(document: Document) -> list[Problem]:
     """Check ``document.data`` against the spec schema; return located problems."""
     if not isinstance(document.data, dict):
-        return [document.problem("a spec must be a mapping of keys (spec_format, metadata, facts, …)", (),
-                                 "start from specs/2021.yaml")]
+        return [document.say("spec.file", ())]
     problems = []
     for error in _validator().iter_errors(document.data):
         problems.extend(_explain_schema_error(error, document))
     return problems
 
 
-def _describe(value: Any) -> str:
+def given(value: Any, limit: int = 40) -> str:
+    """``value`` as it would be written in YAML, short: what a message says was found.
+
+    >>> given(True), given(None), given([1, "a", {"b": 2}]), given("很长" * 30, 6)
+    ('true', 'null', '[1, a, {b: 2}]', '很长很长很长… (60 characters)')
+    """
     if isinstance(value, bool):
-        return "true/false"
+        return "true" if value else "false"
     if value is None:
-        return "nothing (null)"
-    if isinstance(value, int | Decimal | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
+        return "null"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+        text = "[" + ", ".join(given(v, limit) for v in value[:4]) + (", …" if len(value) > 4 else "") + "]"
+    elif isinstance(value, dict):
+        items = list(value.items())
+        text = "{" + ", ".join(f"{k}: {given(v, limit)}" for k, v in items[:4]) + (", …" if len(items) > 4 else "") + "}"
+    else:
+        text = str(value)
+    return echo(text, limit)
 
 
-_TYPE_WORDS = {"object": "a mapping of keys", "array": "a list", "string": "text", "number": "a number",
-               "integer": "a whole number", "boolean": "true or false", "null": "nothing"}
+def _key(path: Path) -> str:
+    """The place in the document's words: the last key of ``path``, with the items after it (``deduct[0]``)."""
+    for i in range(len(path) - 1, -1, -1):
+        if isinstance(path[i], str):
+            return str(path[i]) + "".join(f"[{n}]" for n in path[i + 1:])
+    return "$" + "".join(f"[{n}]" for n in path)
+
+
+_TYPE_CODES = {
+    frozenset({"string"}): "schema.not_text",
+    frozenset({"number"}): "schema.not_number",
+    frozenset({"integer"}): "schema.not_integer",
+    frozenset({"object"}): "schema.not_mapping",
+    frozenset({"array"}): "schema.not_list",
+    frozenset({"boolean"}): "schema.not_boolean",
+    frozenset({"number", "string"}): "schema.not_number_or_text",
+    frozenset({"string", "array"}): "schema.not_text_or_list",
+}
+_BOUNDS = {"minimum": "schema.minimum", "maximum": "schema.maximum", "exclusiveMinimum": "schema.exclusive_minimum",
+           "exclusiveMaximum": "schema.exclusive_maximum"}
+
+
+def _close(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _explain_schema_error(error: jsonschema.ValidationError, document: Document) -> list[Problem]:
     path: Path = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
-    hint = schema.get("description")
     kind = error.validator
+    key, value = _key(path), given(error.instance)
+    if kind == "propertyNames" or "propertyNames" in error.schema_path:  # a name (a key) of the wrong form
+        return [document.say("schema.name", path, name=echo(str(error.instance), 40))]
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(schema.get("properties", {}))
         out = []
-        for key in error.instance:
-            if key in allowed:
+        for name in error.instance:
+            if name in allowed:
                 continue
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            out.append(document.problem(
-                f"unknown key `{key}`", path + (key,),
-                f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(allowed)}", at_key=True))
+            near = _close(str(name), allowed)
+            out.append(document.say("schema.unknown_key_typo", path + (name,), at_key=True, key=echo(str(name), 40),
+                                    allowed=allowed, suggestion=near) if near else
+                       document.say("schema.unknown_key", path + (name,), at_key=True, key=echo(str(name), 40),
+                                    allowed=allowed))
         return out
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-        sub = schema.get("properties", {}).get(missing, {})
-        return [document.problem(f"missing `{missing}`", path, sub.get("description") or hint)]
-    if kind == "type" or (kind == "anyOf" and error.context and all(e.validator == "type" for e in error.context)):
-        wanted: list[Any] = []
-        for e in error.context if kind == "anyOf" else [error]:
-            value: Any = e.validator_value
-            wanted.extend([value] if isinstance(value, str) else value)
-        wanted_text = " or ".join(_TYPE_WORDS.get(w, w) for w in dict.fromkeys(wanted))
-        if isinstance(error.instance, bool) and "string" in wanted:
-            hint = "YAML reads yes/no/on/off/true/false as true/false: put the word in quotes, e.g. 'no'"
-        return [document.problem(f"expected {wanted_text}, got {_describe(error.instance)}", path, hint)]
-    if kind in ("enum", "const"):
+        return [document.say("schema.required", path, key=missing)]
+    if kind == "type" or (kind in ("anyOf", "oneOf") and error.context
+                          and all(e.validator == "type" for e in error.context)):
+        wanted: list[str] = []
+        for e in error.context if kind != "type" else [error]:
+            types: Any = e.validator_value
+            wanted.extend([types] if isinstance(types, str) else types)
+        kinds = frozenset(wanted) - {"null"} or frozenset(wanted)  # `null` removes a thing: not what is asked for
+        if isinstance(error.instance, bool) and "string" in kinds:
+            return [document.say("schema.yes_no", path, key=key, given=value)]
+        code = _TYPE_CODES.get(kinds)
+        if code is None:
+            return [document.say("schema.type", path, key=key, given=value,
+                                 expected=[f"`{w}`" for w in dict.fromkeys(wanted)])]
+        return [document.say(code, path, key=key, given=value)]
+    if kind == "enum":
         options: Any = error.validator_value
-        choices = list(options) if kind == "enum" else [options]
-        return [document.problem(f"{_describe(error.instance)} is not allowed here; expected one of: "
-                                 f"{', '.join(map(str, choices))}", path, hint)]
+        choices = [given(c) for c in options]
+        near = _close(str(error.instance), choices) if isinstance(error.instance, str) else None
+        if near:
+            return [document.say("schema.enum_typo", path, key=key, given=value, choices=choices, suggestion=near)]
+        return [document.say("schema.enum", path, key=key, given=value, choices=choices)]
+    if kind == "const":
+        return [document.say("schema.const", path, key=key, given=value, expected=given(error.validator_value))]
     if kind == "pattern":
-        return [document.problem(f"{_describe(error.instance)} does not have the expected form", path, hint)]
-    if kind == "anyOf":
-        return [document.problem(f"{_describe(error.instance)} is not valid here", path, hint)]
-    if kind in ("minItems", "minProperties"):
-        return [document.problem("this must not be empty", path, hint)]
-    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return [document.problem(f"{_describe(error.instance)} is out of range ({kind} {error.validator_value})",
-                                 path, hint)]
-    if kind == "propertyNames":
-        return [document.problem(f"`{error.instance}` is not a valid name", path, hint
-                                 or "use lower-case letters, digits and _")]
-    return [document.problem(error.message, path, hint)]
+        return [document.say("schema.pattern", path, key=key, given=value, pattern=str(error.validator_value))]
+    if kind in ("anyOf", "oneOf"):
+        return [document.say("schema.any_of", path, key=key, given=value)]
+    if kind in ("minItems", "minProperties", "minLength"):
+        return [document.say("schema.empty", path, key=key)]
+    if kind in _BOUNDS:
+        return [document.say(_BOUNDS[kind], path, key=key, given=value, limit=given(error.validator_value))]
+    return [document.say("spec.schema", path, detail=echo(error.message, 200))]
 
 
-__all__ = ["schema_problems", "spec_schema"]
+__all__ = ["given", "schema_problems", "spec_schema"]
