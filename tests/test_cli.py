@@ -143,7 +143,10 @@ def test_a_missing_spec_id_is_explained() -> None:
     """An id that is neither a file nor a bundled spec gets a hint."""
     code, _, err = call("validate", "2099")
     assert code == 2
-    assert "no spec file `2099` and no bundled spec of that id" in err
+    assert "2099: 找不到考评细则文件 `2099`，也没有这个编号的内置考评细则" in err
+    assert "提示：请写出考评细则 `.yaml` 文件的路径，或内置考评细则的编号（2021）" in err
+    _, _, english = call("--lang", "en", "validate", "2099")
+    assert "no spec file `2099` and no bundled spec of that id" in english
 
 
 def test_facts_schema_describes_the_example_file() -> None:

@@ -333,7 +333,7 @@ def test_control_characters_are_refused_in_names_and_never_reach_the_terminal(tm
     proc = subprocess.run([sys.executable, "-m", "assessrules.cli", "score", str(facts)], capture_output=True,
                           check=False)
     assert proc.returncode == 1
-    assert b"\x1b" not in proc.stdout + proc.stderr and b"control character" in proc.stderr
+    assert b"\x1b" not in proc.stdout + proc.stderr and "控制字符".encode() in proc.stderr
     assert strip_controls("城关\x1b[2J镇\x07") == "城关[2J镇"
 
 

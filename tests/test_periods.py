@@ -131,7 +131,7 @@ def test_a_duplicated_month_in_a_facts_file_is_located(tmp_path: Path, rollups: 
 
     err = io.StringIO()
     assert run(["score", str(facts), "--spec", str(spec_file)], io.StringIO(), err) == 1
-    assert f"{facts}:18:7: duplicate key `2021-03`" in err.getvalue()
+    assert f"{facts}:18:7: 键 `2021-03` 重复（第 8 行已经写过）" in err.getvalue()
 
 
 # --- the 2021 spec: disclosure records and working days --------------------------------------

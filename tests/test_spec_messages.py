@@ -47,7 +47,8 @@ def _write(folder: Path, text: str, name: str = "spec.yaml") -> Path:
      ":5:38: `pionts` 不是这里可以写的键（位置 $.indicators[0].pionts）\n    提示：您是不是要写 `points`？",
      ":5:38: unknown key `pionts` (at $.indicators[0].pionts)\n    hint: did you mean `points`?"),
     (TINY.replace("points: 10,", "points: [10],"),
-     ":5:46: `points` 应为数字或文本（表达式），而不是 `[10]`（位置 $.indicators[0].points）\n    提示：请写一个数字，或一个表达式",
+     ":5:46: `points` 应为数字或文本（表达式），而不是 `[10]`（位置 $.indicators[0].points）\n"
+     "    提示：请写一个数字，或一个表达式",
      ":5:46: expected a number or text for `points`, got `[10]` (at $.indicators[0].points)\n    hint: write a number"),
     (TINY.replace("type: count", "type: cuont"),
      ":4:22: `type: cuont` 不符合要求：`type` 只能是以下之一：bool、count、number、ratio、enum、date、text、records"

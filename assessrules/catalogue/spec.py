@@ -79,7 +79,7 @@ _READING: dict[str, Message] = {
                                   text_zh="文件超过 {limit} 字节，未读取任何内容", hint_zh="请把它拆成几个较小的文件",
                                   text_en="the document is larger than {limit} bytes; nothing was read",
                                   hint_en="split it into smaller files"),
-    "document.not_utf8": Message("the file is not UTF-8 text", "文件不是 UTF-8 编码的文本",
+    "document.encoding": Message("the file is not UTF-8 text", "文件不是 UTF-8 编码的文本",
                                  text_zh="文件不是 `UTF-8` 编码的文本（第 {byte} 字节：`{reason}`）",
                                  hint_zh="请用 `UTF-8` 编码另存这个文件（在记事本或办公软件的“另存为”中可以选择编码）",
                                  text_en="the file is not UTF-8 text ({reason} at byte {byte})",

@@ -507,7 +507,7 @@ def read_document(path: str | os.PathLike[str], display: str | None = None) -> D
     except IsADirectoryError:
         raise DocumentError([make_problem("document.folder", file=name)]) from None
     except UnicodeDecodeError as exc:
-        raise DocumentError([make_problem("document.not_utf8", file=name, reason=exc.reason, byte=exc.start)]) from None
+        raise DocumentError([make_problem("document.encoding", file=name, reason=exc.reason, byte=exc.start)]) from None
     except OSError as exc:
         raise DocumentError([make_problem("document.unreadable", file=name, reason=str(exc.strerror))]) from None
     return load_document(text, name)
