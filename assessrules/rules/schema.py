@@ -95,6 +95,12 @@ _BOUNDS = {"minimum": "schema.minimum", "maximum": "schema.maximum", "exclusiveM
            "exclusiveMaximum": "schema.exclusive_maximum"}
 
 
+_NAME = "^[a-z][a-z0-9_]*$"
+"""The form of a name an expression reads (a fact, a parameter): said as :data:`schema.name`."""
+_FORMS = {"^[a-z][a-z0-9_-]*$": "schema.id", r"^\s*[0-9]+(\.[0-9]+)?\s*%\s*$": "schema.percent"}
+"""The schema's other patterns that people meet, each with the code that says what form is wanted."""
+
+
 def _close(word: str, choices: list[str]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return close[0] if close else None
@@ -146,8 +152,24 @@ def _explain_schema_error(error: jsonschema.ValidationError, document: Document)
     if kind == "const":
         return [document.say("schema.const", path, key=key, given=value, expected=given(error.validator_value))]
     if kind == "pattern":
-        return [document.say("schema.pattern", path, key=key, given=value, pattern=str(error.validator_value))]
+        pattern = str(error.validator_value)
+        if pattern == _NAME:
+            return [document.say("schema.name", path, name=value)]
+        if pattern in _FORMS:
+            return [document.say(_FORMS[pattern], path, key=key, given=value)]
+        return [document.say("schema.pattern", path, key=key, given=value, pattern=pattern)]
     if kind in ("anyOf", "oneOf"):
+        # the forms whose kind of value fits what was written say best what is wrong with it
+        fitting = [e for e in error.context or () if e.validator != "type"]
+        if fitting and all(e.validator == "required" for e in fitting):
+            keys = [str(e.message).split("'")[1] for e in fitting if "'" in e.message]
+            return [document.say("schema.required_one_of", path, keys=[f"`{k}:`" for k in keys])]
+        if fitting:
+            import jsonschema
+
+            best = jsonschema.exceptions.best_match(fitting)
+            if best is not None:
+                return _explain_schema_error(best, document)
         return [document.say("schema.any_of", path, key=key, given=value)]
     if kind in ("minItems", "minProperties", "minLength"):
         return [document.say("schema.empty", path, key=key)]
