@@ -147,25 +147,25 @@ def tiny_sub(old: str, new: str) -> str:
 # --- 1. documents hostile as YAML: read both as a spec and as a facts file ---------------------
 
 DEEP = 3000
-DOCUMENTS: list[tuple[str, str | bytes, str]] = [
-    ("empty", "", "is empty"),
-    ("only_comments", "# nothing\n", "is empty"),
-    ("scalar", "42\n", "mapping"),
-    ("list", "- a\n- b\n", "mapping"),
+DOCUMENTS: list[tuple[str, str | bytes, str | tuple[str, str]]] = [  # a fragment, or one as a spec and one as facts
+    ("empty", "", ("考评细则文件是空的", "is empty")),
+    ("only_comments", "# nothing\n", ("考评细则文件是空的", "is empty")),
+    ("scalar", "42\n", ("由若干键组成的映射", "mapping")),
+    ("list", "- a\n- b\n", ("由若干键组成的映射", "mapping")),
     ("nul_char", "spec_format: 1\x00\n", "控制字符"),
     ("nul_in_quoted", 'a: "x\\0y"\n', "控制字符"),
     ("escape_code", 'a: "\\e[31mred"\n', "控制字符"),
     ("bell_char", "a: x\x07y\n", "控制字符"),
-    ("c1_char", "a: x\x85y\n", "无法按 `YAML` 读取"),
+    ("c1_char", "a: x\x85y\n", "缺少“键: 值”中的冒号"),
     ("latin1_bytes", b"a: \xe9t\xe9\n", "不是 `UTF-8` 编码的文本"),
     ("utf16_bytes", "a: 1\n".encode("utf-16"), "不是 `UTF-8` 编码的文本"),
-    ("two_documents", "a: 1\n---\nb: 2\n", "无法按 `YAML` 读取"),
-    ("unclosed_quote", 'a: "abc\n', "无法按 `YAML` 读取"),
-    ("unclosed_flow", "a: [1, 2\n", "无法按 `YAML` 读取"),
-    ("tab_indent", "a:\n\tb: 1\n", "无法按 `YAML` 读取"),
-    ("bad_indent", "a:\n  b: 1\n c: 2\n", "无法按 `YAML` 读取"),
-    ("merge_key", "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n", "merge key"),
-    ("merge_key_list", "b: &b {x: 1}\nc: &c {z: 1}\nother:\n  <<: [*b, *c]\n", "merge key"),
+    ("two_documents", "a: 1\n---\nb: 2\n", "不止一份文档"),
+    ("unclosed_quote", 'a: "abc\n', "引号或括号没有闭合"),
+    ("unclosed_flow", "a: [1, 2\n", "引号或括号没有闭合"),
+    ("tab_indent", "a:\n\tb: 1\n", "制表符"),
+    ("bad_indent", "a:\n  b: 1\n c: 2\n", "缩进与上文不一致"),
+    ("merge_key", "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n", "合并键"),
+    ("merge_key_list", "b: &b {x: 1}\nc: &c {z: 1}\nother:\n  <<: [*b, *c]\n", "合并键"),
     ("python_tag", "a: !!python/object/apply:os.system ['echo hi']\n", "tag"),
     ("python_name_tag", "a: !!python/name:os.system\n", "tag"),
     ("local_tag_scalar", "a: !secret x\n", "标签"),
@@ -177,11 +177,11 @@ DOCUMENTS: list[tuple[str, str | bytes, str]] = [
     ("str_tag_on_map", "a: !!str {b: 1}\n", "tag"),
     ("timestamp_tag_bad", "a: !!timestamp 2021-02-30\n", "2021-02-30"),  # the tag adds nothing; the date is wrong
     ("int_tag_on_text", "a: !!int abc\n", "tag"),
-    ("list_key", "? [a, b]\n: 1\n", "key must be plain text"),
-    ("map_key", "? {a: 1}\n: 1\n", "key must be plain text"),
-    ("null_key", "~: 1\n", "key must be plain text"),
-    ("bool_key", "true: 1\n", "key must be plain text"),
-    ("float_key", "1.5: 1\n", "key must be plain text"),
+    ("list_key", "? [a, b]\n: 1\n", "键必须是普通文本"),
+    ("map_key", "? {a: 1}\n: 1\n", "键必须是普通文本"),
+    ("null_key", "~: 1\n", "键必须是普通文本"),
+    ("bool_key", "true: 1\n", "键必须是普通文本"),
+    ("float_key", "1.5: 1\n", "键必须是普通文本"),
     ("duplicate_key", "a: 1\na: 2\n", "键 `a` 重复"),
     ("duplicate_key_quoted", "a: 1\n'a': 2\n", "键 `a` 重复"),
     ("deep_lists", "a: " + "[" * DEEP + "]" * DEEP + "\n", "嵌套超过"),
@@ -193,7 +193,7 @@ DOCUMENTS: list[tuple[str, str | bytes, str]] = [
      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
      "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n",
      "文件中的值超过"),
-    ("alias_unknown", "a: *nothing\n", "无法按 `YAML` 读取"),
+    ("alias_unknown", "a: *nothing\n", "没有对应的锚点"),
     ("huge_document", "a: [" + "1, " * (MAX_DOCUMENT_BYTES // 3 + 1) + "1]\n", "字节，未读取任何内容"),
     ("many_keys", "".join(f"k{i}: {i}\n" for i in range(MAX_DOCUMENT_BYTES // 10)), "字节，未读取任何内容"),
     ("impossible_date", "a: 2021-02-30\n", "2021-02-30"),
@@ -206,8 +206,9 @@ DOCUMENTS: list[tuple[str, str | bytes, str]] = [
 def _doc_cases() -> list[Case]:
     cases = []
     for name, text, fragment in DOCUMENTS:
-        cases.append(spec_case(f"spec_doc_{name}", text, fragment))
-        cases.append(facts_case(f"facts_doc_{name}", text, fragment))
+        as_spec, as_facts = fragment if isinstance(fragment, tuple) else (fragment, fragment)
+        cases.append(spec_case(f"spec_doc_{name}", text, as_spec))
+        cases.append(facts_case(f"facts_doc_{name}", text, as_facts))
     return cases
 
 
@@ -632,16 +633,16 @@ def _cli_cases() -> list[Case]:
         Case("cli_spec_empty", _cli(lambda d: ["score", str(_good_facts(d)), "--spec", ""]), 2, "empty"),
         Case("cli_spec_blank", _cli(lambda d: ["score", str(_good_facts(d)), "--spec", "  "]), 2, "spec"),
         Case("cli_spec_missing", _cli(lambda d: ["score", str(_good_facts(d)), "--spec", "nope-9"]), 2, "找不到考评细则文件"),
-        Case("cli_spec_folder", _cli(lambda d: ["score", str(_good_facts(d)), "--spec", str(d)]), 2, "folder"),
-        Case("cli_spec_dev_zero", _cli(lambda d: ["validate", "/dev/zero"]), 2, "not a regular file"),
-        Case("cli_spec_fifo", _cli(lambda d: ["validate", str(_fifo(d, "p.yaml"))]), 2, "not a regular file"),
-        Case("cli_validate_empty_name", _cli(lambda d: ["validate", ""]), 2, "empty"),
-        Case("cli_facts_missing", _cli(lambda d: ["score", str(d / "none.yaml")]), 1, "no such file"),
-        Case("cli_facts_folder", _cli(lambda d: ["score", str(d)]), 1, "folder"),
-        Case("cli_facts_fifo", _cli(lambda d: ["score", str(_fifo(d, "f.yaml"))]), 1, "not a regular file"),
-        Case("cli_facts_dev_zero", _cli(lambda d: ["score", "/dev/zero"]), 1, "not a regular file"),
-        Case("cli_facts_dev_null", _cli(lambda d: ["score", "/dev/null"]), 1, "not a regular file"),
-        Case("cli_facts_empty_name", _cli(lambda d: ["score", ""]), 1, "empty"),
+        Case("cli_spec_folder", _cli(lambda d: ["score", str(_good_facts(d)), "--spec", str(d)]), 2, "文件夹，不是文件"),
+        Case("cli_spec_dev_zero", _cli(lambda d: ["validate", "/dev/zero"]), 2, "不是普通文件"),
+        Case("cli_spec_fifo", _cli(lambda d: ["validate", str(_fifo(d, "p.yaml"))]), 2, "不是普通文件"),
+        Case("cli_validate_empty_name", _cli(lambda d: ["validate", ""]), 2, "名称为空"),
+        Case("cli_facts_missing", _cli(lambda d: ["score", str(d / "none.yaml")]), 1, "找不到这个文件"),
+        Case("cli_facts_folder", _cli(lambda d: ["score", str(d)]), 1, "文件夹，不是文件"),
+        Case("cli_facts_fifo", _cli(lambda d: ["score", str(_fifo(d, "f.yaml"))]), 1, "不是普通文件"),
+        Case("cli_facts_dev_zero", _cli(lambda d: ["score", "/dev/zero"]), 1, "不是普通文件"),
+        Case("cli_facts_dev_null", _cli(lambda d: ["score", "/dev/null"]), 1, "不是普通文件"),
+        Case("cli_facts_empty_name", _cli(lambda d: ["score", ""]), 1, "没有给出文件名"),
         Case("cli_as_of_impossible", _cli(lambda d: ["score", str(_good_facts(d)), "--as-of", "2021-02-30"]), 2,
              "not a date"),
         Case("cli_as_of_1990", _cli(lambda d: ["score", str(_good_facts(d)), "--as-of", "1990-01-01"]), 1, "1990"),
@@ -660,7 +661,7 @@ def _cli_cases() -> list[Case]:
         Case("cli_check_negative_examples", _cli(lambda d: ["check", "2021", "--examples", "-1"]), 2, "examples"),
         Case("cli_check_huge_examples", _cli(lambda d: ["check", "2021", "--examples", "10000000000"]), 2,
              "examples"),
-        Case("cli_test_missing_file", _cli(lambda d: ["test", "2021", str(d / "none.yaml")]), 2, "no such file"),
+        Case("cli_test_missing_file", _cli(lambda d: ["test", "2021", str(d / "none.yaml")]), 2, "找不到这个文件"),
         Case("cli_output_onto_folder", _output_onto(lambda d: d), 2, "not a regular file"),
         Case("cli_output_onto_fifo", _output_onto(lambda d: _fifo(d, "out")), 2, "not a regular file"),
         Case("cli_output_onto_link_to_fifo", _output_onto(_link_to_fifo), 2, "not a regular file"),
@@ -668,8 +669,8 @@ def _cli_cases() -> list[Case]:
         Case("cli_output_missing_folder", _output_onto(lambda d: d / "no" / "out.txt"), 2, "out.txt"),
         Case("cli_output_empty_name", lambda d: ["score", str(_good_facts(d)), "-o", ""], 2, "empty"),
         Case("cli_test_scenarios_fifo", _cli(lambda d: ["test", "2021", str(_fifo(d, "cases.yaml"))]), 2,
-             "not a regular file"),
-        Case("cli_test_scenarios_dev_zero", _cli(lambda d: ["test", "2021", "/dev/zero"]), 2, "not a regular file"),
+             "不是普通文件"),
+        Case("cli_test_scenarios_dev_zero", _cli(lambda d: ["test", "2021", "/dev/zero"]), 2, "不是普通文件"),
         Case("cli_show_onto_fifo", _cli(lambda d: ["show", "2021", "-o", str(_fifo(d, "shown"))]), 2,
              "not a regular file"),
         Case("cli_facts_schema_onto_folder", _cli(lambda d: ["facts-schema", "2021", "-o", str(d)]), 2,
@@ -679,7 +680,7 @@ def _cli_cases() -> list[Case]:
              "not a regular file"),
         Case("cli_diff_extends_outside", _cli(lambda d: ["diff", "2021", str(_outside_spec(d))]), 2, "outside"),
         Case("cli_impact_facts_fifo", _cli(lambda d: ["impact", "2021", "2021", str(_fifo(d, "f.yaml"))]), 1,
-             "not a regular file"),
+             "不是普通文件"),
         Case("cli_show_extends_outside", _cli(lambda d: ["show", str(_outside_spec(d))]), 2, "outside"),
         Case("cli_show_allow_dir_missing", _cli(lambda d: ["show", "2021", "--allow-dir", str(d / "none")]), 2,
              "不存在，或不是文件夹"),

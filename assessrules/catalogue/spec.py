@@ -352,7 +352,7 @@ _EXTENDS: dict[str, Message] = {
                                                  "`name:` and `points:`",
                                          hint_en="to add one, give name, points and `parent:`"),
     "extends.unknown_parent": Message("`parent:` names no indicator", "`parent:` 指向的指标不存在",
-                                      text_zh="没有指标 `{parent}` 可以放入 `{id}`", hint_zh=_SHOW_ZH,
+                                      text_zh="没有指标 `{parent}`，无法把 `{id}` 放在它下面", hint_zh=_SHOW_ZH,
                                       text_en="no indicator `{parent}` to put `{id}` under", hint_en=_SHOW),
     "extends.unknown_after": Message("`after:` names no indicator there", "`after:` 指向的指标不在该处",
                                      text_zh="`{after}` 不在那一层的指标之中（{ids}）",

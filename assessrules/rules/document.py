@@ -269,7 +269,6 @@ _SYNTAX_CODES = (
     ("found unexpected end of stream", "document.unclosed"),
     ("<stream end>", "document.unclosed"),
     ("found another document", "document.two_documents"),
-    ("<document start>", "document.two_documents"),
     ("found undefined alias", "document.unknown_alias"),
     ("expected <block end>", "document.indentation"),
     ("did not find expected key", "document.indentation"),
