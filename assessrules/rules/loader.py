@@ -135,7 +135,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     consequences = ctx.add_triggers(d.get("consequences", []), "consequence", ("consequences",))
     groups = build_groups(ctx, d.get("groups", {}), unit_types)
     for trigger in ctx.triggers:
-        trigger.check(facts, ctx.problem)
+        trigger.check(facts, ctx.say)
     rounding = build_rounding(d.get("rounding"))
     if rounding is not None and rounding.indicators is not None and rounding.at != "score":
         ctx.problem(f"`rounding: indicators:` rounds each indicator; the outer rounding then rounds the graded score, "
