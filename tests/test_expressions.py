@@ -75,7 +75,7 @@ def test_membership_in_a_list_of_enum_values() -> None:
     ("late ** 65", "exponent from 0 to 64"),
     ("late ** rate", "exponent from 0 to 64"),
     ("late if ok else 'x'", "both branches"),
-    ("ok + 1", "needs a number"),
+    ("ok + 1", "`+` needs `number`"),
     ("rating == '中'", "not one of the values"),
     ("late is None", "`is` is not allowed"),
     ("lat", "did you mean" ),
