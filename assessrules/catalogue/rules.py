@@ -503,6 +503,96 @@ MESSAGES: dict[str, Message] = {
         "the spec's effective dates are in the wrong order", "生效日期先后颠倒",
         "`effective_from` ({start}) is after `effective_to` ({end})", "`effective_from`（{start}）晚于 `effective_to`（{end}）",
         "swap the dates", "请互换两个日期"),
+    # --- a fact's value against its declaration (FactValueError: a facts file's or a workbook's problem says it)
+    "value.bool_not_number": _m(
+        "a number fact holds true/false", "数值型数据项填了“是/否”",
+        "expected a number, got true/false (`{value}`)", "须填数，而这里填的是“是/否”值 `{value}`",
+        "write the number", "请填写数"),
+    "value.text_not_number": _m(
+        "a number fact holds text", "数值型数据项填了文字",
+        "expected a number, got the text '{value}'", "须填数，而这里填的是文字“{value}”",
+        "write the number without quotes", "请填写不带引号的数"),
+    "value.null_number": _m(
+        "a number fact holds nothing (null)", "数值型数据项为空值",
+        "expected a number, got nothing (null)", "须填数，而这里是空值（null）",
+        "write the number, or leave the fact out if it has a default", "请填写数；如该数据项有默认值，也可以不写这一项"),
+    "value.not_number": _m(
+        "a number fact holds something else", "数值型数据项填的不是数",
+        "expected a number, got `{value}`", "须填数，而这里填的是 `{value}`",
+        "write the number", "请填写数"),
+    "value.not_finite": _m(
+        "a number is not finite", "数不是有限值",
+        "expected a finite number, got `{value}`", "须填有限的数，而这里填的是 `{value}`",
+        "write the number", "请填写数"),
+    "value.too_large": _m(
+        "a number is too large", "数过大",
+        "this number is too large: at most {limit}", "这个数过大：最多为 {limit}",
+        "check the number", "请核对这个数"),
+    "value.below_min": _m(
+        "a number is below the least its fact allows", "数小于允许的最小值",
+        "{value} is below the least allowed value {minimum}", "{value} 小于允许的最小值 {minimum}",
+        "check the number", "请核对这个数"),
+    "value.above_max": _m(
+        "a number is above the greatest its fact allows", "数大于允许的最大值",
+        "{value} is above the greatest allowed value {maximum}", "{value} 大于允许的最大值 {maximum}",
+        "check the number", "请核对这个数"),
+    "value.not_bool": _m(
+        "a yes/no fact holds something else", "“是/否”数据项填的不是“是/否”",
+        "expected true or false, got `{value}`", "须填“是”或“否”（`true` 或 `false`），而这里填的是 `{value}`",
+        "write true or false", "请填写 `true` 或 `false`"),
+    "value.not_whole": _m(
+        "a count is not a whole number", "次数不是整数",
+        "expected a whole number, got {value}", "须填整数，而这里填的是 {value}",
+        "write the count as a whole number", "请把次数填为整数"),
+    "value.count_too_large": _m(
+        "a count is too large", "次数过大",
+        "this count is too large: at most {limit}", "这个次数过大：最多为 {limit}",
+        "check the count", "请核对这个次数"),
+    "value.not_choice": _m(
+        "an enum fact holds a value it does not declare", "枚举数据项填了未声明的值",
+        "'{value}' is not one of {choices}", "“{value}”不是可选值之一（可选值：{choices}）",
+        "write one of the values", "请填写其中一个可选值"),
+    "value.date_with_time": _m(
+        "a date holds a time", "日期带有时间",
+        "expected a date without a time, e.g. 2021-10-08, got `{value}`",
+        "须填不带时间的日期（如 2021-10-08），而这里填的是 `{value}`",
+        "write the date only", "请只填日期"),
+    "value.not_date": _m(
+        "a date fact holds something else", "日期型数据项填的不是日期",
+        "expected a date like 2021-10-08, got `{value}`", "须填 2021-10-08 这样的日期，而这里填的是 `{value}`",
+        "write the date as year-month-day", "请按“年-月-日”填写日期"),
+    "value.control_character": _m(
+        "a text holds a control character", "文字中含控制字符",
+        "the text holds the control character {character}, which is not allowed", "文字中含不允许的控制字符 {character}",
+        "retype the text", "请重新输入这段文字"),
+    "value.not_text": _m(
+        "a text fact holds something else", "文字型数据项填的不是文字",
+        "expected text, got `{value}`", "须填文字，而这里填的是 `{value}`",
+        "put the text in quotes", "请把文字放在引号中"),
+    "value.not_records": _m(
+        "a records fact is not a list", "记录型数据项不是列表",
+        "expected a list of records, got `{value}`", "须填一组记录（列表），而这里填的是 `{value}`",
+        "write one `- {{…}}` line per record", "请每条记录写一行 `- {{…}}`"),
+    "value.record_not_mapping": _m(
+        "a record is not a mapping of fields", "记录不是字段映射",
+        "record {record}: expected a mapping of fields, got `{value}`",
+        "第 {record} 条记录须为“字段: 值”的映射，而这里是 `{value}`",
+        "write the record as {{field: value, …}}", "请把记录写成 {{字段: 值, …}}"),
+    "value.unknown_field": _m(
+        "a record has a field its fact does not declare", "记录含未声明的字段",
+        "record {record}{title}: unknown field `{field}` (fields: {fields})",
+        "第 {record} 条记录{title}含未声明的字段 `{field}`（可用字段：{fields}）",
+        "use the fields the fact declares", "请使用该数据项声明的字段"),
+    "value.missing_field": _m(
+        "a record lacks a required field", "记录缺少必填字段",
+        "record {record}{title}: missing field `{field}` ({field_label})",
+        "第 {record} 条记录{title}缺少必填字段“{field_label}”（{field}）",
+        "give the field a value", "请填写这一字段"),
+    "value.date_order": _m(
+        "a record is dated before it came to be", "记录中的日期早于其产生日期",
+        "record {record}{title}: `{field}` ({field_label}) {day} is before `{dated_by}` {first}",
+        "第 {record} 条记录{title}的“{field_label}”（{field}）{day} 早于 `{dated_by}` {first}",
+        "a record cannot be dated before it came to be: check both dates", "记录的日期不能早于它产生的日期：请核对这两个日期"),
     # the parts of a spec a problem may be in (``within=``), named as the document names them
     "label.indicator": Message("indicator 「{name}」", "指标「{name}」"),
     "label.derived": Message("derived value 「{name}」", "派生值「{name}」"),
