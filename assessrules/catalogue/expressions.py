@@ -243,16 +243,16 @@ MESSAGES: dict[str, Message] = {
         "a function is given the wrong number of arguments", "函数参数个数不符",
         "`{function}` takes {least} to {most} arguments, not {count}",
         "`{function}` 需要 {least} 到 {most} 个参数，这里有 {count} 个",
-        "see the functions in docs/spec-reference.md", "函数及其参数见 docs/spec-reference.md"),
+        "see the functions in docs/spec-reference.md", "函数及其参数见 `docs/spec-reference.md`"),
     "expression.arity_exact": _at(
         "a function is given the wrong number of arguments", "函数参数个数不符",
         "`{function}` takes {least} arguments, not {count}", "`{function}` 需要 {least} 个参数，这里有 {count} 个",
-        "see the functions in docs/spec-reference.md", "函数及其参数见 docs/spec-reference.md"),
+        "see the functions in docs/spec-reference.md", "函数及其参数见 `docs/spec-reference.md`"),
     "expression.arity_at_least": _at(
         "a function is given too few arguments", "函数参数过少",
         "`{function}` takes {least} or more arguments, not {count}",
         "`{function}` 至少需要 {least} 个参数，这里有 {count} 个",
-        "see the functions in docs/spec-reference.md", "函数及其参数见 docs/spec-reference.md"),
+        "see the functions in docs/spec-reference.md", "函数及其参数见 `docs/spec-reference.md`"),
     "expression.date_literal": _at(
         "`date(…)` without a date in quotes", "`date(…)` 的参数不是引号中的日期",
         "`date(…)` takes a date written in quotes as year-month-day",

@@ -24,7 +24,7 @@ MESSAGES: dict[str, Message] = {
     "spec.expression": _m(
         "an expression is not valid", "表达式有误",
         "the expression `{expression}` is not valid", "表达式 `{expression}` 有误",
-        "see the expression language in docs/spec-reference.md", "表达式的写法见 docs/spec-reference.md"),
+        "see the expression language in docs/spec-reference.md", "表达式的写法见 `docs/spec-reference.md`"),
     "spec.each_without_periods": _m(
         "a rule acts per period, but no fact is recorded per that period", "规则按期计算，但没有按该期填报的数据项",
         "`each: {each}` but no fact is recorded per {each}", "写了 `each: {each}`，但没有按 `{each}` 填报的数据项",
@@ -176,26 +176,26 @@ MESSAGES: dict[str, Message] = {
     "spec.award_over_points": _m(
         "an award is worth more than its indicator", "得分项超过指标分值",
         "「{rule}」: the award of {award} points is more than the indicator's {points} points",
-        "「{rule}」得 {award} 分，超过了所在指标的分值 {points} 分",
+        "规则「{rule}」得 {award} 分，超过了所在指标的分值 {points} 分",
         "an award cannot exceed the points of its indicator", "得分不能超过所在指标的分值"),
     "spec.part_veto_score": _m(
         "a part's veto sets a score outside the part's points", "分项一票否决设定的得分超出分项分值",
         "「{rule}」 sets the part's score to {value}, outside its 0–{points}",
-        "「{rule}」把分项得分设为 {value}，超出了 0–{points} 的范围",
+        "规则「{rule}」把分项得分设为 {value}，超出了 0–{points} 的范围",
         "a part's veto fixes or caps a score between 0 and {points}", "分项一票否决只能把得分定为或限制在 0 到 {points} 之间"),
     "spec.part_veto_cap": _m(
         "a part's veto caps the score outside the part's points", "分项一票否决的得分上限超出分项分值",
         "「{rule}」 caps the part's score at {value}, outside its 0–{points}",
-        "「{rule}」把分项得分上限设为 {value}，超出了 0–{points} 的范围",
+        "规则「{rule}」把分项得分上限设为 {value}，超出了 0–{points} 的范围",
         "a part's veto fixes or caps a score between 0 and {points}", "分项一票否决只能把得分定为或限制在 0 到 {points} 之间"),
     "spec.factor_not_computable": _m(
         "a multiplier's factor cannot be computed", "系数无法计算",
-        "「{rule}」: the factor `{expression}` cannot be computed", "「{rule}」的系数 `{expression}` 无法计算",
+        "「{rule}」: the factor `{expression}` cannot be computed", "规则「{rule}」的系数 `{expression}` 无法计算",
         "check the parameters it uses", "请检查其中用到的参数"),
     "spec.factor_negative": _m(
         "a multiplier's factor is negative", "系数为负数",
         "「{rule}」 multiplies the score by {factor}; a multiplier cannot be negative",
-        "「{rule}」把得分乘以 {factor}；系数不能为负数",
+        "规则「{rule}」把得分乘以 {factor}；系数不能为负数",
         "write the factor as it is (0.9, 1.1); a deduction belongs under `deduct:`",
         "请照原样写系数（如 0.9、1.1）；扣分请写在 `deduct:` 下"),
     "spec.part_grade_consequence": _m(
@@ -227,40 +227,40 @@ MESSAGES: dict[str, Message] = {
     "spec.table_expected": _m(
         "a rating has no table of points", "评级规则缺少分值表",
         "`{key}:` expected a table of points, e.g. {{优: 10, 良: 8, 一般: 6, 差: 0}}",
-        "`{key}:` 须为分值表，例如 {{优: 10, 良: 8, 一般: 6, 差: 0}}",
+        "`{key}:` 须为分值表，例如 `{{优: 10, 良: 8, 一般: 6, 差: 0}}`",
         "give each value of the rating its points", "请为评级的每个可选值写出分值"),
     "spec.records_fact": _m(
         "a rule's `records:` does not name a records fact", "规则的 `records:` 不是记录型数据项",
-        "「{rule}」: `records: {records}` must name a records fact", "「{rule}」的 `records: {records}` 须为记录型数据项",
+        "「{rule}」: `records: {records}` must name a records fact", "规则「{rule}」的 `records: {records}` 须为记录型数据项",
         "declare it with `type: records`", "请用 `type: records` 声明该数据项"),
     "spec.severity_field": _m(
         "a rule's `severity:` does not name an enum field of its records", "规则的 `severity:` 不是记录中的枚举字段",
         "「{rule}」: `severity: {severity}` must name an enum field of `{records}` ({fact_label})",
-        "「{rule}」的 `severity: {severity}` 须为数据项“{fact_label}”（{records}）中的枚举字段",
+        "规则「{rule}」的 `severity: {severity}` 须为数据项“{fact_label}”（{records}）中的枚举字段",
         "fields: {fields}", "该数据项的字段：{fields}"),
     "spec.discretion_fact": _m(
         "a discretionary rule does not name an annual number fact", "酌情扣分（得分）规则未指向年度数值型数据项",
         "`discretion: {amount}` must name an annual number fact", "`discretion: {amount}` 须为年度数值型数据项",
         "declare it as {{type: number, min: 0, max: {maximum}, default: 0, label: …}}",
-        "请声明为 {{type: number, min: 0, max: {maximum}, default: 0, label: …}}"),
+        "请声明为 `{{type: number, min: 0, max: {maximum}, default: 0, label: …}}`"),
     "spec.discretion_range": _m(
         "a discretionary amount is not bounded by its range", "酌情扣分（得分）的数据项没有限定范围",
         "the fact " + _FACT_EN + " must be bounded by the range 0–{maximum}, so that an amount outside it is rejected",
         _FACT_ZH + "须限定在 0–{maximum} 之内，超出范围的数值才会被拒绝",
         "declare it as {{type: number, min: 0, max: {maximum}, default: 0, label: …}}",
-        "请声明为 {{type: number, min: 0, max: {maximum}, default: 0, label: …}}"),
+        "请声明为 `{{type: number, min: 0, max: {maximum}, default: 0, label: …}}`"),
     "spec.rating_fact": _m(
         "a rating does not name an annual enum fact", "评级规则未指向年度枚举数据项",
         "「{rule}」: `of: {rating}` must name an annual enum fact (the assessor's rating)",
-        "「{rule}」的 `of: {rating}` 须为年度枚举数据项（考核人员的评级）",
+        "规则「{rule}」的 `of: {rating}` 须为年度枚举数据项（考核人员的评级）",
         "e.g. media_rating: {{type: enum, values: [优, 良, 一般, 差], …}}",
-        "例如 media_rating: {{type: enum, values: [优, 良, 一般, 差], …}}"),
+        "例如 `media_rating: {{type: enum, values: [优, 良, 一般, 差], …}}`"),
     "spec.evidence_fact": _m(
         "a bonus's evidence does not name an annual fact", "加分佐证未指向年度数据项",
         "`evidence: {evidence}` must name an annual fact (the reference or records that prove the bonus)",
         "`evidence: {evidence}` 须为年度数据项（证明加分的文号或记录）",
         "declare it, e.g. {{type: text, label: 佐证材料, default: ''}}",
-        "请声明它，例如 {{type: text, label: 佐证材料, default: ''}}"),
+        "请声明它，例如 `{{type: text, label: 佐证材料, default: ''}}`"),
     "spec.table_value": _m(
         "a table of points names a value the fact does not declare", "分值表中有数据项未声明的可选值",
         "`{value}` is not a value of `{name}` ({fact_label}: {values})",
@@ -274,7 +274,7 @@ MESSAGES: dict[str, Message] = {
     "spec.enum_values": _m(
         "an enum fact does not list its values", "枚举数据项没有列出可选值",
         "`{fact}` ({fact_label}): `values:` is given exactly for enum facts", _FACT_ZH + "是枚举型，须用 `values:` 列出可选值",
-        "an enum fact lists its values, e.g. values: [优, 良, 一般, 差]", "例如 values: [优, 良, 一般, 差]"),
+        "an enum fact lists its values, e.g. values: [优, 良, 一般, 差]", "例如 `values: [优, 良, 一般, 差]`"),
     "spec.values_not_enum": _m(
         "a fact that is not an enum lists values", "非枚举数据项写了 `values:`",
         "`{fact}` ({fact_label}): `values:` does not apply to a {type} fact", _FACT_ZH + "是 `{type}` 型，不能写 `values:`",
@@ -308,7 +308,7 @@ MESSAGES: dict[str, Message] = {
     "spec.records_fields": _m(
         "a records fact lists no fields", "记录型数据项没有列出字段",
         "`{fact}`: a records fact lists its `fields:`", "记录型数据项（{fact}）须用 `fields:` 列出字段",
-        "e.g. fields: {{title: {{type: text, label: 标题}}}}", "例如 fields: {{title: {{type: text, label: 标题}}}}"),
+        "e.g. fields: {{title: {{type: text, label: 标题}}}}", "例如 `fields: {{title: {{type: text, label: 标题}}}}`"),
     "spec.field_period": _m(
         "a field of a record is recorded per period", "记录字段写了按期填报",
         "`{field}`: a field of a record is not recorded per period", "字段 `{field}` 属于记录，不能按期填报",
@@ -514,7 +514,7 @@ MESSAGES: dict[str, Message] = {
         "write the number without quotes", "请填写不带引号的数"),
     "value.null_number": _m(
         "a number fact holds nothing (null)", "数值型数据项为空值",
-        "expected a number, got nothing (null)", "须填数，而这里是空值（null）",
+        "expected a number, got nothing (null)", "须填数，而这里是空值（`null`）",
         "write the number, or leave the fact out if it has a default", "请填写数；如该数据项有默认值，也可以不写这一项"),
     "value.not_number": _m(
         "a number fact holds something else", "数值型数据项填的不是数",
@@ -577,7 +577,7 @@ MESSAGES: dict[str, Message] = {
         "a record is not a mapping of fields", "记录不是字段映射",
         "record {record}: expected a mapping of fields, got `{value}`",
         "第 {record} 条记录须为“字段: 值”的映射，而这里是 `{value}`",
-        "write the record as {{field: value, …}}", "请把记录写成 {{字段: 值, …}}"),
+        "write the record as {{field: value, …}}", "请把记录写成 `{{字段: 值, …}}`"),
     "value.unknown_field": _m(
         "a record has a field its fact does not declare", "记录含未声明的字段",
         "record {record}{title}: unknown field `{field}` (fields: {fields})",
@@ -599,4 +599,5 @@ MESSAGES: dict[str, Message] = {
     "label.direct": Message("direct deductions", "直接扣分项"),
     "label.veto": Message("veto 「{name}」", "一票否决「{name}」"),
     "label.bonus": Message("bonus 「{name}」", "加分项「{name}」"),
+    "label.the_bonus": Message("the bonus", "加分项"),
 }

@@ -20,7 +20,7 @@ def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal
     if not raw:
         return None
     label = raw.get("label", "加分项")
-    with ctx.within("label.bonus", label):
+    with ctx.within(*(("label.the_bonus",) if label == "加分项" else ("label.bonus", label))):
         written = raw.get("gate")
         strict = isinstance(written, Mapping) and "above" in written  # {above: 80}: 高于80分; 80 or {at_least: 80}
         if isinstance(written, Mapping):
