@@ -15,6 +15,14 @@ def _m(en: str, zh: str, text_en: str, text_zh: str, hint_en: str | None = None,
     return Message(en, zh, text_zh=text_zh, hint_zh=hint_zh, text_en=text_en, hint_en=hint_en)
 
 
+def _inexact(en: str, zh: str, place_en: str, place_zh: str) -> Message:
+    """Arithmetic at ``place`` can give a number with no exact decimal value, and the spec declares no rounding."""
+    return _m(en, zh, place_en + ", which can give a number with no exact decimal value, and the spec declares no rounding",
+              place_zh + "，可能得出不是有限小数的数，而考评细则没有声明取舍方式",
+              "declare where and how to round, e.g. `rounding: {{places: 2, mode: half_up, at: score}}` at the top of "
+              "the spec", "请在考评细则开头声明在哪里、如何取舍，例如 `rounding: {{places: 2, mode: half_up, at: score}}`")
+
+
 _FACT_EN = "`{fact}` ({fact_label})"
 _FACT_ZH = "数据项“{fact_label}”（{fact}）"
 _SET_EN, _SET_ZH = "set `{key}: {value}`", "请设为 `{key}: {value}`"
@@ -156,21 +164,21 @@ MESSAGES: dict[str, Message] = {
         "did you mean `{suggestion}`?", "您是不是要写 `{suggestion}`？"),
     "spec.score_cycle": _m(
         "a rule reads the score of an indicator that depends on it", "规则读取了依赖自身的指标得分",
-        "「{rule}」 reads score(\"{indicator}\") ({indicator_name}), which depends on this rule: a cycle",
+        "「{rule}」 reads score(\"{indicator}\"), which depends on this rule: a cycle (「{indicator_name}」)",
         "规则「{rule}」读取了指标“{indicator_name}”（{indicator}）的得分，而该得分又取决于这条规则，形成循环",
         "a rule on an indicator may read its own children and the indicators written before it; "
         "read any indicator from the bonus, a veto or a consequence",
         "指标上的规则只能读取本指标的子指标和写在它前面的指标；任何指标的得分都可以在加分项、一票否决或结果运用中读取"),
     "spec.score_later": _m(
         "a rule reads the score of an indicator scored after it", "规则读取了之后才计分的指标得分",
-        "「{rule}」 reads score(\"{indicator}\") ({indicator_name}), which is scored after this rule",
+        "「{rule}」 reads score(\"{indicator}\"), which is scored after this rule (「{indicator_name}」)",
         "规则「{rule}」读取了指标“{indicator_name}”（{indicator}）的得分，但该指标在这条规则之后才计分",
         "a rule on an indicator may read its own children and the indicators written before it; "
         "read any indicator from the bonus, a veto or a consequence",
         "指标上的规则只能读取本指标的子指标和写在它前面的指标；任何指标的得分都可以在加分项、一票否决或结果运用中读取"),
     "spec.applies_if_order": _m(
         "`applies_if` reads the score of an indicator not yet scored", "`applies_if` 读取了尚未计分的指标得分",
-        "`applies_if` reads score(\"{indicator}\") ({indicator_name}), which is not scored before 「{name}」",
+        "`applies_if` reads score(\"{indicator}\"), which is not scored before 「{name}」 (「{indicator_name}」)",
         "`applies_if` 读取了指标“{indicator_name}”（{indicator}）的得分，但它不在指标“{name}”之前计分",
         "read only indicators written before this one", "只能读取写在本指标之前的指标"),
     "spec.award_over_points": _m(
@@ -503,91 +511,123 @@ MESSAGES: dict[str, Message] = {
         "the spec's effective dates are in the wrong order", "生效日期先后颠倒",
         "`effective_from` ({start}) is after `effective_to` ({end})", "`effective_from`（{start}）晚于 `effective_to`（{end}）",
         "swap the dates", "请互换两个日期"),
+    # --- arithmetic that can give a number with no exact decimal value, in a spec that declares no rounding
+    "spec.inexact_parameter": _inexact(
+        "a parameter's value has no exact decimal value", "参数值不是有限小数",
+        "the parameter `{name}` is {value}", "参数 `{name}` 的值是 {value}"),
+    "spec.inexact_points": _inexact(
+        "a rule's points have no exact decimal value", "规则的分值不是有限小数",
+        "「{rule}」 `{field}` is {value}", "规则「{rule}」的 `{field}` 是 {value}"),
+    "spec.inexact_table": _inexact(
+        "a table of points holds a value with no exact decimal value", "分值表中有不是有限小数的分值",
+        "「{rule}」 gives {label} {value}", "规则「{rule}」给“{label}”的分值是 {value}"),
+    "spec.inexact_division": _inexact(
+        "a rule's expression divides", "规则的表达式中有除法",
+        "「{rule}」 divides in `{expression}`", "规则「{rule}」在 `{expression}` 中做了除法"),
+    "spec.inexact_conversion": _inexact(
+        "the conversion has no `places:`", "折算未写 `places:`",
+        "the conversion × {to} ÷ {points}", "折算（× {to} ÷ {points}）"),
+    "spec.inexact_mean": _inexact(
+        "a derived value is a mean", "派生值是平均值",
+        "the derived value 「{label}」 is a mean ({name})", "派生值“{label}”（{name}）是平均值"),
+    "spec.inexact_derived_division": _inexact(
+        "a derived value divides", "派生值的表达式中有除法",
+        "the derived value 「{label}」 divides in `{expression}` ({name})",
+        "派生值“{label}”（{name}）在 `{expression}` 中做了除法"),
+    "spec.inexact_group": _inexact(
+        "a group averages its members' scores", "分组对成员得分取平均",
+        "the group 「{group}」 averages its members' scores ({group_id})", "分组“{group}”（{group_id}）对成员得分取平均"),
+    "spec.inexact_per_unit": _inexact(
+        "an indicator divides by points given per unit", "指标要除以按单位给出的分值",
+        "「{name}」 divides by points given per unit ({parts})", "指标“{name}”要除以按单位给出的分值（{parts}）"),
+    "spec.inexact_share": _inexact(
+        "a weighted parent takes a share of a child with no exact decimal value", "加权上级指标折算子指标得分的比例不是有限小数",
+        "「{name}」 takes {share} of 「{child}」's score (weight × {points} ÷ {child_points})",
+        "指标“{name}”取子指标“{child}”得分的 {share} 倍（权重 × {points} ÷ {child_points}）"),
+    "spec.inexact_shares_per_unit": _inexact(
+        "an indicator renormalises over shares given per unit", "指标按单位给出的权重重新折算",
+        "「{name}」 renormalises over shares given per unit", "指标“{name}”按各单位给出的权重重新折算"),
+    "spec.inexact_many": _inexact(
+        "an indicator has too many children that may not apply to check them all", "可能不适用的子指标过多，无法逐一检查",
+        "「{name}」 has more than {limit} children that may not apply", "指标“{name}”有超过 {limit} 个可能不适用的子指标"),
+    "spec.inexact_weights": _inexact(
+        "an indicator renormalises over the weights of the children that apply", "指标按适用子指标的权重重新折算",
+        "「{name}」 renormalises over the weights of the children that apply ({parts}: ÷ {total})",
+        "指标“{name}”按适用子指标的权重重新折算（{parts}：÷ {total}）"),
+    "spec.inexact_rescale": _inexact(
+        "an indicator rescales over the points of the children that apply", "指标按适用子指标的分值重新折算",
+        "「{name}」 renormalises over the points of the children that apply ({parts}: ÷ {total})",
+        "指标“{name}”按适用子指标的分值重新折算（{parts}：÷ {total}）"),
+    "spec.inexact_spread": _inexact(
+        "an indicator spreads the points of children that do not apply", "指标把不适用子指标的分值分摊给其余子指标",
+        "「{name}」 spreads {missing} points over {count} children that apply (「{child}」 × {factor})",
+        "指标“{name}”把 {missing} 分分摊给 {count} 个适用的子指标（“{child}” × {factor}）"),
     # --- a fact's value against its declaration (FactValueError: a facts file's or a workbook's problem says it)
     "value.bool_not_number": _m(
         "a number fact holds true/false", "数值型数据项填了“是/否”",
-        "expected a number, got true/false (`{value}`)", "须填数，而这里填的是“是/否”值 `{value}`",
-        "write the number", "请填写数"),
+        "expected a number, got true/false (`{value}`)", "须填数，而这里填的是“是/否”值 `{value}`"),
     "value.text_not_number": _m(
         "a number fact holds text", "数值型数据项填了文字",
         "expected a number, got the text '{value}'", "须填数，而这里填的是文字“{value}”",
         "write the number without quotes", "请填写不带引号的数"),
     "value.null_number": _m(
         "a number fact holds nothing (null)", "数值型数据项为空值",
-        "expected a number, got nothing (null)", "须填数，而这里是空值（`null`）",
-        "write the number, or leave the fact out if it has a default", "请填写数；如该数据项有默认值，也可以不写这一项"),
+        "expected a number, got nothing (null)", "须填数，而这里是空值（`null`）"),
     "value.not_number": _m(
         "a number fact holds something else", "数值型数据项填的不是数",
-        "expected a number, got `{value}`", "须填数，而这里填的是 `{value}`",
-        "write the number", "请填写数"),
+        "expected a number, got `{value}`", "须填数，而这里填的是 `{value}`"),
     "value.not_finite": _m(
         "a number is not finite", "数不是有限值",
-        "expected a finite number, got `{value}`", "须填有限的数，而这里填的是 `{value}`",
-        "write the number", "请填写数"),
+        "expected a finite number, got `{value}`", "须填有限的数，而这里填的是 `{value}`"),
     "value.too_large": _m(
         "a number is too large", "数过大",
-        "this number is too large: at most {limit}", "这个数过大：最多为 {limit}",
-        "check the number", "请核对这个数"),
+        "this number is too large: at most {limit}", "这个数过大：最多为 {limit}"),
     "value.below_min": _m(
         "a number is below the least its fact allows", "数小于允许的最小值",
-        "{value} is below the least allowed value {minimum}", "{value} 小于允许的最小值 {minimum}",
-        "check the number", "请核对这个数"),
+        "{value} is below the least allowed value {minimum}", "{value} 小于允许的最小值 {minimum}"),
     "value.above_max": _m(
         "a number is above the greatest its fact allows", "数大于允许的最大值",
-        "{value} is above the greatest allowed value {maximum}", "{value} 大于允许的最大值 {maximum}",
-        "check the number", "请核对这个数"),
+        "{value} is above the greatest allowed value {maximum}", "{value} 大于允许的最大值 {maximum}"),
     "value.not_bool": _m(
         "a yes/no fact holds something else", "“是/否”数据项填的不是“是/否”",
-        "expected true or false, got `{value}`", "须填“是”或“否”（`true` 或 `false`），而这里填的是 `{value}`",
-        "write true or false", "请填写 `true` 或 `false`"),
+        "expected true or false, got `{value}`", "须填“是”或“否”（`true` 或 `false`），而这里填的是 `{value}`"),
     "value.not_whole": _m(
         "a count is not a whole number", "次数不是整数",
-        "expected a whole number, got {value}", "须填整数，而这里填的是 {value}",
-        "write the count as a whole number", "请把次数填为整数"),
+        "expected a whole number, got {value}", "须填整数，而这里填的是 {value}"),
     "value.count_too_large": _m(
         "a count is too large", "次数过大",
-        "this count is too large: at most {limit}", "这个次数过大：最多为 {limit}",
-        "check the count", "请核对这个次数"),
+        "this count is too large: at most {limit}", "这个次数过大：最多为 {limit}"),
     "value.not_choice": _m(
         "an enum fact holds a value it does not declare", "枚举数据项填了未声明的值",
-        "'{value}' is not one of {choices}", "“{value}”不是可选值之一（可选值：{choices}）",
-        "write one of the values", "请填写其中一个可选值"),
+        "'{value}' is not one of {choices}", "“{value}”不是可选值之一（可选值：{choices}）"),
     "value.date_with_time": _m(
         "a date holds a time", "日期带有时间",
         "expected a date without a time, e.g. 2021-10-08, got `{value}`",
-        "须填不带时间的日期（如 2021-10-08），而这里填的是 `{value}`",
-        "write the date only", "请只填日期"),
+        "须填不带时间的日期（如 2021-10-08），而这里填的是 `{value}`"),
     "value.not_date": _m(
         "a date fact holds something else", "日期型数据项填的不是日期",
-        "expected a date like 2021-10-08, got `{value}`", "须填 2021-10-08 这样的日期，而这里填的是 `{value}`",
-        "write the date as year-month-day", "请按“年-月-日”填写日期"),
+        "expected a date like 2021-10-08, got `{value}`", "须填 2021-10-08 这样的日期，而这里填的是 `{value}`"),
     "value.control_character": _m(
         "a text holds a control character", "文字中含控制字符",
-        "the text holds the control character {character}, which is not allowed", "文字中含不允许的控制字符 {character}",
-        "retype the text", "请重新输入这段文字"),
+        "the text holds the control character {character}, which is not allowed", "文字中含不允许的控制字符 {character}"),
     "value.not_text": _m(
         "a text fact holds something else", "文字型数据项填的不是文字",
-        "expected text, got `{value}`", "须填文字，而这里填的是 `{value}`",
-        "put the text in quotes", "请把文字放在引号中"),
+        "expected text, got `{value}`", "须填文字，而这里填的是 `{value}`"),
     "value.not_records": _m(
         "a records fact is not a list", "记录型数据项不是列表",
-        "expected a list of records, got `{value}`", "须填一组记录（列表），而这里填的是 `{value}`",
-        "write one `- {{…}}` line per record", "请每条记录写一行 `- {{…}}`"),
+        "expected a list of records, got `{value}`", "须填一组记录（列表），而这里填的是 `{value}`"),
     "value.record_not_mapping": _m(
         "a record is not a mapping of fields", "记录不是字段映射",
         "record {record}: expected a mapping of fields, got `{value}`",
-        "第 {record} 条记录须为“字段: 值”的映射，而这里是 `{value}`",
-        "write the record as {{field: value, …}}", "请把记录写成 `{{字段: 值, …}}`"),
+        "第 {record} 条记录须为“字段: 值”的映射，而这里是 `{value}`"),
     "value.unknown_field": _m(
         "a record has a field its fact does not declare", "记录含未声明的字段",
         "record {record}{title}: unknown field `{field}` (fields: {fields})",
-        "第 {record} 条记录{title}含未声明的字段 `{field}`（可用字段：{fields}）",
-        "use the fields the fact declares", "请使用该数据项声明的字段"),
+        "第 {record} 条记录{title}含未声明的字段 `{field}`（可用字段：{fields}）"),
     "value.missing_field": _m(
         "a record lacks a required field", "记录缺少必填字段",
         "record {record}{title}: missing field `{field}` ({field_label})",
-        "第 {record} 条记录{title}缺少必填字段“{field_label}”（{field}）",
-        "give the field a value", "请填写这一字段"),
+        "第 {record} 条记录{title}缺少必填字段“{field_label}”（{field}）"),
     "value.date_order": _m(
         "a record is dated before it came to be", "记录中的日期早于其产生日期",
         "record {record}{title}: `{field}` ({field_label}) {day} is before `{dated_by}` {first}",

@@ -52,8 +52,16 @@ def _refuse(reason: str, path: tuple[str | int, ...] = (), code: str = "facts.ty
 
 def _shown(value: Any) -> str:
     """A value as a message quotes it in backticks: its YAML-like text, at most 40 characters."""
-    text = "null" if value is None else ("true" if value is True else "false" if value is False else
-                                         value if isinstance(value, str) else repr(value))
+    if value is None or isinstance(value, bool):
+        text = {None: "null", True: "true", False: "false"}[value]
+    elif isinstance(value, str | int | float | Decimal | dt.date):
+        text = str(value)
+    elif isinstance(value, Mapping):
+        text = "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, list | tuple):
+        text = "[" + ", ".join(_shown(v) for v in value) + "]"
+    else:
+        text = type(value).__name__
     return _cut(text)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from .. import _resources
-from ..errors import Path, Problem, SpecError, UsageError, sort_problems, with_code
+from ..errors import Problem, SpecError, UsageError, sort_problems, with_code
 from .build.assumptions import build_assumptions
 from .build.context import BuildContext
 from .build.derived import build_derived
@@ -29,7 +29,7 @@ from .build.metadata import build_metadata, build_unit_types
 from .build.outcome import build_bonus, build_conversion, build_rounding, build_vetoes
 from .build.parameters import build_parameters
 from .document import Document, DocumentError, load_document, read_document
-from .exactness import derived_places, nonterminating_places
+from .exactness import Place, derived_places, nonterminating_places
 from .expressions import Name
 from .extend import expand
 from .model import Grade
@@ -142,14 +142,12 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
                     f"so it is `at: score`, not `at: {rounding.at}`", ("rounding", "at"),
                     "leave out `at:` (score is the default), or leave out `indicators:` and write `at: indicator`")
     if root is not None and rounding is None:
-        averaged: list[tuple[str, Path]] = [(f"the group 「{g['label']}」 averages its members' scores", ("groups", gid))
-                    for gid, g in (d.get("groups") or {}).items()]
+        averaged: list[Place] = [("spec.inexact_group", ("groups", gid), {"group": g["label"], "group_id": gid})
+                                 for gid, g in (d.get("groups") or {}).items()]
         averaged += derived_places(derived, ctx.parameters)
-        for message, path in averaged + nonterminating_places(root, ctx.triggers, ctx.parameters,
-                                                              d.get("not_applicable", "full_marks"), conversion):
-            ctx.problem(f"{message}, which can give a number with no exact decimal value, and the spec declares "
-                        "no rounding", path, "declare where and how to round, e.g. "
-                        "`rounding: {places: 2, mode: half_up, at: score}` at the top of the spec")
+        for code, path, values in averaged + nonterminating_places(root, ctx.triggers, ctx.parameters,
+                                                                   d.get("not_applicable", "full_marks"), conversion):
+            ctx.say(code, path, **values)
     if ctx.problems or root is None:
         return None
     direct_section = d.get("direct_deductions") or {}
