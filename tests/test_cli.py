@@ -38,9 +38,9 @@ def test_validate_lists_every_problem_with_its_location_and_exits_2() -> None:
     bad = BAD / "grade_gap.yaml"
     code, out, err = call("validate", str(bad), "2021")
     assert code == 2
-    assert f"{bad}:20:35: gap between grades" in err
-    assert "hint: set `below: 6`" in err
-    assert "1 problem in 1 of 2 specs" in err
+    assert f"{bad}:20:35: 等次之间有空档：5 分至 6 分之间的得分不属于任何等次" in err
+    assert "提示：请设为 `below: 6`" in err
+    assert "2 个考评细则中有 1 个有误，共 1 个问题" in err
     assert "ok: " in out
 
 
@@ -112,7 +112,7 @@ def test_a_bad_spec_given_to_score_exits_2() -> None:
     """The spec is checked before any facts."""
     code, _, err = call("score", str(EXAMPLE), "--spec", str(BAD / "dunder_name.yaml"))
     assert code == 2
-    assert "names beginning with `_`" in err
+    assert "不允许使用以 `_` 开头的名称（如 `__import__`）" in err
 
 
 def test_explain_gives_the_account_of_one_unit() -> None:

@@ -50,7 +50,7 @@ def test_subtracting_dates_is_one_message_with_the_way_to_write_it() -> None:
     with pytest.raises(ExpressionError) as caught:
         check_expression("a - b > 3", NAMES)
     [problem] = caught.value.problems
-    assert problem.message == "`-` works on numbers, not on dates"
+    assert problem.message == "in `a - b > 3` at character 1: `-` works on numbers, not on dates"
     assert problem.hint is not None and "days(a, b)" in problem.hint and "working_days(a, b)" in problem.hint
 
 

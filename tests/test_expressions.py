@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from assessrules.authoring.strategies import facts_for
 from assessrules.engine.spec import Spec
+from assessrules.messages import CATALOGUE, fill
 from assessrules.rules.expressions import ExpressionError, Name, check_expression
 
 NAMES = {
@@ -75,7 +76,7 @@ def test_membership_in_a_list_of_enum_values() -> None:
     ("late ** 65", "exponent from 0 to 64"),
     ("late ** rate", "exponent from 0 to 64"),
     ("late if ok else 'x'", "both branches"),
-    ("ok + 1", "needs a number"),
+    ("ok + 1", "`+` needs `number`"),
     ("rating == '中'", "not one of the values"),
     ("late is None", "`is` is not allowed"),
     ("lat", "did you mean" ),
@@ -101,6 +102,33 @@ def test_an_unknown_name_gets_a_did_you_mean() -> None:
     with pytest.raises(ExpressionError) as caught:
         check_expression("lates > 0", NAMES)
     assert caught.value.problems[0].hint == "did you mean `late`?"
+
+
+def test_an_expression_problem_says_in_chinese_where_it_is_and_what_to_write() -> None:
+    """The code and the values of an expression's problem give its Chinese sentence and did-you-mean."""
+    with pytest.raises(ExpressionError) as caught:
+        check_expression("late > 0 and lates > 0", NAMES)
+    [found] = caught.value.problems
+    entry = CATALOGUE[found.code]
+    assert found.code == "expression.unknown_name" and found.offset == 13
+    assert fill(entry.text_zh or "", "zh", found.values) == "表达式 `late > 0 and lates > 0` 第 14 个字符处：名称 `lates` 未声明"
+    assert fill(entry.hint_zh or "", "zh", found.values) == "您是不是要写 `late`？"
+    assert found.message == "in `late > 0 and lates > 0` at character 14: unknown name `lates`"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("late.__class__", "expression.attribute"), ("late[0]", "expression.subscript"), ("ok + 1", "expression.operand_type"),
+    ("abs(ok)", "expression.argument_type"), ("late", None), ("zzz > 1", "expression.undeclared_name"),
+    ("min(late)", "expression.arity_at_least"), ("late ** 65", "expression.power"), ("late; late", "expression.syntax"),
+])
+def test_every_expression_problem_has_its_own_code(text: str, code: str | None) -> None:
+    """Each kind of mistake has a code of its own, which programs can read; a fine expression has none."""
+    if code is None:
+        check_expression(text, NAMES)
+        return
+    with pytest.raises(ExpressionError) as caught:
+        check_expression(text, NAMES)
+    assert [p.code for p in caught.value.problems] == [code]
 
 
 numbers = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False, allow_infinity=False)

@@ -98,7 +98,7 @@ def test_accepted_spellings_are_normalised_exactly(small_spec: Callable[[str], S
     with pytest.raises(FactsError, match="expected a date like 2021-10-08"):
         spec.check_unit({"id": "u", "type": "town", "target": 1, "facts": {
             "rate": "95%", "amount": 1, "day": "8/10/2021", "level": "优"}})
-    with pytest.raises(FactsError, match="'良' is not one of 优、差"):
+    with pytest.raises(FactsError, match="'良' is not one of 优, 差"):
         spec.check_unit({"id": "u", "type": "town", "target": 1, "facts": {
             "rate": 1, "amount": 1, "day": "2021-10-08", "level": "良"}})
     with pytest.raises(FactsError, match=r"1\.5 is above the greatest allowed value 1"):

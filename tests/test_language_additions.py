@@ -95,13 +95,13 @@ def test_an_unknown_assumption_on_an_indicator_or_a_floor_is_located() -> None:
 
 def test_a_grade_table_that_stops_below_an_uncapped_bonus_is_refused() -> None:
     """Without a bonus cap scores have no top, so the highest grade may not have `below:`."""
-    with pytest.raises(SpecError, match="stops below 200, but scores go up to any bonus without a cap"):
+    with pytest.raises(SpecError, match="stops at `below: 200`, but scores go up to any bonus without a cap"):
         load(("{id: ok, label: 合格, at_least: 60}", "{id: ok, label: 合格, at_least: 60, below: 200}"))
 
 
 def test_an_award_needs_a_condition_a_count_or_a_discretion() -> None:
     """An award with none of if/per/discretion names all three."""
-    with pytest.raises(SpecError, match="needs exactly one of `if` or `per` or `discretion`"):
+    with pytest.raises(SpecError, match="needs exactly one of `if`, `per`, `discretion`"):
         spec_from_text(AWARDS.read_text(encoding="utf-8").replace("discretion: innovation, ", ""))
 
 

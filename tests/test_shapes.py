@@ -12,6 +12,7 @@ import assessrules
 from assessrules import spec_from_text
 from assessrules.engine.spec import Spec
 from assessrules.errors import FactsError, SpecError
+from assessrules.messages import render_problem
 
 SHAPES = Path(__file__).parent / "specs" / "shapes"
 D = Decimal
@@ -192,6 +193,27 @@ def test_misused_shapes_fail_at_load_with_a_located_message(name: str, change: t
     found = [p for p in caught.value.problems if message in p.message]
     assert found, caught.value.problems
     assert found[0].line is not None
+
+
+@pytest.mark.parametrize(("name", "change", "message"), [
+    ("weighted_scale.yaml", ("    weight: 30%", "    weight: 20%"),
+     "指标「加权与折算」：各子指标权重合计为 90%（工作考核 70%、专业评价 20%），不是 100%"),
+    ("bonus_veto.yaml", ("  gate: 80", "  gate: 120"), "加分项：加分门槛 120 超出了基本得分的范围 0–100"),
+    ("deductions.yaml", ("优: 20, 良: 16", "优: 20, 好: 16"),
+     "“好”不是数据项“评议等次”（media_rating）的可选值（可选值：优、良、一般、差）"),
+    ("deductions.yaml", ("min: 0, max: 2, direction", "direction"),
+     "数据项“其他问题视情况扣分”（other_issues）须限定在 0–2 之内"),
+    ("deductions.yaml", ("severity: level", "severity: title"),
+     "规则「内容差错」的 `severity: title` 须为数据项“内容差错记录”（content_errors）中的枚举字段"),
+    ("bonus_veto.yaml", ("grade: failing", "grade: fail"), "一票否决「发生重大泄密事件」：没有编号为 `fail` 的等次"),
+])
+def test_misused_shapes_are_said_in_chinese_with_the_spec_s_own_names(name: str, change: tuple[str, str],
+                                                                       message: str) -> None:
+    """The same misuses read as Chinese sentences naming indicators, facts and rules by their labels."""
+    with pytest.raises(SpecError) as caught:
+        load(name, change)
+    said = [render_problem(p, "zh") for p in caught.value.problems]
+    assert any(message in s for s in said), said
 
 
 def test_every_shape_spec_validates_from_the_command_line() -> None:

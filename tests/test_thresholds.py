@@ -55,7 +55,7 @@ def test_the_account_shows_strict_and_inclusive_bounds() -> None:
 
 
 @pytest.mark.parametrize(("good", "words", "code"), [
-    ("{id: good, label: 良好, at_least: 80, below: 90}", "no grade covers a score of exactly 90", "spec.grade_gap"),
+    ("{id: good, label: 良好, at_least: 80, below: 90}", "no grade covers a score of exactly 90", "spec.grade_gap_at"),
     ("{id: good, label: 良好, at_least: 80, at_most: 91}", "grades overlap: scores from 90 to 91", "spec.grade_overlap"),
 ], ids=["gap_at_the_threshold", "overlap"])
 def test_coverage_is_checked_with_the_thresholds_strictness(good: str, words: str, code: str) -> None:
@@ -72,7 +72,7 @@ def test_at_least_over_at_most_holds_the_threshold_twice() -> None:
         load("above: 90, commend", "at_least: 90, commend")
     problem = caught.value.problems[0]
     assert "a score of exactly 90 is both 「优秀」 and 「良好」" in problem.message
-    assert problem.code == "spec.grade_overlap" and problem.hint is not None and "90" in problem.hint
+    assert problem.code == "spec.grade_overlap_at" and problem.hint is not None and "90" in problem.hint
 
 
 def test_a_grade_cannot_say_both_at_least_and_above() -> None:
@@ -87,7 +87,7 @@ def test_a_strict_threshold_at_the_top_of_the_scale_cannot_be_reached() -> None:
     with pytest.raises(SpecError) as caught:
         load("above: 90, commend: true}\n  - {id: good, label: 良好, at_least: 80, at_most: 90}",
              "above: 100, commend: true}\n  - {id: good, label: 良好, at_least: 80, at_most: 100}")
-    assert any("needs more than 100" in p.message for p in caught.value.problems)
+    assert any("needs `above: 100`" in p.message for p in caught.value.problems)
 
 
 def test_the_lowest_grade_above_zero_leaves_zero_uncovered() -> None:

@@ -19,18 +19,22 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 from ..errors import Path
 from ..numbers import format_points, terminates
 from .derive import Derived
+from .expressions import quoted
 from .kinds import Trigger
 from .model import Conversion, Indicator, Parameter
 
 MAX_SUBSETS = 12
 """Beyond this many children that may not apply, the combinations are not enumerated: assume the worst."""
 
-Place = tuple[str, Path]
-"""What can produce a non-terminating value, and where it is written."""
+Place = tuple[str, Path, dict[str, Any]]
+"""What can produce a non-terminating value, and where it is written: the catalogue code that says it
+(``spec.inexact_division``, …; each sentence ends by saying that the spec declares no rounding), the path,
+and the values the sentence names."""
 
 
 def divides_exactly(divisor: Fraction) -> bool:
@@ -48,31 +52,35 @@ def nonterminating_places(root: Indicator, triggers: Sequence[Trigger], paramete
     places: list[Place] = []
     for name, parameter in parameters.items():
         if isinstance(parameter.value, Fraction):
-            places.append((f"the parameter `{name}` is {format_points(parameter.value)}", ("parameters", name, "value")))
+            places.append(("spec.inexact_parameter", ("parameters", name, "value"),
+                           {"name": name, "value": format_points(parameter.value)}))
     values = {n: p.value for n, p in parameters.items()}
     for trigger in triggers:
         for field in EXACT_FIELDS:
             value = getattr(trigger, field, None)
             if isinstance(value, Fraction):
-                places.append((f"「{trigger.label}」 `{field}` is {format_points(value)}", trigger.path))
+                places.append(("spec.inexact_points", trigger.path,
+                               {"rule": trigger.label, "field": field, "value": format_points(value)}))
         for table in ("by_severity", "scale"):
             for label, value in (getattr(trigger, table, None) or {}).items():
                 if isinstance(value, Fraction):
-                    places.append((f"「{trigger.label}」 gives {label} {format_points(value)}", trigger.path))
+                    places.append(("spec.inexact_table", trigger.path,
+                                   {"rule": trigger.label, "label": label, "value": format_points(value)}))
         for expression in trigger.expressions():
             if expression.type != "number":
                 continue
             for division in expression.divisions():
                 divisor = expression.divisor_constant(division, values)
                 if divisor is None or not divides_exactly(divisor):
-                    places.append((f"「{trigger.label}」 divides in `{expression.text}`", trigger.path))
+                    places.append(("spec.inexact_division", trigger.path,
+                                   {"rule": trigger.label, "expression": quoted(expression.text)}))
                     break
     for node in root.walk():
         places.extend(_parent_places(node, not_applicable))
     if conversion is not None and conversion.places is None and not divides_exactly(Fraction(root.points) /
                                                                                       Fraction(conversion.to)):
-        places.append((f"the conversion × {format_points(conversion.to)} ÷ {format_points(root.points)}",
-                       ("conversion",)))
+        places.append(("spec.inexact_conversion", ("conversion",),
+                       {"to": format_points(conversion.to), "points": format_points(root.points)}))
     return places
 
 
@@ -82,12 +90,13 @@ def derived_places(derived: Sequence[Derived], parameters: Mapping[str, Paramete
     places: list[Place] = []
     for d in derived:
         if d.kind == "mean":
-            places.append((f"the derived value 「{d.label}」 is a mean", d.path))
+            places.append(("spec.inexact_mean", d.path, {"label": d.label, "name": d.name}))
             continue
         for division in d.expression.divisions() if d.expression.type == "number" else ():
             divisor = d.expression.divisor_constant(division, values)
             if divisor is None or not divides_exactly(divisor):
-                places.append((f"the derived value 「{d.label}」 divides in `{d.expression.text}`", d.path))
+                places.append(("spec.inexact_derived_division", d.path,
+                               {"label": d.label, "name": d.name, "expression": quoted(d.expression.text)}))
                 break
     return places
 
@@ -109,20 +118,21 @@ def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
     weighted = any(c.weighted for c in kids)
     per_unit = [c for c in (node, *kids) if c.unit_points is not None]
     if per_unit and (weighted or (any(c.limited for c in kids) and not_applicable != "full_marks")):
-        return [(f"「{node.name}」 divides by points given per unit ({'、'.join(c.name for c in per_unit)})", where)]
+        return [("spec.inexact_per_unit", where, {"name": node.name, "parts": [c.name for c in per_unit]})]
     if weighted:
         for c in kids:
             share = Fraction(c.weight if c.weight is not None else 1) * Fraction(node.points) / Fraction(c.points)
             if not terminates(share):
-                return [(f"「{node.name}」 takes {format_points(share)} of 「{c.name}」's score "
-                         f"(weight × {format_points(node.points)} ÷ {format_points(c.points)})", c.path)]
+                return [("spec.inexact_share", c.path, {"name": node.name, "share": format_points(share), "child": c.name,
+                                                         "points": format_points(node.points),
+                                                         "child_points": format_points(c.points)})]
     if not any(c.limited for c in kids) or (not weighted and not_applicable == "full_marks"):
         return []
     if any(c.weight_expr is not None for c in kids):
-        return [(f"「{node.name}」 renormalises over shares given per unit", where)]
+        return [("spec.inexact_shares_per_unit", where, {"name": node.name})]
     subsets = _subsets(node)
     if subsets is None:
-        return [(f"「{node.name}」 has more than {MAX_SUBSETS} children that may not apply", where)]
+        return [("spec.inexact_many", where, {"name": node.name, "limit": MAX_SUBSETS})]
     whole = Fraction(1) if weighted else sum((Fraction(c.points) for c in kids), Fraction(0))
     for applying in subsets:
         if not applying:
@@ -130,17 +140,17 @@ def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
         ap = sum((Fraction(c.weight or 0) if weighted else Fraction(c.points) for c in applying), Fraction(0))
         if weighted or not_applicable == "rescale":
             if ap and not divides_exactly(ap / whole):
-                how = "weights" if weighted else "points"
-                return [(f"「{node.name}」 renormalises over the {how} of the children that apply "
-                         f"({'、'.join(c.name for c in applying)}: ÷ {format_points(ap)})",
-                         where if weighted else ("not_applicable",))]
+                return [("spec.inexact_weights" if weighted else "spec.inexact_rescale",
+                         where if weighted else ("not_applicable",),
+                         {"name": node.name, "parts": [c.name for c in applying], "total": format_points(ap)})]
             continue
         miss = whole - ap
         for c in applying:
             factor = (Fraction(c.points) + miss / len(applying)) / Fraction(c.points)
             if not terminates(factor):
-                return [(f"「{node.name}」 spreads {format_points(miss)} points over {len(applying)} children that "
-                         f"apply (「{c.name}」 × {format_points(factor)})", ("not_applicable",))]
+                return [("spec.inexact_spread", ("not_applicable",),
+                         {"name": node.name, "missing": format_points(miss), "count": len(applying), "child": c.name,
+                          "factor": format_points(factor)})]
     return []
 
 

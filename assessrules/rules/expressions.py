@@ -37,6 +37,7 @@ from typing import Any, Literal
 import attrs
 import simpleeval
 
+from ..messages import CATALOGUE, fill
 from ..numbers import DECIMAL_CONTEXT as _DECIMAL_CONTEXT
 
 Type = Literal["bool", "number", "text", "date", "any"]
@@ -66,8 +67,7 @@ class Name:
     label: str = ""
     values: tuple[str, ...] | None = None  # for enum facts
     period: str | None = None  # "month" or "quarter" for a fact recorded per period
-    usable: bool = True  # False: declared, but not in this context (the hint says why)
-    hint: str | None = None
+    usable: bool = True  # False: declared, but not in this context (a records fact, or a per-period one)
 
 
 # --- the allow-listed functions -------------------------------------------------
@@ -217,11 +217,27 @@ FUNCTIONS: dict[str, Function] = {
 
 @attrs.frozen
 class ExpressionProblem:
-    """What is wrong with an expression, and where in its text."""
+    """What is wrong with an expression: its catalogue ``code``, the ``values`` its sentence names, and where.
 
-    message: str
-    hint: str | None = None
+    ``values`` hold ``expression`` (the text, cut to 80 characters) and ``at`` (the character, from 1) for the
+    codes whose sentence says where; :attr:`message` and :attr:`hint` are its English sentence and hint
+    (``assessrules.messages`` says it in Chinese from the same values).
+    """
+
+    code: str
+    values: Mapping[str, Any] = attrs.field(factory=dict)
     offset: int = 0  # character offset in the expression text
+
+    @property
+    def message(self) -> str:
+        """The problem's sentence in English."""
+        return fill(CATALOGUE[self.code].text_en or self.code, "en", self.values)
+
+    @property
+    def hint(self) -> str | None:
+        """How to fix it, in English."""
+        hint = CATALOGUE[self.code].hint_en
+        return None if hint is None else fill(hint, "en", self.values)
 
 
 class ExpressionError(Exception):
@@ -234,16 +250,18 @@ class ExpressionError(Exception):
 
 _COMPARE = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
 _ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_FORBIDDEN_HINTS: dict[type[ast.AST], tuple[str, str]] = {
-    ast.Attribute: ("attribute access (`a.b`) is not allowed",
-                    "use the fact's own name; expressions see only declared facts and parameters"),
-    ast.Subscript: ("subscripts (`a[b]`) are not allowed", "declare the value you need as its own fact"),
-    ast.Lambda: ("`lambda` is not allowed", "write the rule as one expression"),
-    ast.NamedExpr: ("assignment (`:=`) is not allowed", "write the rule as one expression"),
-    ast.ListComp: ("comprehensions are not allowed", "count with a declared fact instead"),
-    ast.GeneratorExp: ("comprehensions are not allowed", "count with a declared fact instead"),
-    ast.JoinedStr: ("f-strings are not allowed", "compare with plain text in quotes"),
+_FORBIDDEN: dict[type[ast.AST], str] = {
+    ast.Attribute: "expression.attribute", ast.Subscript: "expression.subscript", ast.Lambda: "expression.lambda",
+    ast.NamedExpr: "expression.assignment", ast.ListComp: "expression.comprehension",
+    ast.SetComp: "expression.comprehension", ast.DictComp: "expression.comprehension",
+    ast.GeneratorExp: "expression.comprehension", ast.JoinedStr: "expression.fstring",
 }
+_ECHO = 80
+
+
+def quoted(text: str, limit: int = _ECHO) -> str:
+    """``text`` as a message quotes it in backticks: at most ``limit`` characters, ``…`` where it was cut."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 def _char_offset(text: str, node: ast.AST) -> int:
@@ -344,15 +362,15 @@ class _Checker:
         self.text = text
         self.names = names
         self.limits = limits
-        self.problems: list[ExpressionProblem] = []
+        self.problems: list[tuple[str, dict[str, Any], int]] = []
         self.used: list[str] = []
         self.constants: list[Any] = []
         self.slots: dict[int, int] = {}  # id of a literal's node -> its constant slot
         self.count = 0
         self.types_of_last: Type = "any"
 
-    def fail(self, node: ast.AST, message: str, hint: str | None = None) -> Type:
-        self.problems.append(ExpressionProblem(message, hint, _char_offset(self.text, node)))
+    def fail(self, node: ast.AST, code: str, **values: Any) -> Type:
+        self.problems.append((code, values, _char_offset(self.text, node)))
         return "any"
 
     def const_slot(self, node: ast.expr, value: Any) -> None:
@@ -362,15 +380,14 @@ class _Checker:
     def check(self, node: ast.AST, depth: int) -> Type:
         self.count += 1
         if depth > self.limits.max_depth:
-            return self.fail(node, f"the expression is nested too deeply (more than {self.limits.max_depth} levels)",
-                             "split it, or use a parameter for a part of it")
+            return self.fail(node, "expression.too_deep", limit=self.limits.max_depth)
         method = getattr(self, f"check_{type(node).__name__}", None)
         if method is None:
-            message, hint = _FORBIDDEN_HINTS.get(
-                type(node), (f"`{type(node).__name__}` is not allowed in an expression",
-                             "use facts, parameters, numbers, text in quotes, arithmetic, comparisons, "
-                             "and/or/not, `a if c else b` and the listed functions"))
-            return self.fail(node, message, hint)
+            code = _FORBIDDEN.get(type(node))
+            if code is not None:
+                return self.fail(node, code)
+            segment = ast.get_source_segment(self.text, node) or type(node).__name__
+            return self.fail(node, "expression.forbidden", syntax=quoted(segment, 40))
         result: Type = method(node, depth + 1)
         self.types_of_last = result
         return result
@@ -385,25 +402,27 @@ class _Checker:
             return "number"
         if isinstance(value, str):
             if len(value) > self.limits.max_text:
-                return self.fail(node, f"text longer than {self.limits.max_text} characters")
+                return self.fail(node, "expression.text_too_long", limit=self.limits.max_text)
             self.const_slot(node, value)
             return "text"
-        return self.fail(node, f"`{value!r}` is not allowed here", "use a number, text in quotes, True or False")
+        return self.fail(node, "expression.literal", literal=quoted(repr(value), 40))
 
     def check_Name(self, node: ast.Name, depth: int) -> Type:
         name = node.id
         if name.startswith("_"):
-            return self.fail(node, f"names beginning with `_` (such as `{name}`) are not allowed",
-                             "use a declared fact or parameter")
+            return self.fail(node, "expression.underscore_name", name=name)
         if name in FUNCTIONS:
-            return self.fail(node, f"`{name}` is a function; call it with arguments, e.g. `{name}(a, b)`")
+            return self.fail(node, "expression.function_name", name=name)
         info = self.names.get(name)
         if info is not None and not info.usable:
-            return self.fail(node, f"`{name}` ({info.label}) cannot be used here", info.hint)
+            code = "expression.period_name" if info.period is not None else "expression.records_name"
+            values = {"each": info.period} if info.period is not None else {}
+            return self.fail(node, code, name=name, label=info.label or name, **values)
         if info is None:
             close = difflib.get_close_matches(name, list(self.names), n=1, cutoff=0.6)
-            hint = f"did you mean `{close[0]}`?" if close else "declare it under `facts:` or `parameters:`"
-            return self.fail(node, f"unknown name `{name}`", hint)
+            if close:
+                return self.fail(node, "expression.unknown_name", name=name, suggestion=close[0])
+            return self.fail(node, "expression.undeclared_name", name=name)
         if name not in self.used:
             self.used.append(name)
         return info.type
@@ -411,19 +430,25 @@ class _Checker:
     def check_UnaryOp(self, node: ast.UnaryOp, depth: int) -> Type:
         operand = self.check(node.operand, depth)
         if isinstance(node.op, ast.Not):
-            return self.expect(node.operand, operand, "bool", "`not`")
+            return self.expect(node.operand, operand, "bool", "not")
         if isinstance(node.op, ast.USub | ast.UAdd):
-            return self.expect(node.operand, operand, "number", "a sign")
-        return self.fail(node, "bitwise `~` is not allowed", "use `not` for conditions")
+            return self.expect(node.operand, operand, "number", "-" if isinstance(node.op, ast.USub) else "+")
+        return self.fail(node, "expression.bitwise")
 
-    def expect(self, node: ast.AST, actual: Type, wanted: Type, where: str) -> Type:
+    def expect(self, node: ast.AST, actual: Type, wanted: Type, operator: str) -> Type:
+        """``actual`` must be ``wanted`` where ``operator`` takes it (an operator, or ``(function, position)``)."""
         if wanted != "any" and actual not in ("any", wanted):
-            self.fail(node, f"{where} needs {_TYPE_WORDS[wanted]}, but this is {_TYPE_WORDS[actual]}",
-                      _TYPE_HINTS.get((wanted, actual)))
+            self.fail(node, "expression.operand_type", operator=operator, wanted=wanted, actual=actual)
+        return wanted
+
+    def expect_argument(self, node: ast.AST, actual: Type, wanted: Type, function: str, position: int) -> Type:
+        if wanted != "any" and actual not in ("any", wanted):
+            self.fail(node, "expression.argument_type", function=function, position=position, wanted=wanted,
+                      actual=actual)
         return wanted
 
     def check_BoolOp(self, node: ast.BoolOp, depth: int) -> Type:
-        word = "`and`" if isinstance(node.op, ast.And) else "`or`"
+        word = "and" if isinstance(node.op, ast.And) else "or"
         for value in node.values:
             self.expect(value, self.check(value, depth), "bool", word)
         return "bool"
@@ -431,24 +456,23 @@ class _Checker:
     def check_BinOp(self, node: ast.BinOp, depth: int) -> Type:
         symbol = _ARITH.get(type(node.op))
         if symbol is None:
-            return self.fail(node, "this operator is not allowed",
-                             "use + - * / and **; for whole-number division write floor(a / b)")
+            segment = ast.get_source_segment(self.text, node) or ""
+            left_end = len(ast.get_source_segment(self.text, node.left) or "")
+            operator = segment[left_end:].strip().split(" ")[0] or type(node.op).__name__
+            return self.fail(node, "expression.operator", operator=quoted(operator, 10))
         left = self.check(node.left, depth)
         if symbol == "**":
             exponent = node.right
             if not (isinstance(exponent, ast.Constant) and type(exponent.value) is int
                     and 0 <= exponent.value <= self.limits.max_exponent):
-                return self.fail(node, f"a power must have a whole-number exponent from 0 to {self.limits.max_exponent}",
-                                 "write the exponent as a plain number, e.g. `x ** 2`")
+                return self.fail(node, "expression.power", limit=self.limits.max_exponent)
             self.check(exponent, depth)
-            return self.expect(node.left, left, "number", "`**`")
+            return self.expect(node.left, left, "number", "**")
         right = self.check(node.right, depth)
         if "date" in (left, right):
-            return self.fail(node, f"`{symbol}` works on numbers, not on dates",
-                             "for the days between two dates write days(a, b) (calendar days) or working_days(a, b) "
-                             "(工作日); for whole months months(a, b); compare dates with < > ==")
-        self.expect(node.left, left, "number", f"`{symbol}`")
-        self.expect(node.right, right, "number", f"`{symbol}`")
+            return self.fail(node, "expression.date_arithmetic", operator=symbol)
+        self.expect(node.left, left, "number", symbol)
+        self.expect(node.right, right, "number", symbol)
         return "number"
 
     def check_Compare(self, node: ast.Compare, depth: int) -> Type:
@@ -458,32 +482,32 @@ class _Checker:
         for i, op in enumerate(node.ops):
             left, right = operands[i], operands[i + 1]
             if not isinstance(op, _COMPARE):
-                self.fail(node, "`is` is not allowed", "use `==` or `!=`")
+                self.fail(node, "expression.is_operator")
                 continue
             if isinstance(op, ast.In | ast.NotIn):
                 self.check_membership(left, types[i], right, depth)
                 continue
             lt, rt = types[i], types[i + 1]
             if "any" not in (lt, rt) and lt != rt:
-                self.fail(node, f"cannot compare {_TYPE_WORDS[lt]} with {_TYPE_WORDS[rt]}")
+                self.fail(node, "expression.compare_types", left=lt, right=rt)
             elif lt == "bool" and not isinstance(op, ast.Eq | ast.NotEq):
-                self.fail(node, "true/false values can only be compared with == or !=")
+                self.fail(node, "expression.bool_order")
             self.check_enum_literal(left, right)
             self.check_enum_literal(right, left)
         return "bool"
 
     def check_membership(self, left: ast.AST, left_type: Type, right: ast.AST, depth: int) -> None:
         if not isinstance(right, ast.Tuple | ast.List) or not right.elts:
-            self.fail(right, "`in` needs a list of values in parentheses, e.g. `x in (\"A\", \"B\")`")
+            self.fail(right, "expression.in_list")
             return
         values = []
         for element in right.elts:
             if not isinstance(element, ast.Constant) or isinstance(element.value, bool):
-                self.fail(element, "the values after `in` must be plain numbers or text")
+                self.fail(element, "expression.in_values")
                 return
             element_type = self.check(element, depth)
             if "any" not in (left_type, element_type) and element_type != left_type:
-                self.fail(element, f"cannot compare {_TYPE_WORDS[left_type]} with {_TYPE_WORDS[element_type]}")
+                self.fail(element, "expression.compare_types", left=left_type, right=element_type)
             value = self.constants[self.slots[id(element)]]
             values.append(value)
             self.check_enum_value(left, element, value)
@@ -499,32 +523,32 @@ class _Checker:
         allowed = self.names[name.id].values
         if allowed is not None and value not in allowed:
             close = difflib.get_close_matches(str(value), list(allowed), n=1, cutoff=0.0)
-            choices = "、".join(allowed)
-            self.fail(where, f"`{value}` is not one of the values of `{name.id}` ({choices})",
-                      f"did you mean `{close[0]}`?" if close else None)
+            self.fail(where, "expression.enum_value", value=str(value), name=name.id, values=list(allowed),
+                      suggestion=close[0] if close else allowed[0])
 
     def check_IfExp(self, node: ast.IfExp, depth: int) -> Type:
-        self.expect(node.test, self.check(node.test, depth), "bool", "the condition after `if`")
+        self.expect(node.test, self.check(node.test, depth), "bool", "if")
         body = self.check(node.body, depth)
         orelse = self.check(node.orelse, depth)
         if "any" in (body, orelse):
             return body if orelse == "any" else orelse
         if body != orelse:
-            return self.fail(node, f"both branches of `a if c else b` must be of one kind, "
-                                   f"not {_TYPE_WORDS[body]} and {_TYPE_WORDS[orelse]}")
+            return self.fail(node, "expression.branch_types", left=body, right=orelse)
         return body
 
     def check_score(self, node: ast.Call) -> Type:
         arg = node.args[0]
         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            return self.fail(node, "`score(…)` takes an indicator's id in quotes", 'e.g. score("web")')
+            return self.fail(node, "expression.score_argument")
         known = [n[len(SCORE_PREFIX):] for n in self.names if n.startswith(SCORE_PREFIX)]
         key = SCORE_PREFIX + arg.value
         if key not in self.names:
+            if not known:
+                return self.fail(node, "expression.score_here")
             close = difflib.get_close_matches(arg.value, known, n=1, cutoff=0.6)
-            return self.fail(node, f"no indicator `{arg.value}` to read the score of" if known else
-                             "`score(…)` can be used only in rules on indicators, the bonus, vetoes and consequences",
-                             f"did you mean `{close[0]}`?" if close else None)
+            if close:
+                return self.fail(node, "expression.unknown_indicator", indicator=arg.value, suggestion=close[0])
+            return self.fail(node, "expression.no_indicator", indicator=arg.value)
         self.const_slot(arg, arg.value)
         if key not in self.used:
             self.used.append(key)
@@ -532,21 +556,24 @@ class _Checker:
 
     def check_Call(self, node: ast.Call, depth: int) -> Type:
         if not isinstance(node.func, ast.Name):
-            return self.fail(node, "only the listed functions can be called", f"use one of: {', '.join(FUNCTIONS)}")
+            return self.fail(node, "expression.call", functions=list(FUNCTIONS))
         name = node.func.id
         fn = FUNCTIONS.get(name)
         if fn is None:
             close = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.6)
-            return self.fail(node, f"unknown function `{name}`",
-                             f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(FUNCTIONS)}")
+            if close:
+                return self.fail(node, "expression.unknown_function", function=name, suggestion=close[0])
+            return self.fail(node, "expression.undeclared_function", function=name, functions=list(FUNCTIONS))
         if node.keywords:
-            return self.fail(node, f"`{name}` takes its arguments by position, not by name")
+            return self.fail(node, "expression.keywords", function=name)
         least = len(fn.params) - fn.optional
         most = None if fn.variadic else len(fn.params)
         count = len(node.args)
         if count < least or (most is not None and count > most):
-            want = f"{least} or more" if most is None else (str(least) if least == most else f"{least} to {most}")
-            return self.fail(node, f"`{name}` takes {want} arguments, not {count}")
+            code = ("expression.arity_at_least" if most is None else
+                    "expression.arity_exact" if least == most else "expression.arity")
+            return self.fail(node, code, function=name, least=least, count=count,
+                             **({} if most is None or least == most else {"most": most}))
         if name == "score":
             return self.check_score(node)
         if name == "date":
@@ -556,30 +583,26 @@ class _Checker:
                     raise ValueError
                 _date(arg.value)
             except ValueError:
-                return self.fail(node, "`date(…)` takes a date written in quotes as year-month-day",
-                                 'e.g. date("2021-06-30")')
+                return self.fail(node, "expression.date_literal")
         seen: list[Type] = []
         for i, arg in enumerate(node.args):
             if isinstance(arg, ast.Starred):
-                return self.fail(arg, "`*` arguments are not allowed")
+                return self.fail(arg, "expression.starred")
             wanted = fn.params[min(i, len(fn.params) - 1)]
-            seen.append(self.expect(arg, self.check(arg, depth), wanted, f"argument {i + 1} of `{name}`"))
+            seen.append(self.expect_argument(arg, self.check(arg, depth), wanted, name, i + 1))
             if wanted == "any":
                 seen[-1] = self.types_of_last
         if fn.returns != "same":
             return fn.returns
         known = [t for t in seen if t != "any"]
         if len(set(known)) > 1:
-            return self.fail(node, f"the arguments of `{name}` must be of one kind, not {' and '.join(known)}")
+            return self.fail(node, "expression.argument_kinds", function=name,
+                             kinds=[f"`{k}`" for k in dict.fromkeys(known)])
         return known[0] if known else "any"
 
 
-_TYPE_WORDS: dict[Type, str] = {"bool": "a yes/no condition", "number": "a number", "text": "text",
-                                "date": "a date", "any": "anything"}
-_TYPE_HINTS: dict[tuple[Type, Type], str] = {
-    ("bool", "number"): "compare the number, e.g. `x > 0`",
-    ("number", "bool"): "turn the condition into a number with `1 if x else 0`",
-}
+_NOT_A: dict[Type, str] = {"bool": "expression.not_condition", "number": "expression.not_number",
+                           "text": "expression.not_text", "date": "expression.not_date"}
 
 
 def check_expression(text: str, names: Mapping[str, Name], expect: Type | None = None,
@@ -590,36 +613,34 @@ def check_expression(text: str, names: Mapping[str, Name], expect: Type | None =
     ('late',)
     """
     if not isinstance(text, str):
-        raise ExpressionError([ExpressionProblem("an expression must be text")])
+        raise ExpressionError([ExpressionProblem("expression.not_string")])
     if len(text) > limits.max_length:
-        raise ExpressionError([ExpressionProblem(
-            f"the expression is {len(text)} characters long; at most {limits.max_length} are allowed",
-            "split it: declare a parameter or another fact for a part of it")])
+        raise ExpressionError([_located("expression.too_long", text, 0, length=len(text), limit=limits.max_length)])
     source = text.strip()
     if not source:
-        raise ExpressionError([ExpressionProblem("the expression is empty")])
+        raise ExpressionError([ExpressionProblem("expression.empty")])
     try:
         tree = ast.parse(source, mode="eval").body
     except SyntaxError as exc:
         offset = max((exc.offset or 1) - 1, 0)
-        raise ExpressionError([ExpressionProblem(
-            f"this is not a valid expression: {exc.msg}",
-            "check brackets and quotes; write `and`/`or`/`not`, not `&&`/`||`/`!`", offset)]) from None
+        raise ExpressionError([_located("expression.syntax", source, offset, detail=exc.msg)]) from None
     checker = _Checker(source, names, limits)
     result = checker.check(tree, 0)
     if checker.count > limits.max_nodes:
-        checker.problems.append(ExpressionProblem(
-            f"the expression has {checker.count} parts; at most {limits.max_nodes} are allowed"))
+        checker.problems.append(("expression.too_many_parts", {"count": checker.count, "limit": limits.max_nodes}, 0))
     if expect not in (None, "any") and result not in ("any", expect) and not checker.problems:
-        checker.problems.append(ExpressionProblem(
-            f"this must be {_TYPE_WORDS[expect]}, but it is {_TYPE_WORDS[result]}",
-            _TYPE_HINTS.get((expect, result))))
+        checker.problems.append((_NOT_A[expect], {"actual": result}, 0))
     if checker.problems:
-        raise ExpressionError(checker.problems)
+        raise ExpressionError([_located(code, source, offset, **values) for code, values, offset in checker.problems])
     slotted = _Slots(checker.slots).visit(tree)
     assert isinstance(slotted, ast.expr)
     final: Type = result if expect in (None, "any") else expect
     return Expression(source, slotted, final, tuple(checker.used), tuple(checker.constants))
+
+
+def _located(code: str, text: str, offset: int, **values: Any) -> ExpressionProblem:
+    """A problem of ``code`` at character ``offset`` of ``text``, its sentence naming both."""
+    return ExpressionProblem(code, {"expression": quoted(text), "at": offset + 1, **values}, offset)
 
 
 # --- the two evaluators -------------------------------------------------------------
@@ -742,4 +763,5 @@ __all__ = [
     "Type",
     "check_expression",
     "helpers",
+    "quoted",
 ]

@@ -29,11 +29,14 @@ from ..numbers import Exact
 from .expressions import Expression
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from .facts import Fact
 
-    Problem = Callable[[str, Path, "str | None"], None]
+
+class Say(Protocol):
+    """Record a problem of a catalogue ``code`` at ``path``, with the values its sentence names."""
+
+    def __call__(self, code: str, path: Path, **values: Any) -> None: ...
+
 
 Phase = Literal["zero", "base", "adjust", "veto", "multiplier"]
 
@@ -78,8 +81,8 @@ class BuildContext(Protocol):
     def points(self, raw: Any, path: Path, positive: bool = True) -> Exact | None:
         """Read a number of points (a number, or an expression over parameters)."""
 
-    def problem(self, message: str, path: Path, hint: str | None = None) -> None:
-        """Record a located problem."""
+    def say(self, code: str, path: Path, **values: Any) -> None:
+        """Record a located problem of catalogue ``code``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -113,7 +116,7 @@ class Trigger:
         """Write the Python that applies this trigger to the variable ``score``."""
         raise NotImplementedError
 
-    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+    def check(self, facts: Mapping[str, Fact], say: Say) -> None:
         """Check what the trigger names against the declared facts (expressions are checked already)."""
 
     def describe(self) -> str:
@@ -236,17 +239,17 @@ class DeductRecords(Trigger):
         each = "、".join(f"{k}每条扣{_fmt(v)}分" for k, v in self.by_severity.items())
         return f"{self.label}：{each}"
 
-    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+    def check(self, facts: Mapping[str, Fact], say: Say) -> None:
         fact = facts.get(self.records)
         if fact is None or fact.type != "records":
-            problem(f"`records: {self.records}` must name a records fact", self.path + ("records",), None)
+            say("spec.records_fact", self.path + ("records",), rule=self.label, records=self.records)
             return
         field = (fact.fields or {}).get(self.severity)
         if field is None or field.type != "enum":
-            problem(f"`severity: {self.severity}` must name an enum field of `{self.records}`",
-                    self.path + ("severity",), f"fields: {', '.join(fact.fields or {})}")
+            say("spec.severity_field", self.path + ("severity",), rule=self.label, severity=self.severity,
+                records=self.records, fact_label=fact.label, fields=list(fact.fields or {}))
             return
-        _same_labels(field, self.by_severity, self.path + ("points",), problem)
+        _same_labels(field, self.by_severity, self.path + ("points",), say)
 
 
 @attrs.frozen(kw_only=True)
@@ -267,8 +270,8 @@ class _Discretionary(Trigger):
             em.line(f"{score} {self.sign}= p")
             em.record(self.index, "None", f"{'-' if self.sign == '-' else ''}_to_decimal(p)")
 
-    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
-        _check_discretion(self.amount, self.maximum, facts, self.path, problem)
+    def check(self, facts: Mapping[str, Fact], say: Say) -> None:
+        _check_discretion(self.amount, self.maximum, facts, self.path, say)
 
 
 @attrs.frozen(kw_only=True)
@@ -281,14 +284,13 @@ class DeductDiscretionary(_Discretionary):
         return f"{self.label}：视情况扣0–{_fmt(self.maximum)}分（{self.amount}）"
 
 
-def _check_discretion(amount: str, maximum: Exact, facts: Mapping[str, Fact], path: Path, problem: Problem) -> None:
+def _check_discretion(amount: str, maximum: Exact, facts: Mapping[str, Fact], path: Path, say: Say) -> None:
     fact = facts.get(amount)
-    hint = f"declare it as {{type: number, min: 0, max: {_fmt(maximum)}, default: 0, label: …}}"
     if fact is None or fact.type != "number" or fact.period is not None:
-        problem(f"`discretion: {amount}` must name an annual number fact", path + ("discretion",), hint)
+        say("spec.discretion_fact", path + ("discretion",), amount=amount, maximum=_fmt(maximum))
     elif fact.minimum is None or fact.minimum < 0 or fact.maximum is None or fact.maximum > maximum:
-        problem(f"the fact `{amount}` must be bounded by the range 0–{_fmt(maximum)}, so that an "
-                "amount outside it is rejected", path + ("discretion",), hint)
+        say("spec.discretion_range", path + ("discretion",), fact=amount, fact_label=fact.label,
+            maximum=_fmt(maximum))
 
 
 @attrs.frozen(kw_only=True)
@@ -310,13 +312,12 @@ class Rating(Trigger):
     def describe(self) -> str:
         return f"{self.label}：" + "、".join(f"{k} {_fmt(v)}分" for k, v in self.scale.items())
 
-    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
+    def check(self, facts: Mapping[str, Fact], say: Say) -> None:
         fact = facts.get(self.rating)
         if fact is None or fact.type != "enum" or fact.period is not None:
-            problem(f"`of: {self.rating}` must name an annual enum fact (the assessor's rating)",
-                    self.path + ("of",), "e.g. media_rating: {type: enum, values: [优, 良, 一般, 差], …}")
+            say("spec.rating_fact", self.path + ("of",), rule=self.label, rating=self.rating)
             return
-        _same_labels(fact, self.scale, self.path + ("points",), problem)
+        _same_labels(fact, self.scale, self.path + ("points",), say)
 
 
 @attrs.frozen(kw_only=True)
@@ -440,8 +441,8 @@ class BonusIf(Trigger):
         need = f"（须有佐证：{self.evidence}）" if self.evidence else ""
         return f"{self.label}：加{_fmt(self.points)}分{need}"
 
-    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
-        _check_evidence(self.evidence, facts, self.path, problem)
+    def check(self, facts: Mapping[str, Fact], say: Say) -> None:
+        _check_evidence(self.evidence, facts, self.path, say)
 
 
 @attrs.frozen(kw_only=True)
@@ -469,25 +470,24 @@ class BonusEach(Trigger):
         need = f"（须有佐证：{self.evidence}）" if self.evidence else ""
         return f"{self.label}：每次加{_fmt(self.points)}分（次数 = {self.per.text}）{need}"
 
-    def check(self, facts: Mapping[str, Fact], problem: Problem) -> None:
-        _check_evidence(self.evidence, facts, self.path, problem)
+    def check(self, facts: Mapping[str, Fact], say: Say) -> None:
+        _check_evidence(self.evidence, facts, self.path, say)
 
 
-def _check_evidence(name: str | None, facts: Mapping[str, Fact], path: Path, problem: Problem) -> None:
+def _check_evidence(name: str | None, facts: Mapping[str, Fact], path: Path, say: Say) -> None:
     if name is not None and (name not in facts or facts[name].period is not None):
-        problem(f"`evidence: {name}` must name an annual fact (the reference or records that prove the bonus)",
-                path + ("evidence",), "declare it, e.g. {type: text, label: 佐证材料, default: ''}")
+        say("spec.evidence_fact", path + ("evidence",), evidence=name)
 
 
-def _same_labels(fact: Fact, table: Mapping[str, Exact], path: Path, problem: Problem) -> None:
+def _same_labels(fact: Fact, table: Mapping[str, Exact], path: Path, say: Say) -> None:
     declared = list(fact.values or ())
     for label in table:
         if label not in declared:
-            problem(f"`{label}` is not a value of `{fact.name}` ({'、'.join(declared)})", path + (label,),
-                    "use the values the fact declares")
+            say("spec.table_value", path + (label,), value=label, name=fact.name, fact_label=fact.label,
+                values=declared)
     missing = [v for v in declared if v not in table]
     if missing:
-        problem(f"no points for {'、'.join(missing)} of `{fact.name}`", path, "give every declared value its points")
+        say("spec.table_missing", path, missing=missing, name=fact.name, fact_label=fact.label)
 
 
 def _emit_evidenced(em: Emitter, trigger: BonusIf | BonusEach, score: str, points: str, count: str) -> None:
@@ -634,12 +634,12 @@ def _read(ctx: BuildContext, how: str, raw: Any, path: Path, each: str | None) -
         return ctx.points(raw, path)
     if how == "name":
         if not isinstance(raw, str) or not raw:
-            ctx.problem("expected a name", path)
+            ctx.say("spec.name_expected", path, key=str(path[-1]))
             return None
         return raw
     if how == "table":
         if not isinstance(raw, Mapping) or not raw:
-            ctx.problem("expected a table of points, e.g. {优: 10, 良: 8, 一般: 6, 差: 0}", path)
+            ctx.say("spec.table_expected", path, key=str(path[-1]))
             return None
         table = {str(k): ctx.points(v, path + (k,)) for k, v in raw.items()}
         return None if any(v is None for v in table.values()) else table
@@ -655,18 +655,15 @@ def build_trigger(entry: Mapping[str, Any], key: str, path: Path, ctx: BuildCont
     if len(chosen) > 1 and key == "deduct" and "per" in entry and "if" not in entry:
         chosen = [k for k in chosen if k.selector == "per"]
     if len(chosen) != 1:
-        selectors = " or ".join(f"`{k.selector}`" for k in candidates)
-        what = "more than one" if chosen else "none"
-        ctx.problem(f"a `{key}` entry needs exactly one of {selectors}, and has {what}", path,
-                    "`per:` counts occurrences (扣分 × 次数); `if:` is a condition (满足即扣/得分)"
-                    if key == "deduct" else None)
+        ctx.say("spec.trigger_ambiguous" if chosen else "spec.trigger_kind_missing", path, key=key,
+                selectors=[f"`{k.selector}`" for k in candidates])
         return None
     kind = chosen[0]
     values: dict[str, Any] = {}
     ok = True
     each = entry.get("each")
     if each is not None and not kind.cls.periodic:
-        ctx.problem(f"`each:` does not apply to `{key}`", path + ("each",), "only deductions act per period")
+        ctx.say("spec.each_not_periodic", path + ("each",), key=key)
         return None
     if each is not None:
         values["each"] = each
@@ -701,6 +698,7 @@ __all__ = [
     "Kind",
     "Multiplier",
     "Rating",
+    "Say",
     "ScoreExpression",
     "Trigger",
     "Veto",

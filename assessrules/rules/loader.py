@@ -16,7 +16,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from .. import _resources
-from ..errors import Path, SpecError, UsageError, sort_problems, with_code
+from ..errors import SpecError, UsageError, sort_problems, with_code
 from ..messages import problem
 from .build.assumptions import build_assumptions
 from .build.context import BuildContext
@@ -30,7 +30,7 @@ from .build.metadata import build_metadata, build_unit_types
 from .build.outcome import build_bonus, build_conversion, build_rounding, build_vetoes
 from .build.parameters import build_parameters
 from .document import Document, DocumentError, load_document, read_document
-from .exactness import derived_places, nonterminating_places
+from .exactness import Place, derived_places, nonterminating_places
 from .expressions import Name
 from .extend import expand
 from .model import Grade
@@ -132,17 +132,17 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     consequences = ctx.add_triggers(d.get("consequences", []), "consequence", ("consequences",))
     groups = build_groups(ctx, d.get("groups", {}), unit_types)
     for trigger in ctx.triggers:
-        trigger.check(facts, ctx.problem)
+        trigger.check(facts, ctx.say)
     rounding = build_rounding(d.get("rounding"))
     if rounding is not None and rounding.indicators is not None and rounding.at != "score":
         ctx.say("spec.rounding_at", ("rounding", "at"), at=rounding.at)
     if root is not None and rounding is None:
-        averaged: list[tuple[str, Path]] = [(f"the group 「{g['label']}」 averages its members' scores", ("groups", gid))
-                    for gid, g in (d.get("groups") or {}).items()]
+        averaged: list[Place] = [("spec.inexact_group", ("groups", gid), {"group": g["label"], "group_id": gid})
+                                 for gid, g in (d.get("groups") or {}).items()]
         averaged += derived_places(derived, ctx.parameters)
-        for message, path in averaged + nonterminating_places(root, ctx.triggers, ctx.parameters,
-                                                              d.get("not_applicable", "full_marks"), conversion):
-            ctx.say("spec.rounding_missing", path, why=message)
+        for code, path, values in averaged + nonterminating_places(root, ctx.triggers, ctx.parameters,
+                                                                   d.get("not_applicable", "full_marks"), conversion):
+            ctx.say(code, path, **values)
     if ctx.problems or root is None:
         return None
     direct_section = d.get("direct_deductions") or {}

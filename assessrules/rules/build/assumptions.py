@@ -13,8 +13,7 @@ def build_assumptions(ctx: BuildContext, raw: Sequence[Mapping[str, Any]]) -> No
     """Read ``assumptions:`` into the context, so that later sections can refer to them by id."""
     for i, a in enumerate(raw):
         if a["id"] in ctx.assumptions:
-            ctx.problem(f"two assumptions have the id `{a['id']}`", ("assumptions", i, "id"), "give each its own id",
-                        "spec.duplicate_id")
+            ctx.say("spec.duplicate_assumption", ("assumptions", i, "id"), assumption=a["id"])
             continue
         value = a.get("value")
         ctx.assumptions[a["id"]] = Assumption(a["id"], a["clause"], a["text"], None if value is None else str(value))

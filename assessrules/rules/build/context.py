@@ -19,11 +19,10 @@ import attrs
 from ...errors import Path, Problem
 from ...numbers import Exact, exact_points, format_points
 from ..document import Document
-from ..expressions import Expression, ExpressionError, Name, check_expression
+from ..expressions import Expression, ExpressionError, Name, check_expression, quoted
 from ..facts import FACT_TYPES, Fact
 from ..kinds import Trigger, build_trigger
-from ..limits import arithmetic_message as _arithmetic
-from ..limits import echo, number_problem
+from ..limits import MAX_MAGNITUDE, MAX_PLACES
 from ..model import Assumption, Parameter
 
 RUN_NAMES = frozenset({"as_of"})
@@ -41,28 +40,26 @@ class BuildContext:
         self.assumptions: dict[str, Assumption] = {}
         self.triggers: list[Trigger] = []
         self.period_kinds: set[str] = set()
-        self.context_name = ""
         self.context: tuple[str, str] | None = None  # (label code, name): the part of the spec being built
 
     @contextlib.contextmanager
-    def within(self, name: str) -> Iterator[None]:
-        """Prefix the problems found inside the block with ``name`` (e.g. 指标「机构职责」)."""
-        saved = self.context_name
-        self.context_name = name
+    def within(self, label: str, name: str = "") -> Iterator[None]:
+        """Say that the problems found inside the block are in a part of the spec: ``label`` is its catalogue
+        line (``label.indicator``), ``name`` its name, e.g. ``within("label.indicator", "机构职责")``."""
+        saved = self.context
+        self.context = (label, name)
         try:
             yield
         finally:
-            self.context_name = saved
+            self.context = saved
 
     def problem(self, message: str, path: Path, hint: str | None = None, code: str = "spec.invalid") -> None:
-        """Record a problem located at ``path``, with its stable ``code`` (see docs/errors.md)."""
-        prefix = f"{self.context_name}: " if self.context_name else ""
-        self.problems.append(attrs.evolve(self.doc.problem(prefix + message, path, hint), code=code))
+        """Record a problem in its own (English) words; kept for the loader's few checks until they have codes."""
+        self.problems.append(attrs.evolve(self.doc.problem(message, path, hint), code=code))
 
     def say(self, code: str, path: Path, **values: Any) -> None:
         """Record a problem of catalogue ``code`` located at ``path``, in the part of the spec being built."""
-        within = self.context if self.context is not None else None
-        self.problems.append(self.doc.say(code, path, within=within, **values))
+        self.problems.append(self.doc.say(code, path, within=self.context, **values))
 
     def scope(self, each: str | None = None, record: Fact | None = None) -> dict[str, Name]:
         """The names an expression may use: annual ones, plus one period's or one record's."""
@@ -72,7 +69,7 @@ class BuildContext:
         if each is not None:
             for name, info in self.names.items():
                 if info.period == each:
-                    names[name] = attrs.evolve(info, usable=True, hint=None)
+                    names[name] = attrs.evolve(info, usable=True)
         if record is not None:
             for name, field in (record.fields or {}).items():
                 names[name] = Name(FACT_TYPES[field.type].expr_type, "field", field.label, field.values)
@@ -82,28 +79,25 @@ class BuildContext:
                    *, names: Mapping[str, Name] | None = None) -> Expression | None:
         """Check an expression (``each``: in the scope of one period); record problems, None if bad."""
         if raw is None:
-            self.problem("missing expression", path)
+            self.say("expression.missing", path)
             return None
         if isinstance(raw, bool | int | Decimal):
             raw = str(raw)
         if each is not None and each not in self.period_kinds:
-            self.problem(f"`each: {each}` but no fact is recorded per {each}", path[:-1] + ("each",),
-                         f"declare the facts this rule reads with `period: {each}`")
+            self.say("spec.each_without_periods", path[:-1] + ("each",), each=each)
             return None
         scope = self.scope(each, record) if names is None else names
         try:
             return check_expression(raw, scope, expect)  # type: ignore[arg-type]
         except ExpressionError as exc:
             for p in exc.problems:
-                where = f" at character {p.offset + 1}" if p.offset else ""
-                self.problem(f"in `{echo(raw) if isinstance(raw, str) else raw}`{where}: {p.message}", path, p.hint,
-                             "spec.expression")
+                self.say(p.code, path, **p.values)
             return None
 
     def points(self, raw: Any, path: Path, positive: bool = True) -> Exact | None:
         """Read a number of points (a number, or an expression over parameters), exactly: ``20 / 12`` stays 5/3."""
         if raw is None:
-            self.problem("missing points", path)
+            self.say("spec.missing_points", path)
             return None
         value: Exact
         if isinstance(raw, str):
@@ -114,20 +108,19 @@ class BuildContext:
             try:
                 value = exact_points(expr.exact_value({n: self.parameters[n].value for n in expr.names}))
             except ZeroDivisionError:
-                self.problem(f"`{echo(raw)}` cannot be computed: division by zero", path)
+                self.say("spec.points_zero_division", path, expression=quoted(raw))
                 return None
-            except (ArithmeticError, ValueError, TypeError) as exc:
-                self.problem(f"`{echo(raw)}` cannot be computed: {_arithmetic(exc)}", path,
-                             "use + - * / ** and min, max, abs, floor, ceil, round_half_up")
+            except (ArithmeticError, ValueError, TypeError):
+                self.say("spec.points_not_computable", path, expression=quoted(raw))
                 return None
-            if (trouble := number_problem(value if isinstance(value, Decimal) else Decimal(round(value)))) is not None:
-                self.problem(f"`{echo(raw)}` gives {echo(str(value), 40)}: {trouble}", path)
+            if (trouble := _number_trouble(value)) is not None:
+                self.say(trouble, path, expression=quoted(raw), value=quoted(str(value), 40),
+                         limit=f"{MAX_MAGNITUDE:,.0f}", places=MAX_PLACES)
                 return None
         else:
             value = Decimal(raw)
         if positive and value < 0:
-            self.problem(f"points must not be negative, got {format_points(value)}", path,
-                         "write the size of the deduction; `deduct:` already takes it away")
+            self.say("spec.negative_points", path, points=format_points(value))
             return None
         return value
 
@@ -143,9 +136,10 @@ class BuildContext:
         """Check that ``ref`` names a declared assumption."""
         if ref is not None and ref not in self.assumptions:
             close = difflib.get_close_matches(str(ref), list(self.assumptions), n=1)
-            self.problem(f"no assumption with id `{ref}`", path,
-                         f"did you mean `{close[0]}`?" if close else "add it under `assumptions:`",
-                         "spec.unknown_assumption")
+            if close:
+                self.say("spec.assumption_typo", path, assumption=str(ref), suggestion=close[0])
+            else:
+                self.say("spec.unknown_assumption", path, assumption=str(ref))
 
     def add_trigger(self, entry: Mapping[str, Any], key: str, where: Path) -> Trigger | None:
         """Build the trigger written at ``where``, number it, and keep it; None if it is bad."""
@@ -167,6 +161,20 @@ class BuildContext:
         """:meth:`add_trigger` for each entry of a list written at ``path``."""
         built = (self.add_trigger(entry, key, path + (i,)) for i, entry in enumerate(entries))
         return [t for t in built if t is not None]
+
+
+def _number_trouble(value: Exact) -> str | None:
+    """The code of what is wrong with points worked out from an expression (too large, too precise); None if fine.
+
+    The words of :func:`assessrules.rules.limits.number_problem`, as catalogue codes.
+    """
+    number = value if isinstance(value, Decimal) else Decimal(round(value))
+    if abs(number) > MAX_MAGNITUDE:
+        return "spec.points_too_large"
+    exponent = number.normalize().as_tuple().exponent
+    if number and isinstance(exponent, int) and exponent < -MAX_PLACES:
+        return "spec.points_too_precise"
+    return None
 
 
 __all__ = ["RUN_NAMES", "BuildContext"]

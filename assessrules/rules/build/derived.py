@@ -26,8 +26,7 @@ def build_derived(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], facts
         if name in circular:
             continue
         if name in ctx.names or name in FUNCTIONS or name in RUN_NAMES:
-            ctx.problem(f"`{name}` is already declared (as a fact, parameter or derived value)", path,
-                        "give the derived value its own name")
+            ctx.say("spec.derived_declared", path, name=name, label=d["label"])
             continue
         derived = _build_one(ctx, name, d, path, facts)
         if derived is not None:
@@ -73,9 +72,7 @@ def _cycles(ctx: BuildContext, raw: Mapping[str, Any]) -> set[str]:
             elif state.get(other) == 1:
                 loop = chain[chain.index(other):] + [other]
                 on_cycle.update(loop)
-                ctx.problem(f"derived values refer to each other in a cycle: {' → '.join(loop)}",
-                            ("derived", other), "a derived value may read only facts, parameters and derived "
-                            "values declared before it")
+                ctx.say("spec.derived_cycle", ("derived", other), chain=" → ".join(loop))
             elif other not in state:
                 state[other] = 1
                 chain.append(other)
@@ -87,30 +84,28 @@ def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
                facts: Mapping[str, Fact]) -> Derived | None:
     chosen = [k for k in DERIVED_KINDS if k in d]
     if len(chosen) != 1:
-        ctx.problem(f"a derived value needs exactly one of {', '.join(f'`{k}`' for k in DERIVED_KINDS)}",
-                    path, "e.g. `sum: info_volume` with `each: month`, or `count: <condition>` with `of: records`")
+        ctx.say("spec.derived_kind", path, name=name, label=d["label"], kinds=[f"`{k}`" for k in DERIVED_KINDS])
         return None
     kind = DERIVED_KINDS[chosen[0]]
     each, of = d.get("each"), d.get("of")
     record = facts.get(of) if of is not None else None
     if of is not None and (record is None or record.type != "records"):
-        ctx.problem(f"`of: {of}` must name a records fact", path + ("of",))
+        ctx.say("spec.derived_of", path + ("of",), name=name, label=d["label"], of=str(of))
         return None
     if kind.kind == "expr" and (each or of):
-        ctx.problem("`expr:` works on annual values; leave out `each:` and `of:`", path)
+        ctx.say("spec.derived_expr_scope", path, name=name, label=d["label"])
         return None
     if kind.kind == "gap" and (each or not of):
-        ctx.problem("`gap:` names the date field of records: add `of: <records>` (and no `each:`)", path)
+        ctx.say("spec.derived_gap_scope", path, name=name, label=d["label"])
         return None
     if kind.kind == "count" and bool(each) == bool(of):
-        ctx.problem("`count:` needs either `each: month|quarter` (periods) or `of: <records>` (records)", path)
+        ctx.say("spec.derived_count_scope", path, name=name, label=d["label"])
         return None
     if kind.kind not in ("count", "expr", "gap") and bool(each) == bool(of if kind.kind != "last" else None):
-        records = " or `of: <records>` (a field of each record)" if kind.kind != "last" else ""
-        ctx.problem(f"`{kind.kind}:` rolls up periods or records: add `each: month` or `each: quarter`{records}",
-                    path)
+        ctx.say("spec.derived_last_scope" if kind.kind == "last" else "spec.derived_rollup_scope", path, name=name,
+                label=d["label"], kind=kind.kind)
         return None
-    with ctx.within(f"派生值「{d['label']}」"):
+    with ctx.within("label.derived", d["label"]):
         expression = ctx.expression(d[kind.kind], path + (kind.kind,), kind.expects, each, record)
     if expression is None:
         return None

@@ -13,7 +13,7 @@ def build_direct(ctx: BuildContext, raw: Mapping[str, Any] | None) -> list[Trigg
     """Read the ``deduct:`` list of ``direct_deductions:`` (none when the section is absent)."""
     if not raw:
         return []
-    with ctx.within("直接扣分项"):
+    with ctx.within("label.direct"):
         return ctx.add_triggers(raw["deduct"], "deduct", ("direct_deductions", "deduct"))
 
 

@@ -9,8 +9,7 @@ from typing import Any
 import attrs
 
 from ...errors import Path
-from ...periods import WORDS
-from ..expressions import FUNCTIONS, Name
+from ..expressions import FUNCTIONS, Name, quoted
 from ..facts import FACT_TYPES, Fact, FactValueError
 from .context import RUN_NAMES, BuildContext
 
@@ -21,11 +20,10 @@ def build_facts(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]]) -> dict
     for name, f in raw.items():
         path: Path = ("facts", name)
         if name in ctx.parameters:
-            ctx.problem(f"`{name}` is declared both as a fact and as a parameter", path, "rename one of them",
-                        "spec.duplicate_name")
+            ctx.say("spec.duplicate_name", path, name=name)
             continue
         if name in FUNCTIONS or name in RUN_NAMES:
-            ctx.problem(f"`{name}` is a reserved name", path, "choose another name", "spec.reserved_name")
+            ctx.say("spec.reserved_name", path, name=name)
             continue
         fact = build_fact(ctx, name, f, path)
         if fact is None:
@@ -39,14 +37,9 @@ def build_facts(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]]) -> dict
 def _name_of(name: str, fact: Fact) -> Name:
     """How an expression sees the fact: usable as is, or only per period, or only counted as records."""
     if fact.type == "records":
-        return Name("any", "fact", fact.label, usable=False,
-                    hint=f"`{name}` is a list of records: count them under `derived:` "
-                         f"with `count: <condition>` and `of: {name}`")
+        return Name("any", "fact", fact.label, usable=False)
     if fact.period is not None:
-        word = WORDS[fact.period][0]
-        return Name(FACT_TYPES[fact.type].expr_type, "fact", fact.label, fact.values, period=fact.period, usable=False,
-                    hint=f"`{name}` is recorded per {word}: use it in a rule with `each: {fact.period}`, "
-                         f"or roll it up under `derived:` (sum, mean, min, max, last, count)")
+        return Name(FACT_TYPES[fact.type].expr_type, "fact", fact.label, fact.values, period=fact.period, usable=False)
     return Name(FACT_TYPES[fact.type].expr_type, "fact", fact.label, fact.values)
 
 
@@ -55,29 +48,31 @@ def build_fact(ctx: BuildContext, name: str, f: Mapping[str, Any], path: Path, f
     kind = f["type"]
     values = tuple(f["values"]) if "values" in f else None
     if (kind == "enum") != (values is not None):
-        ctx.problem("`values:` is given exactly for enum facts" if values is None or kind == "enum"
-                    else f"`values:` does not apply to a {kind} fact", path + ("values",) if values else path,
-                    "an enum fact lists its values, e.g. values: [优, 良, 一般, 差]")
+        if values is None:
+            ctx.say("spec.enum_values", path, fact=name, fact_label=f["label"])
+        else:
+            ctx.say("spec.values_not_enum", path + ("values",), fact=name, fact_label=f["label"], type=kind)
         return None
     minimum = Decimal(f["min"]) if "min" in f else None
     maximum = Decimal(f["max"]) if "max" in f else None
     if minimum is not None and maximum is not None and minimum > maximum:
-        ctx.problem(f"`min` ({minimum}) is greater than `max` ({maximum})", path + ("min",))
+        ctx.say("spec.min_above_max", path + ("min",), fact=name, fact_label=f["label"], minimum=minimum,
+                maximum=maximum)
     if (minimum is not None or maximum is not None) and kind in ("bool", "enum", "date", "text", "records"):
-        ctx.problem(f"a {kind} fact has no `min`/`max`", path)
+        ctx.say("spec.min_max_type", path, fact=name, fact_label=f["label"], type=kind)
     fields = None
     if kind == "records":
         if field or "period" in f:
-            ctx.problem("records cannot be nested in a record or recorded per period", path + ("type",))
+            ctx.say("spec.records_nested", path + ("type",), fact=name, fact_label=f["label"])
             return None
         fields = build_fields(ctx, f.get("fields"), path + ("fields",))
         if fields is None:
             return None
         dated_by = f.get("dated_by")
         if dated_by is not None and (dated_by not in fields or fields[dated_by].type != "date"):
-            ctx.problem(f"`dated_by: {dated_by}` must name a date field of the record", path + ("dated_by",))
+            ctx.say("spec.dated_by", path + ("dated_by",), fact=name, fact_label=f["label"], field=str(dated_by))
     elif "fields" in f:
-        ctx.problem(f"`fields:` is for records, not for a {kind} fact", path + ("fields",))
+        ctx.say("spec.fields_not_records", path + ("fields",), fact=name, fact_label=f["label"], type=kind)
     method = f.get("method", ())
     fact = Fact(name=name, type=kind, label=f["label"], method=(method,) if isinstance(method, str) else tuple(method),
                 required=bool(f.get("required", False)), minimum=minimum, maximum=maximum, values=values,
@@ -90,20 +85,20 @@ def _with_default(ctx: BuildContext, fact: Fact, f: Mapping[str, Any], path: Pat
     """The fact with its default checked and normalised; a fact needs a default unless it is required."""
     if "default" in f:
         if fact.required:
-            ctx.problem("a required fact has no default", path + ("default",), "remove `default:` or `required: true`")
+            ctx.say("spec.required_default", path + ("default",), fact=fact.name, fact_label=fact.label)
             return None
         if f["default"] is None and field:
             return attrs.evolve(fact, nullable=True)
         try:
             return attrs.evolve(fact, default=fact.normalize(f["default"]))
-        except FactValueError as exc:
-            ctx.problem(f"the default does not fit the fact: {exc}", path + ("default",))
+        except FactValueError:
+            ctx.say("spec.bad_default", path + ("default",), fact=fact.name, fact_label=fact.label, type=fact.type,
+                    default=quoted(str(f["default"]), 40))
             return None
     if field:
         return attrs.evolve(fact, required=True)
     if not fact.required:
-        ctx.problem("a fact must be `required: true` or have a `default:`", path,
-                    "counts of problems usually default to 0; things an assessor must check are required")
+        ctx.say("spec.required_or_default", path, fact=fact.name, fact_label=fact.label)
         return None
     return fact
 
@@ -111,15 +106,15 @@ def _with_default(ctx: BuildContext, fact: Fact, f: Mapping[str, Any], path: Pat
 def build_fields(ctx: BuildContext, raw: Any, path: Path) -> dict[str, Fact] | None:
     """Read the ``fields:`` of a records fact."""
     if not raw:
-        ctx.problem("a records fact lists its `fields:`", path, "e.g. fields: {title: {type: text, label: 标题}}")
+        ctx.say("spec.records_fields", path, fact=path[-2] if len(path) > 1 else "")
         return None
     fields = {}
     for name, f in raw.items():
         if name in FUNCTIONS or name in RUN_NAMES or name in ctx.parameters:
-            ctx.problem(f"`{name}` is a reserved name or a parameter", path + (name,), "choose another name")
+            ctx.say("spec.field_reserved", path + (name,), field=name)
             continue
         if "period" in f:
-            ctx.problem("a field of a record is not recorded per period", path + (name, "period"))
+            ctx.say("spec.field_period", path + (name, "period"), field=name)
             continue
         built = build_fact(ctx, name, f, path + (name,), field=True)
         if built is not None:

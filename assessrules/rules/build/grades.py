@@ -27,21 +27,20 @@ def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Dec
     for i, g in enumerate(raw):
         path: Path = (*where, i)
         if g["id"] in seen:
-            ctx.problem(f"two grades have the id `{g['id']}`", path + ("id",), code="spec.duplicate_id")
+            ctx.say("spec.duplicate_grade", path + ("id",), grade_id=g["id"])
         seen.add(g["id"])
         try:
             fraction = parse_fraction(g.get("deduct", 0))
-        except ValueError as exc:
-            ctx.problem(str(exc), path + ("deduct",))
+        except ValueError:
+            ctx.say("spec.grade_deduct_percent", path + ("deduct",), grade=g["label"], value=str(g.get("deduct")))
             fraction = Decimal(0)
         if not 0 <= fraction <= 1:
-            ctx.problem(f"a grade deducts between 0% and 100% of the target value, not {fraction * 100}%",
-                        path + ("deduct",))
+            ctx.say("spec.grade_deduct_range", path + ("deduct",), grade=g["label"], percent=format_points(fraction * 100))
         low, above = _threshold(ctx, g, path, "at_least", "above")
         high, at_most = _threshold(ctx, g, path, "below", "at_most")
         if low is not None and high is not None and (low > high or (low == high and (above or not at_most))):
-            ctx.problem(f"「{g['label']}」: `{_low_key(above)}` {format_points(low)} is not below "
-                        f"`{_high_key(at_most)}` {format_points(high)}", path)
+            ctx.say("spec.grade_thresholds", path, grade=g["label"], low_key=_low_key(above), low=format_points(low),
+                    high_key=_high_key(at_most), high=format_points(high))
         grades.append(Grade(g["id"], g["label"], low, high, bool(g.get("commend", False)), fraction,
                             g.get("clause"), path, g.get("consequence"), above, at_most))
     _check_neighbours(ctx, grades)
@@ -54,16 +53,10 @@ def _threshold(ctx: BuildContext, g: Mapping[str, Any], path: Path, plain: str, 
     """One end of a grade, written ``plain`` (at_least, below) or ``other`` (above: strict, at_most: inclusive);
     the flag is True when it was written ``other``."""
     if plain in g and other in g:
-        ctx.problem(f"「{g['label']}」 has both `{plain}` and `{other}`: write one", path + (other,),
-                    f"`{plain}` and `{other}` are the same threshold, {_meaning(plain)} or {_meaning(other)}")
+        ctx.say("spec.grade_both_keys", path + (other,), grade=g["label"], plain=plain, other=other)
     if other in g:
         return Decimal(g[other]), True
     return (Decimal(g[plain]), False) if plain in g else (None, False)
-
-
-def _meaning(key: str) -> str:
-    return {"at_least": "inclusive (以上, 达到)", "above": "strict (高于)", "below": "strict (低于, 不足)",
-            "at_most": "inclusive (及以下)"}[key]
 
 
 def _low_key(above: bool) -> str:
@@ -78,39 +71,30 @@ def _check_neighbours(ctx: BuildContext, grades: Sequence[Grade]) -> None:
     """Each grade begins where the one below it stops, and exactly one of them holds the threshold itself."""
     for upper, lower in itertools.pairwise(grades):
         if upper.at_least is None:
-            ctx.problem(f"「{upper.label}」 has no `at_least`, so no grade can come below it",
-                        upper.path, "list grades from the highest down; only the last may leave out `at_least`",
-                        "spec.grade_gap")
+            ctx.say("spec.grade_not_last", upper.path, grade=upper.label)
             return
         if lower.below is None:
-            ctx.problem(f"「{lower.label}」 has no `below`; it overlaps 「{upper.label}」", lower.path,
-                        f"add `{'at_most' if upper.above else 'below'}: {format_points(upper.at_least)}`",
-                        "spec.grade_overlap")
+            ctx.say("spec.grade_no_below", lower.path, grade=lower.label, upper=upper.label,
+                    key="at_most" if upper.above else "below", value=format_points(upper.at_least))
             continue
         low_key, high_key = _low_key(upper.above), _high_key(lower.at_most)
         where = ctx.newest(lower.path + (high_key,), [upper.path + (low_key,)])
         if lower.below == upper.at_least:
             if upper.above == lower.at_most:
                 continue
-            fix = (f"set `{_high_key(upper.above)}: {format_points(upper.at_least)}`" if where[-1] == high_key
-                   else f"set `{_low_key(lower.at_most)}: {format_points(lower.below)}`")
-            if upper.above:
-                ctx.problem(f"gap between grades: no grade covers a score of exactly {format_points(lower.below)} "
-                            f"(「{upper.label}」 is above it, 「{lower.label}」 below it)", where, fix, "spec.grade_gap")
-            else:
-                ctx.problem(f"grades overlap: a score of exactly {format_points(lower.below)} is both "
-                            f"「{upper.label}」 and 「{lower.label}」", where, fix, "spec.grade_overlap")
+            fix = ({"key": _high_key(upper.above), "value": format_points(upper.at_least)} if where[-1] == high_key
+                   else {"key": _low_key(lower.at_most), "value": format_points(lower.below)})
+            ctx.say("spec.grade_gap_at" if upper.above else "spec.grade_overlap_at", where,
+                    score=format_points(lower.below), upper=upper.label, lower=lower.label, **fix)
             continue
-        fix = (f"set `{high_key}: {format_points(upper.at_least)}`" if where[-1] == high_key
-               else f"set `{low_key}: {format_points(lower.below)}`")
+        fix = ({"key": high_key, "value": format_points(upper.at_least)} if where[-1] == high_key
+               else {"key": low_key, "value": format_points(lower.below)})
         if lower.below < upper.at_least:
-            ctx.problem(f"gap between grades: no grade covers scores from {format_points(lower.below)} "
-                        f"up to {format_points(upper.at_least)} (between 「{lower.label}」 and 「{upper.label}」)",
-                        where, fix, "spec.grade_gap")
+            ctx.say("spec.grade_gap", where, low=format_points(lower.below), high=format_points(upper.at_least),
+                    lower=lower.label, upper=upper.label, **fix)
         else:
-            ctx.problem(f"grades overlap: scores from {format_points(upper.at_least)} to "
-                        f"{'' if lower.at_most else 'below '}{format_points(lower.below)} are both "
-                        f"「{upper.label}」 and 「{lower.label}」", where, fix, "spec.grade_overlap")
+            ctx.say("spec.grade_overlap", where, low=format_points(upper.at_least), high=format_points(lower.below),
+                    lower=lower.label, upper=upper.label, **fix)
 
 
 def _check_ends(ctx: BuildContext, grades: Sequence[Grade], scale: Decimal | None) -> None:
@@ -119,22 +103,22 @@ def _check_ends(ctx: BuildContext, grades: Sequence[Grade], scale: Decimal | Non
         low_key = _low_key(grade.above)
         if scale is not None and grade.at_least is not None and (
                 grade.at_least > scale or (grade.above and grade.at_least == scale)):
-            ctx.problem(f"「{grade.label}」 needs {'more than' if grade.above else 'at least'} "
-                        f"{format_points(grade.at_least)}, but scores go up to "
-                        f"{format_points(scale)}: no unit can reach it", grade.path + (low_key,),
-                        "lower the threshold, or check `metadata.scale` and `conversion.to`", "spec.grade_unreachable")
+            ctx.say("spec.grade_unreachable", grade.path + (low_key,), grade=grade.label, key=low_key,
+                    threshold=format_points(grade.at_least), scale=format_points(scale))
     if not grades:
         return
     top, bottom = grades[0], grades[-1]
     if top.below is not None and (scale is None or top.below < scale or (top.below == scale and not top.at_most)):
-        ctx.problem(f"the highest grade 「{top.label}」 stops {'at' if top.at_most else 'below'} "
-                    f"{format_points(top.below)}, "
-                    f"but scores go up to {format_points(scale) if scale is not None else 'any bonus without a cap'}",
-                    top.path + (_high_key(top.at_most),),
-                    f"leave out `{_high_key(top.at_most)}` on the highest grade", "spec.grade_gap")
+        key = _high_key(top.at_most)
+        if scale is None:
+            ctx.say("spec.grade_top_uncapped", top.path + (key,), grade=top.label, key=key,
+                    value=format_points(top.below))
+        else:
+            ctx.say("spec.grade_top", top.path + (key,), grade=top.label, key=key, value=format_points(top.below),
+                    scale=format_points(scale))
     if bottom.at_least is not None and (bottom.at_least > 0 or (bottom.above and bottom.at_least == 0)):
-        ctx.problem(f"no grade covers scores {'up to' if bottom.above else 'below'} {format_points(bottom.at_least)} "
-                    f"(the lowest grade is 「{bottom.label}」)", bottom.path + (_low_key(bottom.above),),
-                    f"leave out `{_low_key(bottom.above)}` on the lowest grade", "spec.grade_gap")
+        ctx.say("spec.grade_bottom_above" if bottom.above else "spec.grade_bottom",
+                bottom.path + (_low_key(bottom.above),), grade=bottom.label, key=_low_key(bottom.above),
+                value=format_points(bottom.at_least))
 
 __all__ = ["build_grades"]

@@ -21,21 +21,23 @@ def build_groups(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], unit_t
         members = tuple(g["members"])
         unknown = [m for m in members if m not in unit_types]
         for m in unknown:
-            ctx.problem(f"no unit type `{m}`", path + ("members",), f"unit types: {', '.join(unit_types)}")
+            ctx.say("spec.group_member", path + ("members",), group=group_id, group_label=g["label"], member=m,
+                    types=list(unit_types))
         weights: dict[str, Decimal] | None = None
         if "weights" in g:
             weights = {}
             for member, share in g["weights"].items():
                 try:
                     weights[member] = parse_fraction(share)
-                except ValueError as exc:
-                    ctx.problem(str(exc), path + ("weights", member))
+                except ValueError:
+                    ctx.say("spec.group_weight_percent", path + ("weights", member), group=group_id,
+                            group_label=g["label"], member=str(member), value=str(share))
             if set(weights) != set(members):
-                ctx.problem("give a weight to each member type, and only to them", path + ("weights",),
-                            f"members: {', '.join(members)}")
+                ctx.say("spec.group_weights_members", path + ("weights",), group=group_id, group_label=g["label"],
+                        members=list(members))
             elif sum(weights.values(), Decimal(0)) != 1:
-                ctx.problem(f"the weights add up to {format_points(sum(weights.values(), Decimal(0)) * 100)}%, "
-                            "not 100%", path + ("weights",), "make the weights of the member types add up to 100%")
+                ctx.say("spec.group_weights_sum", path + ("weights",), group=group_id, group_label=g["label"],
+                        share=format_points(sum(weights.values(), Decimal(0)) * 100))
         if not unknown:
             out.append(Group(group_id, g["label"], members, weights, g.get("clause")))
     return out

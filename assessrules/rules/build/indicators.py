@@ -16,7 +16,7 @@ from typing import Any
 
 from ...errors import Path
 from ...numbers import format_points, parse_fraction
-from ..expressions import SCORE_PREFIX, Name
+from ..expressions import SCORE_PREFIX, Name, quoted
 from ..kinds import KINDS, TRIGGER_KEYS, Multiplier, Trigger
 from ..limits import MAX_CHILDREN, MAX_TREE_DEPTH
 from ..model import Grade, Indicator, Metadata, UnitType
@@ -71,16 +71,14 @@ def check_score_order(ctx: BuildContext, root: Indicator) -> None:
                 read = by_id.get(name[len(SCORE_PREFIX):]) if name.startswith(SCORE_PREFIX) else None
                 if read is not None and not ready(read, node, True):
                     cycle = read.index <= node.index <= ends[read.index]
-                    ctx.problem(f"「{trigger.label}」 reads score(\"{read.id}\"), which "
-                                + ("depends on this rule: a cycle" if cycle else "is scored after this rule"),
-                                trigger.path, "a rule on an indicator may read its own children and the indicators written "
-                                "before it; read any indicator from the bonus, a veto or a consequence")
+                    ctx.say("spec.score_cycle" if cycle else "spec.score_later", trigger.path, rule=trigger.label,
+                            indicator=read.id, indicator_name=read.name)
         if node.applies_if is not None:
             for name in node.applies_if.names:
                 read = by_id.get(name[len(SCORE_PREFIX):]) if name.startswith(SCORE_PREFIX) else None
                 if read is not None and not ready(read, node, False):
-                    ctx.problem(f"`applies_if` reads score(\"{read.id}\"), which is not scored before 「{node.name}」",
-                                node.path + ("applies_if",), "read only indicators written before this one")
+                    ctx.say("spec.applies_if_order", node.path + ("applies_if",), indicator=read.id,
+                            indicator_name=read.name, name=node.name)
 
 
 def build_triggers(ctx: BuildContext, raw: Mapping[str, Any], path: Path) -> list[Trigger]:
@@ -115,17 +113,14 @@ class _Tree:
         self.count += 1
         node_id, name = raw["id"], raw["name"]
         if node_id == ROOT_ID and depth > 0:
-            ctx.problem(f"the id `{ROOT_ID}` is reserved for the whole table (the tree's root)", path + ("id",),
-                        "give this indicator another id", "spec.reserved_name")
+            ctx.say("spec.reserved_root", path + ("id",), name=name, indicator=ROOT_ID)
         elif node_id in self.seen:
-            ctx.problem(f"the indicator id `{node_id}` is used twice", path + ("id",), "give each indicator its own id",
-                        "spec.duplicate_id")
+            ctx.say("spec.duplicate_id", path + ("id",), name=name, indicator=node_id)
         self.seen[node_id] = path
-        with ctx.within(f"指标「{name}」"):
+        with ctx.within("label.indicator", name):
             points = ctx.points(raw["points"], path + ("points",))
             if isinstance(points, Fraction):
-                ctx.problem(f"an indicator's points must have an exact decimal value, not {format_points(points)}",
-                            path + ("points",), "write the cap as a decimal; a rule may deduct a share such as 20 / 12")
+                ctx.say("spec.points_inexact", path + ("points",), points=format_points(points))
                 points = None
             self.check_unit_types(raw.get("unit_types"), path)
             floor = self.floor(raw, depth)
@@ -134,8 +129,7 @@ class _Tree:
             floor_assumption = written_floor.get("assumption") if isinstance(written_floor, Mapping) else None
             ctx.assumption_ref(floor_assumption, path + ("floor", "assumption"))
             if floor is not None and points is not None and floor > points:
-                ctx.problem(f"the floor {format_points(floor)} is above the points {format_points(points)}",
-                            path + ("floor",), code="spec.floor")
+                ctx.say("spec.floor", path + ("floor",), floor=format_points(floor), points=format_points(points))
             weight_expr = None
             written = raw.get("weight")
             if isinstance(written, str) and not written.strip().endswith("%"):  # a share per unit, from its facts
@@ -162,11 +156,10 @@ class _Tree:
             return None
         built = (self.node(child, kids_path + (i,), depth + 1, node_id) for i, child in enumerate(kids))
         children = [c for c in built if c is not None]
-        with ctx.within(f"指标「{name}」"):
+        with ctx.within("label.indicator", name):
             self.check_children(raw, path, depth, points, children)
             if children and any(t.phase == "base" for t in triggers):
-                ctx.problem("an indicator with children takes its score from them; `score:` is for leaves",
-                            path + ("score",))
+                ctx.say("spec.score_on_parent", path + ("score",))
         if points is None:
             return None
         method = raw.get("method", ())
@@ -192,10 +185,9 @@ class _Tree:
             for key in ("score", "at_most"):
                 value = getattr(trigger, key)
                 if value is not None and not 0 <= value <= points:
-                    self.ctx.problem(f"「{trigger.label}」 {'caps' if key == 'at_most' else 'sets'} the part's score "
-                                     f"{'at' if key == 'at_most' else 'to'} {format_points(value)}, outside "
-                                     f"its 0–{format_points(points)}", trigger.path + (key,),
-                                     f"a part's veto fixes or caps a score between 0 and {format_points(points)}")
+                    self.ctx.say("spec.part_veto_cap" if key == "at_most" else "spec.part_veto_score",
+                                 trigger.path + (key,), rule=trigger.label, value=format_points(value),
+                                 points=format_points(points))
 
     def check_multipliers(self, triggers: Sequence[Trigger]) -> None:
         """A factor the spec fixes (over numbers and parameters only) is checked now: never negative."""
@@ -208,22 +200,20 @@ class _Tree:
             try:
                 value = factor.exact_value({n: self.ctx.parameters[n].value for n in factor.names})
             except (ArithmeticError, KeyError, ValueError, TypeError):
-                self.ctx.problem(f"「{trigger.label}」: the factor `{factor.text}` cannot be computed",
-                                 trigger.path + ("factor",))
+                self.ctx.say("spec.factor_not_computable", trigger.path + ("factor",), rule=trigger.label,
+                             expression=quoted(factor.text))
                 continue
             if value < 0:
-                self.ctx.problem(f"「{trigger.label}」 multiplies the score by {format_points(value)}; a multiplier "
-                                 "cannot be negative", trigger.path + ("factor",),
-                                 "write the factor as it is (0.9, 1.1); a deduction belongs under `deduct:`")
+                self.ctx.say("spec.factor_negative", trigger.path + ("factor",), rule=trigger.label,
+                             factor=format_points(value))
 
     def within_limits(self, children: Sequence[Any], path: Path, depth: int) -> bool:
         """False (with a problem) when the tree grows deeper or wider than the limits."""
         if children and depth + 1 > MAX_TREE_DEPTH:
-            self.ctx.problem(f"the indicator tree is more than {MAX_TREE_DEPTH} levels deep", path,
-                             "an assessment table has a few levels (一级、二级、三级指标)")
+            self.ctx.say("spec.tree_depth", path, limit=MAX_TREE_DEPTH)
             return False
         if len(children) > MAX_CHILDREN:
-            self.ctx.problem(f"an indicator has {len(children):,} children; at most {MAX_CHILDREN} are allowed", path)
+            self.ctx.say("spec.too_many_children", path, count=f"{len(children):,}", limit=MAX_CHILDREN)
             return False
         return True
 
@@ -232,9 +222,8 @@ class _Tree:
         for trigger in triggers:
             award = getattr(trigger, "points", None)
             if trigger.kind == "award_if" and isinstance(award, Decimal) and points is not None and award > points:
-                self.ctx.problem(f"the award of {format_points(award)} points is more than the indicator's "
-                                 f"{format_points(points)} points", trigger.path + ("points",),
-                                 "an award cannot exceed the points of its indicator")
+                self.ctx.say("spec.award_over_points", trigger.path + ("points",), rule=trigger.label,
+                             award=format_points(award), points=format_points(points))
 
     def part_grades(self, raw: Mapping[str, Any], path: Path, points: Any) -> list[Grade]:
         """A part's own grades (分项等次): on its own score, without a consequence on the target value."""
@@ -243,16 +232,18 @@ class _Tree:
         for i, g in enumerate(raw["grades"]):
             for key in ("deduct", "commend"):
                 if key in g:
-                    self.ctx.problem(f"a part's grade has no `{key}`: only the whole unit's grade acts on the target "
-                                     "value", path + ("grades", i, key), "record what it brings with `consequence:`")
+                    self.ctx.say("spec.part_grade_consequence", path + ("grades", i, key), key=key)
         return build_grades(self.ctx, raw["grades"], Decimal(points), path + ("grades",))
 
     def check_unit_types(self, unit_types: Sequence[str] | None, path: Path) -> None:
         for i, ut in enumerate(unit_types or ()):
             if ut not in self.unit_types:
                 close = difflib.get_close_matches(ut, list(self.unit_types), n=1)
-                self.ctx.problem(f"unknown unit type `{ut}`", path + ("unit_types", i),
-                                 f"did you mean `{close[0]}`?" if close else f"declared: {', '.join(self.unit_types)}")
+                if close:
+                    self.ctx.say("spec.unit_type_typo", path + ("unit_types", i), type=ut, suggestion=close[0])
+                else:
+                    self.ctx.say("spec.unknown_unit_type", path + ("unit_types", i), type=ut,
+                                 types=list(self.unit_types))
 
     def floor(self, raw: Mapping[str, Any], depth: int) -> Decimal | None:
         """The node's floor: as written, else 0 where ``floors:`` puts one by default (扣完为止)."""
@@ -268,8 +259,8 @@ class _Tree:
             return None
         try:
             return parse_fraction(raw["weight"])
-        except ValueError as exc:
-            self.ctx.problem(str(exc), path + ("weight",))
+        except ValueError:
+            self.ctx.say("spec.weight_percent", path + ("weight",), value=quoted(str(raw["weight"]), 40))
             return None
 
     def check_children(self, raw: Mapping[str, Any], path: Path, depth: int, points: Decimal | None,
@@ -279,27 +270,23 @@ class _Tree:
         weights = [c.weight for c in children if c.weight is not None]
         if any(c.weighted for c in children):
             if not all(c.weighted for c in children):
-                missing = "、".join(c.name for c in children if not c.weighted)
-                ctx.problem(f"some children have a `weight:` and some do not ({missing})", path + ("children",),
-                            "give every child of a weighted indicator its weight", "spec.weights")
+                ctx.say("spec.weights_partial", path + ("children",),
+                        missing=[c.name for c in children if not c.weighted])
             elif len(weights) == len(children) and sum(weights, Decimal(0)) != 1:  # per-unit shares: checked per unit
-                parts = " + ".join(f"{c.name} {format_points(w * 100)}%" for c, w in zip(children, weights, strict=True))
+                parts = [f"{c.name} {format_points(w * 100)}%" for c, w in zip(children, weights, strict=True)]
                 share = format_points(sum(weights, Decimal(0)) * 100)
                 where = ctx.newest(children[0].path + ("weight",), [c.path + ("weight",) for c in children[1:]])
-                ctx.problem(f"the weights add up to {share}% ({parts}), not 100%", where,
-                            "make the weights of the parts add up to 100%", "spec.weights")
+                ctx.say("spec.weights", where, share=share, parts=parts)
             return
         if points is None or not children or not raw.get("children_add_up", True) \
                 or len(children) != len(raw.get("children", ())) or any(c.unit_points is not None for c in children):
             return  # with points per unit, the sum is checked for each unit when it is scored
         total = sum((c.points for c in children), Decimal(0))
         if total != points:
-            parts = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)
+            terms = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)
             where = ctx.newest(("metadata", "scale") if depth == 0 else path + ("points",),
                                [*(c.path + ("points",) for c in children), path + ("children",)])
-            ctx.problem(f"the children add up to {format_points(total)} ({parts}), not {format_points(points)}",
-                        where, "fix the points, or set `children_add_up: false` where the document "
-                               "itself does not add up", "spec.points_sum")
+            ctx.say("spec.points_sum", where, total=format_points(total), parts=terms, points=format_points(points))
 
 
 __all__ = ["ROOT_ID", "build_tree", "build_triggers"]

@@ -22,10 +22,11 @@ def build_metadata(ctx: BuildContext, m: Mapping[str, Any]) -> Metadata:
         try:
             dates[key] = dt.date.fromisoformat(str(raw))
         except ValueError:
-            ctx.problem(f"`{raw}` is not a date", ("metadata", key), "write it as 2021-01-01")
+            ctx.say("spec.metadata_date", ("metadata", key), key=key, value=str(raw)[:40])
             dates[key] = None
     if dates["effective_from"] and dates["effective_to"] and dates["effective_from"] > dates["effective_to"]:
-        ctx.problem("`effective_from` is after `effective_to`", ("metadata", "effective_to"))
+        ctx.say("spec.metadata_dates", ("metadata", "effective_to"), start=dates["effective_from"].isoformat(),
+                end=dates["effective_to"].isoformat())
     return Metadata(id=str(m["id"]), title=m["title"], issuer=m.get("issuer"),
                     document_number=m.get("document_number"), year=m.get("year"),
                     effective_from=dates["effective_from"], effective_to=dates["effective_to"],

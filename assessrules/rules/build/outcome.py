@@ -20,17 +20,15 @@ def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal
     if not raw:
         return None
     label = raw.get("label", "加分项")
-    with ctx.within(label):
+    with ctx.within(*(("label.the_bonus",) if label == "加分项" else ("label.bonus", label))):
         written = raw.get("gate")
         strict = isinstance(written, Mapping) and "above" in written  # {above: 80}: 高于80分; 80 or {at_least: 80}
         if isinstance(written, Mapping):
             written = written.get("above", written.get("at_least"))
         gate = Decimal(written) if written is not None else None
         if gate is not None and not 0 < gate <= scale:
-            whose, example = ("base", "80") if where == ("bonus",) else ("part", "most of its points")
-            ctx.problem(f"the bonus gate {format_points(gate)} is outside the {whose} score's range "
-                        f"0–{format_points(scale)}", where + ("gate",),
-                        f"the gate is a {whose} score a unit must reach, e.g. {example}")
+            ctx.say("spec.bonus_gate" if where == ("bonus",) else "spec.part_bonus_gate", where + ("gate",),
+                    gate=format_points(gate), scale=format_points(scale))
         items = ctx.add_triggers(raw["items"], "bonus", where + ("items",))
     return Bonus(tuple(items), Decimal(raw["cap"]) if "cap" in raw else None, gate, label, raw.get("clause"), strict)
 
@@ -59,14 +57,12 @@ def build_vetoes(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], grades: Se
     ids = [g.id for g in grades]
     for i, entry in enumerate(raw):
         where: Path = ("veto", i)
-        with ctx.within(f"一票否决「{entry['label']}」"):
+        with ctx.within("label.veto", entry["label"]):
             if entry.get("grade") is not None and entry["grade"] not in ids:
-                ctx.problem(f"no grade `{entry['grade']}`", where + ("grade",), f"grades: {', '.join(ids)}")
+                ctx.say("spec.veto_grade", where + ("grade",), grade_id=str(entry["grade"]), grades=ids)
                 continue
             if "stop" in entry:  # it never did more than require `score:`
-                ctx.problem("`stop:` is no longer part of a veto: the first veto that holds already fixes the "
-                            "outcome, and nothing after it changes the score", where + ("stop",),
-                            "delete the line; write `score:` to fix the score, or `at_most:` to cap it")
+                ctx.say("spec.veto_stop", where + ("stop",))
             if (trigger := ctx.add_trigger(entry, "veto", where)) is not None:
                 out.append(trigger)
     return out

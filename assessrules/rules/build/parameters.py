@@ -15,7 +15,7 @@ def build_parameters(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]]) ->
     for name, p in raw.items():
         path = ("parameters", name)
         if name in FUNCTIONS:
-            ctx.problem(f"`{name}` is the name of a function", path, "choose another name", "spec.reserved_name")
+            ctx.say("spec.function_name", path, name=name)
         ctx.assumption_ref(p.get("assumption"), path + ("assumption",))
         value = ctx.points(p["value"], path + ("value",), positive=False)  # an expression over earlier parameters
         if value is None:
