@@ -4,20 +4,23 @@ The rule author's texts (a scenario's differences, a broken invariant and its de
 rules) are made once, while checking, and read later in the language the reader chose. :class:`Said` is
 such a line: a ``str`` whose value is the line in one language (English for what tests and programs
 already read, Chinese where the text was Chinese before), and which :meth:`Said.say` says in ``zh`` or
-``en`` from the same code and values. A value may itself be a :class:`Said` (or a list of them): it is
-said in the same language.
+``en`` from the same code and values. A value may itself be a :class:`Said`, a
+:class:`~assessrules.errors.Problem` or a list of them: it is said in the same language.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..messages import text
+from ..errors import Problem
+from ..messages import problem_message, text
 
 
 def _in(value: Any, lang: str) -> Any:
     if isinstance(value, Said):
         return value.say(lang)
+    if isinstance(value, Problem):
+        return problem_message(value, lang)[0]
     if isinstance(value, list | tuple):
         return [_in(v, lang) for v in value]
     return value
