@@ -519,7 +519,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def progress(name: str, state: str) -> None:
         if state == "running":
             began[0] = time.monotonic()
-            out.write(f"  {name:<17} {summaries[name][:70 if lang == 'en' else 36]} … ")
+            out.write(f"  {name:<17} {_cut(summaries[name], 70)} … ")
         else:
             out.write(text("authoring.state", lang, state=text(f"authoring.state_{state}", lang),
                            seconds=f"{time.monotonic() - began[0]:.1f}") + "\n")
@@ -542,6 +542,15 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(("\n" if warnings else "")
               + text("authoring.all_hold", lang, count=len(INVARIANTS), also=also, seconds=elapsed) + "\n")
     return 0
+
+
+def _cut(line: str, columns: int) -> str:
+    """The start of ``line`` that fits in ``columns`` of a terminal (a Chinese character takes two)."""
+    from ..outputs.report import width
+
+    while width(line) > columns:
+        line = line[:-1]
+    return line
 
 
 def _write_counterexamples(directory: str, spec_source: str, violations: Sequence[object], out: TextIO,
