@@ -284,6 +284,7 @@ def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
 
 def _fact_text(f: Any) -> str:
     period = (_zh("monthly" if f.period == "month" else "quarterly") if f.period else "")
+    scope: str
     if f.minimum is not None and f.maximum is not None:
         scope = _zh("fact_range", minimum=_show(f.minimum), maximum=_show(f.maximum))
     elif f.maximum is not None:

@@ -103,7 +103,8 @@ _LINES: dict[str, tuple[str, str]] = {
     "where": ("指标“{name}”（{id}，{at}）", "指标「{name}」({id}, {at})"),
     "rule": ("“{label}”（{at}）", "「{label}」({at})"),
     "facts": ("考核数据：{facts}", "facts: {facts}"),
-    "bounds_indicator": ("{where}得分 {score}，超出了 [{floor}, {points}] 的范围", "{where} scored {score}, outside [{floor}, {points}]"),
+    "bounds_indicator": ("{where}得分 {score}，超出了 [{floor}, {points}] 的范围",
+                         "{where} scored {score}, outside [{floor}, {points}]"),
     "bounds_total": ("最终得分 {score} 超出了 [0, {top}] 的范围", "the final score {score} is outside [0, {top}]"),
     "bounds_total_fix": ("位置 {at}：请给总分设下限，或删去 `floor: null`",
                          "at {at}: give the total a floor, or remove `floor: null`"),
@@ -182,7 +183,8 @@ _LINES: dict[str, tuple[str, str]] = {
     "floor_unreached_fix": ("扣分项上的 `max:`，或扣不了分的规则，使下限永远达不到：请对照文件检查",
                             "a `max:` on a deduction, or rules that lost their way to take points, keep the floor out "
                             "of reach: check them against the document"),
-    "never_full": ("{where}永远得不到满分 {points} 分（最多 {best} 分）", "{where} never reaches its {points} points (at most {best})"),
+    "never_full": ("{where}永远得不到满分 {points} 分（最多 {best} 分）",
+                   "{where} never reaches its {points} points (at most {best})"),
     "deducts_more": ("较好的等次“{better}”扣除目标分值的 {better_percent}%，比较差的等次“{worse}”（{worse_percent}%）还多",
                      "the better grade {better} deducts {better_percent}% of the target value, more than the worse "
                      "grade {worse} ({worse_percent}%)"),
