@@ -53,12 +53,21 @@ def test_check_command_reports_progress_and_exit_codes(spec2021: Spec) -> None:
     assert run(["check", "2021", "--examples", "10", "--seed", "3"], out, io.StringIO()) == 0
     text = out.getvalue()
     assert all(f"  {inv.name}" in text for inv in INVARIANTS)
-    assert f"all {len(INVARIANTS)} invariants hold" in text
+    assert text.startswith("正在检查 ")
+    assert " … 成立（" in text
+    assert f"{len(INVARIANTS)} 项不变式全部成立（" in text
     out = io.StringIO()
     path = Path(__file__).parent / "broken_specs" / "score_expression_negative.yaml"
     assert run(["check", str(path), "--examples", "100", "--seed", "3"], out, io.StringIO()) == 1
+    assert "score_range：指标“质量”（quality，" in out.getvalue()
+    assert "的得分公式 `10 - errors * 2` 给出" in out.getvalue()
+    assert f"位置 {path}:12:12：请限定公式" in out.getvalue()
+    assert f"{len(INVARIANTS)} 项不变式中有 1 项不成立" in out.getvalue()
+    out = io.StringIO()
+    assert run(["check", str(path), "--examples", "100", "--seed", "3", "--lang", "en"], out, io.StringIO()) == 1
     assert "score_range: the score expression `10 - errors * 2`" in out.getvalue()
     assert f"{path}:12:12: bound it" in out.getvalue()
+    assert f"1 of {len(INVARIANTS)} invariants broken" in out.getvalue()
     assert run(["check", str(Path(__file__).parent / "bad_specs" / "grade_gap.yaml")], io.StringIO(),
                io.StringIO()) == 2
 

@@ -110,7 +110,12 @@ def test_validate_reports_a_bad_scenario_file(tmp_path: Path) -> None:
     (tmp_path / "s.tests.yaml").write_text("cases:\n  - name: a\n    expect: {scroe: 10}\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     assert run(["validate", str(tmp_path / "s.tests.yaml")], out, err) == 2
+    assert "s.tests.yaml:3:14: 未知的期望项 `scroe`" in err.getvalue()
+    assert "提示：可用的期望项：score、table_score" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["validate", "--lang", "en", str(tmp_path / "s.tests.yaml")], out, err) == 2
     assert "s.tests.yaml:3:14: unknown expectation `scroe`" in err.getvalue()
+    assert "hint: one of: score, table_score" in err.getvalue()
 
 
 def test_missing_periods_are_one_line_per_unit() -> None:

@@ -113,18 +113,26 @@ def test_impact_lists_the_units_that_move_and_why(spec2021: Spec, spec2022: Spec
 
 
 def test_scenario_tests_pass_and_a_failure_is_a_readable_difference(tmp_path: Path) -> None:
-    """`test` runs the bundled cases; a wrong expectation prints expected and actual and exits 1."""
+    """`test` runs the bundled cases; a wrong expectation prints expected and actual and exits 1, in Chinese
+    unless `--lang en` asks for English."""
     code, out, _ = call("test", "2021")
     assert code == 0
-    assert "9 passed, 0 failed" in out
+    assert "specs/2021.tests.yaml：共 9 个用例" in out
+    assert out.endswith("通过 9 个，未通过 0 个\n")
     cases = (HERE.parent / "specs" / "2021.tests.yaml").read_text(encoding="utf-8")
     wrong = write(tmp_path, cases.replace("spec: 2021.yaml\n", "").replace("score: 71\n", "score: 72\n"), "cases.yaml")
     code, out, _ = call("test", "2021", str(wrong))
     assert code == 1
     assert "✗ 例B：各项均有扣分，良好，扣减1.0" in out
+    assert "score：期望 72，实际为 71" in out
+    assert f"位置：{wrong}:" in out
+    assert "通过 8 个，未通过 1 个" in out
+    code, out, _ = call("test", "2021", str(wrong), "--lang", "en")
+    assert code == 1
+    assert "✗ 例B：各项均有扣分，良好，扣减1.0" in out
     assert "score: expected 72, got 71" in out
     assert f"at {wrong}:" in out
-    assert "8 passed, 1 failed" in out
+    assert out.endswith("8 passed, 1 failed\n")
 
 
 def test_next_years_scenarios_run_against_the_extending_spec(tmp_path: Path) -> None:
@@ -226,6 +234,10 @@ def test_a_scenario_label_that_names_no_rule_is_an_error(tmp_path: Path) -> None
     cases = write(tmp_path, "cases:\n  - name: 一项\n    unit: {facts: {}}\n"
                   "    expect: {not_fired: [月度考核：负责栏目未按时更]}\n", "cases.yaml")
     code, _, err = call("test", "2021", str(cases))
+    assert code == 2
+    assert f"{cases}:4:" in err and "您是不是要写“月度考核：负责栏目未按时更新”？" in err
+    assert "`not_fired:` 中的“月度考核：负责栏目未按时更”不是考评细则中任何一条规则的名称" in err
+    code, _, err = call("test", "2021", str(cases), "--lang", "en")
     assert code == 2
     assert f"{cases}:4:" in err and "did you mean 「月度考核：负责栏目未按时更新」?" in err
 

@@ -167,8 +167,8 @@ def test_counterexamples_are_never_cut_and_are_written_as_facts_files(tmp_path: 
     out = io.StringIO()
     folder = tmp_path / "cx"
     assert run(["check", spec.source, "--seed", "5", "--counterexamples", str(folder)], out, io.StringIO()) == 1
-    lines = [line.strip() for line in out.getvalue().splitlines() if line.strip().startswith("counterexample:")]
-    assert lines and all(json.loads(line.removeprefix("counterexample: ")) for line in lines)
+    lines = [line.strip() for line in out.getvalue().splitlines() if line.strip().startswith("反例：")]
+    assert lines and all(json.loads(line.removeprefix("反例：")) for line in lines)
     written = sorted(folder.glob("*-monotonic.yaml"))
     assert written
     data = yaml.safe_load(written[0].read_text(encoding="utf-8"))
@@ -184,7 +184,7 @@ def test_a_default_check_of_2021_holds_and_shows_progress_per_invariant() -> Non
     """Every invariant is reported as it finishes, with its time; the 2021 spec keeps them all."""
     out = io.StringIO()
     assert run(["check", "2021", "--seed", "9"], out, io.StringIO()) == 0
-    assert out.getvalue().count(" ok (") == 14
+    assert out.getvalue().count(" … 成立（") == 14
     assert check_spec(SPEC_2021, examples=20, seed=9, thorough=True) == []
 
 

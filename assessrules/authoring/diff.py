@@ -5,6 +5,10 @@ added, removed, moved or renamed; caps, rule points, thresholds, consequences,
 parameters, facts and assumptions changed, old → new — with the Chinese
 labels. :func:`impact` scores the same units under both and lists every unit
 whose score, grade or deduction changes, with the indicators that moved it.
+
+A change's data (what ``diff --format json`` gives) is in Chinese, as it always was; :func:`render_diff`,
+:func:`render_impact` and :meth:`Change.say` tell it in Chinese (the default) or English, the words of
+the diff itself (sections, fields, "属于", "不设上限") from the catalogue (``authoring.*``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..engine.results import plain
+from ..messages import text
 from ..numbers import canonical, format_points
+from ._words import Said
 
 if TYPE_CHECKING:
     from ..engine.results import Result
@@ -39,19 +45,28 @@ class Change:
     new: Any = None
 
     def __str__(self) -> str:
+        return self.say("zh")
+
+    def say(self, lang: str = "zh") -> str:
+        """The change as one line, ``+ 指标（id）：…``, in ``lang`` (``zh``, the default, or ``en``)."""
         sign = {"added": "+", "removed": "-", "changed": "~", "moved": "→"}[self.kind]
-        what = f"{self.label}（{self.id}）" if self.label and self.label != self.id else self.id
+        label = _show(self.label, lang)
+        what = text("authoring.diff_what", lang, label=label, id=self.id) if label and label != self.id else self.id
         if self.kind == "changed":
-            return f"{sign} {what}：{self.field} {_show(self.old)} → {_show(self.new)}"
+            return text("authoring.diff_changed", lang, sign=sign, what=what, field=_field(self.field, lang),
+                        old=_show(self.old, lang), new=_show(self.new, lang))
         if self.kind == "moved":
-            return f"{sign} {what}：从「{_show(self.old)}」移到「{_show(self.new)}」"
-        detail = f"：{_show(self.new if self.kind == 'added' else self.old)}" if (self.new or self.old) is not None else ""
-        return f"{sign} {what}{detail}"
+            return text("authoring.diff_moved", lang, sign=sign, what=what, old=_show(self.old, lang),
+                        new=_show(self.new, lang))
+        if (self.new or self.old) is None:
+            return f"{sign} {what}"
+        return text("authoring.diff_detail", lang, sign=sign, what=what,
+                    detail=_show(self.new if self.kind == "added" else self.old, lang))
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data."""
-        return {"section": self.section, "kind": self.kind, "id": self.id, "label": self.label,
-                "field": self.field, "old": plain(self.old), "new": plain(self.new)}
+        return {"section": self.section, "kind": self.kind, "id": self.id, "label": _data(self.label),
+                "field": self.field, "old": _data(plain(self.old)), "new": _data(plain(self.new))}
 
 
 SECTION_LABELS = {"metadata": "基本信息", "indicators": "指标", "rules": "扣分/得分规则", "bonus": "加分项",
@@ -59,13 +74,42 @@ SECTION_LABELS = {"metadata": "基本信息", "indicators": "指标", "rules": "
                   "direct_deductions": "直接扣分项", "derived": "派生值", "assumptions": "解读（假设）"}
 
 
-def _show(value: Any) -> str:
+_FIELDS = {"编号": "id", "标题": "title", "发文机关": "issuer", "文号": "document_number", "年度": "year",
+           "起始日期": "effective_from", "截止日期": "effective_to", "总分": "scale", "名称": "name", "分值": "points",
+           "下限": "floor", "适用单位类型": "unit_types", "适用单位": "units", "权重": "weight", "依据": "clause",
+           "下级分值合计等于本级": "children_add_up", "适用条件": "applies_if", "下限（含）": "at_least",
+           "上限（不含）": "below", "下限不含本数（高于）": "above", "上限含本数（及以下）": "at_most",
+           "通报表扬": "commend", "扣除目标分值": "deduct", "数值": "value", "解读": "assumption",
+           "类型/范围": "fact_type", "计算": "expression", "内容": "text", "规则": "rule", "上限": "cap",
+           "周期": "each", "条件/公式": "conditions", "门槛": "gate", "折算": "conversion", "处理": "handling"}
+"""Each field a change names (``Change.field``, in Chinese in the data), and its catalogue line ``authoring.field_*``."""
+
+
+def _field(field: str | None, lang: str) -> str:
+    if field is None:
+        return ""
+    return text(f"authoring.field_{_FIELDS[field]}", lang) if field in _FIELDS else field
+
+
+def _data(value: Any) -> Any:
+    """A value of a change as plain data: a line of ours as the Chinese text it is."""
+    return str(value) if isinstance(value, Said) else value
+
+
+def _zh(code: str, **values: Any) -> Said:
+    """A line of the diff, Chinese as text (the data), said in English on demand."""
+    return Said(f"authoring.{code}", "zh", **values)
+
+
+def _show(value: Any, lang: str = "zh") -> str:
+    if isinstance(value, Said):
+        return value.say(lang)
     if isinstance(value, Decimal):
         return format_points(value)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return text("out.yes" if value else "out.no", lang)
     if value is None:
-        return "（无）"
+        return text("authoring.nothing_given", lang)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -128,7 +172,7 @@ def _compare_rules(owner: str, old: Sequence[Trigger], new: Sequence[Trigger]) -
 
 
 def _parent_name(spec: Spec, node: Indicator) -> str:
-    return spec.indicator(node.parent).name if node.parent else "（顶层）"
+    return spec.indicator(node.parent).name if node.parent else _zh("top_level")
 
 
 def diff(old: Spec, new: Spec) -> list[Change]:
@@ -137,18 +181,18 @@ def diff(old: Spec, new: Spec) -> list[Change]:
     for label, a, b in _fields(old.metadata, new.metadata, [
             ("id", "编号"), ("title", "标题"), ("issuer", "发文机关"), ("document_number", "文号"), ("year", "年度"),
             ("effective_from", "起始日期"), ("effective_to", "截止日期"), ("scale", "总分")]):
-        changes.append(Change("metadata", "changed", "metadata", "基本信息", label, a, b))
+        changes.append(Change("metadata", "changed", "metadata", _zh("section_metadata"), label, a, b))
 
     old_nodes = {n.id: n for n in old.nodes}
     new_nodes = {n.id: n for n in new.nodes}
     for node_id in old_nodes.keys() - new_nodes.keys():
         node = old_nodes[node_id]
         changes.append(Change("indicators", "removed", node_id, node.name,
-                              old=f"{format_points(node.points)} 分，属于「{_parent_name(old, node)}」"))
+                              old=_zh("node_text", points=format_points(node.points), parent=_parent_name(old, node))))
     for node_id in [n.id for n in new.nodes if n.id not in old_nodes]:
         node = new_nodes[node_id]
         changes.append(Change("indicators", "added", node_id, node.name,
-                              new=f"{format_points(node.points)} 分，属于「{_parent_name(new, node)}」"))
+                              new=_zh("node_text", points=format_points(node.points), parent=_parent_name(new, node))))
     for node in old.nodes:
         if node.id not in new_nodes:
             continue
@@ -206,7 +250,7 @@ def diff(old: Spec, new: Spec) -> list[Change]:
 
 
 def _cap(cap: Decimal | None) -> str:
-    return "不设上限" if cap is None else f"上限 {format_points(cap)} 分"
+    return _zh("no_cap") if cap is None else _zh("cap", cap=format_points(cap))
 
 
 def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
@@ -221,7 +265,7 @@ def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
                           old=None if b else _cap(bonus.cap), new=_cap(bonus.cap) if b else None))
     for label, x, y in ([("上限", a.cap, b.cap), ("门槛", a.gate, b.gate)] if a and b else []):
         if x != y:
-            out.append(Change("bonus", "changed", "bonus", b.label if b else "加分项", label, x, y))
+            out.append(Change("bonus", "changed", "bonus", b.label if b else _zh("section_bonus"), label, x, y))
     out.extend(attrs.evolve(c, section="bonus")
                for c in _compare_rules("bonus", a.items if a else (), b.items if b else ()))
     out.extend(attrs.evolve(c, section="veto") for c in _compare_rules("veto", old.vetoes, new.vetoes))
@@ -229,31 +273,40 @@ def _outcome_changes(old: Spec, new: Spec) -> list[Change]:
     if (x_conv.to if x_conv else None, x_conv.places if x_conv else None) != (
             y_conv.to if y_conv else None, y_conv.places if y_conv else None):
         def show(c: Conversion | None) -> str:
-            return f"× {format_points(c.to)} ÷ 总分" if c else "不折算"
+            return _zh("converted", to=format_points(c.to)) if c else _zh("not_converted")
 
-        out.append(Change("metadata", "changed", "conversion", "折算为考核分值", "折算", show(x_conv), show(y_conv)))
+        out.append(Change("metadata", "changed", "conversion", _zh("conversion"), "折算", show(x_conv), show(y_conv)))
     if old.not_applicable != new.not_applicable:
-        out.append(Change("metadata", "changed", "not_applicable", "不适用指标的分值", "处理",
+        out.append(Change("metadata", "changed", "not_applicable", _zh("not_applicable"), "处理",
                           old.not_applicable, new.not_applicable))
     return out
 
 
 def _fact_text(f: Any) -> str:
-    parts = [f.type + (f"（每{'月' if f.period == 'month' else '季度'}）" if f.period else "")]
+    period = (_zh("monthly" if f.period == "month" else "quarterly") if f.period else "")
+    scope: str
     if f.minimum is not None and f.maximum is not None:
-        parts.append(f"{_show(f.minimum)}–{_show(f.maximum)}")
+        scope = _zh("fact_range", minimum=_show(f.minimum), maximum=_show(f.maximum))
     elif f.maximum is not None:
-        parts.append(f"至多 {_show(f.maximum)}")
+        scope = _zh("fact_at_most", maximum=_show(f.maximum))
     elif f.minimum is not None:
-        parts.append(f"至少 {_show(f.minimum)}")
-    parts.append("必填" if f.required else f"默认 {_show(f.default)}")
-    return "，".join(parts)
+        scope = _zh("fact_at_least", minimum=_show(f.minimum))
+    else:
+        scope = ""
+    need = _zh("required") if f.required else _zh("default", value=_show_default(f.default))
+    return _zh("fact_text", type=f.type, period=period, scope=scope, need=need)
+
+
+def _show_default(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _zh("yes" if value else "no")
+    return _zh("nothing_given") if value is None else _show(value)
 
 
 def _grade_text(g: Any) -> str:
     low = f"{format_points(g.at_least)} {g.low_sign} " if g.at_least is not None else ""
     high = f" {g.high_sign} {format_points(g.below)}" if g.below is not None else ""
-    return f"{low}得分{high}，扣除目标分值 {_percent(g.deduct)}"
+    return _zh("grade_text", low=low, high=high, percent=_percent(g.deduct))
 
 
 def _named(section: str, old: Mapping[str, Any], new: Mapping[str, Any], label: Any, value: Any, *,
@@ -269,16 +322,18 @@ def _named(section: str, old: Mapping[str, Any], new: Mapping[str, Any], label: 
     return sorted(out, key=lambda c: (c.kind, c.id))
 
 
-def render_diff(old: Spec, new: Spec, changes: Sequence[Change]) -> str:
-    """The changes as text, grouped by section; an empty string when there are none."""
+def render_diff(old: Spec, new: Spec, changes: Sequence[Change], lang: str = "zh") -> str:
+    """The changes as text, grouped by section, in ``lang`` (``zh``, the default, or ``en``); an empty string
+    when there are none."""
     if not changes:
         return ""
-    lines = [f"{old.metadata.title}（{old.source}）→ {new.metadata.title}（{new.source}）"]
-    for section, title in SECTION_LABELS.items():
+    lines = [text("authoring.diff_head", lang, old=old.metadata.title, old_source=old.source, new=new.metadata.title,
+                  new_source=new.source)]
+    for section in SECTION_LABELS:
         group = [c for c in changes if c.section == section]
         if group:
-            lines += ["", title, *(f"  {c}" for c in group)]
-    lines += ["", f"共 {len(changes)} 处变化"]
+            lines += ["", text(f"authoring.section_{section}", lang), *(f"  {c.say(lang)}" for c in group)]
+    lines += ["", text("authoring.diff_count", lang, count=len(changes))]
     return "\n".join(lines) + "\n"
 
 
@@ -418,28 +473,33 @@ def _rules_moved(old: Result, new: Result) -> tuple[tuple[str, Decimal, Decimal]
                  for label in dict.fromkeys([*a, *b]) if a.get(label, zero) != b.get(label, zero))
 
 
-def render_impact(old: Spec, new: Spec, impacts: Sequence[UnitImpact], total: int) -> str:
-    """Each changed unit with the indicators that moved it, then a summary."""
-    lines = [f"{old.metadata.title} → {new.metadata.title}：{total} 个单位中 {len(impacts)} 个结果有变化"]
+def render_impact(old: Spec, new: Spec, impacts: Sequence[UnitImpact], total: int, lang: str = "zh") -> str:
+    """Each changed unit with the indicators that moved it, then a summary, in ``lang`` (``zh``, the default,
+    or ``en``)."""
+    lines = [text("authoring.impact_head", lang, old=old.metadata.title, new=new.metadata.title, total=total,
+                  changed=len(impacts))]
     for item in impacts:
         a, b = item.old, item.new
         grade = f"{a.grade} → {b.grade}" if a.grade != b.grade else a.grade
-        lines.append(f"\n{item.name}（{item.unit_id}）：得分 {format_points(a.score)} → {format_points(b.score)}，"
-                     f"等次 {grade}，扣减 {format_points(a.deduction)} → {format_points(b.deduction)}")
+        lines.append("\n" + text("authoring.impact_unit", lang, name=item.name, id=item.unit_id,
+                                 score_before=format_points(a.score), score_after=format_points(b.score), grade=grade,
+                                 deduction_before=format_points(a.deduction),
+                                 deduction_after=format_points(b.deduction)))
         for node_id, name, x, y in item.moved:
             if node_id == "total":
                 continue
-            lines.append(f"    {name}（{node_id}）：{_show(x)} → {_show(y)}")
+            lines.append("    " + text("authoring.impact_node", lang, name=name, id=node_id, before=_show(x, lang),
+                                       after=_show(y, lang)))
         for label, x, y in item.rules:
-            lines.append(f"    「{label}」：{_signed(x)} → {_signed(y)}")
+            lines.append("    " + text("authoring.impact_rule", lang, label=label, before=_signed(x), after=_signed(y)))
         if item.causes:
-            lines.append("    变化原因（规则的改动）：")
-            lines += [f"      {c}" for c in item.causes]
+            lines.append("    " + text("authoring.impact_causes", lang))
+            lines += [f"      {c.say(lang)}" for c in item.causes]
     up = sum(1 for i in impacts if i.grade_change > 0)
     down = sum(1 for i in impacts if i.grade_change < 0)
-    lines += ["", f"等次变化：{up + down} 个单位（升 {up}，降 {down}）；"
-                  f"得分下降 {sum(1 for i in impacts if i.new.score < i.old.score)} 个，"
-                  f"上升 {sum(1 for i in impacts if i.new.score > i.old.score)} 个"]
+    lines += ["", text("authoring.impact_summary", lang, graded=up + down, up=up, down=down,
+                       lower=sum(1 for i in impacts if i.new.score < i.old.score),
+                       higher=sum(1 for i in impacts if i.new.score > i.old.score))]
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,10 @@ indicator, which facts, what score and which line of the YAML.
 :func:`check_spec` runs them all and lets hypothesis shrink each failure to a
 minimal counterexample; ``assessrules check`` is a thin command over it; and
 :func:`assert_invariant` lets a pytest suite check one example itself.
+
+A violation's message and details, and each invariant's summary, are catalogue lines
+(:class:`~assessrules.authoring._words.Said`, ``authoring.*``): English as text, and
+:meth:`Violation.render` says them in Chinese (the default) or English.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from ..engine.spec import Spec
 from ..errors import AssessRulesError, FactsError
 from ..numbers import format_points
 from ..rules.facts import Fact
+from ._words import Said, say
 from .strategies import (
     LARGEST_TARGET,
     directed_facts,
@@ -57,12 +62,17 @@ class Violation:
     severity: str = "error"  # or "warning": reported, but the spec may mean it
 
     def __str__(self) -> str:
-        head = f"{self.invariant}: {'warning: ' if self.severity == 'warning' else ''}{self.message}"
-        lines = [head, *(f"    {d}" for d in self.details)]
+        return self.render("en")
+
+    def render(self, lang: str = "zh") -> str:
+        """The violation, its details and its counterexample, in ``lang`` (``zh``, the default, or ``en``)."""
+        head = Said("authoring.violation_warning" if self.severity == "warning" else "authoring.violation",
+                    invariant=self.invariant, message=self.message).say(lang)
+        lines = [head, *(f"    {say(d, lang)}" for d in self.details)]
         if self.example is not None:  # whole, never cut: a counterexample must be reproducible
-            lines.append(f"    counterexample: {_json(self.example)}")
+            lines.append("    " + Said("authoring.counterexample", example=_json(self.example)).say(lang))
         if self.after is not None:
-            lines.append(f"    one violation worse: {_json(self.after)}")
+            lines.append("    " + Said("authoring.one_worse", example=_json(self.after)).say(lang))
         return "\n".join(lines)
 
     def units(self) -> list[Any]:
@@ -111,7 +121,10 @@ class InvariantError(AssertionError):
 
 @attrs.frozen
 class Invariant:
-    """A property every spec must have: how to draw examples and how to check one."""
+    """A property every spec must have: how to draw examples and how to check one.
+
+    ``summary`` is a catalogue line (``authoring.inv_<name>``): English as text, ``say(summary, lang)`` in either.
+    """
 
     name: str
     summary: str
@@ -121,14 +134,14 @@ class Invariant:
     # "all" (every unit drawn) or "none" (the spec alone)
 
 
-def _where(spec: Spec, node_index: int) -> str:
+def _where(spec: Spec, node_index: int) -> Said:
     node = spec.nodes[node_index]
-    return f"指标「{node.name}」({node.id}, {spec.locate(node.path)})"
+    return Said("authoring.where", name=node.name, id=node.id, at=spec.locate(node.path))
 
 
-def _facts_of(result: Result) -> str:
+def _facts_of(result: Result) -> Said:
     facts = dict(result.unit.facts)
-    return json.dumps(facts, ensure_ascii=False, default=str, sort_keys=True)
+    return Said("authoring.facts", facts=json.dumps(facts, ensure_ascii=False, default=str, sort_keys=True))
 
 
 # --- the checks -------------------------------------------------------------------------------
@@ -141,16 +154,17 @@ def _bounds(spec: Spec, unit: Any) -> Violation | None:
         if score is None:  # an indicator that does not apply, left out
             continue
         if score > node.points or (node.floor is not None and score < node.floor):
-            return Violation("bounds", f"{_where(spec, node.index)} scored {format_points(score)}, outside "
-                             f"[{format_points(node.floor) if node.floor is not None else '-∞'}, "
-                             f"{format_points(node.points)}]", (f"facts: {_facts_of(result)}",), unit)
+            return Violation("bounds", Said("authoring.bounds_indicator", where=_where(spec, node.index),
+                                            score=format_points(score),
+                                            floor=format_points(node.floor) if node.floor is not None else "-∞",
+                                            points=format_points(node.points)), (_facts_of(result),), unit)
     top: Decimal | None = spec.graded_scale
     if spec.bonus is not None:
         top = None if spec.bonus.cap is None else spec.graded_scale + spec.bonus.cap * spec.graded_scale / spec.metadata.scale
     if not Decimal(0) <= result.score or (top is not None and result.score > top):
-        return Violation("bounds", f"the final score {format_points(result.score)} is outside "
-                         f"[0, {format_points(top) if top is not None else '∞'}]",
-                         (f"at {spec.locate(('total',))}: give the total a floor, or remove `floor: null`",), unit)
+        return Violation("bounds", Said("authoring.bounds_total", score=format_points(result.score),
+                                        top=format_points(top) if top is not None else "∞"),
+                         (Said("authoring.bounds_total_fix", at=spec.locate(("total",))),), unit)
     return None
 
 
@@ -166,12 +180,11 @@ def _caps(spec: Spec, unit: Any) -> Violation | None:
         raw -= multiplied.get(node.index, 0)
         gaining = node.children or any(t.kind in ("award_if", "score") for t in node.triggers)
         if gaining and raw > node.points:
-            what = "its children" if node.children else "its awards or score expression"
             return Violation(
-                "caps", f"{_where(spec, node.index)}: {what} give {format_points(raw)}, more than its "
-                f"{format_points(node.points)} points; the cap silently drops {format_points(raw - node.points)}",
-                ("make the parts add up to the points, or bound the expression with min(…)",
-                 f"facts: {_facts_of(result)}"), unit)
+                "caps", Said("authoring.caps_children" if node.children else "authoring.caps_awards",
+                             where=_where(spec, node.index), raw=format_points(raw), points=format_points(node.points),
+                             dropped=format_points(raw - node.points)),
+                (Said("authoring.caps_fix"), _facts_of(result)), unit)
     return None
 
 
@@ -185,9 +198,10 @@ def _score_range(spec: Spec, unit: Any) -> Violation | None:
         low = node.floor if node.floor is not None else None
         if low is not None and fired.points < low:
             return Violation(
-                "score_range", f"the score expression `{trigger.expressions()[0].text}` of {_where(spec, node.index)} "
-                f"gives {format_points(fired.points)}, below {format_points(low)}",
-                (f"at {spec.locate(trigger.path)}: bound it, e.g. max(…, 0)", f"facts: {_facts_of(result)}"), unit)
+                "score_range", Said("authoring.score_range", expression=trigger.expressions()[0].text,
+                                    where=_where(spec, node.index), score=format_points(fired.points),
+                                    floor=format_points(low)),
+                (Said("authoring.score_range_fix", at=spec.locate(trigger.path)), _facts_of(result)), unit)
     return None
 
 
@@ -197,8 +211,8 @@ def _grades(spec: Spec, unit: Any) -> Violation | None:
     if result.veto is not None:  # 一票否决 forces the grade it names
         containing = [spec.grades[spec.grade_index(spec.triggers[result.veto.index].grade)].label]  # type: ignore[attr-defined]
     if containing != [result.grade]:
-        return Violation("grades", f"the score {format_points(result.score)} is graded {result.grade}, but the "
-                         f"thresholds give {'、'.join(containing) or 'no grade'}", (), unit)
+        return Violation("grades", Said("authoring.grades", score=format_points(result.score), grade=result.grade,
+                                        expected=containing or Said("authoring.no_grade")), (), unit)
     return None
 
 
@@ -207,10 +221,10 @@ def _deduction(spec: Spec, unit: Any) -> Violation | None:
     target = result.unit.target
     if not Decimal(0) <= result.deduction <= target:
         return Violation(
-            "deduction_bounds", f"the deduction {format_points(result.deduction)} is outside [0, the target value "
-            f"{format_points(target)}] (grade {result.grade}: {format_points(result.grade_deduction)})",
-            (f"at {spec.locate(('direct_deductions',))}: the document says 扣完为止 — remove `limit_to_target: false`",
-             f"facts: {_facts_of(result)}"), unit)
+            "deduction_bounds", Said("authoring.deduction_bounds", deduction=format_points(result.deduction),
+                                     target=format_points(target), grade=result.grade,
+                                     grade_deduction=format_points(result.grade_deduction)),
+            (Said("authoring.deduction_fix", at=spec.locate(("direct_deductions",))), _facts_of(result)), unit)
     return None
 
 
@@ -223,12 +237,12 @@ def _worse_examples(spec: Spec) -> st.SearchStrategy[Any]:
                      mixed_facts_for(spec)).map(lambda t: (t[3], t[1], t[2], t[0]))
 
 
-def _rule(spec: Spec, index: int) -> str:
+def _rule(spec: Spec, index: int) -> Said:
     trigger = spec.triggers[index]
-    return f"「{trigger.label}」({spec.locate(trigger.path)})"
+    return Said("authoring.rule", label=trigger.label, at=spec.locate(trigger.path))
 
 
-def _moved_rules(spec: Spec, before: Result, after: Result) -> list[str]:
+def _moved_rules(spec: Spec, before: Result, after: Result) -> list[Said]:
     """The rules whose effect differs between two results: each with its points before and after."""
     def effects(result: Result) -> dict[int, Any]:
         out: dict[int, Any] = {}
@@ -241,9 +255,11 @@ def _moved_rules(spec: Spec, before: Result, after: Result) -> list[str]:
     lines = []
     for index in sorted(set(b) | set(a)):
         if b.get(index) != a.get(index):
-            def shown(v: Any) -> str:
-                return "not fired" if v is None else "fired" if v == "fired" else f"{format_points(v)} points"
-            lines.append(f"rule {_rule(spec, index)}: {shown(b.get(index))} → {shown(a.get(index))}")
+            def shown(v: Any) -> Said:
+                return (Said("authoring.not_fired") if v is None else Said("authoring.fired_plain") if v == "fired"
+                        else Said("authoring.points", points=format_points(v)))
+            lines.append(Said("authoring.rule_moved", rule=_rule(spec, index), before=shown(b.get(index)),
+                              after=shown(a.get(index))))
     return lines
 
 
@@ -255,31 +271,34 @@ def _monotonic(spec: Spec, example: Any) -> Violation | None:
     before, after = spec.evaluate(unit), spec.evaluate(worse)
     fact = spec.facts[name]
     if fact.period is None:
-        where, old, new = "", unit.get("facts", {}).get(name, fact.default), worse["facts"][name]
+        old, new = unit.get("facts", {}).get(name, fact.default), worse["facts"][name]
+        changed = Said("authoring.changed", name=name, old=str(old), new=str(new))
     else:
         label = sorted(unit["periods"])[pick % len(unit["periods"])]
-        where, old, new = f"in {label} ", unit["periods"][label].get(name, fact.default), worse["periods"][label][name]
-    change = "one more" if fact.type == "count" and how == "step" else "a worse value of"
-    what = f"{change} `{name}` ({fact.label}, declared `direction: {fact.direction}`)"
-    details = (f"changed: {where}{name} {old} → {new}", *_moved_rules(spec, before, after),
-               f"score {format_points(before.score)} → {format_points(after.score)}, grade {before.grade} → "
-               f"{after.grade}, deduction {format_points(before.deduction)} → {format_points(after.deduction)}",
-               "a violation must never be rewarded: check the sign of the rule, or the fact's direction",
-               f"the fact is declared at {spec.locate(('facts', name))}")
+        old, new = unit["periods"][label].get(name, fact.default), worse["periods"][label][name]
+        changed = Said("authoring.changed_in", period=label, name=name, old=str(old), new=str(new))
+    change = "authoring.one_more" if fact.type == "count" and how == "step" else "authoring.worse_value"
+    what = Said(change, name=name, label=fact.label, direction=str(fact.direction))
+    details = (changed, *_moved_rules(spec, before, after),
+               Said("authoring.outcome_moved", score_before=format_points(before.score),
+                    score_after=format_points(after.score), grade_before=before.grade, grade_after=after.grade,
+                    deduction_before=format_points(before.deduction), deduction_after=format_points(after.deduction)),
+               Said("authoring.never_rewarded"), Said("authoring.fact_at", at=spec.locate(("facts", name))))
     for node in sorted(spec.nodes, key=lambda n: -n.depth):
         b, a = before.final_scores[node.index], after.final_scores[node.index]
         if a is not None and b is not None and a > b:
-            return Violation("monotonic", f"{what} raised {_where(spec, node.index)} from {format_points(b)} to "
-                             f"{format_points(a)}", details, unit, worse)
+            return Violation("monotonic", Said("authoring.raised_indicator", what=what, where=_where(spec, node.index),
+                                               before=format_points(b), after=format_points(a)), details, unit, worse)
     if after.score > before.score:
-        return Violation("monotonic", f"{what} raised the final score from {format_points(before.score)} to "
-                         f"{format_points(after.score)}", details, unit, worse)
+        return Violation("monotonic", Said("authoring.raised_score", what=what, before=format_points(before.score),
+                                           after=format_points(after.score)), details, unit, worse)
     if after.grade_index < before.grade_index:
-        return Violation("monotonic", f"{what} raised the grade from {before.grade} to {after.grade}",
-                         details, unit, worse)
+        return Violation("monotonic", Said("authoring.raised_grade", what=what, before=before.grade,
+                                           after=after.grade), details, unit, worse)
     if after.deduction < before.deduction:
-        return Violation("monotonic", f"{what} lowered the deduction from "
-                         f"{format_points(before.deduction)} to {format_points(after.deduction)}", details, unit, worse)
+        return Violation("monotonic", Said("authoring.lowered_deduction", what=what,
+                                           before=format_points(before.deduction),
+                                           after=format_points(after.deduction)), details, unit, worse)
     return None
 
 
@@ -297,23 +316,23 @@ def _perfect(spec: Spec, unit: Any) -> Violation | None:
     fired = {index for index, *_ in result.trace}
     lowering = [i for i, _c, points, _p in result.trace
                 if i not in awards and (points is None or points < 0) and spec.triggers[i].kind != "score"]
-    hints = (*(f"fired: rule {_rule(spec, i)}" for i in dict.fromkeys(lowering)),
-             *(f"not awarded: rule {_rule(spec, t.index)}" for n in spec.nodes for t in n.triggers
+    hints = (*(Said("authoring.fired_rule", rule=_rule(spec, i)) for i in dict.fromkeys(lowering)),
+             *(Said("authoring.not_awarded_rule", rule=_rule(spec, t.index)) for n in spec.nodes for t in n.triggers
                if t.kind == "award_if" and t.index not in fired and result.final_scores[n.index] is not None),
-             "a unit with every fact at its best must lose nothing: check the comparison (< or >), a missing "
-             "`not`, each fact's `direction`, and the parameters' units (0.9, not 90)")
+             Said("authoring.perfect_fix"))
     for node in sorted(spec.nodes, key=lambda n: -n.depth):
         score = result.final_scores[node.index]
         if score is not None and score < node.points:
-            return Violation("perfect", f"a perfect unit scores {format_points(score)} of {format_points(node.points)} "
-                             f"on {_where(spec, node.index)}", hints, unit)
+            return Violation("perfect", Said("authoring.perfect_scores", score=format_points(score),
+                                             points=format_points(node.points), where=_where(spec, node.index)),
+                             hints, unit)
     top = spec.grades[0] if spec.grades else None
     if top is not None and result.grade_index != 0:
-        return Violation("perfect", f"a perfect unit is graded {result.grade}, not {top.label}", hints, unit)
+        return Violation("perfect", Said("authoring.perfect_graded", grade=result.grade, top=top.label), hints, unit)
     expected = (top.deduct * result.unit.target) if top is not None else Decimal(0)
     if result.deduction > expected:
-        return Violation("perfect", f"a perfect unit loses {format_points(result.deduction)} of its target value "
-                         f"{format_points(result.unit.target)}", hints, unit)
+        return Violation("perfect", Said("authoring.perfect_loses", deduction=format_points(result.deduction),
+                                         target=format_points(result.unit.target)), hints, unit)
     return None
 
 
@@ -388,16 +407,15 @@ def _fires(spec: Spec, units: Any) -> Violation | None:
             seen[index] = seen.get(index, 0) + 1
     for trigger in spec.triggers:
         count = seen.get(trigger.index, 0)
+        reads = Said("authoring.reads", names=list(trigger.reads()) or Said("authoring.nothing"))
         if count == 0:
-            return Violation("fires", f"the rule {_rule(spec, trigger.index)} never fired on {len(results)} units, "
-                             "the worst one and every neighbour of the perfect one included",
-                             (f"it reads: {', '.join(trigger.reads()) or 'nothing'}",
-                              "check its numbers (a limit of 1 where 0.01 was meant) and its comparison"))
+            return Violation("fires", Said("authoring.never_fired", rule=_rule(spec, trigger.index),
+                                           count=len(results)),
+                             (reads, Said("authoring.never_fired_fix")))
         if count == len(results) and trigger.kind not in ("score", "rating", "multiplier"):  # these always apply
-            return Violation("fires", f"the rule {_rule(spec, trigger.index)} fired on every one of {len(results)} "
-                             "units, the perfect one included",
-                             (f"it reads: {', '.join(trigger.reads()) or 'nothing'}",
-                              "check its condition: a missing `not`, or a comparison the wrong way round"))
+            return Violation("fires", Said("authoring.always_fired", rule=_rule(spec, trigger.index),
+                                           count=len(results)),
+                             (reads, Said("authoring.always_fired_fix")))
     return None
 
 
@@ -412,12 +430,11 @@ def _floors(spec: Spec, units: Any) -> Violation | None:
         lowers = node.children or any(t.kind in _LOWERING or t.kind == "award_if" for t in node.triggers)
         peers = [n for n in spec.nodes if n.depth == node.depth and n.floor is not None]
         if node.floor is None and peers and any(t.kind.startswith("deduct") for t in node.triggers):
-            return Violation("floors", f"{_where(spec, node.index)} has deductions but no floor, unlike "
-                             f"{peers[0].name} and the other indicators of its level, so it can go below 0",
-                             (f"at {spec.locate(node.path)}: 扣完为止 — remove `floor: null`, or give `floor: 0`",))
+            return Violation("floors", Said("authoring.no_floor", where=_where(spec, node.index), peer=peers[0].name),
+                             (Said("authoring.no_floor_fix", at=spec.locate(node.path)),))
         if not lowers and node.depth > 0:
-            return Violation("floors", f"{_where(spec, node.index)} can never lose a point: it has no deduction, "
-                             "award or child", ("did a rule go missing?",))
+            return Violation("floors", Said("authoring.never_loses", where=_where(spec, node.index)),
+                             (Said("authoring.rule_missing"),))
     results = _outcomes(spec, units)
     for node in spec.nodes:
         scores = [r.final_scores[node.index] for r in results if r.final_scores[node.index] is not None]
@@ -426,13 +443,13 @@ def _floors(spec: Spec, units: Any) -> Violation | None:
         low = min(scores)
         deducting = not node.children and any(t.kind.startswith("deduct") for t in node.triggers)
         if low > node.floor and deducting:
-            return Violation("floors", f"{_where(spec, node.index)} never goes below {format_points(low)} on "
-                             f"{len(scores)} units, the worst one included; its floor is {format_points(node.floor)}",
-                             ("a `max:` on a deduction, or rules that lost their way to take points, keep the floor "
-                              "out of reach: check them against the document",), severity="warning")
+            return Violation("floors", Said("authoring.floor_unreached", where=_where(spec, node.index),
+                                            low=format_points(low), count=len(scores),
+                                            floor=format_points(node.floor)),
+                             (Said("authoring.floor_unreached_fix"),), severity="warning")
         if max(scores) < node.points:
-            return Violation("floors", f"{_where(spec, node.index)} never reaches its {format_points(node.points)} "
-                             f"points (at most {format_points(max(scores))})", ())
+            return Violation("floors", Said("authoring.never_full", where=_where(spec, node.index),
+                                            points=format_points(node.points), best=format_points(max(scores))), ())
     return None
 
 
@@ -447,16 +464,16 @@ def _grade_order(spec: Spec, _example: Any) -> Violation | None:
     ranked = _ranked(spec)
     for better, worse in itertools.pairwise(ranked):
         if better.deduct > worse.deduct:
-            return Violation("grade_order", f"the better grade {better.label} deducts {format_points(better.deduct * 100)}% "
-                             f"of the target value, more than the worse grade {worse.label} "
-                             f"({format_points(worse.deduct * 100)}%)",
-                             (f"{better.label} at {spec.locate(better.path)}, {worse.label} at {spec.locate(worse.path)}",
-                              "were the consequences swapped?"))
+            return Violation("grade_order", Said("authoring.deducts_more", better=better.label,
+                                                 better_percent=format_points(better.deduct * 100), worse=worse.label,
+                                                 worse_percent=format_points(worse.deduct * 100)),
+                             (Said("authoring.grades_at", better=better.label, better_at=spec.locate(better.path),
+                                   worse=worse.label, worse_at=spec.locate(worse.path)), Said("authoring.swapped")))
     commended = [g.commend for g in ranked]
     if any(commended) and commended != sorted(commended, reverse=True):
         grade = next(g for g in ranked if g.commend)
-        return Violation("grade_order", f"{grade.label} is commended (通报表扬) but a better grade is not",
-                         (f"at {spec.locate(grade.path)}: commendation belongs to the top grade(s)",))
+        return Violation("grade_order", Said("authoring.commend_order", grade=grade.label),
+                         (Said("authoring.commend_fix", at=spec.locate(grade.path)),))
     return None
 
 
@@ -474,20 +491,22 @@ def _dead_range(spec: Spec, _example: Any) -> Violation | None:
             # (exact: the points may be a share such as 1 / 3)
             if exhausted < fact.maximum <= 2 * exhausted:  # further beyond, `max:` is a sanity bound
                 return Violation(
-                    "dead_range", f"`{fact.name}` ({fact.label}) is declared up to {format_points(fact.maximum)}, "
-                    f"but {_where(spec, node.index)} is used up after {format_points(exhausted)}: "
-                    f"{format_points(room)} ÷ {format_points(points)} = {format_points(Fraction(room) / Fraction(points))}, so "
-                    f"{format_points(exhausted + 1)} to {format_points(fact.maximum)} change nothing",
-                    (f"the rule {_rule(spec, trigger.index)}; the fact at {spec.locate(('facts', fact.name))}",
-                     "check the points per item against the number of items"), severity="warning")
+                    "dead_range", Said("authoring.dead_range", name=fact.name, label=fact.label,
+                                       maximum=format_points(fact.maximum), where=_where(spec, node.index),
+                                       exhausted=format_points(exhausted), room=format_points(room),
+                                       points=format_points(points),
+                                       quotient=format_points(Fraction(room) / Fraction(points)),
+                                       next=format_points(exhausted + 1)),
+                    (Said("authoring.dead_range_where", rule=_rule(spec, trigger.index),
+                          at=spec.locate(("facts", fact.name))), Said("authoring.dead_range_fix")),
+                    severity="warning")
     for trigger in spec.direct_deductions:
         points = getattr(trigger, "points", None)
         if points is not None and points >= LARGEST_TARGET:
             return Violation(
-                "dead_range", f"the direct deduction {_rule(spec, trigger.index)} takes {format_points(points)} "
-                f"points at once, as much as any target value tried (at most {format_points(LARGEST_TARGET)}): "
-                "扣完为止 makes it take the whole target, and every other deduction then changes nothing",
-                ("check the number against the document (2, not 20?)",), severity="warning")
+                "dead_range", Said("authoring.direct_too_big", rule=_rule(spec, trigger.index),
+                                   points=format_points(points), largest=format_points(LARGEST_TARGET)),
+                (Said("authoring.direct_fix"),), severity="warning")
     return None
 
 
@@ -508,8 +527,7 @@ def _deterministic(spec: Spec, example: Any) -> Violation | None:
     rng.shuffle(shuffled)
     first = render_json(spec, spec.evaluate_many(units))
     if first != render_json(spec, spec.evaluate_many(shuffled)) or first != render_json(spec, spec.evaluate_many(units)):
-        return Violation("deterministic", "the same units gave different results in another order or another run",
-                         (), units)
+        return Violation("deterministic", Said("authoring.deterministic"), (), units)
     return None
 
 
@@ -517,7 +535,7 @@ def _receipts(spec: Spec, unit: Any) -> Violation | None:
     reordered = {**unit, "facts": dict(reversed(list(unit.get("facts", {}).items())))}
     a, b = spec.evaluate(unit), spec.evaluate(reordered)
     if a.receipt != b.receipt or len(a.receipt.facts_sha256) != 64:
-        return Violation("receipts", "the same facts, written in another order, gave another receipt", (), unit)
+        return Violation("receipts", Said("authoring.receipts"), (), unit)
     return None
 
 
@@ -525,35 +543,25 @@ def _round_trip(spec: Spec, unit: Any) -> Violation | None:
     data = spec.evaluate(unit).to_dict()
     text = canonical_json(data)
     if json.loads(text) != data:
-        return Violation("json_round_trip", "the result does not survive a trip through JSON", (), unit)
+        return Violation("json_round_trip", Said("authoring.json_round_trip"), (), unit)
     return None
 
 
 INVARIANTS: tuple[Invariant, ...] = (
-    Invariant("perfect", "a unit with every fact at its best scores full marks, in the top grade, and loses nothing",
-              _perfect_examples, _perfect, "perfect"),
-    Invariant("fires", "every rule fires on some unit and does not fire on another", _coverage_examples, _fires, "all"),
-    Invariant("floors", "every indicator with deductions has a floor, which some unit reaches; each can score full",
-              _coverage_examples, _floors, "all"),
-    Invariant("grade_order", "a better grade never loses more of the target value; commendation only at the top",
-              _static, _grade_order, "none"),
-    Invariant("dead_range", "a count's declared range fits its points: every value up to `max:` can matter",
-              _static, _dead_range, "none"),
-    Invariant("bounds", "every indicator scores within its floor and its points; the total within 0 and the scale",
-              mixed_facts_for, _bounds),
-    Invariant("caps", "awards, children and score expressions never exceed an indicator's points "
-              "(else the cap silently drops points)", mixed_facts_for, _caps),
-    Invariant("score_range", "a score expression never gives less than its indicator's floor", mixed_facts_for,
-              _score_range),
-    Invariant("monotonic", "one more violation (a `direction: worse` fact growing, a `better` one shrinking) "
-              "never raises an indicator, the final score or the grade, nor lowers the deduction", _worse_examples,
-              _monotonic, "change"),
-    Invariant("grades", "the grade is the one whose thresholds contain the score", mixed_facts_for, _grades),
-    Invariant("deduction_bounds", "0 ≤ deduction ≤ the unit's target value", mixed_facts_for, _deduction),
-    Invariant("deterministic", "the same units give byte-identical results, whatever their order", _units,
-              _deterministic, "units"),
-    Invariant("receipts", "the same facts give the same receipt", mixed_facts_for, _receipts),
-    Invariant("json_round_trip", "results are plain JSON and survive a round trip", mixed_facts_for, _round_trip),
+    Invariant("perfect", Said("authoring.inv_perfect"), _perfect_examples, _perfect, "perfect"),
+    Invariant("fires", Said("authoring.inv_fires"), _coverage_examples, _fires, "all"),
+    Invariant("floors", Said("authoring.inv_floors"), _coverage_examples, _floors, "all"),
+    Invariant("grade_order", Said("authoring.inv_grade_order"), _static, _grade_order, "none"),
+    Invariant("dead_range", Said("authoring.inv_dead_range"), _static, _dead_range, "none"),
+    Invariant("bounds", Said("authoring.inv_bounds"), mixed_facts_for, _bounds),
+    Invariant("caps", Said("authoring.inv_caps"), mixed_facts_for, _caps),
+    Invariant("score_range", Said("authoring.inv_score_range"), mixed_facts_for, _score_range),
+    Invariant("monotonic", Said("authoring.inv_monotonic"), _worse_examples, _monotonic, "change"),
+    Invariant("grades", Said("authoring.inv_grades"), mixed_facts_for, _grades),
+    Invariant("deduction_bounds", Said("authoring.inv_deduction_bounds"), mixed_facts_for, _deduction),
+    Invariant("deterministic", Said("authoring.inv_deterministic"), _units, _deterministic, "units"),
+    Invariant("receipts", Said("authoring.inv_receipts"), mixed_facts_for, _receipts),
+    Invariant("json_round_trip", Said("authoring.inv_json_round_trip"), mixed_facts_for, _round_trip),
 )
 """Every invariant, by name, in the order they are checked."""
 
@@ -663,7 +671,7 @@ def check_spec(spec: Spec, examples: int = 100, seed: int | None = None,
         try:
             violation = inv.check(spec, example)
         except AssessRulesError as exc:
-            violation = Violation(inv.name, f"a valid unit could not be scored: {exc}", (), example)
+            violation = Violation(inv.name, Said("authoring.unscorable", problems=list(exc.problems)), (), example)
         if violation is not None:
             found.append(violation)
         if progress:

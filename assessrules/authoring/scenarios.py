@@ -23,6 +23,9 @@
 ``consequences`` (the consequences in words, in order: the grade's, then each that held),
 or ``error`` (text that the facts error must contain). Numbers are compared
 exactly; one may be written as a fraction in quotes, ``"295/3"``.
+
+A case's differences are :class:`~assessrules.authoring._words.Said` lines: English as text (what
+programs compare), and :func:`render_outcomes` says them in the reader's language (Chinese by default).
 """
 
 from __future__ import annotations
@@ -41,11 +44,13 @@ from .. import periods as periods_
 from ..errors import AssessRulesError, Path, Problem, SpecError
 from ..numbers import canonical, format_points
 from ..rules.document import DocumentError, read_document
+from ._words import Said, say
 
 if TYPE_CHECKING:
     from ..engine.results import Result
     from ..engine.spec import Spec
 
+FILE_KEYS = ("spec", "defaults", "cases", "description")
 CASE_KEYS = ("name", "unit", "as_of", "expect")
 UNIT_EXTRAS = ("every_month", "every_quarter", "every_half_month", "every_half_year", "months", "quarters",
                "half_months", "half_years")
@@ -144,35 +149,33 @@ def load_cases(spec: Spec, source: str | os.PathLike[str]) -> list[Case]:
     problems: list[Problem] = []
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
-        raise SpecError([doc.problem("a scenario file is a mapping with a `cases:` list", (),
-                                     "see specs/2021.tests.yaml")])
+        raise SpecError([doc.say("scenario.not_mapping", (), example="specs/2021.tests.yaml")])
     for key in data:
-        if key not in ("spec", "defaults", "cases", "description"):
-            problems.append(doc.problem(f"unknown key `{key}`", (key,), "a scenario file has spec, defaults, cases",
-                                        at_key=True))
+        if key not in FILE_KEYS:
+            problems.append(doc.say("scenario.unknown_key", (key,), at_key=True, key=str(key), keys=list(FILE_KEYS)))
     defaults = data.get("defaults") or {}
     cases = []
     for i, raw in enumerate(data["cases"]):
         path: Path = ("cases", i)  # where the case is in the scenario file
         if not isinstance(raw, dict) or "name" not in raw or "expect" not in raw:
-            problems.append(doc.problem("a case has a `name`, an `expect` and usually a `unit`", path))
+            problems.append(doc.say("scenario.bad_case", path))
             continue
         for key in raw:
             if key not in CASE_KEYS:
-                problems.append(doc.problem(f"unknown key `{key}` in a case", path + (key,),
-                                            f"a case has {', '.join(CASE_KEYS)}", at_key=True))
+                problems.append(doc.say("scenario.unknown_case_key", path + (key,), at_key=True, key=str(key),
+                                        keys=list(CASE_KEYS)))
         expect = raw["expect"]
         if not isinstance(expect, dict):
-            problems.append(doc.problem("`expect` is a mapping, e.g. {score: 71, grade: 良好}", path + ("expect",)))
+            problems.append(doc.say("scenario.expect_mapping", path + ("expect",)))
             continue
         for key in expect:
             if key not in EXPECT_KEYS:
-                problems.append(doc.problem(f"unknown expectation `{key}`", path + ("expect", key),
-                                            f"one of: {', '.join(EXPECT_KEYS)}", at_key=True))
+                problems.append(doc.say("scenario.unknown_expectation", path + ("expect", key), at_key=True,
+                                        key=str(key), keys=list(EXPECT_KEYS)))
         problems.extend(_unknown_labels(spec, doc, expect, path + ("expect",)))
         as_of = raw.get("as_of")
         if as_of is not None and not isinstance(as_of, dt.date):
-            problems.append(doc.problem("`as_of` is a date like 2022-01-10", path + ("as_of",)))
+            problems.append(doc.say("scenario.as_of", path + ("as_of",)))
             as_of = None
         unit = _expand_unit(spec, _deep_merge(defaults, raw.get("unit") or {}), as_of)
         line, column = doc.locate(path)
@@ -193,9 +196,11 @@ def _unknown_labels(spec: Spec, doc: Any, expect: dict[str, Any], path: Any) -> 
         for i, label in enumerate(given if isinstance(given, list) else [given]):
             if str(label) not in labels:
                 close = difflib.get_close_matches(str(label), labels, n=1, cutoff=0.5)
-                out.append(doc.problem(f"`{key}:` names 「{label}」, which is the label of no rule of the spec",
-                                       (*path, key, i) if isinstance(given, list) else (*path, key),
-                                       f"did you mean 「{close[0]}」?" if close else "use a rule's `label:` as written"))
+                where = (*path, key, i) if isinstance(given, list) else (*path, key)
+                if close:
+                    out.append(doc.say("scenario.label_typo", where, key=key, label=str(label), suggestion=close[0]))
+                else:
+                    out.append(doc.say("scenario.unknown_label", where, key=key, label=str(label)))
     return out
 
 
@@ -209,18 +214,22 @@ def _number(value: Any) -> Decimal | Fraction | None:
         return None
 
 
-def _compare(what: str, expected: Any, actual: Any, declared: str | None = None) -> str | None:
+def _got(what: str | Said, expected: Any, actual: Any) -> Said:
+    return Said("authoring.expected_got", what=what, expected=str(expected), actual=str(actual))
+
+
+def _compare(what: str | Said, expected: Any, actual: Any, declared: str | None = None) -> Said | None:
     if declared == "bool" or isinstance(actual, bool):
         if not isinstance(expected, bool):
-            return f"{what}: expected {expected}, but this is a yes/no value: write true or false"
-        return None if expected is bool(actual) else f"{what}: expected {expected}, got {bool(actual)}"
+            return Said("authoring.expected_yes_no", what=what, expected=str(expected))
+        return None if expected is bool(actual) else _got(what, expected, bool(actual))
     if isinstance(actual, Decimal | int):
         wanted = _number(expected)
         if wanted is None or wanted != actual:
-            return f"{what}: expected {expected}, got {format_points(actual)}"
+            return _got(what, expected, format_points(actual))
         return None
     if expected != actual:
-        return f"{what}: expected {expected}, got {actual}"
+        return _got(what, expected, actual)
     return None
 
 
@@ -233,15 +242,15 @@ def check_case(spec: Spec, case: Case) -> Outcome:
         text = "; ".join(p.message for p in exc.problems)
         if "error" in expect and str(expect["error"]) in text:
             return Outcome(case, ())
-        return Outcome(case, (f"the unit was rejected: {text}",))
+        return Outcome(case, (Said("authoring.rejected", problems=list(exc.problems)),))
     if "error" in expect:
-        return Outcome(case, (f"expected an error containing {expect['error']!r}, but the unit was scored "
-                              f"{format_points(result.score)}",))
+        return Outcome(case, (Said("authoring.expected_error", error=repr(expect["error"]),
+                                   score=format_points(result.score)),))
     return Outcome(case, tuple(d for d in _differences(spec, result, expect) if d))
 
 
-def _differences(spec: Spec, result: Result, expect: Mapping[str, Any]) -> list[str | None]:
-    out: list[str | None] = []
+def _differences(spec: Spec, result: Result, expect: Mapping[str, Any]) -> list[Said | None]:
+    out: list[Said | None] = []
     for key, actual in (("score", result.score), ("table_score", result.table_score), ("grade", result.grade),
                         ("commended", result.commended), ("deduction", result.deduction),
                         ("grade_deduction", result.grade_deduction), ("bonus", result.bonus),
@@ -252,26 +261,26 @@ def _differences(spec: Spec, result: Result, expect: Mapping[str, Any]) -> list[
         veto = result.veto.label if result.veto is not None else False
         wanted = expect["veto"] if expect["veto"] not in (None, False) else False
         if wanted != veto:
-            out.append(f"veto: expected {wanted or 'none'}, got {veto or 'none'}")
+            out.append(_got("veto", wanted or Said("authoring.none"), veto or Said("authoring.none")))
     scores = {i.id: i for i in result.indicators}
     for node_id, wanted in (expect.get("indicators") or {}).items():
         node = scores.get(str(node_id))
-        out.append(f"indicators.{node_id}: no such indicator" if node is None
-                   else _compare(f"指标「{node.name}」({node_id})", wanted, node.score))
+        out.append(Said("authoring.no_indicator", id=str(node_id)) if node is None
+                   else _compare(Said("authoring.indicator", name=node.name, id=str(node_id)), wanted, node.score))
     derived = result.derived
     declared = {d.name: d.value_type for d in spec.derived}
     for name, wanted in (expect.get("derived") or {}).items():
-        out.append(f"derived.{name}: no such derived value" if name not in derived
+        out.append(Said("authoring.no_derived", name=name) if name not in derived
                    else _compare(f"derived.{name}", wanted, derived[name], declared[name]))
     if "consequences" in expect and list(expect["consequences"] or []) != list(result.consequences):
-        out.append(f"consequences: expected {expect['consequences'] or []}, got {list(result.consequences)}")
+        out.append(_got("consequences", expect["consequences"] or [], list(result.consequences)))
     fired = [f.label for f in result.fired]
     for label in expect.get("fired") or []:
         if label not in fired:
-            out.append(f"fired: 「{label}」 did not fire (fired: {'、'.join(fired) or 'nothing'})")
+            out.append(Said("authoring.did_not_fire", label=label, fired=fired or Said("authoring.nothing")))
     for label in expect.get("not_fired") or []:
         if label in fired:
-            out.append(f"not_fired: 「{label}」 fired")
+            out.append(Said("authoring.fired", label=label))
     return out
 
 
@@ -280,16 +289,16 @@ def run_cases(spec: Spec, cases: Sequence[Case]) -> list[Outcome]:
     return [check_case(spec, c) for c in cases]
 
 
-def render_outcomes(path: str, outcomes: Sequence[Outcome]) -> str:
-    """✓/✗ per case, each difference under its case, then a count."""
-    lines = [f"{path}: {len(outcomes)} cases"]
+def render_outcomes(path: str, outcomes: Sequence[Outcome], lang: str = "zh") -> str:
+    """✓/✗ per case, each difference under its case, then a count; in ``lang`` (``zh``, the default, or ``en``)."""
+    lines = [Said("authoring.cases", path=path, count=len(outcomes)).say(lang)]
     for o in outcomes:
         lines.append(f"  {'✓' if o.passed else '✗'} {o.case.name}")
         if not o.passed:
-            lines.append(f"      at {o.case.location}")
-            lines.extend(f"      {d}" for d in o.differences)
+            lines.append("      " + Said("authoring.case_at", location=o.case.location).say(lang))
+            lines.extend(f"      {say(d, lang)}" for d in o.differences)
     failed = sum(not o.passed for o in outcomes)
-    lines.append(f"{len(outcomes) - failed} passed, {failed} failed")
+    lines.append(Said("authoring.passed_failed", passed=len(outcomes) - failed, failed=failed).say(lang))
     return "\n".join(lines) + "\n"
 
 

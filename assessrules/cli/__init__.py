@@ -348,14 +348,15 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif fmt == "html":
         write_output(_report_html(spec, document, results, groups), args.output, out)
     elif fmt == "csv":
-        write_output(_with_bom(render_csv(spec, results, ids=args.ids, groups=groups), args), args.output, out)
+        write_output(_with_bom(render_csv(spec, results, ids=args.ids, groups=groups, lang=_lang(args)), args),
+                     args.output, out)
     elif fmt == "json" and not args.full:  # each unit's inputs are in the facts file already
         write_output(render_json_compact(spec, results, groups) if args.output is None
                      else render_json_compact_bytes(spec, results, groups), args.output, out)
     elif fmt == "json":
         write_output(render_json(spec, results, groups), args.output, out)
     else:
-        write_output(render_table(spec, results, groups), args.output, out)
+        write_output(render_table(spec, results, groups, _lang(args)), args.output, out)
     return 0
 
 
@@ -402,7 +403,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.all:
         from ..inputs.facts_file import score_document
 
-        write_output(_accounts(spec, score_document(spec, document, args.as_of), fmt), args.output, out)
+        write_output(_accounts(spec, score_document(spec, document, args.as_of), fmt, _lang(args)), args.output, out)
         return 0
     i = find_unit(units, args.unit, args.facts)
     try:
@@ -413,11 +414,11 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if fmt == "json":
         write_output(indented(result.to_dict()) + "\n", args.output, out)
     else:
-        write_output(result.explain(), args.output, out)
+        write_output(result.explain(_lang(args)), args.output, out)
     return 0
 
 
-def _accounts(spec: Spec, results: Sequence[Any], fmt: str) -> str | bytes:
+def _accounts(spec: Spec, results: Sequence[Any], fmt: str, lang: str = "zh") -> str | bytes:
     """Every unit's account, ordered by id, in one text, JSON, HTML or xlsx file."""
     from ..jsontext import indented
 
@@ -432,7 +433,7 @@ def _accounts(spec: Spec, results: Sequence[Any], fmt: str) -> str | bytes:
         return workbook_bytes(accounts_workbook(spec, ordered), stamp_of(ordered))
     if fmt == "json":
         return indented([r.to_dict() for r in ordered]) + "\n"
-    return ("\n" + "═" * 40 + "\n\n").join(r.explain() for r in ordered)
+    return ("\n" + "═" * 40 + "\n\n").join(r.explain(lang) for r in ordered)
 
 
 def find_unit(units: Sequence[Any], wanted: str, file: str) -> int:
@@ -465,7 +466,7 @@ def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the bulletin of one quarter."""
     from ..errors import FactsError
     from ..inputs.facts_file import locate, read_facts, units_of
-    from ..outputs.report import BULLETIN_REPORTERS, render_bulletin_csv
+    from ..outputs.report import BULLETIN_REPORTERS, render_bulletin_csv, render_bulletin_table
 
     fmt = output_format(args, ("table", "json", "csv"))
     document = read_facts(args.facts, _spec_source(args))
@@ -475,7 +476,9 @@ def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except FactsError as exc:
         raise FactsError(locate(exc.problems, document)) from None
     if fmt == "csv":
-        write_output(_with_bom(render_bulletin_csv(made, ids=args.ids), args), args.output, out)
+        write_output(_with_bom(render_bulletin_csv(made, ids=args.ids, lang=_lang(args)), args), args.output, out)
+    elif fmt == "table":
+        write_output(render_bulletin_table(made, _lang(args)), args.output, out)
     else:
         write_output(BULLETIN_REPORTERS[fmt](made), args.output, out)
     return 0
@@ -500,42 +503,61 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if not 1 <= args.examples <= MAX_EXAMPLES:
         raise UsageError(f"--examples must be from 1 to {MAX_EXAMPLES:,}, not {args.examples}")
+    from ..authoring._words import say
+    from ..messages import text
+
     spec = load_spec(args.spec, allow=args.allow_dir)
+    lang = _lang(args)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    out.write(f"checking {spec.source} — {spec.metadata.title}: {len(INVARIANTS)} invariants on {args.examples} "
-              f"units{' (thorough)' if args.thorough else ''} (--seed {seed})\n")
+    out.write(text("authoring.checking", lang, source=spec.source, title=spec.metadata.title, count=len(INVARIANTS),
+                   examples=args.examples, thorough=text("authoring.thorough", lang) if args.thorough else "",
+                   seed=seed) + "\n")
     started = time.monotonic()
-    summaries = {inv.name: inv.summary for inv in INVARIANTS}
+    summaries = {inv.name: say(inv.summary, lang) for inv in INVARIANTS}
     began = [started]
 
     def progress(name: str, state: str) -> None:
         if state == "running":
             began[0] = time.monotonic()
-            out.write(f"  {name:<17} {summaries[name][:70]} … ")
+            out.write(f"  {name:<17} {_cut(summaries[name], 70)} … ")
         else:
-            word = {"ok": "ok", "warning": "warning", "broken": "BROKEN"}[state]
-            out.write(f"{word} ({time.monotonic() - began[0]:.1f} s)\n")
+            out.write(text("authoring.state", lang, state=text(f"authoring.state_{state}", lang),
+                           seconds=f"{time.monotonic() - began[0]:.1f}") + "\n")
         out.flush()
 
     violations = check_spec(spec, args.examples, seed, progress, thorough=args.thorough)
-    elapsed = time.monotonic() - started
+    elapsed = f"{time.monotonic() - started:.1f}"
     for violation in violations:
-        out.write(f"\n{violation}\n")
+        out.write(f"\n{violation.render(lang)}\n")
     if args.counterexamples:
-        _write_counterexamples(args.counterexamples, args.spec, violations, out)
+        _write_counterexamples(args.counterexamples, args.spec, violations, out, lang)
     errors = [v for v in violations if v.severity != "warning"]
     warnings = len(violations) - len(errors)
-    also = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    also = (text("authoring.warning_one", lang) if warnings == 1 else text("authoring.warnings", lang, count=warnings)
+            if warnings else "")
     if errors:
-        out.write(f"\n{len(errors)} of {len(INVARIANTS)} invariants broken{also} ({elapsed:.1f} s)\n")
+        out.write("\n" + text("authoring.broken", lang, broken=len(errors), count=len(INVARIANTS), also=also,
+                              seconds=elapsed) + "\n")
         return 1
-    out.write(f"{chr(10) if warnings else ''}all {len(INVARIANTS)} invariants hold{also} ({elapsed:.1f} s)\n")
+    out.write(("\n" if warnings else "")
+              + text("authoring.all_hold", lang, count=len(INVARIANTS), also=also, seconds=elapsed) + "\n")
     return 0
 
 
-def _write_counterexamples(directory: str, spec_source: str, violations: Sequence[object], out: TextIO) -> None:
+def _cut(line: str, columns: int) -> str:
+    """The start of ``line`` that fits in ``columns`` of a terminal (a Chinese character takes two)."""
+    from ..outputs.report import width
+
+    while width(line) > columns:
+        line = line[:-1]
+    return line
+
+
+def _write_counterexamples(directory: str, spec_source: str, violations: Sequence[object], out: TextIO,
+                           lang: str = "zh") -> None:
     """Write each violation's units as ``DIR/NN-invariant.yaml``, a facts file naming the spec."""
     from ..authoring.invariants import Violation
+    from ..messages import text
 
     os.makedirs(directory, exist_ok=True)
     for number, violation in enumerate(violations, 1):
@@ -544,7 +566,7 @@ def _write_counterexamples(directory: str, spec_source: str, violations: Sequenc
             continue
         path = os.path.join(directory, f"{number:02d}-{violation.invariant}.yaml")
         write_output(violation.facts_file(spec_source), path, out)
-        out.write(f"counterexample written: {path}\n")
+        out.write(text("authoring.counterexample_written", lang, path=path) + "\n")
 
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -560,7 +582,7 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                          f"`assessrules test {args.spec} my-cases.yaml`")
     outcomes = run_cases(spec, load_cases(spec, path))
     shown = str(path) if args.tests else os.path.join(os.path.dirname(spec.source), os.path.basename(path))
-    out.write(render_outcomes(shown, outcomes))
+    out.write(render_outcomes(shown, outcomes, _lang(args)))
     return 0 if all(o.passed for o in outcomes) else 1
 
 
@@ -590,7 +612,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps([c.to_dict() for c in changes], ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(render_diff(old, new, changes))
+        out.write(render_diff(old, new, changes, _lang(args)))
     return 0
 
 
@@ -614,7 +636,7 @@ def cmd_impact(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps({"old": old.metadata.id, "new": new.metadata.id, "units": len(units),
                               "changed": [m.to_dict() for m in moved]}, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(render_impact(old, new, moved, len(units)))
+        out.write(render_impact(old, new, moved, len(units), _lang(args)))
     return 0
 
 

@@ -39,11 +39,12 @@ if TYPE_CHECKING:
 Trace = list[tuple[int, Any, Any, Any]]
 """``(trigger index, count, signed points, periods)`` for every trigger that fired, in order."""
 
-_VIEWS: dict[str, Callable[[Result], str]] = {}
+_VIEWS: dict[str, Callable[[Result, str], str]] = {}
 
 
-def register_view(name: str, render: Callable[[Result], str]) -> None:
-    """Let an output module render results as ``name``; :meth:`Result.explain` uses the ``"text"`` view."""
+def register_view(name: str, render: Callable[[Result, str], str]) -> None:
+    """Let an output module render results as ``name`` in a language (``zh`` or ``en``); :meth:`Result.explain`
+    uses the ``"text"`` view."""
     _VIEWS[name] = render
 
 RESULT_FORMAT = "assessrules.result/1"
@@ -705,10 +706,11 @@ class Result:
                     facts[k] = _points_text(v) if kind is Decimal else plain(v)
         return facts, periods
 
-    def explain(self) -> str:
-        """A readable account, in the spec's Chinese labels, of every point gained or lost."""
+    def explain(self, lang: str = "zh") -> str:
+        """A readable account, in the spec's Chinese labels, of every point gained or lost; its own words in
+        ``lang`` (``zh``, the default, or ``en``)."""
         with decimal.localcontext(DECIMAL_CONTEXT):
-            return _VIEWS["text"](self)
+            return _VIEWS["text"](self, lang)
 
     def to_dict(self, *, inputs: bool = True) -> dict[str, Any]:
         """Return the whole result as JSON-ready data (Decimals as strings), in format ``assessrules.result/1``.

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ..messages import text
 from ..numbers import canonical
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 @attrs.frozen
 class Column:
-    """One column of the breakdown: a machine id, a Chinese header, and its value for a result."""
+    """One column of the breakdown: a machine id, a header (Chinese, or English), and its value for a result."""
 
     id: str
     label: str
@@ -56,15 +57,18 @@ def _tops_sum(spec: Spec, result: Result) -> Decimal:
     return sum((s for n in spec.root.children if (s := result.final_scores[n.index]) is not None), Decimal(0))
 
 
-def _total_label(spec: Spec) -> str:
+def _total_label(spec: Spec, lang: str) -> str:
     prefixes = {t.label.split("：", 1)[0] for t in spec.root.triggers if "：" in t.label}
     if len(prefixes) == 1 and all("：" in t.label for t in spec.root.triggers):
-        return f"{prefixes.pop()}扣分"
-    return "总分扣分"
+        return text("out.step_on_total", lang, prefix=prefixes.pop())
+    return text("out.step_on_total_plain", lang)
 
 
-def score_columns(spec: Spec, results: Sequence[Result]) -> list[Column]:
-    """The columns of the breakdown for ``results``; every unit's summands add up to its 得分."""
+def score_columns(spec: Spec, results: Sequence[Result], lang: str = "zh") -> list[Column]:
+    """The columns of the breakdown for ``results``; every unit's summands add up to its 得分.
+
+    The headers are Chinese, or English with ``lang="en"``; the indicators' headers are their names.
+    """
     columns = [Column(n.id, n.name, _top(n.index)) for n in spec.root.children]
     moved = {id(r): on_total(r) for r in results} if spec.root.triggers else {}
 
@@ -75,18 +79,18 @@ def score_columns(spec: Spec, results: Sequence[Result]) -> list[Column]:
         return on_total(result) if found is None else found
 
     steps: list[Column] = [
-        Column("rescaled", "合计折算", lambda r: canonical(r.table_score - _tops_sum(spec, r))),
-        Column("on_total", _total_label(spec), total),
-        Column("floored", "扣完为止", lambda r: canonical(r.base_score - r.table_score - total(r))),
+        Column("rescaled", text("out.step_rescaled", lang), lambda r: canonical(r.table_score - _tops_sum(spec, r))),
+        Column("on_total", _total_label(spec, lang), total),
+        Column("floored", text("out.step_floored", lang), lambda r: canonical(r.base_score - r.table_score - total(r))),
     ]
     if spec.bonus is not None:
         steps.append(Column("bonus", spec.bonus.label, lambda r: r.bonus))
-    steps.append(Column("converted", "折算与否决", lambda r: canonical(r.score - r.base_score - r.bonus)))
+    steps.append(Column("converted", text("out.step_converted", lang), lambda r: canonical(r.score - r.base_score - r.bonus)))
     for step in steps:
         always = (step.id == "on_total" and bool(spec.root.triggers)) or step.id == "bonus"
         if always or any(step.value(r) for r in results):
             columns.append(step)
-    columns.append(Column("score", "得分", lambda r: r.score, summand=False))
+    columns.append(Column("score", text("out.col_score", lang), lambda r: r.score, summand=False))
     return columns
 
 

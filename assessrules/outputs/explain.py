@@ -1,6 +1,8 @@
 """Render a result as a readable account in the spec's own Chinese labels.
 
-Rendering lives here only; the engine records, this module tells.
+Rendering lives here only; the engine records, this module tells. The account's own words (headings,
+"事实", "依据", the steps of the sums) come from the catalogue (``out.*``) in Chinese, the default, or
+English; the spec's labels, clauses and expressions are the spec's, as written.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..engine.results import register_view
+from ..messages import text
 from ..numbers import format_points
 from ..periods import WORDS
 
@@ -19,16 +22,16 @@ if TYPE_CHECKING:
     from ..rules.model import Bonus
 
 
-def show_value(value: Any) -> str:
-    """A fact value as a person reads it: 是/否, 2.5, 2021-10-08."""
+def show_value(value: Any, lang: str = "zh") -> str:
+    """A fact value as a person reads it: 是/否 (yes/no), 2.5, 2021-10-08."""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return text("out.yes" if value else "out.no", lang)
     if isinstance(value, Decimal | int):
         return format_points(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None:
-        return "（空）"
+        return text("out.empty", lang)
     return str(value)
 
 
@@ -36,135 +39,163 @@ def _signed(points: Decimal) -> str:
     return f"+{format_points(points)}" if points >= 0 else f"−{format_points(-points)}"
 
 
-def _facts_line(result: Result, facts: Mapping[str, Any]) -> str:
+class _Say:
+    """The catalogue's ``out.*`` lines in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, code: str, **fields: object) -> str:
+        return text(f"out.{code}", self.lang, **fields)
+
+    def value(self, value: Any) -> str:
+        return show_value(value, self.lang)
+
+    def joined(self, parts: list[str], separator: str = "semicolon") -> str:
+        """Parts of one line, joined as the language joins clauses (；or ;) or a list (，or ,)."""
+        return self(separator).join(parts)
+
+    def compare(self, strict: bool) -> str:
+        return self("above" if strict else "reach")
+
+
+def _facts_line(result: Result, facts: Mapping[str, Any], say: _Say) -> str:
     parts = []
     for name, value in facts.items():
         fact = result.spec.facts.get(name)
-        label = f"（{fact.label}）" if fact else ""
-        parts.append(f"{name}{label} = {show_value(value)}")
-    return "；".join(parts)
+        parts.append(say("fact_value_labelled" if fact else "fact_value", name=name, label=fact.label if fact else "",
+                         value=say.value(value)))
+    return say.joined(parts)
 
 
-def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, fallback_clause: str | None = None) -> list[str]:
+def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, say: _Say,
+                   fallback_clause: str | None = None) -> list[str]:
     trigger = result.spec.triggers[fired.index]
     if fired.effect == "not_awarded":
-        head = f"{pad}+0  {fired.label}（未得分，本项 {format_points(getattr(trigger, 'points', 0))} 分）"
+        head = f"{pad}+0  " + say("not_awarded", label=fired.label, points=format_points(getattr(trigger, "points", 0)))
     elif fired.effect == "no_evidence":
-        head = f"{pad}+0  {fired.label}（未提供佐证材料 {getattr(trigger, 'evidence', '')}，不加分）"
+        head = f"{pad}+0  " + say("no_evidence", label=fired.label, evidence=getattr(trigger, "evidence", ""))
     elif fired.effect == "veto":
-        head = f"{pad}否决  {fired.label}"
+        head = f"{pad}{say('veto_mark')}  {fired.label}"
     elif fired.effect == "zero":
         head = f"{pad}→ 0  {fired.label}"
     elif fired.effect == "multiplier":  # count: the factor; points: what it changed; the product is the raw score
         owner = result.spec.trigger_owner[fired.index]
-        what = "总分" if owner == 0 else "本项得分"
+        what = say("total_score" if owner == 0 else "own_score")
         product, change = result.raw_scores[owner], fired.points or Decimal(0)
         base = f" {format_points(product - change)}" if product is not None else ""
-        head = (f"{pad}{_signed(change)}  {fired.label}：{what}{base} × {show_value(fired.count)}"
+        head = (f"{pad}{_signed(change)}  "
+                + say("multiplied", label=fired.label, what=what, base=base, factor=say.value(fired.count))
                 + (f" = {format_points(product)}" if product is not None else ""))
     elif fired.effect == "score":
         rated = dict(fired.facts) if fired.kind == "rating" else {}
-        rating = f"：{'、'.join(show_value(v) for v in rated.values())}" if rated else ""
-        head = f"{pad}= {show_value(fired.points)}  {fired.label}{rating}"
+        named = (say("rated", label=fired.label, values=[say.value(v) for v in rated.values()]) if rated
+                 else fired.label)
+        head = f"{pad}= {say.value(fired.points)}  {named}"
     elif fired.count is not None:
         each = getattr(trigger, "points", None)
-        times = WORDS[trigger.each][2] if trigger.each in WORDS else "次"
-        sizing = f"：{show_value(fired.count)} {times} × {format_points(each)} 分" if each is not None else ""
-        capped = ""
+        if trigger.each in WORDS:
+            times = WORDS[trigger.each][2] if say.lang == "zh" else WORDS[trigger.each][0] + "s"
+        else:
+            times = say("times")
+        named = (say("sized", label=fired.label, count=say.value(fired.count), times=times,
+                     each=format_points(each)) if each is not None else fired.label)
         maximum = getattr(trigger, "maximum", None)
         if maximum is not None and fired.points is not None and -fired.points == maximum:
-            capped = f"（本项最多扣 {format_points(maximum)} 分）"
-        head = f"{pad}{_signed(fired.points or Decimal(0))}  {fired.label}{sizing}{capped}"
+            named += say("capped_here", maximum=format_points(maximum))
+        head = f"{pad}{_signed(fired.points or Decimal(0))}  {named}"
     else:
         head = f"{pad}{_signed(fired.points or Decimal(0))}  {fired.label}"
     lines = [head]
     inner = pad + "    "
     if fired.facts:
-        lines.append(f"{inner}事实：{_facts_line(result, fired.facts)}")
+        lines.append(inner + say("facts", facts=_facts_line(result, fired.facts, say)))
     for hit in fired.periods:
-        lines.append(f"{inner}{hit.period}：{_facts_line(result, hit.facts)}  {_signed(hit.points)}")
+        lines.append(f"{inner}{say('period_facts', period=hit.period, facts=_facts_line(result, hit.facts, say))}"
+                     f"  {_signed(hit.points)}")
     if fired.records:
         fact = result.spec.facts[getattr(trigger, "records", "")]
         rows = result.record[4].get(fact.name, ())
         for number, severity, points in fired.records:
             title = rows[number - 1].get("title") if number <= len(rows) else None
             name = f"《{title}》" if title else ""
-            lines.append(f"{inner}{fact.label} 第{number}条{name}：{severity}  {_signed(points)}")
+            lines.append(f"{inner}{say('record', label=fact.label, number=number, title=name, severity=severity)}"
+                         f"  {_signed(points)}")
     for evidence in fired.evidence:
-        lines.extend(_evidence_lines(result, evidence, inner))
+        lines.extend(_evidence_lines(result, evidence, inner, say))
     source = []
     if fired.clause or fallback_clause:
         source.append(fired.clause or fallback_clause or "")
     if fired.assumption:
-        assumption = result.spec.assumptions[fired.assumption]
-        source.append(f"解读〔{assumption.id}〕{assumption.text}")
+        source.append(_assumption_line(result, fired.assumption, say))
     if source:
-        lines.append(f"{inner}依据：{'；'.join(source)}")
+        lines.append(inner + say("source", source=say.joined(source)))
     return lines
 
 
-def _evidence_lines(result: Result, evidence: Evidence, pad: str) -> list[str]:
+def _evidence_lines(result: Result, evidence: Evidence, pad: str, say: _Say) -> list[str]:
     derived = next(d for d in result.spec.derived if d.name == evidence.name)
-    lines = [f"{pad}{evidence.name}（{evidence.label}）= {show_value(evidence.value)}：{derived.expression.text}"]
+    lines = [pad + say("evidence", name=evidence.name, label=evidence.label, value=say.value(evidence.value),
+                       expression=derived.expression.text)]
     if derived.of is not None:
         fields = result.spec.facts[derived.of].fields or {}
         for number, record in evidence.records:
-            parts = [f"{fields[k].label} {show_value(v)}" for k, v in record.items() if v is not None and k in fields]
-            lines.append(f"{pad}    {result.spec.facts[derived.of].label} 第{number}条：{'，'.join(parts)}")
+            parts = [f"{fields[k].label} {say.value(v)}" for k, v in record.items() if v is not None and k in fields]
+            lines.append(f"{pad}    " + say("evidence_record", label=result.spec.facts[derived.of].label,
+                                            number=number, fields=say.joined(parts, "comma")))
     else:
-        lines.extend(f"{pad}    {period}：{show_value(value)}" for period, value in evidence.periods)
+        lines.extend(f"{pad}    " + say("period_value", period=period, value=say.value(value))
+                     for period, value in evidence.periods)
     return lines
 
 
-def _assumption_line(result: Result, ref: str) -> str:
+def _assumption_line(result: Result, ref: str, say: _Say) -> str:
     assumption = result.spec.assumptions[ref]
-    return f"解读〔{assumption.id}〕{assumption.text}"
+    return say("assumption", id=assumption.id, text=assumption.text)
 
 
-_NOT_APPLICABLE = {
-    "full_marks": "不适用于该单位，按满分计",
-    "rescale": "不适用于该单位，不计入；上级指标按适用指标的分值折算",
-    "spread": "不适用于该单位，不计入；其分值由同级适用指标平分",
-    "weighted": "不适用于该单位，不计入；其余指标的权重按比例折算为100%",
-}
+_NOT_APPLICABLE = {"full_marks": "na_full_marks", "rescale": "na_rescale", "spread": "na_spread",
+                   "weighted": "na_weighted"}
 
 
-def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[str, list[IndicatorResult]]) -> list[str]:
+def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[str, list[IndicatorResult]],
+                     say: _Say) -> list[str]:
     pad = "  " * node.depth
     indicator = result.spec.nodes[result.spec.indicator(node.id).index]
-    weight = (f"  权重 {format_points(indicator.weight * 100)}%" if indicator.weight is not None
-              else f"  权重 = {indicator.weight_expr.text}" if indicator.weight_expr is not None else "")
+    weight = ("  " + say("weight", weight=format_points(indicator.weight * 100)) if indicator.weight is not None
+              else "  " + say("weight_expression", expression=indicator.weight_expr.text)
+              if indicator.weight_expr is not None else "")
     shown = "—" if node.score is None else format_points(node.score)
-    graded = f"  等次 {node.grade}" if node.grade else ""
+    graded = "  " + say("node_grade", grade=node.grade) if node.grade else ""
     lines = [f"{pad}{node.name}  {shown} / {format_points(node.points)}{weight}{graded}"]
     if not node.applicable:
         how = "weighted" if indicator.weighted else result.spec.not_applicable
-        lines[0] += "  （" + _NOT_APPLICABLE[how] + "）"
+        lines[0] += "  " + say("aside", text=say(_NOT_APPLICABLE[how]))
         return lines
     kids = children.get(node.id, [])
     for child in kids:
-        lines.extend(_indicator_lines(result, child, children))
+        lines.extend(_indicator_lines(result, child, children, say))
     if kids and node.fired:
         subtotal = sum((k.score for k in kids if k.score is not None), Decimal(0))
-        lines.append(f"{pad}    各项合计 {format_points(subtotal)}")
+        lines.append(f"{pad}    " + say("subtotal", points=format_points(subtotal)))
     for fired in node.fired:
-        lines.extend(_trigger_lines(result, fired, pad + "    ", node.clause))
+        lines.extend(_trigger_lines(result, fired, pad + "    ", say, node.clause))
     for missed in node.missed:
-        lines.extend(_trigger_lines(result, missed, pad + "    ", node.clause))
+        lines.extend(_trigger_lines(result, missed, pad + "    ", say, node.clause))
     if indicator.bonus is not None and not node.zeroed:
-        lines.extend(_part_bonus_lines(indicator.bonus, node, pad + "    "))
+        lines.extend(_part_bonus_lines(indicator.bonus, node, pad + "    ", say))
     if indicator.assumption:
-        lines.append(f"{pad}    {_assumption_line(result, indicator.assumption)}")
+        lines.append(f"{pad}    {_assumption_line(result, indicator.assumption, say)}")
     if node.floored and node.raw is not None and node.score is not None:
-        lines.append(f"{pad}    扣完为止：{format_points(node.raw)} 计为 {format_points(node.score)}"
-                     + (f"（{_assumption_line(result, indicator.floor_assumption)}）" if indicator.floor_assumption
-                        else ""))
+        lines.append(f"{pad}    " + say("floored", raw=format_points(node.raw), score=format_points(node.score))
+                     + (say("aside", text=_assumption_line(result, indicator.floor_assumption, say))
+                        if indicator.floor_assumption else ""))
     if node.capped and node.raw is not None and node.score is not None:
-        lines.append(f"{pad}    不超过分值：{format_points(node.raw)} 计为 {format_points(node.score)}")
+        lines.append(f"{pad}    " + say("capped", raw=format_points(node.raw), score=format_points(node.score)))
     return lines
 
 
-def _part_bonus_lines(bonus: Bonus, node: IndicatorResult, pad: str) -> list[str]:
+def _part_bonus_lines(bonus: Bonus, node: IndicatorResult, pad: str, say: _Say) -> list[str]:
     """Why a part's own bonus (本项加分) did not count, or counted only up to its cap."""
     items = {t.index for t in bonus.items}
     fired = [f for f in node.fired if f.index in items]
@@ -172,130 +203,143 @@ def _part_bonus_lines(bonus: Bonus, node: IndicatorResult, pad: str) -> list[str
     if not fired and bonus.gate is not None and node.raw is not None:
         base = min(node.raw, node.points)
         if (base <= bonus.gate) if bonus.strict else (base < bonus.gate):
-            return [f"{pad}本项得分 {format_points(base)} 未{'高于' if bonus.strict else '达到'} "
-                    f"{format_points(bonus.gate)} 分，本项加分不计"]
+            return [pad + say("part_bonus_gated", score=format_points(base), compare=say.compare(bonus.strict),
+                              gate=format_points(bonus.gate))]
     if bonus.cap is not None and claimed > bonus.cap:
-        return [f"{pad}本项加分合计 {format_points(claimed)} 分，以上限 {format_points(bonus.cap)} 分计"]
+        return [pad + say("part_bonus_capped", claimed=format_points(claimed), cap=format_points(bonus.cap))]
     return []
 
 
 _NUMBERS = "一二三四五六七八九十"
 
 
-def _outcome_lines(result: Result) -> list[str]:
+def _outcome_lines(result: Result, say: _Say) -> list[str]:
     """Bonus, conversion and veto: how the table's total became the graded score."""
     spec = result.spec
     lines: list[str] = []
     if spec.bonus is not None:
         bonus = spec.bonus
-        lines.append(f"  {bonus.label}（" + (f"上限 {format_points(bonus.cap)} 分" if bonus.cap is not None else "不设上限")
-                     + (f"，基础得分须{'高于' if bonus.strict else '达到'} {format_points(bonus.gate)} 分"
-                        if bonus.gate is not None else "") + "）")
+        terms = [say("cap", cap=format_points(bonus.cap)) if bonus.cap is not None else say("no_cap")]
+        if bonus.gate is not None:
+            terms.append(say("gate", compare=say.compare(bonus.strict), gate=format_points(bonus.gate)))
+        lines.append(f"  {bonus.label}" + say("aside", text=say.joined(terms, "comma")))
         for fired in result.bonus_items:
-            lines.extend(_trigger_lines(result, fired, "    ", bonus.clause))
+            lines.extend(_trigger_lines(result, fired, "    ", say, bonus.clause))
         if result.bonus_gated:
-            lines.append(f"    基础得分 {format_points(result.base_score)} 未{'高于' if bonus.strict else '达到'} "
-                         f"{format_points(bonus.gate or 0)} 分，"
-                         f"加分不计（申报 {format_points(result.bonus_claimed)} 分）")
+            lines.append("    " + say("bonus_gated", base=format_points(result.base_score),
+                                      compare=say.compare(bonus.strict), gate=format_points(bonus.gate or 0),
+                                      claimed=format_points(result.bonus_claimed)))
         elif result.bonus_claimed > result.bonus:
-            lines.append(f"    加分合计 {format_points(result.bonus_claimed)} 分，以上限 {format_points(bonus.cap or 0)} 分计")
-        lines.append(f"    计入加分 {format_points(result.bonus)} 分：{format_points(result.base_score)} + "
-                     f"{format_points(result.bonus)} = {format_points(result.base_score + result.bonus)}")
+            lines.append("    " + say("bonus_capped", claimed=format_points(result.bonus_claimed),
+                                      cap=format_points(bonus.cap or 0)))
+        lines.append("    " + say("bonus_counted", bonus=format_points(result.bonus),
+                                  base=format_points(result.base_score),
+                                  total=format_points(result.base_score + result.bonus)))
     if spec.conversion is not None:
         c = spec.conversion
         total = result.base_score + result.bonus
-        rounding = f"，四舍五入保留 {c.places} 位小数" if c.places is not None else ""
-        lines.append(f"  折算为考核分值：{format_points(total)} × {format_points(c.to)} ÷ "
-                     f"{format_points(spec.metadata.scale)}{rounding}")
+        rounding = say("rounding", places=c.places) if c.places is not None else ""
+        lines.append("  " + say("conversion", total=format_points(total), to=format_points(c.to),
+                                scale=format_points(spec.metadata.scale), rounding=rounding))
         if c.clause:
-            lines.append(f"      依据：{c.clause}")
+            lines.append("      " + say("source", source=c.clause))
     veto = result.veto
     if veto is not None:
         trigger = spec.triggers[veto.index]
-        lines.append(f"  一票否决：{trigger.describe()}")
+        lines.append("  " + say("veto", rule=trigger.describe()))
         if veto.facts:
-            lines.append(f"      事实：{_facts_line(result, veto.facts)}")
+            lines.append("      " + say("facts", facts=_facts_line(result, veto.facts, say)))
         if veto.clause:
-            lines.append(f"      依据：{veto.clause}")
+            lines.append("      " + say("source", source=veto.clause))
     return lines
 
 
-def render_text(result: Result) -> str:
-    """Return the whole account of one result as text."""
+def render_text(result: Result, lang: str = "zh") -> str:
+    """Return the whole account of one result as text, its own words in ``lang`` (``zh`` or ``en``)."""
+    say = _Say(lang)
     spec, unit = result.spec, result.unit
     meta = spec.metadata
     grade = spec.grades[result.grade_index]
+    summary = [say("final_score", score=format_points(result.score))]
+    if spec.graded:
+        summary.append(say("final_grade", grade=grade.label))
+    if grade.commend:
+        summary.append(say("commended"))
+    summary.append(say("final_deduction", deduction=format_points(result.deduction),
+                       target=format_points(unit.target)))
     lines = [
-        f"{unit.name}（{unit.id} · {spec.unit_types[unit.type].label}）",
-        f"依据：{meta.title}" + (f"（{meta.document_number}）" if meta.document_number else "")
-        + (f" · 考核日期 {unit.as_of.isoformat()}" if unit.as_of else ""),
-        f"最终得分 {format_points(result.score)} 分" + (f" · 等次 {grade.label}" if spec.graded else "")
-        + (" · 通报表扬" if grade.commend else "")
-        + f" · 扣减目标分值 {format_points(result.deduction)} 分（目标分值 {format_points(unit.target)} 分）",
+        say("unit_head", name=unit.name, id=unit.id, type=spec.unit_types[unit.type].label),
+        say("rules_of", title=meta.title)
+        + (say("aside", text=meta.document_number) if meta.document_number else "")
+        + (" · " + say("as_of", date=unit.as_of.isoformat()) if unit.as_of else ""),
+        " · ".join(summary),
     ]
     sections = 0
 
     def section(title: str) -> None:
         nonlocal sections
-        lines.extend(["", f"{_NUMBERS[sections]}、{title}"])
+        number = _NUMBERS[sections] if lang == "zh" else str(sections + 1)
+        lines.extend(["", say("section", number=number, title=say(title))])
         sections += 1
 
-    section("得分明细")
+    section("details")
     indicators = result.indicators
     children: dict[str, list[IndicatorResult]] = {}
     for node in indicators[1:]:
         children.setdefault(node.parent or "", []).append(node)
-    lines.extend(_indicator_lines(result, indicators[0], children))
-    outcome = _outcome_lines(result)
+    lines.extend(_indicator_lines(result, indicators[0], children, say))
+    outcome = _outcome_lines(result, say)
     if outcome:
-        section("加分、折算与否决")
+        section("outcome")
         lines.extend(outcome)
-        lines.append(f"  考核得分 {format_points(result.score)}")
+        lines.append("  " + say("graded_score", score=format_points(result.score)))
     if spec.graded:
-        _grade_lines(result, section, lines)
-    _target_lines(result, section, lines)
+        _grade_lines(result, section, lines, say)
+    _target_lines(result, section, lines, say)
     if result.consequences:
-        section("其他结果运用（不计分）")
-        lines.extend(f"  {text}" for text in result.consequences)
-    lines.extend(["", _receipt_line(result)])
+        section("other_consequences")
+        lines.extend(f"  {line}" for line in result.consequences)
+    lines.extend(["", _receipt_line(result, say)])
     return "\n".join(lines) + "\n"
 
 
-def _grade_lines(result: Result, section: Callable[[str], None], lines: list[str]) -> None:
+def _grade_lines(result: Result, section: Callable[[str], None], lines: list[str], say: _Say) -> None:
     grade = result.spec.grades[result.grade_index]
-    section("考核等次")
+    section("grade")
     bounds = []
     if grade.at_least is not None:
         bounds.append(f"{format_points(grade.at_least)} {grade.low_sign} ")
     bounds.append(format_points(result.score))
     if grade.below is not None:
         bounds.append(f" {grade.high_sign} {format_points(grade.below)}")
-    consequence = ("不扣分" if grade.deduct == 0
-                   else f"扣除目标分值的 {format_points(grade.deduct * 100)}%：{format_points(result.grade_deduction)} 分")
-    forced = "，一票否决定等" if result.veto is not None else ""
-    lines.append(f"  {grade.label}（{''.join(bounds)}{forced}）：{consequence}" + ("；通报表扬" if grade.commend else ""))
+    consequence = (say("no_deduction") if grade.deduct == 0
+                   else say("grade_deduction", percent=format_points(grade.deduct * 100),
+                            points=format_points(result.grade_deduction)))
+    forced = say("forced_by_veto") if result.veto is not None else ""
+    lines.append("  " + say("grade_line", grade=grade.label, bounds="".join(bounds) + forced,
+                            consequence=consequence) + (say("and_commended") if grade.commend else ""))
     if grade.clause:
-        lines.append(f"      依据：{grade.clause}")
+        lines.append("      " + say("source", source=grade.clause))
 
 
-def _target_lines(result: Result, section: Callable[[str], None], lines: list[str]) -> None:
-    section("目标分值扣分")
+def _target_lines(result: Result, section: Callable[[str], None], lines: list[str], say: _Say) -> None:
+    section("target")
     direct = result.direct_deductions
     if not direct:
-        lines.append("  无直接扣分项")
+        lines.append("  " + say("no_direct"))
     direct_clause = result.spec.direct_clause
     for fired in direct:
-        lines.extend(_trigger_lines(result, fired, "  ", direct_clause))
-    total = f"  合计扣减 {format_points(result.deduction)} 分"
+        lines.extend(_trigger_lines(result, fired, "  ", say, direct_clause))
+    total = "  " + say("total_deduction", deduction=format_points(result.deduction))
     if result.deduction_capped:
-        total += f"（扣完为止：不超过目标分值 {format_points(result.unit.target)} 分）"
+        total += say("deduction_capped", target=format_points(result.unit.target))
     lines.append(total)
 
 
-def _receipt_line(result: Result) -> str:
+def _receipt_line(result: Result, say: _Say) -> str:
     receipt = result.receipt
-    return (f"凭证：规则 {receipt.spec_id} sha256:{receipt.spec_sha256[:16]}… · "
-            f"考核数据 sha256:{receipt.facts_sha256[:16]}… · assessrules {receipt.library_version}")
+    return say("receipt", spec=receipt.spec_id, spec_hash=f"sha256:{receipt.spec_sha256[:16]}…",
+               facts_hash=f"sha256:{receipt.facts_sha256[:16]}…", library=f"assessrules {receipt.library_version}")
 
 
 register_view("text", render_text)

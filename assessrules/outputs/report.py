@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.ranking import competition_ranks, ranked
 from ..engine.spec import quiet_collector
 from ..jsontext import compact, indented
+from ..messages import text
 from ..numbers import format_points
 
 if TYPE_CHECKING:
@@ -40,10 +41,22 @@ def _pad(text: str, size: int, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
-def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> str:
-    """One block per unit type: rank, unit, score, grade and deduction; then the groups (全县), if any."""
-    header = ("名次", "单位", "编号", "得分", "等次", "表扬", "扣减/目标")
-    out = [f"{spec.metadata.title}" + (f"（{spec.metadata.document_number}）" if spec.metadata.document_number else "")]
+def _headers(lang: str, *names: str) -> tuple[str, ...]:
+    return tuple(text(f"out.col_{name}", lang) for name in names)
+
+
+def _title(spec: Spec, lang: str) -> str:
+    number = spec.metadata.document_number
+    return spec.metadata.title + (text("out.aside", lang, text=number) if number else "")
+
+
+def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = (), lang: str = "zh") -> str:
+    """One block per unit type: rank, unit, score, grade and deduction; then the groups (全县), if any.
+
+    Its headings and words are Chinese, or English with ``lang="en"``; labels and names are the spec's.
+    """
+    header = _headers(lang, "rank", "unit", "id", "score", "grade", "commended", "deduction_of_target")
+    out = [_title(spec, lang)]
     by_type: dict[str, list[Result]] = {}
     for r in ranked(spec, results):
         by_type.setdefault(r.unit.type, []).append(r)
@@ -51,22 +64,24 @@ def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupRe
         rows = [header]
         for rank, r in competition_ranks(group):
             rows.append((str(rank), r.unit.name, r.unit.id, format_points(r.score), r.grade,
-                         "是" if r.commended else "", f"{format_points(r.deduction)}/{format_points(r.unit.target)}"))
+                         text("out.yes", lang) if r.commended else "",
+                         f"{format_points(r.deduction)}/{format_points(r.unit.target)}"))
         sizes = [max(width(row[i]) for row in rows) for i in range(len(header))]
         numeric = {0, 3, 6}
         out.append("")
-        out.append(f"{spec.unit_types[type_id].label}（{len(group)}）")
+        out.append(text("out.type_head", lang, label=spec.unit_types[type_id].label, count=len(group)))
         for row in rows:
             out.append("  ".join(_pad(cell, sizes[i], i in numeric) for i, cell in enumerate(row)).rstrip())
     grades = {g.label: 0 for g in spec.grades}
     for r in results:
         grades[r.grade] += 1
     out.append("")
-    out.append(f"共 {len(results)} 个单位：" + "，".join(f"{k} {v}" for k, v in grades.items()))
+    counted = text("out.comma", lang).join(text("out.grade_count", lang, grade=k, count=v) for k, v in grades.items())
+    out.append(text("out.units_total", lang, count=len(results), grades=counted))
     if groups:
-        table: list[tuple[str, ...]] = [("组", "编号", "得分", "等次", "成员单位")]
+        table: list[tuple[str, ...]] = [_headers(lang, "group", "id", "score", "grade", "members")]
         table.extend((g.label, g.id, format_points(g.score), g.grade or "", str(len(g.members))) for g in groups)
-        out.extend(["", f"考核组（{len(groups)}）", *_grid(table, {2, 4})])
+        out.extend(["", text("out.groups_head", lang, count=len(groups)), *_grid(table, {2, 4})])
     return "\n".join(out) + "\n"
 
 
@@ -133,17 +148,19 @@ def render_json_compact_bytes(spec: Spec, results: Sequence[Result], groups: Seq
     return out.getvalue()
 
 
-def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False, groups: Sequence[GroupResult] = ()) -> str:
+def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False, groups: Sequence[GroupResult] = (),
+               lang: str = "zh") -> str:
     """One row per unit: type, rank, unit; the top-level indicators and each step to the score, which add up
     to it (see :mod:`assessrules.outputs.breakdown`); grade, commendation, target value and its deduction; then
-    the score of each lower indicator. Headers are Chinese, or machine ids with ``ids=True``. A text
+    the score of each lower indicator. Headers are Chinese (English with ``lang="en"``), or machine ids with
+    ``ids=True`` (whatever the language). A text
     a spreadsheet would take for a formula is neutralised. The ``groups`` (全县) come last, one row each
     with its type ``group`` (考核组), id, label, score and grade.
     """
     from .breakdown import score_columns
     from .cells import neutralise
 
-    columns = score_columns(spec, results)
+    columns = score_columns(spec, results, lang)
     lower = [n for n in spec.nodes if n.depth > 1]
     names = [n.name for n in lower]
     buffer = io.StringIO()
@@ -152,8 +169,10 @@ def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False, groups:
         writer.writerow(["type", "rank", "id", "name", *[c.id for c in columns], "grade", "commended", "target",
                          "deduction", *[n.id for n in lower]])
     else:
-        writer.writerow(["单位类型", "名次", "编号", "单位", *[c.label for c in columns], "等次", "表扬", "目标分值",
-                         "扣减目标分值", *[n.name if names.count(n.name) == 1 else f"{n.name}（{n.id}）" for n in lower]])
+        writer.writerow([*_headers(lang, "type", "rank", "id", "unit"), *[c.label for c in columns],
+                         *_headers(lang, "grade", "commended", "target", "deduction"),
+                         *[n.name if names.count(n.name) == 1 else f"{n.name}{text('out.aside', lang, text=n.id)}"
+                           for n in lower]])
     by_type: dict[str, list[Result]] = {}
     for r in ranked(spec, results):
         by_type.setdefault(r.unit.type, []).append(r)
@@ -164,12 +183,13 @@ def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False, groups:
             kind = r.unit.type if ids else spec.unit_types[r.unit.type].label
             writer.writerow([neutralise(kind), rank, neutralise(r.unit.id), neutralise(r.unit.name), *steps,
                              r.grade_id if ids else neutralise(r.grade),
-                             ("yes" if r.commended else "no") if ids else ("是" if r.commended else "否"),
+                             ("yes" if r.commended else "no") if ids else text("out.yes" if r.commended else "out.no",
+                                                                              lang),
                              format_points(r.unit.target), format_points(r.deduction), *scores])
     for g in groups:  # after the members; only the score and the grade apply to a group
         cells = ["" if c.id != "score" else format_points(g.score) for c in columns]
         grade = next((x.id for x in spec.grades if x.label == g.grade), "") if ids else g.grade or ""
-        writer.writerow(["group" if ids else "考核组", "", neutralise(g.id), neutralise(g.label), *cells,
+        writer.writerow(["group" if ids else text("out.group_type", lang), "", neutralise(g.id), neutralise(g.label), *cells,
                          neutralise(grade), "", "", "", *["" for _ in lower]])
     return buffer.getvalue()
 
@@ -190,22 +210,27 @@ def _minus(value: Decimal) -> str:
     return f"−{format_points(value)}" if value else "—"
 
 
-def render_bulletin_table(b: Bulletin) -> str:
-    """Per unit type: rank, each month's deduction, the quarter's, the running score; then the missed items."""
+def render_bulletin_table(b: Bulletin, lang: str = "zh") -> str:
+    """Per unit type: rank, each month's deduction, the quarter's, the running score; then the missed items.
+
+    Its headings are Chinese, or English with ``lang="en"``.
+    """
     months = [m.period for m in b.entries[0].months] if b.entries else []
     meta = b.spec.metadata
-    out = [f"{meta.title} · {b.quarter} 季度通报（截至 {b.as_of.isoformat()}）"]
+    out = [text("out.bulletin_title", lang, title=meta.title, quarter=b.quarter, date=b.as_of.isoformat())]
     for type_id, group in b.by_type().items():
-        rows = [("名次", "单位", "编号", *months, "本季扣分", "累计得分", "等次")]
+        rows = [(*_headers(lang, "rank", "unit", "id"), *months,
+                 *_headers(lang, "quarter_deduction", "running_score", "grade"))]
         for e in group:
             rows.append((str(e.rank), e.name, e.unit_id, *[_minus(m.deduction) for m in e.months],
                          _minus(e.quarter_deduction), format_points(e.score), e.grade))
-        out += ["", f"{b.spec.unit_types[type_id].label}（{len(group)}）"]
+        out += ["", text("out.type_head", lang, label=b.spec.unit_types[type_id].label, count=len(group))]
         out += _grid(rows, {0, *range(3, 3 + len(months) + 2)})
-        notes = [f"  {e.name} {m.period}：{'；'.join(m.missed)}（{_minus(m.deduction)}）"
+        notes = ["  " + text("out.missed_line", lang, name=e.name, period=m.period,
+                             missed=text("out.semicolon", lang).join(m.missed), deduction=_minus(m.deduction))
                  for e in group for m in e.months if m.missed]
         if notes:
-            out += ["未完成事项：", *notes]
+            out += [text("out.missed_head", lang), *notes]
     return "\n".join(out) + "\n"
 
 
@@ -214,8 +239,9 @@ def render_bulletin_json(b: Bulletin) -> str:
     return indented(b.to_dict()) + "\n"
 
 
-def render_bulletin_csv(b: Bulletin, ids: bool = False) -> str:
-    """One row per unit and month of the quarter; Chinese headers, or machine ids with ``ids=True``."""
+def render_bulletin_csv(b: Bulletin, ids: bool = False, lang: str = "zh") -> str:
+    """One row per unit and month of the quarter; Chinese headers (English with ``lang="en"``), or machine ids
+    with ``ids=True``."""
     from .cells import neutralise
 
     buffer = io.StringIO()
@@ -223,7 +249,8 @@ def render_bulletin_csv(b: Bulletin, ids: bool = False) -> str:
     if ids:
         writer.writerow(["type", "rank", "id", "name", "period", "missed", "deduction", "running_score", "grade"])
     else:
-        writer.writerow(["单位类型", "名次", "编号", "单位", "月份", "未完成事项", "扣分", "累计得分", "等次"])
+        writer.writerow(_headers(lang, "type", "rank", "id", "unit", "month", "missed", "month_deduction",
+                                 "running_score", "grade"))
     for e in b.entries:
         kind = e.type if ids else b.spec.unit_types[e.type].label
         for m in e.months:
