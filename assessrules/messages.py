@@ -135,7 +135,8 @@ def problem_message(problem: Problem, lang: str) -> tuple[str, str | None]:
     A problem made by :func:`problem` is said from its values; one made otherwise keeps its own words.
     """
     entry = CATALOGUE.get(problem.code or "")
-    if entry is not None and problem.args and entry.text_en is not None:
+    # made by problem(): it has values, or (a sentence with no {fields}) its message is the sentence itself
+    if entry is not None and entry.text_en is not None and (problem.args or problem.message == entry.text_en):
         return _say(entry, lang, dict(problem.args))
     return problem.message, problem.hint
 

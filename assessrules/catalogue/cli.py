@@ -61,7 +61,7 @@ MESSAGES: dict[str, Message] = {
     "cli.argparse_required": Message("the following arguments are required: {names}", "缺少必需的参数：{names}"),
     "cli.argparse_one_required": Message("one of the arguments {names} is required", "参数 {names} 必须给出其中一个"),
     "cli.argparse_not_allowed": Message("not allowed with argument {name}", "不能与参数 {name} 同时使用"),
-    "cli.argparse_choice": Message("invalid choice: {value} (choose from {choices})", "无效的选项 {value}（可选：{choices}）"),
+    "cli.argparse_choice": Message("invalid choice: {value} (choose from {choices})", "{value} 不是可选的值（可选：{choices}）"),
     "cli.argparse_one": Message("expected one argument", "此处需要一个值"),
     "cli.argparse_at_most_one": Message("expected at most one argument", "此处最多一个值"),
     "cli.argparse_at_least_one": Message("expected at least one argument", "此处至少需要一个值"),
@@ -176,7 +176,7 @@ MESSAGES: dict[str, Message] = {
     "help.spec_dir": Message("also serve every *.yaml spec in DIR (besides the bundled ones)",
                              "另外提供文件夹 DIR 中的每个 *.yaml 考评细则（内置的照常提供）"),
     "help.workers": Message("worker processes, passed to uvicorn (1)", "服务进程数（默认 1）"),
-    "help.max_body": Message("the largest request body accepted (4 MiB)", "可接受的最大请求体（默认 4 MiB）"),
+    "help.max_body": Message("the largest request body accepted (4 MiB)", "可接受的最大请求体，单位为字节（默认 4 兆字节）"),
     "help.timeout": Message("time limit per request (30)", "每个请求的时限，单位为秒（默认 30）"),
     # problems the command line raises itself
     "usage.overwrite_input": Message(
