@@ -53,7 +53,7 @@ def is_null(target: str) -> bool:
     """
     if not target:
         return False
-    if target == os.devnull:
+    if target == os.devnull or (os.name == "nt" and target.upper().rstrip(":") == "NUL"):
         return True
     try:
         return os.path.exists(target) and os.path.samefile(target, os.devnull)

@@ -1088,7 +1088,7 @@ def main() -> None:
             raise
         from ..messages import text
 
-        sys.stderr.write(text("cli.internal_error", language_of(sys.argv[1:]),
+        sys.stderr.write(text("cli.internal_error", language_of(sys.argv[1:]), prog="assessrules",
                               error=f"{type(exc).__name__}: {exc}") + "\n")
         code = 3
     sys.exit(code)
