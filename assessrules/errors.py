@@ -65,8 +65,9 @@ class Problem:
     record: int | None = None  # the record concerned, numbered from 1
     cell: str | None = None  # the spreadsheet cell concerned, e.g. "units!C4"
     # the values the catalogue's sentence for ``code`` names ({"expected": ..., "cell": ...}), as (name, value)
-    # pairs; set by :func:`assessrules.messages.problem`, which renders the sentence in either language
-    args: tuple[tuple[str, Any], ...] = attrs.field(default=(), eq=False, repr=False)
+    # pairs; set by :func:`assessrules.messages.problem`, which says the sentence in either language. None: a
+    # problem made otherwise (a caller's own), shown in its own words
+    args: tuple[tuple[str, Any], ...] | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def json_path(self) -> str:

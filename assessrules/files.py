@@ -6,7 +6,9 @@ the target, which then replaces the target in one rename, so a reader never
 sees half a file and a failure leaves the old file as it was. The new file
 gets ``0666 & ~umask``, as a file made by ``open()`` would. Only a regular file
 is ever replaced: a folder, device, pipe or socket at the path (or a link to
-one) is left as it is, and every error names the path the user gave.
+one) is left as it is, and every error names the path the user gave. The one exception is the null
+device (``-o /dev/null``, ``-o NUL``), which people give to time a run: what would be written is made
+and thrown away.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import tempfile
 from collections.abc import Callable
 
 from .errors import UsageError
+from .messages import problem
 
 
 def write_whole(path: str | os.PathLike[str], content: str | bytes | Callable[[str], None]) -> None:
@@ -29,6 +33,11 @@ def write_whole(path: str | os.PathLike[str], content: str | bytes | Callable[[s
     '考核'
     """
     target = os.fspath(path)
+    if is_null(target):
+        if callable(content):  # a writer of a path: let it write, then throw the file away
+            with tempfile.TemporaryDirectory(prefix="assessrules-") as folder:
+                content(os.path.join(folder, "null" + os.path.splitext(target)[1]))
+        return
     check_target(target)
     try:
         _write(target, content)
@@ -36,18 +45,37 @@ def write_whole(path: str | os.PathLike[str], content: str | bytes | Callable[[s
         raise OSError(exc.errno, exc.strerror, target) from None
 
 
+def is_null(target: str) -> bool:
+    """Whether ``target`` is the null device (``/dev/null``, ``NUL``), where writing keeps nothing.
+
+    >>> is_null(os.devnull), is_null("结果.xlsx")
+    (True, False)
+    """
+    if not target:
+        return False
+    if target == os.devnull or (os.name == "nt" and target.upper().rstrip(":") == "NUL"):
+        return True
+    try:
+        return os.path.exists(target) and os.path.samefile(target, os.devnull)
+    except OSError:
+        return False
+
+
 def check_target(target: str) -> None:
     """Refuse an empty name, and anything at ``target`` that is not a regular file (it is never replaced)."""
     if not target:
-        raise UsageError("-o is empty: give the path of the file to write")
+        raise UsageError([problem("usage.output_empty")])
+    if is_null(target):
+        return
     try:
         mode = os.stat(target).st_mode
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise UsageError(f"{target}: cannot write there: {exc.strerror}") from None
+        raise UsageError([problem("usage.output_unwritable", file=target, reason=exc.strerror or str(exc))]) from None
     if not stat.S_ISREG(mode):
-        raise UsageError(f"{target}: not a regular file (a folder, device, pipe or socket); it is left as it is")
+        example = os.path.join(target, "结果.xlsx") if stat.S_ISDIR(mode) else "结果.xlsx"
+        raise UsageError([problem("usage.output_not_file", file=target, example=example)])
 
 
 def _write(target: str, content: str | bytes | Callable[[str], None]) -> None:
@@ -74,4 +102,4 @@ def _write(target: str, content: str | bytes | Callable[[str], None]) -> None:
         raise
 
 
-__all__ = ["check_target", "write_whole"]
+__all__ = ["check_target", "is_null", "write_whole"]

@@ -135,17 +135,9 @@ def problem_message(problem: Problem, lang: str) -> tuple[str, str | None]:
     A problem made by :func:`problem` is said from its values; one made otherwise keeps its own words.
     """
     entry = CATALOGUE.get(problem.code or "")
-    if entry is not None and entry.text_en is not None and (problem.args or _said(entry, problem)):
+    if entry is not None and entry.text_en is not None and problem.args is not None:
         return _say(entry, lang, dict(problem.args))
     return problem.message, problem.hint
-
-
-def _said(entry: Message, problem: Problem) -> bool:
-    """Whether a problem with no values is its code's own English sentence (a code whose sentence names none)."""
-    try:
-        return _say(entry, "en", {}) == (problem.message, problem.hint)
-    except (KeyError, IndexError):
-        return False
 
 
 def render_problem(problem: Problem, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -127,7 +127,7 @@ def test_jobs_must_be_a_number_of_processes() -> None:
     """`--jobs -1` is refused as a usage error."""
     out, err = io.StringIO(), io.StringIO()
     assert run(["score", str(EXAMPLE), "--jobs", "-1"], out, err) == 2
-    assert "not a number of processes" in err.getvalue()
+    assert "参数 -j/--jobs：'-1' 不是进程数" in err.getvalue()
 
 
 def test_the_bundled_spec_loads_in_a_worker_by_its_rules() -> None:

@@ -29,14 +29,16 @@ def test_validate_accepts_the_bundled_spec() -> None:
     """`validate` exits 0 and says what it found."""
     code, out, err = call("validate", "2021", str(ROOT / "specs" / "2021.yaml"))
     assert code == 0, err
-    assert out.count("ok: ") == 2
-    assert "9 indicators" in out
+    assert out.count("通过：") == 2
+    assert "9 个指标" in out
+    code, out, err = call("--lang", "en", "validate", "2021")
+    assert (code, out.count("ok: "), "9 indicators" in out) == (0, 1, True)
 
 
 def test_validate_lists_every_problem_with_its_location_and_exits_2() -> None:
     """Each problem as file:line:col, then a summary; exit code 2."""
     bad = BAD / "grade_gap.yaml"
-    code, out, err = call("validate", str(bad), "2021")
+    code, out, err = call("--lang", "en", "validate", str(bad), "2021")
     assert code == 2
     assert f"{bad}:20:35: 等次之间有空档：5 分至 6 分之间的得分不属于任何等次" in err
     assert "提示：请设为 `below: 6`" in err
@@ -92,7 +94,7 @@ def test_bad_facts_exit_1_with_file_line_unit_and_fact_and_write_nothing(tmp_pat
     facts.write_text(text, encoding="utf-8")
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "late_disclosures: -4" in row)
     target = tmp_path / "out.txt"
-    code, _, err = call("score", str(facts), "-o", str(target))
+    code, _, err = call("score", str(facts), "-o", str(target), "--lang", "en")
     assert code == 1
     assert f"{facts}:{line}:25: unit niutoudian: fact `late_disclosures`" in err
     assert "Traceback" not in err
@@ -129,6 +131,9 @@ def test_explain_an_unknown_unit_is_a_usage_error() -> None:
     """Exit 2 and the known ids."""
     code, _, err = call("explain", str(EXAMPLE), "--unit", "nowhere")
     assert code == 2
+    assert f"{EXAMPLE}: 没有编号或名称为“nowhere”的单位" in err
+    assert "提示：已有的单位：chengguan、zengjia" in err
+    code, _, err = call("explain", str(EXAMPLE), "--unit", "nowhere", "--lang", "en")
     assert f"{EXAMPLE}: no unit with id or name `nowhere`" in err
     assert "hint: the units are chengguan, zengjia" in err
 
@@ -204,7 +209,9 @@ def test_as_of_changes_which_records_are_late() -> None:
     assert {r["unit"]["id"]: r["as_of"] for r in early["results"]}["chengguan"] == "2021-12-31"
     code, _, err = call("score", str(EXAMPLE), "--as-of", "2021-13-01")
     assert code == 2
-    assert "is not a date like 2022-01-10" in err
+    assert "错误：参数 --as-of：'2021-13-01' 既不是日期" in err
+    code, _, err = call("score", str(EXAMPLE), "--as-of", "2021-13-01", "--lang", "en")
+    assert "error: argument --as-of: '2021-13-01' is not a date like 2022-01-10" in err
 
 
 def test_help_lists_every_exit_code_and_where_the_docs_are() -> None:
@@ -212,6 +219,10 @@ def test_help_lists_every_exit_code_and_where_the_docs_are() -> None:
     code, out, _ = call("--help")
     assert code == 0
     flat = " ".join(out.split())
+    assert "3 内部错误" in flat
+    docs = flat.split("文档：")[1].split()[0]
+    assert (Path(docs) / "architecture.md").is_file()
+    flat = " ".join(call("--help", "--lang", "en")[1].split())
     assert "3 internal error" in flat
     docs = flat.split("Docs: ")[1].split()[0]
     assert (Path(docs) / "architecture.md").is_file()

@@ -128,7 +128,7 @@ def test_output_onto_a_fifo_leaves_it_a_fifo_and_no_temporary_file(tmp_path: Pat
     os.mkfifo(fifo)
     code, text = _call("score", str(facts), "-o", str(fifo))
     assert code == 2
-    assert f"{fifo}: not a regular file" in text
+    assert f"{fifo}: 这不是普通文件" in text
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.json", "out"]
 
@@ -139,7 +139,7 @@ def test_output_errors_name_the_users_path_not_the_temporary_file(tmp_path: Path
     target = tmp_path / "missing" / "out.txt"
     code, text = _call("score", str(facts), "-o", str(target))
     assert code == 2
-    assert f"assessrules: {target}: No such file or directory" in text
+    assert f"{target}: 文件或文件夹不存在" in text
     assert ".assessrules-" not in text
 
 

@@ -97,7 +97,7 @@ def test_validate_recognises_scenario_files() -> None:
 
     out, err = io.StringIO(), io.StringIO()
     assert run(["validate", str(SHAPES / "bonus_veto.tests.yaml"), str(SHAPES / "bonus_veto.yaml")], out, err) == 0
-    assert "bonus_veto.tests.yaml — scenario file, 4 cases" in out.getvalue()
+    assert "bonus_veto.tests.yaml — 情景测试文件，4 个用例" in out.getvalue()
 
 
 def test_validate_reports_a_bad_scenario_file(tmp_path: Path) -> None:

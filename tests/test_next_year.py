@@ -63,7 +63,7 @@ def test_show_prints_the_effective_spec_which_loads_and_diffs_as_identical(tmp_p
     """`show` gives a plain spec; loading it and diffing against the extending one shows nothing."""
     code, out, _ = call("show", str(NEXT))
     assert code == 0
-    assert out.startswith(f"# the effective spec zhenping-2022, from: specs/2021.yaml + {NEXT}")
+    assert out.startswith(f"# 合并后的考评细则 zhenping-2022，来自：specs/2021.yaml + {NEXT}")
     effective = write(tmp_path, out, "effective.yaml")
     code, text, _ = call("diff", str(NEXT), str(effective))
     assert (code, text) == (0, "")

@@ -216,12 +216,15 @@ def test_an_unknown_extension_is_a_usage_error_and_writes_nothing(tmp_path: Path
     target = tmp_path / "结果.docx"
     code, _, err = call("score", str(EXAMPLE), "-o", str(target))
     assert code == 2
+    assert f"{target}: 无法从扩展名 .docx 判断输出格式" in err
+    assert "提示：文件扩展名请用以下之一：.xlsx、.csv、.json、.html、.txt" in err
+    assert not target.exists()
+    code, _, err = call("score", str(EXAMPLE), "-o", str(target), "--lang", "en")
     assert f"{target}: cannot tell the output format from the extension `.docx`" in err
     assert "hint: name the file with one of .xlsx, .csv, .json, .html, .txt" in err
-    assert not target.exists()
     code, _, err = call("score", str(EXAMPLE), "--format", "json", "-o", str(tmp_path / "x.csv"))
     assert code == 2
-    assert "--format json does not match" in err
+    assert "`--format json` 与文件扩展名 .csv 不一致" in err
     assert call("bulletin", str(EXAMPLE), "--quarter", "2021Q3", "-o", str(tmp_path / "b.xlsx"))[0] == 2
 
 
@@ -247,9 +250,12 @@ def test_explain_takes_the_units_name_as_well_as_its_id() -> None:
     assert by_name == call("explain", str(EXAMPLE), "--unit", "niutoudian")[1]
     code, _, err = call("explain", str(EXAMPLE), "--unit", "牛头店")
     assert code == 2
+    assert "没有编号或名称为“牛头店”的单位" in err
+    assert "提示：您是不是要写 `牛头店镇 (niutoudian)`？" in err
+    code, _, err = call("explain", str(EXAMPLE), "--unit", "牛头店", "--lang", "en")
     assert "no unit with id or name `牛头店`" in err
     assert "hint: did you mean `牛头店镇 (niutoudian)`?" in err
-    code, _, err = call("explain", str(EXAMPLE), "--unit", "niutodian")
+    code, _, err = call("explain", str(EXAMPLE), "--unit", "niutodian", "--lang", "en")
     assert "hint: did you mean `niutoudian`?" in err
 
 

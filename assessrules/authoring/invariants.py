@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import os
 import random
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -87,15 +86,16 @@ class Violation:
             found = [{**found[0], "id": "before"}, {**self.after, "id": "after", "name": "一项更差"}] if found else []
         return [_plain(u) for u in found]
 
-    def facts_file(self, spec_source: str) -> str:
-        """A facts file (YAML) with the counterexample's units, to score with ``assessrules score``."""
+    def facts_file(self, spec: str, how: str | None = None) -> str:
+        """A facts file (YAML) with the counterexample's units, to score with ``assessrules score``.
+
+        ``spec`` is written as its ``spec:`` as given: a bundled id, or a path relative to the folder the file
+        is written in (the command line works it out); ``how`` is a comment line saying how to score it.
+        """
         from ..rules.document import dump_yaml
 
-        folder = os.path.dirname(os.path.abspath(spec_source))
-        how = (f"# score it: assessrules score THIS_FILE --allow-dir {folder}\n"  # the spec lies outside this file's folder
-               if os.path.sep in spec_source or "/" in spec_source else "")
-        return (f"# {self.invariant}: {self.message}\n" + how
-                + dump_yaml({"spec": spec_source, "units": self.units()}))
+        return (f"# {self.invariant}: {self.message}\n" + (f"# {how}\n" if how else "")
+                + dump_yaml({"spec": spec, "units": self.units()}))
 
 
 def _plain(value: Any) -> Any:

@@ -221,7 +221,6 @@ _LINES: dict[str, tuple[str, str]] = {
     "broken": ("{count} 项不变式中有 {broken} 项不成立{also}（{seconds} 秒）",
                "{broken} of {count} invariants broken{also} ({seconds} s)"),
     "all_hold": ("{count} 项不变式全部成立{also}（{seconds} 秒）", "all {count} invariants hold{also} ({seconds} s)"),
-    "counterexample_written": ("反例已写入：{path}", "counterexample written: {path}"),
     # `assessrules diff` and `impact`: sections, fields, the words of a change, the summaries
     "section_metadata": ("基本信息", "Metadata"),
     "section_indicators": ("指标", "Indicators"),

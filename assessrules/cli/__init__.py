@@ -4,17 +4,31 @@ Exit codes: 0 success; 1 bad facts (or a rule that fails on them); 2 a bad
 spec or bad usage; 3 an internal error (a bug). Problems are printed as ``file:line:col: message`` with a
 hint; never a traceback. Only :func:`main` exits; :func:`run` returns the code.
 Heavy modules are imported inside the commands so that ``--help`` is quick.
+
+Everything a person reads is in the chosen language (``--lang``, else ``ASSESSRULES_LANG``, else Chinese),
+argparse's own words included: the language is read from the arguments before they are parsed, and
+argparse's ``gettext`` is pointed at the catalogue only while the parser is built and run
+(:func:`argparse_in`), so nothing is left changed in the standard library afterwards.
+
+No command loses a person's data: an output that is one of the command's inputs (the same file, by hard
+link or symlink too) is refused, a file holding entered data is replaced only with ``--force``, and
+replacing any other file is said in one line (:func:`guard_output`, :func:`write_output`).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import contextvars
 import datetime as dt
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
+
+import attrs
 
 if TYPE_CHECKING:
     from ..engine.spec import Spec
@@ -25,178 +39,314 @@ DEFAULT_SPEC = "2021"
 MAX_EXAMPLES = 100_000
 """The most examples per invariant `check` runs."""
 
+STDOUT = "-"
+"""``-o -``: write to standard output (text formats only)."""
 
-def _parser() -> argparse.ArgumentParser:
+
+@attrs.frozen
+class _Run:
+    """What every part of one run needs to know: its language, whether --force was given, where notes go."""
+
+    lang: str
+    force: bool = False
+    err: TextIO | None = None
+
+
+_RUN: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("assessrules_cli_run", default=None)
+
+
+def _current() -> _Run:
+    from ..messages import default_language
+
+    return _RUN.get() or _Run(default_language())
+
+
+def language_of(argv: Sequence[str], environ: dict[str, str] | None = None) -> str:
+    """The language the run speaks, known before the arguments are parsed: ``--lang``, else the environment.
+
+    >>> language_of(["score", "x.yaml", "--lang", "en"]), language_of(["--lang=en", "score"]), language_of([], {})
+    ('en', 'en', 'zh')
+    """
+    from ..messages import LANGUAGES, default_language
+
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg[7:] if arg.startswith("--lang=") else None
+        if value in LANGUAGES:
+            return value
+    return default_language(environ)
+
+
+# argparse's own words (its module calls gettext's ``_`` and ``ngettext``), each with the catalogue line that
+# says it and the %-placeholder each of that line's {fields} stands for.
+_ARGPARSE_WORDS: dict[str, tuple[str, dict[str, str]]] = {
+    "usage: ": ("cli.argparse_usage", {}),
+    "positional arguments": ("cli.argparse_positionals", {}),
+    "options": ("cli.argparse_options", {}),
+    "show this help message and exit": ("cli.argparse_help", {}),
+    "%(prog)s: error: %(message)s\n": ("cli.argparse_error", {"prog": "%(prog)s", "message": "%(message)s"}),
+    "argument %(argument_name)s: %(message)s": ("cli.argparse_argument",
+                                                 {"argument": "%(argument_name)s", "message": "%(message)s"}),
+    "the following arguments are required: %s": ("cli.argparse_required", {"names": "%s"}),
+    "one of the arguments %s is required": ("cli.argparse_one_required", {"names": "%s"}),
+    "not allowed with argument %s": ("cli.argparse_not_allowed", {"name": "%s"}),
+    "invalid choice: %(value)r (choose from %(choices)s)": ("cli.argparse_choice",
+                                                            {"value": "%(value)r", "choices": "%(choices)s"}),
+    "expected one argument": ("cli.argparse_one", {}),
+    "expected at most one argument": ("cli.argparse_at_most_one", {}),
+    "expected at least one argument": ("cli.argparse_at_least_one", {}),
+    "expected %s argument": ("cli.argparse_count", {"count": "%s"}),
+    "expected %s arguments": ("cli.argparse_count", {"count": "%s"}),
+    "unrecognized arguments: %s": ("cli.argparse_unrecognized", {"names": "%s"}),
+    "ambiguous option: %(option)s could match %(matches)s": ("cli.argparse_ambiguous",
+                                                             {"option": "%(option)s", "matches": "%(matches)s"}),
+    "invalid %(type)s value: %(value)r": ("cli.argparse_invalid", {"type": "%(type)s", "value": "%(value)r"}),
+    "ignored explicit argument %r": ("cli.argparse_explicit", {"value": "%r"}),
+    "unexpected option string: %s": ("cli.argparse_unexpected", {"option": "%s"}),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": ("cli.argparse_unknown_parser",
+                                                              {"parser_name": "%(parser_name)r",
+                                                               "choices": "%(choices)s"}),
+    "can't open '%(filename)s': %(error)s": ("cli.argparse_open", {"filename": "%(filename)s", "error": "%(error)s"}),
+}
+
+
+def argparse_words(lang: str) -> Callable[[str], str]:
+    """argparse's ``gettext`` in ``lang``: each of its words from the catalogue, anything else as argparse wrote it.
+
+    >>> argparse_words("zh")("usage: "), argparse_words("en")("usage: ")
+    ('用法：', 'usage: ')
+    """
+    from ..messages import text
+
+    def gettext(message: str) -> str:
+        found = _ARGPARSE_WORDS.get(message)
+        if found is None:
+            return message
+        code, placeholders = found
+        return text(code, lang, **placeholders)
+
+    return gettext
+
+
+@contextlib.contextmanager
+def argparse_in(lang: str) -> Iterator[None]:
+    """Within the block, argparse speaks ``lang``; its ``_`` and ``ngettext`` are put back afterwards, whatever happens."""
+    module: Any = argparse
+    saved = module._, module.ngettext
+    gettext = argparse_words(lang)
+    module._ = gettext
+    module.ngettext = lambda singular, plural, n: gettext(singular if n == 1 else plural)
+    try:
+        yield
+    finally:
+        module._, module.ngettext = saved
+
+
+def _parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The parser, its every help text in ``lang``; build it inside :func:`argparse_in` for argparse's own words."""
     from .. import _resources
     from .._version import __version__
+    from ..messages import default_language, text
 
-    parser = argparse.ArgumentParser(
-        prog="assessrules",
-        description="Score government units against a year's assessment rules (政务公开考核) written as YAML.",
-        epilog=f"Exit codes: 0 ok, 1 bad facts, 2 bad spec or usage, 3 internal error (a bug: please report it). "
-               f"Docs: {_resources.docs_dir()}",
-    )
-    parser.add_argument("--version", action="version", version=f"assessrules {__version__}")
+    lang = lang or default_language()
+
+    def h(code: str, **values: object) -> str:
+        return text(f"help.{code}", lang, **values)
+
+    parser = argparse.ArgumentParser(prog="assessrules", description=h("description"),
+                                     epilog=h("epilog", docs=_resources.docs_dir()))
+    parser.add_argument("--version", action="version", version=f"assessrules {__version__}", help=h("version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    date_or_period, date, jobs = _date_or_period_type(lang), _date_type(lang), _jobs_type(lang)
+    whole, number = _int_type(lang), _float_type(lang)
 
-    p = sub.add_parser("validate", help="check specs (and X.tests.yaml scenario files) and list every problem "
-                                        "as file:line:col")
-    p.add_argument("specs", nargs="+", metavar="SPEC",
-                   help="spec files, bundled ids such as 2021, or scenario files (X.tests.yaml)")
+    p = sub.add_parser("validate", help=h("validate"), description=h("validate"))
+    p.add_argument("specs", nargs="+", metavar="SPEC", help=h("validate_specs"))
     p.set_defaults(handler=cmd_validate)
 
-    facts_help = "a facts file (YAML, JSON or a filled .xlsx workbook); - reads it from standard input"
-    spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
-    as_of_help = ("the assessment date (考核日期), e.g. 2022-01-10, or a period such as 2021Q2 for a snapshot as of its "
-                  "last day (later periods and records left out); default: the facts file's `as_of:`, else the year's end")
-    output_help = ("write to FILE (whole or not at all) instead of stdout; its extension gives the format: "
-                   "{}")
-    p = sub.add_parser("score", help="score every unit of a facts file")
-    p.add_argument("facts", metavar="FACTS", help=facts_help)
-    p.add_argument("--spec", help=spec_help)
-    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
-    p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
-    p.add_argument("--ids", action="store_true", help="CSV with machine ids (type, rank, id, …) instead of Chinese headers")
-    p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".xlsx .csv .json .html .txt"))
-    p.add_argument("--full", action="store_true",
-                   help="with JSON: repeat each unit's facts and periods in its result (default: left out, "
-                        "one result per line)")
-    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
-                   help="score in N worker processes (0: one per core); the output is the same (1)")
+    p = sub.add_parser("score", help=h("score"), description=h("score"))
+    p.add_argument("facts", metavar="FACTS", help=h("facts"))
+    p.add_argument("--spec", help=h("spec"))
+    p.add_argument("--as-of", type=date_or_period, metavar="DATE", help=h("as_of"))
+    p.add_argument("--format", choices=("table", "json", "csv"), help=h("format_table"))
+    p.add_argument("--ids", action="store_true", help=h("ids"))
+    p.add_argument("-o", "--output", metavar="FILE", help=h("output", formats=".xlsx .csv .json .html .txt"))
+    p.add_argument("--full", action="store_true", help=h("full"))
+    p.add_argument("-j", "--jobs", type=jobs, default=1, metavar="N", help=h("jobs"))
     p.set_defaults(handler=cmd_score)
 
-    p = sub.add_parser("report", help="a printable, self-contained HTML report: ranking, charts, bulletins, accounts")
-    p.add_argument("facts", metavar="FACTS", help=facts_help)
-    p.add_argument("--spec", help=spec_help)
-    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE.html (whole or not at all) instead of stdout")
+    p = sub.add_parser("report", help=h("report"), description=h("report"))
+    p.add_argument("facts", metavar="FACTS", help=h("facts"))
+    p.add_argument("--spec", help=h("spec"))
+    p.add_argument("--as-of", type=date_or_period, metavar="DATE", help=h("as_of"))
+    p.add_argument("-o", "--output", metavar="FILE", help=h("report_output"))
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("explain", help="explain one unit's score, point by point")
-    p.add_argument("facts", metavar="FACTS", help=facts_help)
+    p = sub.add_parser("explain", help=h("explain"), description=h("explain"))
+    p.add_argument("facts", metavar="FACTS", help=h("facts"))
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--unit", metavar="UNIT", help="the unit's id or name (名称) in the facts file")
-    which.add_argument("--all", action="store_true", help="every unit's account, in one file")
-    p.add_argument("--spec", help=spec_help)
-    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
-    p.add_argument("--format", choices=("text", "json"), help="output format on stdout (text)")
-    p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".txt .json, and with --all .html .xlsx"))
+    which.add_argument("--unit", metavar="UNIT", help=h("unit"))
+    which.add_argument("--all", action="store_true", help=h("all"))
+    p.add_argument("--spec", help=h("spec"))
+    p.add_argument("--as-of", type=date_or_period, metavar="DATE", help=h("as_of"))
+    p.add_argument("--format", choices=("text", "json"), help=h("format_text"))
+    p.add_argument("-o", "--output", metavar="FILE", help=h("output", formats=".txt .json (--all: .html .xlsx)"))
     p.set_defaults(handler=cmd_explain)
 
-    p = sub.add_parser("bulletin", help="the quarterly bulletin (通报): each month's missed items and the running score")
-    p.add_argument("facts", metavar="FACTS", help=facts_help)
-    p.add_argument("--quarter", required=True, metavar="QUARTER", help="the quarter, e.g. 2021Q3")
-    p.add_argument("--spec", help=spec_help)
-    p.add_argument("--format", choices=("table", "json", "csv"), help="output format on stdout (table)")
-    p.add_argument("--ids", action="store_true", help="CSV with machine ids instead of Chinese headers")
-    p.add_argument("-o", "--output", metavar="FILE", help=output_help.format(".csv .json .txt"))
+    p = sub.add_parser("bulletin", help=h("bulletin"), description=h("bulletin"))
+    p.add_argument("facts", metavar="FACTS", help=h("facts"))
+    p.add_argument("--quarter", required=True, metavar="QUARTER", help=h("quarter"))
+    p.add_argument("--spec", help=h("spec"))
+    p.add_argument("--format", choices=("table", "json", "csv"), help=h("format_table"))
+    p.add_argument("--ids", action="store_true", help=h("bulletin_ids"))
+    p.add_argument("-o", "--output", metavar="FILE", help=h("output", formats=".csv .json .txt"))
     p.set_defaults(handler=cmd_bulletin)
 
-    p = sub.add_parser("check", help="property-test a spec: bounds, monotonicity, grades, deductions, determinism")
-    p.add_argument("spec", metavar="SPEC", help="a spec path or bundled id")
-    p.add_argument("--examples", type=int, default=100, metavar="N", help="units drawn (100)")
-    p.add_argument("--seed", type=int, default=None, metavar="S", help="a seed, to repeat a run exactly")
-    p.add_argument("--thorough", action="store_true",
-                   help="draw five times as many units and search each invariant on its own as well (slower)")
-    p.add_argument("--counterexamples", metavar="DIR",
-                   help="write each counterexample to DIR as a facts file, ready for `assessrules score`")
+    p = sub.add_parser("check", help=h("check"), description=h("check"))
+    p.add_argument("spec", metavar="SPEC", help=h("spec_arg"))
+    p.add_argument("--examples", type=whole, default=100, metavar="N", help=h("examples"))
+    p.add_argument("--seed", type=whole, default=None, metavar="S", help=h("seed"))
+    p.add_argument("--thorough", action="store_true", help=h("thorough"))
+    p.add_argument("--counterexamples", metavar="DIR", help=h("counterexamples"))
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("test", help="run the scenario tests beside a spec (X.tests.yaml)")
-    p.add_argument("spec", metavar="SPEC", help="a spec path or bundled id")
-    p.add_argument("tests", metavar="TESTS", nargs="?", help="the scenario file (default: SPEC's .tests.yaml)")
+    p = sub.add_parser("test", help=h("test"), description=h("test"))
+    p.add_argument("spec", metavar="SPEC", help=h("spec_arg"))
+    p.add_argument("tests", metavar="TESTS", nargs="?", help=h("tests"))
     p.set_defaults(handler=cmd_test)
 
-    p = sub.add_parser("show", help="print the effective spec, with every `extends:` merged in")
-    p.add_argument("spec", metavar="SPEC", help="a spec path or bundled id")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p = sub.add_parser("show", help=h("show"), description=h("show"))
+    p.add_argument("spec", metavar="SPEC", help=h("spec_arg"))
+    p.add_argument("-o", "--output", metavar="FILE", help=h("output_plain"))
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("diff", help="what changed from one spec to another, in the document's terms")
-    p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
-    p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
+    p = sub.add_parser("diff", help=h("diff"), description=h("diff"))
+    p.add_argument("old", metavar="OLD", help=h("old"))
+    p.add_argument("new", metavar="NEW", help=h("new"))
+    p.add_argument("--format", choices=("text", "json"), default="text", help=h("format"))
     p.set_defaults(handler=cmd_diff)
 
-    p = sub.add_parser("impact", help="score the same units under two specs and list every unit that moves")
-    p.add_argument("old", metavar="OLD", help="the old spec (path or bundled id)")
-    p.add_argument("new", metavar="NEW", help="the new spec (path or bundled id)")
-    p.add_argument("facts", metavar="FACTS", help=facts_help)
-    p.add_argument("--as-of", type=_date_or_period, metavar="DATE", help=as_of_help)
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
+    p = sub.add_parser("impact", help=h("impact"), description=h("impact"))
+    p.add_argument("old", metavar="OLD", help=h("old"))
+    p.add_argument("new", metavar="NEW", help=h("new"))
+    p.add_argument("facts", metavar="FACTS", help=h("facts"))
+    p.add_argument("--as-of", type=date_or_period, metavar="DATE", help=h("as_of"))
+    p.add_argument("--format", choices=("text", "json"), default="text", help=h("format"))
     p.set_defaults(handler=cmd_impact)
 
-    p = sub.add_parser("facts-schema", help="print the JSON Schema of a facts file for a spec")
-    p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p = sub.add_parser("facts-schema", help=h("facts_schema"), description=h("facts_schema"))
+    p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help=h("spec_arg_default"))
+    p.add_argument("-o", "--output", metavar="FILE", help=h("output_plain"))
     p.set_defaults(handler=cmd_facts_schema)
 
-    p = sub.add_parser("template", help="write the data-entry workbook (考核数据.xlsx) for a spec")
-    p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help="a spec path or bundled id (2021)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
-    p.add_argument("--units", metavar="FILE", help="a facts file whose units pre-fill the workbook's rows")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="the assessment date to write in the workbook")
+    p = sub.add_parser("template", help=h("template"), description=h("template"))
+    p.add_argument("spec", metavar="SPEC", nargs="?", default=DEFAULT_SPEC, help=h("spec_arg_default"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("template_output"))
+    p.add_argument("--units", metavar="FILE", help=h("units"))
+    p.add_argument("--as-of", type=date, metavar="DATE", help=h("template_as_of"))
     p.set_defaults(handler=cmd_template)
 
-    p = sub.add_parser("convert", help="convert a facts file between YAML, JSON and a workbook (.xlsx)")
-    p.add_argument("facts", metavar="IN", help="a facts file (.yaml, .json or .xlsx)")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write (.yaml, .json or .xlsx)")
-    p.add_argument("--spec", help=spec_help)
+    p = sub.add_parser("convert", help=h("convert"), description=h("convert"))
+    p.add_argument("facts", metavar="IN", help=h("convert_in"))
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help=h("convert_out"))
+    p.add_argument("--spec", help=h("spec"))
     p.set_defaults(handler=cmd_convert)
 
-    p = sub.add_parser("serve", help="serve the specs over HTTP (needs: pip install 'assessrules[serve]')")
-    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="the port (8000)")
-    p.add_argument("--spec-dir", metavar="DIR", help="also serve every *.yaml spec in DIR (besides the bundled ones)")
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes, passed to uvicorn (1)")
-    p.add_argument("--max-body", type=int, default=4 * 1024 * 1024, metavar="BYTES",
-                   help="the largest request body accepted (4 MiB)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit per request (30)")
+    p = sub.add_parser("serve", help=h("serve"), description=h("serve"))
+    p.add_argument("--host", default="127.0.0.1", help=h("host"))
+    p.add_argument("--port", type=whole, default=8000, help=h("port"))
+    p.add_argument("--spec-dir", metavar="DIR", help=h("spec_dir"))
+    p.add_argument("--workers", type=whole, default=1, metavar="N", help=h("workers"))
+    p.add_argument("--max-body", type=whole, default=4 * 1024 * 1024, metavar="BYTES", help=h("max_body"))
+    p.add_argument("--timeout", type=number, default=30.0, metavar="SECONDS", help=h("timeout"))
     p.set_defaults(handler=cmd_serve)
 
-    errors_help = "how to print problems on stderr: text, or json (a problems document, schemas/problem-1.schema.json)"
-    lang_help = "the language of messages: zh or en (default: from the locale, LANG/LC_ALL)"
-    parser.add_argument("--errors", choices=("text", "json"), default="text", help=errors_help)
-    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=lang_help)
-    for command in sub.choices.values():  # the same options also after the command, e.g. `score - --errors json`
-        command.add_argument("--errors", choices=("text", "json"), default=argparse.SUPPRESS, help=errors_help)
-        command.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=lang_help)
-    for each in sub.choices.values():
-        each.add_argument("--allow-dir", action="append", default=[], metavar="DIR",
-                          help="a folder an `extends:` or a facts file's `spec:` may also read from (repeatable)")
+    parser.add_argument("--errors", choices=("text", "json"), default="text", help=h("errors"))
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=h("lang"))
+    for name, command in sub.choices.items():  # the same options also after the command, e.g. `score - --errors json`
+        command.add_argument("--errors", choices=("text", "json"), default=argparse.SUPPRESS, help=h("errors"))
+        command.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=h("lang"))
+        command.add_argument("--allow-dir", action="append", default=[], metavar="DIR", help=h("allow_dir"))
+        if name in _WRITERS:
+            command.add_argument("--force", action="store_true", help=h("force"))
     return parser
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10") from None
+_WRITERS = ("score", "report", "explain", "bulletin", "check", "show", "facts-schema", "template", "convert")
+"""The commands that write files, each with ``--force``."""
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-def _date_or_period(text: str) -> dt.date | str:
-    """A date, or a period (2021Q2, 2021H1, 2021-06): a snapshot as of its last day."""
+def date_of(written: str) -> dt.date:
+    """The date ``written`` as a cell may hold it: 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日, 20211231.
+
+    Full-width digits count as digits. A ValueError when it is none of these, or no such day.
+
+    >>> date_of("2021年12月31日"), date_of("2021/1/5"), date_of("２０２１－１２－３１"), date_of("20211231")
+    (datetime.date(2021, 12, 31), datetime.date(2021, 1, 5), datetime.date(2021, 12, 31), datetime.date(2021, 12, 31))
+    """
+    plain = unicodedata.normalize("NFKC", written).strip()
+    if re.fullmatch(r"\d{8}", plain):
+        return dt.date(int(plain[:4]), int(plain[4:6]), int(plain[6:]))
+    found = _DATE.match(plain)
+    if found is None:
+        raise ValueError(written)
+    return dt.date(int(found[1]), int(found[2]), int(found[3]))
+
+
+def _argument_type(lang: str, code: str, convert: Callable[[str], Any], name: str) -> Callable[[str], Any]:
+    """An argparse type that converts with ``convert`` and refuses with the catalogue's ``code`` in ``lang``."""
+    from ..messages import text
+
+    def parse(value: str) -> Any:
+        try:
+            return convert(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(text(code, lang, value=repr(value))) from None
+
+    parse.__name__ = name
+    return parse
+
+
+def _date_type(lang: str) -> Callable[[str], Any]:
+    return _argument_type(lang, "cli.not_date", date_of, "date")
+
+
+def _period_or_date(value: str) -> dt.date | str:
+    """A period (2021Q2, 2021H1, 2021-06) as its label: a snapshot as of its last day; else a date."""
     from .. import periods
 
+    plain = unicodedata.normalize("NFKC", value).strip()
     try:
-        periods.parse(text)
-        return text
+        periods.parse(plain)
+        return plain
     except ValueError:
-        pass
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2022-01-10, nor a period like 2021Q2") from None
+        return date_of(plain)
 
 
-def _jobs(text: str) -> int:
-    try:
-        jobs = int(text)
-        if jobs < 0:
-            raise ValueError(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (0 for one per core)") from None
+def _date_or_period_type(lang: str) -> Callable[[str], Any]:
+    return _argument_type(lang, "cli.not_date_or_period", _period_or_date, "date_or_period")
+
+
+def _count_of_jobs(value: str) -> int:
+    jobs = int(value)
+    if jobs < 0:
+        raise ValueError(value)
     return jobs
+
+
+def _jobs_type(lang: str) -> Callable[[str], Any]:
+    return _argument_type(lang, "cli.not_jobs", _count_of_jobs, "jobs")
+
+
+def _int_type(lang: str) -> Callable[[str], Any]:
+    return _argument_type(lang, "cli.not_whole", int, "int")
+
+
+def _float_type(lang: str) -> Callable[[str], Any]:
+    return _argument_type(lang, "cli.not_number", float, "float")
 
 
 @contextlib.contextmanager
@@ -207,7 +357,10 @@ def progress_bar(err: TextIO, total: int, what: str) -> Iterator[Callable[[int],
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, file=err, delay=1.0, unit=" units", desc=what, leave=False) as bar:
+    from ..messages import text
+
+    with tqdm(total=total, file=err, delay=1.0, unit=text("cli.progress_units", _current().lang), desc=what,
+              leave=False) as bar:
 
         def advance(done: int) -> None:
             bar.update(done)
@@ -215,50 +368,124 @@ def progress_bar(err: TextIO, total: int, what: str) -> Iterator[Callable[[int],
         yield advance
 
 
-def write_output(text: str | bytes, output: str | None, stdout: TextIO) -> None:
-    """Write to stdout, or to ``output`` whole or not at all, with the usual permissions (see :mod:`assessrules.files`)."""
-    from ..files import write_whole
+def _to_stdout(output: str | None) -> bool:
+    return output is None or output == STDOUT
 
-    if output is None:
-        if isinstance(text, bytes):  # pragma: no cover - the formats that make bytes require -o
-            raise TypeError("binary output needs a file")
+
+def write_output(text: str | bytes, output: str | None, stdout: TextIO) -> None:
+    """Write to stdout (no ``-o``, or ``-o -``), or to ``output`` whole or not at all (see :mod:`assessrules.files`).
+
+    Replacing an existing file is said in one line on the run's stderr (``已覆盖 结果.xlsx``); call
+    :func:`guard_output` first, before the work, so that an input or entered data is never replaced.
+    """
+    from ..files import is_null, write_whole
+
+    if _to_stdout(output):
+        if isinstance(text, bytes):
+            from ..errors import UsageError
+            from ..messages import problem
+
+            raise UsageError([problem("usage.output_stdout", format=".xlsx", extension=".xlsx")])
         stdout.write(text)
         return
+    assert output is not None
+    replacing = not is_null(output) and os.path.isfile(output)
     write_whole(output, text)
+    if replacing:
+        _note_overwrote(output)
+
+
+def _note_overwrote(output: str) -> None:
+    from ..messages import text
+
+    run = _current()
+    if run.err is not None:
+        run.err.write(text("cli.overwrote", run.lang, file=output) + "\n")
+
+
+_INPUTS = ("facts", "units", "spec", "specs", "old", "new", "tests")
+"""The arguments that name a command's input files."""
+
+
+def guard_output(target: str | None, inputs: Sequence[str | None] = (), *, force: bool = False) -> bool:
+    """Refuse to write ``target`` if it is one of ``inputs`` (exit 2), or holds entered data and not ``force``.
+
+    Returns whether an existing file will be replaced. Standard output and the null device are always fine.
+    """
+    from ..errors import UsageError
+    from ..files import check_target, is_null
+    from ..inputs.entered import holds_entered_data
+    from ..messages import problem
+
+    if _to_stdout(target) or is_null(target or ""):
+        return False
+    assert target is not None
+    check_target(target)
+    if not os.path.isfile(target):
+        return False
+    for given in inputs:
+        if given and given != STDOUT and os.path.exists(given) and os.path.samefile(given, target):
+            raise UsageError([problem("usage.overwrite_input", file=target, input=given)])
+    if not force and holds_entered_data(target):
+        raise UsageError([problem("usage.overwrite_data", file=target)])
+    return True
+
+
+def _guard(args: argparse.Namespace, target: str | None = None) -> bool:
+    """:func:`guard_output` for ``args.output`` (or ``target``), with the command's inputs and ``--force``."""
+    inputs: list[str] = []
+    for name in _INPUTS:
+        value = getattr(args, name, None)
+        inputs.extend(value if isinstance(value, list) else [value] if isinstance(value, str) else [])
+    return guard_output(target if target is not None else args.output, inputs, force=getattr(args, "force", False))
 
 
 _EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text"}
 
 
 def output_format(args: argparse.Namespace, allowed: Sequence[str], text: str = "table") -> str:
-    """The output format: from the -o file's extension, else --format, else ``text``; anything else is a usage error."""
+    """The output format: from the -o file's extension, else --format, else ``text``; anything else is a usage error.
+
+    The output is checked first (:func:`guard_output`): never an input, never entered data without ``--force``.
+    """
+    from ..errors import UsageError
+    from ..files import is_null
+    from ..messages import problem
+
     chosen: str | None = getattr(args, "format", None)
-    if args.output is None:
+    _guard(args)
+    if _to_stdout(args.output) or is_null(args.output):
         return chosen or text
-    from ..errors import Problem, UsageError
-    from ..files import check_target
-
-    check_target(args.output)  # a folder, device or pipe is refused as such, before its name is read for a format
-
     extension = os.path.splitext(args.output)[1].lower()
     found = _EXTENSIONS.get(extension)
     shown = [e for e, f in _EXTENSIONS.items() if (text if f == "text" else f) in allowed and e != ".htm"]
     if found is None:
-        raise UsageError([Problem(f"cannot tell the output format from the extension `{extension or '(none)'}`",
-                                  file=args.output, hint=f"name the file with one of {', '.join(shown)}")])
+        raise UsageError([problem("usage.output_extension", file=args.output, extension=extension or "—",
+                                  extensions=shown)])
     fmt = text if found == "text" else found
     if fmt not in allowed:
-        raise UsageError([Problem(f"this command does not write {extension} files", file=args.output,
-                                  hint=f"name the file with one of {', '.join(shown)}")])
+        raise UsageError([problem("usage.output_unsupported", file=args.output, extension=extension,
+                                  extensions=shown)])
     if chosen is not None and chosen != fmt:
-        raise UsageError([Problem(f"--format {chosen} does not match the file's extension {extension}", file=args.output,
-                                  hint="give one or the other")])
+        raise UsageError([problem("usage.output_mismatch", file=args.output, format=chosen, extension=extension)])
     return fmt
 
 
 def _with_bom(text: str, args: argparse.Namespace) -> str:
     """CSV written to a file starts with a BOM, so that Excel on Chinese Windows reads it as UTF-8."""
-    return "\ufeff" + text if args.output is not None else text
+    return "\ufeff" + text if not _to_stdout(args.output) else text
+
+
+def _require_units(args: argparse.Namespace, document: Document) -> list[Any]:
+    """The document's units; a workbook or file with none filled in is an error (exit 1), never an empty result."""
+    from ..errors import FactsError
+    from ..inputs.facts_file import units_of
+    from ..messages import problem
+
+    units = units_of(document)
+    if not units:
+        raise FactsError([problem("facts.no_units", ("units",), file=args.facts)])
+    return units
 
 
 def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
@@ -269,7 +496,9 @@ def _spec_for(args: argparse.Namespace, document: Document) -> Spec:
 
     if args.spec is not None:
         if not args.spec.strip():
-            raise UsageError("--spec is empty: give a path or a bundled id such as 2021")
+            from ..messages import problem
+
+            raise UsageError([problem("usage.spec_empty")])
         return load_spec(args.spec, allow=args.allow_dir)
     return load_spec(spec_of(document, args.allow_dir) or DEFAULT_SPEC, allow=args.allow_dir)
 
@@ -299,6 +528,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.errors == "json":
         return _validate_json(args, out, err)
+    lang = _lang(args)
     failed = 0
     total = 0
     for source in args.specs:
@@ -307,7 +537,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 from ..authoring.scenarios import load_cases, spec_for_cases
 
                 cases = load_cases(load_spec(spec_for_cases(source), allow=args.allow_dir), source)
-                out.write(f"ok: {source} — scenario file, {len(cases)} case{'s' if len(cases) != 1 else ''}\n")
+                code = "cli.valid_case" if len(cases) == 1 else "cli.valid_cases"
+                out.write(text(code, lang, source=source, count=len(cases)) + "\n")
                 continue
             spec = load_spec(source, allow=args.allow_dir)
         except SpecError as exc:
@@ -317,12 +548,12 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(_render(problem, args) + "\n")
             continue
         nodes = len(spec.nodes) - 1
-        out.write(f"ok: {spec.source} — {spec.metadata.title}: {nodes} indicators, {len(spec.triggers)} rules, "
-                  f"{len(spec.facts)} facts, {len(spec.grades) if spec.graded else 'no'} grades, "
-                  f"{len(spec.assumptions)} assumptions\n")
+        out.write(text("cli.valid_spec" if spec.graded else "cli.valid_spec_ungraded", lang, source=spec.source,
+                       title=spec.metadata.title, indicators=nodes, rules=len(spec.triggers), facts=len(spec.facts),
+                       grades=len(spec.grades), assumptions=len(spec.assumptions)) + "\n")
     if failed:
-        if _lang(args) == "zh":
-            err.write(text("cli.spec_problems", "zh", count=total, failed=failed, total=len(args.specs)) + "\n")
+        if lang == "zh":
+            err.write(text("cli.spec_problems", lang, count=total, failed=failed, total=len(args.specs)) + "\n")
         else:
             err.write(f"{total} problem{'s' if total != 1 else ''} in {failed} of {len(args.specs)} "
                       f"spec{'s' if len(args.specs) != 1 else ''}\n")
@@ -332,13 +563,15 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score every unit of a facts file and report in the chosen format."""
-    from ..inputs.facts_file import read_facts, score_document, units_of
+    from ..inputs.facts_file import read_facts, score_document
+    from ..messages import text
     from ..outputs.report import render_csv, render_json, render_json_compact, render_json_compact_bytes, render_table
 
     fmt = output_format(args, ("table", "json", "csv", "xlsx", "html"))
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
-    with progress_bar(err, len(units_of(document)), "scoring") as progress:
+    units = _require_units(args, document)
+    with progress_bar(err, len(units), text("cli.progress_scoring", _lang(args))) as progress:
         results = score_document(spec, document, args.as_of, jobs=args.jobs, progress=progress)
     groups = spec.score_groups(results)  # 全县 and the like, from the members' results
     if fmt == "xlsx":
@@ -351,7 +584,7 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_output(_with_bom(render_csv(spec, results, ids=args.ids, groups=groups, lang=_lang(args)), args),
                      args.output, out)
     elif fmt == "json" and not args.full:  # each unit's inputs are in the facts file already
-        write_output(render_json_compact(spec, results, groups) if args.output is None
+        write_output(render_json_compact(spec, results, groups) if _to_stdout(args.output)
                      else render_json_compact_bytes(spec, results, groups), args.output, out)
     elif fmt == "json":
         write_output(render_json(spec, results, groups), args.output, out)
@@ -383,6 +616,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     output_format(args, ("html",), text="html")
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
+    _require_units(args, document)
     results = score_document(spec, document, args.as_of)
     write_output(_report_html(spec, document, results, spec.score_groups(results)), args.output, out)
     return 0
@@ -393,13 +627,13 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import attrs
 
     from ..errors import FactsError
-    from ..inputs.facts_file import as_of_of, locate, read_facts, units_of
+    from ..inputs.facts_file import as_of_of, locate, read_facts
     from ..jsontext import indented
 
     fmt = output_format(args, ("text", "json", "html", "xlsx") if args.all else ("text", "json"), text="text")
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
-    units = units_of(document)
+    units = _require_units(args, document)
     if args.all:
         from ..inputs.facts_file import score_document
 
@@ -440,7 +674,8 @@ def find_unit(units: Sequence[Any], wanted: str, file: str) -> int:
     """The position of the unit whose id, or else whose name, is ``wanted``; a usage error with a did-you-mean if none."""
     import difflib
 
-    from ..errors import Problem, UsageError
+    from ..errors import UsageError
+    from ..messages import problem
 
     entries = [(i, str(u.get("id")), str(u.get("name", ""))) for i, u in enumerate(units) if isinstance(u, dict)]
     for i, uid, _ in entries:
@@ -450,16 +685,15 @@ def find_unit(units: Sequence[Any], wanted: str, file: str) -> int:
     if len(named) == 1:
         return named[0][0]
     if named:
-        raise UsageError([Problem(f"{len(named)} units are named `{wanted}`", file=file,
-                                  hint="give the id, one of " + ", ".join(uid for _, uid in named))])
+        raise UsageError([problem("usage.unit_ambiguous", file=file, count=len(named), wanted=wanted,
+                                  ids=[f"`{uid}`" for _, uid in named])])
     words = {uid: uid for _, uid, _ in entries} | {name: f"{name} ({uid})" for _, uid, name in entries if name}
     close = difflib.get_close_matches(wanted, list(words), n=3, cutoff=0.5)
     if close:
-        hint = "did you mean " + " or ".join(f"`{words[c]}`" for c in close) + "?"
-    else:
-        known = ", ".join(uid for _, uid, _ in entries[:10])
-        hint = f"the units are {known}{', …' if len(entries) > 10 else ''}"
-    raise UsageError([Problem(f"no unit with id or name `{wanted}`", file=file, hint=hint)])
+        raise UsageError([problem("usage.unit_unknown", file=file, wanted=wanted,
+                                  close=[f"`{words[c]}`" for c in close])])
+    ids = [uid for _, uid, _ in entries[:10]] + (["…"] if len(entries) > 10 else [])
+    raise UsageError([problem("usage.unit_not_listed", file=file, wanted=wanted, ids=ids)])
 
 
 def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -471,6 +705,7 @@ def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fmt = output_format(args, ("table", "json", "csv"))
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
+    _require_units(args, document)
     try:
         made = spec.bulletin(units_of(document), args.quarter)
     except FactsError as exc:
@@ -530,7 +765,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for violation in violations:
         out.write(f"\n{violation.render(lang)}\n")
     if args.counterexamples:
-        _write_counterexamples(args.counterexamples, args.spec, violations, out, lang)
+        _write_counterexamples(args.counterexamples, args.spec, violations, out)
     errors = [v for v in violations if v.severity != "warning"]
     warnings = len(violations) - len(errors)
     also = (text("authoring.warning_one", lang) if warnings == 1 else text("authoring.warnings", lang, count=warnings)
@@ -553,20 +788,54 @@ def _cut(line: str, columns: int) -> str:
     return line
 
 
-def _write_counterexamples(directory: str, spec_source: str, violations: Sequence[object], out: TextIO,
-                           lang: str = "zh") -> None:
-    """Write each violation's units as ``DIR/NN-invariant.yaml``, a facts file naming the spec."""
+def _write_counterexamples(directory: str, spec_source: str, violations: Sequence[object], out: TextIO) -> None:
+    """Write each violation's units as ``DIR/NN-invariant.yaml``, a facts file whose ``spec:`` resolves from DIR.
+
+    ``spec:`` is the bundled id, or the spec's path relative to DIR; the comment at the top gives the command
+    that scores the file, with absolute paths, so that it runs as copied from any folder.
+    """
     from ..authoring.invariants import Violation
     from ..messages import text
 
+    run = _current()
+    reference, command = counterexample_reference(directory, spec_source)
+    how = text("cli.counterexample_how", run.lang, command=command)
     os.makedirs(directory, exist_ok=True)
     for number, violation in enumerate(violations, 1):
         assert isinstance(violation, Violation)
         if not violation.units():
             continue
         path = os.path.join(directory, f"{number:02d}-{violation.invariant}.yaml")
-        write_output(violation.facts_file(spec_source), path, out)
-        out.write(text("authoring.counterexample_written", lang, path=path) + "\n")
+        guard_output(path, (spec_source,), force=run.force)
+        write_output(violation.facts_file(reference, how.replace("THIS_FILE", _quoted(os.path.abspath(path)))),
+                     path, out)
+        out.write(text("cli.counterexample_written", run.lang, file=path) + "\n")
+
+
+def counterexample_reference(directory: str, spec_source: str) -> tuple[str, str]:
+    """What a counterexample file in ``directory`` writes as ``spec:``, and the command that scores it.
+
+    A bundled id stays an id; a spec file is named by its path relative to ``directory`` (``/`` between
+    folders, read the same on Windows), which lies outside the file's folder, so the command allows the
+    spec's folder with ``--allow-dir``. ``THIS_FILE`` in the command stands for the file's own path.
+    """
+    from .. import _resources
+
+    if not os.path.isfile(spec_source) and spec_source in _resources.bundled_specs():
+        return spec_source, "assessrules score THIS_FILE"
+    spec = os.path.abspath(spec_source)
+    folder = os.path.abspath(directory)
+    try:
+        reference = os.path.relpath(spec, folder).replace(os.sep, "/")
+    except ValueError:  # another drive (Windows): only the absolute path reaches it
+        reference = spec.replace(os.sep, "/")
+    command = f"assessrules score THIS_FILE --allow-dir {_quoted(os.path.dirname(spec))}"
+    return reference, command
+
+
+def _quoted(path: str) -> str:
+    """``path`` as a shell reads it as one word (double quotes when it holds a space or a quote)."""
+    return f'"{path}"' if re.search(r"[\s'\"&;|<>()$`]", path) else path
 
 
 def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -589,13 +858,15 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the effective (merged) spec as YAML, after checking it."""
     from ..engine.spec import spec_from_document
+    from ..messages import text
     from ..rules.access import allowed_roots
     from ..rules.document import dump_yaml
     from ..rules.loader import effective_document
 
+    _guard(args)
     document = effective_document(args.spec, allowed_roots(args.allow_dir))
     spec = spec_from_document(document, args.allow_dir)  # checked before it is shown; already merged, so read once
-    header = f"# the effective spec {spec.metadata.id}, from: {' + '.join(spec.sources)}\n"
+    header = text("cli.effective_spec", _lang(args), id=spec.metadata.id, sources=" + ".join(spec.sources)) + "\n"
     write_output(header + dump_yaml(document.data), args.output, out)
     return 0
 
@@ -646,6 +917,7 @@ def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from ..engine.spec import load_spec
 
+    _guard(args)
     spec = load_spec(args.spec, allow=args.allow_dir)
     write_output(json.dumps(spec.facts_schema(), ensure_ascii=False, indent=2) + "\n", args.output, out)
     return 0
@@ -654,11 +926,12 @@ def cmd_facts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Serve the bundled specs (and those in --spec-dir) over HTTP until stopped."""
     from ..errors import UsageError
+    from ..messages import problem
 
     try:
         from ..service.app import serve
     except ImportError as exc:
-        raise UsageError(f"`serve` needs the serve extra: pip install 'assessrules[serve]' ({exc})") from None
+        raise UsageError([problem("usage.serve_extra", detail=str(exc))]) from None
     return serve(host=args.host, port=args.port, spec_dir=args.spec_dir, workers=args.workers,
                  max_body=args.max_body, timeout=args.timeout)
 
@@ -682,6 +955,7 @@ def _validate_json(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from ..engine.spec import load_spec
     from ..errors import SpecError
+    from ..messages import text
 
     problems: list[Problem] = []
     for source in args.specs:
@@ -690,7 +964,7 @@ def _validate_json(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except SpecError as exc:
             problems.extend(exc.problems)
             continue
-        out.write(f"ok: {spec.source}\n")
+        out.write(text("cli.valid", _lang(args), source=spec.source) + "\n")
     if problems:
         err.write(json.dumps(SpecError(problems).to_dict(), ensure_ascii=False, indent=2) + "\n")
         return 2
@@ -717,37 +991,62 @@ def cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..engine.spec import load_spec
     from ..inputs.facts_file import read_facts, units_of
     from ..inputs.template import write_workbook
+    from ..messages import text
 
     _workbook_output(args.output)
-    spec = load_spec(args.spec)
+    replacing = _guard(args)
+    spec = load_spec(args.spec, allow=args.allow_dir)
     units = units_of(read_facts(args.units, spec)) if args.units else []
     write_workbook(spec, args.output, units, spec_ref=args.spec, as_of=args.as_of)
-    out.write(f"wrote {args.output}: the data-entry workbook for {spec.metadata.title}"
-              f"{f' with {len(units)} units' if units else ''}\n")
+    if replacing:
+        _note_overwrote(args.output)
+    if units:
+        out.write(text("cli.wrote_template_units", _lang(args), file=args.output, title=spec.metadata.title,
+                       count=len(units)) + "\n")
+    else:
+        out.write(text("cli.wrote_template", _lang(args), file=args.output, title=spec.metadata.title) + "\n")
     return 0
 
 
 def _workbook_output(output: str) -> None:
     from ..errors import UsageError
+    from ..files import is_null
+    from ..messages import problem
 
-    if not output.lower().endswith(".xlsx"):
-        raise UsageError(f"{output}: a workbook is written as .xlsx; name the file so")
+    if output == STDOUT:
+        raise UsageError([problem("usage.output_stdout", format=".xlsx", extension=".xlsx")])
+    if not is_null(output) and not output.lower().endswith(".xlsx"):
+        raise UsageError([problem("usage.output_unsupported", file=output,
+                                  extension=os.path.splitext(output)[1] or "—", extensions=[".xlsx"])])
 
 
 def cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Convert a facts file to another format, after checking it against its spec, losing nothing."""
     from ..errors import UsageError
+    from ..files import is_null
     from ..inputs.convert import FORMATS, dump_facts
     from ..inputs.facts_file import read_facts, score_document
+    from ..messages import problem, text
+    from ..rules.document import dump_yaml
 
     target = os.path.splitext(args.output)[1].lower()
-    if target not in FORMATS:
-        raise UsageError(f"{args.output}: cannot tell the format; name it .yaml, .yml, .json or .xlsx")
+    if args.output != STDOUT and not is_null(args.output) and target not in FORMATS:
+        raise UsageError([problem("usage.output_extension", file=args.output, extension=target or "—",
+                                  extensions=list(FORMATS))])
+    replacing = _guard(args)
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
+    units = _require_units(args, document)
     score_document(spec, document)  # refuse what does not pass the spec's checks: it would not convert faithfully
+    if args.output == STDOUT:
+        out.write(dump_yaml(document.data))
+        return 0
+    if is_null(args.output):
+        return 0
     dump_facts(spec, document.data, args.output, spec_ref=args.spec)
-    out.write(f"wrote {args.output}: {len(document.data['units'])} units\n")
+    if replacing:
+        _note_overwrote(args.output)
+    out.write(text("cli.wrote_converted", _lang(args), file=args.output, count=len(units)) + "\n")
     return 0
 
 
@@ -755,28 +1054,42 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
     """Run the command line with ``argv``; return the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = language_of(argv)
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            args = parser.parse_args(argv)
+        with argparse_in(lang), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = _parser(lang).parse_args(argv)
     except SystemExit as exc:  # argparse has printed its help or usage message
         return int(exc.code or 0)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
     from ..errors import AssessRulesError
 
+    token = _RUN.set(_Run(_lang(args), bool(getattr(args, "force", False)), err))
     try:
         return handler(args, out, err)
     except AssessRulesError as exc:
         _report_error(exc, args, err)
         return exc.exit_code
     except OSError as exc:
-        if args.errors == "json":
-            from ..errors import Problem, UsageError
-
-            _report_error(UsageError([Problem(exc.strerror or str(exc), file=exc.filename, code="usage.io")]), args, err)
-        else:
-            err.write(f"assessrules: {exc.filename or ''}: {exc.strerror or exc}\n")
+        _report_error(_os_error(exc), args, err)
         return 2
+    finally:
+        _RUN.reset(token)
+
+
+def _os_error(exc: OSError) -> AssessRulesError:
+    """A file that could not be read or written, as a usage problem naming it."""
+    import errno
+
+    from ..errors import UsageError
+    from ..messages import problem
+
+    file = os.fsdecode(exc.filename) if exc.filename is not None else None
+    if exc.errno == errno.ENOENT:
+        return UsageError([problem("usage.not_found", file=file)])
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return UsageError([problem("usage.permission", file=file)])
+    return UsageError([problem("usage.file", file=file, reason=exc.strerror or str(exc))])
 
 
 def main() -> None:
@@ -793,8 +1106,10 @@ def main() -> None:
     except Exception as exc:  # a bug: say so in one line; the traceback only when asked for
         if os.environ.get("ASSESSRULES_DEBUG"):
             raise
-        sys.stderr.write(f"assessrules: internal error ({type(exc).__name__}: {exc}); this is a bug — "
-                         "please report it with the files you used (ASSESSRULES_DEBUG=1 shows the traceback)\n")
+        from ..messages import text
+
+        sys.stderr.write(text("cli.internal_error", language_of(sys.argv[1:]), prog="assessrules",
+                              error=f"{type(exc).__name__}: {exc}") + "\n")
         code = 3
     sys.exit(code)
 
