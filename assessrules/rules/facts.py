@@ -25,12 +25,13 @@ UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods")
 class FactValueError(ValueError):
     """A fact value does not fit its declaration; the message says how, ``path`` where inside it."""
 
-    def __init__(self, message: str, path: tuple[str | int, ...] = (), code: str = "facts.type",
-                 hint: str | None = None) -> None:
+    def __init__(self, message: str, path: tuple[str | int, ...] = (), code: str = "facts.not_number",
+                 hint: str | None = None, **values: Any) -> None:
         super().__init__(message)
         self.path = path
-        self.code = code  # the stable problem code (docs/errors.md)
+        self.code = code  # the stable problem code (docs/errors.md), whose sentence names ``values``
         self.hint = hint
+        self.values = values  # what the catalogue's sentence for ``code`` names: {"value": "'abc'", …}
 
 
 @attrs.frozen
@@ -69,10 +70,10 @@ class Fact:
 def _number(value: Any, text: bool = False) -> Decimal:
     """The number ``value`` holds; text such as ``"4"`` only where ``text`` allows it (a percentage)."""
     if isinstance(value, bool):
-        raise FactValueError("expected a number, got true/false")
+        raise FactValueError("expected a number, got true/false", value=_shown(value))
     if isinstance(value, str) and not text:
         raise FactValueError(f"expected a number, got the text {echo(repr(value))}",
-                             hint="write the number without quotes")
+                             hint="write the number without quotes", value=_shown(value))
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -83,14 +84,37 @@ def _number(value: Any, text: bool = False) -> Decimal:
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
-            raise FactValueError(f"expected a number, got the text {echo(repr(value))}") from None
+            raise FactValueError(f"expected a number, got the text {echo(repr(value))}", value=_shown(value)) from None
     else:
-        raise FactValueError(f"expected a number, got {_what(value)}")
+        raise FactValueError(f"expected a number, got {_what(value)}", value=_shown(value))
     if not number.is_finite():
-        raise FactValueError(f"expected a finite number, got {echo(str(value))}")
+        raise FactValueError(f"expected a finite number, got {echo(str(value))}", value=_shown(value))
     if abs(number) > MAX_MAGNITUDE:
-        raise FactValueError(f"this number is too large: at most {MAX_MAGNITUDE:,.0f}")
+        raise FactValueError(f"this number is too large: at most {MAX_MAGNITUDE:,.0f}", code="facts.too_large",
+                             value=_shown(value), limit=f"{MAX_MAGNITUDE:,.0f}")
     return number
+
+
+def _shown(value: Any) -> str:
+    """The value as a person sees it in a message, in either language: ``'abc'``, ``null``, ``[…]``, ``7``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[…]"
+    if isinstance(value, Mapping):
+        return "{…}"
+    if isinstance(value, str):
+        return echo(repr(value))
+    return echo(str(value))
+
+
+def _bounds(low: Decimal | None, high: Decimal | None) -> str:
+    """A range in symbols that read the same in either language: ``0–1``, ``≥ 0``, ``≤ 100``."""
+    if low is not None and high is not None:
+        return f"{low}–{high}"
+    return f"≥ {low}" if low is not None else f"≤ {high}"
 
 
 def _what(value: Any) -> str:
@@ -107,23 +131,26 @@ def _bounded(number: Decimal, fact: Fact, low: Decimal | None = None, high: Deci
     lo = fact.minimum if fact.minimum is not None else low
     hi = fact.maximum if fact.maximum is not None else high
     if lo is not None and number < lo:
-        raise FactValueError(f"{number} is below the least allowed value {lo}", code="facts.range")
+        raise FactValueError(f"{number} is below the least allowed value {lo}", code="facts.range",
+                             value=str(number), bounds=_bounds(lo, hi))
     if hi is not None and number > hi:
-        raise FactValueError(f"{number} is above the greatest allowed value {hi}", code="facts.range")
+        raise FactValueError(f"{number} is above the greatest allowed value {hi}", code="facts.range",
+                             value=str(number), bounds=_bounds(lo, hi))
 
 
 def _normalize_bool(value: Any, fact: Fact) -> bool:
     if isinstance(value, bool):
         return value
-    raise FactValueError(f"expected true or false, got {_what(value)}")
+    raise FactValueError(f"expected true or false, got {_what(value)}", code="facts.not_bool", value=_shown(value))
 
 
 def _normalize_count(value: Any, fact: Fact) -> int:
     number = _number(value)
     if number != number.to_integral_value():
-        raise FactValueError(f"expected a whole number, got {value}")
+        raise FactValueError(f"expected a whole number, got {value}", code="facts.not_whole", value=_shown(value))
     if number > MAX_COUNT:
-        raise FactValueError(f"this count is too large: at most {MAX_COUNT:,}")
+        raise FactValueError(f"this count is too large: at most {MAX_COUNT:,}", code="facts.too_large",
+                             value=_shown(value), limit=f"{MAX_COUNT:,}")
     _bounded(number, fact, low=Decimal(0))
     return int(number)
 
@@ -143,33 +170,39 @@ def _normalize_ratio(value: Any, fact: Fact) -> Decimal:
 
 def _normalize_enum(value: Any, fact: Fact) -> str:
     if not isinstance(value, str):
-        raise FactValueError(f"expected one of {'、'.join(fact.values or ())}, got {_what(value)}")
+        raise FactValueError(f"expected one of {'、'.join(fact.values or ())}, got {_what(value)}", code="facts.enum",
+                             value=_shown(value), values=list(fact.values or ()))
     if value not in (fact.values or ()):
-        raise FactValueError(f"{value!r} is not one of {'、'.join(fact.values or ())}", code="facts.enum")
+        raise FactValueError(f"{value!r} is not one of {'、'.join(fact.values or ())}", code="facts.enum",
+                             value=_shown(value), values=list(fact.values or ()))
     return value
 
 
 def _normalize_date(value: Any, fact: Fact) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise FactValueError("expected a date without a time, e.g. 2021-10-08")
+        raise FactValueError("expected a date without a time, e.g. 2021-10-08", code="facts.not_date",
+                             value=_shown(value))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise FactValueError(f"expected a date like 2021-10-08, got {value!r}") from None
-    raise FactValueError(f"expected a date like 2021-10-08, got {_what(value)}")
+            raise FactValueError(f"expected a date like 2021-10-08, got {value!r}", code="facts.not_date",
+                                 value=_shown(value)) from None
+    raise FactValueError(f"expected a date like 2021-10-08, got {_what(value)}", code="facts.not_date",
+                         value=_shown(value))
 
 
 def _normalize_text(value: Any, fact: Fact) -> str:
     if isinstance(value, str):
         if (bad := bad_character(value)) is not None:
-            raise FactValueError(f"the text holds the control character {bad}, which is not allowed")
+            raise FactValueError(f"the text holds the control character {bad}, which is not allowed",
+                                 code="facts.control_char", char=bad)
         return value
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return str(value)
-    raise FactValueError(f"expected text, got {_what(value)}")
+    raise FactValueError(f"expected text, got {_what(value)}", code="facts.not_text", value=_shown(value))
 
 
 def _record_title(record: Mapping[str, Any], index: int) -> str:
@@ -181,29 +214,35 @@ def _record_title(record: Mapping[str, Any], index: int) -> str:
 
 def _normalize_records(value: Any, fact: Fact) -> tuple[dict[str, Any], ...]:
     if not isinstance(value, list | tuple):
-        raise FactValueError(f"expected a list of records, got {_what(value)}")
+        raise FactValueError(f"expected a list of records, got {_what(value)}", code="facts.not_records",
+                             value=_shown(value))
     fields = fact.fields or {}
     out = []
     for i, record in enumerate(value):
         if not isinstance(record, Mapping):
-            raise FactValueError(f"record {i + 1}: expected a mapping of fields, got {_what(record)}", (i,))
+            raise FactValueError(f"record {i + 1}: expected a mapping of fields, got {_what(record)}", (i,),
+                                 "facts.record_not_mapping", record=i + 1, value=_shown(record))
         for key in record:
             if key not in fields:
                 raise FactValueError(f"{_record_title(record, i)}: unknown field `{key}` "
-                                     f"(fields: {', '.join(fields)})", (i, key), "facts.record_field_unknown")
+                                     f"(fields: {', '.join(fields)})", (i, key), "facts.record_field_unknown",
+                                     record=i + 1, field=str(key), fields=list(fields))
         checked: dict[str, Any] = {}
         for name, field in fields.items():
             if name not in record:
                 if field.required:
                     raise FactValueError(f"{_record_title(record, i)}: missing field `{name}` ({field.label})", (i,),
-                                         "facts.record_field_missing")
+                                         "facts.record_field_missing", record=i + 1, field=name,
+                                         field_label=field.label)
                 checked[name] = field.default
                 continue
             try:
                 checked[name] = field.normalize(record[name])
             except FactValueError as exc:
                 raise FactValueError(f"{_record_title(record, i)}: field `{name}` ({field.label}): {exc}",
-                                     (i, name), exc.code, exc.hint) from None
+                                     (i, name), exc.code.replace("facts.", "facts.field_", 1), exc.hint,
+                                     **{**exc.values, "record": i + 1, "field": name, "field_label": field.label}) \
+                    from None
         _check_order(fact, checked, record, i)
         out.append(checked)
     return tuple(out)
@@ -219,7 +258,11 @@ def _check_order(fact: Fact, checked: Mapping[str, Any], record: Mapping[str, An
         if field.type == "date" and name != fact.dated_by and isinstance(day, dt.date) and day < first:
             raise FactValueError(f"{_record_title(record, index)}: `{name}` ({field.label}) {day.isoformat()} is "
                                  f"before `{fact.dated_by}` {first.isoformat()}", (index, name),
-                                 hint="a record cannot be dated before it came to be: check both dates")
+                                 code="facts.record_date_order",
+                                 hint="a record cannot be dated before it came to be: check both dates", record=index + 1,
+                                 field=name, field_label=field.label, day=day.isoformat(), first=fact.dated_by,
+                                 first_label=(fact.fields or {})[fact.dated_by or ""].label,
+                                 first_day=first.isoformat())
 
 
 def _records_schema(fact: Fact) -> dict[str, Any]:
