@@ -135,8 +135,8 @@ def problem_message(problem: Problem, lang: str) -> tuple[str, str | None]:
     A problem made by :func:`problem` is said from its values; one made otherwise keeps its own words.
     """
     entry = CATALOGUE.get(problem.code or "")
-    if entry is not None and problem.args and entry.text_en is not None:
-        return _say(entry, lang, dict(problem.args))
+    if entry is not None and entry.text_en is not None and (problem.args or problem.message == fill(entry.text_en, "en", {})):
+        return _say(entry, lang, dict(problem.args))  # made by problem() (a sentence without values has no args)
     return problem.message, problem.hint
 
 

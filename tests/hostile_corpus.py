@@ -203,11 +203,15 @@ DOCUMENTS: list[tuple[str, str | bytes, str]] = [
 ]
 
 
+FACTS_FRAGMENTS = {"is empty": "考核数据文件是空的", "mapping": "应为含 `units:` 列表的映射"}
+"""What a facts file says, in Chinese, where the spec's English fragment is not in its sentence."""
+
+
 def _doc_cases() -> list[Case]:
     cases = []
     for name, text, fragment in DOCUMENTS:
         cases.append(spec_case(f"spec_doc_{name}", text, fragment))
-        cases.append(facts_case(f"facts_doc_{name}", text, fragment))
+        cases.append(facts_case(f"facts_doc_{name}", text, FACTS_FRAGMENTS.get(fragment, fragment)))
     return cases
 
 
@@ -333,31 +337,31 @@ def _rename_month(old: str, new: str) -> Callable[[dict[str, Any]], None]:
 
 
 UNIT_MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
-    ("count_text", _set("facts", "fulltime_staff", value="4"), "expected a number"),
-    ("count_text_spaces", _set("facts", "fulltime_staff", value=" 4 "), "expected a number"),
+    ("count_text", _set("facts", "fulltime_staff", value="4"), "应填数字"),
+    ("count_text_spaces", _set("facts", "fulltime_staff", value=" 4 "), "应填数字"),
     ("count_1e28", _set("facts", "fulltime_staff", value=10**28), "too large"),
-    ("count_1e10", _set("facts", "fulltime_staff", value=10**10), "too large"),
-    ("count_negative", _set("facts", "fulltime_staff", value=-1), "below"),
-    ("count_fraction", _set("facts", "fulltime_staff", value=1.5), "whole number"),
+    ("count_1e10", _set("facts", "fulltime_staff", value=10**10), "过大"),
+    ("count_negative", _set("facts", "fulltime_staff", value=-1), "超出允许的范围"),
+    ("count_fraction", _set("facts", "fulltime_staff", value=1.5), "应填整数"),
     ("count_float_huge", _set("facts", "fulltime_staff", value=1e300), "too large"),
-    ("count_bool", _set("facts", "fulltime_staff", value=True), "true/false"),
-    ("count_list", _set("facts", "fulltime_staff", value=[1]), "a list"),
-    ("count_map", _set("facts", "fulltime_staff", value={"a": 1}), "a mapping"),
+    ("count_bool", _set("facts", "fulltime_staff", value=True), "填写的是 true"),
+    ("count_list", _set("facts", "fulltime_staff", value=[1]), "填写的是 […]"),
+    ("count_map", _set("facts", "fulltime_staff", value={"a": 1}), "填写的是 {…}"),
     ("count_null", _set("facts", "fulltime_staff", value=None), "null"),
-    ("bool_text", _set("facts", "has_work_body", value="yes"), "true or false"),
-    ("bool_number", _set("facts", "has_work_body", value=1), "true or false"),
-    ("ratio_over", _set("periods", "2021-01", "online_service_ratio", value=1.5), "above"),
-    ("ratio_negative", _set("periods", "2021-01", "online_service_ratio", value=-0.5), "below"),
-    ("ratio_percent_huge", _set("periods", "2021-01", "online_service_ratio", value="1e400%"), "too large"),
-    ("ratio_percent_text", _set("periods", "2021-01", "online_service_ratio", value="abc%"), "expected a number"),
-    ("ratio_percent_nan", _set("periods", "2021-01", "online_service_ratio", value="NaN%"), "finite"),
-    ("ratio_text_nan", _set("periods", "2021-01", "online_service_ratio", value="NaN"), "expected a number"),
-    ("ratio_text_inf", _set("periods", "2021-01", "online_service_ratio", value="Infinity"), "expected a number"),
+    ("bool_text", _set("facts", "has_work_body", value="yes"), "应填 true（是）或 false（否）"),
+    ("bool_number", _set("facts", "has_work_body", value=1), "应填 true（是）或 false（否）"),
+    ("ratio_over", _set("periods", "2021-01", "online_service_ratio", value=1.5), "超出允许的范围"),
+    ("ratio_negative", _set("periods", "2021-01", "online_service_ratio", value=-0.5), "超出允许的范围"),
+    ("ratio_percent_huge", _set("periods", "2021-01", "online_service_ratio", value="1e400%"), "过大"),
+    ("ratio_percent_text", _set("periods", "2021-01", "online_service_ratio", value="abc%"), "应填数字"),
+    ("ratio_percent_nan", _set("periods", "2021-01", "online_service_ratio", value="NaN%"), "不是有限的数"),
+    ("ratio_text_nan", _set("periods", "2021-01", "online_service_ratio", value="NaN"), "应填数字"),
+    ("ratio_text_inf", _set("periods", "2021-01", "online_service_ratio", value="Infinity"), "应填数字"),
     ("unknown_fact", _set("facts", "no_such_fact", value=1), "no_such_fact"),
     ("fact_name_newline", _set("facts", "has_work_body\n", value=True), "has_work_body"),
     ("missing_required", _delete("facts", "has_work_body"), "has_work_body"),
-    ("facts_not_mapping", _set("facts", value=[1, 2]), "mapping"),
-    ("periods_not_mapping", _set("periods", value=[1, 2]), "mapping"),
+    ("facts_not_mapping", _set("facts", value=[1, 2]), "映射"),
+    ("periods_not_mapping", _set("periods", value=[1, 2]), "映射"),
     ("month_twice_space", _rename_month("2021-03", "2021-03 "), "2021-03"),
     ("month_13", _rename_month("2021-03", "2021-13"), "2021-13"),
     ("month_other_year", _rename_month("2021-03", "2020-03"), "2020-03"),
@@ -365,33 +369,33 @@ UNIT_MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("month_missing", _delete("periods", "2021-03"), "2021-03"),
     ("month_nul", _rename_month("2021-03", "2021-03\x00"), "control character"),
     ("period_fact_unknown", _set("periods", "2021-01", "nope", value=1), "nope"),
-    ("period_fact_text", _set("periods", "2021-01", "info_published", value="8"), "expected a number"),
+    ("period_fact_text", _set("periods", "2021-01", "info_published", value="8"), "应填数字"),
     ("record_published_before_formed",
-     _set("facts", "disclosures", 0, "published", value="2021-01-01"), "before"),
+     _set("facts", "disclosures", 0, "published", value="2021-01-01"), "早于"),
     ("record_formed_1990", _set("facts", "disclosures", 0, "formed", value="1990-01-01"), "1990-01-01"),
     ("record_formed_2035", _set("facts", "disclosures", 0, "formed", value="2035-01-01"), "2035-01-01"),
     ("record_formed_empty", _set("facts", "disclosures", 0, "formed", value=None), "formed"),
     ("record_formed_blank_text", _set("facts", "disclosures", 0, "formed", value=""), "formed"),
     ("record_formed_impossible", _set("facts", "disclosures", 0, "formed", value="2021-02-30"), "2021-02-30"),
-    ("record_formed_datetime_text", _set("facts", "disclosures", 0, "formed", value="2021-02-05T10:00"), "date"),
+    ("record_formed_datetime_text", _set("facts", "disclosures", 0, "formed", value="2021-02-05T10:00"), "日期"),
     ("record_unknown_field", _set("facts", "disclosures", 0, "author", value="x"), "author"),
-    ("record_not_mapping", _set("facts", "disclosures", 0, value="x"), "mapping"),
-    ("records_not_list", _set("facts", "disclosures", value="x"), "list"),
-    ("record_deadline_huge", _set("facts", "disclosures", 0, "deadline", value=10**12), "too large"),
+    ("record_not_mapping", _set("facts", "disclosures", 0, value="x"), "映射"),
+    ("records_not_list", _set("facts", "disclosures", value="x"), "列表"),
+    ("record_deadline_huge", _set("facts", "disclosures", 0, "deadline", value=10**12), "过大"),
     ("record_title_escape", _set("facts", "disclosures", 0, "title", value="\x1b[31mred"), "control character"),
     ("record_published_far", _set("facts", "disclosures", 0, "published", value="9999-12-31"), "9999-12-31"),
-    ("id_trailing_space", _set("id", value="chengguan "), "space"),
-    ("id_leading_space", _set("id", value=" chengguan"), "space"),
+    ("id_trailing_space", _set("id", value="chengguan "), "空格"),
+    ("id_leading_space", _set("id", value=" chengguan"), "空格"),
     ("id_empty", _set("id", value=""), "id"),
     ("id_escape", _set("id", value="a\x1b[2Jb"), "control character"),
-    ("id_newline", _set("id", value="a\nb"), "control character"),
+    ("id_newline", _set("id", value="a\nb"), "控制字符"),
     ("id_list", _set("id", value=[1]), "id"),
     ("id_missing", _delete("id"), "id"),
     ("name_escape", _set("name", value="\x1b]8;;http://x\x07城关镇"), "control character"),
     ("name_bidi", _set("name", value="城关\u202e镇"), "control character"),
-    ("name_formula", _set("name", value="=HYPERLINK(\"http://x\",\"a\")"), "formula"),
-    ("name_formula_plus", _set("name", value="+cmd|' /C calc'!A0"), "formula"),
-    ("name_formula_at", _set("name", value="@SUM(1+1)*cmd|' /C calc'!A0"), "formula"),
+    ("name_formula", _set("name", value="=HYPERLINK(\"http://x\",\"a\")"), "公式"),
+    ("name_formula_plus", _set("name", value="+cmd|' /C calc'!A0"), "公式"),
+    ("name_formula_at", _set("name", value="@SUM(1+1)*cmd|' /C calc'!A0"), "公式"),
     ("name_empty", _set("name", value=""), "name"),
     ("name_number", _set("name", value=5), ""),
     ("type_unknown", _set("type", value="village"), "village"),
@@ -414,10 +418,10 @@ def _facts_file_cases() -> list[Case]:
     return [
         facts_case("facts_units_missing", json.dumps({"spec": "2021"}), "units"),
         facts_case("facts_units_not_list", json.dumps({"units": {"a": 1}}), "units"),
-        facts_case("facts_units_empty", json.dumps({"units": []}), "no units"),
-        facts_case("facts_unit_is_text", facts_json(["x"]), "mapping"),
-        facts_case("facts_unit_is_null", facts_json([None]), "mapping"),
-        facts_case("facts_duplicate_ids", facts_json([UNIT, twin]), "used twice"),
+        facts_case("facts_units_empty", json.dumps({"units": []}), "未列出任何单位"),
+        facts_case("facts_unit_is_text", facts_json(["x"]), "映射"),
+        facts_case("facts_unit_is_null", facts_json([None]), "映射"),
+        facts_case("facts_duplicate_ids", facts_json([UNIT, twin]), "用了两次"),
         facts_case("facts_unknown_top_key", facts_json(extra=1), "extra"),
         facts_case("facts_as_of_impossible_yaml", "as_of: 2021-02-30\nunits: " + json.dumps([UNIT]), "2021-02-30"),
         facts_case("facts_as_of_impossible_text", facts_json(as_of="2021-02-30"), "2021-02-30"),
@@ -429,14 +433,14 @@ def _facts_file_cases() -> list[Case]:
         Case("facts_spec_nul", lambda d: ["score", str(write(d, "f.json", facts_json(spec="a\x00")))], 1,
              "control character"),
         Case("facts_spec_unknown", lambda d: ["score", str(write(d, "f.json", facts_json(spec="nope-9")))], 2,
-             "neither"),
+             "既不是"),
         facts_case("facts_description_nul", facts_json(description="a\x00b"), "control character"),
         facts_case("facts_json_nan", '{"units": [{"id": "a", "target": NaN}]}', "NaN"),
         facts_case("facts_json_infinity", '{"units": [{"id": "a", "target": Infinity}]}', "Infinity"),
         facts_case("facts_json_huge_exponent", '{"units": [{"id": "a", "target": 1e99999}]}', "too large"),
         facts_case("facts_json_long_number", '{"units": [{"id": "a", "target": ' + "9" * 5000 + "}]}", "too large"),
         facts_case("facts_json_trailing_garbage", '{"units": []} xx', "not valid"),
-        facts_case("facts_bom", "\ufeffunits: []\n", "no units"),
+        facts_case("facts_bom", "\ufeffunits: []\n", "未列出任何单位"),
     ]
 
 
@@ -570,13 +574,13 @@ def _access_cases() -> list[Case]:
         Case("extends_inside_subfolder", _inside_subfolder, 0, ""),
         Case("facts_spec_absolute_outside", _facts_spec(lambda d: str(d / "outside/secret.yaml")), 2, "outside"),
         Case("facts_spec_dotdot_outside", _facts_spec(lambda d: "../outside/secret.yaml"), 2, "outside"),
-        Case("facts_spec_etc_passwd", _facts_spec(lambda d: "/etc/passwd"), 2, "outside"),
-        Case("facts_spec_proc_environ", _facts_spec(lambda d: "/proc/self/environ"), 2, "outside"),
-        Case("facts_spec_dev_zero", _facts_spec(lambda d: "/dev/zero"), 2, "outside"),
-        Case("facts_spec_via_link", _facts_spec_via_link, 2, "outside"),
+        Case("facts_spec_etc_passwd", _facts_spec(lambda d: "/etc/passwd"), 2, "可读取的文件夹之外"),
+        Case("facts_spec_proc_environ", _facts_spec(lambda d: "/proc/self/environ"), 2, "可读取的文件夹之外"),
+        Case("facts_spec_dev_zero", _facts_spec(lambda d: "/dev/zero"), 2, "可读取的文件夹之外"),
+        Case("facts_spec_via_link", _facts_spec_via_link, 2, "可读取的文件夹之外"),
         Case("facts_spec_beside", _facts_spec_beside, 0, ""),
         Case("facts_spec_allowed_dir", _facts_spec_allowed, 0, ""),
-        Case("facts_spec_allowed_other_dir", _facts_spec_allowed_elsewhere, 2, "outside"),
+        Case("facts_spec_allowed_other_dir", _facts_spec_allowed_elsewhere, 2, "可读取的文件夹之外"),
     ]
 
 
@@ -652,11 +656,11 @@ def _cli_cases() -> list[Case]:
         Case("cli_explain_unit_escape",
              _cli(lambda d: ["explain", str(_good_facts(d)), "--unit", "\x1b[2J"]), 2, "no unit with id"),
         Case("cli_bulletin_bad_quarter", _cli(lambda d: ["bulletin", str(_good_facts(d)), "--quarter", "2021Q5"]),
-             2, "quarter"),
+             2, "不是季度"),
         Case("cli_bulletin_garbage_quarter",
-             _cli(lambda d: ["bulletin", str(_good_facts(d)), "--quarter", "x" * 10000]), 2, "quarter"),
+             _cli(lambda d: ["bulletin", str(_good_facts(d)), "--quarter", "x" * 10000]), 2, "不是季度"),
         Case("cli_bulletin_other_year", _cli(lambda d: ["bulletin", str(_good_facts(d)), "--quarter", "1990Q1"]),
-             2, "outside the spec's year"),
+             2, "不在考评细则的考核年度"),
         Case("cli_check_negative_examples", _cli(lambda d: ["check", "2021", "--examples", "-1"]), 2, "examples"),
         Case("cli_check_huge_examples", _cli(lambda d: ["check", "2021", "--examples", "10000000000"]), 2,
              "examples"),
@@ -685,7 +689,7 @@ def _cli_cases() -> list[Case]:
              "does not exist"),
         Case("cli_explain_facts_spec_outside",
              _cli(lambda d: ["explain", str(_facts_naming(d, "/etc/passwd")), "--unit", "chengguan"]), 2,
-             "outside"),
+             "可读取的文件夹之外"),
     ]
 
 

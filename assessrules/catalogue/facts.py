@@ -19,6 +19,9 @@ _VALUE_FAULTS: tuple[tuple[str, str, str, str, str, str | None, str | None], ...
     ("not_number", "a value is not a number", "值不是数字",
      "expected a number, got {value}", "应填数字，填写的是 {value}",
      "write a number such as 7 or 0.5, without quotes", "请填写数字，如 7 或 0.5，不加引号"),
+    ("not_finite", "a number is not finite (NaN, Infinity)", "数字不是有限的数（NaN、Infinity）",
+     "expected a finite number, got {value}", "应填数字，填写的是 {value}（不是有限的数）",
+     "write a number such as 7 or 0.5", "请填写数字，如 7 或 0.5"),
     ("too_large", "a number is too large", "数字过大",
      "{value} is too large: at most {limit}", "{value} 过大，最大为 {limit}",
      None, None),
@@ -134,10 +137,10 @@ MESSAGES: dict[str, Message] = {
                                        text_en="missing `type`", hint_en="one of: {types}"),
     "facts.target": Message("a unit's target value (目标分值) is not a number", "目标分值不是数字",
                             text_zh="目标分值 `target` 应为数字，填写的是 {value}",
-                            text_en="`target` (目标分值): expected a number, got {value}"),
+                            text_en="`target` (目标分值): expected a finite number, got {value}"),
     "facts.target_range": Message("a unit's target value (目标分值) is negative or too large", "目标分值为负或过大",
                                   text_zh="目标分值 {value} 超出允许的范围 0–{limit}",
-                                  text_en="`target` (目标分值): {value} is outside 0–{limit}"),
+                                  text_en="`target` (目标分值): {value} is negative or too large (0–{limit})"),
     "facts.duplicate_unit": Message("two units have the same id", "单位编号重复",
                                     text_zh="单位编号 `{unit}` 用了两次（另一处是第 {first} 个单位）",
                                     hint_zh="每个单位使用不同的编号",
@@ -188,11 +191,11 @@ MESSAGES: dict[str, Message] = {
                                                 "assessment date {as_of}",
                                         hint_en=_AS_OF_HINT_EN),
     "facts.calendar": Message("a record's dates are outside the official holiday calendar", "记录日期超出官方节假日安排",
-                              text_zh="第 {record} 条记录的日期超出官方节假日安排覆盖的年份（{first_year}–{last_year}），"
-                                      "无法计算工作日",
+                              text_zh="第 {record} 条记录的日期 {day} 超出官方节假日安排覆盖的年份"
+                                      "（{first_year}–{last_year}），无法计算工作日",
                               hint_zh="请核对该记录的日期：工作日只在官方节假日安排覆盖的年份内计算",
-                              text_en="record {record}: its dates are outside the years the official holiday "
-                                      "calendar covers ({first_year}–{last_year})",
+                              text_en="record {record}: {day} is outside the official holiday calendar "
+                                      "({first_year}–{last_year})",
                               hint_en="check the record's dates: working days are counted only within the years the "
                                       "official holiday calendar covers"),
     # periods

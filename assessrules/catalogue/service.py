@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ._message import Message
 
-_BODY_ZH = "请发送 JSON 对象：一个单位，或 {\"units\": [...]}"
-_BODY_EN = "send a JSON object: one unit, or {\"units\": [...]}"
+_BODY_ZH = "请发送 JSON 对象：一个单位，或 {{\"units\": [...]}}"
+_BODY_EN = "send a JSON object: one unit, or {{\"units\": [...]}}"
 
 MESSAGES: dict[str, Message] = {
     "request.not_json": Message("the request body is not JSON", "请求体不是 JSON",
@@ -31,8 +31,8 @@ MESSAGES: dict[str, Message] = {
                                  text_zh="请求体含孤立的代理码位（\\ud800–\\udfff），不是文本",
                                  text_en="the body holds a lone surrogate (\\ud800–\\udfff), which is not text"),
     "request.not_object": Message("the body is not a JSON object", "请求体不是 JSON 对象",
-                                  text_zh="请求体应为 JSON 对象：一个单位，或 {\"units\": [...]}",
-                                  text_en="the body must be a JSON object: one unit, or {\"units\": [...]}"),
+                                  text_zh="请求体应为 JSON 对象：一个单位，或 {{\"units\": [...]}}",
+                                  text_en="the body must be a JSON object: one unit, or {{\"units\": [...]}}"),
     "request.unknown_key": Message("the body has a key it does not know", "请求体含未知的键",
                                    text_zh="请求体含未知的键 `{key}`", hint_zh="考核数据请求体可含：{keys}",
                                    text_en="unknown key `{key}`", hint_en="a facts body has {keys}"),

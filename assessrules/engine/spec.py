@@ -266,8 +266,11 @@ class Spec(Rules):
                     break
         if isinstance(exc, CalendarError):  # the record's date is off, not the spec
             first, last = workdays.coverage()
+            rec = facts[derived.of][failed] if derived.of is not None and failed is not None else {}
+            day = next((v for v in rec.values() if isinstance(v, dt.date) and not first <= v.year <= last), None)
             found = problem("facts.calendar", ("facts", derived.of or "", failed or 0), unit=record[0],
-                            fact=derived.of, record=(failed or 0) + 1, first_year=first, last_year=last)
+                            fact=derived.of, record=(failed or 0) + 1, first_year=first, last_year=last,
+                            day=day.isoformat() if day else "?")
             if failed is not None:
                 return FactsError([found])
             return EvaluationError([attrs.evolve(found, path=derived.path, file=self.source)])

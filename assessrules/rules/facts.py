@@ -88,7 +88,8 @@ def _number(value: Any, text: bool = False) -> Decimal:
     else:
         raise FactValueError(f"expected a number, got {_what(value)}", value=_shown(value))
     if not number.is_finite():
-        raise FactValueError(f"expected a finite number, got {echo(str(value))}", value=_shown(value))
+        raise FactValueError(f"expected a finite number, got {echo(str(value))}", code="facts.not_finite",
+                             value=_shown(value))
     if abs(number) > MAX_MAGNITUDE:
         raise FactValueError(f"this number is too large: at most {MAX_MAGNITUDE:,.0f}", code="facts.too_large",
                              value=_shown(value), limit=f"{MAX_MAGNITUDE:,.0f}")
