@@ -135,16 +135,26 @@ def problem_message(problem: Problem, lang: str) -> tuple[str, str | None]:
     A problem made by :func:`problem` is said from its values; one made otherwise keeps its own words.
     """
     entry = CATALOGUE.get(problem.code or "")
-    if entry is not None and entry.text_en is not None and (problem.args or problem.message == fill(entry.text_en, "en", {})):
-        return _say(entry, lang, dict(problem.args))  # made by problem() (a sentence without values has no args)
+    if entry is not None and entry.text_en is not None and (problem.args or _without_values(entry, problem)):
+        return _say(entry, lang, dict(problem.args))
     return problem.message, problem.hint
+
+
+def _without_values(entry: Message, problem: Problem) -> bool:
+    """Whether ``problem`` was made by :func:`problem` from a sentence that names no values (so has no args)."""
+    assert entry.text_en is not None
+    if any(field for _, field, _, _ in string.Formatter().parse(entry.text_en)):
+        return False
+    return problem.message == fill(entry.text_en, "en", {})
 
 
 def render_problem(problem: Problem, lang: str = DEFAULT_LANGUAGE) -> str:
     """The problem as the command line prints it, in ``lang`` (``zh`` or ``en``)."""
     message, hint = problem_message(problem, lang)
     where = text("cli.at", lang, path=problem.json_path) if problem.path else ""
-    who = text("cli.unit_hint", lang, unit=problem.unit) if problem.unit else ""
+    name = dict(problem.args).get("unit_name")  # 单位“牛头店镇”（niutoudian）where the name is known
+    who = ("" if not problem.unit else text("label.unit_named", lang, unit=problem.unit, name=name)
+           if isinstance(name, str) and name and name != problem.unit else text("cli.unit_hint", lang, unit=problem.unit))
     out = f"{problem.location}: {who}{message}{where}"
     if hint:
         out += f"\n    {text('cli.hint', lang)}{hint}"

@@ -64,6 +64,8 @@ _AS_OF_HINT_ZH = "删去，或以更晚的考核日期计分（--as-of）"
 _AS_OF_HINT_EN = "leave it out, or assess at a later date (--as-of)"
 
 MESSAGES: dict[str, Message] = {
+    # how a problem names its unit when the unit's name is known (see messages.render_problem)
+    "label.unit_named": Message("unit {unit} ({name}): ", "单位“{name}”（{unit}）："),
     "facts.invalid": Message("the facts are not valid", "考核数据有误"),
     # the file
     "facts.file": Message("the facts file is not a mapping with `units:`", "考核数据文件不是含 `units:` 的映射",
@@ -191,10 +193,10 @@ MESSAGES: dict[str, Message] = {
                                                 "assessment date {as_of}",
                                         hint_en=_AS_OF_HINT_EN),
     "facts.calendar": Message("a record's dates are outside the official holiday calendar", "记录日期超出官方节假日安排",
-                              text_zh="第 {record} 条记录的日期 {day} 超出官方节假日安排覆盖的年份"
+                              text_zh="第 {record} 条记录{title}的日期 {day} 超出官方节假日安排覆盖的年份"
                                       "（{first_year}–{last_year}），无法计算工作日",
                               hint_zh="请核对该记录的日期：工作日只在官方节假日安排覆盖的年份内计算",
-                              text_en="record {record}: {day} is outside the official holiday calendar "
+                              text_en="record {record}{title}: {day} is outside the official holiday calendar "
                                       "({first_year}–{last_year})",
                               hint_en="check the record's dates: working days are counted only within the years the "
                                       "official holiday calendar covers"),
@@ -226,7 +228,8 @@ MESSAGES: dict[str, Message] = {
                                  text_en="{period} is outside the spec's year {year}"),
     "facts.period_form": Message("a period label written in another form", "期间标签写法不规范",
                                  text_zh="期间 `{given}` 应写作 {period}", hint_zh="不留空格，月份写两位数",
-                                 text_en="write the period `{given}` as {period}", hint_en="no spaces, and months with two digits"),
+                                 text_en="write the period `{given}` as {period}",
+                                 hint_en="no spaces, and months with two digits"),
     "facts.period_twice": Message("a period given twice", "期间重复",
                                   text_zh="{period} 填写了两次", hint_zh="保留其中一处",
                                   text_en="{period} is given twice", hint_en="keep one of the two"),

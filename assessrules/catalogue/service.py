@@ -11,7 +11,7 @@ MESSAGES: dict[str, Message] = {
     "request.not_json": Message("the request body is not JSON", "请求体不是 JSON",
                                 text_zh="请求体不是 JSON（{reason}）", hint_zh=_BODY_ZH,
                                 text_en="the body is not JSON: {reason}", hint_en=_BODY_EN),
-    "request.not_utf8": Message("the request body is not UTF-8 text", "请求体不是 UTF-8 文本",
+    "request.encoding": Message("the request body is not UTF-8 text", "请求体不是 UTF-8 文本",
                                 text_zh="请求体不是 UTF-8 文本", text_en="the body is not UTF-8 text"),
     "request.too_deep": Message("the request body nests too deeply", "请求体嵌套过深",
                                 text_zh="请求体中的列表或对象嵌套过深（超过 {limit} 层）",

@@ -29,16 +29,19 @@ _MISSING = object()
 
 
 class _Collector:
-    def __init__(self, problems: list[Problem], path: Path, unit: str) -> None:
+    def __init__(self, problems: list[Problem], path: Path, unit: str, name: str | None = None) -> None:
         self.problems = problems
         self.path = path
         self.unit = unit
+        self.name = name  # the unit's name, when it is one: problems say 单位“牛头店镇”（niutoudian）
         self.count = 0
 
     def __call__(self, code: str, where: Path, **values: Any) -> None:
         """Add the problem ``code`` at ``where`` in this unit, its sentence naming ``values``."""
         period = str(where[1]) if len(where) > 1 and where[0] == "periods" else None
         values.setdefault("period", period)
+        if self.name is not None:
+            values.setdefault("unit_name", self.name)
         self.problems.append(problem(code, self.path + where, unit=self.unit, **values))
         self.count += 1
 
@@ -222,7 +225,9 @@ def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_o
         problems.append(problem("facts.unit_not_mapping", path))
         return None
     uid = unit.get("id")
-    bad = _Collector(problems, path, str(uid) if uid is not None else "?")
+    named = unit.get("name")
+    bad = _Collector(problems, path, str(uid) if uid is not None else "?",
+                     named if isinstance(named, str) and named.strip() and bad_character(named) is None else None)
     for key in unit:
         if key not in UNIT_KEYS:
             bad("facts.unit_key", (key,), key=echo(str(key)), keys=list(UNIT_KEYS))

@@ -268,9 +268,9 @@ class Spec(Rules):
             first, last = workdays.coverage()
             rec = facts[derived.of][failed] if derived.of is not None and failed is not None else {}
             day = next((v for v in rec.values() if isinstance(v, dt.date) and not first <= v.year <= last), None)
-            found = problem("facts.calendar", ("facts", derived.of or "", failed or 0), unit=record[0],
+            found = problem("facts.calendar", ("facts", derived.of or "", failed or 0), unit=record[0], unit_name=record[1],
                             fact=derived.of, record=(failed or 0) + 1, first_year=first, last_year=last,
-                            day=day.isoformat() if day else "?")
+                            day=day.isoformat() if day else "?", title=_titled(rec))
             if failed is not None:
                 return FactsError([found])
             return EvaluationError([attrs.evolve(found, path=derived.path, file=self.source)])
@@ -320,6 +320,12 @@ class Spec(Rules):
 def duplicate_id(uid: str, first: int, again: int) -> Problem:
     """The problem of unit ``again`` reusing the id of unit ``first`` (indices from 0)."""
     return problem("facts.duplicate_unit", ("units", again, "id"), unit=uid, first=first + 1)
+
+
+def _titled(record: Mapping[str, Any]) -> str:
+    """A record's title as a message puts it after the record's number: `` 《国庆节期间值班安排》``, or nothing."""
+    title = record.get("title") or record.get("name")
+    return f" 《{title}》" if isinstance(title, str) and title else ""
 
 
 def _cause(exc: BaseException) -> str:

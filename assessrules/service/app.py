@@ -76,7 +76,7 @@ _TITLES = {SpecError: "label.title_spec", FactsError: "label.title_facts", Evalu
 
 
 def language_of(accept_language: str | None) -> str:
-    """The language to answer in: English when ``Accept-Language`` prefers it to Chinese, else Chinese.
+    """The language to answer in: English when ``Accept-Language`` prefers it to Chinese (or names it first), else Chinese.
 
     >>> language_of("en-US,en;q=0.9"), language_of("zh-CN,en;q=0.5"), language_of(None), language_of("fr")
     ('en', 'zh', 'zh', 'zh')
@@ -95,7 +95,7 @@ def language_of(accept_language: str | None) -> str:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        if quality > best[0] or (quality == best[0] and quality > 0 and lang == DEFAULT_LANGUAGE):
+        if quality > best[0]:  # of equal ones, the first named
             best = (quality, lang)
     return best[1]
 
@@ -311,7 +311,7 @@ async def _json_body(request: Request) -> tuple[Any, bytes]:
         raise UsageError([problem("request.not_json", (), file="<request>", line=exc.lineno, column=exc.colno,
                                   reason=exc.msg)]) from None
     except UnicodeDecodeError:
-        raise _bad_body("request.not_utf8") from None
+        raise _bad_body("request.encoding") from None
     except RecursionError:
         raise _bad_body("request.too_deep", limit=MAX_DEPTH) from None
     except _DuplicateKeyError as exc:
