@@ -60,7 +60,7 @@ def _value_faults() -> dict[str, Message]:
     return out
 
 
-_AS_OF_HINT_ZH = "删去，或以更晚的考核日期计分（--as-of）"
+_AS_OF_HINT_ZH = "删去，或以更晚的考核日期计分（`--as-of`）"
 _AS_OF_HINT_EN = "leave it out, or assess at a later date (--as-of)"
 
 MESSAGES: dict[str, Message] = {
@@ -70,11 +70,11 @@ MESSAGES: dict[str, Message] = {
     # the file
     "facts.file": Message("the facts file is not a mapping with `units:`", "考核数据文件不是含 `units:` 的映射",
                           text_zh="考核数据文件应为含 `units:` 列表的映射",
-                          hint_zh="参照 examples/zhenping-2021-units.yaml 填写",
+                          hint_zh="参照 `examples/zhenping-2021-units.yaml` 填写",
                           text_en="a facts file is a mapping with a `units:` list",
                           hint_en="see examples/zhenping-2021-units.yaml"),
     "facts.file_empty": Message("the facts file is empty", "考核数据文件是空的",
-                                text_zh="考核数据文件是空的", hint_zh="参照 examples/zhenping-2021-units.yaml 填写",
+                                text_zh="考核数据文件是空的", hint_zh="参照 `examples/zhenping-2021-units.yaml` 填写",
                                 text_en="the facts file is empty", hint_en="see examples/zhenping-2021-units.yaml"),
     "facts.no_units": Message("the facts file lists no units", "考核数据文件未列出任何单位",
                               text_zh="考核数据文件未列出任何单位", hint_zh="请在 `units:` 下至少填写一个单位",
@@ -109,7 +109,7 @@ MESSAGES: dict[str, Message] = {
                              text_en="the workbook names no spec (填表说明 › 规则)", hint_en="give one"),
     # a unit
     "facts.unit_not_mapping": Message("a unit is not a mapping", "单位条目不是映射",
-                                      text_zh="单位条目应为含 id、name、type、target、facts 的映射",
+                                      text_zh="单位条目应为含 `id`、`name`、`type`、`target`、`facts` 的映射",
                                       text_en="a unit must be a mapping with id, name, type, target and facts"),
     "facts.unit_key": Message("a unit has a key it does not know", "单位条目含未知的键",
                               text_zh="单位条目含未知的键 `{key}`", hint_zh="单位条目可含：{keys}",
@@ -202,7 +202,7 @@ MESSAGES: dict[str, Message] = {
                                       "official holiday calendar covers"),
     # periods
     "facts.periods": Message("`periods:` is not a mapping", "`periods:` 不是映射",
-                             text_zh="`periods` 应为从期间（2021-03、2021Q1、2021-03a、2021H1）到考核数据的映射",
+                             text_zh="`periods` 应为从期间（`2021-03`、`2021Q1`、`2021-03a`、`2021H1`）到考核数据的映射",
                              text_en="`periods` must be a mapping from periods (2021-03, 2021Q1, 2021-03a, 2021H1) "
                                      "to facts"),
     "facts.periods_unused": Message("`periods:` is given for a spec that records nothing per period",
@@ -216,7 +216,7 @@ MESSAGES: dict[str, Message] = {
                                      text_en="periods need an assessment date and the spec's year"),
     "facts.period": Message("a period label cannot be read", "期间标签无法识别",
                             text_zh="`{period}` 不是期间",
-                            hint_zh="期间写作 2021-03（月）、2021Q1（季度）、2021-03a（上半月）或 2021H1（半年）",
+                            hint_zh="期间写作 `2021-03`（月）、`2021Q1`（季度）、`2021-03a`（上半月）或 `2021H1`（半年）",
                             text_en="`{period}` is not a period",
                             hint_en="write a period as 2021-03 (a month), 2021Q1 (a quarter), 2021-03a (a "
                                     "half-month) or 2021H1 (a half-year)"),
