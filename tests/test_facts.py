@@ -23,14 +23,14 @@ def problems_of(spec: Spec, unit: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize(("change", "expected"), [
     ({"late_disclosures": -1},
-     "fact `late_disclosures` (政府网站采样发现的未按时公开信息条数): -1 is outside the allowed range ≥ 0"),
+     "fact `late_disclosures` (政府网站采样发现的未按时公开信息条数): -1 is below the least allowed value 0"),
     ({"late_disclosures": 2.5}, "expected a whole number"),
     ({"late_disclosures": "seven"}, "expected a number, got 'seven'"),
-    ({"late_disclosures": float("nan")}, "expected a number, got nan"),
-    ({"late_disclosures": Decimal("Infinity")}, "expected a number, got Infinity"),
+    ({"late_disclosures": float("nan")}, "expected a finite number, got nan"),
+    ({"late_disclosures": Decimal("Infinity")}, "expected a finite number, got Infinity"),
     ({"late_disclosures": True}, "expected a number, got true"),
     ({"late_disclosures": None}, "expected a number, got null"),
-    ({"basic_elements_missing": 7}, "7 is outside the allowed range 0–6"),
+    ({"basic_elements_missing": 7}, "7 is above the greatest allowed value 6"),
     ({"has_interaction": "yes"}, "expected true or false"),
     ({"has_interaction": 1}, "expected true or false"),
     ({"late_disclosure": 3}, "unknown fact `late_disclosure`"),
@@ -58,7 +58,7 @@ def test_a_missing_required_fact_is_named(spec2021: Spec) -> None:
 
 @pytest.mark.parametrize(("unit", "expected"), [
     ({"id": "x", "type": "county", "target": 1, "facts": {}}, "unknown unit type 'county'"),
-    ({"id": "x", "type": "town", "target": -1, "facts": {}}, "-1 is outside 0–1000"),
+    ({"id": "x", "type": "town", "target": -1, "facts": {}}, "-1 is negative or too large (0–1000)"),
     ({"type": "town", "target": 1, "facts": {}}, "every unit needs an `id`"),
     ({"id": "x", "type": "town", "target": 1, "facts": [], "extra": 1}, "unknown key `extra`"),
     ({"id": "x", "type": "town", "target": 1, "facts": []}, "`facts` must be a mapping"),
@@ -101,6 +101,6 @@ def test_accepted_spellings_are_normalised_exactly(small_spec: Callable[[str], S
     with pytest.raises(FactsError, match="'良' is not one of 优, 差"):
         spec.check_unit({"id": "u", "type": "town", "target": 1, "facts": {
             "rate": 1, "amount": 1, "day": "2021-10-08", "level": "良"}})
-    with pytest.raises(FactsError, match=r"1\.5 is outside the allowed range 0–1"):
+    with pytest.raises(FactsError, match=r"1\.5 is above the greatest allowed value 1"):
         spec.check_unit({"id": "u", "type": "town", "target": 1, "facts": {
             "rate": Decimal("1.5"), "amount": 1, "day": "2021-10-08", "level": "优"}})

@@ -58,8 +58,8 @@ MISTAKES = [
             f"{UNIT_EN}fact `late_disclosures` ({LATE}): expected a number, got '七' (at $.units[0].facts.late_disclosures)\n"
             "    hint: write a number such as 7 or 0.5, without quotes"),
     Mistake("negative_count", _fact("late_disclosures", -2), "facts.range",
-            f"{UNIT_ZH}数据项“{LATE}”（late_disclosures）-2 超出允许的范围 ≥ 0（位置 $.units[0].facts.late_disclosures）",
-            f"{UNIT_EN}fact `late_disclosures` ({LATE}): -2 is outside the allowed range ≥ 0 "
+            f"{UNIT_ZH}数据项“{LATE}”（late_disclosures）-2 小于允许的最小值 0（位置 $.units[0].facts.late_disclosures）",
+            f"{UNIT_EN}fact `late_disclosures` ({LATE}): -2 is below the least allowed value 0 "
             "(at $.units[0].facts.late_disclosures)"),
     Mistake("yes_for_a_bool", _fact("has_interaction", "是"), "facts.not_bool",
             f"{UNIT_ZH}数据项“提供互动交流功能”（has_interaction）应填 true（是）或 false（否），填写的是 '是'"
@@ -92,10 +92,10 @@ MISTAKES = [
             f"{UNIT_EN}fact `disclosures` (主动公开信息记录): record 1: unknown field `author` "
             "(at $.units[0].facts.disclosures[0].author)\n"
             "    hint: the fields: title, formed, published, deadline, reference"),
-    Mistake("month_value_too_high", _month("2021-01", "online_service_ratio", 1.5), "facts.range",
-            f"{UNIT_ZH}数据项“公共服务事项上网办理比例”（online_service_ratio）1.5 超出允许的范围 0–1"
+    Mistake("month_value_too_high", _month("2021-01", "online_service_ratio", 1.5), "facts.range_high",
+            f"{UNIT_ZH}数据项“公共服务事项上网办理比例”（online_service_ratio）1.5 大于允许的最大值 1"
             "（位置 $.units[0].periods['2021-01'].online_service_ratio）",
-            f"{UNIT_EN}fact `online_service_ratio` (公共服务事项上网办理比例): 1.5 is outside the allowed range 0–1 "
+            f"{UNIT_EN}fact `online_service_ratio` (公共服务事项上网办理比例): 1.5 is above the greatest allowed value 1 "
             "(at $.units[0].periods['2021-01'].online_service_ratio)"),
     Mistake("target_negative", lambda unit: unit.__setitem__("target", -3), "facts.target_range",
             f"{UNIT_ZH}目标分值 -3 超出允许的范围 0–1000（位置 $.units[0].target）",

@@ -28,8 +28,11 @@ _VALUE_FAULTS: tuple[tuple[str, str, str, str, str, str | None, str | None], ...
     ("not_whole", "a count is not a whole number", "次数不是整数",
      "expected a whole number, got {value}", "应填整数，填写的是 {value}",
      "a count is a whole number of occurrences: 0, 1, 2, …", "次数、件数须为整数：0、1、2……"),
-    ("range", "a value is out of its range", "值超出范围",
-     "{value} is outside the allowed range {bounds}", "{value} 超出允许的范围 {bounds}",
+    ("range", "a value is below its least allowed value", "值小于允许的最小值",
+     "{value} is below the least allowed value {limit}", "{value} 小于允许的最小值 {limit}",
+     None, None),
+    ("range_high", "a value is above its greatest allowed value", "值大于允许的最大值",
+     "{value} is above the greatest allowed value {limit}", "{value} 大于允许的最大值 {limit}",
      None, None),
     ("not_bool", "a value is not true or false", "值不是“是”或“否”",
      "expected true or false, got {value}", "应填 true（是）或 false（否），填写的是 {value}",
@@ -57,6 +60,29 @@ def _value_faults() -> dict[str, Message]:
         out[f"facts.field_{fault}"] = Message(f"{en} (a field of a record)", f"{zh}（记录的字段）",
                                               text_zh=f"{_FIELD_ZH}{text_zh}", hint_zh=hint_zh,
                                               text_en=f"{_FIELD_EN}: {text_en}", hint_en=hint_en)
+    return out
+
+
+# the periods up to the assessment date that have no facts: one code per kind, for one and for several
+_PERIODS: tuple[tuple[str, str, str, str], ...] = (
+    ("month", "month", "months", "月"), ("quarter", "quarter", "quarters", "季度"),
+    ("half_month", "half-month", "half-months", "半月"), ("half_year", "half-year", "half-years", "半年"))
+
+
+def _missing_periods() -> dict[str, Message]:
+    out: dict[str, Message] = {}
+    hint_zh = "{year} 年截至考核日期 {as_of} 的每一{word}都需要填报数据"
+    for kind, one, many, word in _PERIODS:
+        hint_en = f"every {one} of {{year}} up to the assessment date {{as_of}} needs its facts"
+        out[f"facts.missing_{kind}"] = Message(
+            f"a {one} up to the assessment date has no facts", f"缺少考核日期前某{word}的数据",
+            text_zh="缺少 {periods} 的数据", hint_zh=hint_zh.replace("{word}", word),
+            text_en=f"missing {one} {{periods}}", hint_en=hint_en)
+        out[f"facts.missing_{kind}s"] = Message(
+            f"several {many} up to the assessment date have no facts", f"缺少考核日期前多个{word}的数据",
+            text_zh=f"缺少以下各{word}的数据：{{periods}}",
+            hint_zh=hint_zh.replace("{word}", word) + "（共 {total} 期，缺 {count} 期）",
+            text_en=f"missing {many} {{periods}}", hint_en=hint_en + " ({count} of {total} are missing)")
     return out
 
 
@@ -233,13 +259,7 @@ MESSAGES: dict[str, Message] = {
     "facts.period_twice": Message("a period given twice", "期间重复",
                                   text_zh="{period} 填写了两次", hint_zh="保留其中一处",
                                   text_en="{period} is given twice", hint_en="keep one of the two"),
-    "facts.period_missing": Message("a period up to the assessment date has no facts", "缺少考核日期前某期的数据",
-                                    text_zh="缺少以下期间的数据：{periods}",
-                                    hint_zh="{year} 年截至考核日期 {as_of} 的每一期都需要填报数据"
-                                            "（共 {total} 期，缺 {count} 期）",
-                                    text_en="missing {periods}",
-                                    hint_en="every period of {year} up to the assessment date {as_of} needs its facts "
-                                            "({count} of {total} are missing)"),
+    **_missing_periods(),
     "facts.period_after_as_of": Message("a period begins after the assessment date", "期间晚于考核日期",
                                         text_zh="{period} 开始于考核日期 {as_of} 之后", hint_zh=_AS_OF_HINT_ZH,
                                         text_en="{period} begins after the assessment date {as_of}",

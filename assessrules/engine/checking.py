@@ -145,8 +145,9 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
         scope = periods_.in_scope(kind, year, as_of)
         missing = [i for i, period in enumerate(scope) if period.label not in given[kind]]
         if missing:  # one line for the unit, however many are missing
-            bad("facts.period_missing", ("periods",), periods=_runs([p.label for p in scope], missing), year=year,
-                as_of=as_of.isoformat(), count=len(missing), total=len(scope))
+            bad(f"facts.missing_{kind}{'s' if len(missing) > 1 else ''}", ("periods",),
+                periods=_runs([p.label for p in scope], missing), year=year, as_of=as_of.isoformat(),
+                count=len(missing), total=len(scope))
         for period in scope:
             if period.label in given[kind]:
                 values = _facts(declared, given[kind][period.label][1], ("periods", period.label), bad, as_of,
@@ -157,7 +158,10 @@ def _periods(spec: Rules, fast_facts: Mapping[str | None, FastCheck], raw: Any, 
 
 
 def _runs(labels: Sequence[str], indices: Sequence[int]) -> list[str]:
-    """The labels at ``indices`` with three or more consecutive ones as a range: ``2021-02``, ``2021-05–2021-12``."""
+    """The labels at ``indices`` with three or more consecutive ones as a range: ``2021-02``, ``2021-05–2021-12``.
+
+    The en dash reads the same in Chinese and in English (至 / to would be the words of one language).
+    """
     parts: list[str] = []
     start = previous = indices[0]
     for i in [*indices[1:], -2]:
@@ -226,8 +230,9 @@ def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_o
         return None
     uid = unit.get("id")
     named = unit.get("name")
-    bad = _Collector(problems, path, str(uid) if uid is not None else "?",
-                     named if isinstance(named, str) and named.strip() and bad_character(named) is None else None)
+    shown = (isinstance(named, str) and named.strip() == named != "" and bad_character(named) is None
+             and not named.startswith(FORMULA_STARTS) and not any(c in named for c in _BREAKS))
+    bad = _Collector(problems, path, str(uid) if uid is not None else "?", named if shown else None)
     for key in unit:
         if key not in UNIT_KEYS:
             bad("facts.unit_key", (key,), key=echo(str(key)), keys=list(UNIT_KEYS))

@@ -274,7 +274,7 @@ class Spec(Rules):
             if failed is not None:
                 return FactsError([found])
             return EvaluationError([attrs.evolve(found, path=derived.path, file=self.source)])
-        return EvaluationError([problem(_cause(exc), derived.path, file=self.source, unit=record[0],
+        return EvaluationError([problem(_cause(exc), derived.path, file=self.source, unit=record[0], unit_name=record[1],
                                         record=None if failed is None else failed + 1,
                                         within=("label.derived", derived.label), error=type(exc).__name__)])
 
@@ -285,7 +285,9 @@ class Spec(Rules):
             return Result(self, record, (program or self._program)(record[4], record[2], record[3], record[0]),
                           self._retrace)
         except EvaluationError as exc:
-            raise EvaluationError([attrs.evolve(p, unit=record[0]) for p in exc.problems]) from None
+            raise EvaluationError([attrs.evolve(p, unit=record[0],  # named as 单位“…”（…） where said from values
+                                                args=(*p.args, ("unit_name", record[1])) if p.args else ())
+                                   for p in exc.problems]) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
             raise self._locate_failure(record, exc) from None
 
@@ -300,10 +302,11 @@ class Spec(Rules):
                     expression.interpret(values)
                 except Exception as inner:  # any failure here is the one to report
                     return EvaluationError([problem(
-                        "evaluation.expression", trigger.path, file=self.source, unit=record[0],
+                        "evaluation.expression", trigger.path, file=self.source, unit=record[0], unit_name=record[1],
                         trigger=trigger.label, expression=expression.text,
                         error=type(inner).__name__)])
-        return EvaluationError([problem(_cause(exc), (), file=self.source, unit=record[0], error=type(exc).__name__)])
+        return EvaluationError([problem(_cause(exc), (), file=self.source, unit=record[0], unit_name=record[1],
+                                        error=type(exc).__name__)])
 
     def trace_of(self, record: Record) -> Trace:
         """Score ``record`` again, recording the trace (for results scored without one)."""

@@ -111,13 +111,6 @@ def _shown(value: Any) -> str:
     return echo(str(value))
 
 
-def _bounds(low: Decimal | None, high: Decimal | None) -> str:
-    """A range in symbols that read the same in either language: ``0–1``, ``≥ 0``, ``≤ 100``."""
-    if low is not None and high is not None:
-        return f"{low}–{high}"
-    return f"≥ {low}" if low is not None else f"≤ {high}"
-
-
 def _what(value: Any) -> str:
     if value is None:
         return "nothing (null)"
@@ -133,10 +126,10 @@ def _bounded(number: Decimal, fact: Fact, low: Decimal | None = None, high: Deci
     hi = fact.maximum if fact.maximum is not None else high
     if lo is not None and number < lo:
         raise FactValueError(f"{number} is below the least allowed value {lo}", code="facts.range",
-                             value=str(number), bounds=_bounds(lo, hi))
+                             value=str(number), limit=str(lo))
     if hi is not None and number > hi:
-        raise FactValueError(f"{number} is above the greatest allowed value {hi}", code="facts.range",
-                             value=str(number), bounds=_bounds(lo, hi))
+        raise FactValueError(f"{number} is above the greatest allowed value {hi}", code="facts.range_high",
+                             value=str(number), limit=str(hi))
 
 
 def _normalize_bool(value: Any, fact: Fact) -> bool:
