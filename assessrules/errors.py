@@ -13,7 +13,10 @@ document, what was expected and how to fix it::
     └── UsageError(ValueError)        the command line was used wrongly (exit code 2)
 
 The command line maps each class to its exit code (:attr:`exit_code`) and
-prints the problems; it never prints a traceback for these.
+prints the problems; it never prints a traceback for these. An error is raised
+with its problems, each made from a catalogue code by
+:func:`assessrules.messages.problem`; a bare string is refused (TypeError), since
+its sentence could be said in one language only.
 
 Every problem carries a stable ``code`` (``facts.missing``, ``spec.grade_gap``, …;
 the list is in ``docs/errors.md``) that programs can rely on and that keys the
@@ -131,9 +134,10 @@ class AssessRulesError(Exception):
     default_code = "error"  # the code of a problem raised without a more precise one
     title = "An error"
 
-    def __init__(self, problems: Sequence[Problem] | str) -> None:
-        if isinstance(problems, str):
-            problems = [Problem(problems)]
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if isinstance(problems, str):  # a bare sentence would be English only, and have no code
+            raise TypeError(f"{type(self).__name__} takes problems made by assessrules.messages.problem(code, …), "
+                            "not a string")
         self.problems: tuple[Problem, ...] = tuple(
             p if p.code is not None else attrs.evolve(p, code=self.default_code) for p in problems)
         super().__init__(self._summary())

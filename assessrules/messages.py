@@ -144,7 +144,9 @@ def render_problem(problem: Problem, lang: str = DEFAULT_LANGUAGE) -> str:
     """The problem as the command line prints it, in ``lang`` (``zh`` or ``en``)."""
     message, hint = problem_message(problem, lang)
     where = text("cli.at", lang, path=problem.json_path) if problem.path else ""
-    who = text("cli.unit_hint", lang, unit=problem.unit) if problem.unit else ""
+    name = dict(problem.args or ()).get("unit_name")  # 单位“牛头店镇”（niutoudian）where the name is known
+    who = ("" if not problem.unit else text("label.unit_named", lang, unit=problem.unit, name=name)
+           if isinstance(name, str) and name and name != problem.unit else text("cli.unit_hint", lang, unit=problem.unit))
     out = f"{problem.location}: {who}{message}{where}"
     if hint:
         out += f"\n    {text('cli.hint', lang)}{hint}"

@@ -96,7 +96,11 @@ def test_bad_facts_exit_1_with_file_line_unit_and_fact_and_write_nothing(tmp_pat
     target = tmp_path / "out.txt"
     code, _, err = call("score", str(facts), "-o", str(target), "--lang", "en")
     assert code == 1
-    assert f"{facts}:{line}:25: unit niutoudian: fact `late_disclosures`" in err
+    assert (f"{facts}:{line}:25: 单位“牛头店镇”（niutoudian）：数据项“政府网站采样发现的未按时公开信息条数”"
+            "（late_disclosures）-4 小于允许的最小值 0（位置 $.units[2].facts.late_disclosures）") in err
+    code, _, err = call("--lang", "en", "score", str(facts), "-o", str(target))
+    assert code == 1
+    assert f"{facts}:{line}:25: unit niutoudian (牛头店镇): fact `late_disclosures`" in err
     assert "Traceback" not in err
     assert not target.exists()
 
@@ -200,7 +204,7 @@ def test_bulletin_for_a_month_is_a_usage_error() -> None:
     """A bulletin is for a quarter."""
     code, _, err = call("bulletin", str(EXAMPLE), "--quarter", "2021-07")
     assert code == 2
-    assert "a bulletin is for a quarter" in err
+    assert "通报按季度编制：'2021-07' 不是季度" in err and "提示：请写作如 `2021Q3`" in err
 
 
 def test_as_of_changes_which_records_are_late() -> None:

@@ -147,7 +147,7 @@ def test_period_and_record_problems_carry_period_and_record(spec2021: Spec) -> N
         spec2021.evaluate(bad)
     by_fact = {p.fact: p for p in caught.value.problems}
     assert (by_fact["info_published"].period, by_fact["info_published"].code) == ("2021-03", "facts.range")
-    assert (by_fact["disclosures"].record, by_fact["disclosures"].code) == (1, "facts.type")
+    assert (by_fact["disclosures"].record, by_fact["disclosures"].code) == (1, "facts.field_not_date")
 
 
 def test_every_problem_of_an_error_has_a_code_and_to_dict_works_on_errors() -> None:
@@ -157,7 +157,9 @@ def test_every_problem_of_an_error_has_a_code_and_to_dict_works_on_errors() -> N
     document = error.to_dict()
     PROBLEM_SCHEMA.validate(document)
     assert document["exit_code"] == 2
-    assert SpecError("bad").to_dict()["problems"][0]["code"] == "spec.invalid"
+    assert SpecError([Problem("bad")]).to_dict()["problems"][0]["code"] == "spec.invalid"
+    with pytest.raises(TypeError, match=r"messages\.problem"):
+        SpecError("a bare sentence")  # type: ignore[arg-type]
 
 
 def _codes_in_source() -> set[str]:

@@ -128,5 +128,5 @@ def test_missing_periods_are_one_line_per_unit() -> None:
     with pytest.raises(FactsError) as caught:
         spec.evaluate({"id": "u", "type": "town", "target": 1, "periods": periods})
     [problem] = caught.value.problems
-    assert problem.message.endswith("missing months 2021-02, 2021-05 to 2021-12")
+    assert problem.message.endswith("missing months 2021-02, 2021-05–2021-12")
     assert problem.hint is not None and "(9 of 12 are missing)" in problem.hint

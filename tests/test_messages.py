@@ -74,11 +74,12 @@ def test_lang_zh_prints_problems_and_the_summary_in_chinese(tmp_path: Path) -> N
     facts.write_text("units:\n  - {id: a, name: A, type: town, target: 3, facts: {}}\n", encoding="utf-8")
     code, _, zh = _run("score", str(facts), "--lang", "zh")
     assert code == 1
-    assert "单位 a：缺少必填数据项 `has_catalogue`（位置 $.units[0].facts.has_catalogue）" in zh
+    assert ("单位“A”（a）：缺少必填数据项“已编制政府信息公开目录”（has_catalogue）"
+            "（位置 $.units[0].facts.has_catalogue）") in zh
     assert "提示：请填写这一数据项" in zh
     assert zh.splitlines()[-1].startswith("共 ") and zh.splitlines()[-1].endswith("个问题；未计分")
     _, _, en = _run("--lang", "en", "score", str(facts))
-    assert "unit a: missing fact `has_catalogue`" in en
+    assert "unit a (A): missing fact `has_catalogue` (已编制政府信息公开目录)" in en
     assert en.splitlines()[-1].endswith("problems; nothing was scored")
 
 
@@ -91,10 +92,16 @@ def test_lang_zh_for_a_bad_spec(tmp_path: Path) -> None:
     assert err.splitlines()[-1] == "1 个考评细则中有 1 个有误，共 1 个问题"
 
 
-def test_without_lang_the_command_line_follows_the_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With LANG=zh_CN.UTF-8 and no --lang, problems are printed in Chinese."""
+def test_without_lang_or_assessrules_lang_problems_are_in_chinese(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no LANG (as on Windows) and no --lang, problems, hints and the summary are printed in Chinese."""
     facts = tmp_path / "facts.yaml"
     facts.write_text("units:\n  - {id: a, name: A, type: town, target: 3, facts: {}}\n", encoding="utf-8")
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    for name in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "ASSESSRULES_LANG"):
+        monkeypatch.delenv(name, raising=False)
     _, _, err = _run("score", str(facts))
-    assert "缺少必填数据项 `has_catalogue`" in err
+    assert "单位“A”（a）：缺少必填数据项“已编制政府信息公开目录”（has_catalogue）" in err
+    assert "提示：请填写这一数据项" in err and "missing" not in err
+    monkeypatch.setenv("ASSESSRULES_LANG", "en")
+    _, _, err = _run("score", str(facts))
+    assert "unit a (A): missing fact `has_catalogue`" in err

@@ -160,7 +160,7 @@ def test_formula_like_texts_are_refused_in_names_and_neutralised_in_csv_and_xlsx
     facts = tmp_path / "formula.yaml"
     facts.write_text(EXAMPLE.read_text(encoding="utf-8").replace("name: 曾家镇", 'name: "@SUM(1)"', 1), encoding="utf-8")
     code, _, err = call("score", str(facts))
-    assert code == 1 and "spreadsheet reads as a formula" in err
+    assert code == 1 and "单位 zengjia：`name` 以 '@' 开头，电子表格会把它当作公式" in err
     spec = formula_spec(tmp_path)
     target = tmp_path / "out.xlsx"
     assert call("score", str(EXAMPLE), "--spec", str(spec), "-o", str(target))[0] == 0

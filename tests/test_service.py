@@ -239,7 +239,7 @@ def test_bad_facts_are_a_422_problem_with_located_problems(client: Client, units
     problem = _problem(caught)
     assert (problem.status, problem.code, problem.document["error"]) == (422, "facts.invalid", "FactsError")
     [item] = problem.problems
-    assert (item["code"], item["fact"], item["path"], item["unit"]) == ("facts.type", "fulltime_staff",
+    assert (item["code"], item["fact"], item["path"], item["unit"]) == ("facts.not_number", "fulltime_staff",
                                                                        "$.facts.fulltime_staff", units[0]["id"])
 
 
@@ -278,7 +278,7 @@ def test_bad_requests_are_400_problems(client: Client, server: Server) -> None:
         ("/specs/2021/evaluate", b'{"units": []}', {"as_of": "soon"}, "usage.as_of"),
         ("/specs/2021/evaluate", b'{"units": []}', {"explain": "html"}, "request.invalid"),
         ("/specs/2021/bulletin", b'{"units": []}', {}, "request.invalid"),
-        ("/specs/2021/bulletin", b'{"units": []}', {"quarter": "2021-07"}, "usage.invalid"),
+        ("/specs/2021/bulletin", b'{"units": []}', {"quarter": "2021-07"}, "usage.bulletin_quarter"),
     ]
     for path, body, params, code in cases:
         response = httpx.post(server.url + path, content=body, params=params)
@@ -378,7 +378,7 @@ def test_serve_without_a_spec_dir_folder_is_a_usage_error(tmp_path: Path) -> Non
 
     err = io.StringIO()
     assert run(["serve", "--spec-dir", str(tmp_path / "none")], io.StringIO(), err) == 2
-    assert "no such folder" in err.getvalue()
+    assert "none：没有这个文件夹" in err.getvalue()
 
 
 def test_a_bug_is_a_500_problem_without_a_traceback() -> None:
@@ -430,3 +430,64 @@ def test_serve_without_the_extra_says_how_to_install_it(monkeypatch: pytest.Monk
     err = io.StringIO()
     assert run(["serve"], io.StringIO(), err) == 2
     assert "pip install 'assessrules[serve]'" in err.getvalue()
+
+
+def _app_client() -> Any:
+    from starlette.testclient import TestClient
+
+    from assessrules.service.app import create_app
+
+    return TestClient(create_app())
+
+
+def test_answers_are_in_chinese_unless_the_client_asks_for_english(units: list[JSON]) -> None:
+    """`title`, `detail` and each problem's message and hint follow Accept-Language; the codes never change."""
+    unit = dict(units[0], facts={**units[0]["facts"], "fulltime_staff": "many"})
+    client = _app_client()
+    answers = {header: client.post("/specs/2021/evaluate", json=unit,
+                                   headers={"accept-language": header} if header else {}).json()
+               for header in (None, "zh-CN,zh;q=0.9", "en", "en-US;q=0.9", "fr, en;q=0.5", "zh;q=0.5, en;q=0.8")}
+    label = "政务公开专职人员数"
+    for header in (None, "zh-CN,zh;q=0.9"):
+        answer = answers[header]
+        assert answer["title"] == "考核数据有误"
+        assert answer["detail"] == f"数据项“{label}”（fulltime_staff）应填数字，填写的是 'many'"
+        assert answer["problems"][0]["hint"] == "请填写数字，如 7 或 0.5，不加引号"
+    for header in ("en", "en-US;q=0.9", "fr, en;q=0.5", "zh;q=0.5, en;q=0.8"):
+        answer = answers[header]
+        assert answer["title"] == "The facts are not valid"
+        assert answer["detail"] == f"fact `fulltime_staff` ({label}): expected a number, got 'many'"
+        assert answer["problems"][0]["hint"] == "write a number such as 7 or 0.5, without quotes"
+    assert {(a["code"], a["problems"][0]["code"], a["problems"][0]["line"]) for a in answers.values()} == {
+        ("facts.invalid", "facts.not_number", 1)}
+
+
+def test_request_problems_and_check_facts_follow_accept_language() -> None:
+    """A body that is not JSON, an unknown route and /check-facts answer in the language asked for."""
+    client = _app_client()
+    zh = client.post("/specs/2021/evaluate", content=b"{not json").json()
+    en = client.post("/specs/2021/evaluate", content=b"{not json", headers={"accept-language": "en"}).json()
+    assert (zh["code"], zh["title"], zh["problems"][0]["code"]) == ("request.invalid", "请求或命令行有误",
+                                                                     "request.not_json")
+    assert zh["detail"].startswith("请求体不是 `JSON`（解析器的说明：`")
+    assert zh["problems"][0]["hint"].startswith("请发送 `JSON` 对象")
+    assert (en["code"], en["title"]) == ("request.invalid", "The request or command line is not valid")
+    assert en["detail"].startswith("the body is not JSON: ")
+    missing = client.get("/nowhere").json()
+    assert (missing["code"], missing["title"], missing["detail"]) == ("request.not_found", "未找到", "/nowhere 处没有资源")
+    unknown = client.get("/specs/2099/facts-schema", headers={"accept-language": "en-GB"}).json()
+    assert (unknown["code"], unknown["title"], unknown["detail"]) == ("spec.not_found", "No such spec",
+                                                                      "no spec `2099` is served")
+    checked = client.post("/specs/2021/check-facts", json={"units": [{"id": "a", "type": "村"}]}).json()
+    assert "单位类型 '村' 不是考评细则中的类型" in [p["message"] for p in checked["problems"]]
+    hint = next(p["hint"] for p in checked["problems"] if p["code"] == "facts.unit_type")
+    assert hint.startswith("可选的类型：") and "（town）" in hint
+
+
+def test_the_language_of_an_accept_language_header() -> None:
+    """English only when the client prefers it to Chinese; anything else, or nothing, is Chinese."""
+    from assessrules.service.app import language_of
+
+    assert [language_of(h) for h in (None, "", "en", "EN-us", "en;q=0", "zh, en", "en, zh", "zh;q=0.1, en",
+                                     "fr", "*", "en;q=bad")] == [
+        "zh", "zh", "en", "en", "zh", "zh", "en", "en", "zh", "zh", "zh"]

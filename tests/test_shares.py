@@ -39,7 +39,7 @@ def test_shares_that_do_not_add_up_for_a_unit_are_an_error_naming_the_unit() -> 
         spec.evaluate({"id": "dept-a", "type": "department", "facts": {"own_share": "70%", "joint_share": "40%"}})
     [problem] = caught.value.problems
     assert problem.unit == "dept-a"
-    assert "add up to 110% (本单位业务 70%、共同任务 40%), not 100%" in problem.message
+    assert "add up to 110% (本单位业务 70%, 共同任务 40%); they must add up to 100%" in problem.message
 
 
 # --- points per unit --------------------------------------------------------------------------------

@@ -282,6 +282,24 @@ MESSAGES: dict[str, Message] = {
         hint_en="pip install 'assessrules[serve]'",
         text_zh="`serve` 命令需要另装服务组件（{detail}）",
         hint_zh="请运行 `pip install 'assessrules[serve]'`"),
+    "usage.check_extra": Message(
+        "`check` needs hypothesis, which is not installed", "未安装 `check` 所需的 hypothesis",
+        text_en="`check` needs hypothesis: pip install 'assessrules[testing]'",
+        hint_en="pip install 'assessrules[testing]'",
+        text_zh="`check` 命令需要另装 `hypothesis`",
+        hint_zh="请运行 `pip install 'assessrules[testing]'`"),
+    "usage.examples": Message(
+        "the number of examples for `check` is out of range", "`check` 的抽样单位数超出范围",
+        text_en="--examples must be from 1 to {most}, not {given}",
+        hint_en="give --examples a number from 1 to {most}",
+        text_zh="--examples 须在 1 到 {most} 之间，而不是 {given}",
+        hint_zh="请给 --examples 一个 1 到 {most} 之间的数"),
+    "usage.no_scenarios": Message(
+        "no scenario file beside the spec", "考评细则旁没有用例文件",
+        text_en="no scenario file beside {spec}",
+        hint_en="give one, e.g. `assessrules test {name} my-cases.yaml`",
+        text_zh="考评细则 {spec} 旁边没有用例文件",
+        hint_zh="请写出用例文件，例如 `assessrules test {name} my-cases.yaml`"),
     "facts.no_units": Message(
         "the workbook or facts file has no unit filled in", "工作簿或考核数据文件没有填写任何单位",
         text_en="no unit is filled in: there is nothing to score",

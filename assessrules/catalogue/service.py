@@ -1,8 +1,72 @@
-"""The catalogue's texts for the HTTP service's answers."""
+"""The catalogue's texts for the HTTP service's answers: what is wrong with a request, and the answers' titles."""
 
 from __future__ import annotations
 
 from ._message import Message
 
+_BODY_ZH = "请发送 `JSON` 对象：一个单位，或 `{{\"units\": [...]}}`"
+_BODY_EN = "send a JSON object: one unit, or {{\"units\": [...]}}"
+
 MESSAGES: dict[str, Message] = {
+    "request.not_json": Message("the request body is not JSON", "请求体不是 JSON",
+                                text_zh="请求体不是 `JSON`（解析器的说明：`{reason}`）", hint_zh=_BODY_ZH,
+                                text_en="the body is not JSON: {reason}", hint_en=_BODY_EN),
+    "request.encoding": Message("the request body is not UTF-8 text", "请求体不是 UTF-8 文本",
+                                text_zh="请求体不是 `UTF-8` 文本", text_en="the body is not UTF-8 text"),
+    "request.too_deep": Message("the request body nests too deeply", "请求体嵌套过深",
+                                text_zh="请求体中的列表或对象嵌套过深（超过 {limit} 层）",
+                                text_en="the body nests lists or objects too deeply (more than {limit} levels are "
+                                        "refused)"),
+    "request.key_twice": Message("a key is given twice in one object of the body", "请求体的同一对象中键重复",
+                                 text_zh="同一对象中键 {key} 出现了两次", hint_zh="每个键只写一次",
+                                 text_en="the key {key} is given twice in one object", hint_en="give each key once"),
+    "request.not_number": Message("the body holds NaN or Infinity, which are not JSON numbers",
+                                  "请求体含非 JSON 数字（NaN、Infinity）",
+                                  text_zh="`{name}` 不是 `JSON` 数字", hint_zh="请发送有限的数字",
+                                  text_en="`{name}` is not a JSON number", hint_en="send a finite number"),
+    "request.bad_number": Message("the body holds a number that cannot be read", "请求体含无法读取的数字",
+                                  text_zh="请求体含无法读取的数字（位数过多）",
+                                  text_en="the body holds a number that cannot be read (too many digits)"),
+    "request.surrogate": Message("the body holds a lone surrogate", "请求体含孤立的代理码位",
+                                 text_zh="请求体含孤立的代理码位（`\\ud800`–`\\udfff`），不是文本",
+                                 text_en="the body holds a lone surrogate (\\ud800–\\udfff), which is not text"),
+    "request.not_object": Message("the body is not a JSON object", "请求体不是 JSON 对象",
+                                  text_zh="请求体应为 `JSON` 对象：一个单位，或 `{{\"units\": [...]}}`",
+                                  text_en="the body must be a JSON object: one unit, or {{\"units\": [...]}}"),
+    "request.unknown_key": Message("the body has a key it does not know", "请求体含未知的键",
+                                   text_zh="请求体含未知的键 `{key}`", hint_zh="考核数据请求体可含：{keys}",
+                                   text_en="unknown key `{key}`", hint_en="a facts body has {keys}"),
+    "request.units_not_list": Message("the body's `units` is not a list", "请求体的 `units` 不是列表",
+                                      text_zh="`units` 应为单位的列表", text_en="`units` must be a list of units"),
+    "request.too_many_units": Message("the body holds more units than one request takes", "请求中的单位过多",
+                                      text_zh="请求体含 {count} 个单位；一次请求最多 {limit} 个",
+                                      text_en="the body holds {count} units; at most {limit} are taken in one request"),
+    "request.query": Message("a query parameter has a value it does not take", "查询参数的值不在可选值之中",
+                             text_zh="`{name}` 应为 {choices} 之一，而不是 {value}",
+                             text_en="`{name}` must be one of {choices}, not {value}"),
+    "request.quarter": Message("a bulletin request names no quarter", "通报请求未给出季度",
+                               text_zh="请给出季度，如 `?quarter=2021Q3`", text_en="give the quarter, e.g. ?quarter=2021Q3"),
+    "request.media_type": Message("the body's media type is not JSON", "请求体的媒体类型不是 JSON",
+                                  text_zh="请求体声明为 {media}；请以 `application/json` 发送",
+                                  text_en="the body is declared as {media}; send it as application/json"),
+    "request.bad": Message("the request is not valid", "请求无效",
+                           text_zh="请求无效（`HTTP` {status}）", text_en="bad request (HTTP {status})"),
+    "request.unknown_spec": Message("no served spec has this id", "没有提供该编号的考评细则",
+                              text_zh="没有提供考评细则 `{spec}`", hint_zh="提供的考评细则：{known}（`GET /specs`）",
+                              text_en="no spec `{spec}` is served", hint_en="served specs: {known} (GET /specs)"),
+    # the titles of answers, by the error's code
+    "label.problems_detail": Message("{count} problems; the first: {message}", "共 {count} 个问题，第一个：{message}"),
+    "label.no_spec": Message("No such spec", "没有该考评细则"),
+    "label.title_spec": Message("The spec is not valid", "考评细则有误"),
+    "label.title_facts": Message("The facts are not valid", "考核数据有误"),
+    "label.title_evaluation": Message("A rule could not be evaluated", "规则无法计算"),
+    "label.title_usage": Message("The request or command line is not valid", "请求或命令行有误"),
+    "label.title_error": Message("An error", "错误"),
+    "label.method": Message("Method not allowed", "不允许的请求方法"),
+    "label.not_found": Message("Not found", "未找到"),
+    "label.too_large": Message("The body is too large", "请求体过大"),
+    "label.media_type": Message("Unsupported media type", "不支持的媒体类型"),
+    "label.bad_request": Message("Bad request", "请求无效"),
+    "label.timeout": Message("The time limit was reached", "请求处理超时"),
+    "label.internal": Message("Internal error", "内部错误"),
 }

@@ -731,13 +731,16 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ..authoring.invariants import INVARIANTS, check_spec
     except ImportError:  # pragma: no cover - hypothesis is an optional dependency
         from ..errors import UsageError
+        from ..messages import problem
 
-        raise UsageError("`check` needs hypothesis: pip install 'assessrules[testing]'") from None
+        raise UsageError([problem("usage.check_extra")]) from None
     from ..engine.spec import load_spec
     from ..errors import UsageError
 
     if not 1 <= args.examples <= MAX_EXAMPLES:
-        raise UsageError(f"--examples must be from 1 to {MAX_EXAMPLES:,}, not {args.examples}")
+        from ..messages import problem
+
+        raise UsageError([problem("usage.examples", most=f"{MAX_EXAMPLES:,}", given=args.examples)])
     from ..authoring._words import say
     from ..messages import text
 
@@ -847,8 +850,9 @@ def cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     spec = load_spec(args.spec, allow=args.allow_dir)
     path = args.tests or default_tests_for(spec)
     if path is None:
-        raise UsageError(f"no scenario file beside {spec.source}: give one, e.g. "
-                         f"`assessrules test {args.spec} my-cases.yaml`")
+        from ..messages import problem
+
+        raise UsageError([problem("usage.no_scenarios", spec=spec.source, name=args.spec)])
     outcomes = run_cases(spec, load_cases(spec, path))
     shown = str(path) if args.tests else os.path.join(os.path.dirname(spec.source), os.path.basename(path))
     out.write(render_outcomes(shown, outcomes, _lang(args)))

@@ -19,7 +19,9 @@ import attrs
 
 from .. import periods
 from ..errors import UsageError
+from ..messages import problem
 from ..numbers import canonical
+from ..rules.limits import echo
 from .ranking import competition_ranks
 from .results import RESULT_FORMAT, plain
 
@@ -153,14 +155,14 @@ def bulletin(spec: Rules, evaluate_many: Scorer, units: Sequence[Mapping[str, An
     """Build the bulletin of ``quarter`` (e.g. ``"2021Q3"``) for ``units``, scored by ``evaluate_many``."""
     try:
         period = periods.parse(quarter)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    except ValueError:
+        raise UsageError([problem("usage.bulletin_quarter", quarter=echo(repr(quarter)))]) from None
     if period.kind != "quarter":
-        raise UsageError(f"`{quarter}` is a month; a bulletin is for a quarter such as 2021Q3")
+        raise UsageError([problem("usage.bulletin_quarter", quarter=echo(repr(quarter)))])
     if spec.year is not None and period.start.year != spec.year:
-        raise UsageError(f"{quarter} is outside the spec's year {spec.year}")
+        raise UsageError([problem("usage.bulletin_year", quarter=period.label, year=spec.year)])
     if "month" not in spec.period_kinds:
-        raise UsageError("this spec records nothing per month, so there is no monthly bulletin to make")
+        raise UsageError([problem("usage.bulletin_monthly")])
     as_of = period.end
     results = evaluate_many([as_it_stood(spec, u, as_of) for u in units], as_of=as_of)
     months = [m.label for m in periods.months_of(period)]

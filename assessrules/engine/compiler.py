@@ -24,7 +24,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .. import periods as periods_
-from ..errors import EvaluationError, Problem
+from ..errors import EvaluationError
+from ..messages import problem
 from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
 from ..rules.derive import Count, Sum, _total
 from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
@@ -763,42 +764,36 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
 
     def negative_count(index: int, count: Any) -> None:
         trigger = spec.triggers[index]
-        raise EvaluationError([Problem(
-            f"「{trigger.label}」 counted {count} occurrences; a count cannot be negative",
-            trigger.path, spec.source, hint="make the `per:` expression non-negative, e.g. max(…, 0)")])
+        raise EvaluationError([problem("evaluation.negative_count", trigger.path, file=spec.source,
+                                       trigger=trigger.label, count=str(count))])
 
     exact = spec.rounding is not None
     def bad_weights(index: int, shares: tuple[Any, ...]) -> None:
         node = spec.nodes[index]
-        parts = "、".join(f"{c.name} {format_points(Fraction(s) * 100)}%" for c, s in zip(node.children, shares,
-                                                                                      strict=True))
-        raise EvaluationError([Problem(
-            f"the shares of the parts of 「{node.name}」 for this unit add up to "
-            f"{format_points(sum((Fraction(s) for s in shares), Fraction(0)) * 100)}% ({parts}), not 100%"
-            + (", or one is negative" if min(shares) < 0 else ""), node.path, spec.source,
-            hint="check the unit's facts the `weight:` expressions read")])
+        parts = [f"{c.name} {format_points(Fraction(s) * 100)}%" for c, s in zip(node.children, shares, strict=True)]
+        raise EvaluationError([problem(
+            "evaluation.shares", node.path, file=spec.source, node=node.name, parts=parts,
+            total=format_points(sum((Fraction(s) for s in shares), Fraction(0)) * 100))])
 
     def bad_points(index: int, worth: Any) -> None:
         node = spec.nodes[index]
         if isinstance(worth, tuple):
             parts = " + ".join(f"{c.name} {format_points(Fraction(w))}" for c, w in zip(node.children, worth, strict=True))
-            message = (f"for this unit the parts of 「{node.name}」 are worth {parts} = "
-                       f"{format_points(sum((Fraction(w) for w in worth), Fraction(0)))}, not its "
-                       f"{format_points(node.points)} points")
+            found = problem("evaluation.points_parts", node.path, file=spec.source, node=node.name, parts=parts,
+                            total=format_points(sum((Fraction(w) for w in worth), Fraction(0))),
+                            points=format_points(node.points))
         else:
-            message = (f"for this unit 「{node.name}」 is worth {format_points(Fraction(worth))} points, outside "
-                       f"0–{format_points(node.points)} (its `points:`)")
-        raise EvaluationError([Problem(message, node.path, spec.source,
-                                       hint="check the unit's facts the `unit_points:` expressions read")])
+            found = problem("evaluation.points_range", node.path, file=spec.source, node=node.name,
+                            worth=format_points(Fraction(worth)), points=format_points(node.points))
+        raise EvaluationError([found])
 
     def bad_factor(index: int, factor: Any) -> None:
         trigger = spec.triggers[index]
         assert isinstance(trigger, Multiplier)
         node = spec.nodes[spec.trigger_owner[index]]
-        raise EvaluationError([Problem(
-            f"for this unit the factor of 「{trigger.label}」 on 「{node.name}」 is {format_points(Fraction(factor))}; "
-            f"a multiplier cannot be negative", trigger.path + ("factor",), spec.source,
-            hint=f"check the unit's facts `{trigger.factor.text}` reads")])
+        raise EvaluationError([problem(
+            "evaluation.negative_factor", trigger.path + ("factor",), file=spec.source, trigger=trigger.label,
+            node=node.name, factor=format_points(Fraction(factor)), expression=trigger.factor.text)])
 
     namespace: dict[str, Any] = {"__builtins__": {}, "_to_decimal": _to_decimal, "len": len, "tuple": tuple,
                                  "sum": sum, "min": min, "_bad_weights": bad_weights, "_bad_points": bad_points,

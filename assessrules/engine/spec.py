@@ -16,13 +16,14 @@ from typing import Any
 
 import attrs
 
-from .. import periods
+from .. import periods, workdays
 from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
+from ..messages import problem
 from ..numbers import DECIMAL_CONTEXT
 from ..rules.access import allowed_roots
 from ..rules.derive import Derived
 from ..rules.document import Document
-from ..rules.limits import arithmetic_message
+from ..rules.limits import echo
 from ..rules.loader import read_spec_document, rules_from_document, text_document
 from ..rules.reading import collector_held
 from ..rules.ruleset import Rules
@@ -103,7 +104,7 @@ class Spec(Rules):
 
     def _snapshot(self, unit: Mapping[str, Any], when: dt.date | None) -> Mapping[str, Any]:
         if when is None:
-            raise UsageError("a snapshot needs an assessment date: give as_of, or metadata.year in the spec")
+            raise UsageError([problem("usage.snapshot_date")])
         return as_it_stood(self, unit, when) if isinstance(unit, Mapping) else unit
 
     @staticmethod
@@ -124,10 +125,9 @@ class Spec(Rules):
             try:
                 as_of = dt.date.fromisoformat(as_of.strip())
             except ValueError:
-                raise UsageError([Problem(f"the assessment date must be a date like 2022-01-10 or a period like "
-                                          f"2021Q2, not {as_of!r}", code="usage.as_of")]) from None
+                raise UsageError([problem("usage.as_of", value=echo(repr(as_of)))]) from None
         if as_of is not None and not isinstance(as_of, dt.date):
-            raise UsageError([Problem(f"the assessment date must be a date, not {as_of!r}", code="usage.as_of")])
+            raise UsageError([problem("usage.as_of", value=echo(repr(as_of)))])
         return as_of or self.default_as_of
 
     # --- scoring ---------------------------------------------------------------------
@@ -159,7 +159,7 @@ class Spec(Rules):
         ``progress``, if given, is called with the number of units done since its last call.
         """
         if isinstance(units, str | bytes | Mapping) or not isinstance(units, Iterable):
-            raise UsageError(f"units must be a list of unit mappings, not {type(units).__name__}")
+            raise UsageError([problem("usage.units_not_list", kind=type(units).__name__)])
         units = units if isinstance(units, Sequence) else list(units)
         when = self._as_of(as_of)
         if snapshot or self._is_period(as_of):  # as it stood then (see evaluate)
@@ -256,27 +256,27 @@ class Spec(Rules):
 
     def _locate_derive_failure(self, record: Record, derived: Derived, fn: Any, facts: Mapping[str, Any],
                                exc: Exception) -> EvaluationError | FactsError:
-        where = ""
         failed: int | None = None
         if derived.of is not None:
             for i, rec in enumerate(facts[derived.of]):
                 try:
                     fn(facts, None, rec)
                 except Exception as inner:  # the first record that fails is the one to name
-                    title = rec.get("title") or rec.get("name") or ""
-                    where = f" on record {i + 1}" + (f" 《{title}》" if title else "")
                     exc, failed = inner, i
                     break
-        if isinstance(exc, CalendarError) and failed is not None:  # the record's date is off, not the spec
-            return FactsError([Problem(f"{where.removeprefix(' on ')}: {exc}", ("facts", derived.of or "", failed),
-                                       unit=record[0], hint="check the record's dates: working days are counted "
-                                       "only within the years the official holiday calendar covers")])
-        hint = "give the missing value, or guard it with coalesce(…, …)" if isinstance(exc, TypeError) else None
-        if isinstance(exc, CalendarError):
-            hint = ("check the record's dates: working days are counted only within the years the official "
-                    "holiday calendar covers")
-        return EvaluationError([Problem(f"派生值「{derived.label}」 cannot be computed{where}: {arithmetic_message(exc)}",
-                                        derived.path, self.source, unit=record[0], hint=hint)])
+        if isinstance(exc, CalendarError):  # the record's date is off, not the spec
+            first, last = workdays.coverage()
+            rec = facts[derived.of][failed] if derived.of is not None and failed is not None else {}
+            day = next((v for v in rec.values() if isinstance(v, dt.date) and not first <= v.year <= last), None)
+            found = problem("facts.calendar", ("facts", derived.of or "", failed or 0), unit=record[0], unit_name=record[1],
+                            fact=derived.of, record=(failed or 0) + 1, first_year=first, last_year=last,
+                            day=day.isoformat() if day else "?", title=_titled(rec))
+            if failed is not None:
+                return FactsError([found])
+            return EvaluationError([attrs.evolve(found, path=derived.path, file=self.source)])
+        return EvaluationError([problem(_cause(exc), derived.path, file=self.source, unit=record[0], unit_name=record[1],
+                                        record=None if failed is None else failed + 1,
+                                        within=("label.derived", derived.label), error=type(exc).__name__)])
 
     def _score(self, record: Record, program: Program | None = None) -> Result:
         if self._derivers:
@@ -285,7 +285,9 @@ class Spec(Rules):
             return Result(self, record, (program or self._program)(record[4], record[2], record[3], record[0]),
                           self._retrace)
         except EvaluationError as exc:
-            raise EvaluationError([attrs.evolve(p, unit=record[0]) for p in exc.problems]) from None
+            raise EvaluationError([attrs.evolve(p, unit=record[0],  # named as 单位“…”（…） where said from values
+                                                args=(*p.args, ("unit_name", record[1])) if p.args else ())
+                                   for p in exc.problems]) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
             raise self._locate_failure(record, exc) from None
 
@@ -299,12 +301,12 @@ class Spec(Rules):
                 try:
                     expression.interpret(values)
                 except Exception as inner:  # any failure here is the one to report
-                    return EvaluationError([Problem(
-                        f"「{trigger.label}」 cannot be evaluated: `{expression.text}` fails with "
-                        f"{type(inner).__name__}", trigger.path, self.source, unit=record[0],
-                        hint="guard the expression, e.g. `a / b if b > 0 else 0`")])
-        return EvaluationError([Problem(f"scoring failed: {arithmetic_message(exc)}", (), self.source,
-                                        unit=record[0])])
+                    return EvaluationError([problem(
+                        "evaluation.expression", trigger.path, file=self.source, unit=record[0], unit_name=record[1],
+                        trigger=trigger.label, expression=expression.text,
+                        error=type(inner).__name__)])
+        return EvaluationError([problem(_cause(exc), (), file=self.source, unit=record[0], unit_name=record[1],
+                                        error=type(exc).__name__)])
 
     def trace_of(self, record: Record) -> Trace:
         """Score ``record`` again, recording the trace (for results scored without one)."""
@@ -320,8 +322,26 @@ class Spec(Rules):
 
 def duplicate_id(uid: str, first: int, again: int) -> Problem:
     """The problem of unit ``again`` reusing the id of unit ``first`` (indices from 0)."""
-    return Problem(f"unit id `{uid}` is used twice (also unit #{first + 1})", ("units", again, "id"), unit=uid,
-                   hint="give each unit its own id", code="facts.duplicate_unit")
+    return problem("facts.duplicate_unit", ("units", again, "id"), unit=uid, first=first + 1)
+
+
+def _titled(record: Mapping[str, Any]) -> str:
+    """A record's title as a message puts it after the record's number: `` 《国庆节期间值班安排》``, or nothing."""
+    title = record.get("title") or record.get("name")
+    return f" 《{title}》" if isinstance(title, str) and title else ""
+
+
+def _cause(exc: BaseException) -> str:
+    """The code that says why a computation failed: division by zero, a result too large, …"""
+    if isinstance(exc, ZeroDivisionError | decimal.DivisionByZero | decimal.DivisionUndefined):
+        return "evaluation.division_by_zero"
+    if isinstance(exc, decimal.Overflow | OverflowError):
+        return "evaluation.overflow"
+    if isinstance(exc, decimal.InvalidOperation):
+        return "evaluation.invalid_operation"
+    if isinstance(exc, TypeError):
+        return "evaluation.missing_value"
+    return "evaluation.failed"
 
 
 PROMOTE_AT = 1_000

@@ -13,7 +13,9 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..errors import UsageError
 from ..files import write_whole
+from ..messages import problem
 from ..rules.document import dump_yaml
 from .template import write_workbook
 
@@ -59,7 +61,7 @@ def dump_facts(spec: Spec, data: dict[str, Any], path: str | os.PathLike[str], s
         write_workbook(spec, target, data["units"], filled=True, spec_ref=str(ref) if ref is not None else spec_ref,
                        as_of=as_of, description=data.get("description"))
     else:
-        raise ValueError(f"unknown facts format {suffix!r}; one of {', '.join(FORMATS)}")
+        raise UsageError([problem("usage.facts_format", file=target, suffix=repr(suffix), formats=list(FORMATS))])
 
 
 __all__ = ["FORMATS", "dump_facts", "dump_json"]

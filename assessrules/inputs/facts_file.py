@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from ..errors import FactsError, Problem, SpecError, with_code
+from ..messages import problem
 from ..rules.document import Document, DocumentError, load_document, read_document
 from ..rules.limits import echo
 
@@ -55,18 +56,14 @@ def read_facts(path: str | os.PathLike[str], spec: Spec | Callable[[str | None],
         raise FactsError(with_code(exc.problems, "facts.file")) from None
     data = document.data
     if data is None:
-        raise FactsError([document.problem("the facts file is empty", (), "see examples/zhenping-2021-units.yaml")])
+        raise FactsError([document.say("facts.file_empty", ())])
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
-        raise FactsError(with_code([document.problem("a facts file is a mapping with a `units:` list", (),
-                                                     "see examples/zhenping-2021-units.yaml")], "facts.file"))
+        raise FactsError([document.say("facts.file", ())])
     if not data["units"]:
-        raise FactsError(with_code([document.problem("the facts file lists no units", ("units",),
-                                                     "add at least one unit under `units:`")], "facts.file"))
+        raise FactsError([document.say("facts.no_units", ("units",))])
     extra = [k for k in data if k not in ("units", "spec", "description", "as_of")]
     if extra:
-        raise FactsError(with_code([document.problem(f"unknown key `{extra[0]}`", (extra[0],),
-                                                     "a facts file has `units:` (and optionally `spec:`, `as_of:`, "
-                                                     "`description:`)")], "facts.file"))
+        raise FactsError([document.say("facts.file_key", (extra[0],), key=echo(str(extra[0])))])
     return document
 
 
@@ -75,7 +72,7 @@ def _named_spec(book: str, ref: str | None) -> Spec:
     from ..engine.spec import load_spec
 
     if ref is None:
-        raise FactsError("the workbook names no spec (填表说明 › 规则): give one")
+        raise FactsError([problem("facts.no_spec", file=book)])
     return load_spec(spec_of(Document({"spec": ref}, book, {}, "")) or ref)
 def spec_of(document: Document, allow: Iterable[str | os.PathLike[str]] | None = None) -> str | None:
     """The spec a facts file names with ``spec:``: a bundled id, or a path relative to the file.
@@ -91,21 +88,20 @@ def spec_of(document: Document, allow: Iterable[str | os.PathLike[str]] | None =
     if name is None:
         return None
     if not isinstance(name, str | int) or isinstance(name, bool) or not str(name).strip():
-        raise SpecError([document.problem("`spec:` names a spec: a bundled id such as \"2021\", or a path "
-                                          "relative to this file", ("spec",))])
+        raise SpecError([document.say("facts.spec_ref", ("spec",))])
     text = str(name)
     home = access.home_of(document.file)
     roots = (*((home,) if home else ()), *access.allowed_roots(allow))
     try:
         real = access.resolve(text, home, roots)
-    except access.RefusedError as exc:
-        raise SpecError([document.problem(f"`spec: {echo(text)}`: {exc.message}", ("spec",), exc.hint)]) from None
+    except access.RefusedError:
+        raise SpecError([document.say("facts.spec_refused", ("spec",), name=echo(text))]) from None
     if real is not None:
         return str(real)
     if text in _resources.bundled_specs():
         return text
-    raise SpecError([document.problem(f"`spec: {echo(text)}` is neither a file beside this facts file nor a bundled "
-                                      "spec", ("spec",), f"bundled: {', '.join(_resources.bundled_specs())}")])
+    raise SpecError([document.say("facts.spec_unknown", ("spec",), name=echo(text),
+                                  bundled=list(_resources.bundled_specs()))])
 
 
 def locate(problems: Sequence[Problem], document: Document) -> list[Problem]:
@@ -133,8 +129,7 @@ def as_of_of(document: Document) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise FactsError(with_code([document.problem(f"`as_of` must be a date like 2022-01-10, not {value!r}",
-                                                     ("as_of",))], "facts.as_of")) from None
+        raise FactsError([document.say("facts.as_of", ("as_of",), value=echo(repr(value)))]) from None
 
 
 def score_document(spec: Spec, document: Document, as_of: dt.date | None = None, *, jobs: int = 1,

@@ -16,58 +16,22 @@ from typing import Any
 import attrs
 
 from .expressions import Type
-from .limits import CONTROL, MAX_COUNT, MAX_MAGNITUDE, bad_character
+from .limits import CONTROL, MAX_COUNT, MAX_MAGNITUDE, bad_character, echo
 
 UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods")
 """What a unit entry of a facts file holds."""
 
 
 class FactValueError(ValueError):
-    """A fact value does not fit its declaration; the message says how, ``path`` where inside it.
+    """A fact value does not fit its declaration; the message says how, ``path`` where inside it."""
 
-    ``reason`` is the catalogue code of the sentence that says how in either language (``value.not_number``,
-    ``value.above_max``, …) and ``values`` the values it names; the message is its English sentence.
-    ``code`` is the problem's stable code (``facts.type``, ``facts.range``, …; docs/errors.md).
-    """
-
-    def __init__(self, message: str, path: tuple[str | int, ...] = (), code: str = "facts.type",
-                 hint: str | None = None, *, reason: str = "", values: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, message: str, path: tuple[str | int, ...] = (), code: str = "facts.not_number",
+                 hint: str | None = None, **values: Any) -> None:
         super().__init__(message)
         self.path = path
-        self.code = code  # the stable problem code (docs/errors.md)
+        self.code = code  # the stable problem code (docs/errors.md), whose sentence names ``values``
         self.hint = hint
-        self.reason = reason
-        self.values: dict[str, Any] = dict(values or {})
-
-
-def _refuse(reason: str, path: tuple[str | int, ...] = (), code: str = "facts.type", **values: Any) -> FactValueError:
-    """The error of catalogue ``reason``, its English sentence and hint filled from ``values``."""
-    from ..messages import CATALOGUE, fill
-
-    entry = CATALOGUE[reason]
-    message = fill(entry.text_en or reason, "en", values)
-    hint = fill(entry.hint_en, "en", values) if entry.hint_en else None
-    return FactValueError(message, path, code, hint, reason=reason, values=values)
-
-
-def _shown(value: Any) -> str:
-    """A value as a message quotes it in backticks: its YAML-like text, at most 40 characters."""
-    if value is None or isinstance(value, bool):
-        text = {None: "null", True: "true", False: "false"}[value]
-    elif isinstance(value, str | int | float | Decimal | dt.date):
-        text = str(value)
-    elif isinstance(value, Mapping):
-        text = "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
-    elif isinstance(value, list | tuple):
-        text = "[" + ", ".join(_shown(v) for v in value) + "]"
-    else:
-        text = type(value).__name__
-    return _cut(text)
-
-
-def _cut(text: str, limit: int = 40) -> str:
-    """``text`` cut to ``limit`` characters, with ``…`` where it was cut."""
-    return text if len(text) <= limit else f"{text[:limit]}…"
+        self.values = values  # what the catalogue's sentence for ``code`` names: {"value": "'abc'", …}
 
 
 @attrs.frozen
@@ -106,9 +70,10 @@ class Fact:
 def _number(value: Any, text: bool = False) -> Decimal:
     """The number ``value`` holds; text such as ``"4"`` only where ``text`` allows it (a percentage)."""
     if isinstance(value, bool):
-        raise _refuse("value.bool_not_number", value=_shown(value))
+        raise FactValueError("expected a number, got true/false", value=_shown(value))
     if isinstance(value, str) and not text:
-        raise _refuse("value.text_not_number", value=_shown(value))
+        raise FactValueError(f"expected a number, got the text {echo(repr(value))}",
+                             hint="write the number without quotes", value=_shown(value))
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -119,39 +84,67 @@ def _number(value: Any, text: bool = False) -> Decimal:
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
-            raise _refuse("value.not_number", value=_shown(value)) from None
-    elif value is None:
-        raise _refuse("value.null_number")
+            raise FactValueError(f"expected a number, got the text {echo(repr(value))}", value=_shown(value)) from None
     else:
-        raise _refuse("value.not_number", value=_shown(value))
+        raise FactValueError(f"expected a number, got {_what(value)}", value=_shown(value))
     if not number.is_finite():
-        raise _refuse("value.not_finite", value=_shown(str(value)))
+        raise FactValueError(f"expected a finite number, got {echo(str(value))}", code="facts.not_finite",
+                             value=_shown(value))
     if abs(number) > MAX_MAGNITUDE:
-        raise _refuse("value.too_large", limit=f"{MAX_MAGNITUDE:,.0f}")
+        raise FactValueError(f"this number is too large: at most {MAX_MAGNITUDE:,.0f}", code="facts.too_large",
+                             value=_shown(value), limit=f"{MAX_MAGNITUDE:,.0f}")
     return number
+
+
+def _shown(value: Any) -> str:
+    """The value as a person sees it in a message, in either language: ``'abc'``, ``null``, ``[…]``, ``7``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[…]"
+    if isinstance(value, Mapping):
+        return "{…}"
+    if isinstance(value, str):
+        return echo(repr(value))
+    return echo(str(value))
+
+
+def _what(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{type(value).__name__} {value!r}"
 
 
 def _bounded(number: Decimal, fact: Fact, low: Decimal | None = None, high: Decimal | None = None) -> None:
     lo = fact.minimum if fact.minimum is not None else low
     hi = fact.maximum if fact.maximum is not None else high
     if lo is not None and number < lo:
-        raise _refuse("value.below_min", code="facts.range", value=str(number), minimum=str(lo))
+        raise FactValueError(f"{number} is below the least allowed value {lo}", code="facts.range",
+                             value=str(number), limit=str(lo))
     if hi is not None and number > hi:
-        raise _refuse("value.above_max", code="facts.range", value=str(number), maximum=str(hi))
+        raise FactValueError(f"{number} is above the greatest allowed value {hi}", code="facts.range_high",
+                             value=str(number), limit=str(hi))
 
 
 def _normalize_bool(value: Any, fact: Fact) -> bool:
     if isinstance(value, bool):
         return value
-    raise _refuse("value.not_bool", value=_shown(value))
+    raise FactValueError(f"expected true or false, got {_what(value)}", code="facts.not_bool", value=_shown(value))
 
 
 def _normalize_count(value: Any, fact: Fact) -> int:
     number = _number(value)
     if number != number.to_integral_value():
-        raise _refuse("value.not_whole", value=_shown(value))
+        raise FactValueError(f"expected a whole number, got {value}", code="facts.not_whole", value=_shown(value))
     if number > MAX_COUNT:
-        raise _refuse("value.count_too_large", limit=f"{MAX_COUNT:,}")
+        raise FactValueError(f"this count is too large: at most {MAX_COUNT:,}", code="facts.too_large",
+                             value=_shown(value), limit=f"{MAX_COUNT:,}")
     _bounded(number, fact, low=Decimal(0))
     return int(number)
 
@@ -171,70 +164,79 @@ def _normalize_ratio(value: Any, fact: Fact) -> Decimal:
 
 def _normalize_enum(value: Any, fact: Fact) -> str:
     if not isinstance(value, str):
-        raise _refuse("value.not_choice", value=_shown(value), choices=list(fact.values or ()))
+        raise FactValueError(f"expected one of {'、'.join(fact.values or ())}, got {_what(value)}", code="facts.enum",
+                             value=_shown(value), values=list(fact.values or ()))
     if value not in (fact.values or ()):
-        raise _refuse("value.not_choice", code="facts.enum", value=_shown(value), choices=list(fact.values or ()))
+        raise FactValueError(f"{value!r} is not one of {'、'.join(fact.values or ())}", code="facts.enum",
+                             value=_shown(value), values=list(fact.values or ()))
     return value
 
 
 def _normalize_date(value: Any, fact: Fact) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise _refuse("value.date_with_time", value=_shown(value.isoformat(sep=" ")))
+        raise FactValueError("expected a date without a time, e.g. 2021-10-08", code="facts.not_date",
+                             value=_shown(value))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise _refuse("value.not_date", value=_shown(value)) from None
-    raise _refuse("value.not_date", value=_shown(value))
+            raise FactValueError(f"expected a date like 2021-10-08, got {value!r}", code="facts.not_date",
+                                 value=_shown(value)) from None
+    raise FactValueError(f"expected a date like 2021-10-08, got {_what(value)}", code="facts.not_date",
+                         value=_shown(value))
 
 
 def _normalize_text(value: Any, fact: Fact) -> str:
     if isinstance(value, str):
         if (bad := bad_character(value)) is not None:
-            raise _refuse("value.control_character", character=bad.split(" ")[0])
+            raise FactValueError(f"the text holds the control character {bad}, which is not allowed",
+                                 code="facts.control_char", char=bad)
         return value
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return str(value)
-    raise _refuse("value.not_text", value=_shown(value))
+    raise FactValueError(f"expected text, got {_what(value)}", code="facts.not_text", value=_shown(value))
 
 
-def _record_title(record: Mapping[str, Any]) -> str:
-    """The record's title as a message names it after its number (` 《…》`), or nothing."""
+def _record_title(record: Mapping[str, Any], index: int) -> str:
     for key in ("title", "name", "id"):
         if isinstance(record.get(key), str):
-            return f" 《{_cut(record[key])}》"
-    return ""
+            return f"record {index + 1} 《{record[key]}》"
+    return f"record {index + 1}"
 
 
 def _normalize_records(value: Any, fact: Fact) -> tuple[dict[str, Any], ...]:
     if not isinstance(value, list | tuple):
-        raise _refuse("value.not_records", value=_shown(value))
+        raise FactValueError(f"expected a list of records, got {_what(value)}", code="facts.not_records",
+                             value=_shown(value))
     fields = fact.fields or {}
     out = []
     for i, record in enumerate(value):
         if not isinstance(record, Mapping):
-            raise _refuse("value.record_not_mapping", (i,), record=i + 1, value=_shown(record))
+            raise FactValueError(f"record {i + 1}: expected a mapping of fields, got {_what(record)}", (i,),
+                                 "facts.record_not_mapping", record=i + 1, value=_shown(record))
         for key in record:
             if key not in fields:
-                raise _refuse("value.unknown_field", (i, key), "facts.record_field_unknown", record=i + 1,
-                              title=_record_title(record), field=str(key), fields=list(fields))
+                raise FactValueError(f"{_record_title(record, i)}: unknown field `{key}` "
+                                     f"(fields: {', '.join(fields)})", (i, key), "facts.record_field_unknown",
+                                     record=i + 1, field=str(key), fields=list(fields))
         checked: dict[str, Any] = {}
         for name, field in fields.items():
             if name not in record:
                 if field.required:
-                    raise _refuse("value.missing_field", (i,), "facts.record_field_missing", record=i + 1,
-                                  title=_record_title(record), field=name, field_label=field.label)
+                    raise FactValueError(f"{_record_title(record, i)}: missing field `{name}` ({field.label})", (i,),
+                                         "facts.record_field_missing", record=i + 1, field=name,
+                                         field_label=field.label)
                 checked[name] = field.default
                 continue
             try:
                 checked[name] = field.normalize(record[name])
             except FactValueError as exc:
-                where = {"record": i + 1, "title": _record_title(record), "field": name, "field_label": field.label}
-                raise FactValueError(f"record {i + 1}{where['title']}: field `{name}` ({field.label}): {exc}",
-                                     (i, name), exc.code, exc.hint, reason=exc.reason,
-                                     values={**exc.values, **where}) from None
+                raise FactValueError(f"{_record_title(record, i)}: field `{name}` ({field.label}): {exc}",
+                                     (i, name), exc.code.replace("facts.", "facts.field_", 1), exc.hint,
+                                     **{**exc.values, "record": i + 1, "field": name, "field_label": field.label}) \
+                    from None
         _check_order(fact, checked, record, i)
         out.append(checked)
     return tuple(out)
@@ -248,9 +250,13 @@ def _check_order(fact: Fact, checked: Mapping[str, Any], record: Mapping[str, An
     for name, field in (fact.fields or {}).items():
         day = checked.get(name)
         if field.type == "date" and name != fact.dated_by and isinstance(day, dt.date) and day < first:
-            raise _refuse("value.date_order", (index, name), record=index + 1, title=_record_title(record),
-                          field=name, field_label=field.label, day=day.isoformat(), dated_by=str(fact.dated_by),
-                          first=first.isoformat())
+            raise FactValueError(f"{_record_title(record, index)}: `{name}` ({field.label}) {day.isoformat()} is "
+                                 f"before `{fact.dated_by}` {first.isoformat()}", (index, name),
+                                 code="facts.record_date_order",
+                                 hint="a record cannot be dated before it came to be: check both dates", record=index + 1,
+                                 field=name, field_label=field.label, day=day.isoformat(), first=fact.dated_by,
+                                 first_label=(fact.fields or {})[fact.dated_by or ""].label,
+                                 first_day=first.isoformat())
 
 
 def _records_schema(fact: Fact) -> dict[str, Any]:

@@ -37,9 +37,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._version import __version__
 from ..engine.results import Result
-from ..engine.spec import Spec
+from ..engine.spec import Spec, duplicate_id
 from ..errors import PROBLEMS_FORMAT, AssessRulesError, EvaluationError, FactsError, Problem, SpecError, UsageError
 from ..inputs.facts_file import locate
+from ..messages import DEFAULT_LANGUAGE, LANGUAGES, localized, problem, text
 from ..outputs.report import results_document
 from ..rules.document import DocumentError, load_document
 from ..rules.limits import MAX_DEPTH, echo
@@ -70,21 +71,59 @@ class ProblemResponse(JSONResponse):
     media_type = "application/problem+json"
 
 
+_TITLES = {SpecError: "label.title_spec", FactsError: "label.title_facts", EvaluationError: "label.title_evaluation",
+           UsageError: "label.title_usage"}
+
+
+def language_of(accept_language: str | None) -> str:
+    """The language to answer in: English when ``Accept-Language`` prefers it to Chinese (or names it first), else Chinese.
+
+    >>> language_of("en-US,en;q=0.9"), language_of("zh-CN,en;q=0.5"), language_of(None), language_of("fr")
+    ('en', 'zh', 'zh', 'zh')
+    """
+    best: tuple[float, str] = (0.0, DEFAULT_LANGUAGE)
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        lang = tag.strip().lower().split("-", 1)[0]
+        if lang not in LANGUAGES:
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > best[0]:  # of equal ones, the first named
+            best = (quality, lang)
+    return best[1]
+
+
+def _language(scope: Scope) -> str:
+    return language_of(dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1") or None)
+
+
 def problem_document(status: int, problems: Sequence[Problem], *, instance: str, request_id: str, error: str,
-                     title: str, code: str, exit_code: int) -> dict[str, Any]:
-    """The body of an error response: RFC 9457's members and our located problems."""
-    detail = problems[0].message if len(problems) == 1 else f"{len(problems)} problems; the first: {problems[0].message}"
-    return {"format": PROBLEMS_FORMAT, "type": f"urn:assessrules:problem:{code}", "title": title, "status": status,
-            "detail": detail, "instance": instance, "error": error, "code": code, "exit_code": exit_code,
-            "request_id": request_id, "problems": [p.to_dict() for p in problems]}
+                     title: str, code: str, exit_code: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """The body of an error response: RFC 9457's members and our located problems, said in ``lang``.
+
+    ``title`` is a line code of the catalogue (``label.title_facts``); the codes are the same in every language.
+    """
+    items = [localized(p, lang) for p in problems]
+    first = str(items[0]["message"])
+    detail = first if len(items) == 1 else text("label.problems_detail", lang, count=len(items), message=first)
+    return {"format": PROBLEMS_FORMAT, "type": f"urn:assessrules:problem:{code}", "title": text(title, lang),
+            "status": status, "detail": detail, "instance": instance, "error": error, "code": code,
+            "exit_code": exit_code, "request_id": request_id, "problems": items}
 
 
-def _request_problem(scope: Scope, status: int, code: str, title: str, message: str, *,
-                     error: str = "RequestError", exit_code: int = 2) -> ProblemResponse:
+def _request_problem(scope: Scope, status: int, title: str, found: Problem, *,
+                     error: str = "RequestError", exit_code: int = 2, code: str | None = None) -> ProblemResponse:
     state = scope.get("assessrules", {})
-    body = problem_document(status, [Problem(message, code=code)], instance=scope.get("path", ""),
-                            request_id=state.get("request_id", ""), error=error, title=title, code=code,
-                            exit_code=exit_code)
+    body = problem_document(status, [found], instance=scope.get("path", ""),
+                            request_id=state.get("request_id", ""), error=error, title=title,
+                            code=code or found.code or "request.invalid", exit_code=exit_code, lang=_language(scope))
     return ProblemResponse(body, status_code=status)
 
 
@@ -92,9 +131,12 @@ def _error_response(request: Request, exc: AssessRulesError) -> ProblemResponse:
     status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 400)
     codes = {p.code for p in exc.problems}
     code = codes.pop() if len(codes) == 1 and status == 400 else exc.default_code
+    if code is not None and code.startswith("request."):  # what is wrong with a request: one code for clients
+        code = "request.invalid"
+    title = next((t for cls, t in _TITLES.items() if isinstance(exc, cls)), "label.title_error")
     body = problem_document(status, exc.problems, instance=request.url.path, request_id=_state(request)["request_id"],
-                            error=type(exc).__name__, title=exc.title, code=code or exc.default_code,
-                            exit_code=exc.exit_code)
+                            error=type(exc).__name__, title=title, code=code or exc.default_code,
+                            exit_code=exc.exit_code, lang=_language(request.scope))
     return ProblemResponse(body, status_code=status)
 
 
@@ -116,8 +158,8 @@ def _answers_problems(fn: Endpoint) -> Endpoint:
             return _error_response(request, exc)
         except UnknownSpecError as exc:
             body = problem_document(404, [exc.problem], instance=request.url.path,
-                                    request_id=_state(request)["request_id"], error="UsageError", title="No such spec",
-                                    code="spec.not_found", exit_code=2)
+                                    request_id=_state(request)["request_id"], error="UsageError", title="label.no_spec",
+                                    code="spec.not_found", exit_code=2, lang=_language(request.scope))
             return ProblemResponse(body, status_code=404)
 
     return endpoint
@@ -167,20 +209,19 @@ class Guard:
             with anyio.move_on_after(self.settings.timeout) as deadline:
                 await self.app(scope, receiving, sending)
             if deadline.cancelled_caught and not status["code"]:
-                late = _request_problem(scope, 503, "request.timeout", "The time limit was reached",
-                                        f"the request took longer than {self.settings.timeout:g} s, the limit per request")
+                late = _request_problem(scope, 503, "label.timeout",
+                                        problem("request.timeout", seconds=f"{self.settings.timeout:g}"))
                 await late(scope, receive, sending)
         except _BodyTooLargeError:
             if not status["code"]:
-                large = _request_problem(scope, 413, "request.too_large", "The body is too large",
-                                         f"the request body is larger than {limit:,} bytes, the limit")
+                large = _request_problem(scope, 413, "label.too_large", problem("request.too_large", limit=f"{limit:,}"))
                 await large(scope, receive, sending)
         except Exception:  # a bug: answer 500 without its traceback, and log it
             log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
             if not status["code"]:
-                bug = _request_problem(scope, 500, "internal.error", "Internal error",
-                                       "an internal error; this is a bug, please report it with the request "
-                                       f"(request id {state['request_id']})", error="InternalError", exit_code=3)
+                bug = _request_problem(scope, 500, "label.internal",
+                                       problem("internal.error", request_id=state["request_id"]),
+                                       error="InternalError", exit_code=3)
                 await bug(scope, receive, sending)
         finally:
             log.info(json.dumps({"event": "request", "method": scope.get("method"), "path": scope.get("path"),
@@ -191,17 +232,28 @@ class Guard:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    found = exc.detail if isinstance(exc.detail, Problem) else None
     if exc.status_code == 405:
-        return _request_problem(request.scope, 405, "request.method", "Method not allowed",
-                                f"{request.method} is not allowed on {request.url.path}")
+        return _request_problem(request.scope, 405, "label.method",
+                                problem("request.method", method=request.method, resource=request.url.path))
     if exc.status_code == 404:
-        return _request_problem(request.scope, 404, "request.not_found", "Not found",
-                                f"nothing at {request.url.path}; see GET /openapi.json")
+        return _request_problem(request.scope, 404, "label.not_found", problem("request.not_found", resource=request.url.path))
     if exc.status_code == 413:
-        return _request_problem(request.scope, 413, "request.too_large", "The body is too large", str(exc.detail))
+        return _request_problem(request.scope, 413, "label.too_large", found or problem("request.too_large", limit="?"),
+                                code="request.too_large")
     if exc.status_code == 415:
-        return _request_problem(request.scope, 415, "request.invalid", "Unsupported media type", str(exc.detail))
-    return _request_problem(request.scope, exc.status_code, "request.invalid", "Bad request", str(exc.detail))
+        return _request_problem(request.scope, 415, "label.media_type", found or problem("request.bad", status=415),
+                                code="request.invalid")
+    return _request_problem(request.scope, exc.status_code, "label.bad_request",
+                            found or problem("request.bad", status=exc.status_code), code="request.invalid")
+
+
+class _Refused(HTTPException):
+    """An HTTP error whose answer is the located problem it carries."""
+
+    def __init__(self, status: int, found: Problem) -> None:
+        super().__init__(status, found.message)
+        self.detail = found  # type: ignore[assignment]
 
 
 # --- reading a request -------------------------------------------------------------------
@@ -235,8 +287,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _bad_body(message: str, hint: str | None = None) -> UsageError:
-    return UsageError([Problem(message, (), "<request>", hint=hint, code="request.invalid")])
+def _bad_body(code: str, **values: Any) -> UsageError:
+    return UsageError([problem(code, (), file="<request>", **values)])
 
 
 def _media_type(request: Request) -> None:
@@ -246,7 +298,7 @@ def _media_type(request: Request) -> None:
         return
     media = declared.split(";", 1)[0].strip().lower()
     if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
-        raise HTTPException(415, f"the body is declared as {echo(media)!r}; send it as application/json")
+        raise _Refused(415, problem("request.media_type", media=repr(echo(media))))
 
 
 async def _json_body(request: Request) -> tuple[Any, bytes]:
@@ -256,43 +308,40 @@ async def _json_body(request: Request) -> tuple[Any, bytes]:
         data = json.loads(raw, parse_float=Decimal, object_pairs_hook=_no_duplicates,
                           parse_constant=_no_constant)  # numbers stay exact
     except json.JSONDecodeError as exc:
-        raise UsageError([Problem(f"the body is not JSON: {exc.msg}", (), "<request>", exc.lineno, exc.colno,
-                                  "send a JSON object: one unit, or {\"units\": [...]}", code="request.invalid")]) from None
+        raise UsageError([problem("request.not_json", (), file="<request>", line=exc.lineno, column=exc.colno,
+                                  reason=exc.msg)]) from None
     except UnicodeDecodeError:
-        raise _bad_body("the body is not UTF-8 text") from None
+        raise _bad_body("request.encoding") from None
     except RecursionError:
-        raise _bad_body(f"the body nests lists or objects too deeply (more than {MAX_DEPTH} levels are refused)") \
-            from None
+        raise _bad_body("request.too_deep", limit=MAX_DEPTH) from None
     except _DuplicateKeyError as exc:
-        raise _bad_body(f"the key {echo(str(exc))!r} is given twice in one object", "give each key once") from None
+        raise _bad_body("request.key_twice", key=repr(echo(str(exc)))) from None
     except _ConstantError as exc:
-        raise _bad_body(f"`{exc}` is not a JSON number", "send a finite number") from None
-    except ValueError as exc:  # an integer of more than 4,300 digits
-        raise _bad_body(f"the body holds a number that cannot be read: {echo(str(exc))}") from None
+        raise _bad_body("request.not_number", name=str(exc)) from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise _bad_body("request.bad_number") from None
     if _SURROGATE.search(raw):
         try:
             json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
         except UnicodeEncodeError:
-            raise _bad_body("the body holds a lone surrogate (\\ud800–\\udfff), which is not text") from None
+            raise _bad_body("request.surrogate") from None
     return data, raw
 
 
 def _units_of(data: Any) -> tuple[list[Any], bool, Any]:
     """``(units, many, as_of)`` from a body that is one unit or a facts file ``{"units": [...]}``."""
     if not isinstance(data, dict):
-        raise UsageError([Problem("the body must be a JSON object: one unit, or {\"units\": [...]}", (), "<request>",
-                                  code="request.invalid")])
+        raise _bad_body("request.not_object")
     if "units" not in data:
         return [data], False, None
     extra = [k for k in data if k not in BODY_KEYS]
     if extra:
-        raise UsageError([Problem(f"unknown key `{extra[0]}`", (extra[0],), "<request>", code="request.invalid",
-                                  hint=f"a facts body has {', '.join(BODY_KEYS)}")])
+        raise UsageError([problem("request.unknown_key", (extra[0],), file="<request>", key=echo(str(extra[0])),
+                                  keys=list(BODY_KEYS))])
     if not isinstance(data["units"], list):
-        raise UsageError([Problem("`units` must be a list of units", ("units",), "<request>", code="request.invalid")])
+        raise UsageError([problem("request.units_not_list", ("units",), file="<request>")])
     if len(data["units"]) > MAX_UNITS:
-        raise HTTPException(413, f"the body holds {len(data['units']):,} units; at most {MAX_UNITS:,} are taken "
-                                 "in one request")
+        raise _Refused(413, problem("request.too_many_units", count=f"{len(data['units']):,}", limit=f"{MAX_UNITS:,}"))
     return data["units"], True, data.get("as_of")
 
 
@@ -308,8 +357,8 @@ def _located(exc: FactsError, raw: bytes) -> FactsError:
 def _query(request: Request, name: str, choices: Sequence[str] | None = None) -> str | None:
     value = request.query_params.get(name)
     if value is not None and choices is not None and value not in choices:
-        raise UsageError([Problem(f"`{name}` must be one of {', '.join(choices)}, not {value!r}", (name,),
-                                  code="request.invalid")])
+        raise UsageError([problem("request.query", (name,), name=name, choices=list(choices),
+                                  value=repr(echo(value)))])
     return value
 
 
@@ -395,7 +444,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         spec = served(request)
         quarter = _query(request, "quarter")
         if not quarter:
-            raise UsageError([Problem("give the quarter, e.g. ?quarter=2021Q3", ("quarter",), code="request.invalid")])
+            raise UsageError([problem("request.quarter", ("quarter",))])
         data, raw = await _json_body(request)
         units, _, _ = _units_of(data)
 
@@ -424,14 +473,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     problems.extend(exc.problems)
                     continue
                 if checked.id in seen:
-                    problems.append(Problem(f"unit id `{checked.id}` is used twice (also unit #{seen[checked.id] + 1})",
-                                            ("units", i, "id"), unit=checked.id, hint="give each unit its own id",
-                                            code="facts.duplicate_unit"))
+                    problems.append(duplicate_id(checked.id, seen[checked.id], i))
                 seen[checked.id] = i
             return list(_located(FactsError(problems), raw).problems) if problems else []
 
         problems = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
-        return JSONResponse({"valid": not problems, "units": len(units), "problems": [p.to_dict() for p in problems]})
+        lang = _language(request.scope)
+        return JSONResponse({"valid": not problems, "units": len(units),
+                             "problems": [localized(p, lang) for p in problems]})
 
     async def openapi_json(request: Request) -> Response:
         return JSONResponse(openapi)
@@ -461,10 +510,10 @@ def serve(*, host: str, port: int, spec_dir: str | None, workers: int, max_body:
     """Run the service on uvicorn until stopped; return the exit code."""
     settings = Settings(spec_dir=os.path.abspath(spec_dir) if spec_dir else None, max_body=max_body, timeout=timeout)
     if spec_dir and not os.path.isdir(spec_dir):
-        raise UsageError([Problem(f"--spec-dir {spec_dir}: no such folder", code="usage.invalid")])
+        raise UsageError([problem("usage.spec_dir", folder=spec_dir)])
     os.environ[ENV] = json.dumps(attrs.asdict(settings))
     if workers < 1:
-        raise UsageError([Problem(f"--workers must be at least 1, not {workers}", code="usage.invalid")])
+        raise UsageError([problem("usage.workers", workers=workers)])
     uvicorn.run("assessrules.service.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 access_log=False, log_level="info")
     return 0

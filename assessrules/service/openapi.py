@@ -32,6 +32,12 @@ def _spec_param(ids: list[str]) -> dict[str, Any]:
             "schema": {"enum": ids} if ids else {"type": "string"}}
 
 
+LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "the language of a problem's `title`, `detail`, `message` and `hint`: Chinese unless "
+                           "English is preferred (`en`, `en-US;q=0.9`); the codes are the same in either"}
+"""The request header that chooses the language of the answers' words."""
+
+
 def build_openapi(registry: Registry) -> dict[str, Any]:
     """Return the OpenAPI document for the specs in ``registry``."""
     schemas: dict[str, Any] = {"Result": _resources.load_schema("result-1.schema.json"),
@@ -66,13 +72,13 @@ def build_openapi(registry: Registry) -> dict[str, Any]:
             "/specs": {"get": {"operationId": "listSpecs", "summary": "the served specs: bundled, and those in --spec-dir",
                                "responses": {"200": json_ok}}},
             "/specs/{id}": {"get": {"operationId": "getSpec", "summary": "the effective spec, with `extends:` merged",
-                                    "parameters": [spec], "responses": {"200": json_ok, **_problems(404, 500)}}},
+                                    "parameters": [spec, LANGUAGE], "responses": {"200": json_ok, **_problems(404, 500)}}},
             "/specs/{id}/facts-schema": {"get": {
                 "operationId": "getFactsSchema", "summary": "the JSON Schema of a facts file for the spec",
-                "parameters": [spec], "responses": {"200": json_ok, **_problems(404, 500)}}},
+                "parameters": [spec, LANGUAGE], "responses": {"200": json_ok, **_problems(404, 500)}}},
             "/specs/{id}/evaluate": {"post": {
                 "operationId": "evaluate", "summary": "score one unit, or every unit of `{\"units\": [...]}`",
-                "parameters": [spec, as_of, {"name": "explain", "in": "query", "required": False,
+                "parameters": [spec, as_of, LANGUAGE, {"name": "explain", "in": "query", "required": False,
                                              "schema": {"enum": ["text", "data"]},
                                              "description": "data (default): the explanation as data; text: also the "
                                                             "text account, as `explanation`"}],
@@ -84,14 +90,14 @@ def build_openapi(registry: Registry) -> dict[str, Any]:
                               **_problems(400, 404, 413, 415, 422, 500, 503)}}},
             "/specs/{id}/bulletin": {"post": {
                 "operationId": "bulletin", "summary": "the quarterly bulletin (通报) of the units",
-                "parameters": [spec, {"name": "quarter", "in": "query", "required": True,
+                "parameters": [spec, LANGUAGE, {"name": "quarter", "in": "query", "required": True,
                                       "schema": {"type": "string", "pattern": "^[0-9]{4}Q[1-4]$"}}],
                 "requestBody": facts_body,
                 "responses": {"200": {"description": "the bulletin", "content": {"application/json": {"schema": RESULT}}},
                               **_problems(400, 404, 413, 415, 422, 500, 503)}}},
             "/specs/{id}/check-facts": {"post": {
                 "operationId": "checkFacts", "summary": "check the facts without scoring; every problem listed",
-                "parameters": [spec, as_of], "requestBody": facts_body,
+                "parameters": [spec, as_of, LANGUAGE], "requestBody": facts_body,
                 "responses": {"200": {"description": "whether the facts are valid, and every problem",
                                       "content": {"application/json": {"schema": check_result}}},
                               **_problems(400, 404, 413, 415, 500, 503)}}},

@@ -17,7 +17,8 @@ import attrs
 from .. import _resources
 from ..engine.results import plain
 from ..engine.spec import Spec, load_spec
-from ..errors import Problem, SpecError, UsageError
+from ..errors import SpecError, UsageError
+from ..messages import problem
 from ..rules.loader import effective_document
 
 
@@ -61,13 +62,12 @@ class Registry:
         if spec_dir is not None:
             folder = Path(spec_dir)
             if not folder.is_dir():
-                raise UsageError([Problem(f"--spec-dir {spec_dir}: no such folder", code="usage.invalid")])
+                raise UsageError([problem("usage.spec_dir", folder=str(spec_dir))])
             for path in sorted(folder.glob("*.yaml")):
                 if path.stem.endswith(".tests"):
                     continue
                 if path.stem in found:
-                    raise UsageError([Problem(f"the spec id `{path.stem}` is both bundled and in --spec-dir",
-                                              (), str(path), hint="rename the file", code="usage.invalid")])
+                    raise UsageError([problem("usage.spec_id_twice", file=str(path), spec=path.stem)])
                 found[path.stem] = (path, "spec-dir")
         entries = {}
         for spec_id, (path, origin) in found.items():
@@ -102,8 +102,7 @@ class UnknownSpecError(LookupError):
 
     def __init__(self, spec_id: str, known: list[str]) -> None:
         super().__init__(spec_id)
-        self.problem = Problem(f"no spec `{spec_id}` is served", ("spec",), code="spec.not_found",
-                               hint=f"served specs: {', '.join(known) or 'none'} (GET /specs)")
+        self.problem = problem("request.unknown_spec", ("spec",), spec=spec_id, known=known or ["—"])
 
 
 __all__ = ["Entry", "Registry", "UnknownSpecError"]
