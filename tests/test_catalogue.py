@@ -1,0 +1,92 @@
+"""The one catalogue holds every sentence a person reads, whole, in Chinese and in English.
+
+- Every code's Chinese sentence, hint and line reads as Chinese: no English word outside a code span
+  (`…`) and the values it names ({fact}, {cell}, {expression}, …).
+- No problem is made outside the catalogue: in the package, a ``Problem`` is built only by
+  :func:`assessrules.messages.problem`, and no error is raised from a bare string.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from assessrules.catalogue import CATALOGUE, is_line
+
+PACKAGE = Path(__file__).resolve().parent.parent / "assessrules"
+
+# Words a Chinese office writes in Latin letters itself: file formats and programs it names as such.
+PROPER_NOUNS = {"YAML", "JSON", "Excel", "WPS", "LibreOffice", "CSV", "HTML", "PDF", "Word", "UTF", "BOM", "ID",
+                "URL", "HTTP", "xlsx", "xlsm", "xls", "ods", "yaml", "yml", "json", "csv", "html", "txt", "docx",
+                "pip", "assessrules", "Python", "Windows", "SHA", "NUL", "CR", "LF", "Unicode", "OpenAPI",
+                "Accept", "Language", "Content", "Type", "A1"}
+_CODE_SPAN = re.compile(r"`[^`]*`")
+_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
+
+
+def english_words(text: str) -> list[str]:
+    """The English words of ``text`` outside its code spans and its ``{fields}``."""
+    bare = "".join(literal for literal, _, _, _ in string.Formatter().parse(text))
+    bare = _CODE_SPAN.sub("", bare)
+    bare = re.sub(r"--[a-z][a-z-]*", "", bare)  # an option's name (--force, --lang en) is written as it is typed
+    bare = re.sub(r"\b[a-z]+(?:[._-][a-z0-9]+)+\b", "", bare)  # a code or file name: facts.missing, spec-1
+    return [w for w in _WORD.findall(bare) if w not in PROPER_NOUNS]
+
+
+CHINESE = [(code, field, getattr(entry, field)) for code, entry in sorted(CATALOGUE.items())
+           for field in ("zh", "text_zh", "hint_zh") if getattr(entry, field)]
+
+
+@pytest.mark.parametrize(("code", "field", "text"), CHINESE, ids=[f"{c}.{f}" for c, f, _ in CHINESE])
+def test_every_chinese_text_is_chinese(code: str, field: str, text: str) -> None:
+    """No English word in a Chinese text, outside code spans, option names and the values it names."""
+    assert english_words(text) == [], f"{code} {field}: {text}"
+
+
+def test_the_english_word_finder_finds_english() -> None:
+    """The check above can fail: English pasted into a Chinese sentence is found."""
+    assert english_words("考核数据文件有误：cannot read {file}") == ["cannot", "read"]
+    assert english_words("缺少数据项 `late`（{fact}）") == []
+
+
+def test_no_chinese_sentence_pastes_the_english_message() -> None:
+    """A Chinese sentence never shows the English one inside it (the old `{message}`)."""
+    pasted = [code for code, entry in CATALOGUE.items()
+              for t in (entry.zh, entry.text_zh, entry.hint_zh) if t and "{message}" in t and code != "cli.within"]
+    assert pasted == []
+
+
+def test_every_problem_code_has_a_sentence_or_is_an_error_class_code() -> None:
+    """A problem code says its problem in both languages, unless it only names a kind of error."""
+    kinds = {"error", "facts.invalid", "spec.invalid", "evaluation.failed", "usage.invalid"}
+    without = [c for c, e in CATALOGUE.items() if not is_line(c) and e.text_en is None and c not in kinds]
+    assert without == []
+
+
+def _calls() -> list[tuple[str, int, str]]:
+    found = []
+    errors = {"AssessRulesError", "SpecError", "FactsError", "EvaluationError", "UsageError"}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "messages.py" and path.parent == PACKAGE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else (
+                node.func.attr if isinstance(node.func, ast.Attribute) else "")
+            where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
+            if name == "Problem":
+                found.append((where, node.lineno, "Problem(…) built outside the catalogue"))
+            elif name in errors and node.args and isinstance(node.args[0], ast.Constant | ast.JoinedStr):
+                found.append((where, node.lineno, f"{name} raised from a bare string"))
+    return found
+
+
+def test_no_problem_is_made_outside_the_catalogue() -> None:
+    """Every problem the package makes comes from a catalogue code, so it can be said in both languages."""
+    assert _calls() == []
