@@ -142,10 +142,11 @@ _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _ATTR = re.compile(rb"([\w:]+)\s*=\s*\"([^\"]*)\"")
 _ROW_TAG = re.compile(rb"<row\b([^>]*)>")
 _COL_TAG = re.compile(rb"<col\b([^>]*)/?>")
-_WIDE_REF = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{2,3})(\d+)\"")
-_FAR_REF = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{1,3})([2-9]\d{5}|\d{7,})\"")
+# a cell reference beyond column IV (256) or beyond row 99,999: a literal start, so the search is fast
+_FAR_OR_WIDE = re.compile(rb"r=\"(?:[A-Z]{1,3}\d{6,}\"|[A-Z]{3}\d|[J-Z][A-Z]\d|I[W-Z]\d)")
 _ERROR_CELL = re.compile(rb"<c\b([^>]*\bt=\"e\"[^>]*)>\s*<v>([^<]*)</v>")
-_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_FORMULA = re.compile(rb"<f[ >/]")
+_VALUE = re.compile(rb"<v>\s*[^<\s]")
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
@@ -204,19 +205,25 @@ def _scan_xlsx_sheet(data: bytes) -> _SheetXml:
             a = _attrs(m[1])
             if a.get("hidden") in ("1", "true") and a.get("min", "").isdigit() and a.get("max", "").isdigit():
                 out.hidden_columns.extend(range(int(a["min"]), min(int(a["max"]), int(a["min"]) + MAX_COLUMNS) + 1))
-    for m in _FAR_REF.finditer(data):
-        out.height = max(out.height, int(m[2]))
-    for m in _WIDE_REF.finditer(data):
-        out.width = max(out.width, column_number(m[1].decode()))
+    for m in _FAR_OR_WIDE.finditer(data):
+        ref = _REF.match(data[m.start() + 3:data.find(b'"', m.start() + 3)].decode("ascii", "replace"))
+        if ref and (m.start() == 0 or not data[m.start() - 1:m.start()].isalnum()):  # r="…", not sqref="…"
+            out.height = max(out.height, int(ref[2]))
+            out.width = max(out.width, column_number(ref[1]))
     if b't="e"' in data:
         for m in _ERROR_CELL.finditer(data):
             at = _cell_at(m[1])
             if at is not None:
                 out.errors[at] = _unescape(m[2].decode("utf-8", "replace"))
-    if b"<f" in data:
-        for m in _FORMULA_CELL.finditer(data):
-            at = _cell_at(m[1])
-            if at is not None:
+    if _FORMULA.search(data):  # <f>, not the <formula1> of a data validation
+        for m in _FORMULA.finditer(data):
+            start = data.rfind(b"<c ", 0, m.start())
+            open_end = data.find(b">", start)
+            end = data.find(b"</c>", m.start())
+            if start < 0 or end < 0:
+                continue
+            at = _cell_at(data[start + 2:open_end])
+            if at is not None and not _VALUE.search(data, m.start(), end):
                 out.unsaved.add(at)
     return out
 

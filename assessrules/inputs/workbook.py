@@ -305,6 +305,8 @@ def item_of(fact: Fact, key: str | None = None) -> str:
 
 def fact_value(fact: Fact, value: Any) -> Any:
     """The value of ``fact`` in a cell, normalised as scoring uses it; raise :class:`CellError` if it will not do."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise CellError("xlsx.empty_cell", item=item_of(fact))
     reader = _READERS.get(fact.type)
     if reader is None:
         raise CellError("xlsx.not_in_cell", item=item_of(fact))
@@ -353,6 +355,15 @@ def _fast(fact: Fact) -> Callable[[Any], Any]:
             return fact_value(fact, value)
         return yes_no
     return lambda value: fact_value(fact, value)
+
+
+_MISS = object()
+_EMPTY = object()
+
+
+def _filled(value: Any) -> bool:
+    """Whether a cell holds something: not "" (calamine's empty cell), None or only spaces."""
+    return value is not None and value != "" and (value.__class__ is not str or bool(value.strip()))
 
 
 def _key(text: str) -> str:
@@ -468,6 +479,7 @@ class _Reader:
         self.by_id: dict[str, _Unit] = {}
         self.by_name: dict[str, _Unit | None] = {}  # None: two units have this name
         self.pending: dict[tuple[str, ...], _Pending] = {}
+        self.periods: dict[tuple[str, str], str] = {}  # (sheet kind, cell text) -> period label, once worked out
 
     def problem(self, where: str, code: str, **values: Any) -> None:
         where = _visible(where)
@@ -605,41 +617,34 @@ class _Reader:
 
     # -- cells ---------------------------------------------------------------------------------------------------
     def rows(self, grid: Grid) -> list[tuple[int, list[Any]]]:
-        """The non-empty rows below the header, an empty cell None; error cells and formulas with no value said."""
+        """The non-empty rows below the header (an empty cell is "" as calamine gives it, see :func:`_filled`);
+        error cells and formulas with no saved value are said, and read as empty."""
         out: list[tuple[int, list[Any]]] = []
         flagged = {r for r, _ in grid.errors} | {r for r, _ in grid.unsaved}
-        for r, raw in enumerate(grid.rows[1:], start=2):
-            row = [None if (v.__class__ is str and not v.strip()) else v for v in raw]
+        for r, row in enumerate(grid.rows[1:], start=2):
             if r in flagged:
                 for c in range(1, len(row) + 1):
                     where = f"{grid.title}!{column_letter(c)}{r}"
                     if (r, c) in grid.errors:
                         self.problem(where, "xlsx.error_value", error=grid.errors[(r, c)])
-                        row[c - 1] = None
+                        row[c - 1] = ""
                     elif (r, c) in grid.unsaved:
                         self.problem(where, "xlsx.formula_unsaved")
-                        row[c - 1] = None
-            elif not any(v is not None for v in row):
+                        row[c - 1] = ""
+            elif row.count("") == len(row) or not any(_filled(v) for v in row):
                 continue
             out.append((r, row))
         return out
 
-    def cell(self, sheet: Sheet, r: int, c: int, value: Any, *, read: Callable[[Any], Any], column: Column,
-             unit: _Unit, item: str, period: str | None = None) -> Any:
-        """``value`` of ``column`` read by ``read``, or None after a located problem."""
-        try:
-            return read(value)
-        except CellError as exc:
-            self.problem(f"{sheet.title}!{column_letter(c + 1)}{r}", exc.code, unit=unit.id, fact=column.key,
-                         period=period, **{**exc.values, "item": item})
-            return None
-
     def unit_of(self, sheet: Sheet, r: int, c: int, value: Any, *, name_at: int | None, row: list[Any]) -> _Unit | None:
         """The unit a row names by its id (or its name, in either column); one problem for all rows that misname it."""
+        name = row[name_at] if name_at is not None and name_at < len(row) else ""
+        unit = self.by_id.get(value) if value.__class__ is str else None
+        if unit is not None and (name == "" or name == unit.data.get("name")):
+            return unit  # the common case: the id as in the sheet 单位, and its name or none
         where = f"{sheet.title}!{column_letter(c + 1)}{r}"
-        name = row[name_at] if name_at is not None and name_at < len(row) else None
-        name = name.strip() if isinstance(name, str) and name.strip() else (shown(name) if name is not None else None)
-        if value is None:
+        name = (name.strip() or None) if isinstance(name, str) else (shown(name) if name is not None else None)
+        if not _filled(value):
             if name is None:
                 self.problem(where, "xlsx.no_unit")
                 return None
@@ -687,7 +692,8 @@ class _Reader:
         for r, row in self.rows(grid):
             def get(key: str, row: list[Any] = row) -> Any:
                 c = at.get(key)
-                return row[c] if c is not None and c < len(row) else None
+                value = row[c] if c is not None and c < len(row) else None
+                return value if _filled(value) else None
 
             def where(key: str, r: int = r) -> str:
                 return f"{sheet.title}!{column_letter(at.get(key, 0) + 1)}{r}"
@@ -753,9 +759,9 @@ class _Reader:
         id_col = next(c for c, col in columns.items() if col.key == "id")
         name_col = next((c for c, col in columns.items() if col.key == "name"), None)
         period_col = next((c for c, col in columns.items() if col.key == "period"), None)
-        facts = [(c, col, _fast(col.fact), item_of(col.fact, col.key)) for c, col in columns.items()
-                 if col.fact is not None]
-        required = [(c, col, item) for c, col, _, item in facts if col.fact is not None and col.fact.required]
+        facts: list[tuple[int, str, Callable[[Any], Any], dict[Any, Any], dict[Any, Any], str, bool]] = [
+            (c, col.key, _fast(col.fact), {}, {"": _EMPTY}, item_of(col.fact, col.key), col.fact.required)
+                 for c, col in columns.items() if col.fact is not None]
         for r, row in self.rows(grid):
             width = len(row)
             unit = self.unit_of(sheet, r, id_col, row[id_col] if id_col < width else None, name_at=name_col, row=row)
@@ -778,25 +784,47 @@ class _Reader:
                     continue
                 unit.periods[label] = r
                 target = unit.data["periods"][label] = {}
-            prefix = f"{label} " if label else ""
-            for c, column, read, item in facts:
-                value = row[c] if c < width else None
-                if value is None:
+            for c, key, read, floats, texts, item, required in facts:
+                # A column's cells repeat (是/否, small counts): each distinct number or text is read once. The
+                # two caches are apart because True == 1.0 and hash alike, and must not be read alike.
+                value = row[c] if c < width else ""
+                kind = value.__class__
+                got = floats.get(value, _MISS) if kind is float else texts.get(value, _MISS) if kind is str else _MISS
+                if got is _MISS:
+                    try:
+                        got = read(value)
+                    except CellError as exc:
+                        if exc.code != "xlsx.empty_cell" or required:
+                            self.problem(f"{sheet.title}!{column_letter(c + 1)}{r}", exc.code, unit=unit.id,
+                                         fact=key, period=label,
+                                         **{**exc.values, "item": f"{label} {item}" if label else item})
+                        continue
+                    if kind is float:
+                        floats[value] = got
+                    elif kind is str:
+                        texts[value] = got
+                elif got is _EMPTY:
+                    if required:
+                        self.problem(f"{sheet.title}!{column_letter(c + 1)}{r}", "xlsx.empty_cell", unit=unit.id,
+                                     fact=key, period=label, item=f"{label} {item}" if label else item)
                     continue
-                checked = self.cell(sheet, r, c, value, read=read, column=column, unit=unit, item=prefix + item,
-                                    period=label)
-                if checked is not None:
-                    target[column.key] = checked
-            for c, column, item in required:
-                if (row[c] if c < width else None) is None:
-                    self.problem(f"{sheet.title}!{column_letter(c + 1)}{r}", "xlsx.empty_cell", unit=unit.id,
-                                 fact=column.key, period=label, item=prefix + item)
+                target[key] = got
 
     def period(self, sheet: Sheet, r: int, c: int | None, row: list[Any], unit: _Unit) -> str | None:
         value = row[c] if c is not None and c < len(row) else None
+        label = self.periods.get((sheet.kind, value)) if value.__class__ is str else None
+        if label is not None:
+            return label
+        label = self.period_of(sheet, r, c, value, unit)
+        if label is not None and value.__class__ is str:
+            self.periods[(sheet.kind, value)] = label
+        return label
+
+    def period_of(self, sheet: Sheet, r: int, c: int | None, value: Any, unit: _Unit) -> str | None:
+        """The period label of ``value``, or None after a problem."""
         where = f"{sheet.title}!{column_letter((c or 0) + 1)}{r}"
         month = sheet.kind == "month"
-        if value is None:
+        if not _filled(value):
             self.problem(where, "xlsx.no_month" if month else "xlsx.no_quarter", unit=unit.id)
             return None
         if isinstance(value, dt.datetime | dt.date) and month:
@@ -826,19 +854,17 @@ class _Reader:
             prefix = f"{sheet.title} 第{len(rows)}条 "
             record: dict[str, Any] = {}
             for c, column, read, item in fields:
-                value = row[c] if c < len(row) else None
-                if value is None:
-                    if column.fact is not None and column.fact.required:
-                        self.problem(f"{sheet.title}!{column_letter(c + 1)}{r}", "xlsx.empty_cell", unit=unit.id,
-                                     fact=name, record=len(rows), item=prefix + item)
-                    continue
+                value = row[c] if c < len(row) else ""
                 try:
-                    checked = read(value)
+                    if value == "" or value is None:
+                        if column.fact is None or not column.fact.required:
+                            continue
+                        raise CellError("xlsx.empty_cell")
+                    record[column.key] = read(value)
                 except CellError as exc:
-                    self.problem(f"{sheet.title}!{column_letter(c + 1)}{r}", exc.code, unit=unit.id, fact=name,
-                                 record=len(rows), **{**exc.values, "item": prefix + item})
-                    continue
-                record[column.key] = checked
+                    if exc.code != "xlsx.empty_cell" or (column.fact is not None and column.fact.required):
+                        self.problem(f"{sheet.title}!{column_letter(c + 1)}{r}", exc.code, unit=unit.id, fact=name,
+                                     record=len(rows), **{**exc.values, "item": prefix + item})
             unit.data["facts"].setdefault(name, []).append(record)
 
     def missing_rows(self, sheet: Sheet) -> None:
