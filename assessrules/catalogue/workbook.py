@@ -148,6 +148,13 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "{item}: expected a date, got the number {got}",
      "{got} looks like a date typed without separators: write {date}; if the cell is formatted as a date, "
      "set it to 常规 (General) first"),
+    ("xlsx.date_overflow", "a date cell holds a date no calendar has (a number typed into a date cell)",
+     "日期单元格中的日期超出范围（多为在日期格式的单元格中输入了数字）",
+     "{item}中的日期 {got} 超出范围", "这通常是在设为日期格式的单元格中输入了 20210305 这样的数字：请把单元格格式改为“常规”，"
+     "再写成 2021-03-05 这样的日期",
+     "{item}: the date {got} is out of range",
+     "a spreadsheet shows this when a number such as 20210305 is typed into a date-formatted cell: set the cell's "
+     "format to 常规 (General) and type the date as 2021-03-05"),
     ("xlsx.date_with_time", "a date cell holds a time of day too", "日期单元格带有时刻",
      "{item}应填不带时刻的日期，单元格中是 {got}", "请只填日期，如 2021-03-02",
      "{item}: expected a date without a time, got {got}", "type the date alone, such as 2021-03-02"),

@@ -50,6 +50,7 @@ WORKBOOK_SUFFIXES = SUFFIXES
 _TRUE = frozenset({"是", "√", "✓", "✔", "true", "对", "yes", "y"})
 _FALSE = frozenset({"否", "×", "✗", "✘", "x", "false", "错", "no", "n"})
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_BIG_DATE = re.compile(r"^\d{5,}-\d{1,2}-\d{1,2}")
 _MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _QUARTER_TEXT = re.compile(r"^(\d{4})\s*(?:年\s*第?\s*([1-4一二三四])\s*季度?|[Qq]([1-4]))$")
 _NUMBER_TEXT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
@@ -143,7 +144,10 @@ def parse_date_text(text: str) -> dt.date:
     m = _DATE_TEXT.match(unicodedata.normalize("NFKC", text).strip())
     if not m:
         raise ValueError(f"not a date: {text!r}")
-    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise ValueError(f"there is no such date as {text!r}") from None
 
 
 def _digits_date(value: float | int) -> dt.date | None:
@@ -169,6 +173,8 @@ def date_of(value: Any) -> dt.date:
         return value
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
+        if _BIG_DATE.match(text):  # what LibreOffice keeps of 20210305 typed into a date cell: 32767-12-31
+            raise CellError("xlsx.date_overflow", got=shown(value))
         if _DATE_TEXT.match(text):
             try:
                 return parse_date_text(text)
