@@ -20,8 +20,8 @@ checks on the way that the facts read back are those written. Pass ``--format xl
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import gc
+import importlib.metadata
 import platform
 import sys
 import tempfile

@@ -299,7 +299,7 @@ WORKBOOK_CASES: list[Case] = [
     cell_case("exponent_400", MONTHLY, "I2", "1e400", "月度考核!I2: 单位 chengguan：2021-01"),
     cell_case("exponent_minus_400", MONTHLY, "I2", "1e-400",
               "月度考核!I2: 单位 chengguan：2021-01 公共服务事项上网办理比例（online_service_ratio）的数字 1e-400 太小"),
-    cell_case("ten_to_the_30", MONTHLY, "D2", 10**30, 
+    cell_case("ten_to_the_30", MONTHLY, "D2", 10**30,
               "月度考核!D2: 单位 chengguan：2021-01 信息公开数量（条）（info_published）的数字 1e+30"),
     cell_case("ten_to_the_30_float", MONTHLY, "F2", 1e30, "月度考核!F2"),
     cell_case("count_above_a_billion", MONTHLY, "D2", 2_000_000_000, "月度考核!D2"),

@@ -256,3 +256,27 @@ def test_what_is_no_date_is_refused(text: str) -> None:
     """parse_date_text refuses what is no date with ValueError."""
     with pytest.raises(ValueError, match="date"):
         parse_date_text(text)
+
+
+def test_an_ods_that_repeats_a_filled_row_a_million_times_is_refused_unread(books: dict[str, Path],
+                                                                          tmp_path: Path) -> None:
+    """A row with a value repeated 1,000,000 times (a few bytes in content.xml) is refused before calamine builds it."""
+    import zipfile
+
+    source = _book(books, "example", "ods")
+    with zipfile.ZipFile(source) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    content = parts["content.xml"]
+    start = content.find(b"<table:table-row", content.find(b'table:name="' + UNITS.encode()))
+    end = content.find(b">", start)
+    parts["content.xml"] = content[:end] + b' table:number-rows-repeated="1000000"' + content[end:]
+    bomb = tmp_path / "bomb.ods"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", parts.pop("mimetype"), compress_type=zipfile.ZIP_STORED)
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(FactsError) as caught:
+        read_workbook(bomb, load_spec("2021"), display="bomb.ods")
+    said = render_problem(caught.value.problems[0], "zh")
+    assert caught.value.problems[0].code == "xlsx.repeated"
+    assert said.startswith("bomb.ods: 工作簿把一行（或一个单元格）有内容的数据重复了 1,000,000 次"), said

@@ -34,6 +34,10 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "这不是 Excel、WPS 或 LibreOffice 工作簿，无法读取", "请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx（Excel 工作簿）",
      "this is not a readable workbook (not an Excel, WPS or OpenDocument file)",
      "open it in Excel, WPS or LibreOffice and save it as .xlsx (Excel 工作簿)"),
+    ("xlsx.repeated", "an .ods repeats a filled row or cell past the limits", "工作簿把有内容的行或单元格重复了过多次",
+     "工作簿把一行（或一个单元格）有内容的数据重复了 {count} 次，最多读取 {limit} 行（列），未读取任何内容",
+     "请删除多余的行或列后再保存", "the workbook repeats a filled row or cell {count} times; at most {limit} are read; "
+     "nothing was read", "delete the extra rows or columns and save it again"),
     ("xlsx.unreadable", "the file is not a readable workbook", "文件不是可读取的工作簿",
      "这不是可读取的工作簿（{reason}）", "请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx（Excel 工作簿）",
      "this is not a readable workbook ({reason})",

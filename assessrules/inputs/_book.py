@@ -241,6 +241,21 @@ def _repeat(element: ElementTree.Element, what: str) -> int:
         return 1
 
 
+_ROWS_REPEATED = re.compile(rb"<table:table-row\b[^>]*\bnumber-rows-repeated=\"(\d{6,})\"[^>]*>")
+_CELLS_REPEATED = re.compile(rb"<table:table-cell\b[^>]*\bnumber-columns-repeated=\"(\d{3,})\"[^>]*>")
+
+
+def _check_repeats(data: bytes) -> None:
+    """Refuse an .ods that repeats a filled row or cell past the limits (calamine would build every copy)."""
+    for m in _ROWS_REPEATED.finditer(data):
+        end = data.find(b"</table:table-row>", m.end())
+        if int(m[1]) > MAX_ROWS and b"office:value-type" in data[m.end():end if end >= 0 else len(data)]:
+            raise BookError("xlsx.repeated", count=f"{int(m[1]):,}", limit=f"{MAX_ROWS:,}")
+    for m in _CELLS_REPEATED.finditer(data):
+        if int(m[1]) > MAX_COLUMNS and b"office:value-type" in m[0]:
+            raise BookError("xlsx.repeated", count=f"{int(m[1]):,}", limit=f"{MAX_COLUMNS:,}")
+
+
 def _scan_ods(data: bytes) -> dict[str, _SheetXml]:
     """Each table's merged ranges and hidden rows and columns, walking content.xml once."""
     out: dict[str, _SheetXml] = {}
@@ -315,7 +330,9 @@ class Book:
         try:
             if self.format == "ods":
                 with zipfile.ZipFile(path) as archive:
-                    self._xml = _scan_ods(archive.read("content.xml"))
+                    content = archive.read("content.xml")
+                _check_repeats(content)
+                self._xml = _scan_ods(content)
             self.wb = calamine.CalamineWorkbook.from_path(path)
             if self.format == "xlsx":
                 with zipfile.ZipFile(path) as archive:
