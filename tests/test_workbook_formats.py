@@ -146,15 +146,14 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _convert(sources: list[Path], fmt: str, outdir: Path) -> None:
-    """Convert every source to ``fmt`` with one LibreOffice run."""
+def _convert(sources: list[Path], fmt: str, outdir: Path) -> subprocess.Popen[str]:
+    """Start converting every source to ``fmt`` with one LibreOffice run (its own profile, so two can run at once)."""
     soffice = _soffice()
     assert soffice is not None
     profile = outdir / "profile"
-    done = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                           "--convert-to", fmt, "--outdir", str(outdir), *map(str, sources)],
-                          capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr
+    return subprocess.Popen([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                             "--convert-to", fmt, "--outdir", str(outdir), *map(str, sources)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.fixture(scope="session")
@@ -172,8 +171,10 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         wb.save(folders["xlsx"] / f"{mistake.name}.xlsx")
     if _soffice() is not None:
         sources = sorted(folders["xlsx"].glob("*.xlsx"))
-        for fmt in ("xls", "ods"):
-            _convert(sources, fmt, folders[fmt])
+        runs = [_convert(sources, fmt, folders[fmt]) for fmt in ("xls", "ods")]
+        for done in runs:
+            _, stderr = done.communicate(timeout=600)
+            assert done.returncode == 0, stderr
     return folders
 
 

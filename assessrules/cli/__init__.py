@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="spec files, bundled ids such as 2021, or scenario files (X.tests.yaml)")
     p.set_defaults(handler=cmd_validate)
 
-    facts_help = "a facts file (YAML, JSON or a filled .xlsx workbook); - reads it from standard input"
+    facts_help = "a facts file (YAML, JSON or a filled .xlsx, .xlsm, .xls or .ods workbook); - reads it from standard input"
     spec_help = "the spec: a bundled id (2021) or a path; default: the facts file's `spec:`, else 2021"
     as_of_help = ("the assessment date (考核日期), e.g. 2022-01-10, or a period such as 2021Q2 for a snapshot as of its "
                   "last day (later periods and records left out); default: the facts file's `as_of:`, else the year's end")
@@ -139,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser("convert", help="convert a facts file between YAML, JSON and a workbook (.xlsx)")
-    p.add_argument("facts", metavar="IN", help="a facts file (.yaml, .json or .xlsx)")
+    p.add_argument("facts", metavar="IN", help="a facts file (.yaml, .json, or a workbook: .xlsx, .xlsm, .xls, .ods)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write (.yaml, .json or .xlsx)")
     p.add_argument("--spec", help=spec_help)
     p.set_defaults(handler=cmd_convert)
