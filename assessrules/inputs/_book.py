@@ -241,25 +241,33 @@ def _repeat(element: ElementTree.Element, what: str) -> int:
         return 1
 
 
-_ROWS_REPEATED = re.compile(rb"<table:table-row\b[^>]*\bnumber-rows-repeated=\"(\d{6,})\"[^>]*>")
-_CELLS_REPEATED = re.compile(rb"<table:table-cell\b[^>]*\bnumber-columns-repeated=\"(\d{3,})\"[^>]*>")
+_ROWS_REPEATED = re.compile(rb"number-rows-repeated=\"(\d{6,})\"")  # a literal start: the search is fast
+_CELLS_REPEATED = re.compile(rb"number-columns-repeated=\"(\d{3,})\"")
 
 
 def _check_repeats(data: bytes) -> None:
-    """Refuse an .ods that repeats a filled row or cell past the limits (calamine would build every copy)."""
+    """Refuse an .ods that repeats a filled row or cell past the limits (calamine would build every copy).
+
+    LibreOffice repeats empty rows and cells to the sheet's end (``number-columns-repeated="16382"``):
+    only a repeat whose row or cell holds a value counts.
+    """
     for m in _ROWS_REPEATED.finditer(data):
+        start = data.rfind(b"<", 0, m.start())
         end = data.find(b"</table:table-row>", m.end())
-        if int(m[1]) > MAX_ROWS and b"office:value-type" in data[m.end():end if end >= 0 else len(data)]:
+        if int(m[1]) > MAX_ROWS and data.startswith(b"<table:table-row", start) \
+                and b"office:value-type" in data[m.end():end if end >= 0 else len(data)]:
             raise BookError("xlsx.repeated", count=f"{int(m[1]):,}", limit=f"{MAX_ROWS:,}")
     for m in _CELLS_REPEATED.finditer(data):
-        if int(m[1]) > MAX_COLUMNS and b"office:value-type" in m[0]:
-            raise BookError("xlsx.repeated", count=f"{int(m[1]):,}", limit=f"{MAX_COLUMNS:,}")
+        if int(m[1]) > MAX_COLUMNS:
+            start = data.rfind(b"<", 0, m.start())
+            if b"office:value-type" in data[start:data.find(b">", m.end()) + 1]:
+                raise BookError("xlsx.repeated", count=f"{int(m[1]):,}", limit=f"{MAX_COLUMNS:,}")
 
 
 def _scan_ods(data: bytes) -> dict[str, _SheetXml]:
     """Each table's merged ranges and hidden rows and columns, walking content.xml once."""
     out: dict[str, _SheetXml] = {}
-    if b"spanned" not in data and b'visibility="collapse"' not in data and b'visibility="filter"' not in data:
+    if b"spanned" not in data and b"visibility=" not in data:
         return out
     table: _SheetXml | None = None
     row = column = 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import math
 import os
 import re
@@ -334,7 +335,7 @@ def _fast(fact: Fact) -> Callable[[Any], Any]:
         high = float(min(Decimal(hi), Decimal(MAX_COUNT))) if hi is not None else float(MAX_COUNT)
 
         def count(value: Any) -> Any:
-            if value.__class__ is float and value.is_integer() and low <= value <= high:
+            if ((value.__class__ is float and value.is_integer()) or value.__class__ is int) and low <= value <= high:
                 return int(value)
             return fact_value(fact, value)
         return count
@@ -637,7 +638,7 @@ class _Reader:
                     elif (r, c) in grid.unsaved:
                         self.problem(where, "xlsx.formula_unsaved")
                         row[c - 1] = ""
-            elif row.count("") == len(row) or not any(_filled(v) for v in row):
+            elif row.count("") == len(row) or (not _filled(row[0]) and not any(_filled(v) for v in row)):
                 continue
             out.append((r, row))
         return out
@@ -795,7 +796,8 @@ class _Reader:
                 # two caches are apart because True == 1.0 and hash alike, and must not be read alike.
                 value = row[c] if c < width else ""
                 kind = value.__class__
-                got = floats.get(value, _MISS) if kind is float else texts.get(value, _MISS) if kind is str else _MISS
+                got = (floats.get(value, _MISS) if kind is float or kind is int
+                       else texts.get(value, _MISS) if kind is str else _MISS)
                 if got is _MISS:
                     try:
                         got = read(value)
@@ -805,7 +807,7 @@ class _Reader:
                                          fact=key, period=label,
                                          **{**exc.values, "item": f"{label} {item}" if label else item})
                         continue
-                    if kind is float:
+                    if kind is float or kind is int:  # (an .xls gives whole numbers as int; 1 and 1.0 read alike)
                         floats[value] = got
                     elif kind is str:
                         texts[value] = got
@@ -902,10 +904,14 @@ def read_workbook(path: str | os.PathLike[str], spec: Spec | SpecSource, display
         wb = Book(file)
     except BookError as exc:
         raise _refused(exc.code, book, **exc.values) from None
-    try:
+    collecting = gc.isenabled()
+    gc.disable()  # the reader makes a dict per row and keeps them all: no cycle to find, and a full collection
+    try:          # would walk every object the caller holds, again and again (a third of the time in a busy process)
         return _read(wb, book, spec)
     finally:
         wb.close()
+        if collecting:
+            gc.enable()
 
 
 def _read(wb: Book, book: str, spec: Spec | SpecSource) -> Document:
