@@ -491,7 +491,7 @@ def test_files_that_are_not_workbooks_are_refused_clearly(tmp_path: Path) -> Non
     fake = tmp_path / "fake.xlsx"
     fake.write_text("units: []\n", encoding="utf-8")
     code, _, err = call("score", str(fake))
-    assert code == 1 and "fake.xlsx: 这不是 Excel、WPS 或 LibreOffice 工作簿，无法读取" in err and "Traceback" not in err
+    assert code == 1 and "fake.xlsx: 这不是 `Excel`、`WPS` 或 `LibreOffice` 工作簿，无法读取" in err and "Traceback" not in err
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     code, _, err = call("score", str(old))

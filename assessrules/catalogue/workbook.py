@@ -14,8 +14,8 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     # code, what it means (en, zh), sentence zh, hint zh, sentence en, hint en
     # -- the file --------------------------------------------------------------------------------------------
     ("xlsx.suffix", "the file is not named as a workbook this program reads", "文件扩展名不是可读取的工作簿格式",
-     "只能读取 .xlsx、.xlsm、.xls 或 .ods 格式的工作簿，此文件的扩展名是“{suffix}”",
-     "请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx（Excel 工作簿）",
+     "只能读取 `.xlsx`、`.xlsm`、`.xls` 或 `.ods` 格式的工作簿，此文件的扩展名是“{suffix}”",
+     "请用 `Excel`、`WPS` 或 `LibreOffice` 打开后另存为 `.xlsx`（`Excel` 工作簿）",
      "only .xlsx, .xlsm, .xls and .ods workbooks can be read, not “{suffix}”",
      "open it in Excel, WPS or LibreOffice and save it as .xlsx (Excel 工作簿)"),
     ("xlsx.no_file", "the workbook does not exist", "工作簿文件不存在", "找不到这个文件", "请检查文件名和所在文件夹",
@@ -30,8 +30,9 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "工作簿解压后有 {size} 字节，最多读取 {limit} 字节（是否为压缩炸弹？），未解压任何内容", "请把工作簿拆分成几个文件",
      "the workbook unpacks to {size} bytes; at most {limit} are read (is it a zip bomb?); nothing was unpacked",
      "split the workbook"),
-    ("xlsx.not_workbook", "the file is no Excel, WPS or OpenDocument workbook", "文件不是 Excel、WPS 或 LibreOffice 工作簿",
-     "这不是 Excel、WPS 或 LibreOffice 工作簿，无法读取", "请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx（Excel 工作簿）",
+    ("xlsx.not_workbook", "the file is no Excel, WPS or OpenDocument workbook",
+     "文件不是 `Excel`、`WPS` 或 `LibreOffice` 工作簿", "这不是 `Excel`、`WPS` 或 `LibreOffice` 工作簿，无法读取",
+     "请用 `Excel`、`WPS` 或 `LibreOffice` 打开后另存为 `.xlsx`（`Excel` 工作簿）",
      "this is not a readable workbook (not an Excel, WPS or OpenDocument file)",
      "open it in Excel, WPS or LibreOffice and save it as .xlsx (Excel 工作簿)"),
     ("xlsx.repeated", "an .ods repeats a filled row or cell past the limits", "工作簿把有内容的行或单元格重复了过多次",
@@ -39,7 +40,7 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "请删除多余的行或列后再保存", "the workbook repeats a filled row or cell {count} times; at most {limit} are read; "
      "nothing was read", "delete the extra rows or columns and save it again"),
     ("xlsx.unreadable", "the file is not a readable workbook", "文件不是可读取的工作簿",
-     "这不是可读取的工作簿（{reason}）", "请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx（Excel 工作簿）",
+     "这不是可读取的工作簿（{reason}）", "请用 `Excel`、`WPS` 或 `LibreOffice` 打开后另存为 `.xlsx`（`Excel` 工作簿）",
      "this is not a readable workbook ({reason})",
      "open it in Excel, WPS or LibreOffice and save it as .xlsx (Excel 工作簿)"),
     # -- sheets, columns and the layout -------------------------------------------------------------------------
@@ -93,7 +94,7 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "the cell shows the error {error}", "correct the formula or type the value"),
     ("xlsx.formula_unsaved", "a formula has no saved value", "公式没有保存计算结果",
      "单元格中是公式，但没有保存计算结果",
-     "请用 Excel、WPS 或 LibreOffice 打开并保存一次，让公式的值保存下来；或者直接填写数值，不用公式",
+     "请用 `Excel`、`WPS` 或 `LibreOffice` 打开并保存一次，让公式的值保存下来；或者直接填写数值，不用公式",
      "the cell holds a formula with no saved value",
      "open the workbook in Excel or WPS and save it, so that the formula's value is stored; "
      "or type the value instead of the formula"),
@@ -134,7 +135,7 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "{item}的数字 {got} 小数位过多，最多 {places} 位", "请四舍五入到最多 {places} 位小数",
      "{item}: {got} has more than {places} decimal places", "round it to at most {places} decimal places"),
     ("xlsx.not_bool", "a yes/no cell holds something else", "“是/否”单元格填了其他内容",
-     "{item}应填“是”或“否”，单元格中是“{got}”", "请填“是”或“否”（也可填 √/×、TRUE/FALSE）",
+     "{item}应填“是”或“否”，单元格中是“{got}”", "请填“是”或“否”（也可填 √/×、`TRUE`/`FALSE`）",
      "{item}: expected 是 or 否, got “{got}”", "write 是 or 否 (√/×, TRUE/FALSE also do)"),
     ("xlsx.not_choice", "a cell holds none of its fact's values", "单元格的值不在可选值之中",
      "{item}填的是“{got}”，不在可选值之中", "请从下拉列表中选择：{choices}",
@@ -144,7 +145,7 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "{item}: expected a date, got “{got}”",
      "type a date such as 2021-03-02, 2021/3/2 or 2021年3月2日, or format the cell as a date"),
     ("xlsx.date_as_number", "a date cell holds a plain number", "日期单元格中是数字",
-     "{item}应填日期，单元格中是数字 {got}", "请把单元格格式设为日期（yyyy-mm-dd），或填写 2021-03-02 这样的日期",
+     "{item}应填日期，单元格中是数字 {got}", "请把单元格格式设为日期（`yyyy-mm-dd`），或填写 2021-03-02 这样的日期",
      "{item}: expected a date, got the number {got}", "format the cell as a date (yyyy-mm-dd)"),
     ("xlsx.date_digits", "a date is typed as eight digits (20210305)", "日期被写成了八位数字（如 20210305）",
      "{item}应填日期，单元格中是数字 {got}",
@@ -178,7 +179,7 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "{item}: this fact cannot be given in one cell", "fill it in on its own sheet"),
     # -- units -------------------------------------------------------------------------------------------------
     ("xlsx.no_unit_id", "a row of the units sheet has no unit id", "单位表中某行没有单位编号",
-     "这一行没有填单位编号", "每个单位都要有编号，如 chengguan",
+     "这一行没有填单位编号", "每个单位都要有编号，如 `chengguan`",
      "no 单位编号 in this row", "give every unit an id, e.g. chengguan"),
     ("xlsx.no_unit", "a row names no unit", "某行没有填单位",
      "这一行没有填单位编号或单位名称", "请填写“单位”表中的单位编号或单位名称",
