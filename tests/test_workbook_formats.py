@@ -281,3 +281,16 @@ def test_an_ods_that_repeats_a_filled_row_a_million_times_is_refused_unread(book
     said = render_problem(caught.value.problems[0], "zh")
     assert caught.value.problems[0].code == "xlsx.repeated"
     assert said.startswith("bomb.ods: 工作簿把一行（或一个单元格）有内容的数据重复了 1,000,000 次"), said
+
+
+def test_an_xlsm_is_read_as_its_xlsx_and_its_macros_never_run(books: dict[str, Path], tmp_path: Path) -> None:
+    """A macro-enabled workbook (.xlsm) with a VBA part scores as the .xlsx does: only its cells are read."""
+    import zipfile
+
+    source = books["xlsx"] / "example.xlsx"
+    target = tmp_path / "考核数据.xlsm"
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            out.writestr(info, archive.read(info))
+        out.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 Sub Workbook_Open(): Shell \"calc\": End Sub")
+    assert _score(target) == _score(EXAMPLE)
