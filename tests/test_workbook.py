@@ -23,6 +23,7 @@ from assessrules.errors import FactsError
 from assessrules.inputs.facts_file import read_facts, score_document
 from assessrules.inputs.template import build_workbook, excel_number
 from assessrules.inputs.workbook import CellError, fact_value, read_workbook
+from assessrules.messages import render_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "zhenping-2021-units.yaml"
@@ -321,7 +322,7 @@ def test_cells_accept_what_people_type(quarters: Spec, name: str, cell: Any, exp
     ("has_plan", "有", "write 是 or 否"), ("has_plan", 1, "write 是 or 否"),
     ("satisfaction", 95, "write 95% or 0.95"), ("visits", "3次", "whole number"),
     ("visits", "1,000", "without thousands separators"), ("report_date", 44000, "format the cell as a date"),
-    ("media_rating", "很好", "choose one of 优、良、一般、差"), ("other_issues", dt.datetime(2021, 1, 1), "not a date"),
+    ("media_rating", "很好", "choose one of 优, 良, 一般, 差"), ("other_issues", dt.datetime(2021, 1, 1), "not a date"),
     ("other_issues", 0.30000000000000004, "at most 12 decimal places"),  # as a facts file may hold: convert round-trips
 ])
 def test_anything_else_gets_a_hint(quarters: Spec, name: str, cell: Any, hint: str) -> None:
@@ -388,81 +389,75 @@ def _orphan_record(wb: Workbook) -> None:
     wb["主动公开信息记录"]["A2"] = None
 
 
-BAD: list[tuple[str, Mutation, str]] = [
-    ("ratio_as_whole_percent", _set("月度考核", "I28", "95"),
-     "考核数据.xlsx!月度考核!I28: 单位 niutoudian 2021-03 公共服务事项上网办理比例 (online_service_ratio): "
-     "95 is above the greatest allowed value 1\n    hint: a share is from 0 to 1: write 95% or 0.95"),
-    ("ratio_word", _set("月度考核", "I28", "高"),
-     "考核数据.xlsx!月度考核!I28: 单位 niutoudian 2021-03 公共服务事项上网办理比例 (online_service_ratio): "
-     "expected a number, got the text '高'"),
-    ("bool_word", _set("月度考核", "E5", "maybe"),
-     "考核数据.xlsx!月度考核!E5: 单位 chengguan 2021-04 重点领域信息按要求公开 (key_areas_disclosed): "
-     "expected 是 or 否, got the text 'maybe'\n    hint: write 是 or 否"),
-    ("bool_number", _set("月度考核", "E5", 1), "月度考核!E5: 单位 chengguan 2021-04 重点领域信息按要求公开 "
-     "(key_areas_disclosed): expected 是 or 否, got 1"),
-    ("count_fraction", _set("月度考核", "D5", 2.5), "月度考核!D5: 单位 chengguan 2021-04 信息公开数量（条） "
-     "(info_published): expected a whole number, got 2.5"),
-    ("count_negative", _set("月度考核", "D5", -1), "月度考核!D5: 单位 chengguan 2021-04 信息公开数量（条） "
-     "(info_published): -1 is below the least allowed value 0"),
-    ("count_separators", _set("月度考核", "D5", "1,200"), "月度考核!D5: 单位 chengguan 2021-04 信息公开数量（条） "
-     "(info_published): expected a number, got the text '1,200'\n    hint: write it without thousands separators"),
-    ("count_with_unit", _set("月度考核", "D5", "8条"), "月度考核!D5: 单位 chengguan 2021-04 信息公开数量（条） "
-     "(info_published): expected a number, got the text '8条'"),
-    ("count_above_max", _set("年度考核", "C2", 7), "考核数据.xlsx!年度考核!C2: 单位 chengguan "
-     "基础信息要素缺失或未及时更新项数 (basic_elements_missing): 7 is above the greatest allowed value 6"),
-    ("required_empty", _set("年度考核", "D2", None), "考核数据.xlsx!年度考核!D2: 单位 chengguan "
-     "已建立完善本单位政务公开工作机制 (has_work_mechanism): the cell is empty"),
-    ("date_words", _set("主动公开信息记录", "C2", "去年"), "考核数据.xlsx!主动公开信息记录!C2: 单位 chengguan "
-     "主动公开信息记录 第1条 形成或变更日期 (formed): expected a date, got the text '去年'"),
-    ("date_impossible", _set("主动公开信息记录", "C2", "2021/2/30"),
-     "主动公开信息记录!C2: 单位 chengguan 主动公开信息记录 第1条 形成或变更日期 (formed): there is no such date as '2021/2/30'"),
-    ("date_as_number", _number_in_date_cell, "expected a date, got the number 44000\n"
-     "    hint: format the cell as a date (yyyy-mm-dd)"),
-    ("date_with_time", _set("主动公开信息记录", "D2", dt.datetime(2021, 3, 10, 9, 30)),
-     "主动公开信息记录!D2: 单位 chengguan 主动公开信息记录 第1条 在县政府网站全面公开日期 (published): "
-     "expected a date without a time, got 2021-03-10 09:30"),
-    ("unknown_unit", _set("月度考核", "A2", "chengguna"), "考核数据.xlsx!月度考核!A2: unknown unit 'chengguna': "
-     "the sheet 单位 has no such 单位编号\n    hint: did you mean 'chengguan'?"),
-    ("record_without_unit", _orphan_record, "考核数据.xlsx!主动公开信息记录!A2: no 单位编号 in this row"),
-    ("unit_twice", _set("单位", "A3", "chengguan"), "考核数据.xlsx!单位!A3: the unit chengguan is listed twice "
-     "(first in row 2)"),
-    ("unknown_unit_type", _set("单位", "C3", "镇"), "考核数据.xlsx!单位!C3: 单位 zengjia 单位类型 (type): "
-     "unknown unit type '镇'\n    hint: choose one of 各镇人民政府、"),
-    ("target_words", _set("单位", "D2", "三分"), "考核数据.xlsx!单位!D2: 单位 chengguan 目标分值 (target): "
-     "expected a number, got the text '三分'"),
-    ("target_negative", _set("单位", "D2", -1), "考核数据.xlsx!单位!D2: 单位 chengguan 目标分值 (target): -1 is negative"),
-    ("formula_without_value", _set("月度考核", "D2", "=4+4"), "考核数据.xlsx!月度考核!D2: the cell holds a formula "
-     "with no saved value\n    hint: open the workbook in Excel or WPS and save it"),
-    ("error_value", _set("月度考核", "D2", "#DIV/0!"), "考核数据.xlsx!月度考核!D2: the cell shows the error #DIV/0!"),
-    ("merged_cells", _merge, "考核数据.xlsx!月度考核!D2:D3: the cells D2:D3 are merged; only D2 keeps a value"),
-    ("hidden_row", _hide_row, "考核数据.xlsx!月度考核!30:30: row 30 is hidden; it would be scored unseen"),
-    ("hidden_column", _hide_column, "考核数据.xlsx!月度考核!J:J: column J is hidden"),
-    ("extra_sheet", _extra_sheet, "考核数据.xlsx!Sheet1: unknown sheet 'Sheet1'"),
-    ("missing_sheet", _drop_sheet, "考核数据.xlsx!主动公开信息记录: missing sheet '主动公开信息记录'"),
-    ("missing_column", _drop_column, "考核数据.xlsx!月度考核!1:1: missing column '公共服务事项上网办理比例' "
-     "(online_service_ratio)"),
-    ("unknown_column", _set("月度考核", "M1", "备注"), "考核数据.xlsx!月度考核!M1: unknown column '备注'"),
-    ("annual_row_twice", _set("年度考核", "A3", "chengguan"), "考核数据.xlsx!年度考核!3:3: 单位 chengguan has a "
-     "second row here (the first is row 2)"),
-    ("period_twice", _set("月度考核", "C3", "2021-01"), "考核数据.xlsx!月度考核!3:3: 单位 chengguan 2021-01 has a "
-     "second row here (the first is row 2)"),
-    ("period_words", _set("月度考核", "C3", "二月"), "考核数据.xlsx!月度考核!C3: 单位 chengguan: the text '二月' is "
-     "not a month\n    hint: write it as 2021-03"),
-    ("period_outside_year", _set("月度考核", "C3", "2020-02"), "考核数据.xlsx!月度考核!C3: unit chengguan: "
-     "2020-02 is outside the spec's year 2021"),
+BAD: list[tuple[str, Mutation, str, str, str]] = [
+    # name, change, code, cell, what the clerk reads (Chinese, the default)
+    ("ratio_as_whole_percent", _set("月度考核", "I28", "95"), "xlsx.percent_as_number", "月度考核!I28",
+     "单位 niutoudian：2021-03 公共服务事项上网办理比例（online_service_ratio）填的是 95，大于允许的最大值 1\n"
+     "    提示：比例在 0 到 1 之间：请写成 95% 或 0.95"),
+    ("ratio_word", _set("月度考核", "I28", "高"), "xlsx.not_number", "月度考核!I28",
+     "单位 niutoudian：2021-03 公共服务事项上网办理比例（online_service_ratio）应填数字，单元格中是“高”"),
+    ("bool_word", _set("月度考核", "E5", "maybe"), "xlsx.not_bool", "月度考核!E5",
+     "单位 chengguan：2021-04 重点领域信息按要求公开（key_areas_disclosed）应填“是”或“否”，单元格中是“maybe”"),
+    ("bool_number", _set("月度考核", "E5", 1), "xlsx.not_bool", "月度考核!E5", "应填“是”或“否”，单元格中是“1”"),
+    ("count_fraction", _set("月度考核", "D5", 2.5), "xlsx.not_whole", "月度考核!D5",
+     "单位 chengguan：2021-04 信息公开数量（条）（info_published）应填整数，单元格中是 2.5"),
+    ("count_negative", _set("月度考核", "D5", -1), "xlsx.below_min", "月度考核!D5", "填的是 -1，小于允许的最小值 0"),
+    ("count_separators", _set("月度考核", "D5", "1,200"), "xlsx.thousands", "月度考核!D5",
+     "应填数字，单元格中是“1,200”，带有千位分隔符\n    提示：请去掉逗号，只填数字"),
+    ("count_with_unit", _set("月度考核", "D5", "8条"), "xlsx.not_whole", "月度考核!D5", "应填整数，单元格中是 8条"),
+    ("count_above_max", _set("年度考核", "C2", 7), "xlsx.above_max", "年度考核!C2",
+     "单位 chengguan：基础信息要素缺失或未及时更新项数（basic_elements_missing）填的是 7，大于允许的最大值 6"),
+    ("required_empty", _set("年度考核", "D2", None), "xlsx.empty_cell", "年度考核!D2",
+     "单位 chengguan：已建立完善本单位政务公开工作机制（has_work_mechanism）未填写"),
+    ("date_words", _set("主动公开信息记录", "C2", "去年"), "xlsx.not_date", "主动公开信息记录!C2",
+     "单位 chengguan：主动公开信息记录 第1条 形成或变更日期（formed）应填日期，单元格中是“去年”"),
+    ("date_impossible", _set("主动公开信息记录", "C2", "2021/2/30"), "xlsx.no_such_date", "主动公开信息记录!C2",
+     "填的“2021/2/30”不是存在的日期"),
+    ("date_as_number", _number_in_date_cell, "xlsx.date_as_number", "主动公开信息记录!C2",
+     "应填日期，单元格中是数字 44000\n    提示：请把单元格格式设为日期"),
+    ("date_with_time", _set("主动公开信息记录", "D2", dt.datetime(2021, 3, 10, 9, 30)), "xlsx.date_with_time",
+     "主动公开信息记录!D2", "在县政府网站全面公开日期（published）应填不带时刻的日期，单元格中是 2021-03-10 09:30"),
+    ("unknown_unit", _set("月度考核", "A2", "chengguna"), "xlsx.unit_variant", "月度考核!A2",
+     "“chengguna”不是“单位”表中的单位编号或单位名称（共 1 行这样填写）\n    提示：您是不是要写“城关镇（chengguan）”？"),
+    ("record_without_unit", _orphan_record, "xlsx.no_unit", "主动公开信息记录!A2", "这一行没有填单位编号或单位名称"),
+    ("unit_twice", _set("单位", "A3", "chengguan"), "xlsx.duplicate_unit", "单位!A3",
+     "单位 chengguan：这个单位列了两次（第一次在第 2 行）"),
+    ("unknown_unit_type", _set("单位", "C3", "镇"), "xlsx.unknown_type", "单位!C3",
+     "单位 zengjia：单位类型“镇”不在可选的类型之中\n    提示：可选的类型：各镇人民政府；县政府各工作部门、直属事业单位；"),
+    ("target_words", _set("单位", "D2", "三分"), "xlsx.not_number", "单位!D2",
+     "单位 chengguan：目标分值（target）应填数字，单元格中是“三分”"),
+    ("target_negative", _set("单位", "D2", -1), "xlsx.negative", "单位!D2", "目标分值（target）填的是 -1，不能为负数"),
+    ("formula_without_value", _set("月度考核", "D2", "=4+4"), "xlsx.formula_unsaved", "月度考核!D2",
+     "单元格中是公式，但没有保存计算结果"),
+    ("error_value", _set("月度考核", "D2", "#DIV/0!"), "xlsx.error_value", "月度考核!D2", "单元格显示错误值 #DIV/0!"),
+    ("merged_cells", _merge, "xlsx.merged", "月度考核!D2:D3", "单元格 D2:D3 被合并了，只有 D2 保留数值"),
+    ("hidden_row", _hide_row, "xlsx.hidden_row", "月度考核!30:30", "第 30 行被隐藏了"),
+    ("hidden_column", _hide_column, "xlsx.hidden_column", "月度考核!J:J", "J 列被隐藏了"),
+    ("extra_sheet", _extra_sheet, "xlsx.unknown_sheet", "Sheet1", "工作表“Sheet1”不属于填报格式"),
+    ("missing_sheet", _drop_sheet, "xlsx.missing_sheet", "主动公开信息记录", "缺少工作表“主动公开信息记录”"),
+    ("missing_column", _drop_column, "xlsx.missing_column", "月度考核!1:1",
+     "表头缺少“公共服务事项上网办理比例”列（online_service_ratio）"),
+    ("unknown_column", _set("月度考核", "M1", "备注"), "xlsx.unknown_column", "月度考核!M1", "表头“备注”不属于这个工作表"),
+    ("annual_row_twice", _both(_set("年度考核", "A3", "chengguan"), _set("年度考核", "B3", "城关镇")),
+     "xlsx.second_row", "年度考核!3:3", "单位 chengguan：在此表中有第二行（第一行是第 2 行）"),
+    ("period_twice", _set("月度考核", "C3", "2021-01"), "xlsx.second_period_row", "月度考核!3:3",
+     "单位 chengguan：2021-01 有第二行（第一行是第 2 行）"),
+    ("period_words", _set("月度考核", "C3", "二月"), "xlsx.not_month", "月度考核!C3",
+     "单位 chengguan：“二月”不是月份\n    提示：请写成 2021-03 这样的形式"),
+    ("period_outside_year", _set("月度考核", "C3", "2020-02"), "facts.period", "月度考核!C3", "2020-02"),
     ("record_after_as_of", _both(_set("主动公开信息记录", "C2", dt.datetime(2022, 6, 1)),
-                                 _set("主动公开信息记录", "D2", dt.datetime(2022, 6, 2))), "考核数据.xlsx!主动公开信息记录!C2: "
-     "unit chengguan: fact `disclosures` (主动公开信息记录): record 1 is dated 2022-06-01, after the assessment date"),
-    ("annual_row_missing", _drop_annual_row, "考核数据.xlsx!年度考核: 单位 chengguan has no row in this sheet"),
-    ("as_of_words", _set("填表说明", "B6", "明年"), "考核数据.xlsx!填表说明!B6: 考核日期 (as_of): expected a date, "
-     "got the text '明年'"),
+                                 _set("主动公开信息记录", "D2", dt.datetime(2022, 6, 2))), "facts.record_after_as_of",
+     "主动公开信息记录!C2", "单位 chengguan："),
+    ("annual_row_missing", _drop_annual_row, "xlsx.missing_row", "年度考核", "单位 chengguan：在工作表“年度考核”中没有行"),
+    ("as_of_words", _set("填表说明", "B6", "明年"), "xlsx.not_date", "填表说明!B6",
+     "考核日期（as_of）应填日期，单元格中是“明年”"),
 ]
 
 
-@pytest.mark.parametrize(("mutate", "expected"), [(m, e) for _, m, e in BAD], ids=[n for n, _, _ in BAD])
-def test_a_bad_workbook_is_refused_at_its_cell(example_book: Path, tmp_path: Path, mutate: Mutation,
-                                               expected: str) -> None:
-    """Each failure mode of a filled workbook is refused with one message that names its cell, and nothing is scored."""
+@pytest.mark.parametrize(("mutate", "code", "cell", "expected"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_a_bad_workbook_is_refused_at_its_cell(example_book: Path, tmp_path: Path, mutate: Mutation, *, code: str,
+                                               cell: str, expected: str) -> None:
+    """Each failure mode of a filled workbook is refused with a Chinese message at its cell, and its own code."""
     wb = openpyxl.load_workbook(example_book)
     mutate(wb)
     path = tmp_path / BOOK
@@ -470,8 +465,11 @@ def test_a_bad_workbook_is_refused_at_its_cell(example_book: Path, tmp_path: Pat
     spec = load_spec("2021")
     with pytest.raises(FactsError) as caught:
         score_document(spec, read_workbook(path, spec, display=BOOK))
-    shown = [str(p) for p in caught.value.problems]
-    assert any(expected in text for text in shown), "\n".join(shown)
+    found = [p for p in caught.value.problems if (p.code, p.cell) == (code, cell)]
+    shown = "\n".join(render_problem(p, "zh") for p in caught.value.problems)
+    assert found, shown
+    assert f"{BOOK}!{cell}: " in render_problem(found[0], "zh")
+    assert expected in render_problem(found[0], "zh"), shown
 
 
 def test_every_problem_is_listed_at_once_and_nothing_is_scored(example_book: Path, tmp_path: Path) -> None:
@@ -483,21 +481,27 @@ def test_every_problem_is_listed_at_once_and_nothing_is_scored(example_book: Pat
     wb.save(path)
     code, out, err = call("score", str(path))
     assert (code, out) == (1, "")
-    assert "5 problems; nothing was scored" in err  # the merge empties D3, a required cell
+    assert "共 5 个问题；未计分" in err  # the merge empties D3, a required cell
     assert {"单位!D2", "月度考核!D2:D3", "月度考核!D3", "月度考核!I28", "年度考核!D2"} <= {line.split(": ")[0].split(".xlsx!")[-1]
                                                                        for line in err.splitlines()}
 
 
 def test_files_that_are_not_workbooks_are_refused_clearly(tmp_path: Path) -> None:
-    """A text file named .xlsx and an old .xls each get one clear message and exit 1."""
+    """A text file named .xlsx, a broken .xls and a .numbers file each get one clear message and exit 1."""
     fake = tmp_path / "fake.xlsx"
     fake.write_text("units: []\n", encoding="utf-8")
     code, _, err = call("score", str(fake))
-    assert code == 1 and "not a readable .xlsx workbook" in err and "Traceback" not in err
+    assert code == 1 and "fake.xlsx: 这不是 `Excel`、`WPS` 或 `LibreOffice` 工作簿，无法读取" in err and "Traceback" not in err
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     code, _, err = call("score", str(old))
-    assert code == 1 and "only .xlsx workbooks can be read" in err
+    assert code == 1 and "old.xls: 这不是" in err and "Traceback" not in err
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    code, _, err = call("score", str(old))
+    assert code == 1 and "old.xls: 这不是可读取的工作簿" in err and "Traceback" not in err
+    with pytest.raises(FactsError) as caught:
+        read_workbook(tmp_path / "book.numbers", load_spec("2021"))
+    assert caught.value.problems[0].code == "xlsx.suffix"
 
 
 def test_convert_refuses_facts_that_do_not_pass_the_spec(tmp_path: Path) -> None:
@@ -567,12 +571,13 @@ def test_a_workbook_saved_by_libreoffice_scores_the_same(example_book: Path, tmp
 
 
 def test_a_workbook_problem_carries_its_cell_and_code(tmp_path: Path) -> None:
-    """A program reading the problems finds the cell (sheet!ref) and the code facts.workbook, not only the text."""
+    """A program reading the problems finds the cell (sheet!ref), its code and the unit and fact, not only the text."""
     target = tmp_path / "t.xlsx"
     code, _, err = call("template", "2021", "-o", str(target), "--units", str(EXAMPLE))
     assert code == 0, err
     with pytest.raises(FactsError) as caught:
         read_facts(target, load_spec("2021"))
     first = caught.value.problems[0]
-    assert (first.code, first.cell) == ("facts.workbook", "年度考核!D2")
+    assert (first.code, first.cell, first.unit, first.fact) == ("xlsx.empty_cell", "年度考核!D2", "chengguan",
+                                                                "has_work_mechanism")
     assert first.file == f"{target}!年度考核!D2"

@@ -42,10 +42,10 @@ def read_facts(path: str | os.PathLike[str], spec: Spec | Callable[[str | None],
                stdin: TextIO | None = None) -> Document:
     """Read a facts file (``-``: standard input); raise :class:`FactsError` if it is not a mapping with a `units` list.
 
-    A workbook (.xlsx) is read against ``spec``: the spec itself, or a function that gives it
+    A workbook (.xlsx, .xlsm, .xls or .ods) is read against ``spec``: the spec itself, or a function that gives it
     from the spec the workbook names (see :func:`assessrules.inputs.workbook.read_workbook`).
     """
-    if os.fspath(path).lower().endswith((".xlsx", ".xlsm", ".xls")):
+    if os.fspath(path).lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         from .workbook import read_workbook
 
         return read_workbook(path, spec if spec is not None else functools.partial(_named_spec, os.fspath(path)))

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import periods as periods_
 from ..files import write_whole
+from ..messages import listing
 from ..rules.facts import Fact
 from ._layout import (
     GUIDE,
@@ -123,12 +124,12 @@ def _comment(spec: Spec | None, fact: Fact) -> Comment:
     if fact.description:
         lines.append(f"说明：{fact.description}")
     if fact.method:
-        lines.append(f"方法：{'、'.join(fact.method)}")
+        lines.append(f"方法：{listing(list(fact.method), 'zh')}")
     if spec is not None:
         lines.extend(f"依据：{c}" for c in clauses_of(spec, fact)[:3])
     hint = TYPE_HINTS.get(fact.type, "")
     if fact.type == "enum":
-        hint = f"从下拉列表选择：{'、'.join(fact.values or ())}"
+        hint = f"从下拉列表选择：{listing(list(fact.values or ()), 'zh')}"
     if fact.required:
         hint += "；必填"
     elif fact.default is not None and fact.type != "records":
@@ -241,12 +242,13 @@ def _guide(ws: Worksheet, spec: Spec, sheets: Sequence[Sheet], *, spec_ref: str 
         _set(cell, value if value != "" else None)
         if isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
-    types = "、".join(t.label for t in spec.unit_types.values())
+    types = listing([t.label for t in spec.unit_types.values()], "zh")  # a label may hold 、 itself
     steps = [
         "填写方法",
         f"1. 在“{sheets[0].title}”表中每个被考核单位填一行：单位编号（字母或数字，唯一）、单位名称、"
         f"单位类型（{types}）、目标分值。",
-        "2. 在其余各表中，每行以单位编号开头，按表头逐项填写；把鼠标移到表头上可看到该项的说明、考核方法和依据条款。",
+        "2. 在其余各表中，每行以单位编号（或单位名称）开头，按表头逐项填写；"
+        "把鼠标移到表头上可看到该项的说明、考核方法和依据条款。",
         "3. 是非项填“是”或“否”；比例可填 95% 或 0.95；日期填 2021-03-02（也可写 2021/3/2 或 2021年3月2日）。",
         "4. 选填项留空即按默认值计；不要合并单元格、隐藏行或增加其它工作表。",
         f"5. 考核日期不填时，按{spec.year or ''}年末计。“{GUIDE_SPEC}”一栏写明所用的考核规则（如 2021）。",
