@@ -210,7 +210,8 @@ FACTS_FRAGMENTS = {"is empty": "考核数据文件是空的", "mapping": "应为
 def _doc_cases() -> list[Case]:
     cases = []
     for name, text, fragment in DOCUMENTS:
-        as_spec, as_facts = fragment if isinstance(fragment, tuple) else (fragment, FACTS_FRAGMENTS.get(fragment, fragment))
+        as_spec, as_facts = fragment if isinstance(fragment, tuple) else (fragment, fragment)
+        as_facts = FACTS_FRAGMENTS.get(as_facts, as_facts)
         cases.append(spec_case(f"spec_doc_{name}", text, as_spec))
         cases.append(facts_case(f"facts_doc_{name}", text, as_facts))
     return cases
@@ -419,7 +420,7 @@ def _facts_file_cases() -> list[Case]:
     return [
         facts_case("facts_units_missing", json.dumps({"spec": "2021"}), "units"),
         facts_case("facts_units_not_list", json.dumps({"units": {"a": 1}}), "units"),
-        facts_case("facts_units_empty", json.dumps({"units": []}), "未列出任何单位"),
+        facts_case("facts_units_empty", json.dumps({"units": []}), "没有填写任何单位"),
         facts_case("facts_unit_is_text", facts_json(["x"]), "映射"),
         facts_case("facts_unit_is_null", facts_json([None]), "映射"),
         facts_case("facts_duplicate_ids", facts_json([UNIT, twin]), "用了两次"),
@@ -441,7 +442,7 @@ def _facts_file_cases() -> list[Case]:
         facts_case("facts_json_huge_exponent", '{"units": [{"id": "a", "target": 1e99999}]}', "这个数太大"),
         facts_case("facts_json_long_number", '{"units": [{"id": "a", "target": ' + "9" * 5000 + "}]}", "这个数太大"),
         facts_case("facts_json_trailing_garbage", '{"units": []} xx', "无法按 `YAML` 读取"),
-        facts_case("facts_bom", "\ufeffunits: []\n", "未列出任何单位"),
+        facts_case("facts_bom", "\ufeffunits: []\n", "没有填写任何单位"),
     ]
 
 

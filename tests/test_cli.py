@@ -38,12 +38,12 @@ def test_validate_accepts_the_bundled_spec() -> None:
 def test_validate_lists_every_problem_with_its_location_and_exits_2() -> None:
     """Each problem as file:line:col, then a summary; exit code 2."""
     bad = BAD / "grade_gap.yaml"
-    code, out, err = call("--lang", "en", "validate", str(bad), "2021")
+    code, out, err = call("validate", str(bad), "2021")
     assert code == 2
     assert f"{bad}:20:35: 等次之间有空档：5 分至 6 分之间的得分不属于任何等次" in err
     assert "提示：请设为 `below: 6`" in err
     assert "2 个考评细则中有 1 个有误，共 1 个问题" in err
-    assert "ok: " in out
+    assert "通过：" in out
 
 
 def test_score_prints_a_table_by_type_and_score() -> None:
@@ -94,7 +94,7 @@ def test_bad_facts_exit_1_with_file_line_unit_and_fact_and_write_nothing(tmp_pat
     facts.write_text(text, encoding="utf-8")
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "late_disclosures: -4" in row)
     target = tmp_path / "out.txt"
-    code, _, err = call("score", str(facts), "-o", str(target), "--lang", "en")
+    code, _, err = call("score", str(facts), "-o", str(target))
     assert code == 1
     assert (f"{facts}:{line}:25: 单位“牛头店镇”（niutoudian）：数据项“政府网站采样发现的未按时公开信息条数”"
             "（late_disclosures）-4 小于允许的最小值 0（位置 $.units[2].facts.late_disclosures）") in err

@@ -107,7 +107,7 @@ MISTAKES = [
     Mistake("unknown_type", _set(UNITS, "C3", "镇"), "xlsx.unknown_type", "单位!C3",
             "单位 zengjia：单位类型“镇”不在可选的类型之中\n    提示：可选的类型：各镇人民政府；县政府各工作部门、直属事业单位；"
             "县税务局、市生态环境局镇坪分局"),
-    Mistake("missing_month_row", _drop_month, "facts.period_missing", "月度考核", "2021-04"),
+    Mistake("missing_month_row", _drop_month, "facts.missing_month", "月度考核", "2021-04"),
     Mistake("merged_cells", _merge, "xlsx.merged", "月度考核!D2:D3", "单元格 D2:D3 被合并了，只有 D2 保留数值"),
     Mistake("wrong_sheet_name", _rename, "xlsx.misnamed_sheet", "月度考核表",
             "工作表“月度考核表”不属于填报格式\n    提示：您是不是要写“月度考核”？"),

@@ -283,7 +283,7 @@ MESSAGES: dict[str, Message] = {
         text_zh="`serve` 命令需要另装服务组件（{detail}）",
         hint_zh="请运行 `pip install 'assessrules[serve]'`"),
     "usage.check_extra": Message(
-        "`check` needs hypothesis, which is not installed", "未安装 `check` 所需的 hypothesis",
+        "`check` needs hypothesis, which is not installed", "未安装 `check` 所需的 `hypothesis`",
         text_en="`check` needs hypothesis: pip install 'assessrules[testing]'",
         hint_en="pip install 'assessrules[testing]'",
         text_zh="`check` 命令需要另装 `hypothesis`",
@@ -292,8 +292,8 @@ MESSAGES: dict[str, Message] = {
         "the number of examples for `check` is out of range", "`check` 的抽样单位数超出范围",
         text_en="--examples must be from 1 to {most}, not {given}",
         hint_en="give --examples a number from 1 to {most}",
-        text_zh="--examples 须在 1 到 {most} 之间，而不是 {given}",
-        hint_zh="请给 --examples 一个 1 到 {most} 之间的数"),
+        text_zh="`--examples` 须在 1 到 {most} 之间，而不是 {given}",
+        hint_zh="请给 `--examples` 一个 1 到 {most} 之间的数"),
     "usage.no_scenarios": Message(
         "no scenario file beside the spec", "考评细则旁没有用例文件",
         text_en="no scenario file beside {spec}",

@@ -21,7 +21,7 @@ MESSAGES: dict[str, Message] = {
                                  text_zh="同一对象中键 {key} 出现了两次", hint_zh="每个键只写一次",
                                  text_en="the key {key} is given twice in one object", hint_en="give each key once"),
     "request.not_number": Message("the body holds NaN or Infinity, which are not JSON numbers",
-                                  "请求体含非 JSON 数字（NaN、Infinity）",
+                                  "请求体含非 JSON 数字（`NaN`、`Infinity`）",
                                   text_zh="`{name}` 不是 `JSON` 数字", hint_zh="请发送有限的数字",
                                   text_en="`{name}` is not a JSON number", hint_en="send a finite number"),
     "request.bad_number": Message("the body holds a number that cannot be read", "请求体含无法读取的数字",

@@ -484,7 +484,7 @@ def _require_units(args: argparse.Namespace, document: Document) -> list[Any]:
 
     units = units_of(document)
     if not units:
-        raise FactsError([problem("facts.no_units", ("units",), file=args.facts)])
+        raise FactsError([problem("facts.no_units", file=args.facts)])
     return units
 
 

@@ -28,6 +28,13 @@ FastCheck = Callable[[Any], dict[str, Any] | None]
 _MISSING = object()
 
 
+def shown_name(name: Any) -> bool:
+    """Whether a unit's name can name it in a message (单位“牛头店镇”（niutoudian）): plain text, nothing a
+    terminal or a spreadsheet would act on, no padding or line breaks."""
+    return (isinstance(name, str) and name.strip() == name != "" and bad_character(name) is None
+            and not name.startswith(FORMULA_STARTS) and not any(c in name for c in _BREAKS))
+
+
 class _Collector:
     def __init__(self, problems: list[Problem], path: Path, unit: str, name: str | None = None) -> None:
         self.problems = problems
@@ -230,9 +237,7 @@ def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_o
         return None
     uid = unit.get("id")
     named = unit.get("name")
-    shown = (isinstance(named, str) and named.strip() == named != "" and bad_character(named) is None
-             and not named.startswith(FORMULA_STARTS) and not any(c in named for c in _BREAKS))
-    bad = _Collector(problems, path, str(uid) if uid is not None else "?", named if shown else None)
+    bad = _Collector(problems, path, str(uid) if uid is not None else "?", named if shown_name(named) else None)
     for key in unit:
         if key not in UNIT_KEYS:
             bad("facts.unit_key", (key,), key=echo(str(key)), keys=list(UNIT_KEYS))

@@ -286,7 +286,7 @@ class Spec(Rules):
                           self._retrace)
         except EvaluationError as exc:
             raise EvaluationError([attrs.evolve(p, unit=record[0],  # named as 单位“…”（…） where said from values
-                                                args=(*p.args, ("unit_name", record[1])) if p.args else ())
+                                                args=(*p.args, ("unit_name", record[1])) if p.args is not None else None)
                                    for p in exc.problems]) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
             raise self._locate_failure(record, exc) from None

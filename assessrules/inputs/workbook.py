@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import periods as periods_
-from ..engine.checking import FORMULA_STARTS
+from ..engine.checking import FORMULA_STARTS, shown_name
 from ..errors import FactsError, Path, Problem
 from ..messages import CATALOGUE, fill, problem
 from ..rules.document import Document
@@ -492,6 +492,10 @@ class _Reader:
         where = _visible(where)
         sheet = where.split("!", 1)[0]
         values = {k: _visible(v) if k in ("sheet", "header") and isinstance(v, str) else v for k, v in values.items()}
+        known = self.by_id.get(str(values.get("unit")))
+        name = known.data.get("name") if known is not None else None
+        if shown_name(name) and "unit_name" not in values:  # 单位“牛头店镇”（niutoudian）, as the facts' checks say it
+            values["unit_name"] = name
         self.problems.append(problem(code, file=f"{self.book}!{where}", cell=where, sheet=sheet, **values))
 
     def once(self, key: tuple[str, ...], where: str, code: str, **values: Any) -> None:

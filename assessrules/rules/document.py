@@ -105,16 +105,6 @@ class Document:
             path = path[:-1]
         return self.positions.get((), (None, None))
 
-    def problem(self, message: str, path: Path, hint: str | None = None, unit: str | None = None,
-                at_key: bool = False) -> Problem:
-        """Make a :class:`Problem` of free words located at ``path`` (its value, or with ``at_key`` its key).
-
-        Kept while callers move to :meth:`say`, whose problems come from the catalogue in both languages.
-        """
-        key = self.key_positions.get(tuple(path)) if at_key else None
-        line, column = key or self.locate(path)
-        return Problem(message, tuple(path), self.file_of(path), line, column, hint, unit)
-
     def say(self, code: str, path: Path, *, at_key: bool = False, **values: Any) -> Problem:
         """A problem of catalogue ``code`` located at ``path`` (its value, or with ``at_key`` its key).
 

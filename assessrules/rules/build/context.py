@@ -53,10 +53,6 @@ class BuildContext:
         finally:
             self.context = saved
 
-    def problem(self, message: str, path: Path, hint: str | None = None, code: str = "spec.invalid") -> None:
-        """Record a problem in its own (English) words; kept for the loader's few checks until they have codes."""
-        self.problems.append(attrs.evolve(self.doc.problem(message, path, hint), code=code))
-
     def say(self, code: str, path: Path, **values: Any) -> None:
         """Record a problem of catalogue ``code`` located at ``path``, in the part of the spec being built."""
         self.problems.append(self.doc.say(code, path, within=self.context, **values))
