@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+import unicodedata
 
 import attrs
 
@@ -44,6 +45,28 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+WRITTEN_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+"""A date as people write it (after NFKC): 2021-03-02, 2021/3/2, 2021.3.2, 2021年3月2日."""
+
+
+def written_date(text: str, *, digits: bool = False) -> dt.date:
+    """The date ``text`` writes, in any of the forms a workbook's cell accepts (full-width digits too);
+    with ``digits``, also as eight digits (20211231). A ValueError when it is none of these, or no such day.
+
+    >>> written_date("2021年12月31日"), written_date("２０２１/１/５"), written_date("20211231", digits=True)
+    (datetime.date(2021, 12, 31), datetime.date(2021, 1, 5), datetime.date(2021, 12, 31))
+    """
+    plain = unicodedata.normalize("NFKC", text).strip()
+    found = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", plain) if digits else None
+    found = found or WRITTEN_DATE.match(plain)
+    if found is None:
+        raise ValueError(f"not a date: {text!r}")
+    try:
+        return dt.date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        raise ValueError(f"there is no such date as {text!r}") from None
 
 
 def month(year: int, number: int) -> Period:

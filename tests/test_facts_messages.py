@@ -62,7 +62,7 @@ MISTAKES = [
             f"{UNIT_EN}fact `late_disclosures` ({LATE}): -2 is below the least allowed value 0 "
             "(at $.units[0].facts.late_disclosures)"),
     Mistake("yes_for_a_bool", _fact("has_interaction", "是"), "facts.not_bool",
-            f"{UNIT_ZH}数据项“提供互动交流功能”（has_interaction）应填 true（是）或 false（否），填写的是 '是'"
+            f"{UNIT_ZH}数据项“提供互动交流功能”（has_interaction）应填 `true`（是）或 `false`（否），填写的是 '是'"
             "（位置 $.units[0].facts.has_interaction）",
             f"{UNIT_EN}fact `has_interaction` (提供互动交流功能): expected true or false, got '是' "
             "(at $.units[0].facts.has_interaction)"),

@@ -31,7 +31,7 @@ def _facts_json(folder: Path, name_escape: str) -> Path:
     return path
 
 
-def _score(path: Path, fmt: str, lang: str = "en") -> tuple[int, str, str]:
+def _score(path: Path, fmt: str, lang: str = "zh") -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = run(["score", str(path), "--format", fmt, "--lang", lang], out, err)
     return code, out.getvalue(), err.getvalue()
@@ -49,9 +49,9 @@ def test_a_lone_surrogate_in_json_facts_is_refused_at_its_line_and_column(tmp_pa
     assert "$.units[0].name" in err
     assert "提示：请直接写出这个字符本身，或写出代理对的两半" in err
     assert "internal error" not in err
-    code, out, err = _score(path, fmt, "zh")  # the same place, said in Chinese
+    code, out, err = _score(path, fmt, "en")  # the same place, said in English
     assert (code, out) == (1, "")
-    assert f"units.json:1:{column}: " in err and "（位置 $.units[0].name）" in err and "\n    提示：" in err
+    assert f"units.json:1:{column}: " in err and "(at $.units[0].name)" in err and "\n    hint: " in err
 
 
 def test_a_whole_surrogate_pair_is_one_character(tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ _ROWS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "{item}应填“是”或“否”，单元格中是“{got}”", "请填“是”或“否”（也可填 √/×、`TRUE`/`FALSE`）",
      "{item}: expected 是 or 否, got “{got}”", "write 是 or 否 (√/×, TRUE/FALSE also do)"),
     ("xlsx.not_choice", "a cell holds none of its fact's values", "单元格的值不在可选值之中",
-     "{item}填的是“{got}”，不在可选值之中", "请从下拉列表中选择：{choices}",
+     "{item}填的是“{got}”，不在可选值（{choices}）之中", "请从下拉列表中选择：{choices}",
      "{item}: “{got}” is not one of {choices}", "choose one of {choices}"),
     ("xlsx.not_date", "a date cell holds no date", "日期单元格不是日期",
      "{item}应填日期，单元格中是“{got}”", "请填写日期，如 2021-03-02、2021/3/2 或 2021年3月2日，或把单元格格式设为日期",

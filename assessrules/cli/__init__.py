@@ -276,9 +276,6 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
 _WRITERS = ("score", "report", "explain", "bulletin", "check", "show", "facts-schema", "template", "convert")
 """The commands that write files, each with ``--force``."""
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
 def date_of(written: str) -> dt.date:
     """The date ``written`` as a cell may hold it: 2021-12-31, 2021/12/31, 2021.12.31, 2021年12月31日, 20211231.
 
@@ -287,13 +284,9 @@ def date_of(written: str) -> dt.date:
     >>> date_of("2021年12月31日"), date_of("2021/1/5"), date_of("２０２１－１２－３１"), date_of("20211231")
     (datetime.date(2021, 12, 31), datetime.date(2021, 1, 5), datetime.date(2021, 12, 31), datetime.date(2021, 12, 31))
     """
-    plain = unicodedata.normalize("NFKC", written).strip()
-    if re.fullmatch(r"\d{8}", plain):
-        return dt.date(int(plain[:4]), int(plain[4:6]), int(plain[6:]))
-    found = _DATE.match(plain)
-    if found is None:
-        raise ValueError(written)
-    return dt.date(int(found[1]), int(found[2]), int(found[3]))
+    from .. import periods
+
+    return periods.written_date(written, digits=True)
 
 
 def _argument_type(lang: str, code: str, convert: Callable[[str], Any], name: str) -> Callable[[str], Any]:

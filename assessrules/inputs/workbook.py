@@ -50,7 +50,6 @@ WORKBOOK_SUFFIXES = SUFFIXES
 """The workbooks read: .xlsx, .xlsm (its macros never run), .xls (Excel 97–2003, WPS) and .ods (LibreOffice)."""
 _TRUE = frozenset({"是", "√", "✓", "✔", "true", "对", "yes", "y"})
 _FALSE = frozenset({"否", "×", "✗", "✘", "x", "false", "错", "no", "n"})
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _BIG_DATE = re.compile(r"^\d{5,}-\d{1,2}-\d{1,2}")
 _MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _QUARTER_TEXT = re.compile(r"^(\d{4})\s*(?:年\s*第?\s*([1-4一二三四])\s*季度?|[Qq]([1-4]))$")
@@ -134,21 +133,12 @@ def number_of(value: Any) -> Decimal | int:
 
 
 def parse_date_text(text: str) -> dt.date:
-    """A date as people type it: 2021-03-02, 2021/3/2, 2021.3.2, 2021年3月2日 (full-width digits too).
-
-    Raise ValueError if it is no such date or not a date at all. The command line may reuse it
-    (``--as-of 2021年12月31日``).
+    """A date as people type it into a cell (:func:`assessrules.periods.written_date`).
 
     >>> parse_date_text("2021年12月31日"), parse_date_text("２０２１/１２/３１")
     (datetime.date(2021, 12, 31), datetime.date(2021, 12, 31))
     """
-    m = _DATE_TEXT.match(unicodedata.normalize("NFKC", text).strip())
-    if not m:
-        raise ValueError(f"not a date: {text!r}")
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        raise ValueError(f"there is no such date as {text!r}") from None
+    return periods_.written_date(text)
 
 
 def _digits_date(value: float | int) -> dt.date | None:
@@ -176,7 +166,7 @@ def date_of(value: Any) -> dt.date:
         text = unicodedata.normalize("NFKC", value).strip()
         if _BIG_DATE.match(text):  # what LibreOffice keeps of 20210305 typed into a date cell: 32767-12-31
             raise CellError("xlsx.date_overflow", got=shown(value))
-        if _DATE_TEXT.match(text):
+        if periods_.WRITTEN_DATE.match(text):
             try:
                 return parse_date_text(text)
             except ValueError:
@@ -489,14 +479,17 @@ class _Reader:
         self.periods: dict[tuple[str, str], str] = {}  # (sheet kind, cell text) -> period label, once worked out
 
     def problem(self, where: str, code: str, **values: Any) -> None:
+        self.problems.append(self.made(where, code, **values))
+
+    def made(self, where: str, code: str, **values: Any) -> Problem:
+        """The problem ``code`` at the cell ``where``; a unit it names is named as 单位“城关镇”（chengguan）."""
         where = _visible(where)
-        sheet = where.split("!", 1)[0]
         values = {k: _visible(v) if k in ("sheet", "header") and isinstance(v, str) else v for k, v in values.items()}
         known = self.by_id.get(str(values.get("unit")))
         name = known.data.get("name") if known is not None else None
-        if shown_name(name) and "unit_name" not in values:  # 单位“牛头店镇”（niutoudian）, as the facts' checks say it
+        if shown_name(name) and "unit_name" not in values:  # as the facts' own checks name it
             values["unit_name"] = name
-        self.problems.append(problem(code, file=f"{self.book}!{where}", cell=where, sheet=sheet, **values))
+        return problem(code, file=f"{self.book}!{where}", cell=where, sheet=where.split("!", 1)[0], **values)
 
     def once(self, key: tuple[str, ...], where: str, code: str, **values: Any) -> None:
         """A problem said once for every row it concerns: the first row's cell, and how many rows."""
@@ -510,9 +503,7 @@ class _Reader:
     def settle(self) -> None:
         """Put the final row counts in the problems said once."""
         for p in self.pending.values():
-            where = _visible(p.where)
-            self.problems[p.index] = problem(p.code, file=f"{self.book}!{where}", cell=where,
-                                             sheet=where.split("!", 1)[0], count=p.count, **p.values)
+            self.problems[p.index] = self.made(p.where, p.code, count=p.count, **p.values)
 
     # -- the guide sheet ---------------------------------------------------------------------------------------
     def guide(self) -> dict[str, Any]:
@@ -733,18 +724,19 @@ class _Reader:
             name = get("name")
             if name is not None:
                 data["name"] = name if isinstance(name, str) else shown(name)
+            named = {"unit_name": name} if shown_name(name) else {}  # 单位“曾家镇”（zengjia）, before it is listed
             utype = get("type")
             if isinstance(utype, str) and utype.strip() in labels:
                 data["type"] = labels[utype.strip()]
             elif isinstance(utype, str) and utype.strip() in spec.unit_types:
                 data["type"] = utype.strip()
             elif utype is None:
-                self.problem(where("type"), "xlsx.no_type", unit=str(uid), types=types)
+                self.problem(where("type"), "xlsx.no_type", unit=str(uid), types=types, **named)
             else:
-                self.problem(where("type"), "xlsx.unknown_type", unit=str(uid), got=shown(utype), types=types)
+                self.problem(where("type"), "xlsx.unknown_type", unit=str(uid), got=shown(utype), types=types, **named)
             target = get("target")
             if target is None:
-                self.problem(where("target"), "xlsx.no_target", unit=str(uid))
+                self.problem(where("target"), "xlsx.no_target", unit=str(uid), **named)
             else:
                 try:
                     number = _exact(number_of(target), shown(target))
@@ -753,7 +745,7 @@ class _Reader:
                     data["target"] = number
                 except CellError as exc:
                     self.problem(where("target"), exc.code, unit=str(uid), fact="target",
-                                 **{**exc.values, "item": "目标分值（target）"})
+                                 **{**exc.values, **named, "item": "目标分值（target）"})
             data["facts"] = {}
             if spec.period_kinds:
                 data["periods"] = {}
