@@ -88,7 +88,8 @@ def _drop_month(wb: Workbook) -> None:
 
 MISTAKES = [
     Mistake("name_typo", _set(ANNUAL, "B4", "牛头店真"), "xlsx.name_mismatch", "年度考核!B4",
-            "单位“牛头店镇”（niutoudian）：单位名称“牛头店真”与单位编号 niutoudian 不一致：“单位”表中 niutoudian 的名称是“牛头店镇”"),
+            "单位“牛头店镇”（niutoudian）："
+            "单位名称“牛头店真”与单位编号 niutoudian 不一致：“单位”表中 niutoudian 的名称是“牛头店镇”"),
     Mistake("id_case_variant", _column(MONTHLY, "A", range(14, 26), "Zengjia"), "xlsx.unit_variant", "月度考核!A14",
             "“Zengjia”不是“单位”表中的单位编号或单位名称（共 12 行这样填写）\n    提示：您是不是要写“zengjia”？", once=True),
     Mistake("full_width_id", _set(ANNUAL, "A2", "ｃｈｅｎｇｇｕａｎ"), "xlsx.unit_variant", "年度考核!A2",
@@ -100,12 +101,14 @@ MISTAKES = [
     Mistake("number_in_date_cell", _set(RECORDS, "C2", 20210305, "yyyy-mm-dd"), "xlsx.date_digits",
             "主动公开信息记录!C2", "改为“常规”", codes={"ods": "xlsx.date_overflow"}),
     Mistake("ratio_as_95", _set(MONTHLY, "I28", 95), "xlsx.percent_as_number", "月度考核!I28",
-            "单位“牛头店镇”（niutoudian）：2021-03 公共服务事项上网办理比例（online_service_ratio）填的是 95，大于允许的最大值 1\n"
+            "单位“牛头店镇”（niutoudian）："
+            "2021-03 公共服务事项上网办理比例（online_service_ratio）填的是 95，大于允许的最大值 1\n"
             "    提示：比例在 0 到 1 之间：请写成 95% 或 0.95"),
     Mistake("text_in_count", _set(MONTHLY, "D5", "三条"), "xlsx.not_whole", "月度考核!D5",
             "单位“城关镇”（chengguan）：2021-04 信息公开数量（条）（info_published）应填整数，单元格中是 三条"),
     Mistake("unknown_type", _set(UNITS, "C3", "镇"), "xlsx.unknown_type", "单位!C3",
-            "单位“曾家镇”（zengjia）：单位类型“镇”不在可选的类型之中\n    提示：可选的类型：各镇人民政府；县政府各工作部门、直属事业单位；"
+            "单位“曾家镇”（zengjia）：单位类型“镇”不在可选的类型之中"
+            "\n    提示：可选的类型：各镇人民政府；县政府各工作部门、直属事业单位；"
             "县税务局、市生态环境局镇坪分局"),
     Mistake("missing_month_row", _drop_month, "facts.missing_month", "月度考核", "2021-04"),
     Mistake("merged_cells", _merge, "xlsx.merged", "月度考核!D2:D3", "单元格 D2:D3 被合并了，只有 D2 保留数值"),
@@ -126,7 +129,8 @@ MISTAKES = [
     Mistake("negative_target", _set(UNITS, "D2", -1), "xlsx.negative", "单位!D2", "目标分值（target）填的是 -1，不能为负数"),
     Mistake("target_in_words", _set(UNITS, "D2", "三分"), "xlsx.not_number", "单位!D2",
             "目标分值（target）应填数字，单元格中是“三分”"),
-    Mistake("month_in_words", _set(MONTHLY, "C3", "二月"), "xlsx.not_month", "月度考核!C3", "单位“城关镇”（chengguan）：“二月”不是月份"),
+    Mistake("month_in_words", _set(MONTHLY, "C3", "二月"), "xlsx.not_month", "月度考核!C3",
+            "单位“城关镇”（chengguan）：“二月”不是月份"),
     Mistake("month_twice", _set(MONTHLY, "C3", "2021-01"), "xlsx.second_period_row", "月度考核!3:3",
             "单位“城关镇”（chengguan）：2021-01 有第二行（第一行是第 2 行）"),
     Mistake("extra_column", _set(MONTHLY, "M1", "备注"), "xlsx.unknown_column", "月度考核!M1", "表头“备注”不属于这个工作表"),
@@ -203,13 +207,14 @@ def test_the_example_saved_in_each_format_scores_byte_identically(books: dict[st
     assert _score(_book(books, "example", fmt)) == expected
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("mistake", MISTAKES, ids=[m.name for m in MISTAKES])
+CASES = [pytest.param(m, fmt, id=f"{m.name}-{fmt}") for m in MISTAKES for fmt in FORMATS if fmt in m.formats]
+"""Each mistake in each format that can tell it (a hidden row is not told in .xls: docs/facts.md)."""
+
+
+@pytest.mark.parametrize(("mistake", "fmt"), CASES)
 def test_a_clerks_mistake_is_located_in_chinese_in_every_format(books: dict[str, Path], spec2021: Spec,
                                                                mistake: Mistake, fmt: str) -> None:
     """Each mistake gives its code at its cell (book!sheet!cell) with its Chinese words, in .xlsx, .xls and .ods."""
-    if fmt not in mistake.formats:
-        pytest.skip(f"not told in .{fmt} (see the case's comment)")
     path = _book(books, mistake.name, fmt)
     display = f"考核数据.{fmt}"
     if mistake.code is None:
