@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 from .catalogue import CATALOGUE, Message
-from .errors import Path, Problem
+from .errors import AssessRulesError, Path, Problem
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -160,5 +160,23 @@ def localized(problem: Problem, lang: str) -> dict[str, object]:
     return data
 
 
-__all__ = ["CATALOGUE", "DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_VARIABLE", "Message", "default_language", "fill",
-           "listing", "localized", "problem", "problem_message", "render_problem", "text"]
+_TITLES = {"spec.invalid": "label.title_spec", "facts.invalid": "label.title_facts",
+           "evaluation.failed": "label.title_evaluation", "usage.invalid": "label.title_usage"}
+
+
+def title_of(error: AssessRulesError) -> str:
+    """The catalogue line that titles ``error`` (考核数据有误, …), by its kind."""
+    return _TITLES.get(error.default_code, "label.title_error")
+
+
+def error_document(error: AssessRulesError, lang: str) -> dict[str, Any]:
+    """The error as plain data (``problem-1.schema.json``), its title and every problem said in ``lang``."""
+    data = error.to_dict()
+    data["title"] = text(title_of(error), lang)
+    data["problems"] = [localized(p, lang) for p in error.problems]
+    return data
+
+
+__all__ = ["CATALOGUE", "DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_VARIABLE", "Message", "default_language",
+           "error_document", "fill", "listing", "localized", "problem", "problem_message", "render_problem", "text",
+           "title_of"]

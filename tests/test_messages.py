@@ -105,3 +105,19 @@ def test_without_lang_or_assessrules_lang_problems_are_in_chinese(tmp_path: Path
     monkeypatch.setenv("ASSESSRULES_LANG", "en")
     _, _, err = _run("score", str(facts))
     assert "unit a (A): missing fact `has_catalogue`" in err
+
+
+def test_errors_json_says_its_words_in_the_chosen_language_with_the_same_codes(tmp_path: Path) -> None:
+    """`--errors json`: title, messages and hints in Chinese by default, in English with --lang en; codes unchanged."""
+    import json
+
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("units:\n  - {id: a, name: 甲镇, type: town, target: 3, facts: {}}\n", encoding="utf-8")
+    _, _, zh = _run("score", str(facts), "--errors", "json")
+    _, _, en = _run("score", str(facts), "--errors", "json", "--lang", "en")
+    zh_doc, en_doc = json.loads(zh), json.loads(en)
+    assert zh_doc["title"] == "考核数据有误" and en_doc["title"] == "The facts are not valid"
+    assert [p["code"] for p in zh_doc["problems"]] == [p["code"] for p in en_doc["problems"]]
+    first_zh, first_en = zh_doc["problems"][0], en_doc["problems"][0]
+    assert first_zh["message"].startswith("缺少必填数据项“") and first_en["message"].startswith("missing fact `")
+    assert first_zh["hint"] == "请填写这一数据项" and first_en["hint"] == "give this fact a value"

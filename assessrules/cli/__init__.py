@@ -963,7 +963,9 @@ def _validate_json(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         out.write(text("cli.valid", _lang(args), source=spec.source) + "\n")
     if problems:
-        err.write(json.dumps(SpecError(problems).to_dict(), ensure_ascii=False, indent=2) + "\n")
+        from ..messages import error_document
+
+        err.write(json.dumps(error_document(SpecError(problems), _lang(args)), ensure_ascii=False, indent=2) + "\n")
         return 2
     return 0
 
@@ -972,10 +974,10 @@ def _report_error(exc: AssessRulesError, args: argparse.Namespace, err: TextIO) 
     """Print an error's problems on stderr, as text in the chosen language or as one JSON document."""
     import json
 
-    from ..messages import text
+    from ..messages import error_document, text
 
-    if args.errors == "json":
-        err.write(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if args.errors == "json":  # the codes are the same in either language; the words are in the chosen one
+        err.write(json.dumps(error_document(exc, _lang(args)), ensure_ascii=False, indent=2) + "\n")
         return
     for problem in exc.problems:
         err.write(_render(problem, args) + "\n")

@@ -40,7 +40,7 @@ from ..engine.results import Result
 from ..engine.spec import Spec, duplicate_id
 from ..errors import PROBLEMS_FORMAT, AssessRulesError, EvaluationError, FactsError, Problem, SpecError, UsageError
 from ..inputs.facts_file import locate
-from ..messages import DEFAULT_LANGUAGE, LANGUAGES, localized, problem, text
+from ..messages import DEFAULT_LANGUAGE, LANGUAGES, localized, problem, text, title_of
 from ..outputs.report import results_document
 from ..rules.document import DocumentError, load_document
 from ..rules.limits import MAX_DEPTH, echo
@@ -69,10 +69,6 @@ class ProblemResponse(JSONResponse):
     """An RFC 9457 problem document."""
 
     media_type = "application/problem+json"
-
-
-_TITLES = {SpecError: "label.title_spec", FactsError: "label.title_facts", EvaluationError: "label.title_evaluation",
-           UsageError: "label.title_usage"}
 
 
 def language_of(accept_language: str | None) -> str:
@@ -133,7 +129,7 @@ def _error_response(request: Request, exc: AssessRulesError) -> ProblemResponse:
     code = codes.pop() if len(codes) == 1 and status == 400 else exc.default_code
     if code is not None and code.startswith("request."):  # what is wrong with a request: one code for clients
         code = "request.invalid"
-    title = next((t for cls, t in _TITLES.items() if isinstance(exc, cls)), "label.title_error")
+    title = title_of(exc)
     body = problem_document(status, exc.problems, instance=request.url.path, request_id=_state(request)["request_id"],
                             error=type(exc).__name__, title=title, code=code or exc.default_code,
                             exit_code=exc.exit_code, lang=_language(request.scope))
