@@ -19,15 +19,9 @@ from assessrules.cli import run
 from assessrules.errors import SpecError
 from assessrules.messages import problem_message
 
+from .hostile_corpus import TINY
+
 CORPUS = Path(__file__).parent / "bad_specs"
-TINY = """\
-spec_format: 1
-metadata: {id: tiny, title: 小例子, scale: 10}
-unit_types: {town: {label: 镇}}
-facts: {late: {type: count, label: 迟报条数, default: 0}}
-indicators: [{id: timely, name: 时效性, points: 10, deduct: [{label: 迟报, per: late, points: 1}]}]
-grades: [{id: ok, label: 合格, at_least: 6}, {id: bad, label: 不合格, below: 6, deduct: 50%}]
-"""
 
 
 def _validate(path: Path, *lang: str) -> tuple[int, str]:
