@@ -143,6 +143,13 @@ def argparse_in(lang: str) -> Iterator[None]:
         module._, module.ngettext = saved
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose Chinese section headings end with a Chinese colon (选项：), as the rest of its text."""
+
+    def format_help(self) -> str:
+        return re.sub(r"^([^\s:][^\n:]*[\u4e00-\u9fff]):$", "\\1：", super().format_help(), flags=re.MULTILINE)
+
+
 def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The parser, its every help text in ``lang``; build it inside :func:`argparse_in` for argparse's own words."""
     from .. import _resources
@@ -154,7 +161,7 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     def h(code: str, **values: object) -> str:
         return text(f"help.{code}", lang, **values)
 
-    parser = argparse.ArgumentParser(prog="assessrules", description=h("description"),
+    parser = _Parser(prog="assessrules", description=h("description"),
                                      epilog=h("epilog", docs=_resources.docs_dir()))
     parser.add_argument("--version", action="version", version=f"assessrules {__version__}", help=h("version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
