@@ -53,7 +53,7 @@ def test_help_is_chinese_with_no_language_set(command: str) -> None:
     """`assessrules [COMMAND] --help`: argparse's words and ours in Chinese; English only in names and code."""
     text = help_of(*([command] if command else []))
     assert text.startswith("用法：assessrules")
-    assert "选项:" in text and "显示本帮助并退出" in text
+    assert "选项：" in text and "显示本帮助并退出" in text
     assert english_words(text) == [], text
     assert re.search(r"[\u4e00-\u9fff]{4}", text)
 
