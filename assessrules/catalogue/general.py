@@ -104,8 +104,6 @@ MESSAGES: dict[str, Message] = {
                              text_zh="`--workers` 至少为 1，而不是 {workers}",
                              text_en="--workers must be at least 1, not {workers}"),
     "error": Message("an error", "错误"),
-    "usage.io": Message("a file could not be read or written", "文件无法读写",
-                        text_zh="文件无法读写（{reason}）", text_en="{reason}"),
     "request.invalid": Message("the request is not valid (body, query or media type)", "请求无效"),
     "request.not_found": Message("no such resource", "资源不存在",
                                  text_zh="{resource} 处没有资源", hint_zh="参见 `GET /openapi.json`",

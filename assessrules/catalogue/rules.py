@@ -29,10 +29,6 @@ _SET_EN, _SET_ZH = "set `{key}: {value}`", "请设为 `{key}: {value}`"
 
 MESSAGES: dict[str, Message] = {
     # --- expressions and points, wherever a section reads them
-    "spec.expression": _m(
-        "an expression is not valid", "表达式有误",
-        "the expression `{expression}` is not valid", "表达式 `{expression}` 有误",
-        "see the expression language in docs/spec-reference.md", "表达式的写法见 `docs/spec-reference.md`"),
     "spec.each_without_periods": _m(
         "a rule acts per period, but no fact is recorded per that period", "规则按期计算，但没有按该期填报的数据项",
         "`each: {each}` but no fact is recorded per {each}", "写了 `each: {each}`，但没有按 `{each}` 填报的数据项",
@@ -562,77 +558,6 @@ MESSAGES: dict[str, Message] = {
         "an indicator spreads the points of children that do not apply", "指标把不适用子指标的分值分摊给其余子指标",
         "「{name}」 spreads {missing} points over {count} children that apply (「{child}」 × {factor})",
         "指标“{name}”把 {missing} 分分摊给 {count} 个适用的子指标（“{child}” × {factor}）"),
-    # --- a fact's value against its declaration (FactValueError: a facts file's or a workbook's problem says it)
-    "value.bool_not_number": _m(
-        "a number fact holds true/false", "数值型数据项填了“是/否”",
-        "expected a number, got true/false (`{value}`)", "须填数，而这里填的是“是/否”值 `{value}`"),
-    "value.text_not_number": _m(
-        "a number fact holds text", "数值型数据项填了文字",
-        "expected a number, got the text '{value}'", "须填数，而这里填的是文字“{value}”",
-        "write the number without quotes", "请填写不带引号的数"),
-    "value.null_number": _m(
-        "a number fact holds nothing (null)", "数值型数据项为空值",
-        "expected a number, got nothing (null)", "须填数，而这里是空值（`null`）"),
-    "value.not_number": _m(
-        "a number fact holds something else", "数值型数据项填的不是数",
-        "expected a number, got `{value}`", "须填数，而这里填的是 `{value}`"),
-    "value.not_finite": _m(
-        "a number is not finite", "数不是有限值",
-        "expected a finite number, got `{value}`", "须填有限的数，而这里填的是 `{value}`"),
-    "value.too_large": _m(
-        "a number is too large", "数过大",
-        "this number is too large: at most {limit}", "这个数过大：最多为 {limit}"),
-    "value.below_min": _m(
-        "a number is below the least its fact allows", "数小于允许的最小值",
-        "{value} is below the least allowed value {minimum}", "{value} 小于允许的最小值 {minimum}"),
-    "value.above_max": _m(
-        "a number is above the greatest its fact allows", "数大于允许的最大值",
-        "{value} is above the greatest allowed value {maximum}", "{value} 大于允许的最大值 {maximum}"),
-    "value.not_bool": _m(
-        "a yes/no fact holds something else", "“是/否”数据项填的不是“是/否”",
-        "expected true or false, got `{value}`", "须填“是”或“否”（`true` 或 `false`），而这里填的是 `{value}`"),
-    "value.not_whole": _m(
-        "a count is not a whole number", "次数不是整数",
-        "expected a whole number, got {value}", "须填整数，而这里填的是 {value}"),
-    "value.count_too_large": _m(
-        "a count is too large", "次数过大",
-        "this count is too large: at most {limit}", "这个次数过大：最多为 {limit}"),
-    "value.not_choice": _m(
-        "an enum fact holds a value it does not declare", "枚举数据项填了未声明的值",
-        "'{value}' is not one of {choices}", "“{value}”不是可选值之一（可选值：{choices}）"),
-    "value.date_with_time": _m(
-        "a date holds a time", "日期带有时间",
-        "expected a date without a time, e.g. 2021-10-08, got `{value}`",
-        "须填不带时间的日期（如 2021-10-08），而这里填的是 `{value}`"),
-    "value.not_date": _m(
-        "a date fact holds something else", "日期型数据项填的不是日期",
-        "expected a date like 2021-10-08, got `{value}`", "须填 2021-10-08 这样的日期，而这里填的是 `{value}`"),
-    "value.control_character": _m(
-        "a text holds a control character", "文字中含控制字符",
-        "the text holds the control character {character}, which is not allowed", "文字中含不允许的控制字符 {character}"),
-    "value.not_text": _m(
-        "a text fact holds something else", "文字型数据项填的不是文字",
-        "expected text, got `{value}`", "须填文字，而这里填的是 `{value}`"),
-    "value.not_records": _m(
-        "a records fact is not a list", "记录型数据项不是列表",
-        "expected a list of records, got `{value}`", "须填一组记录（列表），而这里填的是 `{value}`"),
-    "value.record_not_mapping": _m(
-        "a record is not a mapping of fields", "记录不是字段映射",
-        "record {record}: expected a mapping of fields, got `{value}`",
-        "第 {record} 条记录须为“字段: 值”的映射，而这里是 `{value}`"),
-    "value.unknown_field": _m(
-        "a record has a field its fact does not declare", "记录含未声明的字段",
-        "record {record}{title}: unknown field `{field}` (fields: {fields})",
-        "第 {record} 条记录{title}含未声明的字段 `{field}`（可用字段：{fields}）"),
-    "value.missing_field": _m(
-        "a record lacks a required field", "记录缺少必填字段",
-        "record {record}{title}: missing field `{field}` ({field_label})",
-        "第 {record} 条记录{title}缺少必填字段“{field_label}”（{field}）"),
-    "value.date_order": _m(
-        "a record is dated before it came to be", "记录中的日期早于其产生日期",
-        "record {record}{title}: `{field}` ({field_label}) {day} is before `{dated_by}` {first}",
-        "第 {record} 条记录{title}的“{field_label}”（{field}）{day} 早于 `{dated_by}` {first}",
-        "a record cannot be dated before it came to be: check both dates", "记录的日期不能早于它产生的日期：请核对这两个日期"),
     # the parts of a spec a problem may be in (``within=``), named as the document names them
     "label.indicator": Message("indicator 「{name}」", "指标「{name}」"),
     "label.derived": Message("derived value 「{name}」", "派生值「{name}」"),

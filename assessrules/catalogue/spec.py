@@ -285,15 +285,6 @@ _LOADING: dict[str, Message] = {
                                         "graded score, so it is `at: score`, not `at: {at}`",
                                 hint_en="leave out `at:` (score is the default), or leave out `indicators:` and write "
                                         "`at: indicator`"),
-    "spec.rounding_missing": Message("a score may have no exact decimal value and the spec declares no rounding",
-                                     "得分可能无法用有限小数表示，而考评细则没有声明舍入方式",
-                                     text_zh="这里的计算可能得出无法用有限小数精确表示的数（{why}），而考评细则没有声明舍入方式",
-                                     hint_zh="请在考评细则开头声明在哪里、怎样舍入，例如 "
-                                             "`rounding: {{places: 2, mode: half_up, at: score}}`",
-                                     text_en="{why}, which can give a number with no exact decimal value, and the spec "
-                                             "declares no rounding",
-                                     hint_en="declare where and how to round, e.g. "
-                                             "`rounding: {{places: 2, mode: half_up, at: score}}` at the top of the spec"),
 }
 
 # a spec that `extends:` another: what its changes get wrong, said in the extending file
