@@ -53,22 +53,13 @@ and lone surrogates."""
 
 
 def bad_character(text: str) -> str | None:
-    """Describe the first control or bidirectional-override character in ``text``; None if there is none.
+    """The first control, bidirectional-override or lone-surrogate character in ``text`` as ``U+XXXX``; None if none.
 
-    A lone surrogate (half of a ``\\ud83d\\ude00`` pair, which JSON and YAML escapes can make) is named too:
-    it is not a character, and no UTF-8 output could write it.
+    The same judgement as :func:`character_trouble` (tab and line breaks are allowed in text), for a sentence
+    that names the character itself.
     """
-    for ch in text:
-        if ch in _ALLOWED_CONTROLS:
-            continue
-        if ch in _BIDI:
-            return f"U+{ord(ch):04X}"
-        category = unicodedata.category(ch)
-        if category == "Cc":
-            return f"U+{ord(ch):04X}"
-        if category == "Cs":
-            return f"U+{ord(ch):04X} (half of a surrogate pair, not a character)"
-    return None
+    trouble = character_trouble(text)
+    return None if trouble is None else str(trouble[1]["character"])
 
 
 Trouble = tuple[str, dict[str, Any]]
@@ -96,15 +87,6 @@ def number_trouble(value: Decimal | int) -> Trouble | None:
 _TOO_LARGE: Trouble = ("document.number_too_large", {"limit": f"{MAX_MAGNITUDE:,.0f}"})
 
 
-def number_problem(value: Decimal | int) -> str | None:
-    """Say in English what is wrong with a number read from a document; None if fine.
-
-    Kept for callers that still build their own sentence; :func:`number_trouble` gives the code and values.
-    """
-    trouble = number_trouble(value)
-    return None if trouble is None else problem(trouble[0], **trouble[1]).message
-
-
 ARITHMETIC_KINDS = ("division_by_zero", "too_large", "invalid", "other")
 """What :func:`arithmetic_kind` may say: a caller picks its own catalogue code for each."""
 
@@ -122,22 +104,6 @@ def arithmetic_kind(exc: BaseException) -> str:
     if isinstance(exc, InvalidOperation):
         return "invalid"
     return "other"
-
-
-def arithmetic_message(exc: BaseException) -> str:
-    """Say in English what an arithmetic failure was (never the bare ``[<class 'decimal.…'>]``).
-
-    Kept for callers that still build their own sentence; :func:`arithmetic_kind` names the failure.
-    """
-    kind = arithmetic_kind(exc)
-    if kind == "division_by_zero":
-        return "division by zero"
-    if kind == "too_large":
-        return "the result is too large"
-    if kind == "invalid":
-        return "an invalid operation (such as 0 / 0, or a number that is not finite)"
-    text = str(exc)
-    return text if text and not text.startswith("[<class") else type(exc).__name__
 
 
 def character_trouble(text: str, is_key: bool = False) -> Trouble | None:
@@ -218,7 +184,7 @@ def value_problems(data: Any, file: str, positions: Mapping[Path, tuple[int, int
     """Control characters in any text or key, and numbers that are not finite, too large or too precise.
 
     With the document's ``text``, a quick scan of it first skips the walk when nothing in it could fail.
-    ``numbers_checked`` says that the reader passed every number it made through :func:`number_problem`
+    ``numbers_checked`` says that the reader passed every number it made through :func:`number_trouble`
     and none failed, so the scan looks for suspect text only (a reader that found a number failing
     gives no ``text``, and the walk finds and locates it).
     """
@@ -254,11 +220,9 @@ __all__ = [
     "MAX_VALUES",
     "Trouble",
     "arithmetic_kind",
-    "arithmetic_message",
     "bad_character",
     "character_trouble",
     "echo",
-    "number_problem",
     "number_trouble",
     "value_problems",
 ]

@@ -22,7 +22,7 @@ from ..document import Document
 from ..expressions import Expression, ExpressionError, Name, check_expression, quoted
 from ..facts import FACT_TYPES, Fact
 from ..kinds import Trigger, build_trigger
-from ..limits import MAX_MAGNITUDE, MAX_PLACES
+from ..limits import MAX_MAGNITUDE, MAX_PLACES, number_trouble
 from ..model import Assumption, Parameter
 
 RUN_NAMES = frozenset({"as_of"})
@@ -159,18 +159,14 @@ class BuildContext:
         return [t for t in built if t is not None]
 
 
-def _number_trouble(value: Exact) -> str | None:
-    """The code of what is wrong with points worked out from an expression (too large, too precise); None if fine.
+_POINTS_TROUBLE = {"document.number_too_precise": "spec.points_too_precise"}
 
-    The words of :func:`assessrules.rules.limits.number_problem`, as catalogue codes.
-    """
-    number = value if isinstance(value, Decimal) else Decimal(round(value))
-    if abs(number) > MAX_MAGNITUDE:
-        return "spec.points_too_large"
-    exponent = number.normalize().as_tuple().exponent
-    if number and isinstance(exponent, int) and exponent < -MAX_PLACES:
-        return "spec.points_too_precise"
-    return None
+
+def _number_trouble(value: Exact) -> str | None:
+    """The code of what is wrong with points worked out from an expression (too large, too precise); None if fine:
+    what :func:`assessrules.rules.limits.number_trouble` finds, said of points."""
+    trouble = number_trouble(value if isinstance(value, Decimal) else Decimal(round(value)))
+    return None if trouble is None else _POINTS_TROUBLE.get(trouble[0], "spec.points_too_large")
 
 
 __all__ = ["RUN_NAMES", "BuildContext"]
