@@ -8,8 +8,6 @@ read does not change with the language: JSON, and CSV with `--ids`.
 from __future__ import annotations
 
 import io
-import re
-import string
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,6 @@ from assessrules.authoring._words import say
 from assessrules.authoring.diff import diff, render_diff
 from assessrules.authoring.invariants import INVARIANTS, invariant
 from assessrules.authoring.scenarios import load_cases, render_outcomes, run_cases
-from assessrules.catalogue import CATALOGUE
 from assessrules.cli import run
 from assessrules.inputs.facts_file import read_facts, units_of
 
@@ -130,22 +127,3 @@ def test_a_scenario_difference_is_english_as_text_and_said_in_either_language(sp
     failed = [o for o in run_cases(spec2021, load_cases(spec2021, wrong)) if not o.passed]
     assert [o.differences for o in failed] == [("score: expected 72, got 71",)]
     assert "      score：期望 72，实际为 71\n" in render_outcomes("x", failed)
-
-
-_FIELD = re.compile(r"\{[^{}]*\}")
-_CODE = re.compile(r"`[^`]*`")
-
-
-def _words_outside_code(text: str) -> list[str]:
-    plain = _CODE.sub("", _FIELD.sub("", text.replace("{{", "").replace("}}", "")))
-    return re.findall(r"[A-Za-z]{2,}", plain)
-
-
-@pytest.mark.parametrize("code", sorted(c for c in CATALOGUE if c.split(".")[0] in ("out", "authoring", "scenario")))
-def test_the_chinese_of_the_outputs_has_no_english_word_outside_code_and_values(code: str) -> None:
-    """The Chinese lines and sentences of the outputs and the rule author's commands are Chinese throughout."""
-    entry = CATALOGUE[code]
-    for chinese in (entry.zh, entry.text_zh, entry.hint_zh):
-        assert not _words_outside_code(chinese or ""), (code, chinese)
-    assert {f for _, f, _, _ in string.Formatter().parse(entry.zh) if f} == \
-        {f for _, f, _, _ in string.Formatter().parse(entry.en) if f}
