@@ -24,8 +24,8 @@ from typing import Any
 from ..errors import Path
 from ..numbers import format_points, terminates
 from .derive import Derived
-from .expressions import quoted
 from .kinds import Trigger
+from .limits import echo
 from .model import Conversion, Indicator, Parameter
 
 MAX_SUBSETS = 12
@@ -73,7 +73,7 @@ def nonterminating_places(root: Indicator, triggers: Sequence[Trigger], paramete
                 divisor = expression.divisor_constant(division, values)
                 if divisor is None or not divides_exactly(divisor):
                     places.append(("spec.inexact_division", trigger.path,
-                                   {"rule": trigger.label, "expression": quoted(expression.text)}))
+                                   {"rule": trigger.label, "expression": echo(expression.text)}))
                     break
     for node in root.walk():
         places.extend(_parent_places(node, not_applicable))
@@ -96,7 +96,7 @@ def derived_places(derived: Sequence[Derived], parameters: Mapping[str, Paramete
             divisor = d.expression.divisor_constant(division, values)
             if divisor is None or not divides_exactly(divisor):
                 places.append(("spec.inexact_derived_division", d.path,
-                               {"label": d.label, "name": d.name, "expression": quoted(d.expression.text)}))
+                               {"label": d.label, "name": d.name, "expression": echo(d.expression.text)}))
                 break
     return places
 

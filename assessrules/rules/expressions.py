@@ -39,6 +39,7 @@ import simpleeval
 
 from ..messages import CATALOGUE, fill
 from ..numbers import DECIMAL_CONTEXT as _DECIMAL_CONTEXT
+from .limits import echo
 
 Type = Literal["bool", "number", "text", "date", "any"]
 
@@ -256,14 +257,6 @@ _FORBIDDEN: dict[type[ast.AST], str] = {
     ast.SetComp: "expression.comprehension", ast.DictComp: "expression.comprehension",
     ast.GeneratorExp: "expression.comprehension", ast.JoinedStr: "expression.fstring",
 }
-_ECHO = 80
-
-
-def quoted(text: str, limit: int = _ECHO) -> str:
-    """``text`` as a message quotes it in backticks: at most ``limit`` characters, ``…`` where it was cut."""
-    return text if len(text) <= limit else f"{text[:limit]}…"
-
-
 def _char_offset(text: str, node: ast.AST) -> int:
     col = getattr(node, "col_offset", 0) or 0
     return len(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
@@ -387,7 +380,7 @@ class _Checker:
             if code is not None:
                 return self.fail(node, code)
             segment = ast.get_source_segment(self.text, node) or type(node).__name__
-            return self.fail(node, "expression.forbidden", syntax=quoted(segment, 40))
+            return self.fail(node, "expression.forbidden", syntax=echo(segment, 40))
         result: Type = method(node, depth + 1)
         self.types_of_last = result
         return result
@@ -405,7 +398,7 @@ class _Checker:
                 return self.fail(node, "expression.text_too_long", limit=self.limits.max_text)
             self.const_slot(node, value)
             return "text"
-        return self.fail(node, "expression.literal", literal=quoted(repr(value), 40))
+        return self.fail(node, "expression.literal", literal=echo(repr(value), 40))
 
     def check_Name(self, node: ast.Name, depth: int) -> Type:
         name = node.id
@@ -459,7 +452,7 @@ class _Checker:
             segment = ast.get_source_segment(self.text, node) or ""
             left_end = len(ast.get_source_segment(self.text, node.left) or "")
             operator = segment[left_end:].strip().split(" ")[0] or type(node.op).__name__
-            return self.fail(node, "expression.operator", operator=quoted(operator, 10))
+            return self.fail(node, "expression.operator", operator=echo(operator, 10))
         left = self.check(node.left, depth)
         if symbol == "**":
             exponent = node.right
@@ -640,7 +633,7 @@ def check_expression(text: str, names: Mapping[str, Name], expect: Type | None =
 
 def _located(code: str, text: str, offset: int, **values: Any) -> ExpressionProblem:
     """A problem of ``code`` at character ``offset`` of ``text``, its sentence naming both."""
-    return ExpressionProblem(code, {"expression": quoted(text), "at": offset + 1, **values}, offset)
+    return ExpressionProblem(code, {"expression": echo(text), "at": offset + 1, **values}, offset)
 
 
 # --- the two evaluators -------------------------------------------------------------
@@ -763,5 +756,4 @@ __all__ = [
     "Type",
     "check_expression",
     "helpers",
-    "quoted",
 ]

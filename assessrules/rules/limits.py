@@ -43,8 +43,8 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
 def echo(text: str, limit: int = ECHO) -> str:
-    """``text`` as a message quotes it: at most ``limit`` characters, with a mark where it was cut."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+    """``text`` as a message quotes it: at most ``limit`` characters, ``…`` where it was cut (in any language)."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

@@ -55,7 +55,7 @@ def given(value: Any, limit: int = 40) -> str:
     """``value`` as it would be written in YAML, short: what a message says was found.
 
     >>> given(True), given(None), given([1, "a", {"b": 2}]), given("很长" * 30, 6)
-    ('true', 'null', '[1, a, {b: 2}]', '很长很长很长… (60 characters)')
+    ('true', 'null', '[1, a, {b: 2}]', '很长很长很长…')
     """
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -19,10 +19,10 @@ import attrs
 from ...errors import Path, Problem
 from ...numbers import Exact, exact_points, format_points
 from ..document import Document
-from ..expressions import Expression, ExpressionError, Name, check_expression, quoted
+from ..expressions import Expression, ExpressionError, Name, check_expression
 from ..facts import FACT_TYPES, Fact
 from ..kinds import Trigger, build_trigger
-from ..limits import MAX_MAGNITUDE, MAX_PLACES, number_trouble
+from ..limits import MAX_MAGNITUDE, MAX_PLACES, echo, number_trouble
 from ..model import Assumption, Parameter
 
 RUN_NAMES = frozenset({"as_of"})
@@ -104,13 +104,13 @@ class BuildContext:
             try:
                 value = exact_points(expr.exact_value({n: self.parameters[n].value for n in expr.names}))
             except ZeroDivisionError:
-                self.say("spec.points_zero_division", path, expression=quoted(raw))
+                self.say("spec.points_zero_division", path, expression=echo(raw))
                 return None
             except (ArithmeticError, ValueError, TypeError):
-                self.say("spec.points_not_computable", path, expression=quoted(raw))
+                self.say("spec.points_not_computable", path, expression=echo(raw))
                 return None
             if (trouble := _number_trouble(value)) is not None:
-                self.say(trouble, path, expression=quoted(raw), value=quoted(str(value), 40),
+                self.say(trouble, path, expression=echo(raw), value=echo(str(value), 40),
                          limit=f"{MAX_MAGNITUDE:,.0f}", places=MAX_PLACES)
                 return None
         else:

@@ -9,8 +9,9 @@ from typing import Any
 import attrs
 
 from ...errors import Path
-from ..expressions import FUNCTIONS, Name, quoted
+from ..expressions import FUNCTIONS, Name
 from ..facts import FACT_TYPES, Fact, FactValueError
+from ..limits import echo
 from .context import RUN_NAMES, BuildContext
 
 
@@ -93,7 +94,7 @@ def _with_default(ctx: BuildContext, fact: Fact, f: Mapping[str, Any], path: Pat
             return attrs.evolve(fact, default=fact.normalize(f["default"]))
         except FactValueError:
             ctx.say("spec.bad_default", path + ("default",), fact=fact.name, fact_label=fact.label, type=fact.type,
-                    default=quoted(str(f["default"]), 40))
+                    default=echo(str(f["default"]), 40))
             return None
     if field:
         return attrs.evolve(fact, required=True)

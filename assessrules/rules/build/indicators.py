@@ -16,9 +16,9 @@ from typing import Any
 
 from ...errors import Path
 from ...numbers import format_points, parse_fraction
-from ..expressions import SCORE_PREFIX, Name, quoted
+from ..expressions import SCORE_PREFIX, Name
 from ..kinds import KINDS, TRIGGER_KEYS, Multiplier, Trigger
-from ..limits import MAX_CHILDREN, MAX_TREE_DEPTH
+from ..limits import MAX_CHILDREN, MAX_TREE_DEPTH, echo
 from ..model import Grade, Indicator, Metadata, UnitType
 from .context import BuildContext
 from .grades import build_grades
@@ -201,7 +201,7 @@ class _Tree:
                 value = factor.exact_value({n: self.ctx.parameters[n].value for n in factor.names})
             except (ArithmeticError, KeyError, ValueError, TypeError):
                 self.ctx.say("spec.factor_not_computable", trigger.path + ("factor",), rule=trigger.label,
-                             expression=quoted(factor.text))
+                             expression=echo(factor.text))
                 continue
             if value < 0:
                 self.ctx.say("spec.factor_negative", trigger.path + ("factor",), rule=trigger.label,
@@ -260,7 +260,7 @@ class _Tree:
         try:
             return parse_fraction(raw["weight"])
         except ValueError:
-            self.ctx.say("spec.weight_percent", path + ("weight",), value=quoted(str(raw["weight"]), 40))
+            self.ctx.say("spec.weight_percent", path + ("weight",), value=echo(str(raw["weight"]), 40))
             return None
 
     def check_children(self, raw: Mapping[str, Any], path: Path, depth: int, points: Decimal | None,
