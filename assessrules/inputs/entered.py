@@ -13,10 +13,8 @@ import os
 import re
 from typing import Any
 
+from ._book import SUFFIXES, check_file
 from ._layout import GUIDE, UNITS
-
-WORKBOOKS = (".xlsx", ".xlsm")
-"""The workbooks a command may write over (it writes .xlsx only; .xlsm is the same container)."""
 
 _UNITS_LINE = re.compile(r"^\s*[\"']?(units|indicators)[\"']?\s*:", re.MULTILINE)
 
@@ -34,7 +32,7 @@ def holds_entered_data(path: str) -> bool:
     if not os.path.isfile(path):
         return False
     extension = os.path.splitext(path)[1].lower()
-    if extension in WORKBOOKS:
+    if extension in SUFFIXES:
         return _filled_workbook(path)
     if extension in (".yaml", ".yml", ".json"):
         return _facts_or_spec(path, extension)
@@ -42,22 +40,28 @@ def holds_entered_data(path: str) -> bool:
 
 
 def _filled_workbook(path: str) -> bool:
-    """The template's sheets, and a unit's id or name in some row below the units sheet's header."""
-    import openpyxl
+    """The template's sheets, and a unit's id or name in some row below the units sheet's header.
+
+    Read as every workbook is read: its size and what it unpacks to checked first, then by calamine.
+    """
+    import python_calamine as calamine
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        check_file(path)
+        book = calamine.CalamineWorkbook.from_path(path)
+        try:
+            if GUIDE not in book.sheet_names or UNITS not in book.sheet_names:
+                return False
+            rows = book.get_sheet_by_name(UNITS).to_python(skip_empty_area=False)
+        finally:
+            book.close()
     except Exception:  # not a workbook we can read: not one we wrote, nor a template
         return False
-    try:
-        if GUIDE not in book.sheetnames or UNITS not in book.sheetnames:
-            return False
-        for row in book[UNITS].iter_rows(min_row=2, max_col=2, values_only=True):
-            if any(cell is not None and str(cell).strip() for cell in row):
-                return True
+    except BaseException as exc:  # a panic of the Rust reader comes as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
         return False
-    finally:
-        book.close()
+    return any(cell is not None and str(cell).strip() for row in rows[1:] for cell in row[:2])
 
 
 def _facts_or_spec(path: str, extension: str) -> bool:
@@ -84,4 +88,4 @@ def _facts_or_spec(path: str, extension: str) -> bool:
     return bool(units) if isinstance(units, list) else "indicators" in data
 
 
-__all__ = ["WORKBOOKS", "holds_entered_data"]
+__all__ = ["holds_entered_data"]
