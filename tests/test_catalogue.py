@@ -110,3 +110,12 @@ def test_every_problem_is_said_in_chinese_and_in_english_from_its_values(code: s
     assert (zh, zh_hint) != (en, en_hint) and made.message == en
     assert english_words(zh, template=False) == [] and english_words(zh_hint or "", template=False) == []
     assert (zh_hint is None) == (en_hint is None)
+
+
+def test_every_problem_code_has_the_form_the_problems_schema_publishes() -> None:
+    """A code a program reads in `--errors json` or over HTTP validates against schemas/problem-1.schema.json."""
+    import json
+
+    schema = json.loads((PACKAGE.parent / "schemas" / "problem-1.schema.json").read_text(encoding="utf-8"))
+    form = re.compile(schema["$defs"]["code"]["pattern"])
+    assert [c for c in CATALOGUE if not is_line(c) and not form.search(c)] == []
