@@ -93,17 +93,7 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, say: _Say,
                  else fired.label)
         head = f"{pad}= {say.value(fired.points)}  {named}"
     elif fired.count is not None:
-        each = getattr(trigger, "points", None)
-        if trigger.each in WORDS:
-            times = WORDS[trigger.each][2] if say.lang == "zh" else WORDS[trigger.each][0] + "s"
-        else:
-            times = say("times")
-        named = (say("sized", label=fired.label, count=say.value(fired.count), times=times,
-                     each=format_points(each)) if each is not None else fired.label)
-        maximum = getattr(trigger, "maximum", None)
-        if maximum is not None and fired.points is not None and -fired.points == maximum:
-            named += say("capped_here", maximum=format_points(maximum))
-        head = f"{pad}{_signed(fired.points or Decimal(0))}  {named}"
+        head = f"{pad}{_signed(fired.points or Decimal(0))}  {_sized(result, fired, say)}"
     else:
         head = f"{pad}{_signed(fired.points or Decimal(0))}  {fired.label}"
     lines = [head]
@@ -131,6 +121,40 @@ def _trigger_lines(result: Result, fired: FiredTrigger, pad: str, say: _Say,
     if source:
         lines.append(inner + say("source", source=say.joined(source)))
     return lines
+
+
+def _sized(result: Result, fired: FiredTrigger, say: _Say) -> str:
+    """A counted rule in words: its label, how many times at how many points each, and its cap when reached."""
+    trigger = result.spec.triggers[fired.index]
+    each = getattr(trigger, "points", None)
+    if fired.count is None or each is None:
+        named = fired.label
+    else:
+        if trigger.each in WORDS:
+            times = WORDS[trigger.each][2] if say.lang == "zh" else WORDS[trigger.each][0] + "s"
+        else:
+            times = say("times")
+        named = say("sized", label=fired.label, count=say.value(fired.count), times=times, each=format_points(each))
+    maximum = getattr(trigger, "maximum", None)
+    if maximum is not None and fired.points is not None and -fired.points == maximum:
+        named += say("capped_here", maximum=format_points(maximum))
+    return named
+
+
+def sized_label(result: Result, fired: FiredTrigger, lang: str = "zh") -> str:
+    """What a rule that fired says in a document's words: ``未按时限公开政府信息：8 次 × 1 分``."""
+    return _sized(result, fired, _Say(lang))
+
+
+def trigger_lines(result: Result, fired: FiredTrigger, lang: str = "zh", clause: str | None = None) -> list[str]:
+    """How one rule fired, for auditors: its facts (by id and label), derived values with their expressions
+    and records, and its clause and reading — the lines ``explain`` shows under the rule."""
+    return _trigger_lines(result, fired, "", _Say(lang), clause)
+
+
+def receipt_line(result: Result, lang: str = "zh") -> str:
+    """The line that names the rules' and the facts' SHA-256 and the library's version."""
+    return _receipt_line(result, _Say(lang))
 
 
 def _evidence_lines(result: Result, evidence: Evidence, pad: str, say: _Say) -> list[str]:
@@ -344,4 +368,4 @@ def _receipt_line(result: Result, say: _Say) -> str:
 
 register_view("text", render_text)
 
-__all__ = ["render_text", "show_value"]
+__all__ = ["receipt_line", "render_text", "show_value", "sized_label", "trigger_lines"]
