@@ -125,6 +125,17 @@ MESSAGES: dict[str, Message] = {
                            "生成可打印的 `HTML` 报告：排名、图表、通报和各单位得分说明"),
     "help.report_output": Message("write to FILE.html (whole or not at all) instead of stdout",
                                   "写入 `.html` 文件 `FILE`（要么完整写成，要么不写），不输出到屏幕"),
+    "help.report_formats": Message("write to FILE instead of stdout: .html (printable), .docx (Word) or .pdf "
+                                   "(needs the `[pdf]` extra); whole or not at all",
+                                   "写入文件 `FILE`，不输出到屏幕：`.html`（可打印）、`.docx`（`Word` 文档）或 `.pdf`"
+                                   "（需安装 `[pdf]` 扩展）；要么完整写成，要么不写"),
+    "help.issuer": Message("the issuing office shown on a .docx/.pdf document (default: the spec's issuer)",
+                           "文档（`.docx`、`.pdf`）上的发文机关（默认取考评细则中的发布机关）"),
+    "help.number": Message("the document number (文号) of a .docx/.pdf document, e.g. 镇考办发〔2022〕3号 "
+                           "(default: a blank to fill in)",
+                           "文档（`.docx`、`.pdf`）的发文字号，如 镇考办发〔2022〕3号（默认留空待填）"),
+    "help.doc_date": Message("the date of a .docx/.pdf document (成文日期; default: the assessment date)",
+                             "文档（`.docx`、`.pdf`）的成文日期（默认为考核日期）"),
     "help.explain": Message("explain one unit's score, point by point", "逐项说明一个单位的得分"),
     "help.unit": Message("the unit's id or name (名称) in the facts file", "单位的编号或名称"),
     "help.all": Message("every unit's account, in one file", "所有单位的得分说明，写在一个文件里"),

@@ -33,6 +33,8 @@ import attrs
 if TYPE_CHECKING:
     from ..engine.spec import Spec
     from ..errors import AssessRulesError, Problem
+    from ..outputs.documents.model import Document as IssuedDocument
+    from ..outputs.documents.model import Letterhead
     from ..rules.document import Document
 
 DEFAULT_SPEC = "2021"
@@ -150,6 +152,13 @@ class _Parser(argparse.ArgumentParser):
         return re.sub(r"^([^\s:][^\n:]*[\u4e00-\u9fff]):$", "\\1：", super().format_help(), flags=re.MULTILINE)
 
 
+def _document_options(p: argparse.ArgumentParser, h: Callable[..., str], date: Callable[[str], Any]) -> None:
+    """``--issuer``, ``--number`` and ``--date``: the letterhead of a document written as .docx or .pdf."""
+    p.add_argument("--issuer", metavar="OFFICE", help=h("issuer"))
+    p.add_argument("--number", metavar="NUMBER", help=h("number"))
+    p.add_argument("--date", type=date, metavar="DATE", help=h("doc_date"))
+
+
 def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The parser, its every help text in ``lang``; build it inside :func:`argparse_in` for argparse's own words."""
     from .. import _resources
@@ -178,8 +187,10 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=date_or_period, metavar="DATE", help=h("as_of"))
     p.add_argument("--format", choices=("table", "json", "csv"), help=h("format_table"))
     p.add_argument("--ids", action="store_true", help=h("ids"))
-    p.add_argument("-o", "--output", metavar="FILE", help=h("output", formats=".xlsx .csv .json .html .txt"))
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help=h("output", formats=".xlsx .csv .json .html .txt .docx .pdf"))
     p.add_argument("--full", action="store_true", help=h("full"))
+    _document_options(p, h, date)
     p.add_argument("-j", "--jobs", type=jobs, default=1, metavar="N", help=h("jobs"))
     p.set_defaults(handler=cmd_score)
 
@@ -187,7 +198,8 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("facts", metavar="FACTS", help=h("facts"))
     p.add_argument("--spec", help=h("spec"))
     p.add_argument("--as-of", type=date_or_period, metavar="DATE", help=h("as_of"))
-    p.add_argument("-o", "--output", metavar="FILE", help=h("report_output"))
+    p.add_argument("-o", "--output", metavar="FILE", help=h("report_formats"))
+    _document_options(p, h, date)
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("explain", help=h("explain"), description=h("explain"))
@@ -198,7 +210,9 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--spec", help=h("spec"))
     p.add_argument("--as-of", type=date_or_period, metavar="DATE", help=h("as_of"))
     p.add_argument("--format", choices=("text", "json"), help=h("format_text"))
-    p.add_argument("-o", "--output", metavar="FILE", help=h("output", formats=".txt .json (--all: .html .xlsx)"))
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help=h("output", formats=".txt .json (--all: .html .xlsx .docx .pdf)"))
+    _document_options(p, h, date)
     p.set_defaults(handler=cmd_explain)
 
     p = sub.add_parser("bulletin", help=h("bulletin"), description=h("bulletin"))
@@ -207,7 +221,8 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--spec", help=h("spec"))
     p.add_argument("--format", choices=("table", "json", "csv"), help=h("format_table"))
     p.add_argument("--ids", action="store_true", help=h("bulletin_ids"))
-    p.add_argument("-o", "--output", metavar="FILE", help=h("output", formats=".csv .json .txt"))
+    p.add_argument("-o", "--output", metavar="FILE", help=h("output", formats=".csv .json .txt .docx .pdf"))
+    _document_options(p, h, date)
     p.set_defaults(handler=cmd_bulletin)
 
     p = sub.add_parser("check", help=h("check"), description=h("check"))
@@ -440,7 +455,8 @@ def _guard(args: argparse.Namespace, target: str | None = None) -> bool:
     return guard_output(target if target is not None else args.output, inputs, force=getattr(args, "force", False))
 
 
-_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text"}
+_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text",
+               ".docx": "docx", ".pdf": "pdf"}
 
 
 def output_format(args: argparse.Namespace, allowed: Sequence[str], text: str = "table") -> str:
@@ -468,7 +484,27 @@ def output_format(args: argparse.Namespace, allowed: Sequence[str], text: str = 
                                   extensions=shown)])
     if chosen is not None and chosen != fmt:
         raise UsageError([problem("usage.output_mismatch", file=args.output, format=chosen, extension=extension)])
+    if fmt == "pdf":
+        from ..outputs.documents.printed import require_pdf
+
+        require_pdf()  # before the work: without the [pdf] extra, say how to get it
     return fmt
+
+
+def _issued(args: argparse.Namespace, spec: Spec, results: Sequence[Any], fmt: str,
+            make: Callable[[Letterhead], IssuedDocument]) -> str | bytes:
+    """A document an office issues (公示, 通报, 扣分明细, report) as .docx, .pdf or .html, under the letterhead
+    of ``--issuer``, ``--number`` and ``--date`` (by default the spec's issuer, a blank 文号, the assessment date)."""
+    from ..outputs.documents.build import letterhead_of
+
+    document = make(letterhead_of(spec, results, args.issuer, args.number, args.date))
+    if fmt == "docx":
+        from ..outputs.documents.word import render_docx
+
+        return render_docx(document)
+    from ..outputs.documents import printed
+
+    return printed.render_pdf(document) if fmt == "pdf" else printed.render_html(document)
 
 
 def _with_bom(text: str, args: argparse.Namespace) -> str:
@@ -567,14 +603,19 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..messages import text
     from ..outputs.report import render_csv, render_json, render_json_compact, render_json_compact_bytes, render_table
 
-    fmt = output_format(args, ("table", "json", "csv", "xlsx", "html"))
+    fmt = output_format(args, ("table", "json", "csv", "xlsx", "html", "docx", "pdf"))
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     units = _require_units(args, document)
     with progress_bar(err, len(units), text("cli.progress_scoring", _lang(args))) as progress:
         results = score_document(spec, document, args.as_of, jobs=args.jobs, progress=progress)
     groups = spec.score_groups(results)  # 全县 and the like, from the members' results
-    if fmt == "xlsx":
+    if fmt in ("docx", "pdf"):  # the 公示 of the ranking
+        from ..outputs.documents.build import publicity
+
+        write_output(_issued(args, spec, results, fmt,
+                             lambda head: publicity(spec, results, head, groups, _lang(args))), args.output, out)
+    elif fmt == "xlsx":
         from ..outputs.workbook import render_workbook
 
         write_output(render_workbook(spec, results, groups), args.output, out)
@@ -596,29 +637,42 @@ def cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _report_html(spec: Spec, document: Document, results: Sequence[Any], groups: Sequence[Any] = ()) -> str:
     """The HTML report, with the bulletin of each quarter of the spec's year when it records months,
     and the spec's groups (考核组) when it has any."""
-    from ..errors import FactsError
-    from ..inputs.facts_file import locate, units_of
     from ..outputs.html import render_report
 
-    bulletins = []
-    if "month" in spec.period_kinds and spec.year is not None:
-        try:
-            bulletins = [spec.bulletin(units_of(document), f"{spec.year}Q{q}") for q in range(1, 5)]
-        except FactsError as exc:
-            raise FactsError(locate(exc.problems, document)) from None
-    return render_report(spec, results, bulletins, groups=groups)
+    return render_report(spec, results, _bulletins(spec, document), groups=groups)
+
+
+def _bulletins(spec: Spec, document: Document) -> list[Any]:
+    """The bulletin of each quarter of the spec's year, when it records months."""
+    from ..errors import FactsError
+    from ..inputs.facts_file import locate, units_of
+
+    if "month" not in spec.period_kinds or spec.year is None:
+        return []
+    try:
+        return [spec.bulletin(units_of(document), f"{spec.year}Q{q}") for q in range(1, 5)]
+    except FactsError as exc:
+        raise FactsError(locate(exc.problems, document)) from None
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write the printable HTML report of a facts file."""
     from ..inputs.facts_file import read_facts, score_document
 
-    output_format(args, ("html",), text="html")
+    fmt = output_format(args, ("html", "docx", "pdf"), text="html")
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     _require_units(args, document)
     results = score_document(spec, document, args.as_of)
-    write_output(_report_html(spec, document, results, spec.score_groups(results)), args.output, out)
+    groups = spec.score_groups(results)
+    if fmt == "html":
+        write_output(_report_html(spec, document, results, groups), args.output, out)
+        return 0
+    from ..outputs.documents.build import report
+
+    bulletins = _bulletins(spec, document)
+    write_output(_issued(args, spec, results, fmt, lambda head: report(
+        spec, results, head, bulletins=bulletins, groups=groups, lang=_lang(args))), args.output, out)
     return 0
 
 
@@ -630,14 +684,22 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..inputs.facts_file import as_of_of, locate, read_facts
     from ..jsontext import indented
 
-    fmt = output_format(args, ("text", "json", "html", "xlsx") if args.all else ("text", "json"), text="text")
+    fmt = output_format(args, ("text", "json", "html", "xlsx", "docx", "pdf") if args.all else ("text", "json"),
+                        text="text")
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     units = _require_units(args, document)
     if args.all:
         from ..inputs.facts_file import score_document
 
-        write_output(_accounts(spec, score_document(spec, document, args.as_of), fmt, _lang(args)), args.output, out)
+        results = score_document(spec, document, args.as_of)
+        if fmt in ("docx", "pdf"):  # the 扣分明细
+            from ..outputs.documents.build import deductions
+
+            write_output(_issued(args, spec, results, fmt, lambda head: deductions(spec, results, head, _lang(args))),
+                         args.output, out)
+        else:
+            write_output(_accounts(spec, results, fmt, _lang(args)), args.output, out)
         return 0
     i = find_unit(units, args.unit, args.facts)
     try:
@@ -653,10 +715,11 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _accounts(spec: Spec, results: Sequence[Any], fmt: str, lang: str = "zh") -> str | bytes:
-    """Every unit's account, ordered by id, in one text, JSON, HTML or xlsx file."""
+    """Every unit's account, ordered by unit type then rank, in one text, JSON, HTML or xlsx file."""
+    from ..engine.ranking import ranked
     from ..jsontext import indented
 
-    ordered = sorted(results, key=lambda r: r.unit.id)
+    ordered = ranked(spec, results)
     if fmt == "html":
         from ..outputs.html import render_accounts
 
@@ -702,7 +765,7 @@ def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..inputs.facts_file import locate, read_facts, units_of
     from ..outputs.report import BULLETIN_REPORTERS, render_bulletin_csv, render_bulletin_table
 
-    fmt = output_format(args, ("table", "json", "csv"))
+    fmt = output_format(args, ("table", "json", "csv", "docx", "pdf"))
     document = read_facts(args.facts, _spec_source(args))
     spec = _spec_for(args, document)
     _require_units(args, document)
@@ -710,7 +773,13 @@ def cmd_bulletin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         made = spec.bulletin(units_of(document), args.quarter)
     except FactsError as exc:
         raise FactsError(locate(exc.problems, document)) from None
-    if fmt == "csv":
+    if fmt in ("docx", "pdf"):  # the quarterly 通报
+        from ..outputs.documents.build import bulletin_notice
+
+        results = [e.result for e in made.entries]
+        write_output(_issued(args, spec, results, fmt, lambda head: bulletin_notice(spec, made, head, _lang(args))),
+                     args.output, out)
+    elif fmt == "csv":
         write_output(_with_bom(render_bulletin_csv(made, ids=args.ids, lang=_lang(args)), args), args.output, out)
     elif fmt == "table":
         write_output(render_bulletin_table(made, _lang(args)), args.output, out)
