@@ -19,7 +19,7 @@ _ALLOWED = [
     re.compile(r"\{[^}]*\}"),
     re.compile(r"(?<![\w])--?[A-Za-z][-A-Za-z]*"),
     re.compile(r"\b[A-Z][A-Z_0-9]*\b"),
-    re.compile(r"[\w.-]*\.(?:xlsx|xlsm|xls|ods|yaml|yml|json|csv|html|txt)\b"),
+    re.compile(r"[\w.-]*\.(?:xlsx|xlsm|xls|ods|yaml|yml|json|csv|html|txt|docx|pdf)\b"),
     re.compile(r"/[\w./-]+"),
     re.compile(r"\bassessrules\b"),
     re.compile(r"\b(?:" + "|".join(re.escape(c) for c in COMMANDS) + r")\b"),

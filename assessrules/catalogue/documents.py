@@ -16,7 +16,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "doc_report_title": ("{subject}考核结果", "{subject}: results"),
     "doc_number_blank": ("〔　　〕　　号", "No. ____"),
     "doc_quarter": ("{year}年第{number}季度", "Q{number} {year}"),
-    "doc_quarter_only": ("第{number}季度", "Q{number} {year}"),
+    "doc_quarter_only": ("第{number}季度", "Q{number}"),
     "doc_month": ("{month}月", "month {month}"),
     "doc_months_span": ("{first}至{last}", "{first} to {last}"),
     "doc_date": ("{year}年{month}月{day}日", "{year}-{month}-{day}"),
@@ -114,7 +114,7 @@ _LINES: dict[str, tuple[str, str]] = {
                                  "{label}: units by score (each bin from its label up to the next; the last holds full marks)"),
     "doc_chart_units": ("单位数", "Units"),
     "doc_chart_other": ("其他", "other"),
-    "doc_footer": ("规则 {spec} sha256:{sha} · assessrules {version}", "rules {spec} sha256:{sha} · assessrules {version}"),
+    "doc_footer": ("规则 {spec} {sha} · {library}", "rules {spec} {sha} · {library}"),
     "doc_page": ("— {page} —", "— {page} —"),
     "doc_page_of": ("第 {page} 页 共 {pages} 页", "page {page} of {pages}"),
 }

@@ -96,7 +96,7 @@ def _number(spec: Spec, say: _Say) -> str:
 
 
 def _footer(spec: Spec, say: _Say) -> str:
-    return say("footer", spec=spec.metadata.id, sha=spec.sha256[:16] + "…", version=__version__)
+    return say("footer", spec=spec.metadata.id, sha=f"sha256:{spec.sha256[:16]}…", library=f"assessrules {__version__}")
 
 
 def _by_type(spec: Spec, results: Sequence[Result]) -> dict[str, list[tuple[int, Result]]]:
