@@ -21,11 +21,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 
 from assessrules import load_spec
+from assessrules.engine.results import Result
+from assessrules.engine.spec import Spec
 from assessrules.errors import UsageError
 from assessrules.inputs.facts_file import read_facts, score_document, units_of
 from assessrules.numbers import format_points
@@ -131,8 +134,11 @@ def headings(document: Document) -> set[str]:
     return found | {squeezed(b.title) for b in document.blocks if isinstance(b, Appendix)}
 
 
+Scored = tuple[Spec, list[Result], Any]
+
+
 @pytest.fixture(scope="module")
-def scored() -> tuple[object, list[object], object]:
+def scored() -> Scored:
     spec = load_spec("2021")
     facts = read_facts(str(EXAMPLE), lambda name: spec)
     results = score_document(spec, facts, None)
@@ -140,11 +146,11 @@ def scored() -> tuple[object, list[object], object]:
 
 
 @pytest.fixture(scope="module")
-def report(scored: tuple[object, list[object], object]) -> Document:
+def report(scored: Scored) -> Document:
     spec, results, facts = scored
-    return build.report(spec, results, build.letterhead_of(spec, results),  # type: ignore[arg-type]
-                        bulletins=[spec.bulletin(units_of(facts), f"2021Q{q}") for q in range(1, 5)],  # type: ignore[attr-defined, arg-type]
-                        groups=spec.score_groups(results))  # type: ignore[attr-defined]
+    return build.report(spec, results, build.letterhead_of(spec, results),
+                        bulletins=[spec.bulletin(units_of(facts), f"2021Q{q}") for q in range(1, 5)],
+                        groups=spec.score_groups(results))
 
 
 @pytest.fixture(scope="module")
@@ -231,10 +237,10 @@ def test_the_report_pdf_links_the_ranking_to_each_account(report: Document, weas
 
 @needs_weasyprint
 @needs_pdftotext
-def test_publicity_bulletin_and_deductions_as_pdf_hold_every_unit(scored: tuple[object, list[object], object],
+def test_publicity_bulletin_and_deductions_as_pdf_hold_every_unit(scored: Scored,
                                                                   tmp_path: Path) -> None:
     spec, results, facts = scored
-    letterhead = build.letterhead_of(spec, results)  # type: ignore[arg-type]
+    letterhead = build.letterhead_of(spec, results)
     assert len(results) == 16
 
     def pages(document: Document, name: str) -> list[Page]:
@@ -242,24 +248,24 @@ def test_publicity_bulletin_and_deductions_as_pdf_hold_every_unit(scored: tuple[
         pdf.write_bytes(render_pdf(document))
         return read_pages(pdf)
 
-    publicity = pages(build.publicity(spec, results, letterhead), "publicity")  # type: ignore[arg-type]
+    publicity = pages(build.publicity(spec, results, letterhead), "publicity")
     lines = [squeezed(line.text) for p in publicity for line in p.lines]
     assert any(letterhead.issuer and squeezed(letterhead.issuer) in line for line in lines)
     for r in results:
-        row = f"{r.unit.name}{format_points(r.score)}{r.grade}"  # type: ignore[attr-defined]
+        row = f"{r.unit.name}{format_points(r.score)}{r.grade}"
         assert any(row in line for line in lines), row
 
-    bulletin = spec.bulletin(units_of(facts), "2021Q3")  # type: ignore[attr-defined, arg-type]
-    lines = [squeezed(line.text) for p in pages(build.bulletin_notice(spec, bulletin, letterhead), "bulletin")  # type: ignore[arg-type]
+    bulletin = spec.bulletin(units_of(facts), "2021Q3")
+    lines = [squeezed(line.text) for p in pages(build.bulletin_notice(spec, bulletin, letterhead), "bulletin")
              for line in p.lines]
     assert len(bulletin.entries) == 16
     for e in bulletin.entries:
         assert any(line.startswith(f"{e.rank}{e.name}") and line.endswith(f"{format_points(e.score)}{e.grade}")
                    for line in lines), e.name
 
-    deductions = "".join(squeezed(p.text) for p in pages(build.deductions(spec, results, letterhead), "deductions"))  # type: ignore[arg-type]
+    deductions = "".join(squeezed(p.text) for p in pages(build.deductions(spec, results, letterhead), "deductions"))
     for r in results:
-        summary = f"{r.unit.name}得分{format_points(r.score)}分，等次{r.grade}"  # type: ignore[attr-defined]
+        summary = f"{r.unit.name}得分{format_points(r.score)}分，等次{r.grade}"
         assert summary in deductions, summary
 
 

@@ -161,13 +161,13 @@ def _css_string(value: str) -> Markup:
             out.append(f"\\{ord(ch):x} ")
         else:
             out.append(ch)
-    return Markup('"' + "".join(out) + '"')  # noqa: S704 - every character that could end the string or the element is escaped
+    return Markup('"' + "".join(out) + '"')  # every character that could end the string or the element is escaped
 
 
 def _page_content(lang: str) -> Markup:
     """The page number's CSS ``content``: the catalogue's ``— {page} —`` around ``counter(page)``."""
     before, _, after = text("out.doc_page", lang, page="\x00").partition("\x00")
-    return Markup(f"{_css_string(before)} counter(page) {_css_string(after)}")  # noqa: S704 - both parts escaped
+    return Markup(f"{_css_string(before)} counter(page) {_css_string(after)}")  # both parts escaped
 
 
 def _chart_view(chart: Chart) -> dict[str, Any]:
@@ -189,7 +189,8 @@ def _environment() -> jinja2.Environment:
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["css_string"] = _css_string
-    env.globals.update(kind=_block_kind, cells=_cells, widths=_widths, keep_class=keep_class, lead_in=lead_in, chart_view=_chart_view)
+    env.globals.update(kind=_block_kind, cells=_cells, widths=_widths, keep_class=keep_class, lead_in=lead_in,
+                       chart_view=_chart_view)
     return env
 
 
