@@ -121,8 +121,9 @@ def test_chromium_shows_the_report_not_blank_and_with_every_unit(tmp_path: Path)
 
 
 @needs_chromium
-def test_chromium_prints_the_report_on_a4_with_each_account_on_its_own_page(tmp_path: Path) -> None:
-    """Printed to PDF, every page is A4 (595 × 842 pt) and there is at least a page per unit besides the ranking."""
+def test_chromium_prints_the_report_on_a4(tmp_path: Path) -> None:
+    """Printed to PDF, every page is A4 (595 × 842 pt), and the 16 accounts with their appendix fill more than 16
+    pages (the accounts flow, two or so to a page; tests/test_printed_documents.py reads the pages)."""
     import re
 
     report = tmp_path / "考核结果.html"

@@ -271,7 +271,7 @@ def test_explain_all_writes_every_units_account_in_one_file(tmp_path: Path) -> N
     assert text.count("一、得分明细") == 16
     assert text.count("最终得分 71 分 · 等次 良好") == 1
     page = html.read_text(encoding="utf-8")
-    assert page.count('<section class="unit"') == 16
+    assert page.count('<h3 class="level2" id="unit-') == 16  # each unit's heading, the anchor of its account
     assert all(name in page for name in names)
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames == ["扣分明细", "说明"]
@@ -290,9 +290,9 @@ def test_report_is_one_self_contained_html_file_with_everything(tmp_path: Path) 
         assert f'id="unit-{unit["unit"]["id"]}"' in page
         assert unit["unit"]["name"] in page
     assert page.count("<svg") == 2 * 3  # grades and scores for each of the three unit types
-    assert all(f"2021Q{q} 季度通报" in page for q in range(1, 5))
-    assert "牛头店镇 2021-07：月度考核：负责栏目未按时更新（−0.5）" in page
-    assert "@page { size: A4" in page and "@media print" in page
+    assert all(f"2021年第{q}季度（截至" in page for q in "一二三四")  # each quarter's bulletin
+    assert "牛头店镇：7月，月度考核：负责栏目未按时更新（扣0.5分）" in page
+    assert "size: A4;" in page and "@media print" in page
     assert "<script" not in page and "<link" not in page and "@import" not in page and "url(" not in page
     assert page.replace('xmlns="http://www.w3.org/2000/svg"', "").count("http") == 0
     assert call("report", str(EXAMPLE), "-o", str(tmp_path / "x.pdf"))[0] == 2

@@ -299,6 +299,12 @@ MESSAGES: dict[str, Message] = {
         hint_en="pip install 'assessrules[testing]'",
         text_zh="`check` 命令需要另装 `hypothesis`",
         hint_zh="请运行 `pip install 'assessrules[testing]'`"),
+    "usage.pdf_missing": Message(
+        "writing PDF needs WeasyPrint, which is not installed", "未安装写出 `PDF` 所需的 `WeasyPrint`",
+        text_en="writing PDF needs WeasyPrint: pip install 'assessrules[pdf]'",
+        hint_en="pip install \"assessrules[pdf]\", or write .docx or .html and print that instead",
+        text_zh="写出 `PDF` 需要另装 `WeasyPrint`",
+        hint_zh="请运行 `pip install \"assessrules[pdf]\"`，或改为写出 `.docx` 或 `.html` 文件后打印"),
     "usage.examples": Message(
         "the number of examples for `check` is out of range", "`check` 的抽样单位数超出范围",
         text_en="--examples must be from 1 to {most}, not {given}",
