@@ -104,14 +104,15 @@ def _text_width(value: Any) -> int:
     return 0 if value is None else len(str(value))
 
 
-def _widths(header: Sequence[str], table: Sequence[Sequence[Any]], wrapping: set[int]) -> list[int]:
-    """Each column's width: its widest value (a wrapping column at most :data:`WRAP_WIDTH`), and room for
+def _widths(header: Sequence[str], table: Sequence[Sequence[Any]], wrapping: set[int],
+            wrap_width: int = WRAP_WIDTH) -> list[int]:
+    """Each column's width: its widest value (a wrapping column at most ``wrap_width``), and room for
     its header on two lines at most (a header wraps)."""
     widths = []
     for i, head in enumerate(header):
         data = max((_text_width(values[i]) for values in table), default=0)
         if i in wrapping:
-            data = min(data, WRAP_WIDTH)
+            data = min(data, wrap_width)
         head_width = width(head)
         needed = max(data, head_width if head_width <= 10 else -(-head_width // 2))
         widths.append(min(max(needed + 2, 6), 66))
@@ -126,7 +127,7 @@ def _lines(value: Any, column_width: int) -> int:
     """How many lines ``value`` takes in a wrapping cell ``column_width`` characters wide."""
     if not isinstance(value, str):
         return 1
-    room = max(column_width - 2, 1)
+    room = max(column_width - 3, 1)  # a little less than the column: better a spare line than a cut one
     return sum(max(-(-width(part) // room), 1) for part in value.split("\n"))
 
 
@@ -137,7 +138,7 @@ def _height(values: Sequence[Any], widths: Sequence[int], wrapping: Iterable[int
 
 
 def _add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
-               printed: str, freeze_columns: int = 0, wrap: Sequence[int] = ()) -> Any:
+               printed: str, freeze_columns: int = 0, wrap: Sequence[int] = (), wrap_width: int = WRAP_WIDTH) -> Any:
     """Write one table: bold frozen header, autofilter, thin borders, columns as wide as their text (within
     reason), printed as :func:`print_setup` says under the title ``printed``.
 
@@ -146,7 +147,7 @@ def _add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable
     sheet = book.create_sheet(title)
     table = [[_cell_value(v) for v in row] for row in rows]
     wrapping = set(wrap)
-    widths = _widths(header, table, wrapping)
+    widths = _widths(header, table, wrapping, wrap_width)
     for i, size in enumerate(widths):
         sheet.column_dimensions[get_column_letter(i + 1)].width = size
     sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
@@ -366,7 +367,7 @@ def accounts_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
     lines = ([unit.id, unit.name, n, line] for r, unit in _in_order(spec, results)
              for n, line in enumerate(r.explain().splitlines(), 1))
     _add_sheet(book, "说明", ("编号", "单位", "行", "说明"), lines, printed=sheet_title(spec, "说明"), freeze_columns=2,
-               wrap=(3,))
+               wrap=(3,), wrap_width=52)  # an account's lines are long: an upright page's width
     book.properties.title = f"{spec.metadata.title} 扣分明细"
     return book
 
