@@ -12,6 +12,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -123,12 +124,18 @@ def _number(value: Any) -> str:
     return str(int(value)) if float(value) == int(value) else str(value)
 
 
+@pytest.fixture(scope="module")
+def printed(books: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The results workbook as LibreOffice prints it: the text of each page."""
+    return to_pdf(books["结果"], tmp_path_factory.mktemp("printed"))
+
+
 @needs_calc
 @needs_pdftotext
-def test_libreoffice_prints_each_ranked_unit_whole_on_one_line(books: dict[str, Path], tmp_path: Path) -> None:
+def test_libreoffice_prints_each_ranked_unit_whole_on_one_line(books: dict[str, Path], printed: list[str]) -> None:
     """On every printed page of 排名, a unit's name, id, score and grade stand on one line: no column is cut
     off to another page."""
-    pages = to_pdf(books["结果"], tmp_path)
+    pages = printed
     total = len(pages)
     ranking = [p for p in pages if f"{TITLE} 考核结果排名" in p]
     assert ranking, "no page is headed with the ranking's title"
@@ -159,3 +166,30 @@ def test_libreoffice_prints_the_template_one_page_wide_with_its_guide_whole(book
         assert f"{TITLE} 考核数据填报表 {title}" in page
         last = str(book[title].cell(row=1, column=book[title].max_column).value)
         assert re.sub(r"\s+", "", last)[:4] in re.sub(r"\s+", "", page), (title, last)
+
+
+def test_the_grade_distribution_counts_the_ranking_and_carries_a_native_chart(books: dict[str, Path]) -> None:
+    """等次分布: per unit type, how many units got each grade (they add up to 排名's), and a column chart of it."""
+    book = openpyxl.load_workbook(books["结果"])
+    assert book.sheetnames[:2] == ["排名", "等次分布"]
+    counted: dict[tuple[str, str], int] = {}
+    for row in _rows(book["排名"]):
+        counted[row["单位类型"], row["等次"]] = counted.get((row["单位类型"], row["等次"]), 0) + 1
+    table = _rows(book["等次分布"])
+    assert [r["单位类型"] for r in table] == list(dict.fromkeys(r["单位类型"] for r in _rows(book["排名"])))
+    for row in table:
+        grades = {k: v for k, v in row.items() if k not in ("单位类型", "合计")}
+        assert list(grades) == ["优秀", "良好", "一般", "不合格"]
+        assert grades == {g: counted.get((row["单位类型"], g), 0) for g in grades}
+        assert row["合计"] == sum(grades.values())
+    with zipfile.ZipFile(books["结果"]) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode()
+    assert "<barChart>" in chart and "各类单位考核等次分布" in chart and "'等次分布'!$A$2:$A$4" in chart
+
+
+@needs_calc
+@needs_pdftotext
+def test_libreoffice_draws_the_grade_chart(printed: list[str]) -> None:
+    pages = [p for p in printed if f"{TITLE} 等次分布" in p]
+    assert len(pages) == 1  # the table and its chart on one page
+    assert "各类单位考核等次分布" in pages[0] and "单位数" in pages[0]  # the chart's title and axis, drawn

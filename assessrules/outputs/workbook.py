@@ -3,6 +3,7 @@
 Sheets, headers in Chinese:
 
 * 排名 — per unit type, the published (公示) table: 名次, 单位, 得分, 等次, 表扬, 扣减目标分值;
+* 等次分布 — per unit type, how many units got each grade, and a column chart of it (a spec with grades);
 * 得分明细 — a row per unit, a column per top-level indicator, then the rules on the total (月度考核),
   any floor, bonus or conversion, and the final score: the columns add up (see :mod:`.breakdown`);
 * 扣分明细 — a row per rule that fired for a unit: indicator, rule, count, points, facts, clause;
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -155,8 +157,10 @@ def _add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable
     print_setup(sheet, printed, widths)
     # A spreadsheet need not work out the height of a row whose text wraps (LibreOffice does not on opening):
     # each such row says it, set before the row is streamed.
-    for number, values in enumerate([list(header), *table], start=1):
-        height = _height(values, widths, range(len(header)) if number == 1 else wrapping)
+    if any(width(head) + 2 > widths[i] for i, head in enumerate(header)):  # a header wraps on two lines
+        sheet.row_dimensions[1].height = LINE_HEIGHT * 2 + 2
+    for number, values in enumerate(table, start=2):
+        height = _height(values, widths, wrapping)
         if height is not None:
             sheet.row_dimensions[number].height = height
     heads = []
@@ -201,6 +205,29 @@ def ranking_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
             rows.append([spec.unit_types[type_id].label, rank, unit.name, unit.id, r.score, r.grade,
                          "是" if r.commended else "", r.deduction, unit.target])
     return rows
+
+
+def grade_rows(spec: Spec, results: Sequence[Result]) -> tuple[list[str], list[list[Any]]]:
+    """How many units of each type (spec order) got each grade (spec order), and how many in all."""
+    grades = [g.label for g in spec.grades]
+    counts: dict[str, dict[str, int]] = {t: dict.fromkeys(grades, 0) for t in spec.unit_types}
+    for r in results:
+        counts[r.unit.type][r.grade] += 1
+    rows = [[spec.unit_types[t].label, *by_grade.values(), sum(by_grade.values())]
+            for t, by_grade in counts.items() if sum(by_grade.values())]
+    return ["单位类型", *grades, "合计"], rows
+
+
+def _grade_chart(sheet: Any, title: str, grades: int, types: int) -> None:
+    """A clustered column chart of the 等次分布 table: a column group per unit type, a column per grade."""
+    chart = BarChart()
+    chart.type, chart.grouping, chart.title = "col", "clustered", title
+    chart.y_axis.title, chart.y_axis.majorUnit = "单位数", 1
+    chart.y_axis.delete = chart.x_axis.delete = False  # openpyxl hides the axes unless told
+    chart.add_data(Reference(sheet, min_col=2, max_col=grades + 1, min_row=1, max_row=types + 1), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=types + 1))
+    chart.width, chart.height = 22, 10  # centimetres: an upright A4 page's width
+    sheet.add_chart(chart, f"A{types + 4}")
 
 
 RANKING_HEADER = ("单位类型", "名次", "单位", "编号", "得分", "等次", "表扬", "扣减目标分值", "目标分值")
@@ -342,6 +369,10 @@ def results_workbook(spec: Spec, results: Sequence[Result], groups: Sequence[Gro
         _add_sheet(book, title, header, rows, printed=sheet_title(spec, title), **how)
 
     add("排名", RANKING_HEADER, ranking_rows(spec, results), freeze_columns=3)
+    if spec.graded:
+        header, rows = grade_rows(spec, results)
+        sheet = _add_sheet(book, "等次分布", header, rows, printed=sheet_title(spec, "等次分布"), freeze_columns=1)
+        _grade_chart(sheet, "各类单位考核等次分布", len(header) - 2, len(rows))
     columns = score_columns(spec, results)
     add("得分明细", ["单位类型", "编号", "单位", *[c.label for c in columns]],
         ([_type_label(spec, r), (unit := r.unit).id, unit.name, *[c.value(r) for c in columns]]
@@ -415,6 +446,7 @@ __all__ = [
     "accounts_workbook",
     "deduction_rows",
     "facts_text",
+    "grade_rows",
     "group_rows",
     "period_rows",
     "print_setup",
