@@ -226,7 +226,7 @@ def _grade_chart(sheet: Any, title: str, grades: int, types: int) -> None:
     chart.y_axis.delete = chart.x_axis.delete = False  # openpyxl hides the axes unless told
     chart.add_data(Reference(sheet, min_col=2, max_col=grades + 1, min_row=1, max_row=types + 1), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=types + 1))
-    chart.width, chart.height = 22, 10  # centimetres: an upright A4 page's width
+    chart.width, chart.height = 22, 10  # centimetres: wide enough for the types' labels to lie flat
     sheet.add_chart(chart, f"A{types + 4}")
 
 
