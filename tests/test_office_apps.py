@@ -58,7 +58,7 @@ def test_calc_converts_the_results_workbook_and_its_numbers_equal_the_json(tmp_p
     workbook = tmp_path / "结果.xlsx"
     call("score", str(EXAMPLE), "-o", str(workbook))
     sheets = calc_to_csv(workbook, tmp_path)
-    assert set(sheets) == {"排名", "得分明细", "扣分明细", "月度", "直接扣分与目标分值", "凭据"}
+    assert set(sheets) == {"排名", "等次分布", "得分明细", "扣分明细", "月度", "直接扣分与目标分值", "凭据"}
     results = {r["unit"]["id"]: r for r in json.loads(call("score", str(EXAMPLE), "--format", "json"))["results"]}
 
     header, *rows = sheets["排名"]

@@ -20,7 +20,7 @@ from assessrules.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "zhenping-2021-units.yaml"
-SHEETS = ["排名", "得分明细", "扣分明细", "月度", "直接扣分与目标分值", "凭据"]
+SHEETS = ["排名", "等次分布", "得分明细", "扣分明细", "月度", "直接扣分与目标分值", "凭据"]
 
 
 def call(*argv: str) -> tuple[int, str, str]:

@@ -26,6 +26,8 @@ PERIOD_HEADERS = {"month": "月份", "quarter": "季度"}
 GUIDE_SPEC = "规则"
 GUIDE_AS_OF = "考核日期"
 GUIDE_DESCRIPTION = "说明"
+HEADER_LINES = 4
+"""The most lines a header of the data sheets wraps into (its column is made wide enough for that)."""
 TYPE_HINTS = {
     "bool": "填“是”或“否”",
     "count": "填 0 或正整数",
@@ -48,8 +50,15 @@ class Column:
 
     @property
     def width(self) -> float:
-        """A column width (in characters) that shows the header, CJK counted double."""
-        return float(min(max(display_width(self.header) + 4, 12), 44))
+        """A column width (in characters) that shows the header on at most :data:`HEADER_LINES` lines (CJK
+        counted double) and a value, kept narrow so that a sheet of many facts still prints one page wide."""
+        least = 18 if self.key == "name" else 12 if self.fact is None or self.fact.type in ("date", "text") else 8
+        return float(min(max(-(-display_width(self.header) // HEADER_LINES) + 3, least), 20))
+
+    @property
+    def header_lines(self) -> int:
+        """How many lines the header takes in a column :attr:`width` wide."""
+        return max(-(-display_width(self.header) // max(int(self.width) - 3, 1)), 1)
 
 
 @attrs.frozen

@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import periods as periods_
@@ -49,6 +51,30 @@ LAST_ROW = 1_048_576
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FORMATS = {"count": "0", "ratio": "0.00%", "date": "yyyy-mm-dd", "text": "@", "enum": "@"}
 _EARLIEST, _LATEST = dt.date(1990, 1, 1), dt.date(2099, 12, 31)
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+PORTRAIT_WIDTH = 100  # the column widths (characters) an upright A4 page holds within the margins below
+LINE_HEIGHT = 14  # points: one line of text in a cell
+FOOTER = "第 &P 页 共 &N 页"  # the page's number and the number of pages (spreadsheet codes &P, &N)
+
+
+def print_setup(ws: Any, title: str, *, title_rows: str | None = "1:1") -> None:
+    """Make ``ws`` print well: A4, one page wide (landscape when too wide upright), ``title_rows`` on every
+    page, ``title`` at the top of every page and the page number at its foot."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 13 for c in range(1, ws.max_column + 1)]
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if sum(widths) > PORTRAIT_WIDTH else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # one page wide, as many pages long as it takes
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    header = ws.oddHeader.center
+    header.text = title[:120].replace("&", "&&")  # & starts a code in a header; a header holds 255 characters
+    header.font, header.size = "-,Bold", 12
+    ws.oddFooter.center.text = FOOTER
 
 
 def _excel_list(items: Sequence[str]) -> str | None:
@@ -188,6 +214,7 @@ def _header_row(ws: Worksheet, spec: Spec | None, sheet: Sheet) -> None:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.border = _BORDER
         if column.fact is not None:
             cell.comment = _comment(spec, column.fact)
         letter = get_column_letter(number)
@@ -198,6 +225,9 @@ def _header_row(ws: Worksheet, spec: Spec | None, sheet: Sheet) -> None:
         if fmt is not None:
             ws.column_dimensions[letter].number_format = fmt
     ws.freeze_panes = f"{get_column_letter(sheet.first_input)}2"
+    lines = max((c.header_lines for c in sheet.columns), default=1)
+    if lines > 1:  # a spreadsheet need not work out a wrapped row's height (LibreOffice does not on opening)
+        ws.row_dimensions[1].height = LINE_HEIGHT * lines + 4
 
 
 def _validations(ws: Worksheet, spec: Spec, sheet: Sheet) -> None:
@@ -224,10 +254,13 @@ def _validations(ws: Worksheet, spec: Spec, sheet: Sheet) -> None:
             ws.add_data_validation(rule)
 
 
+_GUIDE_WIDTH = 80  # column B of the guide: with column A, an upright A4 page wide
+
+
 def _guide(ws: Worksheet, spec: Spec, sheets: Sequence[Sheet], *, spec_ref: str | None, as_of: dt.date | None,
            description: str | None) -> None:
     ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["B"].width = _GUIDE_WIDTH
     ws.cell(row=1, column=1, value=f"{spec.metadata.title} 考核数据填报表").font = Font(bold=True, size=14)
     rows: list[tuple[str, Any]] = [
         ("考核办法", spec.metadata.title),
@@ -259,9 +292,21 @@ def _guide(ws: Worksheet, spec: Spec, sheets: Sequence[Sheet], *, spec_ref: str 
     steps += [f"· {s.title}：" + {"units": "被考核单位", "annual": "年度考核事项，每单位一行",
                                   "month": "月度考核事项，每单位每月一行", "quarter": "季度考核事项，每单位每季度一行",
                                   "records": "记录，每条一行"}[s.kind] for s in sheets]
+    # The headings in column A, the steps in column B, wrapped, each row as high as its lines: the guide
+    # prints whole, one page wide. (Column B of these rows holds no value the reader takes: their column A
+    # names none of the guide's fields.)
     for i, line in enumerate(steps, start=len(rows) + 4):
-        ws.cell(row=i, column=1, value=line)
-    ws.cell(row=len(rows) + 4, column=1).font = Font(bold=True)
+        if not line:
+            continue
+        if line in ("填写方法", "各表："):
+            ws.cell(row=i, column=1, value=line).font = Font(bold=True)
+            continue
+        cell = ws.cell(row=i, column=2, value=line)
+        cell.alignment = _WRAP
+        lines = -(-display_width(line) // (_GUIDE_WIDTH - 4))
+        if lines > 1:
+            ws.row_dimensions[i].height = LINE_HEIGHT * lines + 4
+    print_setup(ws, f"{spec.metadata.title} 考核数据填报表", title_rows=None)
 
 
 def _unit_rows(spec: Spec, unit: Mapping[str, Any]) -> list[Any]:
@@ -336,7 +381,18 @@ def build_workbook(spec: Spec, units: Sequence[Mapping[str, Any]] = (), *, fille
                 _set(cell, value)
                 if formats[c - 1] is not None:
                     cell.number_format = formats[c - 1]
+        shown = [0] * len(sheet.columns)
+        for cells in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=len(sheet.columns)):
+            for i, cell in enumerate(cells):  # the rows written (a pre-filled or filled workbook) print as a table
+                cell.border = _BORDER
+                if isinstance(cell.value, str):
+                    shown[i] = max(shown[i], display_width(cell.value))
+        for i, column in enumerate(sheet.columns):  # a unit's name and type are shown whole
+            letter = get_column_letter(i + 1)
+            if column.fact is None and shown[i] + 2 > column.width:
+                ws.column_dimensions[letter].width = min(shown[i] + 2, 32)
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(ws.max_row, 2)}"
+        print_setup(ws, f"{spec.metadata.title} 考核数据填报表 {sheet.title}")
     return wb
 
 
@@ -353,5 +409,5 @@ def write_workbook(spec: Spec, path: str | os.PathLike[str], units: Sequence[Map
                                  description=description), path)
 
 
-__all__ = ["build_workbook", "cell_value", "clauses_of", "excel_number", "save_workbook", "validation_of",
-           "write_workbook"]
+__all__ = ["build_workbook", "cell_value", "clauses_of", "excel_number", "print_setup", "save_workbook",
+           "validation_of", "write_workbook"]

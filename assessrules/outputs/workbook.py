@@ -3,6 +3,7 @@
 Sheets, headers in Chinese:
 
 * 排名 — per unit type, the published (公示) table: 名次, 单位, 得分, 等次, 表扬, 扣减目标分值;
+* 等次分布 — per unit type, how many units got each grade, and a column chart of it (a spec with grades);
 * 得分明细 — a row per unit, a column per top-level indicator, then the rules on the total (月度考核),
   any floor, bonus or conversion, and the final score: the columns add up (see :mod:`.breakdown`);
 * 扣分明细 — a row per rule that fired for a unit: indicator, rule, count, points, facts, clause;
@@ -15,7 +16,10 @@ Sheets, headers in Chinese:
 Numbers are written as numbers only when a binary float holds them exactly (so 89.5 shows as 89.5,
 and no point changes by being written); otherwise as text (:func:`.cells.excel_number`). A text that
 a spreadsheet would take for a formula is written as a plain string with its quote prefix set.
-Every sheet has its header row frozen and an autofilter on its columns.
+Every sheet has its header row frozen and an autofilter on its columns, thin borders round its cells, and
+prints on A4 one page wide (landscape when it is too wide upright), its header row on every page, headed with
+the spec's title and what the sheet holds, and footed with the page number (:func:`print_setup`).
+Units come in ranked order on every sheet: unit type (spec order), score, id.
 """
 
 from __future__ import annotations
@@ -29,8 +33,11 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
 from .._version import __version__
@@ -48,7 +55,39 @@ if TYPE_CHECKING:
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+PORTRAIT_WIDTH = 100
+"""The column widths (in characters) an upright A4 page holds within the margins below; a wider sheet prints
+landscape, and one wider still is shrunk to the page's width."""
+WRAP_WIDTH = 32
+"""The widest a column whose text wraps is made (a longer text takes more lines)."""
+FOOTER = "第 &P 页 共 &N 页"
+"""The footer of every printed page: the page's number and the number of pages (spreadsheet codes &P, &N)."""
+
+
+def print_setup(sheet: Any, title: str, widths: Sequence[float], *, title_rows: str | None = "1:1") -> None:
+    """Make ``sheet`` print well: A4, one page wide (landscape when too wide upright), ``title_rows`` on
+    every page, ``title`` at the top of every page and the page number at its foot.
+
+    For a write-only sheet this must come before its first row (its properties are written then).
+    """
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    setup = sheet.page_setup
+    setup.paperSize = 9  # A4
+    setup.orientation = "landscape" if sum(widths) > PORTRAIT_WIDTH else "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages long as it takes
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.6, header=0.3, footer=0.3)
+    sheet.print_options.horizontalCentered = True
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    header = sheet.oddHeader.center
+    header.text = title[:120].replace("&", "&&")  # & starts a code in a header; a header holds 255 characters
+    header.font, header.size = "-,Bold", 12
+    sheet.oddFooter.center.text = FOOTER
 
 
 def _cell_value(value: Any) -> Any:
@@ -61,54 +100,97 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
+def _text_width(value: Any) -> int:
+    if isinstance(value, str):
+        return max((width(part) for part in value.split("\n")), default=0)
+    return 0 if value is None else len(str(value))
+
+
+def _widths(header: Sequence[str], table: Sequence[Sequence[Any]], wrapping: set[int],
+            wrap_width: int = WRAP_WIDTH) -> list[int]:
+    """Each column's width: its widest value (a wrapping column at most ``wrap_width``), and room for
+    its header on two lines at most (a header wraps)."""
+    widths = []
+    for i, head in enumerate(header):
+        data = max((_text_width(values[i]) for values in table), default=0)
+        if i in wrapping:
+            data = min(data, wrap_width)
+        head_width = width(head)
+        needed = max(data, head_width if head_width <= 10 else -(-head_width // 2))
+        widths.append(min(max(needed + 2, 6), 66))
+    return widths
+
+
+LINE_HEIGHT = 14
+"""The height (points) of one line of text in a cell: a row whose text wraps is as high as its lines."""
+
+
+def _lines(value: Any, column_width: int) -> int:
+    """How many lines ``value`` takes in a wrapping cell ``column_width`` characters wide."""
+    if not isinstance(value, str):
+        return 1
+    room = max(column_width - 3, 1)  # a little less than the column: better a spare line than a cut one
+    return sum(max(-(-width(part) // room), 1) for part in value.split("\n"))
+
+
+def _height(values: Sequence[Any], widths: Sequence[int], wrapping: Iterable[int]) -> float | None:
+    """The height a row needs to show its wrapped text whole (None: one line is enough)."""
+    lines = max((_lines(values[i], widths[i]) for i in wrapping), default=1)
+    return LINE_HEIGHT * lines + 2 if lines > 1 else None
+
+
 def _add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
-               freeze_columns: int = 0, wrap: Sequence[int] = ()) -> None:
-    """Write one table: bold frozen header, autofilter, columns as wide as their text (within reason).
+               printed: str, freeze_columns: int = 0, wrap: Sequence[int] = (), wrap_width: int = WRAP_WIDTH) -> Any:
+    """Write one table: bold frozen header, autofilter, thin borders, columns as wide as their text (within
+    reason), printed as :func:`print_setup` says under the title ``printed``.
 
     The book is write-only (openpyxl streams each sheet), so the rows are gathered and measured first.
     """
     sheet = book.create_sheet(title)
     table = [[_cell_value(v) for v in row] for row in rows]
-    widths = [width(h) for h in header]
-    for values in table:
-        for i, value in enumerate(values):
-            if isinstance(value, str):
-                widths[i] = max(widths[i], max((width(part) for part in value.split("\n")), default=0))
-            elif value is not None:
-                widths[i] = max(widths[i], len(str(value)))
+    wrapping = set(wrap)
+    widths = _widths(header, table, wrapping, wrap_width)
     for i, size in enumerate(widths):
-        sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(size + 2, 6), 60)
+        sheet.column_dimensions[get_column_letter(i + 1)].width = size
     sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(table) + 1, 2)}"
+    print_setup(sheet, printed, widths)
+    # A spreadsheet need not work out the height of a row whose text wraps (LibreOffice does not on opening):
+    # each such row says it, set before the row is streamed.
+    if any(width(head) + 2 > widths[i] for i, head in enumerate(header)):  # a header wraps on two lines
+        sheet.row_dimensions[1].height = LINE_HEIGHT * 2 + 2
+    for number, values in enumerate(table, start=2):
+        height = _height(values, widths, wrapping)
+        if height is not None:
+            sheet.row_dimensions[number].height = height
     heads = []
     for text in header:
         head = WriteOnlyCell(sheet, value=text)
-        head.font, head.fill = _HEADER_FONT, _HEADER_FILL
+        head.font, head.fill, head.border, head.alignment = _HEADER_FONT, _HEADER_FILL, _BORDER, _HEAD_ALIGN
         heads.append(head)
     sheet.append(heads)
-    wrapping = set(wrap)
     for values in table:
-        row: list[Any] = list(values)
+        row: list[Any] = []
         for i, value in enumerate(values):
-            formula_like = isinstance(value, str) and is_formula_like(value)
-            if formula_like or i in wrapping:
-                cell = WriteOnlyCell(sheet, value=value)
-                if formula_like:
-                    cell.data_type = "s"  # a string, never a formula
-                    cell.quotePrefix = True
-                if i in wrapping:
-                    cell.alignment = _WRAP
-                row[i] = cell
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.border = _BORDER
+            cell.alignment = _WRAP if i in wrapping else _TOP
+            if isinstance(value, str) and is_formula_like(value):
+                cell.data_type = "s"  # a string, never a formula
+                cell.quotePrefix = True
+            row.append(cell)
         sheet.append(row)
+    return sheet
 
 
 def _type_label(spec: Spec, result: Result) -> str:
     return spec.unit_types[result.unit.type].label
 
 
-def _by_id(results: Sequence[Result]) -> list[tuple[Result, Unit]]:
-    """Each result with its unit (built once: ``Result.unit`` builds it anew each time), ordered by unit id."""
-    return sorted(((r, r.unit) for r in results), key=lambda pair: pair[1].id)
+def _in_order(spec: Spec, results: Sequence[Result]) -> list[tuple[Result, Unit]]:
+    """Each result with its unit (built once: ``Result.unit`` builds it anew each time), in ranked order:
+    unit type (spec order), score (highest first), unit id (:func:`~assessrules.engine.ranking.ranked`)."""
+    return [(r, r.unit) for r in ranked(spec, results)]
 
 
 def ranking_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
@@ -123,6 +205,29 @@ def ranking_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
             rows.append([spec.unit_types[type_id].label, rank, unit.name, unit.id, r.score, r.grade,
                          "是" if r.commended else "", r.deduction, unit.target])
     return rows
+
+
+def grade_rows(spec: Spec, results: Sequence[Result]) -> tuple[list[str], list[list[Any]]]:
+    """How many units of each type (spec order) got each grade (spec order), and how many in all."""
+    grades = [g.label for g in spec.grades]
+    counts: dict[str, dict[str, int]] = {t: dict.fromkeys(grades, 0) for t in spec.unit_types}
+    for r in results:
+        counts[r.unit.type][r.grade] += 1
+    rows = [[spec.unit_types[t].label, *by_grade.values(), sum(by_grade.values())]
+            for t, by_grade in counts.items() if sum(by_grade.values())]
+    return ["单位类型", *grades, "合计"], rows
+
+
+def _grade_chart(sheet: Any, title: str, grades: int, types: int) -> None:
+    """A clustered column chart of the 等次分布 table: a column group per unit type, a column per grade."""
+    chart = BarChart()
+    chart.type, chart.grouping, chart.title = "col", "clustered", title
+    chart.y_axis.title, chart.y_axis.majorUnit = "单位数", 1
+    chart.y_axis.delete = chart.x_axis.delete = False  # openpyxl hides the axes unless told
+    chart.add_data(Reference(sheet, min_col=2, max_col=grades + 1, min_row=1, max_row=types + 1), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=types + 1))
+    chart.width, chart.height = 22, 10  # centimetres: wide enough for the types' labels to lie flat
+    sheet.add_chart(chart, f"A{types + 4}")
 
 
 RANKING_HEADER = ("单位类型", "名次", "单位", "编号", "得分", "等次", "表扬", "扣减目标分值", "目标分值")
@@ -171,7 +276,7 @@ def _count(fired: FiredTrigger) -> Decimal | int | None:
 def deduction_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
     """A row per rule that moved a unit's points, in the order the scorer applied them."""
     rows: list[list[Any]] = []
-    for r, unit in _by_id(results):
+    for r, unit in _in_order(spec, results):
         for fired in r.fired:
             clause = fired.clause or (spec.nodes[o].clause if (o := spec.trigger_owner.get(fired.index)) is not None
                                       else None)
@@ -187,7 +292,7 @@ def period_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
     """Per unit and period (月/季): the items missed and what they deducted."""
     periodic = {t.index for t in spec.triggers if t.each}
     rows: list[list[Any]] = []
-    for r, unit in _by_id(results):
+    for r, unit in _in_order(spec, results):
         missed: dict[str, list[str]] = {label: [] for label in sorted(unit.periods)}
         deducted: dict[str, Decimal] = dict.fromkeys(missed, Decimal(0))
         for fired in r.fired:
@@ -210,7 +315,7 @@ def target_rows(spec: Spec, results: Sequence[Result]) -> tuple[list[str], list[
     direct = list(spec.direct_deductions)
     header = ["编号", "单位", "目标分值", "等次", "等次扣减", *[t.label for t in direct], "扣减合计", "扣完为止", "剩余目标分值"]
     rows: list[list[Any]] = []
-    for r, unit in _by_id(results):
+    for r, unit in _in_order(spec, results):
         by_rule = {f.index: -(f.points or Decimal(0)) for f in r.direct_deductions}
         rows.append([unit.id, unit.name, unit.target, r.grade, r.grade_deduction,
                      *[canonical(by_rule.get(t.index, Decimal(0))) for t in direct],
@@ -226,7 +331,7 @@ def receipt_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
         ["规则 SHA-256", "", spec.sha256, ""],
         ["assessrules 版本", "", __version__, ""],
     ]
-    for r, unit in _by_id(results):
+    for r, unit in _in_order(spec, results):
         facts = r.receipt.facts_sha256
         as_of = unit.as_of.isoformat() if unit.as_of else ""
         rows.append(["考核数据 SHA-256", unit.id, facts, f"{unit.name} · 考核日期 {as_of}"])
@@ -248,22 +353,38 @@ def group_rows(spec: Spec, groups: Sequence[GroupResult]) -> list[list[Any]]:
 GROUP_HEADER = ("考核组", "编号", "得分", "等次", "成员数", "计算方式", "成员")
 
 
+def sheet_title(spec: Spec, sheet: str) -> str:
+    """What a printed page of ``sheet`` is headed with: the spec's title and what the sheet holds."""
+    return f"{spec.metadata.title} {_PRINTED.get(sheet, sheet)}"
+
+
+_PRINTED = {"排名": "考核结果排名", "说明": "得分说明"}
+
+
 def results_workbook(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> Workbook:
     """Build the results workbook of ``results`` and ``groups`` (see the module's docstring for its sheets)."""
     book = Workbook(write_only=True)
-    _add_sheet(book, "排名", RANKING_HEADER, ranking_rows(spec, results), freeze_columns=3)
+
+    def add(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], **how: Any) -> None:
+        _add_sheet(book, title, header, rows, printed=sheet_title(spec, title), **how)
+
+    add("排名", RANKING_HEADER, ranking_rows(spec, results), freeze_columns=3)
+    if spec.graded:
+        header, rows = grade_rows(spec, results)
+        sheet = _add_sheet(book, "等次分布", header, rows, printed=sheet_title(spec, "等次分布"), freeze_columns=1)
+        _grade_chart(sheet, "各类单位考核等次分布", len(header) - 2, len(rows))
     columns = score_columns(spec, results)
-    _add_sheet(book, "得分明细", ["单位类型", "编号", "单位", *[c.label for c in columns]],
-               ([_type_label(spec, r), (unit := r.unit).id, unit.name, *[c.value(r) for c in columns]]
-                for r in ranked(spec, results)), freeze_columns=3)
-    _add_sheet(book, "扣分明细", DEDUCTION_HEADER, deduction_rows(spec, results), freeze_columns=2, wrap=(6,))
+    add("得分明细", ["单位类型", "编号", "单位", *[c.label for c in columns]],
+        ([_type_label(spec, r), (unit := r.unit).id, unit.name, *[c.value(r) for c in columns]]
+         for r in ranked(spec, results)), freeze_columns=3)
+    add("扣分明细", DEDUCTION_HEADER, deduction_rows(spec, results), freeze_columns=2, wrap=(2, 3, 6, 7))
     if spec.period_kinds:
-        _add_sheet(book, "月度", PERIOD_HEADER, period_rows(spec, results), freeze_columns=3, wrap=(4,))
+        add("月度", PERIOD_HEADER, period_rows(spec, results), freeze_columns=3, wrap=(4,))
     header, rows = target_rows(spec, results)
-    _add_sheet(book, "直接扣分与目标分值", header, rows, freeze_columns=2)
+    add("直接扣分与目标分值", header, rows, freeze_columns=2)
     if groups:
-        _add_sheet(book, "考核组", GROUP_HEADER, group_rows(spec, groups), freeze_columns=2, wrap=(5, 6))
-    _add_sheet(book, "凭据", RECEIPT_HEADER, receipt_rows(spec, results))
+        add("考核组", GROUP_HEADER, group_rows(spec, groups), freeze_columns=2, wrap=(5, 6))
+    add("凭据", RECEIPT_HEADER, receipt_rows(spec, results), wrap=(3,))
     book.properties.title = spec.metadata.title
     book.properties.creator = f"assessrules {__version__}"
     return book
@@ -272,10 +393,12 @@ def results_workbook(spec: Spec, results: Sequence[Result], groups: Sequence[Gro
 def accounts_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
     """Every unit's account (explain) in one workbook: the 扣分明细 table, then each account line by line."""
     book = Workbook(write_only=True)
-    _add_sheet(book, "扣分明细", DEDUCTION_HEADER, deduction_rows(spec, results), freeze_columns=2, wrap=(6,))
-    lines = ([unit.id, unit.name, n, line] for r, unit in _by_id(results)
+    _add_sheet(book, "扣分明细", DEDUCTION_HEADER, deduction_rows(spec, results), printed=sheet_title(spec, "扣分明细"),
+               freeze_columns=2, wrap=(2, 3, 6, 7))
+    lines = ([unit.id, unit.name, n, line] for r, unit in _in_order(spec, results)
              for n, line in enumerate(r.explain().splitlines(), 1))
-    _add_sheet(book, "说明", ("编号", "单位", "行", "说明"), lines, freeze_columns=2)
+    _add_sheet(book, "说明", ("编号", "单位", "行", "说明"), lines, printed=sheet_title(spec, "说明"), freeze_columns=2,
+               wrap=(3,), wrap_width=52)  # an account's lines are long: an upright page's width
     book.properties.title = f"{spec.metadata.title} 扣分明细"
     return book
 
@@ -323,12 +446,15 @@ __all__ = [
     "accounts_workbook",
     "deduction_rows",
     "facts_text",
+    "grade_rows",
     "group_rows",
     "period_rows",
+    "print_setup",
     "ranking_rows",
     "receipt_rows",
     "render_workbook",
     "results_workbook",
+    "sheet_title",
     "stamp_of",
     "target_rows",
     "workbook_bytes",
