@@ -124,6 +124,10 @@ def _paragraph_style(word: WordDocument, name: str, *, base: str | None = "Norma
     if base is not None and name != base:
         style.base_style = styles[base]
     _fonts(style.element, east, latin)
+    rpr = style.element.get_or_add_rPr()
+    for stale in ("w:spacing", "w:kern", "w:szCs"):  # the template's letter spacing and complex-script size
+        for child in rpr.findall(qn(stale)):
+            rpr.remove(child)
     font = style.font
     font.size = Pt(size)
     font.bold = bold
@@ -321,19 +325,21 @@ def _widths(table: Table) -> list[Mm]:
     least = [0.0] * count
     for c, head in enumerate(table.header):
         cells = [row[c] for row in table.rows if c < len(row) and row[c] != MERGED]
-        words = [w for w in (head, *cells) if width(w) <= 6 or (c in table.numeric and w in cells)]
-        least[c] = max((width(w) * size * 0.6 + _MARGINS for w in words), default=0.0)
-    for _ in range(count):  # give the narrow columns what they need, taken from the others in proportion
-        short = [c for c in range(count) if wanted[c] < least[c]]
-        if not short:
+        words = [w for w in cells if width(w) <= 6 or c in table.numeric] + ([head] if width(head) <= 8 else [])
+        least[c] = max((width(w) * size * (0.5 if w.isalpha() else 0.7) + _MARGINS for w in words), default=0.0)
+    fixed: set[int] = set()
+    while True:  # give the narrow columns what they need, taken from the others in proportion
+        short = {c for c in range(count) if c not in fixed and wanted[c] < least[c]}
+        if not short or len(fixed | short) == count:
             break
-        for c in short:
+        fixed |= short
+        for c in fixed:
             wanted[c] = least[c]
-        free = [c for c in range(count) if c not in short]
-        spare = room - sum(wanted[c] for c in short)
-        total = sum(room * parts[c] / sum(parts) for c in free) or 1
+        free = [c for c in range(count) if c not in fixed]
+        spare = room - sum(wanted[c] for c in fixed)
+        total = sum(parts[c] for c in free)
         for c in free:
-            wanted[c] = spare * (room * parts[c] / sum(parts)) / total
+            wanted[c] = spare * parts[c] / total
     return [Mm(round(Pt(w).mm, 1)) for w in wanted]
 
 
