@@ -43,6 +43,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .._version import __version__
 from ..engine.ranking import competition_ranks, ranked
 from ..numbers import canonical
+from .archive import StampedZip, zip_time
 from .breakdown import score_columns
 from .cells import excel_number, is_formula_like
 from .explain import show_value
@@ -403,24 +404,6 @@ def accounts_workbook(spec: Spec, results: Sequence[Result]) -> Workbook:
     return book
 
 
-class _StampedZip(zipfile.ZipFile):
-    """A zip archive whose members all carry one fixed time, so that the same workbook gives the same bytes."""
-
-    stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
-
-    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: str | bytes,  # type: ignore[override]
-                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.stamp)
-            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename: Any, arcname: Any = None,
-              compress_type: int | None = None, compresslevel: int | None = None) -> None:
-        with open(filename, "rb") as fh:  # openpyxl writes each sheet to a temporary file first
-            self.writestr(str(arcname or filename), fh.read(), compress_type, compresslevel)
-
-
 def stamp_of(results: Sequence[Result]) -> dt.datetime:
     """The time a results file records as made: the (latest) assessment date, so the same input gives the same bytes."""
     days = [r.unit.as_of for r in results if r.unit.as_of is not None]
@@ -431,8 +414,8 @@ def workbook_bytes(book: Workbook, stamp: dt.datetime) -> bytes:
     """The workbook as the bytes of an .xlsx file, dated ``stamp`` (inside and in the archive): deterministic."""
     book.properties.created = book.properties.modified = stamp
     buffer = io.BytesIO()
-    with _StampedZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        archive.stamp = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    with StampedZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        archive.stamp = zip_time(stamp)
         ExcelWriter(book, archive).write_data()
     return buffer.getvalue()
 

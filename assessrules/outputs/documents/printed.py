@@ -211,15 +211,22 @@ def render_html(document: Document) -> str:
         body=[b for b in document.blocks if not isinstance(b, Appendix)])
 
 
+def require_pdf() -> Any:
+    """WeasyPrint, or :class:`~assessrules.errors.UsageError` (``usage.pdf_missing``: how to get it) when the
+    ``[pdf]`` extra is not installed or its Pango library is missing. The command line asks before any work."""
+    try:
+        import weasyprint
+    except (ImportError, OSError):  # not installed, or its Pango library is missing
+        raise UsageError([problem("usage.pdf_missing")]) from None
+    return weasyprint
+
+
 def render_pdf(document: Document) -> bytes:
     """The document as PDF, laid out by WeasyPrint from :func:`render_html`; the same bytes for the same document.
 
     Raises :class:`~assessrules.errors.UsageError` (``usage.pdf_missing``) when WeasyPrint is not installed.
     """
-    try:
-        import weasyprint
-    except (ImportError, OSError):  # not installed, or its Pango library is missing
-        raise UsageError([problem("usage.pdf_missing")]) from None
+    weasyprint = require_pdf()
     html = render_html(document)
     # No dates in the metadata (the HTML has no dcterms.created/modified) and an identifier made from the content:
     # the same document always gives the same bytes.
@@ -228,4 +235,4 @@ def render_pdf(document: Document) -> bytes:
     return pdf
 
 
-__all__ = ["render_html", "render_pdf"]
+__all__ = ["render_html", "render_pdf", "require_pdf"]
