@@ -4,7 +4,8 @@ The catalogue is one mapping from code to :class:`Message`; it is kept in one mo
 each area's sentences sit together, and translators can take one area at a time: ``general`` (usage, I/O,
 evaluation), ``facts`` (a facts file and a unit's facts), ``workbook`` (the data-entry workbook), ``spec``
 (a spec's files, schema, limits and ``extends:``), ``rules`` (its sections), ``expressions`` (its expression
-language), ``service`` (HTTP answers), ``outputs`` (accounts, tables, bulletins), ``authoring`` (test, diff,
+language), ``service`` (HTTP answers), ``outputs`` (accounts, tables, bulletins), ``web`` (the
+service's web pages), ``authoring`` (test, diff,
 impact, check) and ``cli`` (the command line's own lines and help). :data:`CATALOGUE` joins them, and
 refuses a code given twice.
 
@@ -45,10 +46,11 @@ def join(*parts: Mapping[str, Message] | Iterable[tuple[str, Message]]) -> dict[
 
 
 def _load() -> dict[str, Message]:
-    from . import authoring, cli, documents, expressions, facts, general, outputs, rules, service, spec, workbook
+    from . import authoring, cli, documents, expressions, facts, general, outputs, rules, service, spec, web, workbook
 
     return join(general.MESSAGES, facts.MESSAGES, workbook.MESSAGES, spec.MESSAGES, rules.MESSAGES,
-                expressions.MESSAGES, service.MESSAGES, outputs.MESSAGES, documents.MESSAGES, authoring.MESSAGES, cli.MESSAGES)
+                expressions.MESSAGES, service.MESSAGES, outputs.MESSAGES, documents.MESSAGES, web.MESSAGES,
+                authoring.MESSAGES, cli.MESSAGES)
 
 
 CATALOGUE: Mapping[str, Message] = _load()

@@ -190,6 +190,11 @@ MESSAGES: dict[str, Message] = {
     "help.workers": Message("worker processes, passed to uvicorn (1)", "服务进程数（默认 1）"),
     "help.max_body": Message("the largest request body accepted (4 MiB)", "可接受的最大请求体，单位为字节（默认 4 兆字节）"),
     "help.timeout": Message("time limit per request (30)", "每个请求的时限，单位为秒（默认 30）"),
+    "help.upload_ttl": Message("seconds an upload's results are kept before they are deleted (3600)",
+                               "网页上传的数据和结果保留的时间，单位为秒，到时删除（默认 3600）"),
+    "help.max_upload": Message("the largest file the web page takes, in bytes (20 MiB)",
+                               "网页可上传的最大文件，单位为字节（默认 20 兆字节）"),
+    "help.max_uploads": Message("how many uploads are kept at once (50)", "同时保留的上传数量上限（默认 50）"),
     # problems the command line raises itself
     "usage.overwrite_input": Message(
         "the output file is one of the command's inputs", "输出文件就是本命令读取的文件",

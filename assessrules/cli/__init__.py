@@ -282,6 +282,9 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--workers", type=whole, default=1, metavar="N", help=h("workers"))
     p.add_argument("--max-body", type=whole, default=4 * 1024 * 1024, metavar="BYTES", help=h("max_body"))
     p.add_argument("--timeout", type=number, default=30.0, metavar="SECONDS", help=h("timeout"))
+    p.add_argument("--upload-ttl", type=number, default=3600.0, metavar="SECONDS", help=h("upload_ttl"))
+    p.add_argument("--max-upload", type=whole, default=20 * 1024 * 1024, metavar="BYTES", help=h("max_upload"))
+    p.add_argument("--max-uploads", type=whole, default=50, metavar="N", help=h("max_uploads"))
     p.set_defaults(handler=cmd_serve)
 
     parser.add_argument("--errors", choices=("text", "json"), default="text", help=h("errors"))
@@ -1006,7 +1009,8 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ImportError as exc:
         raise UsageError([problem("usage.serve_extra", detail=str(exc))]) from None
     return serve(host=args.host, port=args.port, spec_dir=args.spec_dir, workers=args.workers,
-                 max_body=args.max_body, timeout=args.timeout)
+                 max_body=args.max_body, timeout=args.timeout, upload_ttl=args.upload_ttl, max_upload=args.max_upload,
+                 max_uploads=args.max_uploads)
 
 
 def _lang(args: argparse.Namespace | None) -> str:

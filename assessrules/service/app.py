@@ -12,7 +12,6 @@ to share, and each thread computes in its own decimal context.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
 import os
@@ -31,11 +30,10 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .._version import __version__
 from ..engine.results import Result
 from ..engine.spec import Spec, duplicate_id
 from ..errors import PROBLEMS_FORMAT, AssessRulesError, EvaluationError, FactsError, Problem, SpecError, UsageError
@@ -46,6 +44,7 @@ from ..rules.document import DocumentError, load_document
 from ..rules.limits import MAX_DEPTH, echo
 from .openapi import build_openapi
 from .registry import Registry, UnknownSpecError
+from .web.pages import Site, body_limit
 
 log = logging.getLogger("assessrules.service")
 
@@ -60,6 +59,9 @@ class Settings:
     spec_dir: str | None = None
     max_body: int = 4 * 1024 * 1024  # bytes of request body
     timeout: float = 30.0  # seconds per request
+    upload_ttl: float = 3600.0  # seconds an upload's results are kept (the web pages)
+    max_upload: int = 20 * 1024 * 1024  # bytes of one uploaded file
+    max_uploads: int = 50  # uploads kept at once
 
 
 _STATUS = {SpecError: 500, FactsError: 422, EvaluationError: 422, UsageError: 400}
@@ -180,7 +182,7 @@ class Guard:
         state: dict[str, Any] = {"request_id": uuid.uuid4().hex[:16], "spec": None, "receipt": None}
         scope["assessrules"] = state
         status = {"code": 0}
-        limit = self.settings.max_body
+        limit = body_limit(scope, self.settings.max_body, self.settings.max_upload)  # an upload form takes more
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -385,17 +387,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         _state(request)["spec"] = spec_id
         return registry.get(spec_id).loaded()
 
-    async def index(request: Request) -> Response:
-        rows = "".join(
-            f"<li><a href=\"/specs/{html.escape(e.id)}\">{html.escape(e.id)}</a> — "
-            f"{html.escape(e.spec.metadata.title if e.spec else 'does not load')}</li>"
-            for e in registry.entries.values())
-        page = (f"<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>assessrules {__version__}</title>"
-                "</head><body><h1>assessrules</h1><p>Score government units against a year's assessment rules "
-                "(政务公开考核).</p><ul><li><a href=\"/openapi.json\">the API (OpenAPI 3.1)</a></li>"
-                f"<li><a href=\"/specs\">the specs (JSON)</a></li></ul><h2>Specs</h2><ul>{rows}</ul></body></html>")
-        return HTMLResponse(page)
-
     async def list_specs(request: Request) -> Response:
         return JSONResponse({"specs": [e.summary() for e in registry.entries.values()]})
 
@@ -481,8 +472,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def openapi_json(request: Request) -> Response:
         return JSONResponse(openapi)
 
+    site = Site(registry, upload_ttl=settings.upload_ttl, max_upload=settings.max_upload,
+                max_uploads=settings.max_uploads)  # the office's web pages: / is 首页
     routes = [
-        Route("/", index),
+        *site.routes(),
         Route("/openapi.json", openapi_json),
         Route("/specs", list_specs),
         Route("/specs/{id}", get_spec),
@@ -491,7 +484,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/specs/{id}/bulletin", bulletin, methods=["POST"]),
         Route("/specs/{id}/check-facts", check_facts, methods=["POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=site.lifespan)
     app.add_middleware(Guard, settings=settings)
     return app
 
@@ -502,9 +495,11 @@ def app_from_env(environ: Mapping[str, str] | None = None) -> Starlette:
     return create_app(Settings(**json.loads(raw)) if raw else Settings())
 
 
-def serve(*, host: str, port: int, spec_dir: str | None, workers: int, max_body: int, timeout: float) -> int:
-    """Run the service on uvicorn until stopped; return the exit code."""
-    settings = Settings(spec_dir=os.path.abspath(spec_dir) if spec_dir else None, max_body=max_body, timeout=timeout)
+def serve(*, host: str, port: int, spec_dir: str | None, workers: int, max_body: int, timeout: float,
+          **more: Any) -> int:
+    """Run the service on uvicorn until stopped; return the exit code. ``more``: the other :class:`Settings`."""
+    settings = Settings(spec_dir=os.path.abspath(spec_dir) if spec_dir else None, max_body=max_body, timeout=timeout,
+                        **more)
     if spec_dir and not os.path.isdir(spec_dir):
         raise UsageError([problem("usage.spec_dir", folder=spec_dir)])
     os.environ[ENV] = json.dumps(attrs.asdict(settings))
