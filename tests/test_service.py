@@ -313,11 +313,16 @@ def test_the_openapi_document_embeds_the_published_schemas(client: Client) -> No
                                       "/specs/{id}/bulletin", "/specs/{id}/check-facts", "/openapi.json"}
 
 
-def test_the_index_page_links_the_api(server: Server) -> None:
-    """GET / is an HTML page linking the OpenAPI document and the specs."""
+def test_the_home_page_lists_the_specs_and_links_the_api(server: Server) -> None:
+    """GET / is 首页 (HTML, Chinese): each served spec with its template, rules and upload links; the API linked."""
     response = httpx.get(server.url + "/")
     assert response.headers["content-type"].startswith("text/html")
-    assert 'href="/openapi.json"' in response.text and 'href="/specs/2021"' in response.text
+    page = response.text
+    assert '<html lang="zh-CN">' in page and 'href="/openapi.json"' in page
+    assert "镇坪县2021年政务公开工作考核办法" in page and "镇考办发〔2021〕10号" in page
+    for link in ("/web/specs/2021/template", "/web/specs/2021/rules", "/web/specs/2021/upload"):
+        assert f'href="{link}"' in page
+    assert "<script" not in page
 
 
 def test_concurrent_requests_give_identical_results(client: Client, server: Server, units: list[JSON]) -> None:

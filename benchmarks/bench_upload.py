@@ -1,0 +1,98 @@
+"""Benchmark: a filled 3,000-unit × 12-month workbook uploaded through the web page, to the results page shown.
+
+Run by hand, not by the tests::
+
+    python benchmarks/bench_upload.py [--units N] [--repeat R] [--cores C]
+
+It writes the workbook of the bundled 2021 spec for N random units (as ``bench_workbook.py`` does) once,
+starts ``assessrules serve`` on a free loopback port pinned to C cores (one by default, where the system lets a
+process be pinned), then R times posts the workbook to the upload form exactly as a browser does
+(multipart) and follows the redirect to the results page, timing from the first byte sent to the last byte of
+the results page received. It prints the best and the median (the target: under 15 s on one core), and checks
+that the page ranks every unit. No download is made: each is written on its first request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+import assessrules
+from assessrules.inputs.template import write_workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scoring import AS_OF, random_units
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _pin(cores: int) -> None:
+    if hasattr(os, "sched_setaffinity"):
+        available = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, set(available[:cores]))
+
+
+def main() -> None:
+    """Write the workbook, start the service, time the uploads, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cores", type=int, default=1)
+    args = parser.parse_args()
+    spec = assessrules.load_spec("2021")
+    with tempfile.TemporaryDirectory() as folder:
+        book = Path(folder) / "考核数据.xlsx"
+        write_workbook(spec, book, random_units(args.units), filled=True, spec_ref="2021", as_of=AS_OF)
+        data = book.read_bytes()
+        port = _free_port()
+        env = {**os.environ, "TMPDIR": folder}  # the uploads go into this folder, and with it
+        server = subprocess.Popen(
+            [sys.executable, "-m", "assessrules", "serve", "--port", str(port), "--max-upload", str(len(data) + 1),
+             "--timeout", "120"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: _pin(args.cores))
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(url + "/specs", timeout=5)
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise SystemExit("the service did not start") from None
+                    time.sleep(0.2)
+            times = []
+            with httpx.Client(base_url=url, timeout=300, follow_redirects=True) as client:
+                for _ in range(args.repeat):
+                    started = time.perf_counter()
+                    page = client.post("/web/specs/2021/upload", files={"facts": (book.name, data)},
+                                       data={"as_of": AS_OF.isoformat()})
+                    times.append(time.perf_counter() - started)
+                    assert page.status_code == 200 and "/web/results/" in str(page.url), page.text[:500]
+                    assert page.text.count("/units/") == args.units, "the page ranks every unit"
+        finally:
+            server.terminate()
+            server.wait(30)
+    print(f"python {platform.python_version()}, {platform.machine()}, {args.cores} core(s); .xlsx of "
+          f"{args.units:,} units × 12 months, {len(data) / 1e6:.1f} MB")
+    print(f"upload → results page: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
+          f"of {args.repeat} (target: under 15 s on one core)")
+
+
+if __name__ == "__main__":
+    main()
