@@ -46,10 +46,25 @@ def join(*parts: Mapping[str, Message] | Iterable[tuple[str, Message]]) -> dict[
 
 
 def _load() -> dict[str, Message]:
-    from . import authoring, cli, documents, expressions, facts, general, outputs, rules, service, spec, web, workbook
+    from . import (
+        authoring,
+        cli,
+        documents,
+        expressions,
+        facts,
+        general,
+        outputs,
+        rules,
+        rules_words,
+        service,
+        spec,
+        web,
+        workbook,
+    )
 
     return join(general.MESSAGES, facts.MESSAGES, workbook.MESSAGES, spec.MESSAGES, rules.MESSAGES,
-                expressions.MESSAGES, service.MESSAGES, outputs.MESSAGES, documents.MESSAGES, web.MESSAGES,
+                expressions.MESSAGES, service.MESSAGES, outputs.MESSAGES, documents.MESSAGES, rules_words.MESSAGES,
+                web.MESSAGES,
                 authoring.MESSAGES, cli.MESSAGES)
 
 
