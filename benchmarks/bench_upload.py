@@ -41,10 +41,11 @@ def _free_port() -> int:
         return port
 
 
-def _pin(cores: int) -> None:
+def _pin_process(pid: int, cores: int) -> None:
+    """Let process ``pid`` run on ``cores`` cores only, where the system can pin a process (Linux)."""
     if hasattr(os, "sched_setaffinity"):
         available = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, set(available[:cores]))
+        os.sched_setaffinity(pid, set(available[:cores]))
 
 
 def main() -> None:
@@ -64,7 +65,8 @@ def main() -> None:
         server = subprocess.Popen(
             [sys.executable, "-m", "assessrules", "serve", "--port", str(port), "--max-upload", str(len(data) + 1),
              "--timeout", "120"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: _pin(args.cores))
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _pin_process(server.pid, args.cores)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60

@@ -6,6 +6,7 @@ its driver are Debian's (``chromium``, ``chromium-driver``), named by path, and 
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import shutil
@@ -242,7 +243,8 @@ def test_a_clerk_does_the_whole_assessment_in_the_browser(browser: Any, server: 
 
     browser.get(server.url + "/")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
-    _screenshot(browser, "镇坪县2021年政务公开工作考核办法", "镇考办发〔2021〕10号", "下载填报模板", "查看考评细则", "上传数据评分")
+    _screenshot(browser, "镇坪县2021年政务公开工作考核办法", "镇考办发〔2021〕10号", "下载填报模板", "查看考评细则",
+                "上传数据评分")
     blank = _click_download(browser, downloads, 'a[href="/web/specs/2021/template"]', ".xlsx")
     assert openpyxl.load_workbook(blank).sheetnames == openpyxl.load_workbook(example_book).sheetnames
     ids = {"chengguan", "zengjia", "niutoudian"}
@@ -275,7 +277,7 @@ def _workbook_scores(path: Path) -> dict[str, str]:
     name_col, score_col = header.index("单位"), header.index("得分")
     from decimal import Decimal
 
-    return {row[name_col]: format_points(Decimal(str(row[score_col])))
+    return {str(row[name_col]): format_points(Decimal(str(row[score_col])))
             for row in sheet.iter_rows(min_row=2, values_only=True) if row[name_col]}
 
 
@@ -359,7 +361,7 @@ def test_every_page_is_a_real_picture_with_its_chinese_text(browser: Any, server
     _upload(browser, server, example_book)
     _screenshot(browser, "考核结果", "各镇人民政府", "名次", "等次", "季度通报")
     levels = [int(h.tag_name[1]) for h in browser.find_elements(By.CSS_SELECTOR, "h1, h2, h3, h4")]
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels))
     assert browser.find_elements(By.CSS_SELECTOR, "figure.chart svg")
     browser.set_window_size(390, 844)  # a phone
     try:
@@ -418,7 +420,7 @@ def test_a_hostile_unit_name_is_text_everywhere(browser: Any, server: Server, ho
         assert {HOSTILE_SCRIPT, HOSTILE_FORMULA} <= {r["unit"]["name"] for r in data["results"]}
         book = openpyxl.load_workbook(io.BytesIO(http.get(f"{results}/files/results.xlsx").content))
         cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-        formula = [c for c in cells if "cmd|" in c.value]
+        formula = [c for c in cells if "cmd|" in str(c.value)]
         assert formula and all(c.data_type != "f" for c in formula)
         assert HOSTILE_FORMULA in {c.value for c in formula} and HOSTILE_SCRIPT in {c.value for c in cells}
         import docx
@@ -481,3 +483,32 @@ def test_upload_limits_are_kept(tmp_path_factory: pytest.TempPathFactory, exampl
             wrong = http.post("/web/specs/2021/upload", files={"facts": ("a.exe", b"MZ")})
             assert wrong.status_code == 415
             assert len(server.folders()) == 2
+
+
+def test_the_rules_page_holds_every_leaf_indicator_with_its_points(browser: Any, server: Server, downloads: Path) -> None:
+    """考评细则 of the 2021 spec: a row per leaf indicator, with its points; the points add up to 100; a .docx of it."""
+    from decimal import Decimal
+
+    from selenium.webdriver.common.by import By
+
+    from assessrules import load_spec
+
+    spec = load_spec("2021")
+    browser.get(server.url + "/")
+    _click_and_wait(browser, 'a[href="/web/specs/2021/rules"]')
+    _screenshot(browser, "考评细则", "一级指标", "二级指标", "分值", "考评标准")
+    table = browser.find_element(By.CSS_SELECTOR, "article.document table")
+    header = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+    assert [th.get_attribute("scope") for th in table.find_elements(By.CSS_SELECTOR, "thead th")] == ["col"] * len(header)
+    first, second, points = header.index("一级指标"), header.index("二级指标"), header.index("分值")
+    shown: dict[str, Decimal] = {}
+    for tr in table.find_elements(By.CSS_SELECTOR, "tbody tr"):
+        cells = [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        if not cells[points] or cells[first] == "合计":
+            continue
+        shown[cells[second] or cells[first]] = Decimal(cells[points])
+    leaves = {n.name: Decimal(n.points) for n in spec.nodes if n.is_leaf}
+    assert shown == leaves
+    assert sum(shown.values()) == 100
+    saved = _click_download(browser, downloads, 'a[href="/web/specs/2021/rules.docx"]', ".docx")
+    assert saved.stat().st_size > 5000

@@ -115,6 +115,8 @@ _LINES: dict[str, tuple[str, str]] = {
     "file_publicity": ("考核结果公示.{ext}", "public notice.{ext}"),
     "file_deductions": ("考核扣分明细.{ext}", "deductions.{ext}"),
     "file_bulletin": ("{quarter}通报.{ext}", "bulletin {quarter}.{ext}"),
+    "dl_rules": ("考评细则（`{kind}`）", "The rules ({kind})"),
+    "file_rules": ("{title}考评细则.{ext}", "{title} rules.{ext}"),
     # a unit
     "unit_title": ("{name} 扣分明细", "{name}: deductions"),
     "account_heading": ("扣分明细表", "Deductions in detail"),

@@ -207,6 +207,7 @@ class Site:
             Route("/web/specs/{id}/template", self.template, methods=["GET", "POST"]),
             Route("/web/specs/{id}/upload", self.upload, methods=["GET", "POST"]),
             Route("/web/specs/{id}/rules", self.rules),
+            Route("/web/specs/{id}/rules.{kind}", self.rules),
             Route("/web/results/{token}", self.results),
             Route("/web/results/{token}/units/{n:int}", self.unit),
             Route("/web/results/{token}/bulletins/{quarter}", self.bulletin),
@@ -347,7 +348,7 @@ class Site:
             return self.not_found()
         self.uploads.sweep()
         view = _spec_view(entry)
-        values = {"spec": view, "minutes": _minutes(self.uploads.ttl), "limit": _size(self.max_upload),
+        values: dict[str, Any] = {"spec": view, "minutes": _minutes(self.uploads.ttl), "limit": _size(self.max_upload),
                   "formats": "、".join(FORMATS), "error": None}
         if request.method == "GET":
             return self.page("upload.html.j2", **values)
@@ -487,13 +488,23 @@ class Site:
         entry = self.entry(request.path_params["id"])
         if entry is None:
             return self.not_found()
-        try:
-            from ...outputs.documents.rules import rules_document
-        except ImportError:  # pragma: no cover - the rules document comes with the h-rules branch
-            return self.not_found()
+        from ...outputs.documents.rules import rules_document
 
+        kind = request.path_params.get("kind")
+        if kind is not None and kind not in self._rule_kinds():
+            return self.not_found()
         document = await anyio.to_thread.run_sync(lambda: rules_document(entry.spec, lang=LANG), abandon_on_cancel=True)
-        return self.page("document.html.j2", document=document, back="/", back_label=say("back_home"), downloads=[])
+        if kind is not None:
+            data = await anyio.to_thread.run_sync(lambda: _document_bytes(document, kind), abandon_on_cancel=True)
+            return _attachment(data, say("file_rules", title=entry.spec.metadata.title, ext=kind), _MEDIA[kind],
+                               f"rules.{kind}")
+        downloads = [{"href": f"/web/specs/{entry.id}/rules.{k}", "label": say("dl_rules", kind="." + k)}
+                     for k in self._rule_kinds()]
+        return self.page("document.html.j2", document=document, back="/", back_label=say("back_home"),
+                         downloads=downloads)
+
+    def _rule_kinds(self) -> tuple[str, ...]:
+        return ("docx", "html", "pdf") if self.pdf else ("docx", "html")
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -620,11 +631,17 @@ def _render(made: Scored, key: str) -> bytes:
     else:
         quarter = stem.removeprefix("bulletin-")
         make = lambda: build.bulletin_notice(spec, made.bulletin(quarter), head, LANG)  # noqa: E731
-    document = make()
+    return _document_bytes(make(), kind)
+
+
+def _document_bytes(document: Document, kind: str) -> bytes:
+    """``document`` as .docx, .pdf or .html."""
     if kind == "docx":
         from ...outputs.documents.word import render_docx
 
         return render_docx(document)
+    if kind == "html":
+        return printed.render_html(document).encode("utf-8")
     return printed.render_pdf(document)
 
 
