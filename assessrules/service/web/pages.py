@@ -326,7 +326,7 @@ class Site:
             return out.getvalue()
 
         data = await anyio.to_thread.run_sync(make, abandon_on_cancel=True)
-        return _attachment(data, say("template_file", year=spec.year or spec_id), _MEDIA["xlsx"], "template.xlsx")
+        return _attachment(data, say("template_file", year=spec.year or spec_id, ext="xlsx"), _MEDIA["xlsx"], "template.xlsx")
 
     # --- 上传数据评分 ---------------------------------------------------------------------------
 
@@ -442,9 +442,9 @@ class Site:
 
     def downloads(self, made: Scored) -> list[Download]:
         """What may be downloaded of these results (PDF where WeasyPrint is installed)."""
-        out = [Download("results.xlsx", say("file_results_xlsx"), _MEDIA["xlsx"], say("dl_results_xlsx")),
-               Download("report.html", say("file_report_html"), _MEDIA["html"], say("dl_report_html")),
-               Download("results.json", say("file_results_json"), _MEDIA["json"], say("dl_results_json"))]
+        out = [Download("results.xlsx", say("file_results", ext="xlsx"), _MEDIA["xlsx"], say("dl_results_xlsx")),
+               Download("report.html", say("file_results", ext="html"), _MEDIA["html"], say("dl_report_html")),
+               Download("results.json", say("file_results", ext="json"), _MEDIA["json"], say("dl_results_json"))]
         kinds = ("docx", "pdf") if self.pdf else ("docx",)
         for doc in ("publicity", "deductions"):
             for kind in kinds:
