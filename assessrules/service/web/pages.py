@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import anyio
 import anyio.to_thread
 import attrs
 import jinja2
@@ -192,10 +193,23 @@ class Site:
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        """Sweep expired uploads when the service starts; delete this process's uploads when it stops."""
+        """Sweep expired uploads when the service starts, then every little while (so that an upload is deleted on
+        time even when nobody asks for a page); delete this process's uploads when it stops."""
         self.uploads.sweep()
+        every = max(0.5, min(self.uploads.ttl / 4, 60.0))
+
+        async def sweeping() -> None:
+            while True:
+                await anyio.sleep(every)
+                await anyio.to_thread.run_sync(self.uploads.sweep)
+
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(sweeping)
+                try:
+                    yield
+                finally:
+                    tasks.cancel_scope.cancel()
         finally:
             self.uploads.close()
 
