@@ -104,7 +104,6 @@ _LINES: dict[str, tuple[str, str]] = {
     "rule_places": ("（保留{places}位小数）", " (to {places} decimals)"),
     "rule_rounding": ("得分保留{places}位小数{mode}。", "Scores are kept to {places} decimals{mode}."),
     "rule_half_up": ("，四舍五入", ", rounded half up"),
-    "rule_other_mode": ("", ""),
     "rule_na_full": ("不适用于某单位的指标，按满分计。", "An indicator that does not apply to a unit counts in full."),
     "rule_na_rescale": ("不适用于某单位的指标不计分，其余得分按比例折算为满分制。",
                         "An indicator that does not apply to a unit is left out and the rest scaled up to the full "

@@ -197,7 +197,7 @@ def _sections(spec: Spec, say: _Words) -> list[tuple[str, str, tuple[str, ...], 
         places = say("places", places=spec.conversion.places) if spec.conversion.places is not None else ""
         notes.append(say("conversion", to=format_points(spec.conversion.to), places=places))
     if spec.rounding is not None:
-        mode = say("half_up") if spec.rounding.mode == "half_up" else say("other_mode")
+        mode = say("half_up") if spec.rounding.mode == "half_up" else ""
         notes.append(say("rounding", places=spec.rounding.places, mode=mode))
     if any(n.limited for n in spec.nodes):
         notes.append(say(_NOT_APPLICABLE.get(spec.not_applicable, "na_full")))
