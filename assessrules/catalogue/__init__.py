@@ -45,10 +45,11 @@ def join(*parts: Mapping[str, Message] | Iterable[tuple[str, Message]]) -> dict[
 
 
 def _load() -> dict[str, Message]:
-    from . import authoring, cli, documents, expressions, facts, general, outputs, rules, service, spec, workbook
+    from . import authoring, cli, documents, expressions, facts, general, outputs, rules, rules_words, service, spec, workbook
 
     return join(general.MESSAGES, facts.MESSAGES, workbook.MESSAGES, spec.MESSAGES, rules.MESSAGES,
-                expressions.MESSAGES, service.MESSAGES, outputs.MESSAGES, documents.MESSAGES, authoring.MESSAGES, cli.MESSAGES)
+                expressions.MESSAGES, service.MESSAGES, outputs.MESSAGES, documents.MESSAGES, rules_words.MESSAGES,
+                authoring.MESSAGES, cli.MESSAGES)
 
 
 CATALOGUE: Mapping[str, Message] = _load()

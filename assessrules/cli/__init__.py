@@ -243,6 +243,12 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help=h("output_plain"))
     p.set_defaults(handler=cmd_show)
 
+    p = sub.add_parser("rules", help=h("rules"), description=h("rules"))
+    p.add_argument("spec", metavar="SPEC", help=h("spec_arg"))
+    p.add_argument("-o", "--output", metavar="FILE", help=h("rules_output"))
+    p.add_argument("--changes", nargs="?", const="", default=None, metavar="OTHER", help=h("changes"))
+    p.set_defaults(handler=cmd_rules)
+
     p = sub.add_parser("diff", help=h("diff"), description=h("diff"))
     p.add_argument("old", metavar="OLD", help=h("old"))
     p.add_argument("new", metavar="NEW", help=h("new"))
@@ -295,7 +301,7 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-_WRITERS = ("score", "report", "explain", "bulletin", "check", "show", "facts-schema", "template", "convert")
+_WRITERS = ("score", "report", "explain", "bulletin", "check", "show", "facts-schema", "template", "convert", "rules")
 """The commands that write files, each with ``--force``."""
 
 def date_of(written: str) -> dt.date:
@@ -456,7 +462,7 @@ def _guard(args: argparse.Namespace, target: str | None = None) -> bool:
 
 
 _EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text",
-               ".docx": "docx", ".pdf": "pdf"}
+               ".docx": "docx", ".pdf": "pdf", ".md": "md"}
 
 
 def output_format(args: argparse.Namespace, allowed: Sequence[str], text: str = "table") -> str:
@@ -941,6 +947,45 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     spec = spec_from_document(document, args.allow_dir)  # checked before it is shown; already merged, so read once
     header = text("cli.effective_spec", _lang(args), id=spec.metadata.id, sources=" + ".join(spec.sources)) + "\n"
     write_output(header + dump_yaml(document.data), args.output, out)
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the spec as its 考评细则 (Markdown on stdout, or -o .md .html .docx .pdf); --changes marks what differs
+    from the spec it extends, or from OTHER."""
+    from ..engine.spec import load_spec
+    from ..errors import UsageError
+    from ..messages import problem
+    from ..outputs.documents.rules import rules_document
+
+    fmt = output_format(args, ("md", "html", "docx", "pdf"), text="md")
+    spec = load_spec(args.spec, allow=args.allow_dir)
+    base = None
+    if args.changes == "":  # the spec its `extends:` names, found as the loader finds it
+        from ..rules.access import allowed_roots
+        from ..rules.extend import resolve_base
+        from ..rules.loader import read_spec_document
+
+        child = read_spec_document(args.spec)
+        if not isinstance(child.data, dict) or "extends" not in child.data:
+            raise UsageError([problem("usage.rules_no_base", spec=args.spec)])
+        _, path = resolve_base(child, allowed_roots(args.allow_dir))
+        base = load_spec(path, allow=[*args.allow_dir, os.path.dirname(path)])
+    elif args.changes is not None:
+        base = load_spec(args.changes, allow=args.allow_dir)
+    document = rules_document(spec, base=base, lang=_lang(args))
+    if fmt == "docx":
+        from ..outputs.documents.word import render_docx
+
+        write_output(render_docx(document), args.output, out)
+    elif fmt in ("html", "pdf"):
+        from ..outputs.documents import printed
+
+        write_output(printed.render_pdf(document) if fmt == "pdf" else printed.render_html(document), args.output, out)
+    else:
+        from ..outputs.documents.markdown import render_markdown
+
+        write_output(render_markdown(document), args.output, out)
     return 0
 
 

@@ -123,11 +123,44 @@ class Trigger:
         """One line, in the spec's own terms, of what this trigger does."""
         raise NotImplementedError
 
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        """The rule's standard in the published document's words (发现1次扣1分，扣完为止; 符合条件得5分), in ``lang``.
+
+        Points, amounts per occurrence or per period, caps and floors — never a fact id or an expression
+        (:meth:`describe` says those, for authors). ``floored``: the indicator stops at its floor (扣完为止);
+        ``grades``: the grades' labels by id, for a veto that sets a grade.
+        """
+        raise NotImplementedError
+
+    def wording(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        """The rule's label with its :meth:`standard` (未提供互动交流功能：扣5分)."""
+        joined = "joined_comma" if "：" in self.label or ": " in self.label else "joined"
+        return _w(joined, lang, label=self.label, standard=self.standard(lang, floored=floored, grades=grades))
+
 
 def _every(each: str | None) -> str:
     from ..periods import WORDS
 
     return WORDS[each][1] if each in WORDS else ""
+
+
+def _w(code: str, lang: str, **values: Any) -> str:
+    """A line of the catalogue's ``out.rule_*`` words in ``lang``."""
+    from ..messages import text
+
+    return text(f"out.rule_{code}", lang, **values)
+
+
+def _per(each: str | None, lang: str) -> str:
+    """每月, 每季度 … (or nothing) for a rule applied per period."""
+    return _w(f"every_{each}", lang) if each else ""
+
+
+def _cap(maximum: Exact | None, lang: str, floored: bool, code: str = "at_most_off") -> str:
+    """，本项最多扣5分 or ，扣完为止 (when the indicator stops at its floor)."""
+    if maximum is not None:
+        return _w(code, lang, points=_fmt(maximum))
+    return _w("until_none", lang) if floored and code == "at_most_off" else ""
 
 
 def _fmt(value: Exact) -> str:
@@ -184,6 +217,12 @@ class DeductEach(Trigger):
         every = _every(self.each)
         return f"{self.label}：{every}每次扣{_fmt(self.points)}分（次数 = {self.per.text}）{more}{limit}"
 
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        words = _w("deduct_each", lang, every=_per(self.each, lang), points=_fmt(self.points))
+        if self.beyond is not None and self.then is not None:
+            words += _w("beyond", lang, beyond=_fmt(self.beyond), then=_fmt(self.then))
+        return words + _cap(self.maximum, lang, floored)
+
 
 @attrs.frozen(kw_only=True)
 class DeductIf(Trigger):
@@ -213,6 +252,11 @@ class DeductIf(Trigger):
     def describe(self) -> str:
         return f"{self.label}：{_every(self.each)}扣{_fmt(self.points)}分（条件 {self.condition.text}）"
 
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        if self.each:
+            return _w("deduct_if_each", lang, every=_per(self.each, lang), points=_fmt(self.points))
+        return _w("deduct_if", lang, points=_fmt(self.points))
+
 
 @attrs.frozen(kw_only=True)
 class DeductRecords(Trigger):
@@ -238,6 +282,11 @@ class DeductRecords(Trigger):
     def describe(self) -> str:
         each = "、".join(f"{k}每条扣{_fmt(v)}分" for k, v in self.by_severity.items())
         return f"{self.label}：{each}"
+
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        each = _w("list", lang).join(_w("records_each", lang, severity=k, points=_fmt(v))
+                                     for k, v in self.by_severity.items())
+        return each + _cap(self.maximum, lang, floored)
 
     def check(self, facts: Mapping[str, Fact], say: Say) -> None:
         fact = facts.get(self.records)
@@ -283,6 +332,9 @@ class DeductDiscretionary(_Discretionary):
     def describe(self) -> str:
         return f"{self.label}：视情况扣0–{_fmt(self.maximum)}分（{self.amount}）"
 
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("deduct_discretionary", lang, points=_fmt(self.maximum))
+
 
 def _check_discretion(amount: str, maximum: Exact, facts: Mapping[str, Fact], path: Path, say: Say) -> None:
     fact = facts.get(amount)
@@ -312,6 +364,10 @@ class Rating(Trigger):
     def describe(self) -> str:
         return f"{self.label}：" + "、".join(f"{k} {_fmt(v)}分" for k, v in self.scale.items())
 
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        scale = _w("list", lang).join(_w("rating_item", lang, rating=k, points=_fmt(v)) for k, v in self.scale.items())
+        return _w("rating", lang, scale=scale)
+
     def check(self, facts: Mapping[str, Fact], say: Say) -> None:
         fact = facts.get(self.rating)
         if fact is None or fact.type != "enum" or fact.period is not None:
@@ -338,6 +394,9 @@ class AwardIf(Trigger):
 
     def describe(self) -> str:
         return f"{self.label}：得{_fmt(self.points)}分（条件 {self.condition.text}）"
+
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("award_if", lang, points=_fmt(self.points))
 
 
 @attrs.frozen(kw_only=True)
@@ -366,6 +425,9 @@ class AwardEach(Trigger):
         limit = f"，本项最多得{_fmt(self.maximum)}分" if self.maximum is not None else ""
         return f"{self.label}：每次得{_fmt(self.points)}分（次数 = {self.per.text}）{limit}"
 
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("award_each", lang, points=_fmt(self.points)) + _cap(self.maximum, lang, floored, "at_most_on")
+
 
 @attrs.frozen(kw_only=True)
 class AwardDiscretionary(_Discretionary):
@@ -376,6 +438,9 @@ class AwardDiscretionary(_Discretionary):
 
     def describe(self) -> str:
         return f"{self.label}：在{_fmt(self.maximum)}分内酌情给分（{self.amount}）"
+
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("award_discretionary", lang, points=_fmt(self.maximum))
 
 
 @attrs.frozen(kw_only=True)
@@ -399,6 +464,9 @@ class ZeroIf(Trigger):
     def describe(self) -> str:
         return f"{self.label}：不得分（条件 {self.condition.text}）"
 
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("zero_if", lang)
+
 
 @attrs.frozen(kw_only=True)
 class ScoreExpression(Trigger):
@@ -416,6 +484,9 @@ class ScoreExpression(Trigger):
 
     def describe(self) -> str:
         return f"{self.label}：得分 = {self.expr.text}"
+
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("score", lang)
 
 
 @attrs.frozen(kw_only=True)
@@ -440,6 +511,9 @@ class BonusIf(Trigger):
     def describe(self) -> str:
         need = f"（须有佐证：{self.evidence}）" if self.evidence else ""
         return f"{self.label}：加{_fmt(self.points)}分{need}"
+
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("bonus_if", lang, points=_fmt(self.points)) + (_w("evidence", lang) if self.evidence else "")
 
     def check(self, facts: Mapping[str, Fact], say: Say) -> None:
         _check_evidence(self.evidence, facts, self.path, say)
@@ -469,6 +543,9 @@ class BonusEach(Trigger):
     def describe(self) -> str:
         need = f"（须有佐证：{self.evidence}）" if self.evidence else ""
         return f"{self.label}：每次加{_fmt(self.points)}分（次数 = {self.per.text}）{need}"
+
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("bonus_each", lang, points=_fmt(self.points)) + (_w("evidence", lang) if self.evidence else "")
 
     def check(self, facts: Mapping[str, Fact], say: Say) -> None:
         _check_evidence(self.evidence, facts, self.path, say)
@@ -531,6 +608,19 @@ class Veto(Trigger):
             outcome.append(f"等次定为{self.grade}" if self.grade else "定为最低等次")
         return f"{self.label}：一票否决，{'，'.join(outcome)}（条件 {self.condition.text}）"
 
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        part = _w("this_part", lang) if self.part else ""
+        outcome = []
+        if self.score is not None or (self.part and self.at_most is None):
+            outcome.append(_w("veto_score", lang, part=part,
+                              points=_fmt(self.score if self.score is not None else Decimal(0))))
+        if self.at_most is not None:
+            outcome.append(_w("veto_at_most", lang, part=part, points=_fmt(self.at_most)))
+        if not self.part:
+            outcome.append(_w("veto_grade", lang, grade=(grades or {}).get(self.grade, self.grade))
+                           if self.grade else _w("veto_lowest", lang))
+        return _w("veto", lang, outcome=_w("range_join", lang).join(outcome))
+
 
 @attrs.frozen(kw_only=True)
 class Consequence(Trigger):
@@ -550,6 +640,9 @@ class Consequence(Trigger):
 
     def describe(self) -> str:
         return f"{self.label}：{self.text}（条件 {self.condition.text}）"
+
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("consequence", lang, text=self.text)
 
 
 @attrs.frozen(kw_only=True)
@@ -576,6 +669,9 @@ class Multiplier(Trigger):
 
     def describe(self) -> str:
         return f"{self.label}：本项得分 × {self.factor.text}"
+
+    def standard(self, lang: str = "zh", *, floored: bool = True, grades: Mapping[str, str] | None = None) -> str:
+        return _w("multiplier", lang)
 
 
 @attrs.frozen

@@ -131,9 +131,9 @@ Block = Heading | Paragraph | Items | Table | Chart | Keep | Listing | Signature
 
 @attrs.frozen
 class Document:
-    """A whole document: ``kind`` is one of publicity (公示), bulletin (通报), deductions (扣分明细), report."""
+    """A whole document: ``kind`` is one of publicity (公示), bulletin (通报), deductions (扣分明细), report, rules (考评细则)."""
 
-    kind: Literal["publicity", "bulletin", "deductions", "report"]
+    kind: Literal["publicity", "bulletin", "deductions", "report", "rules"]
     title: str
     subtitle: str | None
     letterhead: Letterhead
