@@ -98,7 +98,8 @@ MESSAGES: dict[str, Message] = {
                                    hint_zh="请运行 `chmod 600 {target}`（或 `chmod 640 {target}`，只让服务所在的组读取）",
                                    text_en="the password file's mode is {mode}: others may read it, or the group or "
                                            "others may change it",
-                                   hint_en="run chmod 600 {target} (or chmod 640 {target} to let only the service's group read it)"),
+                                   hint_en="run chmod 600 {target} (or chmod 640 {target} to let only the service's group "
+                                           "read it)"),
     "usage.password_empty": Message("the password file holds no account", "密码文件中没有账户",
                                     text_zh="密码文件中没有账户（空行和以 `#` 开头的行不算）",
                                     hint_zh="每行一个账户：`用户名:散列值`，用 `assessrules serve --hash-password` 生成",
