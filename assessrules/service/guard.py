@@ -143,7 +143,7 @@ def hash_password(password: str) -> Hashed:
 def parse_hash(value: str) -> Hashed | None:
     """The hash written as ``value``, or None when it is not one this module reads.
 
-    >>> parse_hash("scrypt$16384$8$1$c2FsdA==$" + "A" * 44).params
+    >>> parse_hash("scrypt$16384$8$1$" + "A" * 22 + "==$" + "A" * 44).params
     (16384, 8, 1)
     >>> parse_hash("md5$abc") is None, parse_hash("scrypt$3$8$1$c2FsdA==$AAAA") is None
     (True, True)
