@@ -212,16 +212,16 @@ def test_the_output_format_follows_the_extension(tmp_path: Path, name: str, mark
 
 
 def test_an_unknown_extension_is_a_usage_error_and_writes_nothing(tmp_path: Path) -> None:
-    """-o x.docx exits 2 with the formats it knows; no silent text file."""
-    target = tmp_path / "结果.docx"
+    """-o x.doc exits 2 with the formats it knows; no silent text file."""
+    target = tmp_path / "结果.doc"
     code, _, err = call("score", str(EXAMPLE), "-o", str(target))
     assert code == 2
-    assert f"{target}: 无法从扩展名 .docx 判断输出格式" in err
-    assert "提示：文件扩展名请用以下之一：.xlsx、.csv、.json、.html、.txt" in err
+    assert f"{target}: 无法从扩展名 .doc 判断输出格式" in err
+    assert "提示：文件扩展名请用以下之一：.xlsx、.csv、.json、.html、.txt、.docx、.pdf" in err
     assert not target.exists()
     code, _, err = call("score", str(EXAMPLE), "-o", str(target), "--lang", "en")
-    assert f"{target}: cannot tell the output format from the extension `.docx`" in err
-    assert "hint: name the file with one of .xlsx, .csv, .json, .html, .txt" in err
+    assert f"{target}: cannot tell the output format from the extension `.doc`" in err
+    assert "hint: name the file with one of .xlsx, .csv, .json, .html, .txt, .docx, .pdf" in err
     code, _, err = call("score", str(EXAMPLE), "--format", "json", "-o", str(tmp_path / "x.csv"))
     assert code == 2
     assert "`--format json` 与文件扩展名 .csv 不一致" in err
@@ -295,7 +295,7 @@ def test_report_is_one_self_contained_html_file_with_everything(tmp_path: Path) 
     assert "size: A4;" in page and "@media print" in page
     assert "<script" not in page and "<link" not in page and "@import" not in page and "url(" not in page
     assert page.replace('xmlns="http://www.w3.org/2000/svg"', "").count("http") == 0
-    assert call("report", str(EXAMPLE), "-o", str(tmp_path / "x.pdf"))[0] == 2
+    assert call("report", str(EXAMPLE), "-o", str(tmp_path / "x.odt"))[0] == 2
 
 
 def test_report_escapes_names_from_the_facts(tmp_path: Path) -> None:

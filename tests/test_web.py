@@ -459,7 +459,8 @@ def test_uploads_expire_and_their_folder_goes(tmp_path_factory: pytest.TempPathF
             token = results.rsplit("/", 1)[1]
             assert len(token) == 32 and (server.uploads / token).is_dir()
             assert oct((server.uploads / token).stat().st_mode & 0o777) == "0o700"
-            assert http.get(results).status_code == 200
+            shown = http.get(results)
+            assert shown.status_code == 200 and shown.headers["cache-control"] == "no-store"  # an upload's data
             deadline = time.monotonic() + 10
             while (server.uploads / token).exists() and time.monotonic() < deadline:  # swept without a request
                 time.sleep(0.1)

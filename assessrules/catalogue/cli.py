@@ -196,6 +196,14 @@ MESSAGES: dict[str, Message] = {
     "help.workers": Message("worker processes, passed to uvicorn (1)", "服务进程数（默认 1）"),
     "help.max_body": Message("the largest request body accepted (4 MiB)", "可接受的最大请求体，单位为字节（默认 4 兆字节）"),
     "help.timeout": Message("time limit per request (30)", "每个请求的时限，单位为秒（默认 30）"),
+    "help.password_file": Message(
+        "let in only the accounts of FILE: a login page for people, HTTP basic auth for programs",
+        "只允许文件 `FILE` 中的账户使用：浏览器中在登录页登录，程序用 `HTTP Basic` 认证"),
+    "help.hash_password": Message(
+        "read a new password for the user NAME (typed twice, not shown) and write NAME's line to --password-file FILE "
+        "(made readable by its owner only), or print it; then exit",
+        "读入用户 `NAME` 的新密码（输入两次，不显示），把这一行写入 `--password-file` 所给文件（新文件只有本人可读），"
+        "未给文件时输出到屏幕；随即退出"),
     "help.upload_ttl": Message("seconds an upload's results are kept before they are deleted (3600)",
                                "网页上传的数据和结果保留的时间，单位为秒，到时删除（默认 3600）"),
     "help.max_upload": Message("the largest file the web page takes, in bytes (20 MiB)",

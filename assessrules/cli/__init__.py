@@ -288,6 +288,8 @@ def _parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--workers", type=whole, default=1, metavar="N", help=h("workers"))
     p.add_argument("--max-body", type=whole, default=4 * 1024 * 1024, metavar="BYTES", help=h("max_body"))
     p.add_argument("--timeout", type=number, default=30.0, metavar="SECONDS", help=h("timeout"))
+    p.add_argument("--password-file", metavar="FILE", help=h("password_file"))
+    p.add_argument("--hash-password", metavar="NAME", help=h("hash_password"))
     p.add_argument("--upload-ttl", type=number, default=3600.0, metavar="SECONDS", help=h("upload_ttl"))
     p.add_argument("--max-upload", type=whole, default=20 * 1024 * 1024, metavar="BYTES", help=h("max_upload"))
     p.add_argument("--max-uploads", type=whole, default=50, metavar="N", help=h("max_uploads"))
@@ -1051,11 +1053,23 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     try:
         from ..service.app import serve
+        from ..service.guard import account_line, check_name, new_password, write_account
     except ImportError as exc:
         raise UsageError([problem("usage.serve_extra", detail=str(exc))]) from None
+    if args.hash_password is not None:  # make an account's line of the password file, and stop
+        from ..messages import text
+
+        check_name(args.hash_password)
+        line = account_line(args.hash_password, new_password(_lang(args)))
+        if args.password_file is None:
+            out.write(line + "\n")
+        else:
+            write_account(args.password_file, line)
+            err.write(text("out.guard_written", _lang(args), name=args.hash_password, file=args.password_file) + "\n")
+        return 0
     return serve(host=args.host, port=args.port, spec_dir=args.spec_dir, workers=args.workers,
-                 max_body=args.max_body, timeout=args.timeout, upload_ttl=args.upload_ttl, max_upload=args.max_upload,
-                 max_uploads=args.max_uploads)
+                 max_body=args.max_body, timeout=args.timeout, password_file=args.password_file, lang=_lang(args),
+                 upload_ttl=args.upload_ttl, max_upload=args.max_upload, max_uploads=args.max_uploads)
 
 
 def _lang(args: argparse.Namespace | None) -> str:

@@ -42,6 +42,7 @@ from ..messages import DEFAULT_LANGUAGE, LANGUAGES, localized, problem, text, ti
 from ..outputs.report import results_document
 from ..rules.document import DocumentError, load_document
 from ..rules.limits import MAX_DEPTH, echo
+from .guard import Access, RequireLogin, SecurityHeaders, login_routes, read_accounts, session_secret, startup_warning
 from .openapi import build_openapi
 from .registry import Registry, UnknownSpecError
 from .web.pages import Site, body_limit
@@ -59,6 +60,8 @@ class Settings:
     spec_dir: str | None = None
     max_body: int = 4 * 1024 * 1024  # bytes of request body
     timeout: float = 30.0  # seconds per request
+    password_file: str | None = None  # let in only its accounts (service/guard.py)
+    session_secret: str | None = attrs.field(default=None, repr=False)  # signs session cookies; shared by the workers
     upload_ttl: float = 3600.0  # seconds an upload's results are kept (the web pages)
     max_upload: int = 20 * 1024 * 1024  # bytes of one uploaded file
     max_uploads: int = 50  # uploads kept at once
@@ -224,7 +227,8 @@ class Guard:
         finally:
             log.info(json.dumps({"event": "request", "method": scope.get("method"), "path": scope.get("path"),
                                  "status": status["code"], "ms": round((time.perf_counter() - started) * 1000, 2),
-                                 "spec": state["spec"], "receipt": state["receipt"], "request_id": state["request_id"]},
+                                 "spec": state["spec"], "receipt": state["receipt"], "request_id": state["request_id"],
+                                 **({"user": state["user"]} if state.get("user") else {})},
                                 ensure_ascii=False))
 
 
@@ -244,6 +248,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
                                 code="request.invalid")
     return _request_problem(request.scope, exc.status_code, "label.bad_request",
                             found or problem("request.bad", status=exc.status_code), code="request.invalid")
+
+
+def _refused(scope: Scope, status: int, code: str) -> Response:
+    """The answer to a request the guard lets not in: 401 (no or wrong credentials) or 403 (from another site)."""
+    headers = dict(scope.get("headers", []))
+    found = problem(code, method=scope.get("method", ""), resource=scope.get("path", ""),
+                    site=headers.get(b"sec-fetch-site", b"").decode("latin-1"))
+    return _request_problem(scope, status, "label.unauthorized" if status == 401 else "label.forbidden", found, code=code)
 
 
 class _Refused(HTTPException):
@@ -484,8 +496,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/specs/{id}/bulletin", bulletin, methods=["POST"]),
         Route("/specs/{id}/check-facts", check_facts, methods=["POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=site.lifespan)
+    access = Access.of(settings)  # who may use it: None lets everyone in
+    app = Starlette(routes=[*routes, *login_routes(access, language_of)], exception_handlers={HTTPException: _http_error},
+                    lifespan=site.lifespan)
+    if access is not None:
+        app.add_middleware(RequireLogin, access=access, refuse=_refused)
     app.add_middleware(Guard, settings=settings)
+    app.add_middleware(SecurityHeaders, guarded=access is not None)  # outermost: on every answer, errors too
     return app
 
 
@@ -496,12 +513,18 @@ def app_from_env(environ: Mapping[str, str] | None = None) -> Starlette:
 
 
 def serve(*, host: str, port: int, spec_dir: str | None, workers: int, max_body: int, timeout: float,
-          **more: Any) -> int:
-    """Run the service on uvicorn until stopped; return the exit code. ``more``: the other :class:`Settings`."""
+          password_file: str | None = None, lang: str = DEFAULT_LANGUAGE, **more: Any) -> int:
+    """Run the service on uvicorn until stopped; return the exit code. ``more``: the web pages' :class:`Settings`."""
     settings = Settings(spec_dir=os.path.abspath(spec_dir) if spec_dir else None, max_body=max_body, timeout=timeout,
-                        **more)
+                        password_file=os.path.abspath(password_file) if password_file else None,
+                        session_secret=session_secret(), **more)
     if spec_dir and not os.path.isdir(spec_dir):
         raise UsageError([problem("usage.spec_dir", folder=spec_dir)])
+    if password_file is not None:
+        read_accounts(password_file)  # refuse to start with a file that cannot serve
+    if (warning := startup_warning(host, password_file, lang)) is not None:
+        sys.stderr.write(warning + "\n")
+        sys.stderr.flush()
     os.environ[ENV] = json.dumps(attrs.asdict(settings))
     if workers < 1:
         raise UsageError([problem("usage.workers", workers=workers)])

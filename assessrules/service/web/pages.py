@@ -231,8 +231,10 @@ class Site:
     # --- helpers ------------------------------------------------------------------------------
 
     def page(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        """The page ``template`` rendered; one showing an upload's data (``token`` or ``rows`` given) is not cached."""
         html = self.env.get_template(template).render(**values)
-        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+        private = "token" in values or "rows" in values
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"} if private else None)
 
     def message(self, status: int, title: str, words: str, *, back: str = "/") -> HTMLResponse:
         return self.page("message.html.j2", status, title=title, words=words, back=back)
@@ -449,7 +451,7 @@ class Site:
             return build.bulletin_notice(made.spec, made.bulletin(quarter), head, LANG)
 
         document = await anyio.to_thread.run_sync(make, abandon_on_cancel=True)
-        return self.page("document.html.j2", document=document, back=f"/web/results/{token}",
+        return self.page("document.html.j2", document=document, back=f"/web/results/{token}", token=token,
                          back_label=say("back_results"),
                          downloads=[{"href": f"/web/results/{token}/files/{d.key}", "label": d.label}
                                     for d in self.downloads(made) if d.key.startswith(f"bulletin-{quarter}.")])
