@@ -75,7 +75,7 @@ def _start(tmp: Path, *options: str) -> Iterator[Server]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{url}/specs", timeout=2).status_code == 200:
+                if httpx.get(f"{url}/specs", timeout=2).status_code in (200, 401):  # 401: up, behind a password
                     break
             except httpx.TransportError:
                 pass
@@ -516,3 +516,27 @@ def test_the_rules_page_holds_every_leaf_indicator_with_its_points(browser: Any,
     assert sum(shown.values()) == 100
     saved = _click_download(browser, downloads, 'a[href="/web/specs/2021/rules.docx"]', ".docx")
     assert saved.stat().st_size > 5000
+
+
+def test_behind_a_password_the_clerk_signs_in_then_uploads(browser: Any, tmp_path_factory: pytest.TempPathFactory,
+                                                          example_book: Path) -> None:
+    """With --password-file: 首页 sends the browser to the login form; signed in, the upload and its results work."""
+    from selenium.webdriver.common.by import By
+
+    from assessrules.service.guard import account_line
+
+    folder = tmp_path_factory.mktemp("guarded")
+    accounts = folder / "passwords.txt"
+    accounts.write_text(account_line("office", "correct horse battery") + "\n", encoding="utf-8")
+    accounts.chmod(0o600)
+    for server in _start(folder, "--password-file", str(accounts)):
+        browser.delete_all_cookies()
+        browser.get(server.url + "/")
+        assert "/login" in browser.current_url
+        browser.find_element(By.ID, "user").send_keys("office")
+        browser.find_element(By.ID, "password").send_keys("correct horse battery")
+        _click_and_wait(browser, "form button[type=submit]")
+        _screenshot(browser, "上传数据评分")
+        _upload(browser, server, example_book)
+        assert "/web/results/" in browser.current_url and len(_ranking(browser)) == 16
+        browser.delete_all_cookies()
