@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import socket
 import statistics
 import subprocess
@@ -54,6 +55,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cores", type=int, default=1)
+    parser.add_argument("--downloads", action="store_true", help="also time each download's first request")
     args = parser.parse_args()
     spec = assessrules.load_spec("2021")
     with tempfile.TemporaryDirectory() as folder:
@@ -64,7 +66,7 @@ def main() -> None:
         env = {**os.environ, "TMPDIR": folder}  # the uploads go into this folder, and with it
         server = subprocess.Popen(
             [sys.executable, "-m", "assessrules", "serve", "--port", str(port), "--max-upload", str(len(data) + 1),
-             "--timeout", "120"],
+             "--timeout", "600"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _pin_process(server.pid, args.cores)
         url = f"http://127.0.0.1:{port}"
@@ -87,6 +89,13 @@ def main() -> None:
                     times.append(time.perf_counter() - started)
                     assert page.status_code == 200 and "/web/results/" in str(page.url), page.text[:500]
                     assert page.text.count("/units/") == args.units, "the page ranks every unit"
+                results = str(page.url)
+                made = {}
+                if args.downloads:
+                    for key in re.findall(r'/files/([\w.-]+)"', page.text):
+                        started = time.perf_counter()
+                        answer = client.get(f"{results}/files/{key}")
+                        made[key] = (time.perf_counter() - started, answer.status_code, len(answer.content))
         finally:
             server.terminate()
             server.wait(30)
@@ -94,6 +103,8 @@ def main() -> None:
           f"{args.units:,} units × 12 months, {len(data) / 1e6:.1f} MB")
     print(f"upload → results page: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
           f"of {args.repeat} (target: under 15 s on one core)")
+    for key, (seconds, status, size) in made.items():
+        print(f"  first download of {key:<26} {seconds:6.2f} s  ({status}, {size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

@@ -540,3 +540,19 @@ def test_behind_a_password_the_clerk_signs_in_then_uploads(browser: Any, tmp_pat
         _upload(browser, server, example_book)
         assert "/web/results/" in browser.current_url and len(_ranking(browser)) == 16
         browser.delete_all_cookies()
+
+
+def test_the_template_prefilled_with_a_previous_files_units(server: Server) -> None:
+    """首页's 下载预填单位的模板: the template lists the units of the facts file sent, with no facts filled in."""
+    expected = [u["id"] for u in yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))["units"]]
+    answer = httpx.post(f"{server.url}/web/specs/2021/template", timeout=60,
+                        files={"units": (EXAMPLE.name, EXAMPLE.read_bytes())})
+    assert answer.status_code == 200 and "filename*=UTF-8''2021" in answer.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    assert [row[0] for row in book["单位"].iter_rows(min_row=2, values_only=True) if row[0]] == expected
+    yearly = list(book["年度考核"].iter_rows(min_row=2, values_only=True))
+    assert all(value is None for row in yearly for value in row[2:])
+    blank = httpx.post(f"{server.url}/web/specs/2021/template", timeout=60, files={"units": ("", b"")})
+    assert blank.status_code == 200
+    assert [r for r in openpyxl.load_workbook(io.BytesIO(blank.content))["单位"].iter_rows(min_row=2, values_only=True)
+            if any(r)] == []
