@@ -180,6 +180,7 @@ class Site:
         self.uploads = Uploads(upload_ttl, max_uploads)
         self._scored: OrderedDict[str, Scored] = OrderedDict()
         self._lock = threading.Lock()
+        self._making: dict[tuple[str, str], threading.Lock] = {}  # one lock per download being made
         self._keep = max(1, min(max_uploads, 8))  # results held in memory; others are read again from their folder
         self.pdf = _pdf_available()
         env = printed._environment()
@@ -249,6 +250,8 @@ class Site:
         if found is None:
             with self._lock:
                 self._scored.pop(token, None)
+                for key in [k for k in self._making if k[0] == token]:
+                    del self._making[key]
             return None
         folder, meta = found
         with self._lock:
@@ -485,15 +488,20 @@ class Site:
         if chosen is None:
             return self.not_found()
         path = folder / chosen.key
+        with self._lock:
+            making = self._making.setdefault((token, chosen.key), threading.Lock())
 
         def get() -> bytes:
-            if path.is_file():
-                return path.read_bytes()
-            data = _render(made, chosen.key)
-            tmp = path.with_name(path.name + ".part")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-            return data
+            # One request makes a download; another asking meanwhile waits for it. A request that times out leaves
+            # the making to finish, so that asking again later finds the file.
+            with making:
+                if path.is_file():
+                    return path.read_bytes()
+                data = _render(made, chosen.key)
+                tmp = path.with_name(path.name + ".part")
+                tmp.write_bytes(data)
+                os.replace(tmp, path)
+                return data
 
         data = await anyio.to_thread.run_sync(get, abandon_on_cancel=True)
         return _attachment(data, chosen.saved_as, chosen.media, chosen.key)
