@@ -355,13 +355,56 @@ class _Writer:
         self.document = document
         self.first = True
         self.last: WordParagraph | None = None
+        # python-docx looks a style up among all styles on every use, and finds the body's end by reading every
+        # block before it: a document of thousands of units took hours. Each style's id is looked up once, and
+        # new blocks go straight before the section properties that end the body.
+        self._style_ids: dict[str, str | None] = {}
+        body = word.element.body
+        self._end = body.sectPr
+
+    def style_id(self, name: str) -> str | None:
+        """The id of paragraph style ``name`` as python-docx would set it (None for the default style)."""
+        if name not in self._style_ids:
+            found: str | None = self.word.part.get_style_id(  # type: ignore[no-untyped-call]
+                self.word.styles[name], WD_STYLE_TYPE.PARAGRAPH)
+            self._style_ids[name] = found
+        return self._style_ids[name]
+
+    def styled(self, paragraph: WordParagraph, name: str) -> None:
+        """Give ``paragraph`` the style ``name``."""
+        paragraph._p.style = self.style_id(name)
+
+    def _add(self, element: object) -> None:
+        if self._end is not None:
+            self._end.addprevious(element)
+        else:
+            self.word.element.body.append(element)
+
+    def add_paragraph(self, style: str) -> WordParagraph:
+        """A new paragraph of ``style`` at the end of the body."""
+        from docx.text.paragraph import Paragraph
+
+        p = OxmlElement("w:p")
+        self._add(p)
+        paragraph = Paragraph(p, self.word._body)
+        self.styled(paragraph, style)
+        return paragraph
+
+    def add_table(self, rows: int, cols: int) -> WordTable:
+        """A new table at the end of the body, as wide as the text."""
+        from docx.oxml.table import CT_Tbl
+        from docx.table import Table
+
+        tbl = CT_Tbl.new_tbl(rows, cols, self.word._block_width)
+        self._add(tbl)
+        return Table(tbl, self.word._body)
 
     def paragraph(self, words: str, style: str, *, keep: bool = False, bold: bool = False) -> WordParagraph:
         if self.first and self.word.paragraphs and not self.word.paragraphs[0].text:
             paragraph = self.word.paragraphs[0]  # the template's one empty paragraph
-            paragraph.style = self.word.styles[style]
+            self.styled(paragraph, style)
         else:
-            paragraph = self.word.add_paragraph(style=style)
+            paragraph = self.add_paragraph(style)
         self.first = False
         if words:
             run = paragraph.add_run(words)
@@ -461,7 +504,7 @@ class _Writer:
              numeric: frozenset[int], small: bool, total: bool, keep: bool, opening: int,
              centred: bool = False) -> None:
         word = self.word
-        grid = word.add_table(rows=1 + len(rows), cols=len(header))
+        grid = self.add_table(1 + len(rows), len(header))
         grid.style = word.styles["Table Grid"]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
@@ -478,7 +521,7 @@ class _Writer:
                 cell.width = widths[c]
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 paragraph = cell.paragraphs[0]
-                paragraph.style = word.styles[head_style if r == 0 else cell_style]
+                self.styled(paragraph, head_style if r == 0 else cell_style)
                 if r > 0 and (c in numeric or centred):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.RIGHT
                 if kept:
