@@ -385,7 +385,7 @@ class Site:
                     as_of = dt.date.fromisoformat(as_of_text)
                 except ValueError:
                     return self.page("upload.html.j2", 400, **{**values, "error": say("bad_date", value=as_of_text)})
-            name = os.path.basename(given.filename or "")
+            name = re.split(r"[\\/]", given.filename or "")[-1]  # an old browser on Windows sends the whole path
             ext = _extension(name)
             meta = {"spec": entry.id, "as_of": as_of.isoformat() if as_of else None, "input": "input" + ext,
                     "name": name}
