@@ -89,8 +89,12 @@ def main() -> None:
                     times.append(time.perf_counter() - started)
                     assert page.status_code == 200 and "/web/results/" in str(page.url), page.text[:500]
                     assert page.text.count("/units/") == args.units, "the page ranks every unit"
+                print(f"python {platform.python_version()}, {platform.machine()}, {args.cores} core(s); .xlsx of "
+                      f"{args.units:,} units × 12 months, {len(data) / 1e6:.1f} MB")
+                print(f"upload → results page: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
+                      f"of {args.repeat} (target: under 15 s on one core)", flush=True)
                 results = str(page.url)
-                made = {}
+                made: dict[str, tuple[float, int, int]] = {}
                 if args.downloads:
                     for key in re.findall(r'/files/([\w.-]+)"', page.text):
                         started = time.perf_counter()
@@ -100,15 +104,12 @@ def main() -> None:
                             made[key] = (time.perf_counter() - started, 0, 0)  # not made within the client's time
                             continue
                         made[key] = (time.perf_counter() - started, answer.status_code, len(answer.content))
+                        seconds, status, size = made[key]
+                        print(f"  first download of {key:<26} {seconds:6.2f} s  ({status}, {size / 1e6:.1f} MB)",
+                              flush=True)
         finally:
             server.kill()  # a download still being made in a thread would keep it waiting
             server.wait(30)
-    print(f"python {platform.python_version()}, {platform.machine()}, {args.cores} core(s); .xlsx of "
-          f"{args.units:,} units × 12 months, {len(data) / 1e6:.1f} MB")
-    print(f"upload → results page: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
-          f"of {args.repeat} (target: under 15 s on one core)")
-    for key, (seconds, status, size) in made.items():
-        print(f"  first download of {key:<26} {seconds:6.2f} s  ({status}, {size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":
