@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 class Emitter:
     """Collects source lines and the constants they refer to."""
 
-    def __init__(self, spec: Rules, trace: bool = True) -> None:
+    def __init__(self, spec: Rules, trace: bool = True, exact: bool | None = None) -> None:
         self.spec = spec
         self.trace = trace
         self.lines: list[str] = []
@@ -53,7 +53,9 @@ class Emitter:
         self.period: str | None = None  # inside each_period: the kind of period
         # A spec that declares `rounding:` is scored over Fractions, every quotient exact; the others
         # cannot produce a non-terminating value (the loader checked), so Decimal is exact for them.
-        self.exact = spec.rounding is not None
+        # The fact checks are never exact: what they give is the unit's record, its numbers the Decimals
+        # of the text (a default too), which the exact scorer reads through _exact_facts().
+        self.exact = spec.rounding is not None if exact is None else exact
 
     def line(self, text: str) -> None:
         """Add one line at the current indentation."""
@@ -624,7 +626,7 @@ def _emit_facts(em: Emitter, declared: Mapping[str, Fact], raw: str) -> str:
 
 def _compile_records(spec: Rules, fact: Fact) -> Callable[[Any], tuple[dict[str, Any], ...]]:
     """The fast check of a list of records: the checked records, or :class:`FactValueError` for the full check."""
-    em = Emitter(spec)
+    em = Emitter(spec, exact=False)  # a fact check: the record keeps the Decimals of the text
     fields = fact.fields or {}
     em.line("if type(items) is not list and type(items) is not tuple: raise FactValueError('')")
     em.line("out = []")
@@ -672,7 +674,7 @@ def generate_facts_checker(spec: Rules, declared: Mapping[str, Fact]) -> tuple[s
 
     It returns the checked mapping, or None when anything is off; the full check then lists every problem.
     """
-    em = Emitter(spec)
+    em = Emitter(spec, exact=False)  # a fact check: the record keeps the Decimals of the text
     em.line(f"return {_emit_facts(em, declared, 'raw')}")
     return _wrap("_check", "raw", em), em.constants
 
@@ -683,7 +685,7 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
     It returns the checked unit as a :data:`Record`, or None when anything is off (the full
     check then lists every problem). Derived values are computed after the check, by the spec.
     """
-    em = Emitter(spec)
+    em = Emitter(spec, exact=False)  # a fact check: the record keeps the Decimals of the text
     kinds = spec.period_kinds
     keys = frozenset(UNIT_KEYS) if kinds else frozenset(UNIT_KEYS) - {"periods"}
     em.line(f"if type(unit) is not dict or not unit.keys() <= {em.const(keys)}: return None")
