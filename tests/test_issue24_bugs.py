@@ -15,6 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import assessrules
 from assessrules.cli import run
 from assessrules.engine.spec import Spec
@@ -62,6 +64,62 @@ def scored(spec: Spec, unit: dict[str, Any]) -> assessrules.Result:
     return result
 
 
+# --- D1: derived values mixing Decimal and Fraction ---------------------------------------------------------
+
+
+def test_d1_a_sum_over_records_with_a_conditional() -> None:
+    """The issue's reproducer: an unstamped claim of 5 points is worth 0, so the score is 100 (a stamped one: 105)."""
+    spec = assessrules.load_spec(HERE / "d1_conditional.yaml")
+    unstamped = scored(spec, {"id": "a", "type": "u", "facts": {"claims": [{"points": 5, "stamped": False}]}})
+    stamped = scored(spec, {"id": "b", "type": "u", "facts": {"claims": [{"points": 5, "stamped": True}]}})
+    assert (unstamped.score, stamped.score) == (Decimal(100), Decimal(105))
+    assert unstamped.record[4]["valid"] == 0 and type(unstamped.record[4]["valid"]) is Decimal
+
+
+def test_d1_a_sum_of_x_plus_1_over_records() -> None:
+    """(2 + 1) + (0.5 + 1) = 4.5 points off 100."""
+    spec = assessrules.load_spec(HERE / "d1_plus_one.yaml")
+    result = scored(spec, {"id": "a", "type": "u", "facts": {"recs": [{"x": 2}, {"x": 0.5}]}})
+    assert (result.score, result.record[4]["total"]) == (Decimal("95.5"), Decimal("4.5"))
+
+
+def test_d1_a_quarterly_sum_with_a_fact_left_at_its_default() -> None:
+    """Q2 and Q3 leave `m` at its default 0: 2 + 0 + 0 + 0.5 = 2.5 points off; the evidence lists the quarters."""
+    spec = assessrules.load_spec(HERE / "d1_quarter.yaml")
+    unit = {"id": "a", "type": "u", "periods": {"2021Q1": {"m": 2}, "2021Q2": {}, "2021Q3": {}, "2021Q4": {"m": 0.5}}}
+    result = scored(spec, unit)
+    assert result.score == Decimal("97.5")
+    assert result.to_dict()["derived"]["year_m"]["periods"] == [
+        {"period": "2021Q1", "value": "2"}, {"period": "2021Q2", "value": "0"},
+        {"period": "2021Q3", "value": "0"}, {"period": "2021Q4", "value": "0.5"}]
+
+
+def test_d1_an_expression_with_a_division_is_stored_as_the_spec_rounds() -> None:
+    """(48 − 40) / 12 = 2/3 → 0.67 (the derived value, as the spec rounds it), so 10 − 0.67 = 9.33; nothing
+    posted: 48 / 12 = 4 exactly, 6 points."""
+    spec = assessrules.load_spec(HERE / "d1_expr.yaml")
+    some = scored(spec, {"id": "a", "type": "u", "facts": {"year_posted": 40}})
+    none = scored(spec, {"id": "b", "type": "u", "facts": {}})
+    assert (some.record[4]["shortfall"], some.score) == (Decimal("0.67"), Decimal("9.33"))
+    assert (none.record[4]["shortfall"], none.score) == (Decimal(4), Decimal(6))
+    assert some.to_dict()["derived"]["shortfall"]["value"] == "0.67"
+
+
+def test_d1_a_value_really_missing_still_gets_the_coalesce_hint() -> None:
+    """A record field left null in `x + 1` is a missing value (the coalesce hint is right there); the hint
+    is for an operand that is None, not for any TypeError."""
+    text = (HERE / "d1_plus_one.yaml").read_text(encoding="utf-8").replace(
+        "{x: {type: number, label: 数}}", "{x: {type: number, label: 数, default: null}}")
+    spec = assessrules.spec_from_text(text, "plus_one.yaml")
+    with pytest.raises(assessrules.EvaluationError) as caught:
+        spec.evaluate({"id": "a", "type": "u", "facts": {"recs": [{"x": 1}, {"x": None}]}})
+    assert [p.code for p in caught.value.problems] == ["evaluation.missing_value"]
+    from assessrules.engine.spec import _cause
+
+    assert _cause(TypeError("unsupported operand type(s) for +: 'decimal.Decimal' and 'Fraction'")) \
+        == "evaluation.failed"
+
+
 # --- D2: a Fraction in a unit's record ----------------------------------------------------------------------
 
 
@@ -87,3 +145,13 @@ def test_d2_score_json_explain_and_check_run() -> None:
     code, out, err = cli("check", "--examples", "30", "--seed", "1", spec)
     assert code == 0, out + err
     assert "内部错误" not in out + err
+
+
+def test_d1_score_json_through_the_command_line(tmp_path: Path) -> None:
+    """The D1 reproducer's unit through `score --format json`: 100."""
+    facts = tmp_path / "claims.yaml"
+    facts.write_text("units:\n  - {id: a, name: 甲, type: u, facts: {claims: [{points: 5, stamped: false}]}}\n",
+                     encoding="utf-8")
+    code, out, err = cli("score", "--spec", str(HERE / "d1_conditional.yaml"), "--format", "json", str(facts))
+    assert (code, err) == (0, "")
+    assert [r["score"] for r in json.loads(out)["results"]] == ["100"]
