@@ -155,3 +155,38 @@ def test_d1_score_json_through_the_command_line(tmp_path: Path) -> None:
     code, out, err = cli("score", "--spec", str(HERE / "d1_conditional.yaml"), "--format", "json", str(facts))
     assert (code, err) == (0, "")
     assert [r["score"] for r in json.loads(out)["results"]] == ["100"]
+
+
+# --- D3: rescale under a parent with unit_points ------------------------------------------------------------
+
+
+D3_FACTS = {"a_lost": 2, "b_applies": False}
+
+
+def test_d3_rescale_goes_to_the_units_points_of_the_parent() -> None:
+    """g is worth 4 + 0 = 4 to a unit without b; a scores 4 − 2 = 2; rescaled to g's 4 points over a's 4: g = 2
+    (it was 2 × 10 / 4 = 5, held to 4). With b applying g is worth 10: 2 + 6 = 8, nothing rescaled."""
+    spec = assessrules.load_spec(HERE / "d3_rescale_unit_points.yaml")
+    without_b = scored(spec, {"id": "x", "type": "u", "facts": D3_FACTS})
+    with_b = scored(spec, {"id": "y", "type": "u", "facts": {"a_lost": 2, "b_applies": True}})
+    g = {r.id: r for r in without_b.indicators}["g"]
+    assert (g.score, g.points, without_b.score) == (Decimal(2), Decimal(4), Decimal(98))
+    assert ({r.id: r for r in with_b.indicators}["g"].score, with_b.score) == (Decimal(8), Decimal(98))
+    assert {i["id"]: i["score"] for i in without_b.to_dict()["indicators"]}["g"] == "2"
+
+
+def test_d3_spread_also_goes_to_the_units_points() -> None:
+    """Under `spread` b's points are not b's to share when g is worth only a's 4 to the unit: g = 2 as well."""
+    text = (HERE / "d3_rescale_unit_points.yaml").read_text(encoding="utf-8").replace(
+        "not_applicable: rescale", "not_applicable: spread")
+    spec = assessrules.spec_from_text(text, "d3_spread.yaml")
+    assert {r.id: r.score for r in spec.evaluate({"id": "x", "type": "u", "facts": D3_FACTS}).indicators}["g"] == 2
+
+
+def test_d3_explain_through_the_command_line(tmp_path: Path) -> None:
+    """`explain` shows G 2 / 4, and no cap at 4 any more."""
+    facts = tmp_path / "d3.yaml"
+    facts.write_text("units:\n  - {id: x, name: 甲, type: u, facts: {a_lost: 2, b_applies: false}}\n", encoding="utf-8")
+    code, out, err = cli("explain", "--spec", str(HERE / "d3_rescale_unit_points.yaml"), "--all", str(facts))
+    assert (code, err) == (0, "")
+    assert "G  2 / 4" in out and "计为 4" not in out

@@ -366,6 +366,8 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
             em.line(f"sc += {part(c)}")
     if weighted:
         whole = em.const(Decimal(1))
+    elif node.unit_points is not None:  # what the parent is worth to this unit: its children rescale to that
+        whole = em.points(node)
     elif any(c.unit_points is not None for c in kids):  # what the children are worth to this unit
         whole = "(" + " + ".join(em.points(c) for c in kids) + ")"
     else:
