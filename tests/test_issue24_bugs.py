@@ -190,3 +190,50 @@ def test_d3_explain_through_the_command_line(tmp_path: Path) -> None:
     code, out, err = cli("explain", "--spec", str(HERE / "d3_rescale_unit_points.yaml"), "--all", str(facts))
     assert (code, err) == (0, "")
     assert "G  2 / 4" in out and "计为 4" not in out
+
+
+# --- D4: the exactness check of weighted children ----------------------------------------------------------
+
+
+def test_d4_weights_that_renormalise_to_exactly_100_percent_are_exact() -> None:
+    """web 30% alone takes 0.3 ÷ 0.3 = 100%, with media 30% and 70%: the spec loads without `rounding:` and
+    scores 97 (web alone, 3 lost) and 0.3 × 90 + 0.7 × 80 = 83."""
+    spec = assessrules.load_spec(HERE / "d4_weights.yaml")
+    assert spec.rounding is None
+    alone = scored(spec, {"id": "a", "type": "u", "facts": {"has_media": False, "web_lost": 3}})
+    both = scored(spec, {"id": "b", "type": "u", "facts": {"web_lost": 10, "media_lost": 20}})
+    assert (alone.score, both.score) == (Decimal(97), Decimal(83))
+    code, out, err = cli("validate", str(HERE / "d4_weights.yaml"))
+    assert (code, err) == (0, ""), out
+
+
+def test_d4_weights_that_do_not_renormalise_exactly_are_refused_where_the_weight_is_written() -> None:
+    """其他 30%, 网站 40%, 新媒体 30% that may not apply: 其他 then takes 0.3 ÷ 0.7 = 3/7 — refused, located at
+    其他's `weight:` (a place in the file), not at `$.total.children`, a key the spec does not have."""
+    text = ("spec_format: 1\nmetadata: {id: t, title: t, scale: 100}\nunit_types: {u: {label: 单位}}\n"
+            "facts:\n  has_media: {type: bool, label: 有新媒体, default: true}\n"
+            "indicators:\n"
+            "  - {id: other, name: 其他, points: 100, weight: 30%}\n"
+            "  - {id: web, name: 网站, points: 100, weight: 40%}\n"
+            "  - {id: media, name: 新媒体, points: 100, weight: 30%, applies_if: has_media}\n")
+    with pytest.raises(assessrules.SpecError) as caught:
+        assessrules.spec_from_text(text, "weights.yaml")
+    [found] = caught.value.problems
+    assert (found.code, found.path, found.line, found.column) == ("spec.inexact_weights", ("indicators", 0, "weight"),
+                                                                  7, 48)
+    assert assessrules.spec_from_text(text + "rounding: {places: 2}\n", "weights.yaml").evaluate(
+        {"id": "a", "type": "u", "facts": {"has_media": False}}).score == 100
+
+
+def test_d4_a_problem_of_the_top_level_children_is_located_at_indicators(tmp_path: Path) -> None:
+    """Weights on some top-level children only: said at `indicators:` (line 6), not at a `total.children` that
+    is not in the file; `validate --errors json` gives the same path."""
+    spec = tmp_path / "partial.yaml"
+    spec.write_text("spec_format: 1\nmetadata: {id: t, title: t, scale: 100}\nunit_types: {u: {label: 单位}}\n"
+                    "facts: {}\nindicators:\n  - {id: web, name: 网站, points: 30, weight: 30%}\n"
+                    "  - {id: media, name: 新媒体, points: 70}\n", encoding="utf-8")
+    code, out, err = cli("--errors", "json", "validate", str(spec))
+    assert code == 2
+    paths = {p["code"]: (p["path"], p["line"]) for p in json.loads(out or err)["problems"]}
+    assert paths["spec.weights_partial"] == ("$.indicators", 6)
+    assert all("total" not in path for path, _ in paths.values())
