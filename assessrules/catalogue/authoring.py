@@ -113,6 +113,12 @@ _LINES: dict[str, tuple[str, str]] = {
     "caps_awards": ("{where}：得分项或得分公式给出 {raw} 分，超过本项分值 {points} 分；封顶会悄悄去掉 {dropped} 分",
                     "{where}: its awards or score expression give {raw}, more than its {points} points; "
                     "the cap silently drops {dropped}"),
+    "caps_awards_why": ("分值给各得分项封了顶（本项以分值为限），文件常常就是这个意思；若是如此，请在各得分规则上写 `max:` "
+                        "表明上限，检查便不再提示",
+                        "the points cap the awards (本项以分值为限), which is often what the document means; if so, "
+                        "state each award's cap with `max:` and check stops saying it"),
+    "cap_exceeded": ("规则{rule}给出 {points} 分，超过它自己的上限 `max: {cap}`",
+                     "the rule {rule} gives {points}, more than its own cap `max: {cap}`"),
     "caps_fix": ("请让各部分合计等于分值，或用 `min(…)` 限定公式",
                  "make the parts add up to the points, or bound the expression with min(…)"),
     "score_range": ("{where}的得分公式 `{expression}` 给出 {score} 分，低于下限 {floor} 分",
