@@ -198,11 +198,10 @@ def _caps(spec: Spec, unit: Any) -> Violation | None:
         if awards and raw > node.points and not all(
                 t.kind == "award_if" or getattr(t, "maximum", None) is not None for t in awards):
             # 本项以N分为限: the points cap the awards, as documents often mean; said, with how to state it
-            warnings = Violation(
+            return Violation(
                 "caps", Said("authoring.caps_awards", where=_where(spec, node.index), raw=format_points(raw),
                              points=format_points(node.points), dropped=format_points(raw - node.points)),
                 (Said("authoring.caps_awards_why"), _facts_of(result)), unit, severity="warning")
-            return warnings
     return None
 
 
@@ -308,6 +307,10 @@ def _monotonic(spec: Spec, example: Any) -> Violation | None:
             return Violation("monotonic", Said("authoring.raised_indicator", what=what, where=_where(spec, node.index),
                                                before=format_points(b), after=format_points(a)), details, unit, worse)
     if after.score > before.score:
+        if after.veto is not None:  # 一票否决，按59分计 for a unit already below 59: a real break, named by its rule
+            return Violation("monotonic", Said("authoring.veto_lifts", what=what, rule=_rule(spec, after.veto.index),
+                                               before=format_points(before.score), after=format_points(after.score)),
+                             (*details, Said("authoring.veto_lifts_fix")), unit, worse)
         return Violation("monotonic", Said("authoring.raised_score", what=what, before=format_points(before.score),
                                            after=format_points(after.score)), details, unit, worse)
     if after.grade_index < before.grade_index:
@@ -407,10 +410,10 @@ def _dated_values(spec: Spec, fact: Fact) -> list[Any]:
         return values
     numbers = sorted(spec_numbers(spec) | {7})
     for n in numbers:
-        values += [regular_records(fact, year, n, 0, None, spec.default_as_of),
-                   regular_records(fact, year, 30, n, None, spec.default_as_of)]
-    values += [regular_records(fact, year, 30, n, False, spec.default_as_of) for n in numbers[:3]]
-    values += [regular_records(fact, year, 30, 0, flag, spec.default_as_of, since=1) for flag in (None, False)]
+        values += [regular_records(fact, year, n, offset=0, as_of=spec.default_as_of),
+                   regular_records(fact, year, 30, offset=n, as_of=spec.default_as_of)]
+    values += [regular_records(fact, year, 30, offset=n, flag=False, as_of=spec.default_as_of) for n in numbers[:3]]
+    values += [regular_records(fact, year, 30, flag=flag, as_of=spec.default_as_of, since=1) for flag in (None, False)]
     return values
 
 

@@ -81,13 +81,13 @@ def _records(fact: Fact, year: int, numbers: Iterable[int] = ()) -> st.SearchStr
     fields = fact.fields or {}
     if any(f.type == "date" for f in fields.values()):
         steps = sorted({n for n in (*numbers, 1, 7, 30, 90) if 1 <= n <= 366})
-        regular = st.builds(lambda spacing, offset, flag: regular_records(fact, year, spacing, offset, flag),
+        regular = st.builds(lambda spacing, offset, flag: regular_records(fact, year, spacing, offset=offset, flag=flag),
                             st.sampled_from(steps), st.sampled_from([0, *steps]), st.booleans())
         return st.one_of(_drawn_records(fact, year), regular)
     return _drawn_records(fact, year)
 
 
-def regular_records(fact: Fact, year: int, spacing: int, offset: int = 0, flag: bool | None = None,
+def regular_records(fact: Fact, year: int, spacing: int, *, offset: int = 0, flag: bool | None = None,
                     as_of: dt.date | None = None, since: int = 0) -> list[dict[str, Any]]:
     """Records of ``fact`` dated every ``spacing`` days back from ``as_of`` (default: the year's end) to the year's
     start, each later date field ``offset`` days after the first (at most ``as_of``; empty when it may be);
@@ -183,7 +183,7 @@ def value_for(fact: Fact, year: int = 2021) -> st.SearchStrategy[Any]:
     return VALUE_STRATEGIES[fact.type](fact, year)
 
 
-def _draw_facts(draw: st.DrawFn, declared: dict[str, Fact], year: int,
+def _draw_facts(draw: st.DrawFn, declared: dict[str, Fact], year: int, *,
                 edges: dict[str, set[int]] | None = None, numbers: Iterable[int] = (),
                 dates: Iterable[dt.date] = ()) -> dict[str, Any]:
     out = {}
@@ -249,7 +249,7 @@ def facts_for(spec: Spec, unit_type: str | None = None, as_of: dt.date | None = 
         when = as_of or spec.default_as_of or dt.date(year, 12, 31)
         chosen = unit_type or draw(st.sampled_from(sorted(spec.unit_types)))
         annual = {n: f for n, f in spec.facts.items() if f.period is None}
-        facts = _draw_facts(draw, annual, year, edges, numbers, dates)
+        facts = _draw_facts(draw, annual, year, edges=edges, numbers=numbers, dates=dates)
         uid = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8))
         drawn = {"id": uid, "name": f"单位{uid}", "type": chosen, "target": draw(targets), "facts": facts}
         if spec.period_kinds:
@@ -337,7 +337,7 @@ def _best_choices(spec: Spec, unit: dict[str, Any]) -> dict[str, Any]:
         if fact.type == "records":  # none, or a record every week, each settled the day it came
             if fact.period is not None:
                 continue
-            options: list[Any] = [regular_records(fact, year, 7, 0, flag, spec.default_as_of) for flag in (True, False)] \
+            options: list[Any] = [regular_records(fact, year, 7, flag=flag, as_of=spec.default_as_of) for flag in (True, False)] \
                 if any(f.type == "date" for f in (fact.fields or {}).values()) else \
                 [[_full_record(fact, year)] * n for n in (1, 10, 50)]  # fields such as 页数 summed by a rule
             current = fact.default if fact.default is not None else []

@@ -153,6 +153,12 @@ _LINES: dict[str, tuple[str, str]] = {
     "raised_score": ("{what}，反而使最终得分从 {before} 升到 {after}",
                      "{what} raised the final score from {before} to {after}"),
     "raised_grade": ("{what}，反而使等次从{before}升为{after}", "{what} raised the grade from {before} to {after}"),
+    "veto_lifts": ("{what}，一票否决{rule}随之生效，反而使最终得分从 {before} 升到 {after}：否决给出的固定得分高于单位原有的得分",
+                   "{what} set off the veto {rule}, which raised the final score from {before} to {after}: the veto's "
+                   "fixed score is above what the unit had scored"),
+    "veto_lifts_fix": ("若文件的意思是“最高按该分计”，请把 `score:` 改为 `at_most:`，已经更低的单位便保持原分",
+                       "if the document means “at most that score”, write `at_most:` instead of `score:`, and a unit "
+                       "already below keeps its score"),
     "lowered_deduction": ("{what}，反而使扣减从 {before} 降到 {after}",
                           "{what} lowered the deduction from {before} to {after}"),
     "fired_rule": ("触发了规则{rule}", "fired: rule {rule}"),
