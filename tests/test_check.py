@@ -101,3 +101,42 @@ def test_invalid_facts_are_always_rejected(data: tuple[str, dict[str, object]]) 
 def test_valid_facts_are_always_accepted(unit: dict[str, object]) -> None:
     """Every unit the valid strategy draws is accepted, of the type asked for."""
     assert SPEC_2021.check_unit(unit).type == "department"
+
+
+CORPUS = sorted(p for p in (Path(__file__).parent / "specs" / "corpus").glob("*.yaml")
+                if not p.name.endswith(".tests.yaml"))
+
+
+def test_the_corpus_has_a_dozen_specs_each_with_its_source_and_cases() -> None:
+    """At least 12 correct specs, each naming its source and with hand-worked scenario cases that pass."""
+    from assessrules.authoring.scenarios import load_cases, run_cases
+
+    assert len(CORPUS) >= 12
+    for path in CORPUS:
+        assert path.read_text(encoding="utf-8").startswith("# Source"), path.name
+        spec = assessrules.load_spec(path)
+        outcomes = run_cases(spec, load_cases(spec, path.with_name(path.stem + ".tests.yaml")))
+        assert outcomes and all(o.passed for o in outcomes), path.name
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_check_reports_nothing_broken_on_a_correct_spec(path: Path) -> None:
+    """Precision: `check` may warn on a correct spec, never report it broken."""
+    violations = check_spec(assessrules.load_spec(path), examples=40, seed=24)
+    assert [v for v in violations if v.severity != "warning"] == [], "\n".join(map(str, violations))
+
+
+def test_a_veto_that_lifts_a_low_score_is_broken_and_named() -> None:
+    """一票否决，按59分计 with `score: 59` raises a unit below 59: monotonic, naming the veto and the fix."""
+    spec = assessrules.load_spec(Path(__file__).parent / "specs" / "check" / "veto_lifts.yaml")
+    (violation,) = check_spec(spec, examples=40, seed=3, only=["monotonic"])
+    assert violation.severity == "error"
+    assert "set off the veto 「公开涉密信息造成严重后果，一票否决，按59分计」" in str(violation)
+    assert "write `at_most:` instead of `score:`" in str(violation)
+    assert "一票否决“公开涉密信息造成严重后果，一票否决，按59分计”" in violation.render("zh")
+
+
+def test_dated_rules_fire_and_not_fire() -> None:
+    """The strategies reach rules over dated records and dates: every rule fires on some unit and not on all."""
+    spec = assessrules.load_spec(Path(__file__).parent / "specs" / "corpus" / "dated_updates.yaml")
+    assert check_spec(spec, examples=20, seed=1, only=["fires", "perfect"]) == []

@@ -33,6 +33,10 @@ SPECS = {
     "2021 exact": lambda: assessrules.spec_from_text(
         (Path(assessrules.__file__).parent.parent / "specs" / "2021.yaml").read_text(encoding="utf-8")
         + "\nrounding: {places: 2, mode: half_up}\n", "2021-exact.yaml"),
+    # issue 24, D1: exact specs whose derived values read records, defaults and quotients
+    "issue24 records": lambda: assessrules.load_spec(Path(__file__).parent / "specs" / "issue24" / "d1_conditional.yaml"),
+    "issue24 quarters": lambda: assessrules.load_spec(Path(__file__).parent / "specs" / "issue24" / "d1_quarter.yaml"),
+    "issue24 expr": lambda: assessrules.load_spec(Path(__file__).parent / "specs" / "issue24" / "d1_expr.yaml"),
 }
 
 

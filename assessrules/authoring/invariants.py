@@ -17,6 +17,7 @@ A violation's message and details, and each invariant's summary, are catalogue l
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import json
 import random
@@ -42,6 +43,9 @@ from .strategies import (
     facts_for,
     mixed_facts_for,
     perfect_unit,
+    regular_records,
+    spec_dates,
+    spec_numbers,
     targets,
     threshold_values,
     worsen,
@@ -178,13 +182,26 @@ def _caps(spec: Spec, unit: Any) -> Violation | None:
         if raw is None:
             continue
         raw -= multiplied.get(node.index, 0)
-        gaining = node.children or any(t.kind in ("award_if", "score") for t in node.triggers)
-        if gaining and raw > node.points:
+        awards = [t for t in node.triggers if t.kind.startswith("award") or t.kind == "score"]
+        if node.children and raw > node.points:
             return Violation(
-                "caps", Said("authoring.caps_children" if node.children else "authoring.caps_awards",
-                             where=_where(spec, node.index), raw=format_points(raw), points=format_points(node.points),
-                             dropped=format_points(raw - node.points)),
+                "caps", Said("authoring.caps_children", where=_where(spec, node.index), raw=format_points(raw),
+                             points=format_points(node.points), dropped=format_points(raw - node.points)),
                 (Said("authoring.caps_fix"), _facts_of(result)), unit)
+        for fired in result.fired:  # a rule's own `max:` (以5分为限) is what the spec states: it must hold
+            cap = getattr(spec.triggers[fired.index], "maximum", None)
+            if spec.trigger_owner.get(fired.index) == node.index and cap is not None and fired.points is not None \
+                    and abs(fired.points) > cap:
+                return Violation("caps", Said("authoring.cap_exceeded", rule=_rule(spec, fired.index),
+                                              points=format_points(abs(fired.points)), cap=format_points(cap)),
+                                 (_facts_of(result),), unit)
+        if awards and raw > node.points and not all(
+                t.kind == "award_if" or getattr(t, "maximum", None) is not None for t in awards):
+            # 本项以N分为限: the points cap the awards, as documents often mean; said, with how to state it
+            return Violation(
+                "caps", Said("authoring.caps_awards", where=_where(spec, node.index), raw=format_points(raw),
+                             points=format_points(node.points), dropped=format_points(raw - node.points)),
+                (Said("authoring.caps_awards_why"), _facts_of(result)), unit, severity="warning")
     return None
 
 
@@ -290,6 +307,10 @@ def _monotonic(spec: Spec, example: Any) -> Violation | None:
             return Violation("monotonic", Said("authoring.raised_indicator", what=what, where=_where(spec, node.index),
                                                before=format_points(b), after=format_points(a)), details, unit, worse)
     if after.score > before.score:
+        if after.veto is not None:  # 一票否决，按59分计 for a unit already below 59: a real break, named by its rule
+            return Violation("monotonic", Said("authoring.veto_lifts", what=what, rule=_rule(spec, after.veto.index),
+                                               before=format_points(before.score), after=format_points(after.score)),
+                             (*details, Said("authoring.veto_lifts_fix")), unit, worse)
         return Violation("monotonic", Said("authoring.raised_score", what=what, before=format_points(before.score),
                                            after=format_points(after.score)), details, unit, worse)
     if after.grade_index < before.grade_index:
@@ -347,6 +368,8 @@ def _neighbours(spec: Spec) -> list[dict[str, Any]]:
     undirected = sorted(n for n, f in spec.facts.items()
                         if f.direction is None and f.type in ("count", "number", "bool", "enum"))
     named = sorted({u for n in spec.nodes for u in (n.units or ())})
+    dated = sorted(n for n, f in spec.facts.items() if f.period is None and f.direction is None and (
+        f.type in ("date", "records")))
     for unit_type in sorted(spec.unit_types):
         perfect = perfect_unit(spec, unit_type)
         worst = worst_unit(spec, unit_type)
@@ -354,6 +377,8 @@ def _neighbours(spec: Spec) -> list[dict[str, Any]]:
         for name in undirected:  # a fact without a direction (需解读的政策文件数) moves rules with the others
             for value in _some_values(spec.facts[name]):
                 out += [_set(perfect, spec.facts[name], value), _set(worst, spec.facts[name], value)]
+        for name in dated:  # dated records and dates, across every number and date the spec compares them with
+            out += [_set(perfect, spec.facts[name], value) for value in _dated_values(spec, spec.facts[name])]
         for name in names:
             for how in ("step", "worst"):
                 out.append(worsen(spec, perfect, name, 0, how) or perfect)
@@ -372,6 +397,24 @@ def _some_values(fact: Fact) -> list[Any]:
         values = [(fact.minimum or 0) + 1, fact.maximum if fact.maximum is not None else 1000]
         return [int(v) for v in values] if fact.type == "count" else values
     return []
+
+
+def _dated_values(spec: Spec, fact: Fact) -> list[Any]:
+    """Records a given number of days apart (and settled a given number of days after they came), for each
+    number the spec compares with; or the dates around each date it compares with."""
+    year = spec.year or 2021
+    if fact.type == "date":
+        return sorted(d for d in spec_dates(spec) if d.year == year) or [dt.date(year, 1, 1), dt.date(year, 12, 31)]
+    values: list[Any] = [[]]
+    if not any(f.type == "date" for f in (fact.fields or {}).values()):
+        return values
+    numbers = sorted(spec_numbers(spec) | {7})
+    for n in numbers:
+        values += [regular_records(fact, year, n, offset=0, as_of=spec.default_as_of),
+                   regular_records(fact, year, 30, offset=n, as_of=spec.default_as_of)]
+    values += [regular_records(fact, year, 30, offset=n, flag=False, as_of=spec.default_as_of) for n in numbers[:3]]
+    values += [regular_records(fact, year, 30, flag=flag, as_of=spec.default_as_of, since=1) for flag in (None, False)]
+    return values
 
 
 def _set(unit: dict[str, Any], fact: Fact, value: Any) -> dict[str, Any]:
@@ -426,31 +469,38 @@ _LOWERING = ("deduct_each", "deduct_if", "deduct_records", "deduct_discretionary
 
 
 def _floors(spec: Spec, units: Any) -> Violation | None:
+    warnings: list[Violation] = []
     for node in spec.nodes:
-        lowers = node.children or any(t.kind in _LOWERING or t.kind == "award_if" for t in node.triggers)
+        lowers = node.children or any(t.kind in (*_LOWERING, "veto") or t.kind.startswith("award")
+                                      for t in node.triggers)
         peers = [n for n in spec.nodes if n.depth == node.depth and n.floor is not None]
         if node.floor is None and peers and any(t.kind.startswith("deduct") for t in node.triggers):
-            return Violation("floors", Said("authoring.no_floor", where=_where(spec, node.index), peer=peers[0].name),
-                             (Said("authoring.no_floor_fix", at=spec.locate(node.path)),))
-        if not lowers and node.depth > 0:
-            return Violation("floors", Said("authoring.never_loses", where=_where(spec, node.index)),
-                             (Said("authoring.rule_missing"),))
+            # `floor: null` is written on purpose (该项可扣至负分), so it is said, never counted as broken
+            warnings.append(Violation("floors", Said("authoring.no_floor", where=_where(spec, node.index),
+                                                     peer=peers[0].name),
+                                      (Said("authoring.no_floor_fix", at=spec.locate(node.path)),), severity="warning"))
+        if not lowers and node.depth > 0:  # a part scored elsewhere, counted in full here, is a document's choice
+            warnings.append(Violation("floors", Said("authoring.never_loses", where=_where(spec, node.index)),
+                                      (Said("authoring.rule_missing"),), severity="warning"))
     results = _outcomes(spec, units)
     for node in spec.nodes:
         scores = [r.final_scores[node.index] for r in results if r.final_scores[node.index] is not None]
         if not scores or node.floor is None:
             continue
         low = min(scores)
-        deducting = not node.children and any(t.kind.startswith("deduct") for t in node.triggers)
-        if low > node.floor and deducting:
-            return Violation("floors", Said("authoring.floor_unreached", where=_where(spec, node.index),
-                                            low=format_points(low), count=len(scores),
-                                            floor=format_points(node.floor)),
-                             (Said("authoring.floor_unreached_fix"),), severity="warning")
+        deducting = [t for t in node.triggers if t.kind.startswith("deduct")] if not node.children else []
+        # flat deductions (扣5分) that add up to less than the points keep the floor away by the document's numbers:
+        # nothing to say; a `max:` (以5分为限) or a count that never gets there may be a slip, so it is said
+        flat = all(t.kind == "deduct_if" and getattr(t, "maximum", None) is None for t in deducting)
+        if low > node.floor and deducting and not flat:
+            warnings.append(Violation("floors", Said("authoring.floor_unreached", where=_where(spec, node.index),
+                                                     low=format_points(low), count=len(scores),
+                                                     floor=format_points(node.floor)),
+                                      (Said("authoring.floor_unreached_fix"),), severity="warning"))
         if max(scores) < node.points:
             return Violation("floors", Said("authoring.never_full", where=_where(spec, node.index),
                                             points=format_points(node.points), best=format_points(max(scores))), ())
-    return None
+    return warnings[0] if warnings else None
 
 
 # --- grades in order, and dead ranges --------------------------------------------------------------
@@ -588,10 +638,12 @@ def assert_invariant(spec: Spec, name: str, example: Any) -> None:
         raise InvariantError(violation)
 
 
-def _safe(check: Callable[[Spec, Any], Violation | None], spec: Spec, name: str) -> Callable[[Any], bool]:
+def _safe(check: Callable[[Spec, Any], Violation | None], spec: Spec, name: str, errors_only: bool = False
+          ) -> Callable[[Any], bool]:
     def broken(example: Any) -> bool:
         try:
-            return check(spec, example) is not None
+            found = check(spec, example)
+            return found is not None and not (errors_only and found.severity == "warning")
         except FactsError:
             return False  # the strategy drew facts the spec rejects: not this invariant's concern
         except AssessRulesError:
@@ -656,9 +708,13 @@ def check_spec(spec: Spec, examples: int = 100, seed: int | None = None,
     for inv in chosen:
         if progress:
             progress(inv.name, "running")
-        broken = _safe(inv.check, spec, inv.name)
-        seed_of_search = rng.random()
-        example = next((c for c in _candidates(inv, spec, pool, random.Random(rng.random())) if broken(c)), _NONE)
+        seed_of_search, seed_of_candidates = rng.random(), rng.random()
+        # a broken example first, so that a warning never hides a failure; a warning only when nothing is broken
+        for broken in (_safe(inv.check, spec, inv.name, errors_only=True), _safe(inv.check, spec, inv.name)):
+            example = next((c for c in _candidates(inv, spec, pool, random.Random(seed_of_candidates)) if broken(c)),
+                           _NONE)
+            if example is not _NONE:
+                break
         if inv.shape in ("unit", "change", "units", "perfect") and (example is not _NONE or thorough):
             with contextlib.suppress(NoSuchExample, Unsatisfiable):  # search again with hypothesis, which shrinks
                 example = find(inv.examples(spec), broken, settings=config, random=random.Random(seed_of_search))

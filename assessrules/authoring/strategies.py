@@ -19,6 +19,7 @@ Requires the ``hypothesis`` package (``pip install 'assessrules[testing]'``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 from collections.abc import Callable, Iterable
@@ -74,7 +75,63 @@ def _number(fact: Fact, low: Decimal | None = None, high: Decimal | None = None,
                      st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False))
 
 
-def _records(fact: Fact, year: int) -> st.SearchStrategy[list[dict[str, Any]]]:
+def _records(fact: Fact, year: int, numbers: Iterable[int] = ()) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Up to 8 records drawn field by field, or a regular list whose dates are ``spacing`` days apart and whose
+    later date fields come ``offset`` days after the first (each drawn around the numbers the spec compares with)."""
+    fields = fact.fields or {}
+    if any(f.type == "date" for f in fields.values()):
+        steps = sorted({n for n in (*numbers, 1, 7, 30, 90) if 1 <= n <= 366})
+        regular = st.builds(lambda spacing, offset, flag: regular_records(fact, year, spacing, offset=offset, flag=flag),
+                            st.sampled_from(steps), st.sampled_from([0, *steps]), st.booleans())
+        return st.one_of(_drawn_records(fact, year), regular)
+    return _drawn_records(fact, year)
+
+
+def regular_records(fact: Fact, year: int, spacing: int, *, offset: int = 0, flag: bool | None = None,
+                    as_of: dt.date | None = None, since: int = 0) -> list[dict[str, Any]]:
+    """Records of ``fact`` dated every ``spacing`` days back from ``as_of`` (default: the year's end) to the year's
+    start, each later date field ``offset`` days after the first (at most ``as_of``; empty when it may be);
+    yes/no fields ``flag`` (their default when None), other fields their default or least value.
+
+    The gaps between them are exactly ``spacing`` days, and each record's durations ``offset`` days: the
+    values that a rule such as 超过14天未更新 or 超过15个工作日未答复 compares with its number."""
+    fields = fact.fields or {}
+    end = as_of or dt.date(year, 12, 31)
+    first = fact.dated_by or next((n for n, f in fields.items() if f.type == "date"), None)
+    out: list[dict[str, Any]] = []
+    day = end
+    while day >= dt.date(year - since, 1, 1) and len(out) < 400:
+        record: dict[str, Any] = {}
+        for name, field in fields.items():
+            if field.type == "date":
+                later = day + dt.timedelta(days=offset) if name != first else day
+                record[name] = later if later <= end else (None if field.nullable else end)
+            elif field.type == "bool":
+                record[name] = flag if flag is not None else (field.default if field.default is not None else True)
+            elif field.default is not None or field.nullable:
+                record[name] = field.default
+            else:
+                record[name] = best_value(field, year) if field.type != "count" else int(field.minimum or 0)
+        out.append(record)
+        day -= dt.timedelta(days=spacing)
+    return out[::-1]
+
+
+def _full_record(fact: Fact, year: int) -> dict[str, Any]:
+    """A record with every yes/no field true and every number at its most (10 when unbounded)."""
+    out: dict[str, Any] = {}
+    for name, field in (fact.fields or {}).items():
+        if field.type == "bool":
+            out[name] = True
+        elif field.type in ("count", "number", "ratio"):
+            high = field.maximum if field.maximum is not None else (1 if field.type == "ratio" else 10)
+            out[name] = int(high) if field.type == "count" else Decimal(high)
+        else:
+            out[name] = field.default if field.default is not None else best_value(field, year)
+    return out
+
+
+def _drawn_records(fact: Fact, year: int) -> st.SearchStrategy[list[dict[str, Any]]]:
     fields = fact.fields or {}
 
     @st.composite
@@ -126,14 +183,56 @@ def value_for(fact: Fact, year: int = 2021) -> st.SearchStrategy[Any]:
     return VALUE_STRATEGIES[fact.type](fact, year)
 
 
-def _draw_facts(draw: st.DrawFn, declared: dict[str, Fact], year: int,
-                edges: dict[str, set[int]] | None = None) -> dict[str, Any]:
+def _draw_facts(draw: st.DrawFn, declared: dict[str, Fact], year: int, *,
+                edges: dict[str, set[int]] | None = None, numbers: Iterable[int] = (),
+                dates: Iterable[dt.date] = ()) -> dict[str, Any]:
     out = {}
+    near = sorted(d for d in dates if d.year == year)
     for name, fact in declared.items():
         if fact.required or draw(st.booleans()):
             special = (edges or {}).get(name)
-            strategy = _count(fact, special) if special and fact.type == "count" else value_for(fact, year)
+            if special and fact.type == "count":
+                strategy: st.SearchStrategy[Any] = _count(fact, special)
+            elif fact.type == "records":
+                strategy = _records(fact, year, numbers)
+            elif fact.type == "date" and near:
+                strategy = st.one_of(st.sampled_from(near), value_for(fact, year))
+            else:
+                strategy = value_for(fact, year)
             out[name] = draw(strategy)
+    return out
+
+
+def _constants(spec: Spec) -> Iterable[Any]:
+    """Every literal and parameter value the spec's rules and derived values compare with."""
+    for expression in [e for t in spec.triggers for e in t.expressions()] + [d.expression for d in spec.derived]:
+        yield from expression.constants
+        yield from (spec.parameters[n].value for n in expression.names if n in spec.parameters)
+
+
+def spec_numbers(spec: Spec) -> set[int]:
+    """Whole numbers of days worth trying as gaps and durations of dated records: every number the spec
+    compares with, one either side, and the calendar days that span as many working days (a week has 5)."""
+    out: set[int] = set()
+    for c in _constants(spec):
+        if isinstance(c, bool) or not isinstance(c, (int, Decimal, Fraction)) or not 0 < c <= 366:
+            continue
+        n = int(c)
+        out |= {n - 1, n, n + 1}
+        out |= {-(-n * 7 // 5) + k for k in range(-1, 5)}  # working days: weekends (and a holiday or two) between
+    return {n for n in out if n >= 1}
+
+
+def spec_dates(spec: Spec) -> set[dt.date]:
+    """The dates the spec's rules compare with (``date("2021-06-30")``, a date parameter), and a day either side."""
+    out: set[dt.date] = set()
+    for c in _constants(spec):
+        day = c if isinstance(c, dt.date) else None
+        if isinstance(c, str):
+            with contextlib.suppress(ValueError):
+                day = dt.date.fromisoformat(c)
+        if day is not None:
+            out |= {day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)}
     return out
 
 
@@ -142,7 +241,7 @@ def facts_for(spec: Spec, unit_type: str | None = None, as_of: dt.date | None = 
     """Draw valid units for ``spec``: id, name, type, target, a value (or the default) for every
     fact, and every period up to ``as_of`` (default: the spec's assessment date)."""
 
-    edges = edge_counts(spec)
+    edges, numbers, dates = edge_counts(spec), sorted(spec_numbers(spec)), spec_dates(spec)
 
     @st.composite
     def unit(draw: st.DrawFn) -> dict[str, Any]:
@@ -150,7 +249,7 @@ def facts_for(spec: Spec, unit_type: str | None = None, as_of: dt.date | None = 
         when = as_of or spec.default_as_of or dt.date(year, 12, 31)
         chosen = unit_type or draw(st.sampled_from(sorted(spec.unit_types)))
         annual = {n: f for n, f in spec.facts.items() if f.period is None}
-        facts = _draw_facts(draw, annual, year, edges)
+        facts = _draw_facts(draw, annual, year, edges=edges, numbers=numbers, dates=dates)
         uid = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8))
         drawn = {"id": uid, "name": f"单位{uid}", "type": chosen, "target": draw(targets), "facts": facts}
         if spec.period_kinds:
@@ -231,11 +330,20 @@ def _best_choices(spec: Spec, unit: dict[str, Any]) -> dict[str, Any]:
         result = spec.evaluate(candidate)
         return result.score, -result.deduction
 
+    year = spec.year or 2021
     for name, fact in spec.facts.items():
-        if fact.direction is not None or fact.type not in ("bool", "enum"):
+        if fact.direction is not None or fact.type not in ("bool", "enum", "records"):
             continue
-        options = [False, True] if fact.type == "bool" else list(fact.values or ())
-        current = best_value(fact)
+        if fact.type == "records":  # none, or a record every week, each settled the day it came
+            if fact.period is not None:
+                continue
+            options: list[Any] = [regular_records(fact, year, 7, flag=flag, as_of=spec.default_as_of) for flag in (True, False)] \
+                if any(f.type == "date" for f in (fact.fields or {}).values()) else \
+                [[_full_record(fact, year)] * n for n in (1, 10, 50)]  # fields such as 页数 summed by a rule
+            current = fact.default if fact.default is not None else []
+        else:
+            options = [False, True] if fact.type == "bool" else list(fact.values or ())
+            current = best_value(fact)
         tried: list[tuple[tuple[Decimal, Decimal], int, dict[str, Any]]] = []
         for value in [current, *(v for v in options if v != current)]:
             if fact.period is None:
@@ -515,7 +623,10 @@ __all__ = [
     "mixed_facts_for",
     "near_perfect_for",
     "perfect_unit",
+    "regular_records",
     "single_violation_for",
+    "spec_dates",
+    "spec_numbers",
     "targets",
     "threshold_values",
     "value_for",

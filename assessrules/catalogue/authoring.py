@@ -113,6 +113,12 @@ _LINES: dict[str, tuple[str, str]] = {
     "caps_awards": ("{where}：得分项或得分公式给出 {raw} 分，超过本项分值 {points} 分；封顶会悄悄去掉 {dropped} 分",
                     "{where}: its awards or score expression give {raw}, more than its {points} points; "
                     "the cap silently drops {dropped}"),
+    "caps_awards_why": ("分值给各得分项封了顶（本项以分值为限），文件常常就是这个意思；若是如此，请在各得分规则上写 `max:` "
+                        "表明上限，检查便不再提示",
+                        "the points cap the awards (本项以分值为限), which is often what the document means; if so, "
+                        "state each award's cap with `max:` and check stops saying it"),
+    "cap_exceeded": ("规则{rule}给出 {points} 分，超过它自己的上限 `max: {cap}`",
+                     "the rule {rule} gives {points}, more than its own cap `max: {cap}`"),
     "caps_fix": ("请让各部分合计等于分值，或用 `min(…)` 限定公式",
                  "make the parts add up to the points, or bound the expression with min(…)"),
     "score_range": ("{where}的得分公式 `{expression}` 给出 {score} 分，低于下限 {floor} 分",
@@ -147,6 +153,12 @@ _LINES: dict[str, tuple[str, str]] = {
     "raised_score": ("{what}，反而使最终得分从 {before} 升到 {after}",
                      "{what} raised the final score from {before} to {after}"),
     "raised_grade": ("{what}，反而使等次从{before}升为{after}", "{what} raised the grade from {before} to {after}"),
+    "veto_lifts": ("{what}，一票否决{rule}随之生效，反而使最终得分从 {before} 升到 {after}：否决给出的固定得分高于单位原有的得分",
+                   "{what} set off the veto {rule}, which raised the final score from {before} to {after}: the veto's "
+                   "fixed score is above what the unit had scored"),
+    "veto_lifts_fix": ("若文件的意思是“最高按该分计”，请把 `score:` 改为 `at_most:`，已经更低的单位便保持原分",
+                       "if the document means “at most that score”, write `at_most:` instead of `score:`, and a unit "
+                       "already below keeps its score"),
     "lowered_deduction": ("{what}，反而使扣减从 {before} 降到 {after}",
                           "{what} lowered the deduction from {before} to {after}"),
     "fired_rule": ("触发了规则{rule}", "fired: rule {rule}"),

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 class Emitter:
     """Collects source lines and the constants they refer to."""
 
-    def __init__(self, spec: Rules, trace: bool = True) -> None:
+    def __init__(self, spec: Rules, trace: bool = True, exact: bool | None = None) -> None:
         self.spec = spec
         self.trace = trace
         self.lines: list[str] = []
@@ -53,7 +53,9 @@ class Emitter:
         self.period: str | None = None  # inside each_period: the kind of period
         # A spec that declares `rounding:` is scored over Fractions, every quotient exact; the others
         # cannot produce a non-terminating value (the loader checked), so Decimal is exact for them.
-        self.exact = spec.rounding is not None
+        # The fact checks are never exact: what they give is the unit's record, its numbers the Decimals
+        # of the text (a default too), which exact code reads through exact_facts().
+        self.exact = spec.rounding is not None if exact is None else exact
 
     def line(self, text: str) -> None:
         """Add one line at the current indentation."""
@@ -177,18 +179,45 @@ def _fraction_value(value: Any) -> Any:
     return value
 
 
-def _exact_facts(ns: dict[str, Any]) -> dict[str, Any]:
-    """A unit's facts for an exact scorer: annual and per-period numbers exact (records are never scored by number)."""
+def exact_facts(ns: Mapping[str, Any], number: Callable[[Decimal], int | Fraction] = _exact_number,
+                records: bool = False) -> dict[str, Any]:
+    """A unit's facts as the exact code of a spec with ``rounding:`` reads them: every Decimal of the record
+    made exact by ``number``, so that exact code never meets a Decimal (Decimal and Fraction do not mix).
+
+    This is the one place where the record's numbers (Decimals, from the text) enter exact arithmetic; what
+    leaves it for the record again is a Decimal (:meth:`~assessrules.rules.derive.Derived.stored`, the
+    scorer's ``publish``). The scorer reads annual and per-period numbers (whole ones as ints, which compare
+    fast; it reads no record's number), the derived values read the records' too (``records=True``, every
+    Decimal a Fraction, so that a value that was a Decimal comes back one).
+    """
     out: dict[str, Any] = {}
     for key, value in ns.items():
-        if type(value) is Decimal:
-            out[key] = _exact_number(value)
+        kind = type(value)
+        if kind is Decimal:
+            out[key] = number(value)
         elif key[0] == "@":  # [(period label, that period's facts)]
-            out[key] = [(label, {k: _exact_number(v) if type(v) is Decimal else v for k, v in facts.items()})
+            out[key] = [(label, {k: number(v) if type(v) is Decimal else v for k, v in facts.items()})
                         for label, facts in value]
+        elif records and kind is tuple and value and type(value[0]) is dict:  # a records fact
+            out[key] = tuple({k: number(v) if type(v) is Decimal else v for k, v in rec.items()} for rec in value)
         else:
             out[key] = value
     return out
+
+
+def _exact_fraction(value: Decimal) -> Fraction:
+    return Fraction(value)
+
+
+def derive_input(spec: Rules, facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The namespace the derived values of ``spec`` read: a copy of the unit's checked ``facts``, exact for a
+    spec with ``rounding:`` (see :func:`exact_facts`)."""
+    return exact_facts(facts, _exact_fraction, records=True) if spec.rounding is not None else dict(facts)
+
+
+def derive_reads(value: Any) -> Any:
+    """A derived value as the record keeps it, made exact again for the later derived values of an exact spec."""
+    return Fraction(value) if type(value) is Decimal else value
 
 
 def _decimal_value(value: Any) -> Any:
@@ -337,6 +366,8 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
             em.line(f"sc += {part(c)}")
     if weighted:
         whole = em.const(Decimal(1))
+    elif node.unit_points is not None:  # what the parent is worth to this unit: its children rescale to that
+        whole = em.points(node)
     elif any(c.unit_points is not None for c in kids):  # what the children are worth to this unit
         whole = "(" + " + ".join(em.points(c) for c in kids) + ")"
     else:
@@ -526,15 +557,31 @@ def generate_deriver(spec: Rules, expressions: Sequence[Any] | None = None) -> t
     fields: set[str] = set()
     for fact in spec.facts.values():
         fields.update((fact.fields or {}) if fact.type == "records" else ())
-    em.line("ns = dict(fa)")
+    # ns: what the expressions read (exact facts in an exact spec); out: the record's facts, each derived
+    # value as stored() keeps it. Without rounding they are one dict: nothing is exact but a Decimal.
+    em.constants["_in"] = functools.partial(derive_input, spec)
+    em.constants["_rd"] = derive_reads
+    em.line("ns = _in(fa)")
+    em.line("out = dict(fa)" if em.exact else "out = ns")
     em.line("ev = {}")
+
+    def store(k: int, key: str, value: str, evidence: str) -> None:
+        derived = spec.derived[k]
+        em.constants[f"_ds{k}"] = derived.stored
+        em.constants[f"_dv{k}"] = derived.stored_evidence
+        em.line(f"out[{key}] = _ds{k}({value})")
+        em.line(f"ev[{key}] = _dv{k}({evidence})")
+        if em.exact:
+            em.line(f"ns[{key}] = _rd(out[{key}])")
+
     for k, derived in enumerate(spec.derived):
         key = repr(derived.name)
         if type(derived) not in (Count, Sum):  # exactly these two: another kind computes its own way
             em.constants[f"_dc{k}"] = derived.compute
             em.constants[f"_de{k}"] = (expressions[k] if expressions is not None else
                                        compile_expression(spec, derived.expression, derived.each, derived.of is not None))
-            em.line(f"ns[{key}], ev[{key}] = _dc{k}(_de{k}, ns)")
+            em.line(f"v, h = _dc{k}(_de{k}, ns)")
+            store(k, key, "v", "h")
             continue
         em.period = derived.each
         record = derived.of is not None
@@ -555,11 +602,14 @@ def generate_deriver(spec: Rules, expressions: Sequence[Any] | None = None) -> t
                 em.line(f"h.append((lab, {value}))")
         em.period = None
         if type(derived) is Count:
-            em.line(f"ns[{key}] = len(h)")
-        else:
+            em.line(f"ns[{key}] = len(h)" if not em.exact else f"out[{key}] = ns[{key}] = len(h)")
+            em.line(f"ev[{key}] = tuple(h)")
+        elif em.exact:
+            store(k, key, "_total([v for _, v in h]) if h else _D0", "tuple(h)")
+        else:  # no Fraction: the sum is the record's value
             em.line(f"ns[{key}] = _total([v for _, v in h]) if h else _D0")
-        em.line(f"ev[{key}] = tuple(h)")
-    em.line("return ns, ev")
+            em.line(f"ev[{key}] = tuple(h)")
+    em.line("return out, ev")
     return "def _derive(fa):\n" + "\n".join(em.lines) + "\n", em.constants
 
 
@@ -624,7 +674,7 @@ def _emit_facts(em: Emitter, declared: Mapping[str, Fact], raw: str) -> str:
 
 def _compile_records(spec: Rules, fact: Fact) -> Callable[[Any], tuple[dict[str, Any], ...]]:
     """The fast check of a list of records: the checked records, or :class:`FactValueError` for the full check."""
-    em = Emitter(spec)
+    em = Emitter(spec, exact=False)  # a fact check: the record keeps the Decimals of the text
     fields = fact.fields or {}
     em.line("if type(items) is not list and type(items) is not tuple: raise FactValueError('')")
     em.line("out = []")
@@ -672,7 +722,7 @@ def generate_facts_checker(spec: Rules, declared: Mapping[str, Fact]) -> tuple[s
 
     It returns the checked mapping, or None when anything is off; the full check then lists every problem.
     """
-    em = Emitter(spec)
+    em = Emitter(spec, exact=False)  # a fact check: the record keeps the Decimals of the text
     em.line(f"return {_emit_facts(em, declared, 'raw')}")
     return _wrap("_check", "raw", em), em.constants
 
@@ -683,7 +733,7 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
     It returns the checked unit as a :data:`Record`, or None when anything is off (the full
     check then lists every problem). Derived values are computed after the check, by the spec.
     """
-    em = Emitter(spec)
+    em = Emitter(spec, exact=False)  # a fact check: the record keeps the Decimals of the text
     kinds = spec.period_kinds
     keys = frozenset(UNIT_KEYS) if kinds else frozenset(UNIT_KEYS) - {"periods"}
     em.line(f"if type(unit) is not dict or not unit.keys() <= {em.const(keys)}: return None")
@@ -821,7 +871,7 @@ def _exact_program(inner: Program, publish: Callable[[Any], Any], spec_limits: b
 
     def program(ns: dict[str, Any], unit_type: str, target: Decimal, uid: str) -> tuple[Any, ...]:
         exact = Fraction(target)
-        raw = inner(_exact_facts(ns), unit_type, exact, uid)  # type: ignore[arg-type]  # Fraction inside
+        raw = inner(exact_facts(ns), unit_type, exact, uid)  # type: ignore[arg-type]  # Fraction inside
         raws, finals, na, grade, gd, rr, r, trace, score, (bonus_raw, bonus, gated), veto, table, worth = raw
         # What is left of the target is the target less the deduction as published, so that the
         # deduction a result shows is the rounded one (never above the target once floored at 0).

@@ -30,7 +30,7 @@ from ..rules.ruleset import Rules
 from ..workdays import CalendarError
 from .bulletin import Bulletin, as_it_stood, bulletin
 from .checking import FastCheck, check_unit
-from .compiler import compile_checker, compile_deriver, compile_expression, compile_spec
+from .compiler import compile_checker, compile_deriver, compile_expression, compile_spec, derive_input, derive_reads
 from .groups import GroupResult, score_group
 from .results import Result, Trace, Unit
 from .types import Program, Record
@@ -246,12 +246,15 @@ class Spec(Rules):
     def _derive_reference(self, record: Record) -> Record:
         """Compute the derived values one by one through :meth:`Derived.compute`, locating a failure."""
         facts = dict(record[4])
+        ns = derive_input(self, record[4])  # what the expressions read: exact facts in an exact spec
         evidence: dict[str, Any] = {}
         for derived, fn in self._derivers:
             try:
-                facts[derived.name], evidence[derived.name] = derived.compute(fn, facts)
+                value, found = derived.compute(fn, ns)
             except (ArithmeticError, TypeError, ValueError) as exc:
-                raise self._locate_derive_failure(record, derived, fn, facts, exc) from None
+                raise self._locate_derive_failure(record, derived, fn, ns, exc) from None
+            facts[derived.name], evidence[derived.name] = derived.stored(value), derived.stored_evidence(found)
+            ns[derived.name] = derive_reads(facts[derived.name]) if self.rounding is not None else facts[derived.name]
         return (*record[:4], facts, evidence)
 
     def _locate_derive_failure(self, record: Record, derived: Derived, fn: Any, facts: Mapping[str, Any],
@@ -339,7 +342,7 @@ def _cause(exc: BaseException) -> str:
         return "evaluation.overflow"
     if isinstance(exc, decimal.InvalidOperation):
         return "evaluation.invalid_operation"
-    if isinstance(exc, TypeError):
+    if isinstance(exc, TypeError) and "NoneType" in str(exc):  # an operand was None: a value not given
         return "evaluation.missing_value"
     return "evaluation.failed"
 

@@ -60,8 +60,21 @@ class Derived:
         return self.expression.type if self.expects == "any" else "number"
 
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
-        """Return the value and its evidence for one unit's namespace ``ns``."""
+        """Return the value and its evidence for one unit's namespace ``ns``, exactly: over the exact facts
+        of a spec with ``rounding:`` (every Decimal a Fraction) a quotient stays a Fraction; :meth:`stored`
+        makes it what the unit's record keeps."""
         raise NotImplementedError
+
+    def stored(self, value: Any) -> Any:
+        """``value`` as the unit's record keeps it, where rules read it and results publish it: an exact
+        Fraction as a Decimal, itself when it terminates, else rounded as the spec declares; anything else as is."""
+        return _exact_decimal(value, self.rounding) if type(value) is Fraction else value
+
+    def stored_evidence(self, evidence: Evidence) -> Evidence:
+        """The evidence with each period's or record's value as :meth:`stored` keeps it."""
+        if not any(type(v) is Fraction for _, v in evidence):
+            return evidence
+        return tuple((k, self.stored(v)) for k, v in evidence)
 
     def describe(self) -> str:
         """How the value is made, in a line."""
@@ -81,15 +94,18 @@ def _exact_decimal(value: Fraction, rounding: Rounding | None) -> Decimal:
     return canonical(round_exact(value, rounding.places, rounding.mode))
 
 
-def _total(values: Sequence[Any]) -> Decimal:
-    return sum((Decimal(v) for v in values), Decimal(0))
+def _total(values: Sequence[Any]) -> Decimal | Fraction:
+    """The sum of one domain's numbers: ints and Decimals (a spec without rounding), or ints and Fractions
+    (a spec with ``rounding:``, whose derived values read exact facts); a Decimal when they are all ints."""
+    total = sum(values, 0)
+    return Decimal(total) if type(total) is int else total
 
 
 @attrs.frozen(kw_only=True)
 class _RollUp(Derived):
     """A value made from every period's value (``each:``), or every record's (``of:``); 0 when there is none yet."""
 
-    def reduce(self, values: Sequence[Any]) -> Decimal:
+    def reduce(self, values: Sequence[Any]) -> Decimal | Fraction:
         raise NotImplementedError
 
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
@@ -104,7 +120,7 @@ class Sum(_RollUp):
 
     kind = "sum"
 
-    def reduce(self, values: Sequence[Any]) -> Decimal:
+    def reduce(self, values: Sequence[Any]) -> Decimal | Fraction:
         return _total(values)
 
 
@@ -114,8 +130,8 @@ class Mean(_RollUp):
 
     kind = "mean"
 
-    def reduce(self, values: Sequence[Any]) -> Decimal:
-        return _exact_decimal(sum((Fraction(v) for v in values), Fraction(0)) / len(values), self.rounding)
+    def reduce(self, values: Sequence[Any]) -> Decimal | Fraction:
+        return sum((Fraction(v) for v in values), Fraction(0)) / len(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -124,8 +140,9 @@ class Min(_RollUp):
 
     kind = "min"
 
-    def reduce(self, values: Sequence[Any]) -> Decimal:
-        return min(Decimal(v) for v in values)
+    def reduce(self, values: Sequence[Any]) -> Decimal | Fraction:
+        least = min(values)
+        return Decimal(least) if type(least) is int else least
 
 
 @attrs.frozen(kw_only=True)
@@ -134,8 +151,9 @@ class Max(_RollUp):
 
     kind = "max"
 
-    def reduce(self, values: Sequence[Any]) -> Decimal:
-        return max(Decimal(v) for v in values)
+    def reduce(self, values: Sequence[Any]) -> Decimal | Fraction:
+        greatest = max(values)
+        return Decimal(greatest) if type(greatest) is int else greatest
 
 
 @attrs.frozen(kw_only=True)
@@ -175,9 +193,9 @@ class Formula(Derived):
 
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
         if self.expression.type == "number" and any(True for _ in self.expression.divisions()):
-            try:  # plain arithmetic with a quotient: exactly, then as the spec rounds
+            try:  # plain arithmetic with a quotient: exactly (stored() rounds it as the spec declares)
                 values = {n: ns[n] for n in self.expression.names if n in ns}
-                return _exact_decimal(self.expression.exact_value(values), self.rounding), ()
+                return self.expression.exact_value(values), ()
             except (KeyError, TypeError, ValueError):
                 pass  # conditions and functions beyond arithmetic: the compiled expression
         return fn(ns, None, None), ()

@@ -6,8 +6,9 @@ a spec that can produce, say, 5/3 of a point must say how it rounds
 places are found before any unit is seen:
 
 * a number the spec computes at load (``points: 20 / 12``, ``value: 25 / 12``);
-* the share a weighted parent takes of a child (weight × parent's points ÷ child's points), and the
-  renormalisation over the weights of the children that apply;
+* the share a weighted parent takes of a child (weight × parent's points ÷ child's points), and that share
+  renormalised over the weights of each set of children that can apply together (web 30% applying alone
+  takes 0.3 ÷ 0.3 = 100%: exact);
 * ``not_applicable: rescale`` and ``spread`` over each set of children that can apply;
 * a division in a count or score expression by anything but a constant that divides exactly
   (a quotient that only feeds a comparison or a rounding function is harmless);
@@ -110,11 +111,16 @@ def _subsets(node: Indicator) -> Iterator[tuple[Indicator, ...]] | None:
     return (always + chosen for k in range(len(limited) + 1) for chosen in itertools.combinations(limited, k))
 
 
+def children_path(node: Indicator) -> Path:
+    """Where ``node``'s children are written: the top level's under ``indicators:``, another's under its ``children:``."""
+    return ("indicators",) if node.parent is None else node.path + ("children",)
+
+
 def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
     kids = node.children
     if not kids:
         return []
-    where: Path = node.path + ("children",)
+    where = children_path(node)
     weighted = any(c.weighted for c in kids)
     per_unit = [c for c in (node, *kids) if c.unit_points is not None]
     if per_unit and (weighted or (any(c.limited for c in kids) and not_applicable != "full_marks")):
@@ -138,10 +144,18 @@ def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
         if not applying:
             continue
         ap = sum((Fraction(c.weight or 0) if weighted else Fraction(c.points) for c in applying), Fraction(0))
-        if weighted or not_applicable == "rescale":
+        if weighted:
+            # the children that apply share 100% in proportion to their weights: each child's score is taken
+            # weight ÷ (the weights that apply) × the parent's points ÷ its own points times, which decides,
+            # not ap alone (web 30% alone takes 0.3 ÷ 0.3 = 100%, exactly)
+            for c in applying if ap else ():
+                if not terminates(Fraction(c.weight or 0) / ap * Fraction(node.points) / Fraction(c.points)):
+                    return [("spec.inexact_weights", c.path + ("weight",),
+                             {"name": node.name, "parts": [k.name for k in applying], "total": format_points(ap)})]
+            continue
+        if not_applicable == "rescale":
             if ap and not divides_exactly(ap / whole):
-                return [("spec.inexact_weights" if weighted else "spec.inexact_rescale",
-                         where if weighted else ("not_applicable",),
+                return [("spec.inexact_rescale", ("not_applicable",),
                          {"name": node.name, "parts": [c.name for c in applying], "total": format_points(ap)})]
             continue
         miss = whole - ap
@@ -154,4 +168,5 @@ def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
     return []
 
 
-__all__ = ["EXACT_FIELDS", "MAX_SUBSETS", "Place", "derived_places", "divides_exactly", "nonterminating_places"]
+__all__ = ["EXACT_FIELDS", "MAX_SUBSETS", "Place", "children_path", "derived_places", "divides_exactly",
+           "nonterminating_places"]

@@ -157,7 +157,7 @@ class _Tree:
         built = (self.node(child, kids_path + (i,), depth + 1, node_id) for i, child in enumerate(kids))
         children = [c for c in built if c is not None]
         with ctx.within("label.indicator", name):
-            self.check_children(raw, path, depth, points, children)
+            self.check_children(raw, path, depth, points, children, kids_path=kids_path)
             if children and any(t.phase == "base" for t in triggers):
                 ctx.say("spec.score_on_parent", path + ("score",))
         if points is None:
@@ -264,13 +264,15 @@ class _Tree:
             return None
 
     def check_children(self, raw: Mapping[str, Any], path: Path, depth: int, points: Decimal | None,
-                       children: Sequence[Indicator]) -> None:
-        """Weighted children carry weights adding up to 100%; others add up to the parent's points."""
+                       children: Sequence[Indicator], *, kids_path: Path) -> None:
+        """Weighted children carry weights adding up to 100%; others add up to the parent's points.
+
+        ``kids_path`` is where the children are written (``indicators`` for the top level)."""
         ctx = self.ctx
         weights = [c.weight for c in children if c.weight is not None]
         if any(c.weighted for c in children):
             if not all(c.weighted for c in children):
-                ctx.say("spec.weights_partial", path + ("children",),
+                ctx.say("spec.weights_partial", kids_path,
                         missing=[c.name for c in children if not c.weighted])
             elif len(weights) == len(children) and sum(weights, Decimal(0)) != 1:  # per-unit shares: checked per unit
                 parts = [f"{c.name} {format_points(w * 100)}%" for c, w in zip(children, weights, strict=True)]
@@ -285,7 +287,7 @@ class _Tree:
         if total != points:
             terms = " + ".join(f"{c.name} {format_points(c.points)}" for c in children)
             where = ctx.newest(("metadata", "scale") if depth == 0 else path + ("points",),
-                               [*(c.path + ("points",) for c in children), path + ("children",)])
+                               [*(c.path + ("points",) for c in children), kids_path])
             ctx.say("spec.points_sum", where, total=format_points(total), parts=terms, points=format_points(points))
 
 
