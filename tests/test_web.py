@@ -301,7 +301,7 @@ def test_the_whole_example_scores_as_the_cli_does(browser: Any, server: Server, 
             for a in browser.find_elements(By.CSS_SELECTOR, "ul.downloads a")]
     assert {"results.xlsx", "report.html", "results.json", "publicity.docx", "deductions.docx",
             "bulletin-2021Q1.docx"} <= set(keys)
-    with httpx.Client(base_url=results) as http:
+    with httpx.Client(base_url=results, timeout=300) as http:
         for key in keys:
             answer = http.get(f"{results}/files/{key}")
             assert answer.status_code == 200 and len(answer.content) > 1000, key
@@ -413,7 +413,7 @@ def test_a_hostile_unit_name_is_text_everywhere(browser: Any, server: Server, ho
     assert [entry for entry in browser.get_log("browser") if "alert" in entry["message"] or
             entry["level"] == "SEVERE"] == []
 
-    with httpx.Client() as http:
+    with httpx.Client(timeout=300) as http:
         report = http.get(f"{results}/files/report.html").text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report and "<script>alert" not in report
         data = json.loads(http.get(f"{results}/files/results.json").content)
@@ -452,7 +452,7 @@ def test_uploads_expire_and_their_folder_goes(tmp_path_factory: pytest.TempPathF
     """With --upload-ttl 2: the results are there; within seconds their folder is gone, swept with no request asking,
     and the results are answered 404 (结果已过期)."""
     for server in _start(tmp_path_factory.mktemp("ttl"), "--upload-ttl", "2"):
-        with httpx.Client(base_url=server.url) as http:
+        with httpx.Client(base_url=server.url, timeout=120) as http:
             answer = http.post("/web/specs/2021/upload", files={"facts": ("考核数据.xlsx", example_book.read_bytes())})
             assert answer.status_code == 303
             results = answer.headers["location"]
@@ -475,7 +475,7 @@ def test_upload_limits_are_kept(tmp_path_factory: pytest.TempPathFactory, exampl
     """--max-upload refuses a larger file (413) and --max-uploads a third kept upload (503), each with a page."""
     data = example_book.read_bytes()
     for server in _start(tmp_path_factory.mktemp("limits"), "--max-upload", str(len(data)), "--max-uploads", "2"):
-        with httpx.Client(base_url=server.url) as http:
+        with httpx.Client(base_url=server.url, timeout=120) as http:
             big = http.post("/web/specs/2021/upload", files={"facts": ("大.xlsx", data + b"\0" * 10)})
             assert big.status_code == 413 and "文件太大" in big.text
             huge = http.post("/web/specs/2021/upload", files={"facts": ("大.xlsx", b"\0" * (len(data) + 200_000))})
