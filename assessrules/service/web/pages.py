@@ -30,6 +30,7 @@ import anyio
 import anyio.to_thread
 import attrs
 import jinja2
+import markupsafe
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -188,6 +189,7 @@ class Site:
                                           env.loader or jinja2.DictLoader({})])
         env.trim_blocks = env.lstrip_blocks = True
         env.globals.update(say=say, version=__version__, points=format_points, MERGED=MERGED, anchors=frozenset())
+        env.filters["spans"] = code_spans
         self.env = env
 
     # --- the application's life -------------------------------------------------------------
@@ -627,6 +629,16 @@ def _results_view(made: Scored, token: str) -> dict[str, Any]:
     quarters = [(q, say("quarter", year=q[:4], number=q[-1])) for q in made.quarters()]
     return {"token": token, "spec": spec, "types": types, "grade_counts": grade_counts, "count": len(made.results),
             "quarters": quarters, "name": made.name, "graded": spec.graded}
+
+
+def code_spans(words: str) -> markupsafe.Markup:
+    """A catalogue sentence as HTML: escaped, its `code spans` as <code> (never the backticks themselves).
+
+    >>> str(code_spans("请填 `TRUE` 或 <b>"))
+    '请填 <code>TRUE</code> 或 &lt;b&gt;'
+    """
+    escaped = str(markupsafe.escape(words))
+    return markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
 
 
 def _render(made: Scored, key: str) -> bytes:
