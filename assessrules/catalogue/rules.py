@@ -364,10 +364,17 @@ MESSAGES: dict[str, Message] = {
         "派生值“{label}”（{name}）用 `expr:` 计算年度值，请删去 `each:` 和 `of:`",
         "roll periods up with `sum:` and the like", "按期汇总请用 `sum:` 等方式"),
     "spec.derived_gap_scope": _m(
-        "a `gap:` derived value lacks `of:` or has `each:`", "`gap:` 派生值缺少 `of:` 或写了 `each:`",
+        "a `gap:` or `gaps:` derived value lacks `of:` or has `each:`", "`gap:` 或 `gaps:` 派生值缺少 `of:` 或写了 `each:`",
         "`{name}` ({label}): `gap:` names the date field of records: add `of: <records>` (and no `each:`)",
         "派生值“{label}”（{name}）的 `gap:` 是记录中的日期字段：请写 `of: <记录型数据项>`，不写 `each:`",
         "e.g. `gap: published` with `of: notices`", "例如 `gap: published` 配 `of: notices`"),
+    "spec.derived_gaps_longer_than": _m(
+        "a `gaps:` derived value lacks a whole `longer_than:`", "`gaps:` 派生值缺少整数的 `longer_than:`",
+        "`{name}` ({label}): `gaps:` counts the spans longer than `longer_than:`, a whole number of days (or months)"
+        " — `{value}` is not one",
+        "派生值“{label}”（{name}）的 `gaps:` 统计间隔超过 `longer_than:` 的次数，它须是整数天数（或月数），`{value}` 不是",
+        "write the document's number: 超过14天未更新 is `longer_than: 14`",
+        "请照文件写出天数：超过14天未更新写 `longer_than: 14`"),
     "spec.derived_count_scope": _m(
         "a `count:` derived value has neither or both of `each:` and `of:`", "`count:` 派生值的 `each:`、`of:` 有误",
         "`{name}` ({label}): `count:` needs either `each: month|quarter` (periods) or `of: <records>` (records)",
