@@ -126,6 +126,7 @@ def test_a_grade_problem_reads_in_both_languages_from_the_same_values() -> None:
     [gap] = caught.value.problems
     assert gap.code == "spec.grade_gap" and (gap.line, gap.column) == (20, 35)
     assert problem_message(gap, "zh") == (
-        "等次之间有空档：5 分至 6 分之间的得分不属于任何等次（在「不合格」与「合格」之间）", "请设为 `below: 6`")
+        "等次之间有空档：5 分至 6 分之间的得分不属于任何等次（在「不合格」与「合格」之间）", "请把「不合格」设为 `below: 6`")
     assert problem_message(gap, "en") == (
-        "gap between grades: no grade covers scores from 5 up to 6 (between 「不合格」 and 「合格」)", "set `below: 6`")
+        "gap between grades: no grade covers scores from 5 up to 6 (between 「不合格」 and 「合格」)",
+        "set `below: 6` on 「不合格」")

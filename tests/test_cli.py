@@ -41,7 +41,7 @@ def test_validate_lists_every_problem_with_its_location_and_exits_2() -> None:
     code, out, err = call("validate", str(bad), "2021")
     assert code == 2
     assert f"{bad}:20:35: 等次之间有空档：5 分至 6 分之间的得分不属于任何等次" in err
-    assert "提示：请设为 `below: 6`" in err
+    assert "提示：请把「不合格」设为 `below: 6`" in err
     assert "2 个考评细则中有 1 个有误，共 1 个问题" in err
     assert "通过：" in out
 

@@ -88,7 +88,7 @@ def test_lang_zh_for_a_bad_spec(tmp_path: Path) -> None:
     code, _, err = _run("validate", str(ROOT / "tests/bad_specs/grade_gap.yaml"), "--lang", "zh")
     assert code == 2
     assert "grade_gap.yaml:20:35: 等次之间有空档：5 分至 6 分之间的得分不属于任何等次（在「不合格」与「合格」之间）" in err
-    assert "提示：请设为 `below: 6`" in err
+    assert "提示：请把「不合格」设为 `below: 6`" in err
     assert err.splitlines()[-1] == "1 个考评细则中有 1 个有误，共 1 个问题"
 
 

@@ -40,7 +40,7 @@ def grades_drawn(strategy: st.SearchStrategy[dict[str, Any]], examples: int = 15
     @settings(max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck))
     @given(unit=strategy)
     def collect(unit: dict[str, Any]) -> None:
-        seen.add(SPEC_2021.evaluate(unit).grade)
+        seen.add(SPEC_2021.evaluate(unit).grade or "")
 
     collect()
     return seen

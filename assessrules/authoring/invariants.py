@@ -227,8 +227,9 @@ def _grades(spec: Spec, unit: Any) -> Violation | None:
     containing = [g.label for g in spec.grades if g.contains(result.score)]
     if result.veto is not None:  # 一票否决 forces the grade it names
         containing = [spec.grades[spec.grade_index(spec.triggers[result.veto.index].grade)].label]  # type: ignore[attr-defined]
-    if containing != [result.grade]:
-        return Violation("grades", Said("authoring.grades", score=format_points(result.score), grade=result.grade,
+    given = spec.grades[result.grade_index].label  # a spec without grades: its one implicit grade (Result.grade None)
+    if containing != [given]:
+        return Violation("grades", Said("authoring.grades", score=format_points(result.score), grade=given,
                                         expected=containing or Said("authoring.no_grade")), (), unit)
     return None
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -66,7 +67,7 @@ class Case:
     name: str
     unit: dict[str, Any]
     expect: Mapping[str, Any]
-    as_of: dt.date | None
+    as_of: dt.date | str | None  # a date, or a period label (2021Q2: a snapshot as of its last day, as the CLI)
     path: Path
     location: str
 
@@ -173,16 +174,34 @@ def load_cases(spec: Spec, source: str | os.PathLike[str]) -> list[Case]:
                 problems.append(doc.say("scenario.unknown_expectation", path + ("expect", key), at_key=True,
                                         key=str(key), keys=list(EXPECT_KEYS)))
         problems.extend(_unknown_labels(spec, doc, expect, path + ("expect",)))
-        as_of = raw.get("as_of")
-        if as_of is not None and not isinstance(as_of, dt.date):
+        as_of = _case_as_of(raw.get("as_of"))
+        if as_of is None and raw.get("as_of") is not None:
             problems.append(doc.say("scenario.as_of", path + ("as_of",)))
-            as_of = None
-        unit = _expand_unit(spec, _deep_merge(defaults, raw.get("unit") or {}), as_of)
+        when = periods_.parse(as_of).end if isinstance(as_of, str) else as_of
+        unit = _expand_unit(spec, _deep_merge(defaults, raw.get("unit") or {}), when)
         line, column = doc.locate(path)
         cases.append(Case(str(raw["name"]), unit, expect, as_of, path, f"{doc.file}:{line}:{column}"))
     if problems:
         raise SpecError(problems)
     return cases
+
+
+def _case_as_of(value: Any) -> dt.date | str | None:
+    """A case's ``as_of``: a date, or a period as the command line takes it (``2021Q2``, ``2021-06``, ``2021H1``:
+    the unit as it stood on the period's last day); None when it is neither."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        try:
+            periods_.parse(text)
+        except ValueError:
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                return None
+        return text
+    return None
 
 
 def _unknown_labels(spec: Spec, doc: Any, expect: dict[str, Any], path: Any) -> list[Problem]:

@@ -378,7 +378,8 @@ def threshold_values(spec: Spec) -> dict[str, set[Decimal]]:
         for expression in trigger.expressions():
             numbers = {Decimal(c) for c in expression.constants
                        if isinstance(c, (Decimal, int)) and not isinstance(c, bool)}
-            numbers |= {_decimal(spec.parameters[n].value) for n in expression.names if n in spec.parameters}
+            numbers |= {_decimal(v) for n in expression.names  # a date parameter is no number to draw around
+                        if n in spec.parameters and isinstance(v := spec.parameters[n].value, Decimal | Fraction)}
             for name in expression.names:
                 fact = spec.facts.get(name)
                 if fact is None or fact.type not in ("count", "number", "ratio"):

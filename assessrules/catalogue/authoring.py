@@ -36,7 +36,8 @@ PROBLEMS: dict[str, Message] = {
         text_zh="未知的期望项 `{key}`", hint_zh="可用的期望项：{keys}"),
     "scenario.as_of": Message(
         "a case's `as_of` is not a date", "用例的 `as_of` 不是日期",
-        text_en="`as_of` is a date like 2022-01-10", text_zh="`as_of` 应是日期，例如 2022-01-10"),
+        text_en="`as_of` is a date like 2022-01-10, or a period like 2021Q2 (as of its last day)",
+        text_zh="`as_of` 应是日期，例如 2022-01-10，或期次，例如 2021Q2（以该期最后一天为考核日期）"),
     "scenario.unknown_label": Message(
         "`fired:` or `not_fired:` names no rule of the spec", "`fired:` 或 `not_fired:` 中的名称不是任何规则",
         text_en="`{key}:` names 「{label}」, which is the label of no rule of the spec",

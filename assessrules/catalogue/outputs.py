@@ -115,6 +115,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "groups_head": ("考核组（{count}）", "Groups ({count})"),
     "grade_count": ("{grade} {count}", "{grade} {count}"),
     "units_total": ("共 {count} 个单位：{grades}", "{count} units: {grades}"),
+    "units_total_ungraded": ("共 {count} 个单位（不评等次）", "{count} units (no grades)"),
     "bulletin_title": ("{title} · {quarter} 季度通报（截至 {date}）", "{title} · bulletin of {quarter} (as of {date})"),
     "missed_head": ("未完成事项：", "Items not done:"),
     "missed_line": ("{name} {period}：{missed}（{deduction}）", "{name} {period}: {missed} ({deduction})"),

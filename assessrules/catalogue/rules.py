@@ -26,6 +26,7 @@ def _inexact(en: str, zh: str, place_en: str, place_zh: str) -> Message:
 _FACT_EN = "`{fact}` ({fact_label})"
 _FACT_ZH = "数据项“{fact_label}”（{fact}）"
 _SET_EN, _SET_ZH = "set `{key}: {value}`", "请设为 `{key}: {value}`"
+_SET_GRADE_EN, _SET_GRADE_ZH = "set `{key}: {value}` on 「{grade}」", "请把「{grade}」设为 `{key}: {value}`"
 
 MESSAGES: dict[str, Message] = {
     # --- expressions and points, wherever a section reads them
@@ -36,6 +37,10 @@ MESSAGES: dict[str, Message] = {
     "spec.missing_points": _m(
         "points are missing", "缺少分值",
         "missing points", "这里缺少分值", "write the points, e.g. `points: 2`", "请写出分值，例如 `points: 2`"),
+    "spec.points_with_unit": _m(
+        "points are written with their unit", "分值写了单位",
+        "`{written}` holds a unit: points are a number", "分值 `{written}` 带了单位：分值只写数字",
+        "write the number only: `points: {number}`", "请只写数字：`points: {number}`"),
     "spec.points_zero_division": _m(
         "points worked out from an expression divide by zero", "分值计算式除以零",
         "`{expression}` cannot be computed: division by zero", "分值 `{expression}` 无法计算：除数为零",
@@ -212,14 +217,18 @@ MESSAGES: dict[str, Message] = {
         "a rule entry is written in more than one way", "一条规则同时写了多种方式",
         "a `{key}` entry needs exactly one of {selectors}, and has more than one",
         "`{key}` 下的每一条规则须且只须写 {selectors} 中的一个，这里写了多个",
-        "`per:` counts occurrences (扣分 × 次数); `if:` is a condition (满足即扣/得分)",
-        "`per:` 是次数（扣分 × 次数）；`if:` 是条件（满足即扣分或得分）"),
+        "`per:` counts occurrences (扣分 × 次数); `if:` is a condition (满足即扣/得分); to count only when a "
+        "condition holds, put it in the count: `per: \"errors if not rectified else 0\"`",
+        "`per:` 是次数（扣分 × 次数）；`if:` 是条件（满足即扣分或得分）；只在某条件下才计数的，把条件写进次数："
+        "`per: \"errors if not rectified else 0\"`"),
     "spec.trigger_kind_missing": _m(
         "a rule entry is written in none of its ways", "一条规则没有写明计分方式",
         "a `{key}` entry needs exactly one of {selectors}, and has none",
         "`{key}` 下的每一条规则须且只须写 {selectors} 中的一个，这里一个也没有",
-        "`per:` counts occurrences (扣分 × 次数); `if:` is a condition (满足即扣/得分)",
-        "`per:` 是次数（扣分 × 次数）；`if:` 是条件（满足即扣分或得分）"),
+        "`per:` counts occurrences (扣分 × 次数); `if:` is a condition (满足即扣/得分); to count only when a "
+        "condition holds, put it in the count: `per: \"errors if not rectified else 0\"`",
+        "`per:` 是次数（扣分 × 次数）；`if:` 是条件（满足即扣分或得分）；只在某条件下才计数的，把条件写进次数："
+        "`per: \"errors if not rectified else 0\"`"),
     "spec.each_not_periodic": _m(
         "a rule that cannot act per period has `each:`", "不能按期计算的规则写了 `each:`",
         "`each:` does not apply to `{key}`", "`{key}` 下的规则不能写 `each:`",
@@ -355,10 +364,17 @@ MESSAGES: dict[str, Message] = {
         "派生值“{label}”（{name}）用 `expr:` 计算年度值，请删去 `each:` 和 `of:`",
         "roll periods up with `sum:` and the like", "按期汇总请用 `sum:` 等方式"),
     "spec.derived_gap_scope": _m(
-        "a `gap:` derived value lacks `of:` or has `each:`", "`gap:` 派生值缺少 `of:` 或写了 `each:`",
+        "a `gap:` or `gaps:` derived value lacks `of:` or has `each:`", "`gap:` 或 `gaps:` 派生值缺少 `of:` 或写了 `each:`",
         "`{name}` ({label}): `gap:` names the date field of records: add `of: <records>` (and no `each:`)",
         "派生值“{label}”（{name}）的 `gap:` 是记录中的日期字段：请写 `of: <记录型数据项>`，不写 `each:`",
         "e.g. `gap: published` with `of: notices`", "例如 `gap: published` 配 `of: notices`"),
+    "spec.derived_gaps_longer_than": _m(
+        "a `gaps:` derived value lacks a whole `longer_than:`", "`gaps:` 派生值缺少整数的 `longer_than:`",
+        "`{name}` ({label}): `gaps:` counts the spans longer than `longer_than:`, a whole number of days (or months)"
+        " — `{value}` is not one",
+        "派生值“{label}”（{name}）的 `gaps:` 统计间隔超过 `longer_than:` 的次数，它须是整数天数（或月数），`{value}` 不是",
+        "write the document's number: 超过14天未更新 is `longer_than: 14`",
+        "请照文件写出天数：超过14天未更新写 `longer_than: 14`"),
     "spec.derived_count_scope": _m(
         "a `count:` derived value has neither or both of `each:` and `of:`", "`count:` 派生值的 `each:`、`of:` 有误",
         "`{name}` ({label}): `count:` needs either `each: month|quarter` (periods) or `of: <records>` (records)",
@@ -412,22 +428,22 @@ MESSAGES: dict[str, Message] = {
         "the grades leave scores without a grade", "等次之间存在空档",
         "gap between grades: no grade covers scores from {low} up to {high} (between 「{lower}」 and 「{upper}」)",
         "等次之间有空档：{low} 分至 {high} 分之间的得分不属于任何等次（在「{lower}」与「{upper}」之间）",
-        _SET_EN, _SET_ZH),
+        _SET_GRADE_EN, _SET_GRADE_ZH),
     "spec.grade_gap_at": _m(
         "the grades leave one score without a grade", "等次分数线上的得分不属于任何等次",
         "gap between grades: no grade covers a score of exactly {score} (「{upper}」 is above it, 「{lower}」 below it)",
         "等次之间有空档：恰好 {score} 分不属于任何等次（「{upper}」须高于它，「{lower}」须低于它）",
-        _SET_EN, _SET_ZH),
+        _SET_GRADE_EN, _SET_GRADE_ZH),
     "spec.grade_overlap": _m(
         "two grades cover the same scores", "等次范围重叠",
         "grades overlap: scores from {low} to {high} are both 「{upper}」 and 「{lower}」",
         "等次范围重叠：{low} 分至 {high} 分的得分既属于「{upper}」又属于「{lower}」",
-        _SET_EN, _SET_ZH),
+        _SET_GRADE_EN, _SET_GRADE_ZH),
     "spec.grade_overlap_at": _m(
         "two grades both hold their common threshold", "两个等次都包含同一分数线",
         "grades overlap: a score of exactly {score} is both 「{upper}」 and 「{lower}」",
         "等次范围重叠：恰好 {score} 分既属于「{upper}」又属于「{lower}」",
-        _SET_EN, _SET_ZH),
+        _SET_GRADE_EN, _SET_GRADE_ZH),
     "spec.grade_unreachable": _m(
         "a grade no score can reach", "无法达到的等次",
         "「{grade}」 needs `{key}: {threshold}`, but scores go up to {scale}: no unit can reach it",

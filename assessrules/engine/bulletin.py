@@ -56,7 +56,7 @@ class BulletinEntry:
     type: str
     rank: int
     score: Decimal
-    grade: str
+    grade: str | None  # None for a spec without grades
     months: tuple[BulletinMonth, ...]
     result: Result = attrs.field(repr=False, eq=False)
 

@@ -518,14 +518,14 @@ class Result:
         return value
 
     @property
-    def grade(self) -> str:
-        """The grade's label, e.g. 良好."""
-        return self.spec.grades[self.grade_index].label
+    def grade(self) -> str | None:
+        """The grade's label, e.g. 良好; None for a spec that declares no grades (as in the JSON form)."""
+        return self.spec.grades[self.grade_index].label if self.spec.graded else None
 
     @property
-    def grade_id(self) -> str:
-        """The grade's id, e.g. ``good``."""
-        return self.spec.grades[self.grade_index].id
+    def grade_id(self) -> str | None:
+        """The grade's id, e.g. ``good``; None for a spec that declares no grades."""
+        return self.spec.grades[self.grade_index].id if self.spec.graded else None
 
     @property
     def commended(self) -> bool:

@@ -289,8 +289,9 @@ def render_text(result: Result, lang: str = "zh") -> str:
         summary.append(say("final_grade", grade=grade.label))
     if grade.commend:
         summary.append(say("commended"))
-    summary.append(say("final_deduction", deduction=format_points(result.deduction),
-                       target=format_points(unit.target)))
+    if spec.targeted:  # a spec that deducts nothing from the target value says nothing of it
+        summary.append(say("final_deduction", deduction=format_points(result.deduction),
+                           target=format_points(unit.target)))
     lines = [
         say("unit_head", name=unit.name, id=unit.id, type=spec.unit_types[unit.type].label),
         say("rules_of", title=meta.title)
@@ -319,7 +320,8 @@ def render_text(result: Result, lang: str = "zh") -> str:
         lines.append("  " + say("graded_score", score=format_points(result.score)))
     if spec.graded:
         _grade_lines(result, section, lines, say)
-    _target_lines(result, section, lines, say)
+    if spec.targeted:
+        _target_lines(result, section, lines, say)
     if result.consequences:
         section("other_consequences")
         lines.extend(f"  {line}" for line in result.consequences)

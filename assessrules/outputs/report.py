@@ -63,7 +63,7 @@ def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupRe
     for type_id, group in by_type.items():
         rows = [header]
         for rank, r in competition_ranks(group):
-            rows.append((str(rank), r.unit.name, r.unit.id, format_points(r.score), r.grade,
+            rows.append((str(rank), r.unit.name, r.unit.id, format_points(r.score), r.grade or "",
                          text("out.yes", lang) if r.commended else "",
                          f"{format_points(r.deduction)}/{format_points(r.unit.target)}"))
         sizes = [max(width(row[i]) for row in rows) for i in range(len(header))]
@@ -74,10 +74,15 @@ def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupRe
             out.append("  ".join(_pad(cell, sizes[i], i in numeric) for i, cell in enumerate(row)).rstrip())
     grades = {g.label: 0 for g in spec.grades}
     for r in results:
-        grades[r.grade] += 1
+        if r.grade is not None:
+            grades[r.grade] += 1
     out.append("")
-    counted = text("out.comma", lang).join(text("out.grade_count", lang, grade=k, count=v) for k, v in grades.items())
-    out.append(text("out.units_total", lang, count=len(results), grades=counted))
+    if spec.graded:
+        counted = text("out.comma", lang).join(text("out.grade_count", lang, grade=k, count=v)
+                                               for k, v in grades.items())
+        out.append(text("out.units_total", lang, count=len(results), grades=counted))
+    else:  # no grades: none to count
+        out.append(text("out.units_total_ungraded", lang, count=len(results)))
     if groups:
         table: list[tuple[str, ...]] = [_headers(lang, "group", "id", "score", "grade", "members")]
         table.extend((g.label, g.id, format_points(g.score), g.grade or "", str(len(g.members))) for g in groups)
@@ -182,7 +187,7 @@ def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False, groups:
             steps = ["" if (v := c.value(r)) is None else format_points(v) for c in columns]
             kind = r.unit.type if ids else spec.unit_types[r.unit.type].label
             writer.writerow([neutralise(kind), rank, neutralise(r.unit.id), neutralise(r.unit.name), *steps,
-                             r.grade_id if ids else neutralise(r.grade),
+                             (r.grade_id or "") if ids else neutralise(r.grade or ""),
                              ("yes" if r.commended else "no") if ids else text("out.yes" if r.commended else "out.no",
                                                                               lang),
                              format_points(r.unit.target), format_points(r.deduction), *scores])
@@ -223,7 +228,7 @@ def render_bulletin_table(b: Bulletin, lang: str = "zh") -> str:
                  *_headers(lang, "quarter_deduction", "running_score", "grade"))]
         for e in group:
             rows.append((str(e.rank), e.name, e.unit_id, *[_minus(m.deduction) for m in e.months],
-                         _minus(e.quarter_deduction), format_points(e.score), e.grade))
+                         _minus(e.quarter_deduction), format_points(e.score), e.grade or ""))
         out += ["", text("out.type_head", lang, label=b.spec.unit_types[type_id].label, count=len(group))]
         out += _grid(rows, {0, *range(3, 3 + len(months) + 2)})
         notes = ["  " + text("out.missed_line", lang, name=e.name, period=m.period,
@@ -256,7 +261,7 @@ def render_bulletin_csv(b: Bulletin, ids: bool = False, lang: str = "zh") -> str
         for m in e.months:
             writer.writerow([neutralise(kind), e.rank, neutralise(e.unit_id), neutralise(e.name), m.period,
                              neutralise("；".join(m.missed)), format_points(m.deduction), format_points(e.score),
-                             neutralise(e.grade)])
+                             neutralise(e.grade or "")])
     return buffer.getvalue()
 
 

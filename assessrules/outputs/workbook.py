@@ -203,7 +203,7 @@ def ranking_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
     for type_id, group in by_type.items():
         for rank, r in competition_ranks(group):
             unit = r.unit
-            rows.append([spec.unit_types[type_id].label, rank, unit.name, unit.id, r.score, r.grade,
+            rows.append([spec.unit_types[type_id].label, rank, unit.name, unit.id, r.score, r.grade or "",
                          "是" if r.commended else "", r.deduction, unit.target])
     return rows
 
@@ -213,7 +213,8 @@ def grade_rows(spec: Spec, results: Sequence[Result]) -> tuple[list[str], list[l
     grades = [g.label for g in spec.grades]
     counts: dict[str, dict[str, int]] = {t: dict.fromkeys(grades, 0) for t in spec.unit_types}
     for r in results:
-        counts[r.unit.type][r.grade] += 1
+        if r.grade is not None:
+            counts[r.unit.type][r.grade] += 1
     rows = [[spec.unit_types[t].label, *by_grade.values(), sum(by_grade.values())]
             for t, by_grade in counts.items() if sum(by_grade.values())]
     return ["单位类型", *grades, "合计"], rows
@@ -318,7 +319,7 @@ def target_rows(spec: Spec, results: Sequence[Result]) -> tuple[list[str], list[
     rows: list[list[Any]] = []
     for r, unit in _in_order(spec, results):
         by_rule = {f.index: -(f.points or Decimal(0)) for f in r.direct_deductions}
-        rows.append([unit.id, unit.name, unit.target, r.grade, r.grade_deduction,
+        rows.append([unit.id, unit.name, unit.target, r.grade or "", r.grade_deduction,
                      *[canonical(by_rule.get(t.index, Decimal(0))) for t in direct],
                      r.deduction, "是" if r.deduction_capped else "", canonical(unit.target - r.deduction)])
     return header, rows

@@ -201,22 +201,42 @@ class Formula(Derived):
         return fn(ns, None, None), ()
 
 
+def _dated(fn: Evaluator, ns: Mapping[str, Any], of: str) -> list[tuple[dt.date, int]]:
+    """The records' dates up to ``as_of``, earliest first, each with the record's index."""
+    as_of = ns["as_of"]
+    return sorted((d, i) for i, record in enumerate(ns[of]) if (d := fn(ns, None, record)) is not None and d <= as_of)
+
+
+def _span(start: dt.date, end: dt.date, unit: str) -> int:
+    """The time from ``start`` to ``end``: calendar days, official working days (工作日) after ``start`` up to
+    and including ``end``, or whole months (2021-01-31 → 2021-02-28 is 0)."""
+    if unit == "working_days":
+        from ..workdays import working_days
+
+        return working_days(start, end)
+    if unit != "months":
+        return (end - start).days
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
 @attrs.frozen(kw_only=True)
 class Gap(Derived):
     """The longest time without a record (多长时间未更新): between successive dates, and from the last to ``as_of``.
 
-    In calendar days (or whole months with ``in: months``); with no record at all, from the start of the
-    assessment year. Its evidence is the record that opens the longest gap (none if the gap opens the year).
+    In calendar days (or whole months with ``in: months``, working days with ``in: working_days``); with no
+    record at all, from the start of the assessment year. Its evidence is the record that opens the longest gap
+    (none if the gap opens the year).
     """
 
     kind = "gap"
     expects = "date"
     months: bool = False
+    unit: str = "days"  # days, months or working_days (``in:``)
 
     def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
         as_of = ns["as_of"]
-        dated = sorted((d, i) for i, record in enumerate(ns[self.of or ""])
-                       if (d := fn(ns, None, record)) is not None and d <= as_of)
+        dated = _dated(fn, ns, self.of or "")
         if not dated:
             return self._span(dt.date(as_of.year, 1, 1), as_of), ()
         ends = [d for d, _ in dated[1:]] + [as_of]
@@ -224,14 +244,50 @@ class Gap(Derived):
         return longest, ((-opener, longest),)
 
     def _span(self, start: dt.date, end: dt.date) -> int:
-        if not self.months:
-            return (end - start).days
-        months = (end.year - start.year) * 12 + end.month - start.month
-        return months - 1 if end.day < start.day else months
+        return _span(start, end, "months" if self.months else self.unit)
 
 
-DERIVED_KINDS: dict[str, type[Derived]] = {k.kind: k for k in (Sum, Mean, Min, Max, Last, Count, Formula, Gap)}
+@attrs.frozen(kw_only=True)
+class Gaps(Derived):
+    """How many times a record was not made for longer than ``longer_than`` (超过14天未更新1次扣1分).
+
+    The spans are those from the start of the assessment year to the first record, between successive
+    records, and from the last record to ``as_of`` (with no record, the whole year so far is one span); each
+    longer than ``longer_than`` counts once, or with ``repeat`` once for every ``longer_than`` it has run past
+    (每超过14天计1次: 15 days counts 1, 29 counts 2, 45 counts 3). Days are calendar days unless
+    ``in: working_days`` or ``in: months``. The evidence is each counted span, by the record that opens it
+    (the year's first span by the record that closes it), with its length.
+    """
+
+    kind = "gaps"
+    expects = "date"
+    longer_than: int = 0
+    unit: str = "days"
+    repeat: bool = False
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        as_of = ns["as_of"]
+        start = dt.date(as_of.year, 1, 1)
+        dated = _dated(fn, ns, self.of or "")
+        if not dated:
+            n = self._times(_span(start, as_of, self.unit))
+            return n, ()
+        spans = [(dated[0][1], _span(start, dated[0][0], self.unit))]
+        ends = [d for d, _ in dated[1:]] + [as_of]
+        spans += [(i, _span(d, end, self.unit)) for (d, i), end in zip(dated, ends, strict=True)]
+        counted = [(i, length) for i, length in spans if self._times(length)]
+        return sum(self._times(length) for _, length in counted), tuple(counted)
+
+    def _times(self, length: int) -> int:
+        """How many times a span of ``length`` counts."""
+        if length <= self.longer_than:
+            return 0
+        return (length - 1) // self.longer_than if self.repeat and self.longer_than > 0 else 1
+
+
+
+DERIVED_KINDS: dict[str, type[Derived]] = {k.kind: k for k in (Sum, Mean, Min, Max, Last, Count, Formula, Gap, Gaps)}
 """The derived kinds, by the key that selects them."""
 
-__all__ = ["DERIVED_KINDS", "Count", "Derived", "Evaluator", "Evidence", "Formula", "Gap", "Last", "Max", "Mean",
-           "Min", "Sum"]
+__all__ = ["DERIVED_KINDS", "Count", "Derived", "Evaluator", "Evidence", "Formula", "Gap", "Gaps", "Last", "Max",
+           "Mean", "Min", "Sum"]

@@ -84,6 +84,23 @@ class Document:
     key_positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict)
     files: Mapping[Path, str] = attrs.field(factory=dict)  # for a merged spec: the file each value came from
     sources: tuple[str, ...] = ()  # for a merged spec: every file, base first
+    origins: Mapping[Path, Path] = attrs.field(factory=dict)  # for a merged spec: each value's path in its own file
+
+    def source_path(self, path: Path) -> Path:
+        """The path of the value at ``path`` in the file it came from (:meth:`file_of`): for a merged spec, where
+        the extending file wrote it (``$.indicators[0].points`` of the merged tree may be the extending file's
+        ``$.indicators[2].points``); the path itself otherwise."""
+        path = tuple(path)
+        if not self.origins:
+            return path
+        at = path
+        while at:
+            if at in self.origins:
+                return self.origins[at] + path[len(at):]
+            if at in self.positions:
+                return path
+            at = at[:-1]
+        return path
 
     def file_of(self, path: Path) -> str:
         """The file the value at ``path`` (or its nearest located parent) came from."""
@@ -112,7 +129,7 @@ class Document:
         """
         key = self.key_positions.get(tuple(path)) if at_key else None
         line, column = key or self.locate(path)
-        return make_problem(code, tuple(path), file=self.file_of(path), line=line, column=column, **values)
+        return make_problem(code, self.source_path(path), file=self.file_of(path), line=line, column=column, **values)
 
 
 class DocumentError(Exception):

@@ -23,6 +23,7 @@ A checked expression is evaluated two ways that must agree:
 from __future__ import annotations
 
 import ast
+import calendar
 import copy
 import datetime as dt
 import decimal
@@ -135,6 +136,31 @@ def _months(start: dt.date, end: dt.date) -> int:
     return months
 
 
+def _add_days(start: dt.date, count: Any) -> dt.date:
+    return start + dt.timedelta(days=_whole(count))
+
+
+def _add_months(start: dt.date, count: Any) -> dt.date:
+    """``count`` calendar months after ``start``; a day the month lacks is its last: 2021-01-31 + 1 → 2021-02-28."""
+    index = start.year * 12 + start.month - 1 + _whole(count)
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(start.day, last))
+
+
+def _add_years(start: dt.date, count: Any) -> dt.date:
+    """``count`` years after ``start``; 29 February becomes 28 February in a common year."""
+    return _add_months(start, _whole(count) * 12)
+
+
+def _whole(count: Any) -> int:
+    """A count of days, months or years: a whole number (2.5 months is no date)."""
+    whole = int(count)
+    if whole != count:
+        raise ValueError(f"{count} is not a whole number")
+    return whole
+
+
 def _floor(x: Any) -> Decimal:
     return Decimal(math.floor(_to_decimal(x)))
 
@@ -209,6 +235,14 @@ FUNCTIONS: dict[str, Function] = {
                      doc="calendar days from the first date to the second (negative if the second is earlier)"),
     "months": Function(_months, ("date", "date"), "number",
                        doc="whole months from the first date to the second: 2021-01-15 → 2021-03-14 is 1"),
+    "add_days": Function(_add_days, ("date", "number"), "date",
+                         doc="the date n calendar days after a date (before it, for a negative n)"),
+    "add_months": Function(_add_months, ("date", "number"), "date",
+                           doc="the date n months after a date; a day the month lacks is its last: "
+                               "`add_months(date(\"2021-01-31\"), 1)` is 2021-02-28"),
+    "add_years": Function(_add_years, ("date", "number"), "date",
+                          doc="the date n years after a date (超过1年: `as_of > add_years(issued, 1)`); "
+                              "29 February becomes 28 February in a common year"),
 }
 """The functions expressions may call; a later rule kind may register more."""
 

@@ -99,10 +99,12 @@ class _Merge:
         else:
             self.fail(code + "_typo", path, suggestion=suggestion, **values)
 
-    def located(self, merged: dict[str, Any]) -> tuple[dict[Path, tuple[int, int]], dict[Path, str]]:
-        """Positions and files for every path of the merged data."""
+    def located(self, merged: dict[str, Any]
+                ) -> tuple[dict[Path, tuple[int, int]], dict[Path, str], dict[Path, Path]]:
+        """Positions, files and the path in its own file for every path of the merged data."""
         positions: dict[Path, tuple[int, int]] = {}
         files: dict[Path, str] = {}
+        origins: dict[Path, Path] = {}
 
         def visit(value: Any, path: Path) -> None:
             if not isinstance(value, dict | list):
@@ -116,10 +118,11 @@ class _Merge:
                     if where[0] is not None:
                         positions[path + (k,)] = where  # type: ignore[assignment]
                         files[path + (k,)] = doc.file_of(src)
+                        origins[path + (k,)] = doc.source_path(src)
                 visit(v, path + (k,))
 
         visit(merged, ())
-        return positions, files
+        return positions, files, origins
 
 
 def _copy(value: Any) -> Any:
@@ -185,9 +188,9 @@ def merge(base: Document, child: Document) -> Document:
     _check_names(m, merged, removed, added)
     if m.problems:
         raise SpecError(m.problems)
-    positions, files = m.located(merged)
+    positions, files, origins = m.located(merged)
     sources = (*(base.sources or (base.file,)), child.file)
-    return Document(merged, child.file, positions, base.text + "\n" + child.text, {}, files, sources)
+    return Document(merged, child.file, positions, base.text + "\n" + child.text, {}, files, sources, origins)
 
 
 def _update(m: _Merge, target: dict[str, Any], body: Mapping[str, Any], src: Path) -> None:

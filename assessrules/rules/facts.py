@@ -52,7 +52,7 @@ class Fact:
     description: str | None = None
     period: str | None = None  # "month" or "quarter": recorded per period
     fields: Mapping[str, Fact] | None = None  # for records: the fields of one record
-    nullable: bool = False  # a record field that may be left empty (default: null)
+    nullable: bool = False  # a record field, or an annual date, that may be left empty (default: null)
     dated_by: str | None = None  # for records: the date field that says when a record came to be
 
     @property
@@ -364,6 +364,8 @@ def facts_json_schema(facts: Mapping[str, Fact]) -> dict[str, Any]:
     properties = {}
     for name, fact in facts.items():
         schema = dict(fact.kind.json_schema(fact))
+        if fact.nullable:  # a date not yet reached (年报尚未发布): null
+            schema = {"anyOf": [schema, {"type": "null"}]}
         schema["title"] = fact.label
         if fact.description:
             schema["description"] = fact.description

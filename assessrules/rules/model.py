@@ -39,10 +39,10 @@ class UnitType:
 
 @attrs.frozen
 class Parameter:
-    """A named number the year sets, usable in expressions."""
+    """A named number (or date) the year sets, usable in expressions."""
 
     name: str
-    value: Exact  # a Fraction when written as a quotient that does not terminate (25 / 12)
+    value: Exact | dt.date  # a Fraction when written as a quotient that does not terminate (25 / 12)
     label: str
     clause: str | None = None
     assumption: str | None = None

@@ -73,6 +73,12 @@ class Rules:
                            tuple(k for k in PERIOD_KINDS if any(f.period == k for f in self.facts.values())))
 
     @property
+    def targeted(self) -> bool:
+        """True when something can deduct from a unit's target value (目标分值): a grade's consequence or a
+        direct deduction; a spec with neither has no target to speak of."""
+        return bool(self.direct_deductions) or any(g.deduct for g in self.grades)
+
+    @property
     def year(self) -> int | None:
         """The year the spec assesses, from its metadata."""
         if self.metadata.year is not None:

@@ -34,7 +34,17 @@ def _validator() -> jsonschema.protocols.Validator:
     # YAML reads 2021-01-01 as a date: to the schema it is the string it was written as.
     checker = base.TYPE_CHECKER.redefine(
         "string", lambda _checker, value: isinstance(value, str | dt.date))
-    cls = jsonschema.validators.extend(base, type_checker=checker)  # type: ignore[no-untyped-call]
+    # … written as a date, whose length and pattern the string's keywords do not measure (a date parameter)
+    def text_only(keyword: str) -> Any:
+        check = base.VALIDATORS[keyword]
+
+        def checked(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+            return iter(()) if isinstance(instance, dt.date) else check(validator, value, instance, schema)
+
+        return checked
+
+    keywords = {k: text_only(k) for k in ("minLength", "maxLength", "pattern")}
+    cls = jsonschema.validators.extend(base, keywords, type_checker=checker)  # type: ignore[no-untyped-call]
     return cls(spec_schema())  # type: ignore[no-any-return]
 
 

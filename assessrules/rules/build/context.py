@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,9 @@ from ..facts import FACT_TYPES, Fact
 from ..kinds import Trigger, build_trigger
 from ..limits import MAX_MAGNITUDE, MAX_PLACES, echo, number_trouble
 from ..model import Assumption, Parameter
+
+_POINTS_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*(?:分|分值|points?|pts?)", re.IGNORECASE)
+"""Points written with their unit, as a document writes them (`2分`): the spec holds the number only."""
 
 RUN_NAMES = frozenset({"as_of"})
 """Names every expression may read that come from the run, not from the facts."""
@@ -96,6 +100,9 @@ class BuildContext:
             self.say("spec.missing_points", path)
             return None
         value: Exact
+        if isinstance(raw, str) and (unit := _POINTS_WITH_UNIT.fullmatch(raw.strip())) is not None:
+            self.say("spec.points_with_unit", path, written=echo(raw), number=unit.group(1))
+            return None
         if isinstance(raw, str):
             params = {n: info for n, info in self.names.items() if info.kind == "parameter"}
             expr = self.expression(raw, path, "number", names=params)

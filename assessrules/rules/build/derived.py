@@ -95,13 +95,13 @@ def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
     if kind.kind == "expr" and (each or of):
         ctx.say("spec.derived_expr_scope", path, name=name, label=d["label"])
         return None
-    if kind.kind == "gap" and (each or not of):
+    if kind.kind in ("gap", "gaps") and (each or not of):
         ctx.say("spec.derived_gap_scope", path, name=name, label=d["label"])
         return None
     if kind.kind == "count" and bool(each) == bool(of):
         ctx.say("spec.derived_count_scope", path, name=name, label=d["label"])
         return None
-    if kind.kind not in ("count", "expr", "gap") and bool(each) == bool(of if kind.kind != "last" else None):
+    if kind.kind not in ("count", "expr", "gap", "gaps") and bool(each) == bool(of if kind.kind != "last" else None):
         ctx.say("spec.derived_last_scope" if kind.kind == "last" else "spec.derived_rollup_scope", path, name=name,
                 label=d["label"], kind=kind.kind)
         return None
@@ -109,9 +109,29 @@ def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
         expression = ctx.expression(d[kind.kind], path + (kind.kind,), kind.expects, each, record)
     if expression is None:
         return None
-    extra: dict[str, Any] = {"months": d.get("in") == "months"} if kind.kind == "gap" else {}
+    extra: dict[str, Any] = {"unit": d.get("in", "days")} if kind.kind in ("gap", "gaps") else {}
+    if kind.kind == "gaps":
+        longer_than = _longer_than(ctx, d, path, name)
+        if longer_than is None:
+            return None
+        extra.update(longer_than=longer_than, repeat=bool(d.get("repeat", False)))
     return kind(name=name, label=d["label"], expression=expression, clause=d.get("clause"), each=each, of=of,
                 path=path, **extra)
+
+
+def _longer_than(ctx: BuildContext, d: Mapping[str, Any], path: Path, name: str) -> int | None:
+    """The ``longer_than:`` of a ``gaps:`` value (超过14天: 14), a whole number of days or months, or a parameter."""
+    if "longer_than" not in d:
+        ctx.say("spec.derived_gaps_longer_than", path, name=name, label=d["label"], value="")
+        return None
+    value = ctx.points(d["longer_than"], path + ("longer_than",))
+    if value is None:
+        return None
+    if value != int(value):
+        ctx.say("spec.derived_gaps_longer_than", path + ("longer_than",), name=name, label=d["label"],
+                value=str(d["longer_than"]))
+        return None
+    return int(value)
 
 
 __all__ = ["build_derived"]

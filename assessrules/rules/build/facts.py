@@ -88,7 +88,7 @@ def _with_default(ctx: BuildContext, fact: Fact, f: Mapping[str, Any], path: Pat
         if fact.required:
             ctx.say("spec.required_default", path + ("default",), fact=fact.name, fact_label=fact.label)
             return None
-        if f["default"] is None and field:
+        if f["default"] is None and (field or (fact.type == "date" and fact.period is None)):  # a date not yet come
             return attrs.evolve(fact, nullable=True)
         try:
             return attrs.evolve(fact, default=fact.normalize(f["default"]))

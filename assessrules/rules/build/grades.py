@@ -79,16 +79,23 @@ def _check_neighbours(ctx: BuildContext, grades: Sequence[Grade]) -> None:
             continue
         low_key, high_key = _low_key(upper.above), _high_key(lower.at_most)
         where = ctx.newest(lower.path + (high_key,), [upper.path + (low_key,)])
+        # the edit goes on the grade the author did not just change: after 优秀 moved to `at_least: 92` in an
+        # extending file, 良好 follows with `below: 92` (not the undo); after 良好 moved, 优秀 follows; in one file,
+        # the lower grade follows
+        upper_end = upper.path + (low_key,)
+        fix_lower = where == upper_end or ctx.doc.file_of(upper_end) == ctx.doc.file_of(lower.path + (high_key,))
         if lower.below == upper.at_least:
             if upper.above == lower.at_most:
                 continue
-            fix = ({"key": _high_key(upper.above), "value": format_points(upper.at_least)} if where[-1] == high_key
-                   else {"key": _low_key(lower.at_most), "value": format_points(lower.below)})
+            fix = ({"key": _high_key(upper.above), "value": format_points(upper.at_least), "grade": lower.label}
+                   if fix_lower
+                   else {"key": _low_key(lower.at_most), "value": format_points(lower.below), "grade": upper.label})
             ctx.say("spec.grade_gap_at" if upper.above else "spec.grade_overlap_at", where,
                     score=format_points(lower.below), upper=upper.label, lower=lower.label, **fix)
             continue
-        fix = ({"key": high_key, "value": format_points(upper.at_least)} if where[-1] == high_key
-               else {"key": low_key, "value": format_points(lower.below)})
+        fix = ({"key": high_key, "value": format_points(upper.at_least), "grade": lower.label}
+               if fix_lower
+               else {"key": low_key, "value": format_points(lower.below), "grade": upper.label})
         if lower.below < upper.at_least:
             ctx.say("spec.grade_gap", where, low=format_points(lower.below), high=format_points(upper.at_least),
                     lower=lower.label, upper=upper.label, **fix)
