@@ -84,6 +84,7 @@ class Document:
     key_positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict)
     files: Mapping[Path, str] = attrs.field(factory=dict)  # for a merged spec: the file each value came from
     sources: tuple[str, ...] = ()  # for a merged spec: every file, base first
+    warnings: tuple[Problem, ...] = ()  # for a merged spec: what its changes left behind (an orphaned fact)
 
     def file_of(self, path: Path) -> str:
         """The file the value at ``path`` (or its nearest located parent) came from."""

@@ -154,7 +154,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         conversion=conversion, not_applicable=d.get("not_applicable", "full_marks"),
         limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding, graded=has_grades,
         consequences=tuple(consequences), groups=tuple(groups),
-        positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,),
+        positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,), warnings=ctx.doc.warnings,
     )
 
 

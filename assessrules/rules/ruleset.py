@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import Path
+from ..errors import Path, Problem
 from ..periods import PERIOD_KINDS
 from .derive import Derived
 from .facts import Fact, facts_json_schema
@@ -54,6 +54,7 @@ class Rules:
     groups: tuple[Group, ...] = ()  # groups scored from their members' results
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
+    warnings: tuple[Problem, ...] = attrs.field(default=(), repr=False)  # what an extending spec left behind
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
     trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     fact_groups: Mapping[str | None, Mapping[str, Fact]] = attrs.field(init=False, repr=False)

@@ -1,0 +1,157 @@
+"""Issue 24's language items of h-lang24b, each through the public API and its shape's scenario file.
+
+Next year's edits (`rules:` adds a rule; the unit's bonus merges key by key; what a removal leaves behind is a
+warning), and the other shapes below, each hand-worked in ``tests/specs/shapes/*.tests.yaml``.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+import assessrules
+from assessrules._resources import load_schema
+from assessrules.authoring.scenarios import load_cases, run_cases
+from assessrules.cli import run
+from assessrules.errors import Problem, SpecError
+from assessrules.messages import render_problem
+
+SHAPES = Path(__file__).parent / "specs" / "shapes"
+SPEC_SCHEMA = jsonschema.Draft202012Validator(load_schema("spec-1.schema.json"))
+D = Decimal
+
+
+def call(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return run(list(argv), out, err), out.getvalue(), err.getvalue()
+
+
+def extend(tmp_path: Path, body: str) -> Path:
+    """An extending file over a copy of next_edits_base.yaml, both in ``tmp_path``."""
+    shutil.copy(SHAPES / "next_edits_base.yaml", tmp_path / "next_edits_base.yaml")
+    path = tmp_path / "next.yaml"
+    path.write_text(f"spec_format: 1\nextends: next_edits_base.yaml\n{body}", encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[Problem]:
+    with pytest.raises(SpecError) as caught:
+        assessrules.load_spec(path)
+    return list(caught.value.problems)
+
+
+def town(**facts: Any) -> dict[str, Any]:
+    return {"id": "u", "type": "town", "target": 1, "facts": {"paper_missing": 0, **facts}}
+
+
+def scenario_passes(name: str) -> None:
+    spec = assessrules.load_spec(SHAPES / f"{name}.yaml")
+    outcomes = run_cases(spec, load_cases(spec, SHAPES / f"{name}.tests.yaml"))
+    assert outcomes and all(o.passed for o in outcomes), [o for o in outcomes if not o.passed]
+
+
+# --- next year's edits -------------------------------------------------------------------------------
+
+
+def test_next_years_edits_add_rules_and_edit_bonuses() -> None:
+    """`rules:` adds a deduction, a part's veto (after the one it names) and bonus item, and a unit veto under
+    `total`; the part's and the unit's bonus caps change key by key, their items kept."""
+    spec = assessrules.load_spec(SHAPES / "next_edits.yaml")
+    web = spec.indicator("web")
+    assert [t.label for t in web.triggers if t.kind == "veto"] == ["泄露个人信息，本项最高计20分", "网站被篡改，本项计0分"]
+    assert web.bonus is not None and web.bonus.cap == 3 and [t.label for t in web.bonus.items] == [
+        "网站获评优秀", "网站创新做法"]
+    assert spec.bonus is not None and spec.bonus.cap == 6 and len(spec.bonus.items) == 1
+    assert [v.label for v in spec.vetoes] == ["报送虚假材料"]
+    result = spec.evaluate(town(late=3, blank_columns=2, ledger_missing=1, paper_missing=5))
+    assert (result.score, result.grade) == (D(89), "良好")
+    scenario_passes("next_edits")
+
+
+def test_what_a_removal_leaves_behind_is_a_warning_not_an_error() -> None:
+    """Removing 纸质台账缺失 leaves the required fact it read and the assumption it cited: the spec loads, with
+    a warning for each, located at their declarations."""
+    spec = assessrules.load_spec(SHAPES / "next_edits.yaml")
+    assert [(w.code, w.path) for w in spec.warnings] == [
+        ("extends.orphan_fact", ("facts", "paper_missing")),
+        ("extends.orphan_assumption", ("assumptions", 0, "id"))]
+    fact, assumption = (render_problem(w, "zh") for w in spec.warnings)
+    assert "必填数据项 `paper_missing`（缺失纸质台账本数）已没有任何规则读取" in fact
+    assert "`paper_missing: null`" in fact
+    assert all(str(w.file).endswith("next_edits_base.yaml") for w in spec.warnings)  # where they are declared
+    assert "解读 `paper_books` 已不被任何指标、参数或规则引用" in assumption
+    assert "after the removals nothing reads the required fact `paper_missing`" in render_problem(spec.warnings[0], "en")
+    assert assessrules.load_spec(SHAPES / "next_edits_base.yaml").warnings == ()
+
+
+def test_the_warning_goes_once_its_cause_is_removed_too(tmp_path: Path) -> None:
+    """Writing `paper_missing: null` and removing the assumption, as the hints say, leaves no warning; a fact that
+    the base did not read either is not the extending spec's doing."""
+    body = """\
+facts: {paper_missing: null}
+assumptions: [{id: paper_books, remove: true}]
+indicators:
+  - id: records
+    rules: [{label: 纸质台账缺失, remove: true}]
+"""
+    assert assessrules.load_spec(extend(tmp_path, body)).warnings == ()
+    body = """\
+facts: {notes: {type: count, label: 备注数, required: true, max: 5}}
+"""
+    assert assessrules.load_spec(extend(tmp_path, body)).warnings == ()
+
+
+def test_an_orphan_stays_a_warning_through_a_further_extension(tmp_path: Path) -> None:
+    """A spec extending next year's keeps the warning while the fact is still left behind."""
+    for name in ("next_edits_base.yaml", "next_edits.yaml"):
+        shutil.copy(SHAPES / name, tmp_path / name)
+    path = tmp_path / "later.yaml"
+    path.write_text("spec_format: 1\nextends: next_edits.yaml\nmetadata: {id: shape-later, title: 再下一年}\n",
+                    encoding="utf-8")
+    assert [w.code for w in assessrules.load_spec(path).warnings] == ["extends.orphan_fact",
+                                                                       "extends.orphan_assumption"]
+
+
+def test_validate_and_diff_print_the_warnings_and_still_succeed() -> None:
+    code, out, err = call("validate", str(SHAPES / "next_edits.yaml"))
+    assert code == 0 and "通过" in out
+    assert err.count("提醒：") == 2 and "next_edits_base.yaml:9:" in err and "`paper_missing: null`" in err
+    code, out, err = call("validate", "--errors", "json", str(SHAPES / "next_edits.yaml"))
+    assert code == 0 and err.count("提醒：") == 2
+    code, out, err = call("diff", str(SHAPES / "next_edits_base.yaml"), str(SHAPES / "next_edits.yaml"))
+    assert code == 0 and "栏目空白" in out and err.count("提醒：") == 2
+    code, out, err = call("--lang", "en", "diff", str(SHAPES / "next_edits_base.yaml"), str(SHAPES / "next_edits.yaml"))
+    assert "warning: " in err and "nothing reads the required fact `paper_missing`" in err
+
+
+@pytest.mark.parametrize(("body", "code", "line", "words"), [
+    ("indicators:\n  - id: web\n    rules:\n      - {add: multiplier, label: 系数, factor: 1}\n",
+     "extends.add_where", 6, "不能向「multiplier」新增规则"),
+    ("indicators:\n  - id: records\n    rules:\n      - {add: bonus, label: 台账创新, if: web_award, points: 1}\n",
+     "extends.add_where", 6, "不能向「bonus」新增规则"),
+    ("indicators:\n  - id: web\n    rules:\n      - {add: deduct, label: 未按时更新, per: late, points: 2}\n",
+     "extends.add_exists", 6, "已有名为「未按时更新」的规则"),
+    ("indicators:\n  - id: web\n    rules:\n      - {add: deduct, id: blank, per: late, points: 2}\n",
+     "extends.add_label", 6, "缺少 `label:`"),
+    ("indicators:\n  - id: web\n    rules:\n      - {add: veto, label: 篡改, if: web_leak, after: 泄露个人信息，本项最高计2分}\n",
+     "extends.no_rule_typo", 6, "泄露个人信息，本项最高计20分"),
+])
+def test_a_rule_that_cannot_be_added_is_refused_in_the_extending_file(tmp_path: Path, body: str, code: str,
+                                                                      line: int, words: str) -> None:
+    path = extend(tmp_path, body)
+    problems = problems_of(path)
+    assert [p.code for p in problems] == [code]
+    said = render_problem(problems[0], "zh")
+    assert problems[0].file == str(path) and problems[0].line == line and words in said, said
+
+
+def test_the_extending_file_with_added_rules_passes_the_editor_schema() -> None:
+    data = yaml.safe_load((SHAPES / "next_edits.yaml").read_text(encoding="utf-8"))
+    assert list(SPEC_SCHEMA.iter_errors(data)) == []
