@@ -155,3 +155,24 @@ def test_a_rule_that_cannot_be_added_is_refused_in_the_extending_file(tmp_path: 
 def test_the_extending_file_with_added_rules_passes_the_editor_schema() -> None:
     data = yaml.safe_load((SHAPES / "next_edits.yaml").read_text(encoding="utf-8"))
     assert list(SPEC_SCHEMA.iter_errors(data)) == []
+
+
+# --- conversion after the bonus ----------------------------------------------------------------------
+
+
+def test_a_share_of_the_table_and_its_bonus_is_the_score() -> None:
+    """(97 + 2) × 1% = 0.99, graded on the converted scale; the account shows the share."""
+    spec = assessrules.load_spec(SHAPES / "conversion_share.yaml")
+    assert spec.conversion is not None and (spec.conversion.to, spec.conversion.share) == (D(1), D("0.01"))
+    result = spec.evaluate({"id": "u", "type": "town", "facts": {"late": 3, "practices": 1}})
+    assert (result.base_score, result.bonus, result.score, result.grade) == (D(97), D(2), D("0.99"), "优秀")
+    assert "折算为考核分值：(97 + 2) × 1%" in result.explain()
+    assert "converted to the assessment score: (97 + 2) × 1%" in result.explain(lang="en")
+    scenario_passes("conversion_share")
+
+
+def test_a_conversion_takes_to_or_share_not_both(tmp_path: Path) -> None:
+    text = (SHAPES / "conversion_share.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "both.yaml"
+    path.write_text(text.replace("conversion: {share: 1%,", "conversion: {share: 1%, to: 1,"), encoding="utf-8")
+    assert problems_of(path)[0].path[0] == "conversion"

@@ -80,6 +80,8 @@ _LINES: dict[str, tuple[str, str]] = {
     "rounding": ("，四舍五入保留 {places} 位小数", ", rounded half up to {places} decimal places"),
     "conversion": ("折算为考核分值：{total} × {to} ÷ {scale}{rounding}",
                    "converted to the assessment score: {total} × {to} ÷ {scale}{rounding}"),
+    "conversion_share": ("折算为考核分值：{total} × {share}{rounding}",
+                         "converted to the assessment score: {total} × {share}{rounding}"),
     "veto": ("一票否决：{rule}", "veto: {rule}"),
     "graded_score": ("考核得分 {score}", "assessment score {score}"),
     "no_deduction": ("不扣分", "no deduction"),

@@ -101,6 +101,8 @@ _LINES: dict[str, tuple[str, str]] = {
     "rule_not_graded": ("本细则只计分，不评定等次。", "These rules give scores only, without grades."),
     "rule_conversion": ("考评得分折算为{to}分制{places}后评定等次。", "The score is converted to a scale of {to}{places} "
                                                                 "before it is graded."),
+    "rule_conversion_share": ("考评得分与加分之和按{share}折算{places}后评定等次。",
+                              "The score with its bonus counts {share}{places} before it is graded."),
     "rule_places": ("（保留{places}位小数）", " (to {places} decimals)"),
     "rule_rounding": ("得分保留{places}位小数{mode}。", "Scores are kept to {places} decimals{mode}."),
     "rule_half_up": ("，四舍五入", ", rounded half up"),

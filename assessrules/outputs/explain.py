@@ -263,8 +263,14 @@ def _outcome_lines(result: Result, say: _Say) -> list[str]:
         c = spec.conversion
         total = result.base_score + result.bonus
         rounding = say("rounding", places=c.places) if c.places is not None else ""
-        lines.append("  " + say("conversion", total=format_points(total), to=format_points(c.to),
-                                scale=format_points(spec.metadata.scale), rounding=rounding))
+        if c.share is not None:  # a share of (table + bonus): (100 + 6) × 1%
+            shown = (f"({format_points(result.base_score)} + {format_points(result.bonus)})" if spec.bonus is not None
+                     else format_points(total))
+            lines.append("  " + say("conversion_share", total=shown, share=f"{format_points(c.share * 100)}%",
+                                    rounding=rounding))
+        else:
+            lines.append("  " + say("conversion", total=format_points(total), to=format_points(c.to),
+                                    scale=format_points(spec.metadata.scale), rounding=rounding))
         if c.clause:
             lines.append("      " + say("source", source=c.clause))
     veto = result.veto

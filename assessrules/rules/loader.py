@@ -119,7 +119,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     root = build_tree(ctx, d, metadata, unit_types)
     if root is not None:
         check_score_order(ctx, root)
-    conversion = build_conversion(d.get("conversion"))
+    conversion = build_conversion(d.get("conversion"), metadata.scale)
     graded = conversion.to if conversion else metadata.scale
     bonus_section = d.get("bonus") or {}
     top = None if bonus_section and "cap" not in bonus_section else (  # no cap: no highest score

@@ -128,6 +128,7 @@ class Conversion:
     to: Decimal
     places: int | None = None  # rounded half up to this many decimals, when given
     clause: str | None = None
+    share: Decimal | None = None  # written as a share of (table + bonus), 得分 = (100 + 6) × 1%: then to = scale × share
 
 
 @attrs.frozen

@@ -195,7 +195,10 @@ def _sections(spec: Spec, say: _Words) -> list[tuple[str, str, tuple[str, ...], 
     notes: list[str] = []
     if spec.conversion is not None:
         places = say("places", places=spec.conversion.places) if spec.conversion.places is not None else ""
-        notes.append(say("conversion", to=format_points(spec.conversion.to), places=places))
+        if spec.conversion.share is not None:  # (table + bonus) × 1%
+            notes.append(say("conversion_share", share=f"{format_points(spec.conversion.share * 100)}%", places=places))
+        else:
+            notes.append(say("conversion", to=format_points(spec.conversion.to), places=places))
     if spec.rounding is not None:
         mode = say("half_up") if spec.rounding.mode == "half_up" else ""
         notes.append(say("rounding", places=spec.rounding.places, mode=mode))
