@@ -176,3 +176,20 @@ def test_a_conversion_takes_to_or_share_not_both(tmp_path: Path) -> None:
     path = tmp_path / "both.yaml"
     path.write_text(text.replace("conversion: {share: 1%,", "conversion: {share: 1%, to: 1,"), encoding="utf-8")
     assert problems_of(path)[0].path[0] == "conversion"
+
+
+# --- a parent's own score ----------------------------------------------------------------------------
+
+
+def test_a_parents_own_score_reads_its_children() -> None:
+    """依申请公开 = 90% × 20 − 2 − 2 (what its children lost) − 0.5 (its own deduction) = 13.5; the account shows the
+    parent's formula, not a sum of the items it does not take."""
+    spec = assessrules.load_spec(SHAPES / "parent_score.yaml")
+    result = spec.evaluate({"id": "u", "type": "dept", "facts": {"on_time_rate": "90%", "irregular_replies": 2,
+                                                                 "corrected": 1, "late_reports": 1}})
+    assert {i.id: i.score for i in result.indicators if i.id in ("requests", "replies", "review")} == {
+        "requests": D("13.5"), "replies": D(3), "review": D(3)}
+    assert result.score == D("93.5")
+    account = result.explain()
+    assert "= 14  按期办结率计分" in account and "各项合计" not in account
+    scenario_passes("parent_score")

@@ -137,11 +137,6 @@ MESSAGES: dict[str, Message] = {
         "the children add up to {total} ({parts}), not {points}", "子指标分值合计为 {total}（{parts}），不等于 {points}",
         "fix the points, or set `children_add_up: false` where the document itself does not add up",
         "请改正分值；如果文件原文本身就不相加，请写 `children_add_up: false`"),
-    "spec.score_on_parent": _m(
-        "an indicator with children has its own score rule", "有子指标的指标写了 `score:`",
-        "an indicator with children takes its score from them; `score:` is for leaves",
-        "有子指标的指标由子指标得分相加，`score:` 只能写在末级指标上",
-        "move `score:` to a child, or remove the children", "请把 `score:` 移到子指标上，或去掉子指标"),
     "spec.tree_depth": _m(
         "the indicator tree is deeper than the limit", "指标层级超过上限",
         "the indicator tree is more than {limit} levels deep", "指标树超过 {limit} 层",

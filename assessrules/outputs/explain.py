@@ -199,7 +199,8 @@ def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[st
     kids = children.get(node.id, [])
     for child in kids:
         lines.extend(_indicator_lines(result, child, children, say))
-    if kids and node.fired:
+    own_base = any(result.spec.triggers[f.index].phase == "base" for f in node.fired)  # its own `score:`
+    if kids and node.fired and not own_base:
         subtotal = sum((k.score for k in kids if k.score is not None), Decimal(0))
         lines.append(f"{pad}    " + say("subtotal", points=format_points(subtotal)))
     for fired in node.fired:

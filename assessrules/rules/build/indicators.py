@@ -157,9 +157,8 @@ class _Tree:
         built = (self.node(child, kids_path + (i,), depth + 1, node_id) for i, child in enumerate(kids))
         children = [c for c in built if c is not None]
         with ctx.within("label.indicator", name):
+            # a parent's own `score:` is its base instead of the sum of its children (which it may read, score("a"))
             self.check_children(raw, path, depth, points, children, kids_path=kids_path)
-            if children and any(t.phase == "base" for t in triggers):
-                ctx.say("spec.score_on_parent", path + ("score",))
         if points is None:
             return None
         method = raw.get("method", ())
