@@ -193,3 +193,50 @@ def test_a_parents_own_score_reads_its_children() -> None:
     account = result.explain()
     assert "= 14  按期办结率计分" in account and "各项合计" not in account
     scenario_passes("parent_score")
+
+
+# --- a grade from an assessor's verdict --------------------------------------------------------------
+
+
+def test_the_grade_is_the_assessors_verdict_and_the_score_is_still_the_tables() -> None:
+    spec = assessrules.load_spec(SHAPES / "verdict_grade.yaml")
+    assert spec.grade_by == "verdict" and [g.verdicts for g in spec.grades] == [("好",), ("较好",), ("一般",), ("差",)]
+    result = spec.evaluate({"id": "u", "type": "dept", "target": 2, "facts": {"verdict": "一般", "late": 1}})
+    assert (result.score, result.grade, result.deduction) == (D(98), "合格", D(1))
+    assert "合格（考核组评议结果为「一般」，得分 98）：扣除目标分值的 50%：1 分" in result.explain()
+    assert "Pass" not in result.explain(lang="en") and "「一般」, score 98" in result.explain(lang="en")
+    scenario_passes("verdict_grade")
+
+
+def test_a_group_of_verdict_graded_units_has_no_grade_of_its_own() -> None:
+    text = (SHAPES / "verdict_grade.yaml").read_text(encoding="utf-8")
+    spec = assessrules.spec_from_text(text + "groups: {county: {label: 全县, members: [dept]}}\n"
+                                                  "rounding: {places: 2}\n")
+    results = [spec.evaluate({"id": u, "type": "dept", "facts": {"verdict": v}}) for u, v in (("a", "好"), ("b", "差"))]
+    (group,) = spec.score_groups(results)
+    assert group.grade is None and group.score == D(100)
+
+
+@pytest.mark.parametrize(("change", "code", "words"), [
+    (("grade_by: verdict", "grade_by: late"), "spec.grade_by", "`grade_by: late` 须指向一个年度的 `enum` 数据项"),
+    (("verdict: 较好}", "verdict: 较佳}"), "spec.verdict_value", "「较佳」不是 `verdict` 的取值"),
+    (("verdict: 一般, deduct", "verdict: [一般, 好], deduct"), "spec.verdict_twice",
+     "评议结果「好」既对应「优秀」又对应「合格」"),
+    (("verdict: 一般, deduct", "verdict: 差, deduct"), "spec.verdict_twice",
+     "评议结果「差」既对应「合格」又对应「不合格」"),
+    (("  - {id: poor, label: 不合格, verdict: 差, deduct: 100%}\n", ""), "spec.verdict_missing",
+     "`verdict` 的评议结果 差 没有对应任何等次"),
+    (("label: 良好, verdict: 较好}", "label: 良好, verdict: 较好, at_least: 80}"), "spec.verdict_grade",
+     "等次「良好」由 `verdict` 确定"),
+    (("grade_by: verdict\n", ""), "spec.verdict_without_grade_by", "但没有 `grade_by:` 指明评议结果所在的数据项"),
+])
+def test_a_verdict_grade_that_does_not_fit_is_refused_at_its_place(tmp_path: Path, change: tuple[str, str], code: str,
+                                                                   words: str) -> None:
+    text = (SHAPES / "verdict_grade.yaml").read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "spec.yaml"
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    problems = problems_of(path)
+    assert code in [p.code for p in problems]
+    said = [render_problem(p, "zh") for p in problems]
+    assert any(words in s for s in said), said

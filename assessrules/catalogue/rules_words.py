@@ -95,6 +95,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "rule_at_most": ("{points}分及以下", "{points} or less"),
     "rule_range_join": ("，", ", "),
     "rule_any_score": ("任何得分", "any score"),
+    "rule_verdict": ("{fact}为{verdicts}", "{fact}: {verdicts}"),
     "rule_commend": ("通报表扬", "commended"),
     "rule_target_off": ("扣除目标分值的{percent}%", "{percent}% off the target value"),
     "rule_target_kept": ("不扣目标分值", "nothing off the target value"),

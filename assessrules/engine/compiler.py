@@ -471,14 +471,17 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
             if veto.at_most is not None:  # type: ignore[attr-defined]
                 em.line(f"if s > {em.const(veto.at_most)}: s = {em.const(veto.at_most)}")  # type: ignore[attr-defined]
     grades = spec.grades
-    for i, grade in enumerate(grades):
+    if spec.grade_by is not None:  # the assessor's verdict gives the grade (好 → 优秀), whatever the score
+        verdicts = {v: i for i, grade in enumerate(grades) for v in grade.verdicts}
+        em.line(f"g = {em.const(verdicts)}[{em.name(spec.grade_by)}]")
+    for i, grade in enumerate(grades if spec.grade_by is None else ()):
         if grade.at_least is None:
             em.line("else:" if i else "if True:")
         else:
             em.line(f"{'if' if i == 0 else 'elif'} s {'>' if grade.above else '>='} {em.const(grade.at_least)}:")
         with em.indent():
             em.line(f"g = {i}")
-    if grades[-1].at_least is not None:
+    if grades[-1].at_least is not None and spec.grade_by is None:
         em.line("else:")
         with em.indent():
             em.line(f"g = {len(grades) - 1}")

@@ -338,11 +338,17 @@ def _grade_lines(result: Result, section: Callable[[str], None], lines: list[str
     grade = result.spec.grades[result.grade_index]
     section("grade")
     bounds = []
-    if grade.at_least is not None:
-        bounds.append(f"{format_points(grade.at_least)} {grade.low_sign} ")
-    bounds.append(format_points(result.score))
-    if grade.below is not None:
-        bounds.append(f" {grade.high_sign} {format_points(grade.below)}")
+    by = result.spec.grade_by
+    if by is not None:  # the grade is the assessor's verdict: say which, and the score beside it
+        fact = result.spec.facts[by]
+        bounds.append(say("grade_verdict", fact=fact.label, verdict=str(result.unit.facts.get(by)),
+                          score=format_points(result.score)))
+    else:
+        if grade.at_least is not None:
+            bounds.append(f"{format_points(grade.at_least)} {grade.low_sign} ")
+        bounds.append(format_points(result.score))
+        if grade.below is not None:
+            bounds.append(f" {grade.high_sign} {format_points(grade.below)}")
     consequence = (say("no_deduction") if grade.deduct == 0
                    else say("grade_deduction", percent=format_points(grade.deduct * 100),
                             points=format_points(result.grade_deduction)))

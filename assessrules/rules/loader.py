@@ -23,7 +23,7 @@ from .build.context import BuildContext
 from .build.derived import build_derived
 from .build.direct import build_direct
 from .build.facts import build_facts
-from .build.grades import build_grades
+from .build.grades import build_grades, build_verdict_grades
 from .build.groups import build_groups
 from .build.indicators import ROOT_ID, build_tree, check_score_order, declare_scores
 from .build.metadata import build_metadata, build_unit_types
@@ -125,7 +125,16 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     top = None if bonus_section and "cap" not in bonus_section else (  # no cap: no highest score
         graded + Decimal(bonus_section.get("cap", 0)) * graded / metadata.scale)
     has_grades = "grades" in d
-    grades = build_grades(ctx, d["grades"], top) if has_grades else [UNGRADED]
+    grade_by = d.get("grade_by")
+    if grade_by is not None and has_grades:  # the grade is the assessor's verdict (好/较好/一般/差), not a threshold
+        grades = build_verdict_grades(ctx, d["grades"], grade_by, facts)
+    else:
+        if grade_by is not None:
+            ctx.say("spec.grade_by_no_grades", ("grade_by",), fact=grade_by)
+        grades = build_grades(ctx, d["grades"], top) if has_grades else [UNGRADED]
+        for i, g in enumerate(d.get("grades") or ()):
+            if "verdict" in g:
+                ctx.say("spec.verdict_without_grade_by", ("grades", i, "verdict"), grade=g["label"])
     direct = build_direct(ctx, d.get("direct_deductions"))
     bonus = build_bonus(ctx, d.get("bonus"), metadata.scale)
     vetoes = build_vetoes(ctx, d.get("veto", []), grades)
@@ -155,6 +164,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding, graded=has_grades,
         consequences=tuple(consequences), groups=tuple(groups),
         positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,), warnings=ctx.doc.warnings,
+        grade_by=grade_by,
     )
 
 

@@ -186,6 +186,7 @@ class Grade:
     consequence: str | None = None  # what else the grade brings, in words (约谈, 追责): recorded, not scored
     above: bool = False  # the lower threshold is strict (高于80, written `above: 80`): 80 itself is not in
     at_most: bool = False  # the upper threshold is inclusive (80分及以下, written `at_most: 80`): 80 itself is in
+    verdicts: tuple[str, ...] = ()  # under `grade_by:`, the assessor's verdicts that give this grade (好, 较好)
 
     def contains(self, score: Decimal) -> bool:
         """True when ``score`` falls between the thresholds, each inclusive or strict as written."""

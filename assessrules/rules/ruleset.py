@@ -55,6 +55,7 @@ class Rules:
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
     warnings: tuple[Problem, ...] = attrs.field(default=(), repr=False)  # what an extending spec left behind
+    grade_by: str | None = None  # the enum fact (an assessor's verdict) the grade is taken from, not the score
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
     trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     fact_groups: Mapping[str | None, Mapping[str, Fact]] = attrs.field(init=False, repr=False)

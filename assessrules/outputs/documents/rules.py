@@ -155,6 +155,9 @@ def _table_rows(spec: Spec, say: _Words) -> list[Keyed]:
 
 
 def _range(grade: Grade, say: _Words) -> str:
+    by = say.spec.grade_by
+    if by is not None:  # 评议结果为好
+        return say("verdict", fact=say.spec.facts[by].label, verdicts=say("list").join(grade.verdicts))
     parts = []
     if grade.at_least is not None:
         parts.append(say("above" if grade.above else "at_least", points=format_points(grade.at_least)))
