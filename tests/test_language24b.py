@@ -240,3 +240,41 @@ def test_a_verdict_grade_that_does_not_fit_is_refused_at_its_place(tmp_path: Pat
     assert code in [p.code for p in problems]
     said = [render_problem(p, "zh") for p in problems]
     assert any(words in s for s in said), said
+
+
+# --- points that depend on the unit ------------------------------------------------------------------
+
+
+def test_rules_read_the_units_type_and_id_as_plain_names() -> None:
+    spec = assessrules.load_spec(SHAPES / "unit_dependent.yaml")
+
+    def score(uid: str, kind: str, **facts: Any) -> Decimal:
+        return spec.evaluate({"id": uid, "type": kind, "facts": {"events": 2, **facts}}).score
+
+    assert (score("a", "town", missing=3), score("b", "dept", missing=3)) == (D(94), D(97))
+    assert score("county_office", "dept", missing=1, coordination_missed=2) == D(95)
+    result = spec.evaluate({"id": "a", "type": "town", "facts": {"missing": 3}})
+    fired = next(f for i in result.indicators for f in i.fired if f.label.startswith("缺项"))
+    assert dict(fired.facts) == {"missing": 3}  # the unit's type is not a fact: the account lists the facts only
+    scenario_passes("unit_dependent")
+
+
+@pytest.mark.parametrize(("old", "new", "code"), [
+    ("unit_type == 'town'", "unit_type == 'towns'", "expression.enum_value"),
+    ("unit_type == 'town'", "unit.type == 'town'", None),
+])
+def test_the_unit_names_are_checked_and_attribute_access_stays_refused(tmp_path: Path, old: str, new: str,
+                                                                       code: str | None) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text((SHAPES / "unit_dependent.yaml").read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    problems = problems_of(path)
+    assert len(problems) == 1 and problems[0].path[:2] == ("indicators", 0)
+    if code is not None:
+        assert problems[0].code == code
+
+
+def test_a_derived_value_cannot_read_the_unit(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    text = (SHAPES / "unit_dependent.yaml").read_text(encoding="utf-8")
+    path.write_text(text + "derived:\n  town: {label: 是镇, expr: \"unit_type == 'town'\"}\n", encoding="utf-8")
+    assert [p.path for p in problems_of(path)] == [("derived", "town", "expr")]

@@ -28,7 +28,7 @@ from ..errors import EvaluationError
 from ..messages import problem
 from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
 from ..rules.derive import Count, Sum, _total
-from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
+from ..rules.expressions import SCORE_PREFIX, UNIT_NAMES, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
 from ..rules.kinds import Multiplier, Trigger
 from ..rules.model import Bonus, Indicator
@@ -139,6 +139,8 @@ class Emitter:
         if not name.isidentifier():  # pragma: no cover - the checker admits only identifiers
             raise ValueError(name)
         fact = self.spec.facts.get(name)
+        if fact is None and name in UNIT_NAMES and not any(d.name == name for d in self.spec.derived):
+            return "ut" if name == "unit_type" else "uid"  # the scorer's own arguments: the unit's type and id
         if self.period is not None and fact is not None and fact.period == self.period:
             return f"pv[{name!r}]"
         return f"ns[{name!r}]"

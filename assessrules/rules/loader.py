@@ -116,6 +116,9 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         ctx.say("spec.year", ("metadata",))
     derived = build_derived(ctx, d.get("derived", {}), facts, build_rounding(d.get("rounding")))
     declare_scores(ctx, d)  # score("web") may be read by rules, never by derived values
+    for unit_name, label, kinds in (("unit_type", "单位类型（unit type）", tuple(unit_types)),  # so may the unit's
+                                    ("unit_id", "单位编号（unit id）", None)):
+        ctx.names.setdefault(unit_name, Name("text", "run", label, kinds))
     root = build_tree(ctx, d, metadata, unit_types)
     if root is not None:
         check_score_order(ctx, root)
