@@ -278,3 +278,37 @@ def test_a_derived_value_cannot_read_the_unit(tmp_path: Path) -> None:
     text = (SHAPES / "unit_dependent.yaml").read_text(encoding="utf-8")
     path.write_text(text + "derived:\n  town: {label: 是镇, expr: \"unit_type == 'town'\"}\n", encoding="utf-8")
     assert [p.path for p in problems_of(path)] == [("derived", "town", "expr")]
+
+
+# --- per-unit totals ---------------------------------------------------------------------------------
+
+
+def test_a_departments_total_is_90_and_its_grade_reads_the_percentage() -> None:
+    """81 of 90 is 90%: 优秀 for a department, while 81 of 100 in a town is 良好."""
+    spec = assessrules.load_spec(SHAPES / "unit_totals.yaml")
+    dept = spec.evaluate({"id": "d", "type": "dept", "facts": {"late": 9}})
+    town = spec.evaluate({"id": "t", "type": "town", "facts": {"late": 9, "column_gaps": 5}})
+    assert (dept.score, dept.grade, town.score, town.grade) == (D(81), "优秀", D(81), "良好")
+    assert next(i.points for i in dept.indicators if i.id == "total") == D(90)
+    assert "良好（75% ≤ 得分率 88.89%（80 / 90） < 90%）" in spec.evaluate(
+        {"id": "d", "type": "dept", "facts": {"late": 10}}).explain()
+    scenario_passes("unit_totals")
+
+
+def test_the_top_level_points_must_add_up_to_the_units_total(tmp_path: Path) -> None:
+    """The 专栏 left worth 10 to a department whose total is 90: 90 + 10 ≠ 90, an error naming the unit."""
+    path = tmp_path / "spec.yaml"
+    path.write_text((SHAPES / "unit_totals.yaml").read_text(encoding="utf-8").replace(
+        "unit_points: \"10 if unit_type == 'town' else 0\"", "unit_points: '10'"), encoding="utf-8")
+    spec = assessrules.load_spec(path)
+    assert spec.evaluate({"id": "t", "type": "town", "facts": {}}).score == D(100)
+    with pytest.raises(assessrules.AssessRulesError) as caught:
+        spec.evaluate({"id": "d", "type": "dept", "facts": {}})
+    assert "d" in str(caught.value)
+
+
+def test_grades_on_the_score_stay_the_default_for_a_per_unit_total(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text((SHAPES / "unit_totals.yaml").read_text(encoding="utf-8").replace("grade_on: percentage\n", ""),
+                    encoding="utf-8")
+    assert assessrules.load_spec(path).evaluate({"id": "d", "type": "dept", "facts": {"late": 9}}).grade == "良好"

@@ -88,6 +88,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "grade_deduction": ("扣除目标分值的 {percent}%：{points} 分", "{percent}% of the target value deducted: {points}"),
     "forced_by_veto": ("，一票否决定等", ", fixed by a veto"),
     "grade_line": ("{grade}（{bounds}）：{consequence}", "{grade} ({bounds}): {consequence}"),
+    "grade_percentage": ("得分率 {percent}%（{score} / {total}）", "{percent}% of the unit's total ({score} / {total})"),
     "grade_verdict": ("{fact}为「{verdict}」，得分 {score}", "{fact} 「{verdict}」, score {score}"),
     "and_commended": ("；通报表扬", "; commended"),
     "no_direct": ("无直接扣分项", "no direct deductions"),

@@ -479,6 +479,10 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
     for i, grade in enumerate(grades if spec.grade_by is None else ()):
         if grade.at_least is None:
             em.line("else:" if i else "if True:")
+        elif spec.grade_on == "percentage":  # 得分率: s × 100 against the threshold × the unit's total, no division
+            to, scale = (spec.conversion.to, spec.metadata.scale) if spec.conversion else (Decimal(1), Decimal(1))
+            em.line(f"{'if' if i == 0 else 'elif'} s * {em.const(100 * scale)} {'>' if grade.above else '>='} "
+                    f"{em.const(grade.at_least * to)} * {em.points(spec.root)}:")
         else:
             em.line(f"{'if' if i == 0 else 'elif'} s {'>' if grade.above else '>='} {em.const(grade.at_least)}:")
         with em.indent():
@@ -513,7 +517,7 @@ def _emit_unit_points(em: Emitter, spec: Rules) -> None:
         if node.children_add_up and kids and not any(c.weighted for c in kids) \
                 and any(c.unit_points is not None for c in kids):
             worth = ", ".join(em.points(c) for c in kids)
-            em.line(f"if sum(({worth},)) != {em.points(node)}: _bad_points({node.index}, ({worth},))")
+            em.line(f"if sum(({worth},)) != {em.points(node)}: _bad_points({node.index}, ({worth},), {em.points(node)})")
 
 
 def _emit_target(em: Emitter, spec: Rules) -> None:
@@ -830,13 +834,13 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
             "evaluation.shares", node.path, file=spec.source, node=node.name, parts=parts,
             total=format_points(sum((Fraction(s) for s in shares), Fraction(0)) * 100))])
 
-    def bad_points(index: int, worth: Any) -> None:
-        node = spec.nodes[index]
+    def bad_points(index: int, worth: Any, own: Any = None) -> None:
+        node = spec.nodes[index]  # `own`: what the parent itself is worth to the unit, when that is not its points
         if isinstance(worth, tuple):
             parts = " + ".join(f"{c.name} {format_points(Fraction(w))}" for c, w in zip(node.children, worth, strict=True))
             found = problem("evaluation.points_parts", node.path, file=spec.source, node=node.name, parts=parts,
                             total=format_points(sum((Fraction(w) for w in worth), Fraction(0))),
-                            points=format_points(node.points))
+                            points=format_points(Fraction(own) if own is not None else node.points))
         else:
             found = problem("evaluation.points_range", node.path, file=spec.source, node=node.name,
                             worth=format_points(Fraction(worth)), points=format_points(node.points))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..engine.results import register_view
@@ -344,11 +344,20 @@ def _grade_lines(result: Result, section: Callable[[str], None], lines: list[str
         bounds.append(say("grade_verdict", fact=fact.label, verdict=str(result.unit.facts.get(by)),
                           score=format_points(result.score)))
     else:
+        unit = "%" if result.spec.grade_on == "percentage" else ""  # thresholds on the unit's own total (得分率)
         if grade.at_least is not None:
-            bounds.append(f"{format_points(grade.at_least)} {grade.low_sign} ")
-        bounds.append(format_points(result.score))
+            bounds.append(f"{format_points(grade.at_least)}{unit} {grade.low_sign} ")
+        if unit:
+            total = next(i.points for i in result.indicators if i.depth == 0)
+            if result.spec.conversion is not None:
+                total = total * result.spec.conversion.to / result.spec.metadata.scale
+            share = (result.score * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else Decimal(0)
+            bounds.append(say("grade_percentage", percent=format_points(share), score=format_points(result.score),
+                              total=format_points(total)))
+        else:
+            bounds.append(format_points(result.score))
         if grade.below is not None:
-            bounds.append(f" {grade.high_sign} {format_points(grade.below)}")
+            bounds.append(f" {grade.high_sign} {format_points(grade.below)}{unit}")
     consequence = (say("no_deduction") if grade.deduct == 0
                    else say("grade_deduction", percent=format_points(grade.deduct * 100),
                             points=format_points(result.grade_deduction)))

@@ -123,7 +123,8 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     if root is not None:
         check_score_order(ctx, root)
     conversion = build_conversion(d.get("conversion"), metadata.scale)
-    graded = conversion.to if conversion else metadata.scale
+    grade_on = d.get("grade_on", "score")
+    graded = Decimal(100) if grade_on == "percentage" else conversion.to if conversion else metadata.scale
     bonus_section = d.get("bonus") or {}
     top = None if bonus_section and "cap" not in bonus_section else (  # no cap: no highest score
         graded + Decimal(bonus_section.get("cap", 0)) * graded / metadata.scale)
@@ -167,7 +168,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding, graded=has_grades,
         consequences=tuple(consequences), groups=tuple(groups),
         positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,), warnings=ctx.doc.warnings,
-        grade_by=grade_by,
+        grade_by=grade_by, grade_on=grade_on,
     )
 
 

@@ -56,6 +56,7 @@ class Rules:
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
     warnings: tuple[Problem, ...] = attrs.field(default=(), repr=False)  # what an extending spec left behind
     grade_by: str | None = None  # the enum fact (an assessor's verdict) the grade is taken from, not the score
+    grade_on: str = "score"  # or "percentage": the thresholds read the score × 100 ÷ the unit's own total (得分率)
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
     trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     fact_groups: Mapping[str | None, Mapping[str, Fact]] = attrs.field(init=False, repr=False)

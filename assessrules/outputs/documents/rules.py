@@ -159,10 +159,11 @@ def _range(grade: Grade, say: _Words) -> str:
     if by is not None:  # 评议结果为好
         return say("verdict", fact=say.spec.facts[by].label, verdicts=say("list").join(grade.verdicts))
     parts = []
+    pct = "pct_" if say.spec.grade_on == "percentage" else ""  # 得分率75%及以上
     if grade.at_least is not None:
-        parts.append(say("above" if grade.above else "at_least", points=format_points(grade.at_least)))
+        parts.append(say(pct + ("above" if grade.above else "at_least"), points=format_points(grade.at_least)))
     if grade.below is not None:
-        parts.append(say("at_most" if grade.at_most else "below", points=format_points(grade.below)))
+        parts.append(say(pct + ("at_most" if grade.at_most else "below"), points=format_points(grade.below)))
     return say("range_join").join(parts) if parts else say("any_score")
 
 
