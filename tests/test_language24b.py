@@ -312,3 +312,36 @@ def test_grades_on_the_score_stay_the_default_for_a_per_unit_total(tmp_path: Pat
     path.write_text((SHAPES / "unit_totals.yaml").read_text(encoding="utf-8").replace("grade_on: percentage\n", ""),
                     encoding="utf-8")
     assert assessrules.load_spec(path).evaluate({"id": "d", "type": "dept", "facts": {"late": 9}}).grade == "良好"
+
+
+# --- weights on raw scores ---------------------------------------------------------------------------
+
+
+def test_weights_on_raw_scores_keep_each_parts_own_maximum() -> None:
+    spec = assessrules.load_spec(SHAPES / "raw_weights.yaml")
+    assert spec.root.raw_weights and [c.points for c in spec.root.children] == [D(100), D(120)]
+    result = spec.evaluate({"id": "d", "type": "dept", "facts": {"work_errors": 5, "complaints": 5}})
+    assert (result.score, result.grade) == (D("99.5"), "优秀")  # 70% × 95 + 30% × 110
+    scenario_passes("raw_weights")
+
+
+@pytest.mark.parametrize(("old", "new", "code", "words"), [
+    ("scale: 106", "scale: 100", "spec.raw_weights_points", "各项最多得 70% × 100 + 30% × 120 = 106 分，而不是 100 分"),
+    ("    weight: 30%\n", "    weight: 40%\n", "spec.weights", "100"),
+])
+def test_raw_weights_declare_the_real_maximum(tmp_path: Path, old: str, new: str, code: str, words: str) -> None:
+    path = tmp_path / "spec.yaml"
+    text = (SHAPES / "raw_weights.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = problems_of(path)
+    assert code in [p.code for p in problems]
+    assert any(words in render_problem(p, "zh") for p in problems if p.code == code)
+
+
+def test_raw_weighting_needs_weighted_children(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    text = (SHAPES / "raw_weights.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("    weight: 70%\n", "").replace("    weight: 30%\n", "").replace(
+        "scale: 106", "scale: 220"), encoding="utf-8")
+    assert [p.code for p in problems_of(path)] == ["spec.raw_weights_unweighted"]

@@ -429,6 +429,16 @@ MESSAGES: dict[str, Message] = {
         "等次「{grade}」要求 `{key}: {threshold}`，但得分最高只有 {scale}，没有单位能达到",
         "lower the threshold, or check `metadata.scale` and `conversion.to`",
         "请降低分数线，或检查 `metadata.scale` 和 `conversion.to`"),
+    "spec.raw_weights_points": _m(
+        "a parent weighing raw scores declares points its children cannot make", "按原始得分加权，但上级分值与之不符",
+        "weighing raw scores, the children make at most {parts} = {made}, not {points}",
+        "按原始得分加权，各项最多得 {parts} = {made} 分，而不是 {points} 分",
+        "declare {made} points (the highest score the weights give)", "请把分值写为 {made}（加权后可得的最高分）"),
+    "spec.raw_weights_unweighted": _m(
+        "`weighting: raw` on a parent whose children carry no weights", "写了 `weighting: raw`，但下级没有权重",
+        "`weighting: raw` weighs the children's raw scores, but its children carry no `weight:`",
+        "`weighting: raw` 按下级的原始得分加权，但下级没有写 `weight:`",
+        "give each child its `weight:`, or remove `weighting:`", "请给每个下级写上 `weight:`，或去掉 `weighting:`"),
     "spec.grade_by": _m(
         "`grade_by` names no annual enum fact", "`grade_by` 指向的不是年度的枚举数据项",
         "`grade_by: {fact}` must name an annual `enum` fact whose values are the assessor's verdicts ({enums})",

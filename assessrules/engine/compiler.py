@@ -346,6 +346,8 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
         em.line(f"if sum(({shares},)) != 1 or min(({shares},)) < 0: _bad_weights({node.index}, ({shares},))")
 
     def part(c: Indicator) -> str:
+        if weighted and node.raw_weights:  # its weight × its own score (70% × 95 + 30% × 110)
+            return f"{weight(c)} * f{c.index}"
         if weighted:  # its weight × its share of its own points × the parent's points
             return f"{weight(c)} * f{c.index} * {cap} / {em.points(c)}"
         return f"f{c.index}"

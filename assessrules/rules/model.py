@@ -86,6 +86,7 @@ class Indicator:
     children_add_up: bool = True  # its children's points add up to its own (checked per unit with unit_points)
     floor_assumption: str | None = None  # the assumption its floor implements
     bonus: Bonus | None = None  # the part's own bonus (本项加分): gated on its score, within its points
+    raw_weights: bool = False  # `weighting: raw`: its weighted children add weight × their score, not × their share
 
     @property
     def weighted(self) -> bool:
