@@ -80,7 +80,6 @@ ZH = {
     "lambda": "只能调用列出的函数",
     "negative_points": "指标「时效性」：分值不能为负数，这里是 -1",
     "required_and_default": "数据项“有账号”（has_account）是必填项，不能有默认值",
-    "score_on_a_parent": "有子指标的指标由子指标得分相加，`score:` 只能写在末级指标上",
     "subscript": "不允许下标（`a[b]`）",
     "unknown_assumption": "指标「时效性」：没有编号为 `made-up` 的解读",
     "unknown_fact_in_expression": "指标「时效性」：表达式 `lates` 第 1 个字符处：名称 `lates` 未声明",

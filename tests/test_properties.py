@@ -96,7 +96,8 @@ def test_one_more_violation_never_raises_any_score(spec: Spec, data: st.DataObje
 def test_the_grade_always_matches_the_thresholds(spec: Spec, data: st.DataObject) -> None:
     """Exactly one grade contains the score, and it is the one given."""
     result = spec.evaluate(data.draw(facts_for(spec)))
-    containing = [g.label for g in spec.grades if g.contains(result.score)]
+    total = next(i.points for i in result.indicators if i.depth == 0)  # the unit's own, under `total.unit_points`
+    containing = [g.label for g in spec.grades_for(result.score, total, result.unit.facts)]
     if result.veto is not None:
         containing = [spec.grades[spec.grade_index(spec.triggers[result.veto.index].grade)].label]  # type: ignore[attr-defined]
     assert containing == [spec.grades[result.grade_index].label]  # without grades, the one implicit grade

@@ -81,7 +81,8 @@ _FIELDS = {"编号": "id", "标题": "title", "发文机关": "issuer", "文号"
            "上限（不含）": "below", "下限不含本数（高于）": "above", "上限含本数（及以下）": "at_most",
            "通报表扬": "commend", "扣除目标分值": "deduct", "数值": "value", "解读": "assumption",
            "类型/范围": "fact_type", "计算": "expression", "内容": "text", "规则": "rule", "上限": "cap",
-           "周期": "each", "条件/公式": "conditions", "门槛": "gate", "折算": "conversion", "处理": "handling"}
+           "周期": "each", "条件/公式": "conditions", "门槛": "gate", "折算": "conversion", "处理": "handling",
+           "评议结果": "verdicts"}
 """Each field a change names (``Change.field``, in Chinese in the data), and its catalogue line ``authoring.field_*``."""
 
 
@@ -112,6 +113,8 @@ def _show(value: Any, lang: str = "zh") -> str:
         return text("authoring.nothing_given", lang)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, tuple):  # a grade's verdicts: 较好、一般
+        return text("out.rule_list", lang).join(map(str, value)) if value else text("authoring.nothing_given", lang)
     return str(value)
 
 
@@ -225,7 +228,7 @@ def diff(old: Spec, new: Spec) -> list[Change]:
             for label, a, b in _fields(g, same, [("label", "名称"), ("at_least", "下限（含）"),
                                                   ("below", "上限（不含）"), ("above", "下限不含本数（高于）"),
                                                   ("at_most", "上限含本数（及以下）"), ("commend", "通报表扬"),
-                                                  ("clause", "依据")]):
+                                                  ("verdicts", "评议结果"), ("clause", "依据")]):
                 changes.append(Change("grades", "changed", g.id, same.label, label, a, b))
             if g.deduct != same.deduct:
                 changes.append(Change("grades", "changed", g.id, same.label, "扣除目标分值",

@@ -280,6 +280,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "field_conditions": ("条件/公式", "conditions/formulas"),
     "field_gate": ("门槛", "gate"),
     "field_conversion": ("折算", "conversion"),
+    "field_verdicts": ("评议结果", "verdicts"),
     "field_handling": ("处理", "handling"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),

@@ -26,6 +26,7 @@ MESSAGES: dict[str, Message] = {
     "cli.valid_cases": Message("ok: {source} — scenario file, {count} cases", "通过：{source} — 情景测试文件，{count} 个用例"),
     "cli.valid_case": Message("ok: {source} — scenario file, {count} case", "通过：{source} — 情景测试文件，{count} 个用例"),
     "cli.valid": Message("ok: {source}", "通过：{source}"),
+    "cli.spec_warning": Message("warning: {problem}", "提醒：{problem}"),
     "cli.wrote": Message("wrote {file}", "已写入 {file}"),
     "cli.overwrote": Message("overwrote {file}", "已覆盖 {file}"),
     "cli.wrote_template": Message("wrote {file}: the data-entry workbook for {title}", "已写入 {file}：{title}的数据填报表"),

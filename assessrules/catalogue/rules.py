@@ -142,11 +142,6 @@ MESSAGES: dict[str, Message] = {
         "the children add up to {total} ({parts}), not {points}", "子指标分值合计为 {total}（{parts}），不等于 {points}",
         "fix the points, or set `children_add_up: false` where the document itself does not add up",
         "请改正分值；如果文件原文本身就不相加，请写 `children_add_up: false`"),
-    "spec.score_on_parent": _m(
-        "an indicator with children has its own score rule", "有子指标的指标写了 `score:`",
-        "an indicator with children takes its score from them; `score:` is for leaves",
-        "有子指标的指标由子指标得分相加，`score:` 只能写在末级指标上",
-        "move `score:` to a child, or remove the children", "请把 `score:` 移到子指标上，或去掉子指标"),
     "spec.tree_depth": _m(
         "the indicator tree is deeper than the limit", "指标层级超过上限",
         "the indicator tree is more than {limit} levels deep", "指标树超过 {limit} 层",
@@ -450,6 +445,54 @@ MESSAGES: dict[str, Message] = {
         "等次「{grade}」要求 `{key}: {threshold}`，但得分最高只有 {scale}，没有单位能达到",
         "lower the threshold, or check `metadata.scale` and `conversion.to`",
         "请降低分数线，或检查 `metadata.scale` 和 `conversion.to`"),
+    "spec.raw_weights_points": _m(
+        "a parent weighing raw scores declares points its children cannot make", "按原始得分加权，但上级分值与之不符",
+        "weighing raw scores, the children make at most {parts} = {made}, not {points}",
+        "按原始得分加权，各项最多得 {parts} = {made} 分，而不是 {points} 分",
+        "declare {made} points (the highest score the weights give)", "请把分值写为 {made}（加权后可得的最高分）"),
+    "spec.raw_weights_unweighted": _m(
+        "`weighting: raw` on a parent whose children carry no weights", "写了 `weighting: raw`，但下级没有权重",
+        "`weighting: raw` weighs the children's raw scores, but its children carry no `weight:`",
+        "`weighting: raw` 按下级的原始得分加权，但下级没有写 `weight:`",
+        "give each child its `weight:`, or remove `weighting:`", "请给每个下级写上 `weight:`，或去掉 `weighting:`"),
+    "spec.grade_by": _m(
+        "`grade_by` names no annual enum fact", "`grade_by` 指向的不是年度的枚举数据项",
+        "`grade_by: {fact}` must name an annual `enum` fact whose values are the assessor's verdicts ({enums})",
+        "`grade_by: {fact}` 须指向一个年度的 `enum` 数据项，其取值即评议结果（可选：{enums}）",
+        "declare it, e.g. `{fact}: {{type: enum, values: [好, 较好, 一般, 差], label: 评议结果, required: true}}`",
+        "请先声明它，例如 `{fact}: {{type: enum, values: [好, 较好, 一般, 差], label: 评议结果, required: true}}`"),
+    "spec.grade_by_no_grades": _m(
+        "`grade_by` without grades", "写了 `grade_by` 却没有等次",
+        "`grade_by: {fact}` takes the grade from a verdict, but the spec declares no `grades:`",
+        "`grade_by: {fact}` 由评议结果确定等次，但细则没有写 `grades:`",
+        "add `grades:`, each with the verdicts that give it (`verdict: [好]`)",
+        "请写出 `grades:`，每个等次写明对应的评议结果（`verdict: [好]`）"),
+    "spec.verdict_grade": _m(
+        "a grade under `grade_by` without its verdicts, or with thresholds",
+        "按评议结果定等次，但等次缺少 `verdict` 或写了分数线",
+        "grade 「{grade}」 takes its place from `{fact}`: it names the verdicts that give it, and no score thresholds",
+        "等次「{grade}」由 `{fact}` 确定：应写明对应的评议结果，不写分数线",
+        "write e.g. `verdict: [好]` and leave out `at_least`/`above`/`below`/`at_most`",
+        "例如写 `verdict: [好]`，并去掉 `at_least`、`above`、`below`、`at_most`"),
+    "spec.verdict_value": _m(
+        "a grade's verdict is not a value of the fact", "等次对应的评议结果不是该数据项的取值",
+        "grade 「{grade}」: 「{verdict}」 is not a value of `{fact}` ({values})",
+        "等次「{grade}」：「{verdict}」不是 `{fact}` 的取值（{values}）",
+        "use one of its `values:`", "请改用它的取值之一"),
+    "spec.verdict_twice": _m(
+        "a verdict gives two grades", "同一评议结果对应了两个等次",
+        "「{verdict}」 gives both 「{other}」 and 「{grade}」", "评议结果「{verdict}」既对应「{other}」又对应「{grade}」",
+        "keep it under one grade", "请只在一个等次下写它"),
+    "spec.verdict_missing": _m(
+        "a verdict gives no grade", "有评议结果没有对应的等次",
+        "no grade is given by {missing} of `{fact}`", "`{fact}` 的评议结果 {missing} 没有对应任何等次",
+        "add each to the `verdict:` of one grade", "请把它们各写进某个等次的 `verdict:`"),
+    "spec.verdict_without_grade_by": _m(
+        "a grade names verdicts, but the spec grades by score", "等次写了 `verdict`，但细则按分数定等次",
+        "grade 「{grade}」 names verdicts, but no `grade_by:` says which fact holds them",
+        "等次「{grade}」写了 `verdict`，但没有 `grade_by:` 指明评议结果所在的数据项",
+        "add `grade_by: <the enum fact>` at the top level, or remove `verdict:`",
+        "请在顶层写 `grade_by: <枚举数据项>`，或去掉 `verdict:`"),
     "spec.grade_top": _m(
         "the highest grade stops below the highest score", "最高等次未覆盖到最高分",
         "the highest grade 「{grade}」 stops at `{key}: {value}`, but scores go up to {scale}",

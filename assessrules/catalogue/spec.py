@@ -375,6 +375,40 @@ _EXTENDS: dict[str, Message] = {
                                         hint_zh="请在规则中使用它，或删除它",
                                         text_en="`{name}` is a new parameter that no rule uses, so it changes nothing",
                                         hint_en="use it in a rule, or remove it"),
+    "extends.add_where": Message("`add:` names a list the part has no place for", "`add:` 指明的规则列表在此处没有",
+                                 text_zh="{owner} 的 `rules:` 不能向「{kind}」新增规则",
+                                 hint_zh="`add:` 可写：{kinds}（`bonus` 须该指标已有本项加分）",
+                                 text_en="`rules:` of {owner} cannot add a rule to 「{kind}」",
+                                 hint_en="`add:` takes one of {kinds} (`bonus` only where the part has a bonus)"),
+    "extends.add_label": Message("a rule to add has no `label`", "要新增的规则缺少 `label`",
+                                 text_zh="向 {owner} 的 `{kind}` 新增的规则缺少 `label:`",
+                                 hint_zh="写出规则的名称，例如 `{{add: deduct, label: 未按时更新, per: late, points: 1}}`",
+                                 text_en="the rule added to {owner}'s `{kind}` has no `label:`",
+                                 hint_en="name the rule, e.g. {{add: deduct, label: 未按时更新, per: late, points: 1}}"),
+    "extends.add_exists": Message("a rule to add is named like a rule the part has", "要新增的规则与已有规则同名",
+                                  text_zh="{owner} 已有名为「{wanted}」的规则",
+                                  hint_zh="要修改它，请去掉 `add:`；要另加一条，请换一个名称",
+                                  text_en="{owner} already has a rule 「{wanted}」",
+                                  hint_en="to change it, leave out `add:`; to add another, give it another label"),
+    "extends.orphan_fact": Message("a required fact that nothing reads any more (a warning)",
+                                   "必填数据项已无规则读取（提醒）",
+                                   text_zh="删除规则或指标后，必填数据项 `{name}`（{label}）已没有任何规则读取，"
+                                           "各单位却仍须填报它",
+                                   hint_zh="如不再考核，请在扩展的考评细则的 `facts:` 下写 `{name}: null`；如仍要收集，改为 "
+                                           "`required: false`",
+                                   text_en="after the removals nothing reads the required fact `{name}` ({label}), "
+                                           "yet every unit must still report it",
+                                   hint_en="write `{name}: null` under `facts:` in the extending spec if it is no longer "
+                                           "assessed, or make it `required: false`"),
+    "extends.orphan_assumption": Message("an assumption that nothing cites any more (a warning)",
+                                         "解读已无指标或规则引用（提醒）",
+                                         text_zh="删除规则或指标后，解读 `{id}` 已不被任何指标、参数或规则引用",
+                                         hint_zh="如已不需要，请在扩展的考评细则的 `assumptions:` 下写 "
+                                                 "`{{id: {id}, remove: true}}`",
+                                         text_en="after the removals no indicator, parameter or rule cites the "
+                                                 "assumption `{id}`",
+                                         hint_en="remove it with {{id: {id}, remove: true}} under `assumptions:` in the "
+                                                 "extending spec"),
 }
 for _code in ("extends.remove_unknown_indicator", "extends.unknown_indicator", "extends.unknown_parent",
               "extends.remove_unknown_item", "extends.unknown_item", "extends.no_rule"):

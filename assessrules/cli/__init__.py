@@ -598,6 +598,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(text("cli.valid_spec" if spec.graded else "cli.valid_spec_ungraded", lang, source=spec.source,
                        title=spec.metadata.title, indicators=nodes, rules=len(spec.triggers), facts=len(spec.facts),
                        grades=len(spec.grades), assumptions=len(spec.assumptions)) + "\n")
+        _warn(spec.warnings, args, out, err)
     if failed:
         if lang == "zh":
             err.write(text("cli.spec_problems", lang, count=total, failed=failed, total=len(args.specs)) + "\n")
@@ -1007,6 +1008,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps([c.to_dict() for c in changes], ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(render_diff(old, new, changes, _lang(args)))
+    _warn(new.warnings, args, out, err)  # what next year's removals left behind
     return 0
 
 
@@ -1079,6 +1081,17 @@ def _lang(args: argparse.Namespace | None) -> str:
     return chosen or default_language()
 
 
+def _warn(warnings: Sequence[Problem], args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    """Print a loaded spec's warnings (what an extending spec left behind) on stderr, after what ``out`` has
+    already taken: they fail nothing."""
+    from ..messages import text
+
+    if warnings:
+        out.flush()
+    for warning in warnings:
+        err.write(text("cli.spec_warning", _lang(args), problem=_render(warning, args)) + "\n")
+
+
 def _render(problem: Problem, args: argparse.Namespace | None) -> str:
     from ..messages import render_problem
 
@@ -1101,6 +1114,7 @@ def _validate_json(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             problems.extend(exc.problems)
             continue
         out.write(text("cli.valid", _lang(args), source=spec.source) + "\n")
+        _warn(spec.warnings, args, out, err)
     if problems:
         from ..messages import error_document
 

@@ -28,7 +28,7 @@ from ..errors import EvaluationError
 from ..messages import problem
 from ..numbers import Exact, RoundingMode, canonical, format_points, round_exact
 from ..rules.derive import Count, Sum, _total
-from ..rules.expressions import SCORE_PREFIX, Expression, _to_decimal, helpers
+from ..rules.expressions import SCORE_PREFIX, UNIT_NAMES, Expression, _to_decimal, helpers
 from ..rules.facts import UNIT_KEYS, Fact, FactValueError
 from ..rules.kinds import Multiplier, Trigger
 from ..rules.model import Bonus, Indicator
@@ -139,6 +139,8 @@ class Emitter:
         if not name.isidentifier():  # pragma: no cover - the checker admits only identifiers
             raise ValueError(name)
         fact = self.spec.facts.get(name)
+        if fact is None and name in UNIT_NAMES and not any(d.name == name for d in self.spec.derived):
+            return "ut" if name == "unit_type" else "uid"  # the scorer's own arguments: the unit's type and id
         if self.period is not None and fact is not None and fact.period == self.period:
             return f"pv[{name!r}]"
         return f"ns[{name!r}]"
@@ -344,6 +346,8 @@ def _emit_children_sum(em: Emitter, node: Indicator) -> None:
         em.line(f"if sum(({shares},)) != 1 or min(({shares},)) < 0: _bad_weights({node.index}, ({shares},))")
 
     def part(c: Indicator) -> str:
+        if weighted and node.raw_weights:  # its weight × its own score (70% × 95 + 30% × 110)
+            return f"{weight(c)} * f{c.index}"
         if weighted:  # its weight × its share of its own points × the parent's points
             return f"{weight(c)} * f{c.index} * {cap} / {em.points(c)}"
         return f"f{c.index}"
@@ -471,14 +475,21 @@ def _emit_outcome(em: Emitter, spec: Rules) -> None:
             if veto.at_most is not None:  # type: ignore[attr-defined]
                 em.line(f"if s > {em.const(veto.at_most)}: s = {em.const(veto.at_most)}")  # type: ignore[attr-defined]
     grades = spec.grades
-    for i, grade in enumerate(grades):
+    if spec.grade_by is not None:  # the assessor's verdict gives the grade (好 → 优秀), whatever the score
+        verdicts = {v: i for i, grade in enumerate(grades) for v in grade.verdicts}
+        em.line(f"g = {em.const(verdicts)}[{em.name(spec.grade_by)}]")
+    for i, grade in enumerate(grades if spec.grade_by is None else ()):
         if grade.at_least is None:
             em.line("else:" if i else "if True:")
+        elif spec.grade_on == "percentage":  # 得分率: s × 100 against the threshold × the unit's total, no division
+            to, scale = (spec.conversion.to, spec.metadata.scale) if spec.conversion else (Decimal(1), Decimal(1))
+            em.line(f"{'if' if i == 0 else 'elif'} s * {em.const(100 * scale)} {'>' if grade.above else '>='} "
+                    f"{em.const(grade.at_least * to)} * {em.points(spec.root)}:")
         else:
             em.line(f"{'if' if i == 0 else 'elif'} s {'>' if grade.above else '>='} {em.const(grade.at_least)}:")
         with em.indent():
             em.line(f"g = {i}")
-    if grades[-1].at_least is not None:
+    if grades[-1].at_least is not None and spec.grade_by is None:
         em.line("else:")
         with em.indent():
             em.line(f"g = {len(grades) - 1}")
@@ -508,7 +519,7 @@ def _emit_unit_points(em: Emitter, spec: Rules) -> None:
         if node.children_add_up and kids and not any(c.weighted for c in kids) \
                 and any(c.unit_points is not None for c in kids):
             worth = ", ".join(em.points(c) for c in kids)
-            em.line(f"if sum(({worth},)) != {em.points(node)}: _bad_points({node.index}, ({worth},))")
+            em.line(f"if sum(({worth},)) != {em.points(node)}: _bad_points({node.index}, ({worth},), {em.points(node)})")
 
 
 def _emit_target(em: Emitter, spec: Rules) -> None:
@@ -825,13 +836,13 @@ def compile_spec(spec: Rules, trace: bool = True) -> Program:
             "evaluation.shares", node.path, file=spec.source, node=node.name, parts=parts,
             total=format_points(sum((Fraction(s) for s in shares), Fraction(0)) * 100))])
 
-    def bad_points(index: int, worth: Any) -> None:
-        node = spec.nodes[index]
+    def bad_points(index: int, worth: Any, own: Any = None) -> None:
+        node = spec.nodes[index]  # `own`: what the parent itself is worth to the unit, when that is not its points
         if isinstance(worth, tuple):
             parts = " + ".join(f"{c.name} {format_points(Fraction(w))}" for c, w in zip(node.children, worth, strict=True))
             found = problem("evaluation.points_parts", node.path, file=spec.source, node=node.name, parts=parts,
                             total=format_points(sum((Fraction(w) for w in worth), Fraction(0))),
-                            points=format_points(node.points))
+                            points=format_points(Fraction(own) if own is not None else node.points))
         else:
             found = problem("evaluation.points_range", node.path, file=spec.source, node=node.name,
                             worth=format_points(Fraction(worth)), points=format_points(node.points))

@@ -69,7 +69,10 @@ def score_group(spec: Rules, group: Group, results: Sequence[Result]) -> GroupRe
         total = sum(present.values(), Fraction(0))
         exact = sum((means[t] * w for t, w in present.items()), Fraction(0)) / total if total else Fraction(0)
     score = _published(spec, exact)
-    grade = next(g for g in spec.grades if g.contains(score)).label if spec.graded else None
+    # a group has no verdict of its own: under `grade_by:` it gets no grade, as without grades
+    # (nor a share of a total that differs by member, under `grade_on: percentage`)
+    grade = (next(g for g in spec.grades if g.contains(score)).label
+             if spec.graded and spec.grade_by is None and spec.grade_on == "score" else None)
     return GroupResult(
         group.id, group.label, score, grade,
         tuple((r.record[0], r.record[2], r.score) for r in members),

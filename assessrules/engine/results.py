@@ -25,6 +25,7 @@ import attrs
 
 from .._version import __version__
 from ..numbers import DECIMAL_CONTEXT, canonical, format_points
+from ..rules.expressions import UNIT_NAMES
 from .receipt import POINT_TEXTS, canonical_json, writer_of
 from .receipt import points_text as _points_text
 from .serialize import Serializer, build_serializer
@@ -323,7 +324,8 @@ class RuleTables:
         derived = {d.name: d for d in spec.derived}
         rules = []
         for trigger in spec.triggers:
-            reads = tuple(n for n in trigger.reads() if n != "as_of")
+            reads = tuple(n for n in trigger.reads() if n != "as_of"  # nor the unit's own type and id: not facts
+                          and (n not in UNIT_NAMES or n in spec.facts or n in derived))
             each = trigger.each
             rules.append(RuleTable(trigger.index, trigger.kind, trigger.label, trigger.clause, trigger.assumption,
                                    _EFFECTS.get(trigger.kind, "deduction"), each, reads,

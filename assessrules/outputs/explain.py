@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..engine.results import register_view
@@ -199,7 +199,8 @@ def _indicator_lines(result: Result, node: IndicatorResult, children: Mapping[st
     kids = children.get(node.id, [])
     for child in kids:
         lines.extend(_indicator_lines(result, child, children, say))
-    if kids and node.fired:
+    own_base = any(result.spec.triggers[f.index].phase == "base" for f in node.fired)  # its own `score:`
+    if kids and node.fired and not own_base:
         subtotal = sum((k.score for k in kids if k.score is not None), Decimal(0))
         lines.append(f"{pad}    " + say("subtotal", points=format_points(subtotal)))
     for fired in node.fired:
@@ -263,8 +264,14 @@ def _outcome_lines(result: Result, say: _Say) -> list[str]:
         c = spec.conversion
         total = result.base_score + result.bonus
         rounding = say("rounding", places=c.places) if c.places is not None else ""
-        lines.append("  " + say("conversion", total=format_points(total), to=format_points(c.to),
-                                scale=format_points(spec.metadata.scale), rounding=rounding))
+        if c.share is not None:  # a share of (table + bonus): (100 + 6) × 1%
+            shown = (f"({format_points(result.base_score)} + {format_points(result.bonus)})" if spec.bonus is not None
+                     else format_points(total))
+            lines.append("  " + say("conversion_share", total=shown, share=f"{format_points(c.share * 100)}%",
+                                    rounding=rounding))
+        else:
+            lines.append("  " + say("conversion", total=format_points(total), to=format_points(c.to),
+                                    scale=format_points(spec.metadata.scale), rounding=rounding))
         if c.clause:
             lines.append("      " + say("source", source=c.clause))
     veto = result.veto
@@ -333,11 +340,26 @@ def _grade_lines(result: Result, section: Callable[[str], None], lines: list[str
     grade = result.spec.grades[result.grade_index]
     section("grade")
     bounds = []
-    if grade.at_least is not None:
-        bounds.append(f"{format_points(grade.at_least)} {grade.low_sign} ")
-    bounds.append(format_points(result.score))
-    if grade.below is not None:
-        bounds.append(f" {grade.high_sign} {format_points(grade.below)}")
+    by = result.spec.grade_by
+    if by is not None:  # the grade is the assessor's verdict: say which, and the score beside it
+        fact = result.spec.facts[by]
+        bounds.append(say("grade_verdict", fact=fact.label, verdict=str(result.unit.facts.get(by)),
+                          score=format_points(result.score)))
+    else:
+        unit = "%" if result.spec.grade_on == "percentage" else ""  # thresholds on the unit's own total (得分率)
+        if grade.at_least is not None:
+            bounds.append(f"{format_points(grade.at_least)}{unit} {grade.low_sign} ")
+        if unit:
+            total = next(i.points for i in result.indicators if i.depth == 0)
+            if result.spec.conversion is not None:
+                total = total * result.spec.conversion.to / result.spec.metadata.scale
+            share = (result.score * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else Decimal(0)
+            bounds.append(say("grade_percentage", percent=format_points(share), score=format_points(result.score),
+                              total=format_points(total)))
+        else:
+            bounds.append(format_points(result.score))
+        if grade.below is not None:
+            bounds.append(f" {grade.high_sign} {format_points(grade.below)}{unit}")
     consequence = (say("no_deduction") if grade.deduct == 0
                    else say("grade_deduction", percent=format_points(grade.deduct * 100),
                             points=format_points(result.grade_deduction)))

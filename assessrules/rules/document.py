@@ -85,6 +85,7 @@ class Document:
     files: Mapping[Path, str] = attrs.field(factory=dict)  # for a merged spec: the file each value came from
     sources: tuple[str, ...] = ()  # for a merged spec: every file, base first
     origins: Mapping[Path, Path] = attrs.field(factory=dict)  # for a merged spec: each value's path in its own file
+    warnings: tuple[Problem, ...] = ()  # for a merged spec: what its changes left behind (an orphaned fact)
 
     def source_path(self, path: Path) -> Path:
         """The path of the value at ``path`` in the file it came from (:meth:`file_of`): for a merged spec, where

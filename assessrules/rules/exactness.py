@@ -116,6 +116,12 @@ def children_path(node: Indicator) -> Path:
     return ("indicators",) if node.parent is None else node.path + ("children",)
 
 
+def _rescaled(node: Indicator, child: Indicator) -> Fraction:
+    """What a weighted child's score is multiplied by besides its weight: the parent's points ÷ its own, or 1 when the
+    parent weighs raw scores (`weighting: raw`)."""
+    return Fraction(1) if node.raw_weights else Fraction(node.points) / Fraction(child.points)
+
+
 def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
     kids = node.children
     if not kids:
@@ -127,7 +133,7 @@ def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
         return [("spec.inexact_per_unit", where, {"name": node.name, "parts": [c.name for c in per_unit]})]
     if weighted:
         for c in kids:
-            share = Fraction(c.weight if c.weight is not None else 1) * Fraction(node.points) / Fraction(c.points)
+            share = Fraction(c.weight if c.weight is not None else 1) * _rescaled(node, c)
             if not terminates(share):
                 return [("spec.inexact_share", c.path, {"name": node.name, "share": format_points(share), "child": c.name,
                                                          "points": format_points(node.points),
@@ -149,7 +155,7 @@ def _parent_places(node: Indicator, not_applicable: str) -> list[Place]:
             # weight ÷ (the weights that apply) × the parent's points ÷ its own points times, which decides,
             # not ap alone (web 30% alone takes 0.3 ÷ 0.3 = 100%, exactly)
             for c in applying if ap else ():
-                if not terminates(Fraction(c.weight or 0) / ap * Fraction(node.points) / Fraction(c.points)):
+                if not terminates(Fraction(c.weight or 0) / ap * _rescaled(node, c)):
                     return [("spec.inexact_weights", c.path + ("weight",),
                              {"name": node.name, "parts": [k.name for k in applying], "total": format_points(ap)})]
             continue

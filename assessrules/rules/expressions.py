@@ -72,6 +72,11 @@ class Name:
     usable: bool = True  # False: declared, but not in this context (a records fact, or a per-period one)
 
 
+UNIT_NAMES = ("unit_type", "unit_id")
+"""Names every rule of the tree (not a derived value) may read: the unit's type and its id (a plain name each:
+the language has no attribute access); a fact of the same name wins."""
+
+
 # --- the allow-listed functions -------------------------------------------------
 
 

@@ -45,6 +45,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path as FsPath
 from typing import Any
 
+import attrs
+
 from ..errors import Path, Problem, SpecError, json_path
 from . import access
 from .document import Document, DocumentError, read_document
@@ -157,10 +159,13 @@ def merge(base: Document, child: Document) -> Document:
         path: Path = (key,)
         if key == "extends":
             continue
+        if key == "total" and isinstance(value, dict) and key not in merged:  # a base without `total:` has one still
+            merged[key] = {}
         if key in MERGED_MAPPINGS and isinstance(value, dict) and isinstance(merged.get(key), dict):
             for k, v in value.items():
                 if k == "rules" and isinstance(v, list):
-                    _change_rules(m, merged[key], v, path + (k,), f"`{key}`")
+                    unit = _unit_lists(merged) if key == "total" else ()
+                    _change_rules(m, merged[key], v, path + (k,), f"`{key}`", unit=unit)
                 elif v is None:
                     merged[key].pop(k, None)
                 else:
@@ -179,18 +184,23 @@ def merge(base: Document, child: Document) -> Document:
                     if known is None and key == "parameters":
                         added.append((str(name), path + (name,), sorted(str(n) for n in merged[key])))
                     m.put(merged[key], name, entry, path + (name,))
+        elif key == "bonus" and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            _update_indicator(m, merged, {key: value}, ())  # the unit's bonus merges key by key, like a part's
         elif key == "indicators" and isinstance(value, list):
             _merge_indicators(m, merged.setdefault("indicators", []), value)
         elif key in ID_LISTS and isinstance(value, list):
             _merge_id_list(m, merged.setdefault(key, []), value, path)
         else:
             m.put(merged, key, value, path)
+    if merged.get("total") == {} and "total" not in base.data:  # only its rules were written: nothing stays
+        del merged["total"]
     _check_names(m, merged, removed, added)
     if m.problems:
         raise SpecError(m.problems)
     positions, files, origins = m.located(merged)
     sources = (*(base.sources or (base.file,)), child.file)
-    return Document(merged, child.file, positions, base.text + "\n" + child.text, {}, files, sources, origins)
+    document = Document(merged, child.file, positions, base.text + "\n" + child.text, {}, files, sources, origins)
+    return attrs.evolve(document, warnings=_orphans(base, document))
 
 
 def _update(m: _Merge, target: dict[str, Any], body: Mapping[str, Any], src: Path) -> None:
@@ -309,16 +319,35 @@ def _merge_id_list(m: _Merge, target: list[Any], changes: list[Any], path: Path)
             target.insert(position, item)
 
 
-def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: Path, where: str) -> None:
-    """Change or remove single rules of ``holder``'s trigger lists, each found by its ``id`` or its ``label``."""
-    lists = [(holder, key) for key in TRIGGER_LISTS if isinstance(holder.get(key), list)]
+def _unit_lists(merged: dict[str, Any]) -> tuple[tuple[dict[str, Any], str, str], ...]:
+    """The unit's vetoes and bonus items, which ``total``'s ``rules:`` reach too: (owner, key, what ``add:`` calls it)."""
+    out: list[tuple[dict[str, Any], str, str]] = [(merged, "veto", "veto")]
+    if isinstance(merged.get("bonus"), dict):
+        out.append((merged["bonus"], "items", "bonus"))
+    return tuple(out)
+
+
+def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: Path, where: str, *,
+                  unit: Sequence[tuple[dict[str, Any], str, str]] = ()) -> None:
+    """Change, remove or add single rules of ``holder``'s trigger lists, each found by its ``id`` or its ``label``.
+
+    ``unit`` gives the further lists these rules reach (for ``total``: the unit's vetoes and bonus items)."""
     bonus = holder.get("bonus")
+    places = {key: (holder, key) for key in TRIGGER_LISTS}  # where `add:` puts a new rule, by the list's name
     if isinstance(bonus, dict) and isinstance(bonus.get("items"), list):  # a part's bonus items, one by one
-        lists.append((bonus, "items"))
+        places["bonus"] = (bonus, "items")
+    places.update({name: (owner, key) for owner, key, name in unit})
+    lists = [(owner, key) for owner, key in places.values() if isinstance(owner.get(key), list)]
     rules = [(owner, key, entry) for owner, key in lists for entry in owner[key] if isinstance(entry, dict)]
     rules += [(holder, key, holder[key]) for key in TRIGGER_LISTS if isinstance(holder.get(key), dict)]  # one rule
     for i, change in enumerate(changes):
         at = path + (i,)
+        if isinstance(change, dict) and "add" in change:
+            if _add_rule(m, places, rules, change, at, where=where):
+                rules = [(o, k, e) for o, k in places.values() if isinstance(o.get(k), list)
+                         for e in o[k] if isinstance(e, dict)]
+                rules += [(holder, key, holder[key]) for key in TRIGGER_LISTS if isinstance(holder.get(key), dict)]
+            continue
         if not isinstance(change, dict) or not ("id" in change or "label" in change):
             m.fail("extends.rule_change", at)
             continue
@@ -344,6 +373,50 @@ def _change_rules(m: _Merge, holder: dict[str, Any], changes: list[Any], path: P
             for k in [k for k, v in body.items() if v is None]:  # `clause: null` drops the rule's clause
                 entry.pop(k, None)
             _update(m, entry, {k: v for k, v in body.items() if v is not None}, at)
+
+
+ADDABLE = ("deduct", "award", "zero", "rating", "veto", "bonus")
+"""The lists ``rules:`` can add a rule to (``add: deduct``): a part's, and under ``total`` the unit's vetoes and bonus."""
+
+
+def _add_rule(m: _Merge, places: Mapping[str, tuple[dict[str, Any], str]], rules: Sequence[tuple[Any, str, Any]],
+              change: Mapping[str, Any], at: Path, *, where: str) -> bool:
+    """Add the rule ``change`` describes (``{add: deduct, label: …, …}``) to the list it names, last or ``after:``
+    a rule of that list; True when it was added."""
+    kind = str(change["add"])
+    if kind not in ADDABLE or kind not in places:
+        m.fail("extends.add_where", at + ("add",), kind=echo(kind), owner=where,
+               kinds=[k for k in ADDABLE if k in places])
+        return False
+    owner, key = places[kind]
+    body = {k: v for k, v in change.items() if k not in ("add", "after") and v is not None}
+    label = body.get("label")
+    if label is None:
+        m.fail("extends.add_label", at, owner=where, kind=kind)
+        return False
+    if any(str(e.get("label")) == str(label) for _o, _k, e in rules):
+        m.fail("extends.add_exists", at + ("label",), owner=where, wanted=echo(str(label)))
+        return False
+    target = owner.get(key)
+    if isinstance(target, dict):  # one rule written alone: it becomes the first of a list
+        target = [target]
+    target = list(target) if isinstance(target, list) else []
+    position = len(target)
+    after = change.get("after")
+    if after is not None:
+        names = [str(e.get("id", e.get("label"))) for e in target if isinstance(e, dict)]
+        hits = [j for j, e in enumerate(target) if isinstance(e, dict) and str(after) in (str(e.get("id")),
+                                                                                            str(e.get("label")))]
+        if not hits:
+            m.near("extends.no_rule", at + ("after",), str(after), names, owner=where, by="after",
+                   wanted=echo(str(after)), names=names)
+            return False
+        position = hits[0] + 1
+    entry: dict[str, Any] = {}
+    _update(m, entry, body, at)
+    target.insert(position, entry)
+    owner[key] = target
+    return True
 
 
 _WORD = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"
@@ -388,6 +461,44 @@ def _check_names(m: _Merge, merged: dict[str, Any], removed: list[tuple[str, str
                 m.fail("extends.unused_parameter", path, at_key=True, name=echo(name))
             else:
                 m.fail("extends.unused_parameter_typo", path, at_key=True, name=echo(name), suggestion=suggestion)
+
+
+def _read_facts(data: Mapping[str, Any]) -> Any:
+    """What reads facts: everything but the declarations themselves."""
+    return {k: v for k, v in data.items() if k not in ("facts", "assumptions")}
+
+
+def _cited(value: Any, out: set[str]) -> set[str]:
+    """The ids of the assumptions ``value`` cites (``assumption:`` anywhere in it)."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        if k == "assumption" and isinstance(v, str):
+            out.add(v)
+        else:
+            _cited(v, out)
+    return out
+
+
+def _orphans(base: Document, merged: Document) -> tuple[Problem, ...]:
+    """What the extending spec's removals left behind, as warnings: a required fact that the base read and
+    nothing reads now (every unit must still report it), an assumption the base cited and nothing cites now.
+    A base's own warnings stay while what they name is still left behind."""
+    data, old = merged.data, base.data
+    facts = data.get("facts") if isinstance(data.get("facts"), dict) else {}
+    reads, read_before = _read_facts(data), _read_facts(old)
+    out: list[Problem] = []
+    for name, fact in facts.items():
+        if isinstance(fact, dict) and fact.get("required") and not _uses(reads, str(name)) \
+                and (_uses(read_before, str(name)) or any(dict(p.args or ()).get("name") == name
+                                                         for p in base.warnings)):
+            out.append(merged.say("extends.orphan_fact", ("facts", name), at_key=True, name=echo(str(name)),
+                                  label=echo(str(fact.get("label", name)))))
+    cites, cited_before = _cited(data, set()), _cited(old, set())
+    cited_before |= {str(dict(p.args or ()).get("id")) for p in base.warnings}
+    for i, item in enumerate(data.get("assumptions") or ()):
+        if isinstance(item, dict) and str(item.get("id")) in cited_before - cites:
+            out.append(merged.say("extends.orphan_assumption", ("assumptions", i, "id"), id=echo(str(item["id"]))))
+    return tuple(out)
 
 
 def _suggest(name: str, known: Iterable[str]) -> str | None:

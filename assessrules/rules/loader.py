@@ -23,7 +23,7 @@ from .build.context import BuildContext
 from .build.derived import build_derived
 from .build.direct import build_direct
 from .build.facts import build_facts
-from .build.grades import build_grades
+from .build.grades import build_grades, build_verdict_grades
 from .build.groups import build_groups
 from .build.indicators import ROOT_ID, build_tree, check_score_order, declare_scores
 from .build.metadata import build_metadata, build_unit_types
@@ -116,16 +116,29 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         ctx.say("spec.year", ("metadata",))
     derived = build_derived(ctx, d.get("derived", {}), facts, build_rounding(d.get("rounding")))
     declare_scores(ctx, d)  # score("web") may be read by rules, never by derived values
+    for unit_name, label, kinds in (("unit_type", "单位类型（unit type）", tuple(unit_types)),  # so may the unit's
+                                    ("unit_id", "单位编号（unit id）", None)):
+        ctx.names.setdefault(unit_name, Name("text", "run", label, kinds))
     root = build_tree(ctx, d, metadata, unit_types)
     if root is not None:
         check_score_order(ctx, root)
-    conversion = build_conversion(d.get("conversion"))
-    graded = conversion.to if conversion else metadata.scale
+    conversion = build_conversion(d.get("conversion"), metadata.scale)
+    grade_on = d.get("grade_on", "score")
+    graded = Decimal(100) if grade_on == "percentage" else conversion.to if conversion else metadata.scale
     bonus_section = d.get("bonus") or {}
     top = None if bonus_section and "cap" not in bonus_section else (  # no cap: no highest score
         graded + Decimal(bonus_section.get("cap", 0)) * graded / metadata.scale)
     has_grades = "grades" in d
-    grades = build_grades(ctx, d["grades"], top) if has_grades else [UNGRADED]
+    grade_by = d.get("grade_by")
+    if grade_by is not None and has_grades:  # the grade is the assessor's verdict (好/较好/一般/差), not a threshold
+        grades = build_verdict_grades(ctx, d["grades"], grade_by, facts)
+    else:
+        if grade_by is not None:
+            ctx.say("spec.grade_by_no_grades", ("grade_by",), fact=grade_by)
+        grades = build_grades(ctx, d["grades"], top) if has_grades else [UNGRADED]
+        for i, g in enumerate(d.get("grades") or ()):
+            if "verdict" in g:
+                ctx.say("spec.verdict_without_grade_by", ("grades", i, "verdict"), grade=g["label"])
     direct = build_direct(ctx, d.get("direct_deductions"))
     bonus = build_bonus(ctx, d.get("bonus"), metadata.scale)
     vetoes = build_vetoes(ctx, d.get("veto", []), grades)
@@ -154,7 +167,8 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
         conversion=conversion, not_applicable=d.get("not_applicable", "full_marks"),
         limit_to_target=bool(direct_section.get("limit_to_target", True)), rounding=rounding, graded=has_grades,
         consequences=tuple(consequences), groups=tuple(groups),
-        positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,),
+        positions=ctx.doc.positions, sources=ctx.doc.sources or (ctx.doc.file,), warnings=ctx.doc.warnings,
+        grade_by=grade_by, grade_on=grade_on,
     )
 
 

@@ -86,6 +86,7 @@ class Indicator:
     children_add_up: bool = True  # its children's points add up to its own (checked per unit with unit_points)
     floor_assumption: str | None = None  # the assumption its floor implements
     bonus: Bonus | None = None  # the part's own bonus (本项加分): gated on its score, within its points
+    raw_weights: bool = False  # `weighting: raw`: its weighted children add weight × their score, not × their share
 
     @property
     def weighted(self) -> bool:
@@ -128,6 +129,7 @@ class Conversion:
     to: Decimal
     places: int | None = None  # rounded half up to this many decimals, when given
     clause: str | None = None
+    share: Decimal | None = None  # written as a share of (table + bonus), 得分 = (100 + 6) × 1%: then to = scale × share
 
 
 @attrs.frozen
@@ -185,6 +187,7 @@ class Grade:
     consequence: str | None = None  # what else the grade brings, in words (约谈, 追责): recorded, not scored
     above: bool = False  # the lower threshold is strict (高于80, written `above: 80`): 80 itself is not in
     at_most: bool = False  # the upper threshold is inclusive (80分及以下, written `at_most: 80`): 80 itself is in
+    verdicts: tuple[str, ...] = ()  # under `grade_by:`, the assessor's verdicts that give this grade (好, 较好)
 
     def contains(self, score: Decimal) -> bool:
         """True when ``score`` falls between the thresholds, each inclusive or strict as written."""

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
 
-from ..errors import Path
+from ..errors import Path, Problem
 from ..periods import PERIOD_KINDS
 from .derive import Derived
 from .facts import Fact, facts_json_schema
@@ -24,6 +25,12 @@ from .model import Assumption, Bonus, Conversion, Grade, Group, Indicator, Metad
 
 _PERIOD_PATTERNS = {"month": r"^\d{4}-(0[1-9]|1[0-2])$", "quarter": r"^\d{4}Q[1-4]$",
                     "half_month": r"^\d{4}-(0[1-9]|1[0-2])[ab]$", "half_year": r"^\d{4}H[12]$"}
+
+
+def _holds(grade: Grade, value: Fraction) -> bool:
+    """``grade.contains`` for an exact value (a percentage that may not terminate)."""
+    low = grade.at_least is None or (value > grade.at_least if grade.above else value >= grade.at_least)
+    return low and (grade.below is None or (value <= grade.below if grade.at_most else value < grade.below))
 
 
 @attrs.frozen(eq=False)
@@ -54,6 +61,9 @@ class Rules:
     groups: tuple[Group, ...] = ()  # groups scored from their members' results
     positions: Mapping[Path, tuple[int, int]] = attrs.field(factory=dict, repr=False)
     sources: tuple[str, ...] = ()  # every file the spec was read from, the base first
+    warnings: tuple[Problem, ...] = attrs.field(default=(), repr=False)  # what an extending spec left behind
+    grade_by: str | None = None  # the enum fact (an assessor's verdict) the grade is taken from, not the score
+    grade_on: str = "score"  # or "percentage": the thresholds read the score × 100 ÷ the unit's own total (得分率)
     nodes: tuple[Indicator, ...] = attrs.field(init=False, repr=False)
     trigger_owner: Mapping[int, int] = attrs.field(init=False, repr=False)
     fact_groups: Mapping[str | None, Mapping[str, Fact]] = attrs.field(init=False, repr=False)
@@ -107,6 +117,19 @@ class Rules:
         if grade_id is None:
             return len(self.grades) - 1
         return next(i for i, g in enumerate(self.grades) if g.id == grade_id)
+
+    def grades_for(self, score: Decimal, total: Decimal, facts: Mapping[str, Any]) -> list[Grade]:
+        """The grades the spec's own way of grading puts a unit in (before any veto): the one its verdict names under
+        ``grade_by:``, else those whose thresholds hold the score — or, under ``grade_on: percentage``, the score × 100
+        ÷ the unit's ``total`` (its table's points, converted as the score is), compared exactly."""
+        if self.grade_by is not None:
+            return [g for g in self.grades if facts.get(self.grade_by) in g.verdicts]
+        if self.grade_on == "percentage" and total:
+            read = Fraction(score) * 100 / Fraction(total)
+            if self.conversion is not None:
+                read = read * Fraction(self.metadata.scale) / Fraction(self.conversion.to)
+            return [g for g in self.grades if _holds(g, read)]
+        return [g for g in self.grades if g.contains(score)]
 
     @property
     def graded_scale(self) -> Decimal:

@@ -155,11 +155,15 @@ def _table_rows(spec: Spec, say: _Words) -> list[Keyed]:
 
 
 def _range(grade: Grade, say: _Words) -> str:
+    by = say.spec.grade_by
+    if by is not None:  # 评议结果为好
+        return say("verdict", fact=say.spec.facts[by].label, verdicts=say("list").join(grade.verdicts))
     parts = []
+    pct = "pct_" if say.spec.grade_on == "percentage" else ""  # 得分率75%及以上
     if grade.at_least is not None:
-        parts.append(say("above" if grade.above else "at_least", points=format_points(grade.at_least)))
+        parts.append(say(pct + ("above" if grade.above else "at_least"), points=format_points(grade.at_least)))
     if grade.below is not None:
-        parts.append(say("at_most" if grade.at_most else "below", points=format_points(grade.below)))
+        parts.append(say(pct + ("at_most" if grade.at_most else "below"), points=format_points(grade.below)))
     return say("range_join").join(parts) if parts else say("any_score")
 
 
@@ -195,7 +199,10 @@ def _sections(spec: Spec, say: _Words) -> list[tuple[str, str, tuple[str, ...], 
     notes: list[str] = []
     if spec.conversion is not None:
         places = say("places", places=spec.conversion.places) if spec.conversion.places is not None else ""
-        notes.append(say("conversion", to=format_points(spec.conversion.to), places=places))
+        if spec.conversion.share is not None:  # (table + bonus) × 1%
+            notes.append(say("conversion_share", share=f"{format_points(spec.conversion.share * 100)}%", places=places))
+        else:
+            notes.append(say("conversion", to=format_points(spec.conversion.to), places=places))
     if spec.rounding is not None:
         mode = say("half_up") if spec.rounding.mode == "half_up" else ""
         notes.append(say("rounding", places=spec.rounding.places, mode=mode))

@@ -128,4 +128,50 @@ def _check_ends(ctx: BuildContext, grades: Sequence[Grade], scale: Decimal | Non
                 bottom.path + (_low_key(bottom.above),), grade=bottom.label, key=_low_key(bottom.above),
                 value=format_points(bottom.at_least))
 
-__all__ = ["build_grades"]
+def build_verdict_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], fact_name: str,
+                         facts: Mapping[str, Any]) -> list[Grade]:
+    """Read ``grades:`` under ``grade_by:`` (考核等次由评议结果确定): each grade names the verdicts of the enum fact
+    ``fact_name`` that give it (``verdict: [好, 较好]``), instead of thresholds; every verdict gives one grade."""
+    fact = facts.get(fact_name)
+    if fact is None or fact.type != "enum" or fact.period is not None:
+        ctx.say("spec.grade_by", ("grade_by",), fact=fact_name,
+                enums=[n for n, f in facts.items() if f.type == "enum" and f.period is None])
+        return build_grades(ctx, [{k: v for k, v in g.items() if k != "verdict"} for g in raw], None)
+    values: tuple[str, ...] = fact.values or ()
+    grades: list[Grade] = []
+    taken: dict[str, str] = {}
+    for i, g in enumerate(raw):
+        path: Path = ("grades", i)
+        written = g.get("verdict")
+        if written is None or any(k in g for k in ("at_least", "above", "below", "at_most")):
+            ctx.say("spec.verdict_grade", path, grade=g["label"], fact=fact_name)
+            continue
+        verdicts = (written,) if isinstance(written, str) else tuple(str(v) for v in written)
+        for verdict in verdicts:
+            if verdict not in values:
+                ctx.say("spec.verdict_value", path + ("verdict",), grade=g["label"], verdict=verdict, fact=fact_name,
+                        values=list(values))
+            elif verdict in taken:
+                ctx.say("spec.verdict_twice", path + ("verdict",), grade=g["label"], verdict=verdict,
+                        other=taken[verdict])
+            else:
+                taken[verdict] = g["label"]
+        try:
+            fraction = parse_fraction(g.get("deduct", 0))
+        except ValueError:
+            ctx.say("spec.grade_deduct_percent", path + ("deduct",), grade=g["label"], value=str(g.get("deduct")))
+            fraction = Decimal(0)
+        if not 0 <= fraction <= 1:
+            ctx.say("spec.grade_deduct_range", path + ("deduct",), grade=g["label"], percent=format_points(fraction * 100))
+        grades.append(Grade(g["id"], g["label"], None, None, bool(g.get("commend", False)), fraction, g.get("clause"),
+                            path, g.get("consequence"), verdicts=verdicts))
+    missing = [v for v in values if v not in taken]
+    if missing and len(grades) == len(raw):
+        ctx.say("spec.verdict_missing", ("grade_by",), fact=fact_name, missing=missing)
+    if len({g.id for g in grades}) != len(grades):
+        ctx.say("spec.duplicate_grade", ("grades",), grade_id=next(g.id for g in grades
+                                                                   if sum(h.id == g.id for h in grades) > 1))
+    return grades
+
+
+__all__ = ["build_grades", "build_verdict_grades"]

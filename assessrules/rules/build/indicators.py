@@ -157,9 +157,8 @@ class _Tree:
         built = (self.node(child, kids_path + (i,), depth + 1, node_id) for i, child in enumerate(kids))
         children = [c for c in built if c is not None]
         with ctx.within("label.indicator", name):
+            # a parent's own `score:` is its base instead of the sum of its children (which it may read, score("a"))
             self.check_children(raw, path, depth, points, children, kids_path=kids_path)
-            if children and any(t.phase == "base" for t in triggers):
-                ctx.say("spec.score_on_parent", path + ("score",))
         if points is None:
             return None
         method = raw.get("method", ())
@@ -172,8 +171,26 @@ class _Tree:
             units=frozenset(map(str, raw["units"])) if raw.get("units") else None, applies_if=applies_if,
             assumption=raw.get("assumption"), floor_assumption=floor_assumption, weight_expr=weight_expr,
             grades=tuple(part_grades), unit_points=unit_points,
-            children_add_up=bool(raw.get("children_add_up", True)), bonus=part_bonus)
+            children_add_up=bool(raw.get("children_add_up", True)), bonus=part_bonus,
+            raw_weights=raw.get("weighting") == "raw")
 
+
+    def check_raw_weights(self, path: Path, depth: int, points: Decimal | None, children: Sequence[Indicator],
+                          kids_path: Path) -> None:
+        """Under `weighting: raw` the children are weighted, and the parent's points are what their weights make of
+        their points (70% × 100 + 30% × 120 = 106): the highest score, not a made-up maximum."""
+        where = ("metadata", "scale") if depth == 0 else path + ("points",)
+        if not children or not all(c.weighted for c in children):
+            self.ctx.say("spec.raw_weights_unweighted", path + ("weighting",) if depth else ("total", "weighting"))
+            return
+        if points is None or any(c.weight is None for c in children):
+            return  # shares per unit: what the children make is checked by the cap, unit by unit
+        made = sum((c.weight * c.points for c in children if c.weight is not None), Decimal(0))
+        if made != points:
+            parts = " + ".join(f"{format_points(c.weight * 100)}% × {format_points(c.points)}"
+                               for c in children if c.weight is not None)
+            self.ctx.say("spec.raw_weights_points", self.ctx.newest(where, [c.path + ("points",) for c in children]),
+                         parts=parts, made=format_points(made), points=format_points(points))
 
     def check_part_vetoes(self, triggers: Sequence[Trigger], points: Any) -> None:
         """A part's veto sets or caps a score within the part's points (0 to its points)."""
@@ -270,6 +287,8 @@ class _Tree:
         ``kids_path`` is where the children are written (``indicators`` for the top level)."""
         ctx = self.ctx
         weights = [c.weight for c in children if c.weight is not None]
+        if raw.get("weighting") == "raw":
+            self.check_raw_weights(path, depth, points, children, kids_path)
         if any(c.weighted for c in children):
             if not all(c.weighted for c in children):
                 ctx.say("spec.weights_partial", kids_path,

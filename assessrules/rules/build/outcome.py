@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...errors import Path
-from ...numbers import format_points
+from ...numbers import format_points, parse_fraction
 from ..kinds import Trigger
 from ..model import Bonus, Conversion, Grade, Rounding
 from .context import BuildContext
@@ -33,10 +33,14 @@ def build_bonus(ctx: BuildContext, raw: Mapping[str, Any] | None, scale: Decimal
     return Bonus(tuple(items), Decimal(raw["cap"]) if "cap" in raw else None, gate, label, raw.get("clause"), strict)
 
 
-def build_conversion(raw: Mapping[str, Any] | None) -> Conversion | None:
-    """Read ``conversion:`` (折算为考核分值)."""
+def build_conversion(raw: Mapping[str, Any] | None, scale: Decimal = Decimal(100)) -> Conversion | None:
+    """Read ``conversion:`` (折算为考核分值): ``to:`` a new scale, or ``share:`` a share of the table's total and the
+    bonus ((100 + 6) × 1%), which is the same as ``to:`` the scale × the share."""
     if raw is None:
         return None
+    if "share" in raw:  # the schema has checked that it is a percentage
+        share = parse_fraction(raw["share"])
+        return Conversion(scale * share, raw.get("places"), raw.get("clause"), share)
     return Conversion(Decimal(raw["to"]), raw.get("places"), raw.get("clause"))
 
 
