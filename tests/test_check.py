@@ -18,6 +18,7 @@ from assessrules.errors import FactsError
 
 SPEC_2021 = assessrules.load_spec("2021")
 BROKEN = sorted((Path(__file__).parent / "broken_specs").glob("*.yaml"))
+SHAPES = Path(__file__).parent / "specs" / "shapes"
 HEADER = re.compile(r"^# broken: (\w+)$")
 
 
@@ -140,3 +141,20 @@ def test_dated_rules_fire_and_not_fire() -> None:
     """The strategies reach rules over dated records and dates: every rule fires on some unit and not on all."""
     spec = assessrules.load_spec(Path(__file__).parent / "specs" / "corpus" / "dated_updates.yaml")
     assert check_spec(spec, examples=20, seed=1, only=["fires", "perfect"]) == []
+
+
+@pytest.mark.parametrize("shape", ["verdict_grade", "unit_totals", "unit_dependent", "half_periods", "gap_counts",
+                                   "date_rules", "raw_weights", "parent_score", "conversion_share", "next_edits"])
+def test_check_raises_no_false_alarm_on_the_new_shapes(shape: str) -> None:
+    """Grades from a verdict or a percentage, each unit's own total, rules on one unit's id, facts of several
+    period kinds: check reads each as the spec means it (issue 24) and reports nothing broken."""
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["check", str(SHAPES / f"{shape}.yaml"), "--examples", "40", "--seed", "1"], out, err)
+    assert code == 0, out.getvalue() + err.getvalue()
+    assert "内部错误" not in err.getvalue()
+
+
+def test_check_says_what_next_years_removals_left_behind() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["check", str(SHAPES / "next_edits.yaml"), "--examples", "10", "--seed", "1"], out, err) == 0
+    assert "提醒：" in err.getvalue() and "paper_missing" in err.getvalue()

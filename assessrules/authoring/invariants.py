@@ -43,6 +43,7 @@ from .strategies import (
     facts_for,
     mixed_facts_for,
     perfect_unit,
+    period_of,
     regular_records,
     spec_dates,
     spec_numbers,
@@ -224,7 +225,8 @@ def _score_range(spec: Spec, unit: Any) -> Violation | None:
 
 def _grades(spec: Spec, unit: Any) -> Violation | None:
     result = spec.evaluate(unit)
-    containing = [g.label for g in spec.grades if g.contains(result.score)]
+    total = next(i.points for i in result.indicators if i.depth == 0)  # the unit's own, under `total.unit_points`
+    containing = [g.label for g in spec.grades_for(result.score, total, result.unit.facts)]  # score, 得分率 or verdict
     if result.veto is not None:  # 一票否决 forces the grade it names
         containing = [spec.grades[spec.grade_index(spec.triggers[result.veto.index].grade)].label]  # type: ignore[attr-defined]
     given = spec.grades[result.grade_index].label  # a spec without grades: its one implicit grade (Result.grade None)
@@ -292,7 +294,7 @@ def _monotonic(spec: Spec, example: Any) -> Violation | None:
         old, new = unit.get("facts", {}).get(name, fact.default), worse["facts"][name]
         changed = Said("authoring.changed", name=name, old=str(old), new=str(new))
     else:
-        label = sorted(unit["periods"])[pick % len(unit["periods"])]
+        label = period_of(fact, unit, pick) or ""
         old, new = unit["periods"][label].get(name, fact.default), worse["periods"][label][name]
         changed = Said("authoring.changed_in", period=label, name=name, old=str(old), new=str(new))
     change = "authoring.one_more" if fact.type == "count" and how == "step" else "authoring.worse_value"
@@ -342,11 +344,11 @@ def _perfect(spec: Spec, unit: Any) -> Violation | None:
              *(Said("authoring.not_awarded_rule", rule=_rule(spec, t.index)) for n in spec.nodes for t in n.triggers
                if t.kind == "award_if" and t.index not in fired and result.final_scores[n.index] is not None),
              Said("authoring.perfect_fix"))
-    for node in sorted(spec.nodes, key=lambda n: -n.depth):
-        score = result.final_scores[node.index]
-        if score is not None and score < node.points:
-            return Violation("perfect", Said("authoring.perfect_scores", score=format_points(score),
-                                             points=format_points(node.points), where=_where(spec, node.index)),
+    for node in sorted(result.indicators, key=lambda n: -n.depth):  # each worth its points to this unit
+        if node.score is not None and node.score < node.points:
+            index = spec.indicator(node.id).index
+            return Violation("perfect", Said("authoring.perfect_scores", score=format_points(node.score),
+                                             points=format_points(node.points), where=_where(spec, index)),
                              hints, unit)
     top = spec.grades[0] if spec.grades else None
     if top is not None and result.grade_index != 0:
@@ -361,6 +363,16 @@ def _perfect(spec: Spec, unit: Any) -> Violation | None:
 # --- every rule can fire and can not fire --------------------------------------------------------
 
 
+def _compared_ids(spec: Spec) -> set[str]:
+    """The unit ids the rules compare ``unit_id`` with (统筹协调 for ``unit_id == 'county_office'``), so that
+    some neighbour is that unit."""
+    from ..rules.expressions import Expression
+
+    expressions = [e for t in spec.triggers for e in t.expressions()]
+    expressions += [v for n in spec.nodes for v in attrs.asdict(n, recurse=False).values() if isinstance(v, Expression)]
+    return {c for e in expressions if "unit_id" in e.names for c in e.constants if isinstance(c, str)}
+
+
 def _neighbours(spec: Spec) -> list[dict[str, Any]]:
     """Perfect and worst units of every type, and every unit one violation away from perfect."""
     out: list[dict[str, Any]] = []
@@ -368,7 +380,7 @@ def _neighbours(spec: Spec) -> list[dict[str, Any]]:
     names = sorted(directed_facts(spec, "worse") + directed_facts(spec, "better"))
     undirected = sorted(n for n, f in spec.facts.items()
                         if f.direction is None and f.type in ("count", "number", "bool", "enum"))
-    named = sorted({u for n in spec.nodes for u in (n.units or ())})
+    named = sorted({u for n in spec.nodes for u in (n.units or ())} | _compared_ids(spec))
     dated = sorted(n for n, f in spec.facts.items() if f.period is None and f.direction is None and (
         f.type in ("date", "records")))
     for unit_type in sorted(spec.unit_types):

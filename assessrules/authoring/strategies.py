@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -326,9 +326,9 @@ def perfect_unit(spec: Spec, unit_type: str | None = None, target: Decimal | int
 
 def _best_choices(spec: Spec, unit: dict[str, Any]) -> dict[str, Any]:
     """Give each yes/no or choice fact without a direction the value that scores best (the first, on a tie)."""
-    def rank(candidate: dict[str, Any]) -> tuple[Decimal, Decimal]:
-        result = spec.evaluate(candidate)
-        return result.score, -result.deduction
+    def rank(candidate: dict[str, Any]) -> tuple[int, Decimal, Decimal]:
+        result = spec.evaluate(candidate)  # the better grade first (a verdict grades apart from the score)
+        return -result.grade_index, result.score, -result.deduction
 
     year = spec.year or 2021
     for name, fact in spec.facts.items():
@@ -344,12 +344,13 @@ def _best_choices(spec: Spec, unit: dict[str, Any]) -> dict[str, Any]:
         else:
             options = [False, True] if fact.type == "bool" else list(fact.values or ())
             current = best_value(fact)
-        tried: list[tuple[tuple[Decimal, Decimal], int, dict[str, Any]]] = []
+        tried: list[tuple[tuple[int, Decimal, Decimal], int, dict[str, Any]]] = []
         for value in [current, *(v for v in options if v != current)]:
             if fact.period is None:
                 candidate = {**unit, "facts": {**unit["facts"], name: value}}
             else:
-                candidate = {**unit, "periods": {p: {**v, name: value} for p, v in unit.get("periods", {}).items()}}
+                candidate = {**unit, "periods": {p: {**v, name: value} if periods.parse(p).kind == fact.period else v
+                                                 for p, v in unit.get("periods", {}).items()}}
             tried.append((rank(candidate), -len(tried), candidate))
         unit = max(tried, key=lambda t: (t[0], t[1]))[2]
     return unit
@@ -389,6 +390,13 @@ def threshold_values(spec: Spec) -> dict[str, set[Decimal]]:
     return out
 
 
+def period_of(fact: Fact, unit: Mapping[str, Any], pick: int) -> str | None:
+    """The ``pick``-th (cyclically) of the unit's periods of the fact's own kind (a half-year fact is never
+    changed in a half-month), or None when the unit has none."""
+    labels = sorted(label for label in unit.get("periods", {}) if periods.parse(label).kind == fact.period)
+    return labels[pick % len(labels)] if labels else None
+
+
 def worsen(spec: Spec, unit: dict[str, Any], name: str, pick: int = 0, how: str = "step", *,
            to: Decimal | None = None) -> dict[str, Any] | None:
     """The unit with one more violation of the directed fact ``name`` (in the ``pick``-th period), or None.
@@ -408,10 +416,9 @@ def worsen(spec: Spec, unit: dict[str, Any], name: str, pick: int = 0, how: str 
     if fact.period is None:
         values, place = unit.get("facts", {}), None
     else:
-        labels = sorted(unit.get("periods", {}))
-        if not labels:
+        place = period_of(fact, unit, pick)
+        if place is None:
             return None
-        place = labels[pick % len(labels)]
         values = unit["periods"][place]
     value = values.get(name, fact.default)
     if fact.type == "bool":
