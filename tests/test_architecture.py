@@ -24,6 +24,7 @@ LAYERS: dict[str, tuple[int, str]] = {
     "messages": (0, "base"),
     "catalogue": (0, "base"),
     "numbers": (0, "base"),
+    "sheets": (0, "base"),
     "periods": (0, "base"),
     "workdays": (0, "base"),
     "rules": (1, "rules"),

@@ -23,14 +23,13 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import periods as periods_
 from ..files import write_whole
 from ..messages import listing
 from ..rules.facts import Fact
+from ..sheets import print_setup
 from ._layout import (
     GUIDE,
     GUIDE_AS_OF,
@@ -54,27 +53,13 @@ _EARLIEST, _LATEST = dt.date(1990, 1, 1), dt.date(2099, 12, 31)
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-PORTRAIT_WIDTH = 100  # the column widths (characters) an upright A4 page holds within the margins below
 LINE_HEIGHT = 14  # points: one line of text in a cell
-FOOTER = "第 &P 页 共 &N 页"  # the page's number and the number of pages (spreadsheet codes &P, &N)
 
 
-def print_setup(ws: Any, title: str, *, title_rows: str | None = "1:1") -> None:
-    """Make ``ws`` print well: A4, one page wide (landscape when too wide upright), ``title_rows`` on every
-    page, ``title`` at the top of every page and the page number at its foot."""
+def _print_setup(ws: Any, title: str, *, title_rows: str | None = "1:1") -> None:
+    """:func:`~assessrules.sheets.print_setup` with the widths the sheet's columns were given."""
     widths = [ws.column_dimensions[get_column_letter(c)].width or 13 for c in range(1, ws.max_column + 1)]
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if sum(widths) > PORTRAIT_WIDTH else "portrait"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # one page wide, as many pages long as it takes
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.6, header=0.3, footer=0.3)
-    ws.print_options.horizontalCentered = True
-    if title_rows:
-        ws.print_title_rows = title_rows
-    header = ws.oddHeader.center
-    header.text = title[:120].replace("&", "&&")  # & starts a code in a header; a header holds 255 characters
-    header.font, header.size = "-,Bold", 12
-    ws.oddFooter.center.text = FOOTER
+    print_setup(ws, title, widths, title_rows=title_rows)
 
 
 def _excel_list(items: Sequence[str]) -> str | None:
@@ -306,7 +291,7 @@ def _guide(ws: Worksheet, spec: Spec, sheets: Sequence[Sheet], *, spec_ref: str 
         lines = -(-display_width(line) // (_GUIDE_WIDTH - 4))
         if lines > 1:
             ws.row_dimensions[i].height = LINE_HEIGHT * lines + 4
-    print_setup(ws, f"{spec.metadata.title} 考核数据填报表", title_rows=None)
+    _print_setup(ws, f"{spec.metadata.title} 考核数据填报表", title_rows=None)
 
 
 def _unit_rows(spec: Spec, unit: Mapping[str, Any]) -> list[Any]:
@@ -392,7 +377,7 @@ def build_workbook(spec: Spec, units: Sequence[Mapping[str, Any]] = (), *, fille
             if column.fact is None and shown[i] + 2 > column.width:
                 ws.column_dimensions[letter].width = min(shown[i] + 2, 32)
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(ws.max_row, 2)}"
-        print_setup(ws, f"{spec.metadata.title} 考核数据填报表 {sheet.title}")
+        _print_setup(ws, f"{spec.metadata.title} 考核数据填报表 {sheet.title}")
     return wb
 
 

@@ -29,13 +29,7 @@ def build_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], scale: Dec
         if g["id"] in seen:
             ctx.say("spec.duplicate_grade", path + ("id",), grade_id=g["id"])
         seen.add(g["id"])
-        try:
-            fraction = parse_fraction(g.get("deduct", 0))
-        except ValueError:
-            ctx.say("spec.grade_deduct_percent", path + ("deduct",), grade=g["label"], value=str(g.get("deduct")))
-            fraction = Decimal(0)
-        if not 0 <= fraction <= 1:
-            ctx.say("spec.grade_deduct_range", path + ("deduct",), grade=g["label"], percent=format_points(fraction * 100))
+        fraction = _deduct(ctx, g, path)
         low, above = _threshold(ctx, g, path, "at_least", "above")
         high, at_most = _threshold(ctx, g, path, "below", "at_most")
         if low is not None and high is not None and (low > high or (low == high and (above or not at_most))):
@@ -156,13 +150,7 @@ def build_verdict_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], fa
                         other=taken[verdict])
             else:
                 taken[verdict] = g["label"]
-        try:
-            fraction = parse_fraction(g.get("deduct", 0))
-        except ValueError:
-            ctx.say("spec.grade_deduct_percent", path + ("deduct",), grade=g["label"], value=str(g.get("deduct")))
-            fraction = Decimal(0)
-        if not 0 <= fraction <= 1:
-            ctx.say("spec.grade_deduct_range", path + ("deduct",), grade=g["label"], percent=format_points(fraction * 100))
+        fraction = _deduct(ctx, g, path)
         grades.append(Grade(g["id"], g["label"], None, None, bool(g.get("commend", False)), fraction, g.get("clause"),
                             path, g.get("consequence"), verdicts=verdicts))
     missing = [v for v in values if v not in taken]
@@ -173,5 +161,17 @@ def build_verdict_grades(ctx: BuildContext, raw: Sequence[Mapping[str, Any]], fa
                                                                    if sum(h.id == g.id for h in grades) > 1))
     return grades
 
+
+
+def _deduct(ctx: BuildContext, g: Mapping[str, Any], path: Path) -> Decimal:
+    """A grade's share of the target value it deducts (``40%``, ``0.4``), checked to lie within 0 and 1."""
+    try:
+        fraction = parse_fraction(g.get("deduct", 0))
+    except ValueError:
+        ctx.say("spec.grade_deduct_percent", path + ("deduct",), grade=g["label"], value=str(g.get("deduct")))
+        return Decimal(0)
+    if not 0 <= fraction <= 1:
+        ctx.say("spec.grade_deduct_range", path + ("deduct",), grade=g["label"], percent=format_points(fraction * 100))
+    return fraction
 
 __all__ = ["build_grades", "build_verdict_grades"]
