@@ -182,6 +182,12 @@ MESSAGES: dict[str, Message] = {
                                          "{allowed}",
                                  hint_en="declare `parent:` for this unit type under the spec's `unit_types:`, or correct "
                                          "the parent"),
+    "facts.parent_not_allowed": Message("a unit names a parent, but its type has none", "单位写了上级单位，但其类型没有上级",
+                                        text_zh="“{type}”类单位没有上级单位，却写了 `parent: {parent}`",
+                                        hint_zh="删去 `parent:`，或在考评细则的 `unit_types:` 中为该类型写明 `parent:`",
+                                        text_en="a {type} has no parent unit, yet this one names `parent: {parent}`",
+                                        hint_en="remove `parent:`, or declare `parent:` for this unit type under the "
+                                                "spec's `unit_types:`"),
     "facts.parent_cycle": Message("units name each other as parents", "单位之间互为上级",
                                   text_zh="上级单位形成循环：{chain}", hint_zh="每个单位的上级链须在某个没有上级的单位处结束",
                                   text_en="the parents go round in a cycle: {chain}",

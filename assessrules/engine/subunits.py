@@ -41,11 +41,14 @@ def family_problems(spec: Rules, records: Sequence[Record], where: Mapping[str, 
         other = by_id.get(parent)
         if other is None:
             out.append(problem("facts.parent_unknown", path, unit=uid, unit_name=record[1], parent=parent))
+        elif not allowed:
+            out.append(problem("facts.parent_not_allowed", path, unit=uid, unit_name=record[1], parent=parent,
+                               type=spec.unit_types[record[2]].label))
         elif other[2] not in allowed:
             types = spec.unit_types
             out.append(problem("facts.parent_type", path, unit=uid, unit_name=record[1], parent=parent,
                                parent_type=types[other[2]].label, type=types[record[2]].label,
-                               allowed=[types[t].label for t in allowed] or "—"))
+                               allowed=[types[t].label for t in allowed]))
     reported: set[str] = set()
     for record in records:  # each unit has one parent: a cycle is found by walking up from any unit on it
         chain = [record[0]]
