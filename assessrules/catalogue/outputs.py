@@ -104,6 +104,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "col_target": ("目标分值", "Target value"),
     "col_deduction": ("扣减目标分值", "Target value deduction"),
     "col_group": ("组", "Group"),
+    "col_parent": ("上级单位", "Parent unit"),
     "col_members": ("成员单位", "Members"),
     "col_month": ("月份", "Month"),
     "col_missed": ("未完成事项", "Items not done"),
