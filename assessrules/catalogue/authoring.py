@@ -37,8 +37,8 @@ PROBLEMS: dict[str, Message] = {
     "scenario.unit_and_units": Message(
         "a case has both `unit` and `units`", "用例同时写了 `unit` 和 `units`",
         text_en="a case scores one `unit` or a batch of `units` (a list: sub-units and their parents, groups), "
-                "not both", text_zh="用例要么给出一个单位 `unit`，要么给出一批单位 `units`（列表：下属单位及其上级单位、考核组），"
-                                    "不能同时写",
+                "not both",
+        text_zh="用例要么给出一个单位 `unit`，要么给出一批单位 `units`（列表：下属单位及其上级单位、考核组），不能同时写",
         hint_en="keep one of them", hint_zh="请只保留其中之一"),
     "scenario.units_list": Message(
         "a case's `units` is not a list of units", "用例的 `units` 不是单位列表",

@@ -245,7 +245,7 @@ def _validations(ws: Worksheet, spec: Spec, sheet: Sheet) -> None:
         elif column.key == "period" and spec.year is not None:
             rule = DataValidation("list", formula1=_excel_list(
                 [p.label for p in periods_.of_year(sheet.kind, spec.year)]))
-        elif column.key == "id" and sheet.kind != "units" or column.key == "parent":
+        elif (column.key == "id" and sheet.kind != "units") or column.key == "parent":
             rule = DataValidation("list", formula1=f"'{UNITS}'!$A$2:$A$5000")
         if rule is not None:
             rule.allow_blank = True
