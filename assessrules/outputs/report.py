@@ -233,12 +233,15 @@ def render_bulletin_table(b: Bulletin, lang: str = "zh") -> str:
     months = [m.period for m in b.entries[0].months] if b.entries else []
     meta = b.spec.metadata
     out = [text("out.bulletin_title", lang, title=meta.title, quarter=b.quarter, date=b.as_of.isoformat())]
+    named = {e.unit_id: e.name for e in b.entries}
+    parents = any(e.parent is not None for e in b.entries)  # sub-units: each one's 上级单位 last
     for type_id, group in b.by_type().items():
         rows = [(*_headers(lang, "rank", "unit", "id"), *months,
-                 *_headers(lang, "quarter_deduction", "running_score", "grade"))]
+                 *_headers(lang, "quarter_deduction", "running_score", "grade", *(("parent",) if parents else ())))]
         for e in group:
             rows.append((str(e.rank), e.name, e.unit_id, *[_minus(m.deduction) for m in e.months],
-                         _minus(e.quarter_deduction), format_points(e.score), e.grade))
+                         _minus(e.quarter_deduction), format_points(e.score), e.grade,
+                         *((named.get(e.parent, e.parent) if e.parent else "",) if parents else ())))
         out += ["", text("out.type_head", lang, label=b.spec.unit_types[type_id].label, count=len(group))]
         out += _grid(rows, {0, *range(3, 3 + len(months) + 2)})
         notes = ["  " + text("out.missed_line", lang, name=e.name, period=m.period,
