@@ -25,7 +25,7 @@ from assessrules._resources import load_schema
 from assessrules.authoring.scenarios import load_cases, run_cases
 from assessrules.cli import run
 from assessrules.engine.batch import evaluate_in_workers
-from assessrules.outputs.report import render_json
+from assessrules.outputs.report import render_bulletin_table, render_json
 
 from .test_service import Server, _start
 
@@ -206,3 +206,40 @@ def test_the_service_scores_sub_units_before_their_parent(server: Server) -> Non
     assert [(r["unit"]["id"], r["unit"].get("parent"), r["score"]) for r in body["results"]] == [
         ("d1", None, "94.75"), ("d2", None, "97"), ("o1", "d1", "100"), ("o2", "d1", "87"), ("o3", "d1", "83")]
     assert [g["id"] for g in body["groups"]] == ["county", "system.d1"]
+
+
+def test_explain_scores_the_file_sub_units_first(tmp_path: Path) -> None:
+    facts = tmp_path / "units.json"
+    facts.write_text(json.dumps({"units": UNITS}, ensure_ascii=False), encoding="utf-8")
+    d1 = call("explain", "--spec", str(SHAPE), str(facts), "--unit", "d1")
+    assert "最终得分 94.75 分" in d1  # not 96.5, its score without its sub-units
+    assert "offices_mean（下属单位平均得分）= 90：mean(score)" in d1 and "o3：83" in d1
+    assert call("explain", "--spec", str(SHAPE), str(facts), "--unit", "o2").startswith("乙所（o2 · 下属单位 · 上级单位 d1）")
+
+
+BULLETIN_SPEC = """
+spec_format: 1
+metadata: {id: monthly-subunits, title: 月度考核, scale: 100, year: 2021}
+unit_types: {department: {label: 县直部门}, office: {label: 下属单位, parent: department}}
+facts:
+  updated: {type: bool, label: 栏目按时更新, period: month, default: true}
+rounding: {places: 2}
+derived:
+  offices_mean: {label: 下属单位平均得分, subunits: score}
+indicators:
+  - {id: columns, name: 栏目更新, points: 100, deduct: [{label: 栏目未按时更新, each: month, if: not updated, points: 10}]}
+"""
+
+
+def test_the_bulletin_names_each_sub_units_parent() -> None:
+    spec = assessrules.spec_from_text(BULLETIN_SPEC)
+    months = {f"2021-0{m}": {"updated": m != 2} for m in (1, 2, 3)}
+    units = [{"id": "d1", "name": "甲局", "type": "department", "facts": {}, "periods": months},
+             {"id": "o1", "name": "甲所", "type": "office", "parent": "d1", "facts": {}, "periods": months}]
+    bulletin = spec.bulletin(units, "2021Q1")
+    assert [(e.unit_id, e.parent) for e in bulletin.entries] == [("d1", None), ("o1", "d1")]
+    assert bulletin.entries[1].to_dict()["parent"] == "d1" and "parent" not in bulletin.entries[0].to_dict()
+    RESULT_SCHEMA.validate(bulletin.to_dict())
+    table = render_bulletin_table(bulletin)
+    assert "上级单位" in table.splitlines()[3]
+    assert [line.split()[-1] for line in table.splitlines() if " o1 " in line] == ["甲局"]

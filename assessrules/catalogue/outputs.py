@@ -21,6 +21,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "times": ("次", "times"),
     # the account of one unit (explain)
     "unit_head": ("{name}（{id} · {type}）", "{name} ({id} · {type})"),
+    "unit_head_parent": ("{name}（{id} · {type} · 上级单位 {parent}）", "{name} ({id} · {type} · parent unit {parent})"),
     "rules_of": ("依据：{title}", "rules: {title}"),
     "as_of": ("考核日期 {date}", "assessed on {date}"),
     "final_score": ("最终得分 {score} 分", "final score {score}"),
