@@ -184,6 +184,11 @@ def test_the_workbook_carries_the_parent(spec: assessrules.Spec, tmp_path: Path)
     assert [c.value for c in sheet[1]] == ["单位编号", "单位名称", "单位类型", "目标分值", "上级单位编号"]
     assert json.loads(call("score", "--spec", str(SHAPE), str(book), "--format", "json"))["groups"][1]["id"] == "system.d1"
     wb = openpyxl.load_workbook(book)
+    wb["单位"].delete_cols(5)  # a workbook without the column: no sub-unit, but read
+    wb.save(tmp_path / "without.xlsx")
+    scored = json.loads(call("score", "--spec", str(SHAPE), str(tmp_path / "without.xlsx"), "--format", "json"))
+    assert [g["id"] for g in scored["groups"]] == ["county"]
+    wb = openpyxl.load_workbook(book)
     wb["单位"]["E2"] = "d7"
     wb.save(book)
     out, err = io.StringIO(), io.StringIO()

@@ -585,7 +585,7 @@ class _Reader:
             seen[chosen.key] = coordinate
             found[index] = chosen
         for column in sheet.columns:
-            if column.key not in seen and not column.informative:
+            if column.key not in seen and not column.informative and not column.optional:
                 self.problem(f"{sheet.title}!1:1", "xlsx.missing_column", header=column.header, key=column.key,
                              fact=column.key if column.fact is not None else None)
         if "id" not in seen:
