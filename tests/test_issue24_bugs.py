@@ -56,7 +56,7 @@ def scored(spec: Spec, unit: dict[str, Any]) -> assessrules.Result:
     record = spec._check_record(unit, (), spec.default_as_of)
     fast = spec._fast_derive(record[4])  # raises if the compiled way fails: it must not
     reference = spec._derive_reference(record)
-    assert typed(fast) == typed(reference[4:])
+    assert typed(fast) == typed(reference[4:6])  # the facts and the evidence (then the unit's parent)
     assert no_fraction(fast)
     result = spec.evaluate(unit)
     json.dumps(result.to_dict())

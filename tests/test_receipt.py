@@ -174,7 +174,8 @@ def _records_for(draw: st.DrawFn, spec: Spec) -> tuple[Any, ...]:
     for derived in spec.derived:
         ns[derived.name] = draw(_odd_value())
     target = draw(ODD_DECIMALS)
-    return (draw(ODD_TEXT), draw(ODD_TEXT), draw(ODD_TEXT), target, ns, None)
+    parent = draw(st.none() | ODD_TEXT)  # a sub-unit's parent (issue 24): hashed with the unit
+    return (draw(ODD_TEXT), draw(ODD_TEXT), draw(ODD_TEXT), target, ns, None, parent)
 
 
 @on_each_spec

@@ -37,7 +37,7 @@ def reference(result: Result, inputs: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {
         "format": RESULT_FORMAT,
         "unit": {"id": unit.id, "name": unit.name, "type": unit.type, "type_label": spec.unit_types[unit.type].label,
-                 "target": plain(unit.target)},
+                 "target": plain(unit.target), **({"parent": unit.parent} if unit.parent is not None else {})},
         "score": plain(result.score),
         "base_score": plain(result.base_score),
         "table_score": plain(result.table_score),
@@ -79,8 +79,8 @@ def test_compiled_to_dict_is_the_objects_dict_on_every_scenario_unit(path: Path)
     spec = SPECS[path.name.removesuffix(".tests.yaml")]
     cases = [c for c in load_cases(spec, path) if "error" not in c.expect]
     assert cases
-    for case in cases:
-        _same(spec, [case.unit], case.as_of)
+    for case in cases:  # a batch (sub-units and their parents) as a whole
+        _same(spec, list(case.units) if case.units is not None else [case.unit], case.as_of)
 
 
 @pytest.mark.parametrize("spec", list(SPECS.values()), ids=list(SPECS))
@@ -132,12 +132,16 @@ def test_the_general_way_of_every_entry_gives_the_same_dict(path: Path, monkeypa
 
     spec = SPECS[path.name.removesuffix(".tests.yaml")]
     cases = [c for c in load_cases(spec, path) if "error" not in c.expect]
-    compiled = [spec.evaluate(c.unit, as_of=c.as_of).to_dict() for c in cases]
+    def scored(case: Any) -> list[dict[str, Any]]:
+        units = list(case.units) if case.units is not None else [case.unit]
+        return [r.to_dict() for r in spec.evaluate_many(units, as_of=case.as_of)]
+
+    compiled = [scored(c) for c in cases]
     serializer = results._serializer_of(spec, results.RuleTables.of(spec))
     general = attrs.evolve(serializer, fired=(None,) * len(serializer.fired), periods={})
     monkeypatch.setitem(results._SERIALIZERS, spec, general)
     assert results._serializer_of(spec, results.RuleTables.of(spec)) is general
-    assert [spec.evaluate(c.unit, as_of=c.as_of).to_dict() for c in cases] == compiled
+    assert [scored(c) for c in cases] == compiled
 
 
 @pytest.mark.parametrize("spec", list(SPECS.values()), ids=list(SPECS))

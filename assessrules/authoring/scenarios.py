@@ -15,6 +15,19 @@
           months: {2021-03: {columns_updated: false}}     # changes to single months
         expect: {score: 89.5, grade: 良好, deduction: 0, fired: [月度考核：负责栏目未按时更新]}
 
+A case may score a batch instead of one unit: ``units:`` (a list; ``defaults`` merged into each) with
+sub-units and their parents, and the spec's groups. Its ``expect`` then holds ``units`` (by unit id,
+each what a one-unit case expects) and ``groups`` (by group id, ``system.d1`` for a group by parent:
+``score``, ``grade``, ``members`` — their ids, or how many), or ``error``::
+
+      - name: 部门读取下属单位平均得分
+        units:
+          - {id: o1, type: office, parent: d1, facts: {late: 0}}
+          - {id: d1, type: department, facts: {late: 1}}
+        expect:
+          units: {d1: {score: 94.75, derived: {offices_mean: 100}}}
+          groups: {county: {score: 94.75, grade: 优秀}, system.d1: {members: [o1]}}
+
 ``expect`` may hold ``score``, ``table_score``, ``grade``, ``commended``,
 ``deduction``, ``grade_deduction``, ``indicators`` (scores by id), ``derived``
 (values by name, compared by their declared type), ``fired`` / ``not_fired``
@@ -52,12 +65,14 @@ if TYPE_CHECKING:
     from ..engine.spec import Spec
 
 FILE_KEYS = ("spec", "defaults", "cases", "description")
-CASE_KEYS = ("name", "unit", "as_of", "expect")
+CASE_KEYS = ("name", "unit", "units", "as_of", "expect")
 UNIT_EXTRAS = ("every_month", "every_quarter", "every_half_month", "every_half_year", "months", "quarters",
                "half_months", "half_years")
 EXPECT_KEYS = ("score", "table_score", "grade", "commended", "deduction", "grade_deduction", "indicators",
                "derived", "fired", "not_fired", "bonus", "bonus_claimed", "bonus_gated", "veto", "consequences",
                "error")
+BATCH_EXPECT_KEYS = ("units", "groups", "error")
+GROUP_EXPECT_KEYS = ("score", "grade", "members")
 
 
 @attrs.frozen
@@ -70,6 +85,7 @@ class Case:
     as_of: dt.date | str | None  # a date, or a period label (2021Q2: a snapshot as of its last day, as the CLI)
     path: Path
     location: str
+    units: tuple[dict[str, Any], ...] | None = None  # a batch (sub-units and their parents, groups) instead of one unit
 
 
 @attrs.frozen
@@ -169,18 +185,33 @@ def load_cases(spec: Spec, source: str | os.PathLike[str]) -> list[Case]:
         if not isinstance(expect, dict):
             problems.append(doc.say("scenario.expect_mapping", path + ("expect",)))
             continue
+        batch = raw.get("units")
+        if batch is not None and "unit" in raw:
+            problems.append(doc.say("scenario.unit_and_units", path + ("units",), at_key=True))
+        if batch is not None and (not isinstance(batch, list) or not all(isinstance(u, dict) for u in batch)):
+            problems.append(doc.say("scenario.units_list", path + ("units",)))
+            batch = None
+        allowed = BATCH_EXPECT_KEYS if batch is not None else EXPECT_KEYS
         for key in expect:
-            if key not in EXPECT_KEYS:
+            if key not in allowed:
                 problems.append(doc.say("scenario.unknown_expectation", path + ("expect", key), at_key=True,
-                                        key=str(key), keys=list(EXPECT_KEYS)))
-        problems.extend(_unknown_labels(spec, doc, expect, path + ("expect",)))
+                                        key=str(key), keys=list(allowed)))
+        if batch is None:
+            problems.extend(_unknown_labels(spec, doc, expect, path + ("expect",)))
+        else:
+            for uid, wanted in (expect.get("units") or {}).items():
+                problems.extend(_batch_expectations(spec, doc, wanted, path + ("expect", "units", uid), EXPECT_KEYS))
+            for gid, wanted in (expect.get("groups") or {}).items():
+                problems.extend(_batch_expectations(spec, doc, wanted, path + ("expect", "groups", gid),
+                                                    GROUP_EXPECT_KEYS))
         as_of = _case_as_of(raw.get("as_of"))
         if as_of is None and raw.get("as_of") is not None:
             problems.append(doc.say("scenario.as_of", path + ("as_of",)))
         when = periods_.parse(as_of).end if isinstance(as_of, str) else as_of
         unit = _expand_unit(spec, _deep_merge(defaults, raw.get("unit") or {}), when)
+        units = None if batch is None else tuple(_expand_unit(spec, _deep_merge(defaults, u), when) for u in batch)
         line, column = doc.locate(path)
-        cases.append(Case(str(raw["name"]), unit, expect, as_of, path, f"{doc.file}:{line}:{column}"))
+        cases.append(Case(str(raw["name"]), unit, expect, as_of, path, f"{doc.file}:{line}:{column}", units))
     if problems:
         raise SpecError(problems)
     return cases
@@ -202,6 +233,17 @@ def _case_as_of(value: Any) -> dt.date | str | None:
                 return None
         return text
     return None
+
+
+def _batch_expectations(spec: Spec, doc: Any, wanted: Any, path: Path, keys: Sequence[str]) -> list[Problem]:
+    """What one unit or one group of a batch is expected to give: a mapping of the keys it knows."""
+    if not isinstance(wanted, dict):
+        return [doc.say("scenario.expect_mapping", path)]
+    out = [doc.say("scenario.unknown_expectation", (*path, key), at_key=True, key=str(key), keys=list(keys))
+           for key in wanted if key not in keys]
+    if "fired" in keys:
+        out.extend(_unknown_labels(spec, doc, wanted, path))
+    return out
 
 
 def _unknown_labels(spec: Spec, doc: Any, expect: dict[str, Any], path: Any) -> list[Problem]:
@@ -255,6 +297,8 @@ def _compare(what: str | Said, expected: Any, actual: Any, declared: str | None 
 def check_case(spec: Spec, case: Case) -> Outcome:
     """Run one case and compare every expectation."""
     expect = case.expect
+    if case.units is not None:
+        return _check_batch(spec, case)
     try:
         result = spec.evaluate(case.unit, as_of=case.as_of)
     except AssessRulesError as exc:
@@ -266,6 +310,45 @@ def check_case(spec: Spec, case: Case) -> Outcome:
         return Outcome(case, (Said("authoring.expected_error", error=repr(expect["error"]),
                                    score=format_points(result.score)),))
     return Outcome(case, tuple(d for d in _differences(spec, result, expect) if d))
+
+
+def _check_batch(spec: Spec, case: Case) -> Outcome:
+    """Score a case's batch (sub-units before their parents, then the groups) and compare each unit and group."""
+    expect = case.expect
+    try:
+        results, groups = spec.evaluate_groups(list(case.units or ()), as_of=case.as_of)
+    except AssessRulesError as exc:
+        text = "; ".join(p.message for p in exc.problems)
+        if "error" in expect and str(expect["error"]) in text:
+            return Outcome(case, ())
+        return Outcome(case, (Said("authoring.batch_rejected", problems=list(exc.problems)),))
+    if "error" in expect:
+        return Outcome(case, (Said("authoring.expected_error", error=repr(expect["error"]),
+                                   score=", ".join(f"{r.record[0]} {format_points(r.score)}" for r in results)),))
+    out: list[Said] = []
+    by_id = {r.record[0]: r for r in results}
+    for uid, wanted in (expect.get("units") or {}).items():
+        result = by_id.get(str(uid))
+        if result is None:
+            out.append(Said("authoring.no_unit", unit=str(uid)))
+            continue
+        out.extend(Said("authoring.of_unit", unit=str(uid), difference=d)
+                   for d in _differences(spec, result, wanted) if d)
+    by_group = {g.id: g for g in groups}
+    for gid, wanted in (expect.get("groups") or {}).items():
+        group = by_group.get(str(gid))
+        if group is None:
+            out.append(Said("authoring.no_group", group=str(gid), groups=list(by_group) or Said("authoring.none")))
+            continue
+        found: list[Said | None] = [_compare(key, wanted[key], actual) for key, actual in
+                                    (("score", group.score), ("grade", group.grade)) if key in wanted]
+        if "members" in wanted:
+            ids = [u for u, _, _ in group.members]
+            members = wanted["members"]
+            found.append(_compare("members", members, len(ids)) if isinstance(members, int)
+                         else None if [str(m) for m in members or []] == ids else _got("members", members, ids))
+        out.extend(Said("authoring.of_group", group=str(gid), difference=d) for d in found if d)
+    return Outcome(case, tuple(out))
 
 
 def _differences(spec: Spec, result: Result, expect: Mapping[str, Any]) -> list[Said | None]:

@@ -34,6 +34,15 @@ PROBLEMS: dict[str, Message] = {
         "a case expects something the test does not know", "用例含未知的期望项",
         text_en="unknown expectation `{key}`", hint_en="one of: {keys}",
         text_zh="未知的期望项 `{key}`", hint_zh="可用的期望项：{keys}"),
+    "scenario.unit_and_units": Message(
+        "a case has both `unit` and `units`", "用例同时写了 `unit` 和 `units`",
+        text_en="a case scores one `unit` or a batch of `units` (a list: sub-units and their parents, groups), "
+                "not both",
+        text_zh="用例要么给出一个单位 `unit`，要么给出一批单位 `units`（列表：下属单位及其上级单位、考核组），不能同时写",
+        hint_en="keep one of them", hint_zh="请只保留其中之一"),
+    "scenario.units_list": Message(
+        "a case's `units` is not a list of units", "用例的 `units` 不是单位列表",
+        text_en="`units` is a list of units, each with its own `id`", text_zh="`units` 应是单位列表，每个单位有自己的 `id`"),
     "scenario.as_of": Message(
         "a case's `as_of` is not a date", "用例的 `as_of` 不是日期",
         text_en="`as_of` is a date like 2022-01-10, or a period like 2021Q2 (as of its last day)",
@@ -67,6 +76,11 @@ _LINES: dict[str, tuple[str, str]] = {
                      "fired: 「{label}」 did not fire (fired: {fired})"),
     "fired": ("`not_fired`：规则“{label}”触发了", "not_fired: 「{label}」 fired"),
     "rejected": ("该单位的考核数据未通过检查：{problems}", "the unit was rejected: {problems}"),
+    "of_unit": ("单位 {unit}：{difference}", "unit {unit}: {difference}"),
+    "no_unit": ("`units`：用例中没有编号为 {unit} 的单位", "units.{unit}: no such unit in the case"),
+    "of_group": ("考核组 {group}：{difference}", "group {group}: {difference}"),
+    "no_group": ("`groups`：没有编号为 {group} 的考核组（有：{groups}）", "groups.{group}: no such group (there are: {groups})"),
+    "batch_rejected": ("这批单位的考核数据未通过检查：{problems}", "the units were rejected: {problems}"),
     "expected_error": ("期望报错（错误信息含 {error}），但该单位得分 {score}",
                        "expected an error containing {error}, but the unit was scored {score}"),
     # `assessrules check`: the invariants, a broken one and its details, the progress and the verdict

@@ -39,6 +39,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "doc_col_score": ("得分", "Score"),
     "doc_col_grade": ("等次", "Grade"),
     "doc_col_note": ("备注", "Notes"),
+    "doc_col_parent": ("上级单位", "Parent unit"),
     "doc_commended": ("通报表扬", "commended"),
     "doc_target_deducted": ("扣减目标分值{points}分", "{points} off the target value"),
     "doc_groups_heading": ("考核组", "Groups"),

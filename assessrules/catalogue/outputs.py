@@ -21,6 +21,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "times": ("次", "times"),
     # the account of one unit (explain)
     "unit_head": ("{name}（{id} · {type}）", "{name} ({id} · {type})"),
+    "unit_head_parent": ("{name}（{id} · {type} · 上级单位 {parent}）", "{name} ({id} · {type} · parent unit {parent})"),
     "rules_of": ("依据：{title}", "rules: {title}"),
     "as_of": ("考核日期 {date}", "assessed on {date}"),
     "final_score": ("最终得分 {score} 分", "final score {score}"),
@@ -108,6 +109,7 @@ _LINES: dict[str, tuple[str, str]] = {
     "col_target": ("目标分值", "Target value"),
     "col_deduction": ("扣减目标分值", "Target value deduction"),
     "col_group": ("组", "Group"),
+    "col_parent": ("上级单位", "Parent unit"),
     "col_members": ("成员单位", "Members"),
     "col_month": ("月份", "Month"),
     "col_missed": ("未完成事项", "Items not done"),

@@ -536,6 +536,32 @@ MESSAGES: dict[str, Message] = {
         "一票否决不再使用 `stop:`：第一个成立的一票否决就已确定结果，其后的规则不再改变得分",
         "delete the line; write `score:` to fix the score, or `at_most:` to cap it",
         "请删去这一行；确定得分写 `score:`，限制最高分写 `at_most:`"),
+    # --- sub-units feeding a unit
+    "spec.unit_type_parent": _m(
+        "a unit type names an undeclared unit type as its parent", "单位类型的上级是未声明的单位类型",
+        "unit type 「{type_label}」 ({type}): `parent: {parent}` is not a declared unit type",
+        "单位类型“{type_label}”（{type}）的 `parent: {parent}` 不是已声明的单位类型",
+        "unit types: {types}", "已声明的单位类型：{types}"),
+    "spec.derived_subunits_scope": _m(
+        "a `subunits:` derived value has `each:` or `of:`", "`subunits:` 派生值写了 `each:` 或 `of:`",
+        "`{name}` ({label}): `subunits:` reads the sub-units' results; leave out `each:` and `of:`",
+        "派生值“{label}”（{name}）的 `subunits:` 读取下属单位的结果，请删去 `each:` 和 `of:`",
+        "e.g. `subunits: score, how: mean`", "例如 `subunits: score, how: mean`"),
+    "spec.derived_subunits_share": _m(
+        "a share of sub-units names no grade", "下属单位占比未写等次",
+        "`{name}` ({label}): `how: share` is the share of sub-units in a grade; add `graded:`",
+        "派生值“{label}”（{name}）的 `how: share` 是某一等次的下属单位所占比例，请写 `graded:`",
+        "e.g. `how: share, graded: 优秀`", "例如 `how: share, graded: 优秀`"),
+    "spec.derived_subunits_reads": _m(
+        "a value read from sub-units names no figure of a result", "从下属单位读取的值不是结果中的分数",
+        "`{name}` ({label}): `subunits: {reads}` is neither `score`, `table_score` nor an indicator's id",
+        "派生值“{label}”（{name}）的 `subunits: {reads}` 既不是 `score`、`table_score`，也不是指标编号",
+        "one of: {choices}", "可选：{choices}"),
+    "spec.derived_subunits_grade": _m(
+        "a value read from sub-units names an unknown grade", "从下属单位读取的值写了未声明的等次",
+        "`{name}` ({label}): `graded: {grade}` is not one of the spec's grades",
+        "派生值“{label}”（{name}）的 `graded: {grade}` 不是考评细则中的等次",
+        "grades: {grades}", "已声明的等次：{grades}"),
     # --- groups
     "spec.group_member": _m(
         "a group names a unit type the spec does not declare", "分组成员是未声明的单位类型",

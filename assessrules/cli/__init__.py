@@ -714,8 +714,14 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             write_output(_accounts(spec, results, fmt, _lang(args)), args.output, out)
         return 0
     i = find_unit(units, args.unit, args.facts)
+    if any(isinstance(u, dict) and u.get("parent") is not None for u in units):
+        from ..inputs.facts_file import score_document
+
+        result = score_document(spec, document, args.as_of)[i]  # sub-units first: a parent reads their results
+    else:
+        result = None
     try:
-        result = spec.evaluate(units[i], as_of=args.as_of or as_of_of(document))
+        result = result or spec.evaluate(units[i], as_of=args.as_of or as_of_of(document))
     except FactsError as exc:
         moved = [attrs.evolve(p, path=("units", i, *p.path)) for p in exc.problems]
         raise FactsError(locate(moved, document)) from None

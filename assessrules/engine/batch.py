@@ -63,6 +63,9 @@ def evaluate_in_workers(spec: Spec, units: Sequence[Mapping[str, Any]], *, jobs:
 
     ``progress``, if given, is called with the number of units done as each chunk comes back.
     """
+    if any(isinstance(u, Mapping) and u.get("parent") is not None for u in units):
+        # sub-units name their parents: the batch is checked, and scored sub-units first, as one
+        return spec.evaluate_many(units, as_of=as_of, explain=explain, progress=progress)
     as_of = spec._as_of(as_of)
     size = chunk or max(64, min(2000, len(units) // (jobs * 4) or 1))
     jobs_list = [(start, list(units[start:start + size]), as_of, explain) for start in range(0, len(units), size)]

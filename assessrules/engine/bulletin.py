@@ -59,6 +59,7 @@ class BulletinEntry:
     grade: str | None  # None for a spec without grades
     months: tuple[BulletinMonth, ...]
     result: Result = attrs.field(repr=False, eq=False)
+    parent: str | None = None  # the id of the unit it is a sub-unit of (下属单位), if any
 
     @property
     def quarter_deduction(self) -> Decimal:
@@ -69,7 +70,8 @@ class BulletinEntry:
         """Return plain JSON-ready data."""
         return {"id": self.unit_id, "name": self.name, "type": self.type, "rank": self.rank,
                 "running_score": plain(self.score), "grade": self.grade,
-                "quarter_deduction": plain(self.quarter_deduction), "months": [m.to_dict() for m in self.months]}
+                "quarter_deduction": plain(self.quarter_deduction), "months": [m.to_dict() for m in self.months],
+                **({"parent": self.parent} if self.parent is not None else {})}
 
 
 @attrs.frozen
@@ -185,7 +187,8 @@ def bulletin(spec: Rules, evaluate_many: Scorer, units: Sequence[Mapping[str, An
                         deducted[hit.period] -= hit.points
             entries.append(BulletinEntry(
                 result.unit.id, result.unit.name, type_id, rank, result.score, result.grade,
-                tuple(BulletinMonth(m, tuple(missed[m]), canonical(deducted[m])) for m in months), result))
+                tuple(BulletinMonth(m, tuple(missed[m]), canonical(deducted[m])) for m in months), result,
+                result.parent))
     return Bulletin(spec, period.label, as_of, tuple(entries))
 
 

@@ -263,13 +263,16 @@ def check_unit(spec: Rules, unit: Any, path: Path, problems: list[Problem], as_o
             if not 0 <= target_value <= TARGET_LIMIT:
                 bad("facts.target_range", ("target",), value=str(target_value), limit=TARGET_LIMIT)
                 target_value = Decimal(0)
+    parent = unit.get("parent")
+    if parent is not None:
+        _check_label(bad, "parent", parent, "facts.unit_parent")
     facts = _facts(spec.fact_groups[None], unit.get("facts", {}), ("facts",), bad, as_of,
                    fast=fast_facts.get(None), dated=spec.dated_records)
     facts.update(_periods(spec, fast_facts, unit.get("periods"), bad, as_of))
     facts["as_of"] = as_of
     if bad.count:
         return None
-    return (str(uid), str(name), str(utype), target_value, facts, None)
+    return (str(uid), str(name), str(utype), target_value, facts, None, None if parent is None else str(parent))
 
 
 __all__ = ["FastCheck", "check_unit"]

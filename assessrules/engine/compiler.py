@@ -801,7 +801,10 @@ def generate_checker(spec: Rules) -> tuple[str, dict[str, Any]]:
                     em.line("e.append((lab, pv))")
             em.line(f"fa[{'@' + kind!r}] = tuple(e)")
     em.line("fa['as_of'] = as_of")
-    em.line("return (uid, name, ut, tg, fa, None)")
+    em.line("pa = unit.get('parent')")  # a sub-unit's parent: checked against the batch when it is scored
+    em.line("if pa is not None and (type(pa) is not str or not pa or pa.strip() != pa or not pa.isprintable() "
+            "or pa[0] in '=+-@'): return None")
+    em.line("return (uid, name, ut, tg, fa, None, pa)")
     return _wrap("_check", "unit, as_of", em), em.constants
 
 

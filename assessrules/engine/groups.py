@@ -4,6 +4,10 @@ A group's score is the mean of its members' scores, or with weights the weighted
 each member type (部门 60% + 乡镇 40%). It is computed exactly and rounded as the spec's
 ``rounding:`` declares (a spec with groups declares one: a mean need not terminate), then graded
 with the spec's grades.
+
+A group declared ``by: parent`` is one group per parent unit (a unit some unit names as its ``parent:``):
+its members are that unit's sub-units, and the unit itself, of the member types. Its id is the group's
+id and the parent's (``system.d1``), its label the parent's name and the group's label.
 """
 
 from __future__ import annotations
@@ -33,13 +37,18 @@ class GroupResult:
     grade: str | None  # None for a spec without grades
     members: tuple[tuple[str, str, Decimal], ...]  # (unit id, unit type, score)
     means: tuple[tuple[str, Decimal, Decimal | None], ...]  # (member type, mean score, weight)
+    parent: str | None = None  # for a group by parent: the parent unit's id
+    group: str | None = None  # for a group by parent: the id of the group declared (``system``)
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-ready data."""
-        return {"id": self.id, "label": self.label, "score": format_points(self.score), "grade": self.grade,
+        data = {"id": self.id, "label": self.label, "score": format_points(self.score), "grade": self.grade,
                 "members": [{"id": u, "type": t, "score": format_points(s)} for u, t, s in self.members],
                 "means": [{"type": t, "mean": format_points(m), "weight": None if w is None else format_points(w)}
                           for t, m, w in self.means]}
+        if self.parent is not None:
+            data.update(group=self.group, parent=self.parent)
+        return data
 
     def method(self, type_label: Callable[[str], str] = str, sep: str = "；") -> str:
         """How the score was made (计算方式): each member type's mean, with its weight where the group weighs
@@ -54,6 +63,25 @@ class GroupResult:
         grade = f" · 等次 {self.grade}" if self.grade else ""
         return (f"{self.label}（{self.id}）得分 {format_points(self.score)}{grade}\n"
                 f"  {self.method()}（{len(self.members)} 个成员单位）\n")
+
+
+def score_groups(spec: Rules, group: Group, results: Sequence[Result]) -> list[GroupResult]:
+    """Score ``group`` from ``results``: one group, or with ``by: parent`` one per parent unit that has a sub-unit
+    among ``results`` (in the order of ``results``)."""
+    if not group.by_parent:
+        return [score_group(spec, group, results)]
+    parents = {r.record[6] for r in results if r.record[6] is not None}
+    out = []
+    for parent in results:
+        pid = parent.record[0]
+        if pid not in parents:
+            continue
+        members = [r for r in results if r.record[2] in group.members and (r.record[6] == pid or r is parent)]
+        if any(r.record[6] == pid for r in members):
+            scored = score_group(spec, group, members)
+            out.append(attrs.evolve(scored, id=f"{group.id}.{pid}", label=f"{parent.record[1]}·{group.label}",
+                                    parent=pid, group=group.id))
+    return out
 
 
 def score_group(spec: Rules, group: Group, results: Sequence[Result]) -> GroupResult:
@@ -87,4 +115,4 @@ def _published(spec: Rules, value: Fraction) -> Decimal:
     return canonical(round_exact(value, spec.rounding.places, spec.rounding.mode))
 
 
-__all__ = ["GroupResult", "score_group"]
+__all__ = ["GroupResult", "score_group", "score_groups"]

@@ -81,6 +81,8 @@ def _canonical_data(record: Record, derived: tuple[str, ...] | frozenset[str]) -
             facts[k] = v
     data: dict[str, Any] = {"id": record[0], "name": record[1], "type": record[2],
                             "target": format_points(record[3]), "facts": facts}
+    if record[6] is not None:
+        data["parent"] = record[6]
     if periods:
         data["periods"] = periods
     as_of = ns.get("as_of")

@@ -63,6 +63,7 @@ class Unit:
     facts: Mapping[str, Any]
     periods: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     as_of: dt.date | None = None
+    parent: str | None = None  # the id of the unit it is a sub-unit of (下属单位)
 
     @classmethod
     def from_record(cls, record: Record, derived: Iterable[str] = ()) -> Unit:
@@ -71,12 +72,14 @@ class Unit:
         skip = set(derived) | {"as_of"}
         facts = {k: v for k, v in ns.items() if not k.startswith("@") and k not in skip}
         periods = {label: values for k, v in ns.items() if k.startswith("@") for label, values in v}
-        return cls(record[0], record[1], record[2], record[3], facts, periods, ns.get("as_of"))
+        return cls(record[0], record[1], record[2], record[3], facts, periods, ns.get("as_of"), record[6])
 
     def canonical(self) -> dict[str, Any]:
         """The unit as plain JSON data, Decimals as canonical strings, keys sorted by the dumper."""
         data = {"id": self.id, "name": self.name, "type": self.type, "target": format_points(self.target),
                 "facts": {k: plain(v) for k, v in self.facts.items()}}
+        if self.parent is not None:
+            data["parent"] = self.parent
         if self.periods:
             data["periods"] = _plain_dict(self.periods)
         if self.as_of is not None:
@@ -435,6 +438,11 @@ class Result:
     def score(self) -> Decimal:
         """The graded score: the table's total, plus the bonus, converted, or as a veto fixes it."""
         return canonical(self.outcome[8])
+
+    @property
+    def parent(self) -> str | None:
+        """The id of the unit this one is a sub-unit of (its ``parent:``), or None."""
+        return self.record[6]
 
     @property
     def base_score(self) -> Decimal:
@@ -812,7 +820,7 @@ class Result:
             "format": RESULT_FORMAT,
             "unit": {"id": record[0], "name": record[1], "type": record[2],
                      "type_label": spec.unit_types[record[2]].label,
-                     "target": plain(record[3])},
+                     "target": plain(record[3]), **({"parent": record[6]} if record[6] is not None else {})},
             "score": _text_of(outcome[8]),
             "base_score": _text_of(outcome[1][0]),
             "table_score": _text_of(outcome[11] if outcome[11] is not None else outcome[1][0]),
@@ -901,7 +909,8 @@ class Result:
         return {"id": self.unit.id, "name": self.unit.name, "type": self.unit.type,
                 "score": plain(self.score), "grade": self.grade if self.spec.graded else None,
                 "commended": self.commended,
-                "deduction": plain(self.deduction), "target": plain(self.unit.target)}
+                "deduction": plain(self.deduction), "target": plain(self.unit.target),
+                **({"parent": self.record[6]} if self.record[6] is not None else {})}
 
 
 __all__ = [

@@ -21,7 +21,7 @@ from ..errors import EvaluationError, FactsError, Path, Problem, UsageError
 from ..messages import problem
 from ..numbers import DECIMAL_CONTEXT
 from ..rules.access import allowed_roots
-from ..rules.derive import Derived
+from ..rules.derive import SUBUNITS, Derived, SubUnit
 from ..rules.document import Document
 from ..rules.limits import echo
 from ..rules.loader import read_spec_document, rules_from_document, text_document
@@ -31,8 +31,9 @@ from ..workdays import CalendarError
 from .bulletin import Bulletin, as_it_stood, bulletin
 from .checking import FastCheck, check_unit
 from .compiler import compile_checker, compile_deriver, compile_expression, compile_spec, derive_input, derive_reads
-from .groups import GroupResult, score_group
+from .groups import GroupResult, score_groups
 from .results import Result, Trace, Unit
+from .subunits import family_problems, reads_indicators, reads_subunits, scoring_order, subunit_of
 from .types import Program, Record
 
 
@@ -184,6 +185,13 @@ class Spec(Rules):
             checked.append(record)
         if problems:
             raise FactsError(problems)
+        family = any(r[6] is not None for r in checked)
+        if family:  # sub-units name their parents: each must be a unit of the batch, of a type allowed, no cycle
+            problems = family_problems(self, checked, seen)
+            if problems:
+                raise FactsError(problems)
+        if family and reads_subunits(self):
+            return self._score_family(checked, program, seen, progress)
         score = self._score
         out: list[Result] = []
         step = 256 if progress is not None else max(len(checked), 1)
@@ -197,6 +205,24 @@ class Spec(Rules):
                 raise FactsError([attrs.evolve(p, path=("units", seen[p.unit], *p.path)) if p.unit in seen else p
                                   for p in exc.problems]) from None
         return out
+
+    def _score_family(self, checked: Sequence[Record], program: Program, seen: dict[str, int],
+                      progress: Callable[[int], None] | None) -> list[Result]:
+        """Score sub-units before their parents, each parent reading what its sub-units gave; in the batch's order."""
+        order, children = scoring_order(checked)
+        indicators = reads_indicators(self)
+        out: list[Result | None] = [None] * len(checked)
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            try:
+                for i in order:
+                    subs = tuple(subunit_of(r, indicators) for c in children.get(i, ()) if (r := out[c]) is not None)
+                    out[i] = self._score(checked[i], program, subs)
+            except FactsError as exc:  # a record found wrong only when scored (a date off the calendar)
+                raise FactsError([attrs.evolve(p, path=("units", seen[p.unit], *p.path)) if p.unit in seen else p
+                                  for p in exc.problems]) from None
+        if progress is not None:
+            progress(len(checked))
+        return [r for r in out if r is not None]
 
     def check_records(self, units: Sequence[Mapping[str, Any]], as_of: dt.date | None,
                       start: int = 0) -> list[tuple[Record | None, list[Problem]]]:
@@ -233,15 +259,25 @@ class Spec(Rules):
 
     def score_groups(self, results: Sequence[Result]) -> tuple[GroupResult, ...]:
         """Every group the spec declares (全县), scored from ``results``, its members' results; () without groups."""
-        return tuple(score_group(self, group, results) for group in self.groups)
+        return tuple(g for group in self.groups for g in score_groups(self, group, results))
 
-    def _derive(self, record: Record) -> Record:
-        """Compute the derived values into the facts, and keep their evidence (compiled; see :func:`compile_deriver`)."""
+    def _derive(self, record: Record, subunits: Sequence[SubUnit] | None = None) -> Record:
+        """Compute the derived values into the facts, and keep their evidence (compiled; see :func:`compile_deriver`).
+
+        ``subunits`` are what the unit's sub-units gave, for the values read from them (none: nothing to read)."""
+        if subunits:  # handed to the derived values with the facts, and gone from the record afterwards
+            record = (*record[:4], {**record[4], SUBUNITS: tuple(subunits)}, *record[5:])
         try:
             facts, evidence = self._fast_derive(record[4])
         except Exception:  # the reference way computes it again, and says where it fails
-            return self._derive_reference(record)
-        return (*record[:4], facts, evidence)
+            derived = self._derive_reference(record)
+            derived[4].pop(SUBUNITS, None)
+            record[4].pop(SUBUNITS, None)
+            return derived
+        facts.pop(SUBUNITS, None)
+        if subunits:
+            record[4].pop(SUBUNITS, None)
+        return (*record[:4], facts, evidence, record[6])
 
     def _derive_reference(self, record: Record) -> Record:
         """Compute the derived values one by one through :meth:`Derived.compute`, locating a failure."""
@@ -255,7 +291,7 @@ class Spec(Rules):
                 raise self._locate_derive_failure(record, derived, fn, ns, exc) from None
             facts[derived.name], evidence[derived.name] = derived.stored(value), derived.stored_evidence(found)
             ns[derived.name] = derive_reads(facts[derived.name]) if self.rounding is not None else facts[derived.name]
-        return (*record[:4], facts, evidence)
+        return (*record[:4], facts, evidence, record[6])
 
     def _locate_derive_failure(self, record: Record, derived: Derived, fn: Any, facts: Mapping[str, Any],
                                exc: Exception) -> EvaluationError | FactsError:
@@ -281,9 +317,10 @@ class Spec(Rules):
                                         record=None if failed is None else failed + 1,
                                         within=("label.derived", derived.label), error=type(exc).__name__)])
 
-    def _score(self, record: Record, program: Program | None = None) -> Result:
+    def _score(self, record: Record, program: Program | None = None, subunits: Sequence[SubUnit] | None = None
+               ) -> Result:
         if self._derivers:
-            record = self._derive(record)
+            record = self._derive(record, subunits)
         try:
             return Result(self, record, (program or self._program)(record[4], record[2], record[3], record[0]),
                           self._retrace)

@@ -14,10 +14,11 @@ triggers, the graded score, the bonus before and after its cap and gate, the vet
 fired (−1 for none), the table's total before the triggers on the total, and what each indicator is
 worth to the unit (its points, or its ``unit_points``)."""
 
-Record = tuple[str, str, str, Decimal, dict[str, Any], Any]
-"""A checked unit: (id, name, type, target, facts, evidence). ``facts`` holds the annual facts,
+Record = tuple[str, str, str, Decimal, dict[str, Any], Any, str | None]
+"""A checked unit: (id, name, type, target, facts, evidence, parent). ``facts`` holds the annual facts,
 ``@month``/``@quarter`` period facts, derived values and ``as_of``; ``evidence`` the periods and
-records behind each derived value (None until derived)."""
+records behind each derived value (None until derived); ``parent`` the id of the unit it is a sub-unit
+of (下属单位), or None."""
 
 
 __all__ = ["Program", "Record"]

@@ -47,6 +47,7 @@ class Column:
     key: str
     fact: Fact | None = None
     informative: bool = False  # shown to help the person filling it in; never read back
+    optional: bool = False  # read when there, but a workbook may leave the column out (上级单位编号)
 
     @property
     def width(self) -> float:
@@ -113,8 +114,9 @@ def layout(spec: Spec) -> tuple[Sheet, ...]:
     """The data sheets of the workbook for ``spec``, in order (the guide sheet comes before them)."""
     unit_id = Column("单位编号", "id")
     unit_name = Column("单位名称", "name", informative=True)
+    parent = (Column("上级单位编号", "parent", optional=True),) if any(t.parents for t in spec.unit_types.values()) else ()
     sheets = [Sheet(UNITS, "units", (unit_id, Column("单位名称", "name"), Column("单位类型", "type"),
-                                      Column("目标分值", "target")))]
+                                      Column("目标分值", "target"), *parent))]
     annual = [f for f in spec.facts.values() if f.period is None and f.type != "records"]
     if annual:
         sheets.append(Sheet(ANNUAL, "annual", (unit_id, unit_name, *_headers(annual, set()))))

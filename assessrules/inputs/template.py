@@ -230,7 +230,7 @@ def _validations(ws: Worksheet, spec: Spec, sheet: Sheet) -> None:
         elif column.key == "period" and spec.year is not None:
             rule = DataValidation("list", formula1=_excel_list(
                 [p.label for p in periods_.of_year(sheet.kind, spec.year)]))
-        elif column.key == "id" and sheet.kind != "units":
+        elif (column.key == "id" and sheet.kind != "units") or column.key == "parent":
             rule = DataValidation("list", formula1=f"'{UNITS}'!$A$2:$A$5000")
         if rule is not None:
             rule.allow_blank = True
@@ -264,7 +264,8 @@ def _guide(ws: Worksheet, spec: Spec, sheets: Sequence[Sheet], *, spec_ref: str 
     steps = [
         "填写方法",
         f"1. 在“{sheets[0].title}”表中每个被考核单位填一行：单位编号（字母或数字，唯一）、单位名称、"
-        f"单位类型（{types}）、目标分值。",
+        f"单位类型（{types}）、目标分值"
+        + ("；下属单位还填上级单位编号" if any(t.parents for t in spec.unit_types.values()) else "") + "。",
         "2. 在其余各表中，每行以单位编号（或单位名称）开头，按表头逐项填写；"
         "把鼠标移到表头上可看到该项的说明、考核方法和依据条款。",
         "3. 是非项填“是”或“否”；比例可填 95% 或 0.95；日期填 2021-03-02（也可写 2021/3/2 或 2021年3月2日）。",
@@ -302,7 +303,8 @@ def _unit_rows(spec: Spec, unit: Mapping[str, Any]) -> list[Any]:
     target = unit.get("target")
     if isinstance(target, Decimal | int) and not isinstance(target, bool):
         target = excel_number(target)
-    return [unit.get("id"), unit.get("name"), shown_type, target]
+    parent = [unit.get("parent")] if any(t.parents for t in spec.unit_types.values()) else []
+    return [unit.get("id"), unit.get("name"), shown_type, target, *parent]
 
 
 def _facts_row(columns: Sequence[Column], values: Mapping[str, Any]) -> list[Any]:

@@ -413,7 +413,7 @@ class _Cells(Mapping[Path, str]):
         if len(path) < 2 or path[0] != "units" or not isinstance(path[1], int) or path[1] >= len(self.units):
             return None
         unit, rest = self.units[path[1]], path[2:]
-        if not rest or rest[0] in ("id", "name", "type", "target"):
+        if not rest or rest[0] in ("id", "name", "type", "target", "parent"):
             return self._cell("units", unit.row, str(rest[0]) if rest else None)
         if rest[0] == "facts":
             if len(rest) == 1:
@@ -585,7 +585,7 @@ class _Reader:
             seen[chosen.key] = coordinate
             found[index] = chosen
         for column in sheet.columns:
-            if column.key not in seen and not column.informative:
+            if column.key not in seen and not column.informative and not column.optional:
                 self.problem(f"{sheet.title}!1:1", "xlsx.missing_column", header=column.header, key=column.key,
                              fact=column.key if column.fact is not None else None)
         if "id" not in seen:
@@ -746,6 +746,11 @@ class _Reader:
                 except CellError as exc:
                     self.problem(where("target"), exc.code, unit=str(uid), fact="target",
                                  **{**exc.values, **named, "item": "目标分值（target）"})
+            parent = get("parent")
+            if parent is not None:  # a sub-unit's parent, by its id: the batch is checked when it is scored
+                if isinstance(parent, float):
+                    parent = int(parent) if parent.is_integer() else str(number_of(parent))
+                data["parent"] = parent.strip() if isinstance(parent, str) else parent
             data["facts"] = {}
             if spec.period_kinds:
                 data["periods"] = {}

@@ -300,7 +300,9 @@ def render_text(result: Result, lang: str = "zh") -> str:
         summary.append(say("final_deduction", deduction=format_points(result.deduction),
                            target=format_points(unit.target)))
     lines = [
-        say("unit_head", name=unit.name, id=unit.id, type=spec.unit_types[unit.type].label),
+        say("unit_head", name=unit.name, id=unit.id, type=spec.unit_types[unit.type].label) if unit.parent is None
+        else say("unit_head_parent", name=unit.name, id=unit.id, type=spec.unit_types[unit.type].label,
+                 parent=unit.parent),
         say("rules_of", title=meta.title)
         + (say("aside", text=meta.document_number) if meta.document_number else "")
         + (" · " + say("as_of", date=unit.as_of.isoformat()) if unit.as_of else ""),

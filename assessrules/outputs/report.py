@@ -55,7 +55,9 @@ def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupRe
 
     Its headings and words are Chinese, or English with ``lang="en"``; labels and names are the spec's.
     """
-    header = _headers(lang, "rank", "unit", "id", "score", "grade", "commended", "deduction_of_target")
+    parents = parent_names(results)
+    header = _headers(lang, "rank", "unit", "id", "score", "grade", "commended", "deduction_of_target",
+                      *(("parent",) if parents else ()))
     out = [_title(spec, lang)]
     by_type: dict[str, list[Result]] = {}
     for r in ranked(spec, results):
@@ -65,7 +67,8 @@ def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupRe
         for rank, r in competition_ranks(group):
             rows.append((str(rank), r.unit.name, r.unit.id, format_points(r.score), r.grade or "",
                          text("out.yes", lang) if r.commended else "",
-                         f"{format_points(r.deduction)}/{format_points(r.unit.target)}"))
+                         f"{format_points(r.deduction)}/{format_points(r.unit.target)}",
+                         *((parents.get(r.parent, "") if r.parent else "",) if parents else ())))
         sizes = [max(width(row[i]) for row in rows) for i in range(len(header))]
         numeric = {0, 3, 6}
         out.append("")
@@ -88,6 +91,13 @@ def render_table(spec: Spec, results: Sequence[Result], groups: Sequence[GroupRe
         table.extend((g.label, g.id, format_points(g.score), g.grade or "", str(len(g.members))) for g in groups)
         out.extend(["", text("out.groups_head", lang, count=len(groups)), *_grid(table, {2, 4})])
     return "\n".join(out) + "\n"
+
+
+def parent_names(results: Sequence[Result]) -> dict[str, str]:
+    """The name of each unit some unit of ``results`` names as its parent (下属单位's 上级单位), by id; {} when none
+    does. A parent not among the results is named by its id."""
+    named = {r.record[0]: r.record[1] for r in results}
+    return {p: named.get(p, p) for r in results if (p := r.record[6]) is not None}
 
 
 def render_json(spec: Spec, results: Sequence[Result], groups: Sequence[GroupResult] = ()) -> str:
@@ -166,18 +176,19 @@ def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False, groups:
     from .cells import neutralise
 
     columns = score_columns(spec, results, lang)
+    parents = parent_names(results)
     lower = [n for n in spec.nodes if n.depth > 1]
     names = [n.name for n in lower]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if ids:
         writer.writerow(["type", "rank", "id", "name", *[c.id for c in columns], "grade", "commended", "target",
-                         "deduction", *[n.id for n in lower]])
+                         "deduction", *[n.id for n in lower], *(("parent",) if parents else ())])
     else:
         writer.writerow([*_headers(lang, "type", "rank", "id", "unit"), *[c.label for c in columns],
                          *_headers(lang, "grade", "commended", "target", "deduction"),
                          *[n.name if names.count(n.name) == 1 else f"{n.name}{text('out.aside', lang, text=n.id)}"
-                           for n in lower]])
+                           for n in lower], *(_headers(lang, "parent") if parents else ())])
     by_type: dict[str, list[Result]] = {}
     for r in ranked(spec, results):
         by_type.setdefault(r.unit.type, []).append(r)
@@ -190,12 +201,16 @@ def render_csv(spec: Spec, results: Sequence[Result], ids: bool = False, groups:
                              (r.grade_id or "") if ids else neutralise(r.grade or ""),
                              ("yes" if r.commended else "no") if ids else text("out.yes" if r.commended else "out.no",
                                                                               lang),
-                             format_points(r.unit.target), format_points(r.deduction), *scores])
+                             format_points(r.unit.target), format_points(r.deduction), *scores,
+                             *((neutralise((r.parent if ids else parents.get(r.parent, "")) if r.parent else ""),)
+                               if parents else ())])
     for g in groups:  # after the members; only the score and the grade apply to a group
         cells = ["" if c.id != "score" else format_points(g.score) for c in columns]
         grade = next((x.id for x in spec.grades if x.label == g.grade), "") if ids else g.grade or ""
         writer.writerow(["group" if ids else text("out.group_type", lang), "", neutralise(g.id), neutralise(g.label), *cells,
-                         neutralise(grade), "", "", "", *["" for _ in lower]])
+                         neutralise(grade), "", "", "", *["" for _ in lower],
+                         *((neutralise(g.parent if ids else parents.get(g.parent, g.parent)) if g.parent else "",)
+                           if parents else ())])
     return buffer.getvalue()
 
 
@@ -223,12 +238,15 @@ def render_bulletin_table(b: Bulletin, lang: str = "zh") -> str:
     months = [m.period for m in b.entries[0].months] if b.entries else []
     meta = b.spec.metadata
     out = [text("out.bulletin_title", lang, title=meta.title, quarter=b.quarter, date=b.as_of.isoformat())]
+    named = {e.unit_id: e.name for e in b.entries}
+    parents = any(e.parent is not None for e in b.entries)  # sub-units: each one's 上级单位 last
     for type_id, group in b.by_type().items():
         rows = [(*_headers(lang, "rank", "unit", "id"), *months,
-                 *_headers(lang, "quarter_deduction", "running_score", "grade"))]
+                 *_headers(lang, "quarter_deduction", "running_score", "grade", *(("parent",) if parents else ())))]
         for e in group:
             rows.append((str(e.rank), e.name, e.unit_id, *[_minus(m.deduction) for m in e.months],
-                         _minus(e.quarter_deduction), format_points(e.score), e.grade or ""))
+                         _minus(e.quarter_deduction), format_points(e.score), e.grade or "",
+                         *((named.get(e.parent, e.parent) if e.parent else "",) if parents else ())))
         out += ["", text("out.type_head", lang, label=b.spec.unit_types[type_id].label, count=len(group))]
         out += _grid(rows, {0, *range(3, 3 + len(months) + 2)})
         notes = ["  " + text("out.missed_line", lang, name=e.name, period=m.period,

@@ -168,7 +168,10 @@ def _in_order(spec: Spec, results: Sequence[Result]) -> list[tuple[Result, Unit]
 
 
 def ranking_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
-    """The 公示 table: per unit type (spec order), ranked by score; equal scores share a rank."""
+    """The 公示 table: per unit type (spec order), ranked by score; equal scores share a rank; where units name
+    parents, each unit's 上级单位 last."""
+    named = {r.record[0]: r.record[1] for r in results}
+    parents = any(r.record[6] is not None for r in results)
     rows: list[list[Any]] = []
     by_type: dict[str, list[Result]] = {}
     for r in ranked(spec, results):
@@ -177,7 +180,8 @@ def ranking_rows(spec: Spec, results: Sequence[Result]) -> list[list[Any]]:
         for rank, r in competition_ranks(group):
             unit = r.unit
             rows.append([spec.unit_types[type_id].label, rank, unit.name, unit.id, r.score, r.grade or "",
-                         "是" if r.commended else "", r.deduction, unit.target])
+                         "是" if r.commended else "", r.deduction, unit.target,
+                         *((named.get(unit.parent, unit.parent) if unit.parent else "",) if parents else ())])
     return rows
 
 
@@ -343,7 +347,8 @@ def results_workbook(spec: Spec, results: Sequence[Result], groups: Sequence[Gro
     def add(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], **how: Any) -> None:
         _add_sheet(book, title, header, rows, printed=sheet_title(spec, title), **how)
 
-    add("排名", RANKING_HEADER, ranking_rows(spec, results), freeze_columns=3)
+    parents = any(r.record[6] is not None for r in results)
+    add("排名", (*RANKING_HEADER, "上级单位") if parents else RANKING_HEADER, ranking_rows(spec, results), freeze_columns=3)
     if spec.graded:
         header, rows = grade_rows(spec, results)
         sheet = _add_sheet(book, "等次分布", header, rows, printed=sheet_title(spec, "等次分布"), freeze_columns=1)

@@ -289,5 +289,75 @@ class Gaps(Derived):
 DERIVED_KINDS: dict[str, type[Derived]] = {k.kind: k for k in (Sum, Mean, Min, Max, Last, Count, Formula, Gap, Gaps)}
 """The derived kinds, by the key that selects them."""
 
-__all__ = ["DERIVED_KINDS", "Count", "Derived", "Evaluator", "Evidence", "Formula", "Gap", "Gaps", "Last", "Max",
-           "Mean", "Min", "Sum"]
+
+SUBUNITS = " subunits"
+"""The key under which a parent's facts carry its sub-units' results while its derived values are computed
+(no fact can have this name: it is not an identifier); it is gone from the record when they are stored."""
+
+SUBUNIT_HOWS = ("mean", "sum", "min", "max", "count", "share")
+"""How a parent reads its sub-units' results (``how:``)."""
+
+
+@attrs.frozen
+class SubUnit:
+    """What a parent reads of one sub-unit: its result's figures, handed over after the sub-unit is scored."""
+
+    id: str
+    name: str
+    type: str
+    score: Decimal
+    table_score: Decimal
+    grade: str | None  # the grade's label; None for a spec without grades
+    indicators: Mapping[str, Decimal | None]  # indicator id -> its score (None where it does not apply)
+
+    def value(self, reads: str) -> Decimal | None:
+        """``score``, ``table_score`` or an indicator's score."""
+        if reads == "score":
+            return self.score
+        if reads == "table_score":
+            return self.table_score
+        return self.indicators.get(reads)
+
+
+@attrs.frozen(kw_only=True)
+class FromSubUnits(Derived):
+    """A value read from the unit's sub-units' results (下属单位): their mean, sum, least or greatest score (or
+    table score, or one indicator's score), how many there are, or the share of them graded ``graded``.
+
+    It is 0 for a unit with no sub-unit; its evidence is each sub-unit's id with the value read (for ``count``
+    and ``share``, each sub-unit counted)."""
+
+    kind = "subunits"
+    reads: str = "score"  # score, table_score, or an indicator's id
+    how: str = "mean"
+    graded: str | None = None  # a grade's label: count / share only the sub-units in that grade
+
+    def compute(self, fn: Evaluator, ns: Mapping[str, Any]) -> tuple[Any, Evidence]:
+        subs: Sequence[SubUnit] = ns.get(SUBUNITS, ())
+        if self.how in ("count", "share"):
+            chosen = [s for s in subs if self.graded is None or s.grade == self.graded]
+            evidence = tuple((s.id, True) for s in chosen)
+            if self.how == "count":
+                return len(chosen), evidence
+            return (Fraction(len(chosen), len(subs)) if subs else Decimal(0)), evidence
+        pairs = [(s.id, v) for s in subs if (v := s.value(self.reads)) is not None]
+        if not pairs:
+            return Decimal(0), ()
+        values = [Fraction(v) for _, v in pairs]
+        if self.how == "mean":
+            value: Fraction = sum(values, Fraction(0)) / len(values)
+        elif self.how == "sum":
+            value = sum(values, Fraction(0))
+        else:
+            value = min(values) if self.how == "min" else max(values)
+        return value, tuple(pairs)
+
+    def describe(self) -> str:
+        """How the value is made, in a line."""
+        return f"{self.label} = {self.expression.text}"
+
+
+DERIVED_KINDS[FromSubUnits.kind] = FromSubUnits
+
+__all__ = ["DERIVED_KINDS", "SUBUNITS", "SUBUNIT_HOWS", "Count", "Derived", "Evaluator", "Evidence", "Formula",
+           "FromSubUnits", "Gap", "Gaps", "Last", "Max", "Mean", "Min", "SubUnit", "Sum"]

@@ -90,7 +90,7 @@ def derived_places(derived: Sequence[Derived], parameters: Mapping[str, Paramete
     values = {n: p.value for n, p in parameters.items()}
     places: list[Place] = []
     for d in derived:
-        if d.kind == "mean":
+        if d.kind == "mean" or getattr(d, "how", None) in ("mean", "share"):  # a mean of sub-units, a share
             places.append(("spec.inexact_mean", d.path, {"label": d.label, "name": d.name}))
             continue
         for division in d.expression.divisions() if d.expression.type == "number" else ():

@@ -18,7 +18,7 @@ import attrs
 from .expressions import Type
 from .limits import CONTROL, MAX_COUNT, MAX_MAGNITUDE, bad_character, echo
 
-UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods")
+UNIT_KEYS = ("id", "name", "type", "target", "facts", "periods", "parent")
 """What a unit entry of a facts file holds."""
 
 

@@ -20,7 +20,7 @@ from ..errors import SpecError, UsageError, sort_problems, with_code
 from ..messages import problem
 from .build.assumptions import build_assumptions
 from .build.context import BuildContext
-from .build.derived import build_derived
+from .build.derived import build_derived, check_subunit_reads
 from .build.direct import build_direct
 from .build.facts import build_facts
 from .build.grades import build_grades, build_verdict_grades
@@ -107,7 +107,7 @@ def rules_from_document(document: Document, allow: Sequence[FsPath] = ()) -> Rul
 def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     """Run the section builders in the order their names become visible; None if the tree could not be built."""
     metadata = build_metadata(ctx, d["metadata"])
-    unit_types = build_unit_types(d["unit_types"])
+    unit_types = build_unit_types(d["unit_types"], ctx)
     build_assumptions(ctx, d.get("assumptions", []))
     build_parameters(ctx, d.get("parameters", {}))
     ctx.names["as_of"] = Name("date", "run", "考核日期（assessment date）")
@@ -144,6 +144,7 @@ def build_rules(ctx: BuildContext, d: Mapping[str, Any]) -> Rules | None:
     vetoes = build_vetoes(ctx, d.get("veto", []), grades)
     consequences = ctx.add_triggers(d.get("consequences", []), "consequence", ("consequences",))
     groups = build_groups(ctx, d.get("groups", {}), unit_types)
+    check_subunit_reads(ctx, derived, root, grades, has_grades)
     for trigger in ctx.triggers:
         trigger.check(facts, ctx.say)
     rounding = build_rounding(d.get("rounding"))

@@ -35,6 +35,7 @@ class UnitType:
     id: str
     label: str
     description: str | None = None
+    parents: tuple[str, ...] = ()  # the unit types a unit of this type may name as its `parent:` (下属单位 of a 部门)
 
 
 @attrs.frozen
@@ -170,6 +171,7 @@ class Group:
     members: tuple[str, ...]  # the unit types whose units are members
     weights: Mapping[str, Decimal] | None = None  # by member type, adding up to 100%
     clause: str | None = None
+    by_parent: bool = False  # one group per parent unit, of its sub-units (of the member types)
 
 
 @attrs.frozen

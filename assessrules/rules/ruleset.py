@@ -186,6 +186,9 @@ class Rules:
                        "description": "目标分值; leave it out for a unit whose grade has no consequence"},
             "facts": facts_json_schema(self.fact_groups[None]),
         }
+        if any(t.parents for t in self.unit_types.values()):
+            properties["parent"] = {"type": "string", "description": "the id of the unit this one is a sub-unit of "
+                                    "(下属单位), of a type its own type declares as `parent:`"}
         if self.period_kinds:
             properties["periods"] = {
                 "type": "object",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -124,13 +124,25 @@ def _note(r: Result, say: _Say) -> str:
     return ("；" if say.lang == "zh" else "; ").join(notes)
 
 
-def _ranking_table(spec: Spec, rows: Sequence[tuple[int, Result]], say: _Say, caption: str | None = None) -> Table:
+def _parent_names(results: Sequence[Result]) -> dict[str, str]:
+    """The name of each unit named as a parent (上级单位) by a unit of ``results``, by id (its id if not among them)."""
+    named = {r.record[0]: r.record[1] for r in results}
+    return {p: named.get(p, p) for r in results if (p := r.record[6]) is not None}
+
+
+def _ranking_table(spec: Spec, rows: Sequence[tuple[int, Result]], say: _Say, caption: str | None = None,
+                   parents: Mapping[str, str] | None = None) -> Table:
+    """The ranking of one unit type; with ``parents`` (the names of the parent units), where a unit of these rows
+    names one, a 上级单位 column before the notes."""
+    shown = parents if parents and any(r.record[6] is not None for _, r in rows) else None
     header = (say("col_rank"), say("col_unit"), say("col_score"), *((say("col_grade"),) if spec.graded else ()),
-              say("col_note"))
-    body = tuple((str(rank), r.unit.name, format_points(r.score), *((r.grade,) if spec.graded else ()), _note(r, say))
+              *((say("col_parent"),) if shown is not None else ()), say("col_note"))
+    body = tuple((str(rank), r.unit.name, format_points(r.score), *((r.grade,) if spec.graded else ()),
+                  *((shown.get(r.record[6], "") if r.record[6] is not None else "",) if shown is not None else ()),
+                  _note(r, say))
                  for rank, r in rows)
     return Table(header, body, caption=caption, numeric=frozenset({0, 2}),
-                 widths=(2, 8, 3, *((3,) if spec.graded else ()), 6),
+                 widths=(2, 8, 3, *((3,) if spec.graded else ()), *((6,) if shown is not None else ()), 6),
                  links=tuple(f"unit-{r.unit.id}" for _, r in rows))
 
 
@@ -168,7 +180,7 @@ def publicity(spec: Spec, results: Sequence[Result], letterhead: Letterhead, gro
         label = spec.unit_types[type_id].label
         heading = Heading(f"{_NUMERALS[n]}、" + say("type_heading", label=label, count=len(rows))
                           if lang == "zh" else say("type_heading", label=label, count=len(rows)), 1)
-        blocks.append(Keep((heading, _ranking_table(spec, rows, say))))
+        blocks.append(Keep((heading, _ranking_table(spec, rows, say, parents=_parent_names(results)))))
     blocks.extend(_groups_blocks(spec, groups, say, 1))
     blocks.append(Paragraph(say("publicity_closing", issuer=letterhead.issuer) if letterhead.issuer
                             else say("publicity_closing_plain")))
@@ -490,7 +502,7 @@ def report(spec: Spec, results: Sequence[Result], letterhead: Letterhead, *, bul
         group = [r for _, r in rows]
         grades = [(g.label, sum(1 for r in group if r.grade_index == i)) for i, g in enumerate(spec.grades)]
         parts: list[Block] = [Heading(sub(n) + say("type_heading", label=label, count=len(rows)), 2),
-                              _ranking_table(spec, rows, say)]
+                              _ranking_table(spec, rows, say, parents=_parent_names(results))]
         if spec.graded:
             parts.append(Chart(say("chart_grades", label=label), say("chart_grades_caption", label=label),
                                bars(grades), say("chart_units"), say("col_grade")))

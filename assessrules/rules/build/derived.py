@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from ...errors import Path
-from ..derive import DERIVED_KINDS, Derived
-from ..expressions import FUNCTIONS, Name
+from ..derive import DERIVED_KINDS, Derived, FromSubUnits
+from ..expressions import FUNCTIONS, Name, check_expression
 from ..facts import Fact
-from ..model import Rounding
+from ..model import Grade, Indicator, Rounding
 from .context import RUN_NAMES, BuildContext
 
 
@@ -87,6 +87,8 @@ def _build_one(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path,
         ctx.say("spec.derived_kind", path, name=name, label=d["label"], kinds=[f"`{k}`" for k in DERIVED_KINDS])
         return None
     kind = DERIVED_KINDS[chosen[0]]
+    if kind is FromSubUnits:
+        return _from_subunits(ctx, name, d, path)
     each, of = d.get("each"), d.get("of")
     record = facts.get(of) if of is not None else None
     if of is not None and (record is None or record.type != "records"):
@@ -134,4 +136,42 @@ def _longer_than(ctx: BuildContext, d: Mapping[str, Any], path: Path, name: str)
     return int(value)
 
 
-__all__ = ["build_derived"]
+
+def _from_subunits(ctx: BuildContext, name: str, d: Mapping[str, Any], path: Path) -> Derived | None:
+    """``subunits: score, how: mean`` (``graded:`` for count and share): read from the sub-units' results.
+
+    What it reads (an indicator's id) and the grade it counts are checked when the tree and the grades are
+    built (:func:`check_subunit_reads`)."""
+    if d.get("each") or d.get("of"):
+        ctx.say("spec.derived_subunits_scope", path, name=name, label=d["label"])
+        return None
+    how = str(d.get("how", "mean"))
+    graded = d.get("graded")
+    if how == "share" and graded is None:
+        ctx.say("spec.derived_subunits_share", path, name=name, label=d["label"])
+        return None
+    reads = str(d["subunits"])
+    shown = f"{how}({reads})" if graded is None else f"{how}(grade == {graded})"
+    expression = attrs.evolve(check_expression("0", {}, "number"), text=shown)
+    return FromSubUnits(name=name, label=d["label"], expression=expression, clause=d.get("clause"), path=path,
+                        reads=reads, how=how, graded=None if graded is None else str(graded))
+
+
+def check_subunit_reads(ctx: BuildContext, derived: Sequence[Derived], root: Indicator | None,
+                        grades: Sequence[Grade], graded: bool) -> None:
+    """Each value read from sub-units names a figure a result has (``score``, ``table_score``, an indicator's
+    id) and, with ``graded:``, one of the spec's grades."""
+    ids = {n.id for n in root.walk()} if root is not None else set()
+    labels = [g.label for g in grades] if graded else []
+    for d in derived:
+        if not isinstance(d, FromSubUnits):
+            continue
+        if d.reads not in ("score", "table_score") and root is not None and d.reads not in ids:
+            ctx.say("spec.derived_subunits_reads", d.path + ("subunits",), name=d.name, label=d.label, reads=d.reads,
+                    choices=["score", "table_score", *sorted(ids)])
+        if d.graded is not None and d.graded not in labels:
+            ctx.say("spec.derived_subunits_grade", d.path + ("graded",), name=d.name, label=d.label, grade=d.graded,
+                    grades=labels)
+
+
+__all__ = ["build_derived", "check_subunit_reads"]

@@ -39,7 +39,7 @@ def build_groups(ctx: BuildContext, raw: Mapping[str, Mapping[str, Any]], unit_t
                 ctx.say("spec.group_weights_sum", path + ("weights",), group=group_id, group_label=g["label"],
                         share=format_points(sum(weights.values(), Decimal(0)) * 100))
         if not unknown:
-            out.append(Group(group_id, g["label"], members, weights, g.get("clause")))
+            out.append(Group(group_id, g["label"], members, weights, g.get("clause"), g.get("by") == "parent"))
     return out
 
 

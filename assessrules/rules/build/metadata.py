@@ -33,9 +33,19 @@ def build_metadata(ctx: BuildContext, m: Mapping[str, Any]) -> Metadata:
                     scale=Decimal(m["scale"]))
 
 
-def build_unit_types(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, UnitType]:
-    """Read ``unit_types:`` (the schema has checked them already)."""
-    return {k: UnitType(k, v["label"], v.get("description")) for k, v in raw.items()}
+def build_unit_types(raw: Mapping[str, Mapping[str, Any]], ctx: BuildContext | None = None) -> dict[str, UnitType]:
+    """Read ``unit_types:`` (the schema has checked them already); a ``parent:`` names declared unit types."""
+    out: dict[str, UnitType] = {}
+    for k, v in raw.items():
+        given = v.get("parent")
+        parents = tuple(given) if isinstance(given, list) else (given,) if given else ()
+        if ctx is not None:
+            for other in parents:
+                if other not in raw:
+                    ctx.say("spec.unit_type_parent", ("unit_types", k, "parent"), type=k, type_label=v["label"],
+                            parent=str(other), types=list(raw))
+        out[k] = UnitType(k, v["label"], v.get("description"), tuple(p for p in parents if p in raw))
+    return out
 
 
 __all__ = ["build_metadata", "build_unit_types"]
