@@ -143,7 +143,7 @@ def test_dated_rules_fire_and_not_fire() -> None:
     assert check_spec(spec, examples=20, seed=1, only=["fires", "perfect"]) == []
 
 
-@pytest.mark.parametrize("shape", ["verdict_grade", "unit_totals", "unit_dependent", "half_periods", "gap_counts",
+@pytest.mark.parametrize("shape", ["verdict_grade", "unit_totals", "unit_dependent", "half_periods", "gap_counts", "subunits",
                                    "date_rules", "raw_weights", "parent_score", "conversion_share", "next_edits"])
 def test_check_raises_no_false_alarm_on_the_new_shapes(shape: str) -> None:
     """Grades from a verdict or a percentage, each unit's own total, rules on one unit's id, facts of several

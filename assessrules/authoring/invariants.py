@@ -461,10 +461,16 @@ def _fires(spec: Spec, units: Any) -> Violation | None:
     for result in results:
         for index in {i for i, *_ in result.trace}:
             seen[index] = seen.get(index, 0) + 1
+    subunits = {d.name for d in spec.derived if d.kind == "subunits"}  # read from sub-units' results
+    later: Violation | None = None
     for trigger in spec.triggers:
         count = seen.get(trigger.index, 0)
         reads = Said("authoring.reads", names=list(trigger.reads()) or Said("authoring.nothing"))
-        if count == 0:
+        if count == 0 and subunits.intersection(trigger.reads()):  # needs a batch with sub-units: units come alone
+            later = later or Violation("fires", Said("authoring.never_fired", rule=_rule(spec, trigger.index),
+                                                     count=len(results)),
+                                       (reads, Said("authoring.subunits_alone")), severity="warning")
+        elif count == 0:
             return Violation("fires", Said("authoring.never_fired", rule=_rule(spec, trigger.index),
                                            count=len(results)),
                              (reads, Said("authoring.never_fired_fix")))
@@ -472,7 +478,7 @@ def _fires(spec: Spec, units: Any) -> Violation | None:
             return Violation("fires", Said("authoring.always_fired", rule=_rule(spec, trigger.index),
                                            count=len(results)),
                              (reads, Said("authoring.always_fired_fix")))
-    return None
+    return later
 
 
 # --- floors ----------------------------------------------------------------------------------------

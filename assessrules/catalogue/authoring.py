@@ -193,6 +193,9 @@ _LINES: dict[str, tuple[str, str]] = {
                     "one included"),
     "never_fired_fix": ("请检查其中的数字（是否把 0.01 写成了 1）和比较方向",
                         "check its numbers (a limit of 1 where 0.01 was meant) and its comparison"),
+    "subunits_alone": ("它读取下属单位的结果；`check` 逐个生成单位，没有下属单位，请用含 `units:` 的情景测试检查它",
+                       "it reads sub-units' results, and `check` draws units one at a time, with no sub-units: test it "
+                       "with a scenario case of `units:`"),
     "always_fired": ("规则{rule}在全部 {count} 个单位上都触发了，包括全优单位",
                      "the rule {rule} fired on every one of {count} units, the perfect one included"),
     "always_fired_fix": ("请检查条件：是否漏了 `not`，或比较方向写反了",
