@@ -235,7 +235,19 @@ def _part_bonus_lines(bonus: Bonus, node: IndicatorResult, pad: str, say: _Say) 
     return []
 
 
-_NUMBERS = "一二三四五六七八九十"
+_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """``n`` (from 1) as a heading counts it in Chinese: 一, 十, 十一, 二十三; beyond 99 in digits.
+
+    >>> [chinese_number(n) for n in (1, 10, 11, 20, 23, 100)]
+    ['一', '十', '十一', '二十', '二十三', '100']
+    """
+    if not 1 <= n <= 99:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")) + (_DIGITS[ones] if ones else "")
 
 
 def _outcome_lines(result: Result, say: _Say) -> list[str]:
@@ -312,7 +324,7 @@ def render_text(result: Result, lang: str = "zh") -> str:
 
     def section(title: str) -> None:
         nonlocal sections
-        number = _NUMBERS[sections] if lang == "zh" else str(sections + 1)
+        number = chinese_number(sections + 1) if lang == "zh" else str(sections + 1)
         lines.extend(["", say("section", number=number, title=say(title))])
         sections += 1
 
@@ -394,4 +406,4 @@ def _receipt_line(result: Result, say: _Say) -> str:
 
 register_view("text", render_text)
 
-__all__ = ["receipt_line", "render_text", "show_value", "sized_label", "trigger_lines"]
+__all__ = ["chinese_number", "receipt_line", "render_text", "show_value", "sized_label", "trigger_lines"]

@@ -226,7 +226,8 @@ def _grid(rows: Sequence[Sequence[str]], numeric: set[int]) -> list[str]:
     return ["  ".join(_pad(cell, sizes[i], i in numeric) for i, cell in enumerate(row)).rstrip() for row in rows]
 
 
-def _minus(value: Decimal) -> str:
+def minus(value: Decimal) -> str:
+    """A deduction as the bulletins show it: ``−0.5``, or ``—`` for none."""
     return f"−{format_points(value)}" if value else "—"
 
 
@@ -244,13 +245,13 @@ def render_bulletin_table(b: Bulletin, lang: str = "zh") -> str:
         rows = [(*_headers(lang, "rank", "unit", "id"), *months,
                  *_headers(lang, "quarter_deduction", "running_score", "grade", *(("parent",) if parents else ())))]
         for e in group:
-            rows.append((str(e.rank), e.name, e.unit_id, *[_minus(m.deduction) for m in e.months],
-                         _minus(e.quarter_deduction), format_points(e.score), e.grade or "",
+            rows.append((str(e.rank), e.name, e.unit_id, *[minus(m.deduction) for m in e.months],
+                         minus(e.quarter_deduction), format_points(e.score), e.grade or "",
                          *((named.get(e.parent, e.parent) if e.parent else "",) if parents else ())))
         out += ["", text("out.type_head", lang, label=b.spec.unit_types[type_id].label, count=len(group))]
         out += _grid(rows, {0, *range(3, 3 + len(months) + 2)})
         notes = ["  " + text("out.missed_line", lang, name=e.name, period=m.period,
-                             missed=text("out.semicolon", lang).join(m.missed), deduction=_minus(m.deduction))
+                             missed=text("out.semicolon", lang).join(m.missed), deduction=minus(m.deduction))
                  for e in group for m in e.months if m.missed]
         if notes:
             out += [text("out.missed_head", lang), *notes]

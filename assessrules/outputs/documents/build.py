@@ -18,7 +18,8 @@ from ..._version import __version__
 from ...engine.ranking import competition_ranks, ranked
 from ...messages import text
 from ...numbers import format_points
-from ..explain import receipt_line, sized_label, trigger_lines
+from ..explain import chinese_number, receipt_line, sized_label, trigger_lines
+from ..report import minus
 from .model import (
     MERGED,
     Appendix,
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from ...engine.spec import Spec
 
 _ENDINGS = re.compile(r"(考核|考评|评估|考核评价)?(实施办法|暂行办法|办法|实施细则|细则|实施方案|方案|规则)$")
-_NUMERALS = "一二三四五六七八九十"
 _REASONS = frozenset({"deduction", "not_awarded", "no_evidence", "zero", "veto", "multiplier"})
 
 
@@ -66,7 +66,7 @@ class _Say:
     def quarter(self, label: str, within: str = "") -> str:
         """``2021Q3`` as 2021年第三季度, or 第三季度 when ``within`` (a title) names the year already."""
         year, number = label.split("Q")
-        named = _NUMERALS[int(number) - 1] if self.lang == "zh" else number
+        named = chinese_number(int(number)) if self.lang == "zh" else number
         return self("quarter_only" if self.lang == "zh" and year in within else "quarter", year=year, number=named)
 
     def month(self, label: str) -> str:
@@ -106,10 +106,6 @@ def _by_type(spec: Spec, results: Sequence[Result]) -> dict[str, list[tuple[int,
         groups.setdefault(r.unit.type, []).append(r)
     return {t: competition_ranks(g) for t, g in groups.items()}
 
-
-def in_order(spec: Spec, results: Sequence[Result]) -> list[Result]:
-    """The results by unit type (spec order), then rank: the order of every document."""
-    return ranked(spec, results)
 
 
 def _grade_counts(spec: Spec, results: Sequence[Result], say: _Say) -> str:
@@ -178,7 +174,7 @@ def publicity(spec: Spec, results: Sequence[Result], letterhead: Letterhead, gro
         blocks.append(Paragraph(say("grades_sentence", grades=_grade_counts(spec, results, say))))
     for n, (type_id, rows) in enumerate(_by_type(spec, results).items()):
         label = spec.unit_types[type_id].label
-        heading = Heading(f"{_NUMERALS[n]}、" + say("type_heading", label=label, count=len(rows))
+        heading = Heading(f"{chinese_number(n + 1)}、" + say("type_heading", label=label, count=len(rows))
                           if lang == "zh" else say("type_heading", label=label, count=len(rows)), 1)
         blocks.append(Keep((heading, _ranking_table(spec, rows, say, parents=_parent_names(results)))))
     blocks.extend(_groups_blocks(spec, groups, say, 1))
@@ -196,18 +192,14 @@ def _bulletin_tables(spec: Spec, b: Bulletin, say: _Say, level: int) -> list[Blo
         label = spec.unit_types[type_id].label
         header = (say("col_rank"), say("col_unit"), *[say.month(m) for m in months], say("col_quarter_deduction"),
                   say("col_running_score"), *((say("col_grade"),) if spec.graded else ()))
-        rows = tuple((str(e.rank), e.name, *[_minus(m.deduction) for m in e.months], _minus(e.quarter_deduction),
+        rows = tuple((str(e.rank), e.name, *[minus(m.deduction) for m in e.months], minus(e.quarter_deduction),
                       format_points(e.score), *((e.grade,) if spec.graded else ())) for e in group)
-        numbered = (f"（{_NUMERALS[n]}）" if say.lang == "zh" else "") + say("type_heading", label=label, count=len(group))
+        heading = numbered(level, say.lang)(n) + say("type_heading", label=label, count=len(group))
         table = Table(header, rows, numeric=frozenset({0, *range(2, 4 + len(months))}),
                       widths=(2, 8, *[2] * len(months), 3, 3, *((2,) if spec.graded else ())),
                       links=tuple(f"unit-{e.unit_id}" for e in group))
-        blocks.append(Keep((Heading(numbered, level), table)))
+        blocks.append(Keep((Heading(heading, level), table)))
     return blocks
-
-
-def _minus(value: Decimal) -> str:
-    return f"−{format_points(value)}" if value else "—"
 
 
 def _missed_items(spec: Spec, b: Bulletin, say: _Say) -> list[str]:
@@ -376,7 +368,7 @@ def account_rows(result: Result, lang: str = "zh") -> tuple[Table, list[FiredTri
     moved.extend(fired)
     if words:
         lost = sum((f.points or Decimal(0) for f in fired), Decimal(0))
-        rows.append((say("on_total"), "", "", _minus(-lost) if lost else "", "\n".join(words), "\n".join(clauses)))
+        rows.append((say("on_total"), "", "", minus(-lost) if lost else "", "\n".join(words), "\n".join(clauses)))
     if spec.bonus is not None and result.bonus:
         words, clauses, fired = _reasons(result, result.bonus_items, spec.bonus.clause, say)
         moved.extend(fired)
@@ -446,10 +438,10 @@ def _account_blocks(spec: Spec, results: Sequence[Result], say: _Say, level: int
     return blocks, appendix
 
 
-def _numbered(level: int, lang: str) -> Callable[[int], str]:
+def numbered(level: int, lang: str) -> Callable[[int], str]:
     if lang != "zh":
         return lambda n: ""
-    return (lambda n: f"{_NUMERALS[n]}、") if level == 1 else (lambda n: f"（{_NUMERALS[n]}）")
+    return (lambda n: f"{chinese_number(n + 1)}、") if level == 1 else (lambda n: f"（{chinese_number(n + 1)}）")
 
 
 def deductions(spec: Spec, results: Sequence[Result], letterhead: Letterhead, lang: str = "zh") -> Document:
@@ -458,7 +450,7 @@ def deductions(spec: Spec, results: Sequence[Result], letterhead: Letterhead, la
     meta = spec.metadata
     blocks: list[Block] = [Paragraph(say("deductions_opening", title=meta.title, number=_number(spec, say),
                                          date=say.date(letterhead.date)))]
-    accounts, basis = _account_blocks(spec, results, say, 1, _numbered(1, lang))
+    accounts, basis = _account_blocks(spec, results, say, 1, numbered(1, lang))
     blocks.extend(accounts)
     blocks.append(Signature(letterhead.issuer, say.date(letterhead.date)))
     blocks.append(Appendix(say("basis_title"), (Paragraph(say("basis_note"), kind="note"), *basis)))
@@ -494,8 +486,8 @@ def report(spec: Spec, results: Sequence[Result], letterhead: Letterhead, *, bul
     appendix 计算依据."""
     say = _Say(lang)
     meta = spec.metadata
-    head = _numbered(1, lang)
-    sub = _numbered(2, lang)
+    head = numbered(1, lang)
+    sub = numbered(2, lang)
     blocks: list[Block] = [Heading(head(0) + say("report_ranking"), 1)]
     for n, (type_id, rows) in enumerate(_by_type(spec, results).items()):
         label = spec.unit_types[type_id].label
@@ -549,8 +541,8 @@ __all__ = [
     "bars",
     "bulletin_notice",
     "deductions",
-    "in_order",
     "letterhead_of",
+    "numbered",
     "publicity",
     "report",
     "subject_of",

@@ -15,14 +15,14 @@ words: a row differs when what it says differs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..._version import __version__
 from ...messages import text
 from ...numbers import format_points
-from .build import subject_of
+from .build import numbered, subject_of
 from .model import MERGED, Block, Document, Heading, Items, Letterhead, Paragraph, Table
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from ...rules.kinds import Trigger
     from ...rules.model import Grade, Indicator
 
-_NUMERALS = "一二三四五六七八九十"
 _NOT_APPLICABLE = {"full_marks": "na_full", "rescale": "na_rescale", "spread": "na_spread"}
 
 Row = tuple[str, ...]
@@ -295,7 +294,7 @@ def rules_document(spec: Spec, *, base: Spec | None = None, lang: str = "zh") ->
                                          scale=format_points(spec.root.points)))]
     if len(spec.sources) > 1 and base is None:
         blocks.append(Paragraph(say("extends", base=spec.sources[-2].replace("\\", "/").rsplit("/", 1)[-1])))
-    head: Callable[[int], str] = (lambda n: f"{_NUMERALS[n]}、") if lang == "zh" else (lambda n: "")
+    head = numbered(1, lang)
     rows = _table_rows(spec, say)
     old_rows = _table_rows(base, old) if base is not None and old is not None else None
     header, widths, body, changed = _marked(
