@@ -165,13 +165,27 @@ def _upload(browser: Any, server: Server, path: Path, as_of: str | None = None) 
 
 def _click_and_wait(browser: Any, selector: str) -> None:
     """Click ``selector`` and wait until the next page has replaced this one."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.wait import WebDriverWait
 
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(old))
+
+    def replaced(_: Any) -> bool:
+        """Whether the old page is gone. Chromium says so by a stale reference or, while the new page is being
+        built, by the inspector error 'Node with given id does not belong to the document'."""
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    WebDriverWait(browser, 60).until(replaced)
     WebDriverWait(browser, 60).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
